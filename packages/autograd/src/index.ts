@@ -1,0 +1,7 @@
+/**
+ * @mtl/autograd — reverse-mode automatic differentiation over @mtl/tensor.
+ *
+ * Not built yet: this entry point resolves and exports only the package's version, so that
+ * downstream packages and tooling can depend on it while it is written.
+ */
+export const version = '0.0.0';

@@ -1,0 +1,7 @@
+/**
+ * @mtl/nn — modules, layers, initialisers, losses and safetensors over @mtl/autograd.
+ *
+ * Not built yet: this entry point resolves and exports only the package's version, so that
+ * downstream packages and tooling can depend on it while it is written.
+ */
+export const version = '0.0.0';

@@ -1,0 +1,7 @@
+/**
+ * @mtl/optim — SGD, Momentum, Adam, AdamW, RMSprop and Adagrad, learning-rate schedulers and gradient clipping, exact to PyTorch.
+ *
+ * Not built yet: this entry point resolves and exports only the package's version, so that
+ * downstream packages and tooling can depend on it while it is written.
+ */
+export const version = '0.0.0';

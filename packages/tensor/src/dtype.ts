@@ -1,0 +1,80 @@
+import { DTypeError } from './errors';
+
+/** The element types a tensor can hold. `float32` is the default, as in PyTorch. */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+
+export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** The typed array behind each dtype; bool is stored as 0/1 bytes. */
+export type ArrayFor<D extends DType> = D extends 'float32'
+  ? Float32Array
+  : D extends 'float64'
+    ? Float64Array
+    : D extends 'int32'
+      ? Int32Array
+      : Uint8Array;
+
+export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
+
+/** Allocates a zero-filled array of `size` elements for `dtype`. */
+export function allocate(dtype: DType, size: number): TypedArray {
+  switch (dtype) {
+    case 'float32':
+      return new Float32Array(size);
+    case 'float64':
+      return new Float64Array(size);
+    case 'int32':
+      return new Int32Array(size);
+    case 'bool':
+      return new Uint8Array(size);
+  }
+}
+
+export function isDType(value: unknown): value is DType {
+  return value === 'float32' || value === 'float64' || value === 'int32' || value === 'bool';
+}
+
+export function isFloating(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+/** The dtype a typed array stands for (Uint8Array is bool). */
+export function dtypeOfArray(data: TypedArray): DType {
+  if (data instanceof Float32Array) return 'float32';
+  if (data instanceof Float64Array) return 'float64';
+  if (data instanceof Int32Array) return 'int32';
+  return 'bool';
+}
+
+const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+
+/** PyTorch's `promote_types` on our four dtypes: the larger category wins. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/**
+ * The dtype of `tensor op scalar`, following PyTorch's rule for Python numbers: a scalar only
+ * raises the category (bool → int → float), never the width, so `float64 + 1.5` stays float64,
+ * `int32 + 2` stays int32, `int32 + 2.5` becomes float32 and `bool + 3` becomes int32.
+ */
+export function promoteWithScalar(dtype: DType, scalar: number | boolean): DType {
+  if (typeof scalar === 'boolean') return dtype;
+  if (isFloating(dtype)) return dtype;
+  if (!Number.isInteger(scalar)) return 'float32';
+  return dtype === 'bool' ? 'int32' : dtype;
+}
+
+/** The dtype of a float-valued op (exp, sqrt, mean, …) on `dtype`: ints and bools become float32. */
+export function floatResult(dtype: DType): DType {
+  return isFloating(dtype) ? dtype : 'float32';
+}
+
+/** Throws a DTypeError unless `dtype` is one of `allowed`. */
+export function assertDType(op: string, name: string, dtype: DType, allowed: readonly DType[], hint = ''): void {
+  if (!allowed.includes(dtype)) {
+    throw new DTypeError(
+      `${op}: ${name} has dtype ${dtype}, expected ${allowed.join(' or ')}${hint ? ` (${hint})` : ''}`,
+    );
+  }
+}

@@ -1,0 +1,3 @@
+import { mtlProject } from '../../vitest.shared';
+
+export default mtlProject('@mtl/tensor');

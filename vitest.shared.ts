@@ -1,0 +1,20 @@
+import { defaultClientConditions, defaultServerConditions } from 'vite';
+import { defineProject } from 'vitest/config';
+
+/**
+ * Every package's vitest config: resolve workspace packages from source (the `@mtl/source`
+ * export condition, listed before Vite's defaults), so tests need no build; write a JSON report
+ * that `.ci/run` totals.
+ */
+export function mtlProject(name: string) {
+  return defineProject({
+    resolve: { conditions: ['@mtl/source', ...defaultClientConditions] },
+    ssr: { resolve: { conditions: ['@mtl/source', ...defaultServerConditions] } },
+    test: {
+      name,
+      passWithNoTests: true,
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
+    },
+  });
+}
