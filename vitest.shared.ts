@@ -1,5 +1,5 @@
 import { defaultClientConditions, defaultServerConditions } from 'vite';
-import { defineProject } from 'vitest/config';
+import { defineConfig } from 'vitest/config';
 
 /**
  * Every package's vitest config: resolve workspace packages from source (the `@mtl/source`
@@ -7,12 +7,11 @@ import { defineProject } from 'vitest/config';
  * that `.ci/run` totals.
  */
 export function mtlProject(name: string) {
-  return defineProject({
+  return defineConfig({
     resolve: { conditions: ['@mtl/source', ...defaultClientConditions] },
     ssr: { resolve: { conditions: ['@mtl/source', ...defaultServerConditions] } },
     test: {
       name,
-      passWithNoTests: true,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     },

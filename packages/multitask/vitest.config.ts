@@ -1,3 +1,3 @@
-import { mtlProject } from '../../vitest.shared';
+import { mtlProject } from '../../vitest.shared.ts';
 
 export default mtlProject('@mtl/multitask');

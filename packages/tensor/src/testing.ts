@@ -1,1 +1,43 @@
-export {};
+/**
+ * @mtl/tensor/testing — assertions for tests, independent of the test runner: they throw an
+ * Error whose message names the worst element, so vitest, jest, node:test or mocha all report it.
+ */
+import { type AllCloseOptions, worstMismatch } from './allClose';
+import { formatShape } from './errors';
+import { sameShape, stridesOf } from './shape';
+import { Tensor } from './Tensor';
+import { tensor } from './creation/tensor';
+
+export interface ExpectAllCloseOptions extends AllCloseOptions {
+  /** Also require equal dtypes. Default false. */
+  checkDType?: boolean;
+}
+
+/**
+ * Asserts that `actual` has `expected`'s shape and is close to it elementwise
+ * (|a − e| ≤ atol + rtol·|e|, defaults rtol 1e-5 and atol 1e-8). `expected` may be a Tensor or
+ * nested arrays. On failure the message gives the index and values of the worst element.
+ */
+export function expectAllClose(
+  actual: Tensor,
+  expected: Tensor | number | readonly unknown[],
+  { checkDType = false, ...tolerances }: ExpectAllCloseOptions = {},
+): void {
+  if (!(actual instanceof Tensor)) throw new Error(`expectAllClose: actual is not a Tensor (got ${typeof actual})`);
+  const want = expected instanceof Tensor ? expected : tensor(expected as never, { dtype: 'float64' });
+  if (!sameShape(actual.shape, want.shape)) {
+    throw new Error(`expectAllClose: shapes differ — actual ${formatShape(actual.shape)}, expected ${formatShape(want.shape)}`);
+  }
+  if (checkDType && actual.dtype !== want.dtype) {
+    throw new Error(`expectAllClose: dtypes differ — actual ${actual.dtype}, expected ${want.dtype}`);
+  }
+  const worst = worstMismatch(actual, want, tolerances);
+  if (worst !== null) {
+    const strides = stridesOf(actual.shape);
+    const index = strides.map((s, d) => Math.floor(worst.index / s) % actual.shape[d]!);
+    throw new Error(
+      `expectAllClose: not close at [${index.join(',')}] — actual ${worst.actual}, expected ${worst.expected} ` +
+        `(|diff| ${Math.abs(worst.actual - worst.expected)}, rtol ${tolerances.rtol ?? 1e-5}, atol ${tolerances.atol ?? 1e-8})`,
+    );
+  }
+}

@@ -1,0 +1,7 @@
+import type { Tensor } from '../Tensor';
+import { type TensorLike, binaryOp } from './binary';
+
+/** Elementwise a + b, with broadcasting and PyTorch's type promotion. */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  return binaryOp('add', a, b, (x, y) => x + y);
+}

@@ -1,0 +1,53 @@
+import { type DType, allocate, isFloating, promoteTypes, promoteWithScalar } from '../dtype';
+import { DTypeError } from '../errors';
+import { type BinaryFn, binaryKernel } from '../kernels/elementwise';
+import { broadcastShapes, sizeOf } from '../shape';
+import { Tensor } from '../Tensor';
+
+/** A tensor, or a JS number/boolean standing for a 0-d tensor (PyTorch's "wrapped number"). */
+export type TensorLike = Tensor | number | boolean;
+
+/** What a binary op computes in, given its operands' common dtype. */
+export type ResultRule =
+  | 'promote' // arithmetic: the promoted dtype (bool results are normalised to 0/1)
+  | 'float' // true division, pow with float exponent…: ints become float32
+  | 'bool'; // comparisons and logical ops
+
+/** The common dtype of two operands, with PyTorch's rule for JS scalars. */
+export function commonDType(a: TensorLike, b: TensorLike): DType {
+  if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype);
+  if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as number | boolean);
+  if (b instanceof Tensor) return promoteWithScalar(b.dtype, a as number | boolean);
+  if (typeof a === 'boolean' && typeof b === 'boolean') return 'bool';
+  return 'float32';
+}
+
+function checkOperand(op: string, name: string, x: TensorLike): void {
+  if (!(x instanceof Tensor) && typeof x !== 'number' && typeof x !== 'boolean') {
+    const got = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
+    throw new DTypeError(`${op}: ${name} must be a Tensor or a number, got ${got} (wrap arrays with tensor(...))`);
+  }
+}
+
+function asData(x: TensorLike): { data: Tensor['data']; shape: readonly number[] } {
+  if (x instanceof Tensor) return { data: x.data, shape: x.shape };
+  return { data: Float64Array.of(Number(x)), shape: [] };
+}
+
+/**
+ * Runs `fn` elementwise over a and b with broadcasting. `rule` picks the output dtype from the
+ * operands' common dtype; `computeIn` lets an op reject dtypes (say, bool subtraction).
+ */
+export function binaryOp(op: string, a: TensorLike, b: TensorLike, fn: BinaryFn, rule: ResultRule = 'promote'): Tensor {
+  checkOperand(op, 'a', a);
+  checkOperand(op, 'b', b);
+  const common = commonDType(a, b);
+  const dtype: DType = rule === 'bool' ? 'bool' : rule === 'float' && !isFloating(common) ? 'float32' : common;
+  const ad = asData(a);
+  const bd = asData(b);
+  const shape = broadcastShapes(op, ad.shape, bd.shape);
+  const out = allocate(dtype, sizeOf(shape));
+  const kernelFn: BinaryFn = dtype === 'bool' && rule !== 'bool' ? (x, y) => (fn(x, y) !== 0 ? 1 : 0) : fn;
+  binaryKernel(ad.data, ad.shape, bd.data, bd.shape, out, shape, kernelFn);
+  return new Tensor(out, shape, dtype);
+}

@@ -1,0 +1,20 @@
+import { ValueError } from '../errors';
+import type { Tensor } from '../Tensor';
+import { type TensorLike, binaryOp } from './binary';
+import { asTensor } from './unary';
+
+/**
+ * Limits x to [min, max]; either bound may be omitted (null/undefined) and may be a tensor that
+ * broadcasts with x. As in PyTorch, NaN stays NaN and min > max gives max everywhere.
+ */
+export function clamp(x: TensorLike, min?: TensorLike | null, max?: TensorLike | null): Tensor {
+  const hasMin = min !== undefined && min !== null;
+  const hasMax = max !== undefined && max !== null;
+  if (!hasMin && !hasMax) {
+    throw new ValueError('clamp: give at least one of min and max (clamp(x, min, max), null to leave a side open)');
+  }
+  let out = asTensor('clamp', x);
+  if (hasMin) out = binaryOp('clamp', out, min, (v, lo) => (v !== v || lo !== lo ? Number.NaN : v < lo ? lo : v));
+  if (hasMax) out = binaryOp('clamp', out, max, (v, hi) => (v !== v || hi !== hi ? Number.NaN : v > hi ? hi : v));
+  return out;
+}

@@ -1,0 +1,7 @@
+import type { Tensor } from '../Tensor';
+import { type TensorLike, binaryOp } from './binary';
+
+/** True division a / b, with broadcasting: integer inputs give float32 (as `torch.div`). */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  return binaryOp('div', a, b, (x, y) => x / y, 'float');
+}

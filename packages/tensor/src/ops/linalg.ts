@@ -1,0 +1,81 @@
+import { type DType, floatResult } from '../dtype';
+import { DTypeError, ShapeError, formatShape } from '../errors';
+import { inverse } from '../kernels/linalg/inverse';
+import { solve as solveKernel } from '../kernels/linalg/luSolve';
+import { pseudoInverse } from '../kernels/linalg/pseudoInverse';
+import { symmetricEigen } from '../kernels/linalg/symmetricEigen';
+import { Tensor } from '../Tensor';
+
+/*
+ * Small dense linear algebra for the T×T matrices that gradient aggregation needs (T = number of
+ * tasks). Every op computes in float64 and returns the input's floating dtype.
+ */
+
+/** Solves A·X = B for square A; B is [n] (a vector) or [n, k]. Singular A is a LinAlgError. */
+export function solve(a: Tensor, b: Tensor): Tensor {
+  const n = squareSize('solve', a);
+  if (!(b instanceof Tensor) || (b.rank !== 1 && b.rank !== 2) || b.shape[0] !== n) {
+    throw new ShapeError(
+      `solve: b must be [${n}] or [${n}, k] to match a.shape=${formatShape(a.shape)}, got b.shape=${b instanceof Tensor ? formatShape(b.shape) : typeof b}`,
+    );
+  }
+  const dtype = resultDType('solve', a, b);
+  const nrhs = b.rank === 1 ? 1 : b.shape[1]!;
+  const x = solveKernel(float64(a), n, float64(b), nrhs);
+  return new Tensor(x, [...b.shape], 'float64').to(dtype);
+}
+
+/** The inverse of a square matrix. Singular input is a LinAlgError (use `pinv` instead). */
+export function inv(a: Tensor): Tensor {
+  const n = squareSize('inv', a);
+  return new Tensor(inverse(float64(a), n), [n, n], 'float64').to(resultDType('inv', a));
+}
+
+/**
+ * Eigen-decomposition of a symmetric matrix (only the lower triangle is read, as in
+ * `torch.linalg.eigh`): eigenvalues ascending, eigenvectors as the columns of `eigenvectors`, each
+ * signed so that its largest-magnitude component is positive.
+ */
+export function eigh(a: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
+  const n = squareSize('eigh', a);
+  const dtype = resultDType('eigh', a);
+  const { values, vectors } = symmetricEigen(float64(a), n);
+  return {
+    eigenvalues: new Tensor(values, [n], 'float64').to(dtype),
+    eigenvectors: new Tensor(vectors, [n, n], 'float64').to(dtype),
+  };
+}
+
+/**
+ * Moore–Penrose pseudo-inverse of an m×n matrix via the SVD; singular values below
+ * max(atol, rtol·σ_max) count as zero (default rtol = max(m, n)·ε, as in `torch.linalg.pinv`).
+ */
+export function pinv(a: Tensor, options: { rtol?: number; atol?: number } = {}): Tensor {
+  if (!(a instanceof Tensor) || a.rank !== 2) {
+    throw new ShapeError(`pinv: a must be a matrix (2-d), got a.shape=${a instanceof Tensor ? formatShape(a.shape) : typeof a}`);
+  }
+  const [m, n] = a.shape as [number, number];
+  return new Tensor(pseudoInverse(float64(a), m, n, options), [n, m], 'float64').to(resultDType('pinv', a));
+}
+
+function squareSize(op: string, a: Tensor): number {
+  if (!(a instanceof Tensor) || a.rank !== 2 || a.shape[0] !== a.shape[1]) {
+    throw new ShapeError(
+      `${op}: a must be a square matrix, got a.shape=${a instanceof Tensor ? formatShape(a.shape) : typeof a}`,
+    );
+  }
+  return a.shape[0]!;
+}
+
+function resultDType(op: string, ...xs: Tensor[]): DType {
+  let dtype: DType = 'float32';
+  for (const x of xs) {
+    if (x.dtype === 'bool') throw new DTypeError(`${op}: bool tensors are not matrices of numbers (cast to float first)`);
+    if (floatResult(x.dtype) === 'float64') dtype = 'float64';
+  }
+  return dtype;
+}
+
+function float64(t: Tensor): Float64Array {
+  return t.dtype === 'float64' ? (t.data as Float64Array) : Float64Array.from(t.data);
+}

@@ -1,0 +1,105 @@
+import { type DType, allocate, promoteTypes } from '../dtype';
+import { DTypeError, ShapeError, formatShape } from '../errors';
+import { matmulKernel } from '../kernels/tmpMatmul';
+import { broadcastShapes, broadcastStrides, sizeOf } from '../shape';
+import { Tensor } from '../Tensor';
+
+/**
+ * Matrix product with `torch.matmul`'s rules: 1-d·1-d is a dot product (0-d), a 1-d operand is
+ * treated as a row (left) or column (right) vector and that dim is dropped from the result,
+ * and leading batch dims broadcast (`[2,1,3,4]·[5,4,2] → [2,5,3,2]`).
+ */
+export function matmul(a: Tensor, b: Tensor): Tensor {
+  for (const [name, t] of [['a', a], ['b', b]] as const) {
+    if (!(t instanceof Tensor)) throw new DTypeError(`matmul: ${name} must be a Tensor, got ${typeof t}`);
+    if (t.rank === 0) {
+      throw new ShapeError(`matmul: both operands need at least 1 dim, got ${name}.shape=[] (use mul for scalars)`);
+    }
+  }
+  const dtype = promoteTypes(a.dtype, b.dtype);
+  if (dtype === 'bool') {
+    throw new DTypeError("matmul: bool tensors cannot be multiplied as matrices (cast with .to('float32'))");
+  }
+  const aShape = a.rank === 1 ? [1, a.shape[0]!] : a.shape;
+  const bShape = b.rank === 1 ? [b.shape[0]!, 1] : b.shape;
+  const m = aShape[aShape.length - 2]!;
+  const k = aShape[aShape.length - 1]!;
+  const k2 = bShape[bShape.length - 2]!;
+  const n = bShape[bShape.length - 1]!;
+  if (k !== k2) {
+    throw new ShapeError(
+      `matmul: inner dimensions differ — a.shape=${formatShape(a.shape)}, b.shape=${formatShape(b.shape)} (${k} vs ${k2})`,
+    );
+  }
+  const aBatch = aShape.slice(0, -2);
+  const bBatch = bShape.slice(0, -2);
+  const batch = broadcastShapes('matmul', aBatch, bBatch);
+  const out = allocate(dtype, sizeOf(batch) * m * n);
+  const ad = cast(a, dtype);
+  const bd = cast(b, dtype);
+  batchedMatmul(ad, aBatch, bd, bBatch, out, batch, m, k, n);
+  const shape = [...batch, ...(a.rank === 1 ? [] : [m]), ...(b.rank === 1 ? [] : [n])];
+  return new Tensor(out, shape, dtype);
+}
+
+/** Product of two 1-d tensors of equal length, as a 0-d tensor. */
+export function dot(a: Tensor, b: Tensor): Tensor {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor) || a.rank !== 1 || b.rank !== 1) {
+    throw new ShapeError(
+      `dot: expects two 1-d tensors, got a.shape=${shapeOf(a)}, b.shape=${shapeOf(b)} (use matmul for matrices)`,
+    );
+  }
+  if (a.size !== b.size) {
+    throw new ShapeError(`dot: lengths differ — a.shape=${formatShape(a.shape)}, b.shape=${formatShape(b.shape)}`);
+  }
+  return matmul(a, b);
+}
+
+/** Outer product of two 1-d tensors: out[i][j] = a[i]·b[j]. */
+export function outer(a: Tensor, b: Tensor): Tensor {
+  if (!(a instanceof Tensor) || !(b instanceof Tensor) || a.rank !== 1 || b.rank !== 1) {
+    throw new ShapeError(`outer: expects two 1-d tensors, got a.shape=${shapeOf(a)}, b.shape=${shapeOf(b)}`);
+  }
+  return matmul(a.reshape([a.size, 1]), b.reshape([1, b.size]));
+}
+
+function shapeOf(t: unknown): string {
+  return t instanceof Tensor ? formatShape(t.shape) : typeof t;
+}
+
+type NumericArray = Float32Array | Float64Array | Int32Array;
+
+function cast(t: Tensor, dtype: DType): NumericArray {
+  return (t.dtype === dtype ? t.data : t.to(dtype).data) as NumericArray;
+}
+
+/** Runs the kernel once per output batch element, reading each operand through broadcast strides. */
+function batchedMatmul(
+  a: NumericArray,
+  aBatch: readonly number[],
+  b: NumericArray,
+  bBatch: readonly number[],
+  out: ReturnType<typeof allocate>,
+  batch: readonly number[],
+  m: number,
+  k: number,
+  n: number,
+): void {
+  const count = sizeOf(batch);
+  const aStrides = broadcastStrides(aBatch, batch);
+  const bStrides = broadcastStrides(bBatch, batch);
+  const index = new Array<number>(batch.length).fill(0);
+  let aMatrix = 0;
+  let bMatrix = 0;
+  for (let i = 0; i < count; i++) {
+    matmulKernel(a, aMatrix * m * k, b as never, bMatrix * k * n, out as never, i * m * n, m, k, n, false, false);
+    for (let d = batch.length - 1; d >= 0; d--) {
+      aMatrix += aStrides[d]!;
+      bMatrix += bStrides[d]!;
+      if (++index[d]! < batch[d]!) break;
+      aMatrix -= aStrides[d]! * batch[d]!;
+      bMatrix -= bStrides[d]! * batch[d]!;
+      index[d] = 0;
+    }
+  }
+}

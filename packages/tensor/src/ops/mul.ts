@@ -1,0 +1,7 @@
+import type { Tensor } from '../Tensor';
+import { type TensorLike, binaryOp } from './binary';
+
+/** Elementwise a · b, with broadcasting. On bools it is logical and. */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return binaryOp('mul', a, b, (x, y) => x * y);
+}

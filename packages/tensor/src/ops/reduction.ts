@@ -1,0 +1,67 @@
+import { type DType, type TypedArray, allocate } from '../dtype';
+import { ShapeError, formatShape } from '../errors';
+import { type Lanes, reduceKernel } from '../kernels/reduce';
+import { normalizeDims, sizeOf } from '../shape';
+import { Tensor } from '../Tensor';
+import { permute } from './permute';
+
+/** The `dim` argument of a reduction: one dim, several, or (undefined/null) all of them. */
+export type Dims = number | readonly number[] | null | undefined;
+
+export interface ReduceOptions {
+  /** Keep reduced dims as size 1, so the result broadcasts against the input. Default false. */
+  keepDim?: boolean;
+}
+
+/** Where a reduction reads from, viewed as [outer, length, inner], and the shape it produces. */
+export interface Reduction {
+  dims: number[];
+  data: TypedArray;
+  lanes: Lanes;
+  shape: number[];
+}
+
+/**
+ * Plans a reduction of x over `dim`. Reduced dims that sit next to each other are read in place;
+ * otherwise they are first moved to the end (one copy), so the kernels see one layout.
+ */
+export function planReduction(op: string, x: Tensor, dim: Dims, keepDim = false): Reduction {
+  const dims = normalizeDims(op, dim, x.shape);
+  const shape = keepDim
+    ? x.shape.map((s, i) => (dims.includes(i) ? 1 : s))
+    : x.shape.filter((_, i) => !dims.includes(i));
+  const length = sizeOf(dims.map((d) => x.shape[d]!));
+  const first = dims[0] ?? 0;
+  const adjacent = dims.every((d, i) => d === first + i);
+  if (adjacent) {
+    const outer = sizeOf(x.shape.slice(0, first));
+    const inner = dims.length === 0 ? 1 : sizeOf(x.shape.slice(first + dims.length));
+    return { dims, data: x.data, lanes: { outer, length, inner }, shape };
+  }
+  const kept = x.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  const moved = permute(x, [...kept, ...dims]);
+  const outer = sizeOf(kept.map((i) => x.shape[i]!));
+  return { dims, data: moved.data, lanes: { outer, length, inner: 1 }, shape };
+}
+
+/** Runs a fold over a planned reduction into a new tensor of `dtype`. */
+export function foldReduction(
+  plan: Reduction,
+  dtype: DType,
+  init: number,
+  step: (acc: number, value: number) => number,
+): Tensor {
+  const out = allocate(dtype, sizeOf(plan.shape));
+  reduceKernel(plan.data, plan.lanes, out, init, step);
+  return new Tensor(out, plan.shape, dtype);
+}
+
+/** Throws if the reduction covers no elements, for reductions with no identity (max, min…). */
+export function requireNonEmpty(op: string, x: Tensor, plan: Reduction): void {
+  if (plan.lanes.length === 0) {
+    throw new ShapeError(
+      `${op}: cannot reduce over a dim of size 0 in x.shape=${formatShape(x.shape)} ` +
+        '(the reduction has no identity; pass a dim whose size is not 0)',
+    );
+  }
+}

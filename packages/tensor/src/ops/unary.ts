@@ -1,0 +1,35 @@
+import { type DType, allocate, floatResult } from '../dtype';
+import { DTypeError } from '../errors';
+import { type UnaryFn, unaryKernel } from '../kernels/elementwise';
+import { Tensor } from '../Tensor';
+import type { TensorLike } from './binary';
+
+/**
+ * How a unary op picks its output dtype:
+ * - 'float': always floating (exp, sqrt, sigmoid…); ints and bools become float32.
+ * - 'numeric': keeps int32 and floats (abs, neg, relu…); bool is rejected.
+ * - 'any': keeps every dtype, bool included (sign).
+ */
+export type UnaryRule = 'float' | 'numeric' | 'any';
+
+/** Accepts a JS number where a tensor is expected, as a 0-d float32 tensor. */
+export function asTensor(op: string, x: TensorLike): Tensor {
+  if (x instanceof Tensor) return x;
+  if (typeof x === 'number') return new Tensor(Float32Array.of(x), [], 'float32');
+  if (typeof x === 'boolean') return new Tensor(Uint8Array.of(x ? 1 : 0), [], 'bool');
+  const got = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
+  throw new DTypeError(`${op}: expected a Tensor or a number, got ${got} (wrap arrays with tensor(...))`);
+}
+
+/** Runs `fn` elementwise over x. */
+export function unaryOp(op: string, x: TensorLike, fn: UnaryFn, rule: UnaryRule = 'float'): Tensor {
+  const t = asTensor(op, x);
+  let dtype: DType = t.dtype;
+  if (rule === 'float') dtype = floatResult(t.dtype);
+  else if (rule === 'numeric' && t.dtype === 'bool') {
+    throw new DTypeError(`${op}: not defined for bool tensors (cast first: x.to('int32') or x.to('float32'))`);
+  }
+  const out = allocate(dtype, t.size);
+  unaryKernel(t.data, out, fn);
+  return new Tensor(out, t.shape, dtype);
+}

@@ -1,0 +1,31 @@
+import { assertDType } from '../dtype';
+import type { Tensor } from '../Tensor';
+import { div } from './div';
+import { sqrt } from './math';
+import { mean } from './mean';
+import { mul } from './mul';
+import { type Dims, type ReduceOptions, planReduction } from './reduction';
+import { sub } from './sub';
+import { sum } from './sum';
+
+export interface VarianceOptions extends ReduceOptions {
+  /** Divide by N − 1 (Bessel's correction, the default, as in PyTorch) instead of N. */
+  unbiased?: boolean;
+}
+
+/**
+ * Variance over `dim` (all dims by default), computed in two passes (mean, then squared
+ * deviations) for accuracy. With N − 1 = 0 the result is NaN, as in PyTorch.
+ */
+export function variance(x: Tensor, dim?: Dims, { unbiased = true, keepDim = false }: VarianceOptions = {}): Tensor {
+  assertDType('variance', 'x', x.dtype, ['float32', 'float64'], "cast first: x.to('float32')");
+  const n = planReduction('variance', x, dim).lanes.length;
+  const deviation = sub(x, mean(x, dim, { keepDim: true }));
+  const squares = sum(mul(deviation, deviation), dim, { keepDim });
+  return div(squares, Math.max(unbiased ? n - 1 : n, 0));
+}
+
+/** Standard deviation over `dim`: the square root of `variance` with the same options. */
+export function std(x: Tensor, dim?: Dims, options: VarianceOptions = {}): Tensor {
+  return sqrt(variance(x, dim, options));
+}
