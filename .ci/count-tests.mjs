@@ -1,6 +1,6 @@
 // Totals the vitest JSON reports of every package and prints the closing line CI reads:
 // "N passed, N failed". Exits non-zero if any test failed or no report was found.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 let passed = 0;

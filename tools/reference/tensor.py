@@ -21,9 +21,11 @@ omitted optional positional argument (the test turns it into `undefined`).
 Conventions mapped from torch:
 - torch int64 results (sum/prod of ints, argmax, oneHot, ...) become our int32.
 - float32 inputs are drawn in float64 and rounded to float32, so they are exact; float32 outputs
-  are torch's float32 results written with the full repr of the float32 value. The exception is
-  linalg (solve, inv, eigh, pinv): there the float32 reference is the float64 result rounded to
-  float32, because LAPACK's float32 error would otherwise double the comparison error.
+  are written with the full repr of the float32 value. Elementwise, shape, indexing and
+  comparison outputs are torch's float32 results. Ops that accumulate (reductions, softmax,
+  matmul/dot/outer, linalg) use torch's float64 result on the same (exact) inputs, rounded to
+  float32: torch's float32 BLAS/vectorised sums are a few ulps off (~3e-6 on a 64-term dot), and
+  the correctly rounded value is the fair target for any implementation.
 - Quirks deliberately left out: torch.sign(nan) == 0 (numpy says nan), and type promotion with a
   0-d tensor of a wider dtype (torch treats 0-d tensors like Python scalars for promotion).
 """
@@ -108,16 +110,108 @@ def enc(a):
     raise TypeError(f'cannot encode {type(a)}')
 
 
+def ref_op(op, args, options):
+    """torch's result for one of our accumulating ops, called in our convention (reductions,
+    softmax family, matmul/dot/outer). Used to recompute float32 references in float64."""
+    o = options or {}
+    keep = bool(o.get('keepDim', False))
+    x = args[0]
+
+    def dims_of(dim):
+        if dim is None:
+            return list(range(x.dim()))
+        return [dim] if isinstance(dim, int) else list(dim)
+
+    if op in ('sum', 'mean', 'prod', 'amax', 'amin', 'max', 'min', 'logsumexp'):
+        dims = dims_of(args[1] if len(args) > 1 else None)
+        if x.dim() == 0 and not dims:
+            r = {'sum': torch.sum, 'mean': torch.mean, 'prod': torch.prod}.get(op, lambda t: t.clone())(x)
+            return r
+        if op == 'sum':
+            return torch.sum(x, dims, keep)
+        if op == 'mean':
+            return torch.mean(x, dims, keep)
+        if op == 'prod':
+            nd = sorted({dd % x.dim() for dd in dims}, reverse=True)
+            r = x
+            for dd in nd:
+                r = torch.prod(r, dd, keepdim=True)
+            if not keep:
+                r = r.reshape([s for i, s in enumerate(x.shape) if i not in nd])
+            return r
+        if op in ('amax', 'max'):
+            return torch.amax(x, dims, keep)
+        if op in ('amin', 'min'):
+            return torch.amin(x, dims, keep)
+        return torch.logsumexp(x, dims, keep)
+    if op in ('argmax', 'argmin'):
+        dim = args[1] if len(args) > 1 else None
+        return (torch.argmax if op == 'argmax' else torch.argmin)(x, dim, keep)
+    if op in ('variance', 'std'):
+        dims = dims_of(args[1] if len(args) > 1 else None)
+        fn = torch.var if op == 'variance' else torch.std
+        return fn(x, dims, unbiased=o.get('unbiased', True), keepdim=keep)
+    if op == 'norm':
+        p = args[1] if len(args) > 1 and args[1] is not None else 2
+        dim = args[2] if len(args) > 2 else None
+        return torch.linalg.vector_norm(x, p, dim, keep)
+    if op == 'softmax':
+        return torch.softmax(x, args[1])
+    if op == 'logSoftmax':
+        return torch.log_softmax(x, args[1])
+    if op in ('matmul', 'dot', 'outer'):
+        rt = torch.result_type(args[0], args[1])
+        args = [args[0].to(rt), args[1].to(rt)]
+    if op == 'matmul':
+        return torch.matmul(args[0], args[1])
+    if op == 'dot':
+        return torch.dot(args[0], args[1])
+    if op == 'outer':
+        return torch.outer(args[0], args[1])
+    raise ValueError(f'ref_op: unknown op {op}')
+
+
+def close(a, b, rtol, atol):
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    if a.dtype in (F32, F64):
+        return bool(torch.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+    return bool(torch.equal(a, b))
+
+
+def tensors_in(args):
+    for a in args:
+        if isinstance(a, torch.Tensor):
+            yield a
+        elif isinstance(a, (list, tuple)):
+            yield from tensors_in(a)
+
+
 class Family:
-    def __init__(self, name):
+    """One fixture file. With `acc64`, every case's result is re-derived from its own arguments by
+    `ref_op` (a check that the arguments and the result agree), and the result of a float32 case
+    is replaced by the float64 result rounded to float32: torch's float32 accumulation (BLAS,
+    vectorised sums) is a few ulps off, and a correctly rounded reference is the fair target."""
+
+    def __init__(self, name, acc64=False):
         self.name = name
         self.cases = []
         self.names = set()
+        self.acc64 = acc64
 
     def add(self, name, op, args, out, options=None):
         if name in self.names:
             raise ValueError(f'duplicate case name {name} in {self.name}')
         self.names.add(name)
+        if self.acc64:
+            check = ref_op(op, list(args), options)
+            tol = 1e-5 if out.dtype == F32 else 1e-12
+            if not close(check, out, tol, tol):
+                raise AssertionError(f'{self.name}: {name}: args and result disagree\n{check}\n{out}')
+            dts = {t.dtype for t in tensors_in(args)}
+            if F32 in dts and F64 not in dts and out.dtype == F32:
+                up = [a.to(F64) if isinstance(a, torch.Tensor) and a.dtype == F32 else a for a in args]
+                out = ref_op(op, up, options).to(F32)
         case = {'name': name, 'op': op, 'args': enc(list(args))}
         if options is not None:
             case['options'] = enc(options)
@@ -403,6 +497,23 @@ def gen_elementwise():
     c, a, b = rb([2, 3]), rn([2, 3], F32), rn([2, 3], F64)
     fam.add('where/float32-float64/float64', 'where', [c, a, b], torch.where(c, a, b))
 
+    # bool in arithmetic, medium broadcast
+    a, b = ri([2, 3]), rb([2, 3])
+    fam.add('add/int32+bool/int32', 'add', [a, b], torch.add(a, b))
+    a, b = rb([3]), rn([2, 3], F32)
+    fam.add('mul/bool*float32/float32', 'mul', [a, b], torch.mul(a, b))
+    a, b = rb([3]), rb([3])
+    fam.add('mul/bool*int32/int32', 'mul', [a, b.to(I32)], torch.mul(a, b.to(I32)))
+    for dt in FLOATS:
+        d = dn(dt)
+        a, b = rn([37, 1, 5], dt), rn([1, 29, 1], dt)
+        fam.add(f'add/medium-broadcast[37,1,5]+[1,29,1]/{d}', 'add', [a, b], a + b)
+        a, b = rn([6, 40], dt), rn([40], dt)
+        fam.add(f'mul/medium-broadcast[6,40]*[40]/{d}', 'mul', [a, b], a * b)
+        a = rn([300], dt, scale=3.0)
+        fam.add(f'exp/medium[300]/{d}', 'exp', [a], torch.exp(a))
+        fam.add(f'gelu/medium[300]/{d}', 'gelu', [a], torch.nn.functional.gelu(a))
+        fam.add(f'erf/medium[300]/{d}', 'erf', [a], torch.erf(a))
     return fam
 
 
@@ -477,7 +588,7 @@ def gen_comparison():
 
 
 def gen_reduction():
-    fam = Family('reduction')
+    fam = Family('reduction', acc64=True)
 
     def maxv(x, dim=None, keepdim=False):
         if dim is None:
@@ -709,6 +820,28 @@ def gen_reduction():
             fam.add(f'{op}/empty[0,3]/dim=1/{d}', op, [x, 1], fn(x, 1))
         x = tt([[-INF, -INF]], F64)
         fam.add(f'{op}/all-neg-inf/dim=1/float64', op, [x, 1], fn(x, 1))
+    # medium sizes (float64: reduction order does not matter at 1e-12 here)
+    x = rn([7, 33, 5], F64)
+    for op, fn in (('sum', lambda t, dd: torch.sum(t, dd)), ('mean', lambda t, dd: torch.mean(t, dd)),
+                   ('amax', lambda t, dd: torch.amax(t, dd)), ('logsumexp', lambda t, dd: torch.logsumexp(t, dd))):
+        for dd in (0, 1, 2, [0, 2]):
+            fam.add(f'{op}/medium[7,33,5]/dim={dd}/float64'.replace(' ', ''), op, [x, dd], fn(x, dd))
+    fam.add('variance/medium[7,33,5]/dim=1/float64', 'variance', [x, 1], torch.var(x, 1))
+    fam.add('argmax/medium[7,33,5]/dim=1/float64', 'argmax', [x, 1], torch.argmax(x, 1))
+    x = rn([7, 33, 5], F32, shift=0.5)
+    for op, dd in (('sum', 1), ('sum', [0, 2]), ('mean', None), ('logsumexp', 0), ('amax', 1)):
+        args = [x] if dd is None else [x, dd]
+        fam.add(f'{op}/medium[7,33,5]/dim={dd}/float32'.replace(' ', ''), op, args, ref_op(op, args, None))
+    x = rn([2000], F32, shift=1.0)
+    for op in ('sum', 'mean', 'variance', 'std', 'norm', 'logsumexp'):
+        fam.add(f'{op}/long[2000]/all/float32', op, [x], ref_op(op, [x], None))
+    x = rn([4, 130], F64, scale=3.0)
+    fam.add('softmax/medium[4,130]/dim=1/float64', 'softmax', [x, 1], torch.softmax(x, 1))
+    fam.add('logSoftmax/medium[4,130]/dim=0/float64', 'logSoftmax', [x, 0], torch.log_softmax(x, 0))
+    x = rn([4, 130], F32, scale=3.0)
+    fam.add('softmax/medium[4,130]/dim=1/float32', 'softmax', [x, 1], torch.softmax(x, 1))
+    b = rb([5, 7])
+    fam.add('sum/bool/dim=1/keepDim=true/int32', 'sum', [b, 1], torch.sum(b, 1, True), {'keepDim': True})
     return fam
 
 
@@ -846,6 +979,20 @@ def gen_shape():
             fam.add(f'chunk/4-of-6-gives-3/dim=1/{d}', 'chunk', [z, 4, 1], list(torch.chunk(z, 4, 1)))
             fam.add(f'chunk/5/dim=-1/{d}', 'chunk', [z, 5, -1], list(torch.chunk(z, 5, -1)))
             fam.add(f'chunk/1/{d}', 'chunk', [z, 1], list(torch.chunk(z, 1)))
+    # medium sizes and mixed dtypes
+    for dt in FLOATS:
+        d = dn(dt)
+        m = rn([37, 29], dt)
+        fam.add(f'transpose/medium[37,29]/{d}', 'transpose', [m, 0, 1], m.transpose(0, 1))
+        q = rn([3, 4, 5, 6], dt)
+        fam.add(f'permute/4d[3,4,5,6]->3,1,0,2/{d}', 'permute', [q, [3, 1, 0, 2]], q.permute(3, 1, 0, 2))
+        fam.add(f'transpose/4d-1,3/{d}', 'transpose', [q, 1, 3], q.transpose(1, 3))
+        v = rn([1, 33, 1], dt)
+        fam.add(f'expand/medium[1,33,1]->[4,33,9]/{d}', 'expand', [v, [4, 33, 9]], v.expand(4, 33, 9))
+    a, b = rn([2, 3], F32), rn([1, 3], F64)
+    fam.add('concat/float32+float64/float64', 'concat', [[a, b], 0], torch.cat([a, b], 0))
+    a, b = ri([2, 3]), rn([2, 3], F32)
+    fam.add('stack/int32+float32/float32', 'stack', [[a, b], 0], torch.stack([a, b], 0))
     return fam
 
 
@@ -949,7 +1096,7 @@ def gen_indexing():
 
 
 def gen_matmul():
-    fam = Family('matmul')
+    fam = Family('matmul', acc64=True)
     shapes = [
         ('1d.1d', [4], [4]),
         ('1d.2d', [3], [3, 5]),
@@ -999,6 +1146,17 @@ def gen_matmul():
     a = tt([[1.0, 2.0], [3.0, 4.0]], F64)
     b = tt([[5.0, 6.0], [7.0, 8.0]], F64)
     fam.add('matmul/known-2x2/float64', 'matmul', [a, b], a @ b)
+    # medium sizes, to reach blocked/tiled kernel paths
+    for dt in FLOATS:
+        d = dn(dt)
+        for tag, sa, sb in (('medium[33,17].[17,65]', [33, 17], [17, 65]),
+                            ('medium-batched[3,9,16].[16,7]', [3, 9, 16], [16, 7]),
+                            ('medium[1,64].[64,40]', [1, 64], [64, 40]),
+                            ('medium[70].[70,3]', [70], [70, 3])):
+            a, b = rn(sa, dt), rn(sb, dt)
+            fam.add(f'matmul/{tag}/{d}', 'matmul', [a, b], torch.matmul(a, b))
+        a, b = rn([100], dt), rn([100], dt)
+        fam.add(f'dot/medium[100]/{d}', 'dot', [a, b], torch.dot(a, b))
     return fam
 
 

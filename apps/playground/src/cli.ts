@@ -4,7 +4,7 @@
  * layers, multi-task methods) is still being built package by package; until it lands, `pnpm
  * start` says what the default experiment will be and shows the part of the stack that exists.
  */
-import { matmul, randn, softmax, tensor, manualSeed } from '@mtl/tensor';
+import { manualSeed, matmul, randn, softmax, tensor } from '@mtl/tensor';
 
 const plan = `@mtl playground — the default experiment (arriving with @mtl/multitask):
   data          Palmer penguins (real, from a registry package)

@@ -1,6 +1,6 @@
 import { type AllCloseOptions, allClose } from './allClose';
-import { type DType, type TypedArray, allocate, dtypeOfArray, isDType } from './dtype';
-import { DTypeError, IndexError, ShapeError, formatShape } from './errors';
+import { allocate, type DType, dtypeOfArray, isDType, type TypedArray } from './dtype';
+import { DTypeError, formatShape, IndexError, ShapeError } from './errors';
 import { formatTensor } from './format';
 import { elu, gelu, leakyRelu, relu, silu, softplus } from './ops/activations';
 import { add } from './ops/add';
@@ -8,7 +8,7 @@ import type { TensorLike } from './ops/binary';
 import { clamp } from './ops/clamp';
 import { eq, ge, gt, le, lt, ne } from './ops/comparison';
 import { div } from './ops/div';
-import { expand, broadcastTo } from './ops/expand';
+import { broadcastTo, expand } from './ops/expand';
 import { amax, amin, argmax, argmin, max, min } from './ops/extrema';
 import { gather, indexSelect, oneHot } from './ops/gather';
 import { eigh, inv, pinv, solve } from './ops/linalg';
@@ -50,7 +50,7 @@ import { chunk, split } from './ops/split';
 import { squeeze, unsqueeze } from './ops/squeeze';
 import { sub } from './ops/sub';
 import { sum } from './ops/sum';
-import { type VarianceOptions, std, variance } from './ops/variance';
+import { std, type VarianceOptions, variance } from './ops/variance';
 import { where } from './ops/where';
 import { sizeOf } from './shape';
 
@@ -83,7 +83,9 @@ export class Tensor {
     }
     const size = sizeOf(shape);
     if (data.length !== size) {
-      throw new ShapeError(`Tensor: shape ${formatShape(shape)} needs ${size} elements, but data has ${data.length}`);
+      throw new ShapeError(
+        `Tensor: shape ${formatShape(shape)} needs ${size} elements, but data has ${data.length}`,
+      );
     }
     this.data = data;
     this.shape = Object.freeze([...shape]);
@@ -131,7 +133,9 @@ export class Tensor {
    */
   to(dtype: DType): Tensor {
     if (!isDType(dtype)) {
-      throw new DTypeError(`to: unknown dtype ${JSON.stringify(dtype)} (use float32, float64, int32 or bool)`);
+      throw new DTypeError(
+        `to: unknown dtype ${JSON.stringify(dtype)} (use float32, float64, int32 or bool)`,
+      );
     }
     if (dtype === this.dtype) return this;
     const out = allocate(dtype, this.size);
@@ -154,14 +158,18 @@ export class Tensor {
   /** The value at the given indices (one per dim; negative ones count from the end). */
   get(...indices: number[]): number {
     if (indices.length !== this.rank) {
-      throw new IndexError(`get: expected ${this.rank} indices for shape ${formatShape(this.shape)}, got ${indices.length}`);
+      throw new IndexError(
+        `get: expected ${this.rank} indices for shape ${formatShape(this.shape)}, got ${indices.length}`,
+      );
     }
     let offset = 0;
     for (let d = 0; d < indices.length; d++) {
       const size = this.shape[d]!;
       const i = indices[d]!;
       if (!Number.isInteger(i) || i < -size || i >= size) {
-        throw new IndexError(`get: index ${i} is out of bounds for dim ${d} of shape ${formatShape(this.shape)}`);
+        throw new IndexError(
+          `get: index ${i} is out of bounds for dim ${d} of shape ${formatShape(this.shape)}`,
+        );
       }
       offset = offset * size + (i < 0 ? i + size : i);
     }

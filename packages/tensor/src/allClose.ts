@@ -1,4 +1,4 @@
-import { ShapeError, formatShape } from './errors';
+import { formatShape, ShapeError } from './errors';
 import { broadcastShapes } from './shape';
 import type { Tensor } from './Tensor';
 
@@ -15,7 +15,11 @@ export interface AllCloseOptions {
  * True when |a − b| ≤ atol + rtol·|b| everywhere (a and b broadcast), as `torch.allclose`.
  * Infinities must match exactly.
  */
-export function allClose(a: Tensor, b: Tensor, { rtol = 1e-5, atol = 1e-8, equalNan = false }: AllCloseOptions = {}): boolean {
+export function allClose(
+  a: Tensor,
+  b: Tensor,
+  { rtol = 1e-5, atol = 1e-8, equalNan = false }: AllCloseOptions = {},
+): boolean {
   return worstMismatch(a, b, { rtol, atol, equalNan }) === null;
 }
 
@@ -29,7 +33,9 @@ export function worstMismatch(
   try {
     shape = broadcastShapes('allClose', a.shape, b.shape);
   } catch {
-    throw new ShapeError(`allClose: a.shape=${formatShape(a.shape)} and b.shape=${formatShape(b.shape)} do not broadcast`);
+    throw new ShapeError(
+      `allClose: a.shape=${formatShape(a.shape)} and b.shape=${formatShape(b.shape)} do not broadcast`,
+    );
   }
   const x = a.broadcastTo(shape).data;
   const y = b.broadcastTo(shape).data;
@@ -39,10 +45,12 @@ export function worstMismatch(
     const v = y[i]!;
     if (u === v) continue;
     let excess: number;
-    if (u !== u || v !== v) excess = equalNan && u !== u && v !== v ? 0 : Number.POSITIVE_INFINITY;
+    if (Number.isNaN(u) || Number.isNaN(v))
+      excess = equalNan && Number.isNaN(u) && Number.isNaN(v) ? 0 : Number.POSITIVE_INFINITY;
     else if (!Number.isFinite(u) || !Number.isFinite(v)) excess = Number.POSITIVE_INFINITY;
     else excess = Math.abs(u - v) - (atol + rtol * Math.abs(v));
-    if (excess > 0 && (worst === null || excess > worst.excess)) worst = { index: i, actual: u, expected: v, excess };
+    if (excess > 0 && (worst === null || excess > worst.excess))
+      worst = { index: i, actual: u, expected: v, excess };
   }
   return worst;
 }

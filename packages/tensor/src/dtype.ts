@@ -71,7 +71,13 @@ export function floatResult(dtype: DType): DType {
 }
 
 /** Throws a DTypeError unless `dtype` is one of `allowed`. */
-export function assertDType(op: string, name: string, dtype: DType, allowed: readonly DType[], hint = ''): void {
+export function assertDType(
+  op: string,
+  name: string,
+  dtype: DType,
+  allowed: readonly DType[],
+  hint = '',
+): void {
   if (!allowed.includes(dtype)) {
     throw new DTypeError(
       `${op}: ${name} has dtype ${dtype}, expected ${allowed.join(' or ')}${hint ? ` (${hint})` : ''}`,

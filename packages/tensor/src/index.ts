@@ -4,76 +4,71 @@
  * function (`add(a, b)`) and a method (`a.add(b)`).
  */
 
-export { Tensor, type NestedArray } from './Tensor';
-export { type DType, type TypedArray, promoteTypes } from './dtype';
-export { MtlError, ShapeError, DTypeError, IndexError, ValueError, LinAlgError, formatShape } from './errors';
-export { broadcastShapes } from './shape';
-export { formatTensor } from './format';
-export { allClose, type AllCloseOptions } from './allClose';
-
+export { type AllCloseOptions, allClose } from './allClose';
+export { type DTypeOptions, full, fullLike, ones, onesLike, zeros, zerosLike } from './creation/fill';
+export { type RandomOptions, rand, randint, randn, randperm } from './creation/random';
+export { arange, eye, linspace } from './creation/ranges';
 // Creation.
-export { tensor, type TensorData, type TensorOptions } from './creation/tensor';
-export { full, zeros, ones, fullLike, zerosLike, onesLike, type DTypeOptions } from './creation/fill';
-export { arange, linspace, eye } from './creation/ranges';
-export { rand, randn, randint, randperm, type RandomOptions } from './creation/random';
-export { Generator } from './random/Generator';
-export { manualSeed, getDefaultGenerator } from './random/defaultGenerator';
-
+export { type TensorData, type TensorOptions, tensor } from './creation/tensor';
+export { type DType, promoteTypes, type TypedArray } from './dtype';
+export { DTypeError, formatShape, IndexError, LinAlgError, MtlError, ShapeError, ValueError } from './errors';
+export { formatTensor } from './format';
+export { elu, gelu, leakyRelu, relu, silu, softplus } from './ops/activations';
+export { add } from './ops/add';
 // Elementwise.
 export type { TensorLike } from './ops/binary';
-export { add } from './ops/add';
-export { sub } from './ops/sub';
-export { mul } from './ops/mul';
-export { div } from './ops/div';
-export { pow } from './ops/pow';
-export { maximum } from './ops/maximum';
-export { minimum } from './ops/minimum';
 export { clamp } from './ops/clamp';
+export { eq, ge, gt, le, lt, ne } from './ops/comparison';
+export { concat, stack } from './ops/concat';
+export { div } from './ops/div';
+export { broadcastTo, expand } from './ops/expand';
+export { amax, amin, argmax, argmin, max, min } from './ops/extrema';
+export { gather, indexSelect, oneHot } from './ops/gather';
+export { eigh, inv, pinv, solve } from './ops/linalg';
+export { logicalAnd, logicalNot, logicalOr, logicalXor } from './ops/logical';
+export { logsumexp } from './ops/logsumexp';
+export { maskedFill } from './ops/maskedFill';
 export {
-  neg,
   abs,
-  sign,
-  square,
+  cos,
+  erf,
   exp,
   expm1,
   log,
   log1p,
-  sqrt,
-  rsqrt,
+  neg,
   reciprocal,
-  sin,
-  cos,
-  tanh,
+  rsqrt,
   sigmoid,
-  erf,
+  sign,
+  sin,
+  sqrt,
+  square,
+  tanh,
 } from './ops/math';
-export { relu, leakyRelu, elu, gelu, silu, softplus } from './ops/activations';
-export { eq, ne, lt, le, gt, ge } from './ops/comparison';
-export { logicalAnd, logicalOr, logicalXor, logicalNot } from './ops/logical';
-export { where } from './ops/where';
-export { maskedFill } from './ops/maskedFill';
-
+// Linear algebra.
+export { dot, matmul, outer } from './ops/matmul';
+export { maximum } from './ops/maximum';
+export { mean } from './ops/mean';
+export { minimum } from './ops/minimum';
+export { mul } from './ops/mul';
+export { type NormOrder, norm } from './ops/norm';
+export { permute, transpose } from './ops/permute';
+export { pow } from './ops/pow';
+export { prod } from './ops/prod';
 // Reductions.
 export type { Dims, ReduceOptions } from './ops/reduction';
-export { sum } from './ops/sum';
-export { mean } from './ops/mean';
-export { prod } from './ops/prod';
-export { max, min, amax, amin, argmax, argmin } from './ops/extrema';
-export { variance, std, type VarianceOptions } from './ops/variance';
-export { logsumexp } from './ops/logsumexp';
-export { norm, type NormOrder } from './ops/norm';
-export { softmax, logSoftmax } from './ops/softmax';
-
-// Linear algebra.
-export { matmul, dot, outer } from './ops/matmul';
-export { transpose, permute } from './ops/permute';
-export { solve, inv, eigh, pinv } from './ops/linalg';
-
 // Shapes and indexing.
-export { reshape, flatten } from './ops/reshape';
+export { flatten, reshape } from './ops/reshape';
+export { narrow, select, slice } from './ops/slice';
+export { logSoftmax, softmax } from './ops/softmax';
+export { chunk, split } from './ops/split';
 export { squeeze, unsqueeze } from './ops/squeeze';
-export { expand, broadcastTo } from './ops/expand';
-export { concat, stack } from './ops/concat';
-export { split, chunk } from './ops/split';
-export { slice, narrow, select } from './ops/slice';
-export { gather, indexSelect, oneHot } from './ops/gather';
+export { sub } from './ops/sub';
+export { sum } from './ops/sum';
+export { std, type VarianceOptions, variance } from './ops/variance';
+export { where } from './ops/where';
+export { getDefaultGenerator, manualSeed } from './random/defaultGenerator';
+export { Generator } from './random/Generator';
+export { broadcastShapes } from './shape';
+export { type NestedArray, Tensor } from './Tensor';

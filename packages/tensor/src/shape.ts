@@ -1,4 +1,4 @@
-import { IndexError, ShapeError, formatShape } from './errors';
+import { formatShape, IndexError, ShapeError } from './errors';
 
 /** Number of elements of a shape (1 for a scalar's `[]`). */
 export function sizeOf(shape: readonly number[]): number {
@@ -74,7 +74,8 @@ export function normalizeDims(
   const dims = list.map((d) => normalizeDim(op, d, rank, shape));
   const seen = new Set<number>();
   for (const d of dims) {
-    if (seen.has(d)) throw new IndexError(`${op}: dim ${d} appears more than once in ${JSON.stringify(list)}`);
+    if (seen.has(d))
+      throw new IndexError(`${op}: dim ${d} appears more than once in ${JSON.stringify(list)}`);
     seen.add(d);
   }
   return dims.sort((a, b) => a - b);

@@ -3,10 +3,10 @@
  * Error whose message names the worst element, so vitest, jest, node:test or mocha all report it.
  */
 import { type AllCloseOptions, worstMismatch } from './allClose';
+import { tensor } from './creation/tensor';
 import { formatShape } from './errors';
 import { sameShape, stridesOf } from './shape';
 import { Tensor } from './Tensor';
-import { tensor } from './creation/tensor';
 
 export interface ExpectAllCloseOptions extends AllCloseOptions {
   /** Also require equal dtypes. Default false. */
@@ -23,10 +23,13 @@ export function expectAllClose(
   expected: Tensor | number | readonly unknown[],
   { checkDType = false, ...tolerances }: ExpectAllCloseOptions = {},
 ): void {
-  if (!(actual instanceof Tensor)) throw new Error(`expectAllClose: actual is not a Tensor (got ${typeof actual})`);
+  if (!(actual instanceof Tensor))
+    throw new Error(`expectAllClose: actual is not a Tensor (got ${typeof actual})`);
   const want = expected instanceof Tensor ? expected : tensor(expected as never, { dtype: 'float64' });
   if (!sameShape(actual.shape, want.shape)) {
-    throw new Error(`expectAllClose: shapes differ — actual ${formatShape(actual.shape)}, expected ${formatShape(want.shape)}`);
+    throw new Error(
+      `expectAllClose: shapes differ — actual ${formatShape(actual.shape)}, expected ${formatShape(want.shape)}`,
+    );
   }
   if (checkDType && actual.dtype !== want.dtype) {
     throw new Error(`expectAllClose: dtypes differ — actual ${actual.dtype}, expected ${want.dtype}`);

@@ -1,7 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
-  type Tensor,
   add,
   broadcastShapes,
   matmul,
@@ -9,6 +8,7 @@ import {
   permute,
   reshape,
   sum,
+  type Tensor,
   tensor,
   transpose,
 } from '../src/index';
@@ -81,7 +81,10 @@ describe('broadcasting', () => {
     // Shapes built to broadcast: b takes a suffix of a's dims with some set to 1.
     const pair = shapeArb.chain((a) =>
       fc
-        .tuple(fc.integer({ min: 0, max: a.length }), fc.array(fc.boolean(), { minLength: a.length, maxLength: a.length }))
+        .tuple(
+          fc.integer({ min: 0, max: a.length }),
+          fc.array(fc.boolean(), { minLength: a.length, maxLength: a.length }),
+        )
         .map(([cut, ones]) => [a, a.slice(cut).map((d, i) => (ones[cut + i] ? 1 : d))] as const),
     );
     fc.assert(
@@ -110,9 +113,15 @@ describe('shape identities', () => {
   });
 
   it('transpose twice is the identity, and moves element (i, j) to (j, i)', () => {
-    const arb = fc.array(dim, { minLength: 2, maxLength: 4 }).chain((shape) =>
-      fc.tuple(fc.constant(shape), fc.integer({ min: 0, max: shape.length - 1 }), fc.integer({ min: -shape.length, max: -1 })),
-    );
+    const arb = fc
+      .array(dim, { minLength: 2, maxLength: 4 })
+      .chain((shape) =>
+        fc.tuple(
+          fc.constant(shape),
+          fc.integer({ min: 0, max: shape.length - 1 }),
+          fc.integer({ min: -shape.length, max: -1 }),
+        ),
+      );
     fc.assert(
       fc.property(arb, ([shape, d0, d1]) => {
         const x = filled(shape);
@@ -131,9 +140,14 @@ describe('shape identities', () => {
   });
 
   it('permute by p then by p⁻¹ is the identity', () => {
-    const arb = fc.array(dim, { minLength: 1, maxLength: 4 }).chain((shape) =>
-      fc.tuple(fc.constant(shape), fc.shuffledSubarray([...shape.keys()], { minLength: shape.length, maxLength: shape.length })),
-    );
+    const arb = fc
+      .array(dim, { minLength: 1, maxLength: 4 })
+      .chain((shape) =>
+        fc.tuple(
+          fc.constant(shape),
+          fc.shuffledSubarray([...shape.keys()], { minLength: shape.length, maxLength: shape.length }),
+        ),
+      );
     fc.assert(
       fc.property(arb, ([shape, perm]) => {
         const x = filled(shape);
@@ -157,9 +171,11 @@ describe('reductions', () => {
   });
 
   it('sum over a dim set equals the naive nested-loop sum', () => {
-    const arb = fc.array(dim, { minLength: 1, maxLength: 4 }).chain((shape) =>
-      fc.tuple(fc.constant(shape), fc.subarray([...shape.keys()], { minLength: 1 }), fc.boolean()),
-    );
+    const arb = fc
+      .array(dim, { minLength: 1, maxLength: 4 })
+      .chain((shape) =>
+        fc.tuple(fc.constant(shape), fc.subarray([...shape.keys()], { minLength: 1 }), fc.boolean()),
+      );
     fc.assert(
       fc.property(arb, ([shape, dims, keepDim]) => {
         const x = filled(shape);
@@ -172,7 +188,9 @@ describe('reductions', () => {
           expected[o]! += at(x, index);
         }
         expect(out.shape).toEqual(keepDim ? kept : shape.filter((_, i) => !dims.includes(i)));
-        out.data.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 10));
+        out.data.forEach((v, i) => {
+          expect(v).toBeCloseTo(expected[i]!, 10);
+        });
       }),
     );
   });
@@ -207,7 +225,9 @@ describe('matmul', () => {
         const left = matmul(matmul(a, b), c);
         const right = matmul(a, matmul(b, c));
         const scale = Math.max(1, ...Array.from(left.data, Math.abs));
-        left.data.forEach((v, i) => expect(Math.abs(v - right.data[i]!)).toBeLessThan(1e-11 * scale));
+        left.data.forEach((v, i) => {
+          expect(Math.abs(v - right.data[i]!)).toBeLessThan(1e-11 * scale);
+        });
       }),
     );
   });
@@ -220,7 +240,9 @@ describe('matmul', () => {
         const c = filled([k, n], 11);
         const lhs = matmul(a, add(b, c));
         const rhs = add(matmul(a, b), matmul(a, c));
-        lhs.data.forEach((v, i) => expect(v).toBeCloseTo(rhs.data[i]!, 9));
+        lhs.data.forEach((v, i) => {
+          expect(v).toBeCloseTo(rhs.data[i]!, 9);
+        });
         expect(mul(lhs, 0).shape).toEqual([m, n]);
       }),
     );

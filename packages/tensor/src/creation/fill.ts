@@ -1,4 +1,4 @@
-import { type DType, allocate, isDType } from '../dtype';
+import { allocate, type DType, isDType } from '../dtype';
 import { DTypeError } from '../errors';
 import { checkShape, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
@@ -9,7 +9,11 @@ export interface DTypeOptions {
 }
 
 /** A tensor of `shape` with every element `value`. */
-export function full(shape: readonly number[], value: number | boolean, { dtype = 'float32' }: DTypeOptions = {}): Tensor {
+export function full(
+  shape: readonly number[],
+  value: number | boolean,
+  { dtype = 'float32' }: DTypeOptions = {},
+): Tensor {
   checkShape('full', shape);
   if (!isDType(dtype)) throw new DTypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
   const data = allocate(dtype, sizeOf(shape));

@@ -1,7 +1,7 @@
-import { type DType, allocate } from '../dtype';
+import { allocate, type DType } from '../dtype';
 import { DTypeError } from '../errors';
-import type { Generator } from '../random/Generator';
 import { getDefaultGenerator } from '../random/defaultGenerator';
+import type { Generator } from '../random/Generator';
 import { checkShape, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 
@@ -20,7 +20,10 @@ export function rand(shape: readonly number[], { dtype = 'float32', generator }:
 }
 
 /** Standard normal samples. */
-export function randn(shape: readonly number[], { dtype = 'float32', generator }: RandomOptions = {}): Tensor {
+export function randn(
+  shape: readonly number[],
+  { dtype = 'float32', generator }: RandomOptions = {},
+): Tensor {
   const data = floatArray('randn', shape, dtype);
   (generator ?? getDefaultGenerator()).fillNormal(data);
   return new Tensor(data, shape, dtype);

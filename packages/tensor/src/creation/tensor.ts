@@ -1,5 +1,5 @@
-import { type DType, type TypedArray, allocate, dtypeOfArray, isDType } from '../dtype';
-import { DTypeError, ShapeError, formatShape } from '../errors';
+import { allocate, type DType, dtypeOfArray, isDType, type TypedArray } from '../dtype';
+import { DTypeError, formatShape, ShapeError } from '../errors';
 import { checkShape, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 
@@ -19,7 +19,9 @@ export interface TensorOptions {
  */
 export function tensor(values: TensorData, { dtype, shape }: TensorOptions = {}): Tensor {
   if (dtype !== undefined && !isDType(dtype)) {
-    throw new DTypeError(`tensor: unknown dtype ${JSON.stringify(dtype)} (use float32, float64, int32 or bool)`);
+    throw new DTypeError(
+      `tensor: unknown dtype ${JSON.stringify(dtype)} (use float32, float64, int32 or bool)`,
+    );
   }
   if (ArrayBuffer.isView(values)) {
     const typed = values as TypedArray;

@@ -5,7 +5,12 @@ import { stridesOf } from '../shape';
  * Copies `x` (contiguous, shape `shape`) into `out` laid out as `x` with its dims reordered by
  * `perm` (out dim i is x dim perm[i]). The inner loop walks the output contiguously.
  */
-export function permuteKernel(x: TypedArray, shape: readonly number[], perm: readonly number[], out: TypedArray): void {
+export function permuteKernel(
+  x: TypedArray,
+  shape: readonly number[],
+  perm: readonly number[],
+  out: TypedArray,
+): void {
   const n = out.length;
   if (n === 0) return;
   const rank = perm.length;

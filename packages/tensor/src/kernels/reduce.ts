@@ -36,15 +36,20 @@ export function reduceKernel(
  * Index (along the reduced axis) of the first extreme value, as PyTorch returns it; NaN counts
  * as the extreme, as in PyTorch's max/argmax.
  */
-export function argReduceKernel(x: TypedArray, { outer, length, inner }: Lanes, out: Int32Array, largest: boolean): void {
+export function argReduceKernel(
+  x: TypedArray,
+  { outer, length, inner }: Lanes,
+  out: Int32Array,
+  largest: boolean,
+): void {
   for (let o = 0; o < outer; o++) {
     const base = o * length * inner;
     for (let i = 0; i < inner; i++) {
       let best = x[base + i]!;
       let bestIndex = 0;
-      for (let r = 1; r < length && best === best; r++) {
+      for (let r = 1; r < length && !Number.isNaN(best); r++) {
         const v = x[base + r * inner + i]!;
-        if (v !== v || (largest ? v > best : v < best)) {
+        if (Number.isNaN(v) || (largest ? v > best : v < best)) {
           best = v;
           bestIndex = r;
         }

@@ -9,7 +9,7 @@ import { unaryOp } from './unary';
 
 /** max(x, 0); keeps int32; relu(NaN) = NaN, as in PyTorch. */
 export function relu(x: TensorLike): Tensor {
-  return unaryOp('relu', x, (v) => (v <= 0 ? 0 : v), 'numeric');
+  return unaryOp('relu', x, (v) => Math.max(v, 0), 'numeric');
 }
 
 /** x for x > 0, negativeSlope·x otherwise. */
@@ -31,7 +31,10 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  * Gaussian error linear unit: x·Φ(x) with the exact erf (`approximate: 'none'`, the default),
  * or PyTorch's tanh approximation (`approximate: 'tanh'`).
  */
-export function gelu(x: TensorLike, { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {}): Tensor {
+export function gelu(
+  x: TensorLike,
+  { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {},
+): Tensor {
   if (approximate === 'tanh') {
     return unaryOp('gelu', x, (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
   }
@@ -50,7 +53,10 @@ export function silu(x: TensorLike): Tensor {
  * log(1 + e^{βx})/β, reverting to x where βx > threshold (where the two agree to float
  * precision and the exponential would overflow), as in PyTorch.
  */
-export function softplus(x: TensorLike, { beta = 1, threshold = 20 }: { beta?: number; threshold?: number } = {}): Tensor {
+export function softplus(
+  x: TensorLike,
+  { beta = 1, threshold = 20 }: { beta?: number; threshold?: number } = {},
+): Tensor {
   checkFinite('softplus', 'beta', beta);
   if (beta === 0) throw new ValueError('softplus: beta must be nonzero, got 0');
   return unaryOp('softplus', x, (v) => (v * beta > threshold ? v : Math.log1p(Math.exp(v * beta)) / beta));

@@ -1,5 +1,5 @@
 import type { Tensor } from '../Tensor';
-import { type TensorLike, binaryOp } from './binary';
+import { binaryOp, type TensorLike } from './binary';
 
 /** Elementwise a + b, with broadcasting and PyTorch's type promotion. */
 export function add(a: TensorLike, b: TensorLike): Tensor {

@@ -1,4 +1,4 @@
-import { type DType, allocate, isFloating, promoteTypes, promoteWithScalar } from '../dtype';
+import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar } from '../dtype';
 import { DTypeError } from '../errors';
 import { type BinaryFn, binaryKernel } from '../kernels/elementwise';
 import { broadcastShapes, sizeOf } from '../shape';
@@ -13,19 +13,34 @@ export type ResultRule =
   | 'float' // true division, pow with float exponent…: ints become float32
   | 'bool'; // comparisons and logical ops
 
-/** The common dtype of two operands, with PyTorch's rule for JS scalars. */
+/**
+ * The common dtype of two operands, by PyTorch's priorities: tensors with dims outrank 0-d
+ * tensors, which outrank JS numbers; a lower-priority operand can raise the category
+ * (bool → int → float) but not the width, so `float32[3] + float64[]` stays float32 while
+ * `int32[3] + float64[]` becomes float64.
+ */
 export function commonDType(a: TensorLike, b: TensorLike): DType {
-  if (a instanceof Tensor && b instanceof Tensor) return promoteTypes(a.dtype, b.dtype);
+  if (a instanceof Tensor && b instanceof Tensor) {
+    if ((a.rank === 0) === (b.rank === 0)) return promoteTypes(a.dtype, b.dtype);
+    const [dimensioned, zeroDim] = a.rank === 0 ? [b, a] : [a, b];
+    return category(zeroDim.dtype) > category(dimensioned.dtype) ? zeroDim.dtype : dimensioned.dtype;
+  }
   if (a instanceof Tensor) return promoteWithScalar(a.dtype, b as number | boolean);
   if (b instanceof Tensor) return promoteWithScalar(b.dtype, a as number | boolean);
   if (typeof a === 'boolean' && typeof b === 'boolean') return 'bool';
   return 'float32';
 }
 
+function category(dtype: DType): number {
+  return dtype === 'bool' ? 0 : dtype === 'int32' ? 1 : 2;
+}
+
 function checkOperand(op: string, name: string, x: TensorLike): void {
   if (!(x instanceof Tensor) && typeof x !== 'number' && typeof x !== 'boolean') {
     const got = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
-    throw new DTypeError(`${op}: ${name} must be a Tensor or a number, got ${got} (wrap arrays with tensor(...))`);
+    throw new DTypeError(
+      `${op}: ${name} must be a Tensor or a number, got ${got} (wrap arrays with tensor(...))`,
+    );
   }
 }
 
@@ -38,11 +53,18 @@ function asData(x: TensorLike): { data: Tensor['data']; shape: readonly number[]
  * Runs `fn` elementwise over a and b with broadcasting. `rule` picks the output dtype from the
  * operands' common dtype; `computeIn` lets an op reject dtypes (say, bool subtraction).
  */
-export function binaryOp(op: string, a: TensorLike, b: TensorLike, fn: BinaryFn, rule: ResultRule = 'promote'): Tensor {
+export function binaryOp(
+  op: string,
+  a: TensorLike,
+  b: TensorLike,
+  fn: BinaryFn,
+  rule: ResultRule = 'promote',
+): Tensor {
   checkOperand(op, 'a', a);
   checkOperand(op, 'b', b);
   const common = commonDType(a, b);
-  const dtype: DType = rule === 'bool' ? 'bool' : rule === 'float' && !isFloating(common) ? 'float32' : common;
+  const dtype: DType =
+    rule === 'bool' ? 'bool' : rule === 'float' && !isFloating(common) ? 'float32' : common;
   const ad = asData(a);
   const bd = asData(b);
   const shape = broadcastShapes(op, ad.shape, bd.shape);

@@ -1,6 +1,6 @@
 import { ValueError } from '../errors';
 import type { Tensor } from '../Tensor';
-import { type TensorLike, binaryOp } from './binary';
+import { binaryOp, type TensorLike } from './binary';
 import { asTensor } from './unary';
 
 /**
@@ -11,10 +11,12 @@ export function clamp(x: TensorLike, min?: TensorLike | null, max?: TensorLike |
   const hasMin = min !== undefined && min !== null;
   const hasMax = max !== undefined && max !== null;
   if (!hasMin && !hasMax) {
-    throw new ValueError('clamp: give at least one of min and max (clamp(x, min, max), null to leave a side open)');
+    throw new ValueError(
+      'clamp: give at least one of min and max (clamp(x, min, max), null to leave a side open)',
+    );
   }
   let out = asTensor('clamp', x);
-  if (hasMin) out = binaryOp('clamp', out, min, (v, lo) => (v !== v || lo !== lo ? Number.NaN : v < lo ? lo : v));
-  if (hasMax) out = binaryOp('clamp', out, max, (v, hi) => (v !== v || hi !== hi ? Number.NaN : v > hi ? hi : v));
+  if (hasMin) out = binaryOp('clamp', out, min, Math.max);
+  if (hasMax) out = binaryOp('clamp', out, max, Math.min);
   return out;
 }

@@ -1,5 +1,5 @@
 import type { Tensor } from '../Tensor';
-import { type TensorLike, binaryOp } from './binary';
+import { binaryOp, type TensorLike } from './binary';
 
 /*
  * Comparisons, elementwise with broadcasting; each returns a bool tensor. NaN compares unequal

@@ -1,5 +1,5 @@
 import { allocate, promoteTypes } from '../dtype';
-import { ShapeError, formatShape } from '../errors';
+import { formatShape, ShapeError } from '../errors';
 import { normalizeDim, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 import { unsqueeze } from './squeeze';
@@ -18,12 +18,14 @@ export function concat(xs: readonly Tensor[], dim = 0): Tensor {
   const parts = xs.filter((x) => !(x.rank === 1 && x.size === 0));
   if (parts.length === 0) return xs[0]!.clone();
   const first = parts[0]!;
-  if (first.rank === 0) throw new ShapeError('concat: zero-dimensional tensors cannot be concatenated (use stack)');
+  if (first.rank === 0)
+    throw new ShapeError('concat: zero-dimensional tensors cannot be concatenated (use stack)');
   const d = normalizeDim('concat', dim, first.rank, first.shape);
   let dtype = first.dtype;
   let total = 0;
   for (const x of parts) {
-    const mismatch = x.rank !== first.rank || x.shape.some((s: number, i: number) => i !== d && s !== first.shape[i]);
+    const mismatch =
+      x.rank !== first.rank || x.shape.some((s: number, i: number) => i !== d && s !== first.shape[i]);
     if (mismatch) {
       throw new ShapeError(
         `concat: shapes ${parts.map((p) => formatShape(p.shape)).join(', ')} differ outside dim ${dim} ` +
@@ -52,7 +54,8 @@ export function concat(xs: readonly Tensor[], dim = 0): Tensor {
 
 /** Joins equal-shaped tensors along a new dim. */
 export function stack(xs: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0) throw new ShapeError('stack: expected a non-empty array of tensors');
+  if (!Array.isArray(xs) || xs.length === 0)
+    throw new ShapeError('stack: expected a non-empty array of tensors');
   const first = xs[0]!;
   for (const x of xs) {
     if (!(x instanceof Tensor)) throw new ShapeError('stack: every element of xs must be a Tensor');

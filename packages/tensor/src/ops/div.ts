@@ -1,5 +1,5 @@
 import type { Tensor } from '../Tensor';
-import { type TensorLike, binaryOp } from './binary';
+import { binaryOp, type TensorLike } from './binary';
 
 /** True division a / b, with broadcasting: integer inputs give float32 (as `torch.div`). */
 export function div(a: TensorLike, b: TensorLike): Tensor {

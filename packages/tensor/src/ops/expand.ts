@@ -1,5 +1,5 @@
 import { allocate } from '../dtype';
-import { ShapeError, formatShape } from '../errors';
+import { formatShape, ShapeError } from '../errors';
 import { binaryKernel } from '../kernels/elementwise';
 import { checkShape, sameShape, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
@@ -20,7 +20,9 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
     const own = i >= offset ? x.shape[i - offset]! : undefined;
     if (d === -1) {
       if (own === undefined) {
-        throw new ShapeError(`expand: -1 is not allowed for the new leading dim ${i} in ${formatShape(shape)}`);
+        throw new ShapeError(
+          `expand: -1 is not allowed for the new leading dim ${i} in ${formatShape(shape)}`,
+        );
       }
       return own;
     }

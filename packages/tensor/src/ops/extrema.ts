@@ -1,7 +1,7 @@
 import { ValueError } from '../errors';
 import { argReduceKernel } from '../kernels/reduce';
 import { Tensor } from '../Tensor';
-import { type Dims, type ReduceOptions, foldReduction, planReduction, requireNonEmpty } from './reduction';
+import { type Dims, foldReduction, planReduction, type ReduceOptions, requireNonEmpty } from './reduction';
 import { reshape } from './reshape';
 
 /*
@@ -9,8 +9,8 @@ import { reshape } from './reshape';
  * `max`/`min` return the values only (like `torch.amax`); `argmax`/`argmin` the int32 indices.
  */
 
-const larger = (acc: number, v: number) => (acc !== acc ? acc : v > acc || v !== v ? v : acc);
-const smaller = (acc: number, v: number) => (acc !== acc ? acc : v < acc || v !== v ? v : acc);
+const larger = (acc: number, v: number) => (Number.isNaN(acc) || v <= acc ? acc : v);
+const smaller = (acc: number, v: number) => (Number.isNaN(acc) || v >= acc ? acc : v);
 
 /** Largest value over `dim` (all dims by default). */
 export function amax(x: Tensor, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Tensor {
@@ -46,8 +46,15 @@ export function argmin(x: Tensor, dim?: number | null, options: ReduceOptions = 
   return argExtreme('argmin', x, dim, options, false);
 }
 
-function argExtreme(op: string, x: Tensor, dim: number | null | undefined, { keepDim = false }: ReduceOptions, largest: boolean): Tensor {
-  if (Array.isArray(dim)) throw new ValueError(`${op}: dim must be a single number (or omitted), got ${JSON.stringify(dim)}`);
+function argExtreme(
+  op: string,
+  x: Tensor,
+  dim: number | null | undefined,
+  { keepDim = false }: ReduceOptions,
+  largest: boolean,
+): Tensor {
+  if (Array.isArray(dim))
+    throw new ValueError(`${op}: dim must be a single number (or omitted), got ${JSON.stringify(dim)}`);
   const flat = dim === undefined || dim === null;
   const source = flat ? reshape(x, [x.size]) : x;
   const plan = planReduction(op, source, flat ? 0 : dim, keepDim && !flat);

@@ -1,5 +1,5 @@
 import { allocate } from '../dtype';
-import { DTypeError, IndexError, ShapeError, ValueError, formatShape } from '../errors';
+import { DTypeError, formatShape, IndexError, ShapeError, ValueError } from '../errors';
 import { normalizeDim, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../Tensor';
 
@@ -46,7 +46,9 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   checkIndexTensor('indexSelect', index);
   if (index.rank > 1) {
-    throw new ShapeError(`indexSelect: index must be 1-d (or 0-d), got index.shape=${formatShape(index.shape)}`);
+    throw new ShapeError(
+      `indexSelect: index must be 1-d (or 0-d), got index.shape=${formatShape(index.shape)}`,
+    );
   }
   const d = normalizeDim('indexSelect', dim, x.rank, x.shape);
   const xShape = x.rank === 0 ? [1] : x.shape;
@@ -81,7 +83,8 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   checkIndexTensor('oneHot', indices);
   let classes = numClasses;
   if (classes === -1) {
-    if (indices.size === 0) throw new ValueError('oneHot: cannot infer numClasses from an empty tensor; pass it');
+    if (indices.size === 0)
+      throw new ValueError('oneHot: cannot infer numClasses from an empty tensor; pass it');
     classes = 0;
     for (const c of indices.data) classes = Math.max(classes, c + 1);
   }
@@ -92,7 +95,9 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   for (let i = 0; i < indices.size; i++) {
     const c = indices.data[i]!;
     if (c < 0 || c >= classes) {
-      throw new IndexError(`oneHot: class index ${c} is out of range [0, ${classes - 1}] (numClasses = ${classes})`);
+      throw new IndexError(
+        `oneHot: class index ${c} is out of range [0, ${classes - 1}] (numClasses = ${classes})`,
+      );
     }
     out[i * classes + c] = 1;
   }
@@ -102,6 +107,8 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
 function checkIndexTensor(op: string, index: Tensor): void {
   if (!(index instanceof Tensor) || index.dtype !== 'int32') {
     const got = index instanceof Tensor ? `dtype ${index.dtype}` : typeof index;
-    throw new DTypeError(`${op}: index must be an int32 Tensor, got ${got} (create it with { dtype: 'int32' })`);
+    throw new DTypeError(
+      `${op}: index must be an int32 Tensor, got ${got} (create it with { dtype: 'int32' })`,
+    );
   }
 }

@@ -1,5 +1,5 @@
 import { type DType, floatResult } from '../dtype';
-import { DTypeError, ShapeError, formatShape } from '../errors';
+import { DTypeError, formatShape, ShapeError } from '../errors';
 import { inverse } from '../kernels/linalg/inverse';
 import { solve as solveKernel } from '../kernels/linalg/luSolve';
 import { pseudoInverse } from '../kernels/linalg/pseudoInverse';
@@ -52,7 +52,9 @@ export function eigh(a: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
  */
 export function pinv(a: Tensor, options: { rtol?: number; atol?: number } = {}): Tensor {
   if (!(a instanceof Tensor) || a.rank !== 2) {
-    throw new ShapeError(`pinv: a must be a matrix (2-d), got a.shape=${a instanceof Tensor ? formatShape(a.shape) : typeof a}`);
+    throw new ShapeError(
+      `pinv: a must be a matrix (2-d), got a.shape=${a instanceof Tensor ? formatShape(a.shape) : typeof a}`,
+    );
   }
   const [m, n] = a.shape as [number, number];
   return new Tensor(pseudoInverse(float64(a), m, n, options), [n, m], 'float64').to(resultDType('pinv', a));
@@ -70,7 +72,8 @@ function squareSize(op: string, a: Tensor): number {
 function resultDType(op: string, ...xs: Tensor[]): DType {
   let dtype: DType = 'float32';
   for (const x of xs) {
-    if (x.dtype === 'bool') throw new DTypeError(`${op}: bool tensors are not matrices of numbers (cast to float first)`);
+    if (x.dtype === 'bool')
+      throw new DTypeError(`${op}: bool tensors are not matrices of numbers (cast to float first)`);
     if (floatResult(x.dtype) === 'float64') dtype = 'float64';
   }
   return dtype;

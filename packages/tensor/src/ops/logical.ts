@@ -1,5 +1,5 @@
 import type { Tensor } from '../Tensor';
-import { type TensorLike, binaryOp } from './binary';
+import { binaryOp, type TensorLike } from './binary';
 import { unaryOp } from './unary';
 
 /* Logical ops: any nonzero value counts as true; the result is bool. */

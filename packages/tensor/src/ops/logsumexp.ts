@@ -1,11 +1,11 @@
+import { full } from '../creation/fill';
 import { assertDType, floatResult } from '../dtype';
 import type { Tensor } from '../Tensor';
 import { add } from './add';
-import { abs, exp, log } from './math';
-import { amax } from './extrema';
 import { eq } from './comparison';
-import { full } from '../creation/fill';
-import { type Dims, type ReduceOptions, planReduction } from './reduction';
+import { amax } from './extrema';
+import { abs, exp, log } from './math';
+import { type Dims, planReduction, type ReduceOptions } from './reduction';
 import { squeeze } from './squeeze';
 import { sub } from './sub';
 import { sum } from './sum';

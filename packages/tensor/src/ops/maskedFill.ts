@@ -1,6 +1,6 @@
-import { ShapeError, formatShape } from '../errors';
+import { formatShape, ShapeError } from '../errors';
 import { broadcastShapes, sameShape } from '../shape';
-import { Tensor } from '../Tensor';
+import type { Tensor } from '../Tensor';
 import type { TensorLike } from './binary';
 import { broadcastTo } from './expand';
 import { asTensor } from './unary';

@@ -1,5 +1,5 @@
-import { type DType, allocate, promoteTypes } from '../dtype';
-import { DTypeError, ShapeError, formatShape } from '../errors';
+import { allocate, type DType, promoteTypes } from '../dtype';
+import { DTypeError, formatShape, ShapeError } from '../errors';
 import { matmulKernel } from '../kernels/tmpMatmul';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
@@ -10,10 +10,15 @@ import { Tensor } from '../Tensor';
  * and leading batch dims broadcast (`[2,1,3,4]·[5,4,2] → [2,5,3,2]`).
  */
 export function matmul(a: Tensor, b: Tensor): Tensor {
-  for (const [name, t] of [['a', a], ['b', b]] as const) {
+  for (const [name, t] of [
+    ['a', a],
+    ['b', b],
+  ] as const) {
     if (!(t instanceof Tensor)) throw new DTypeError(`matmul: ${name} must be a Tensor, got ${typeof t}`);
     if (t.rank === 0) {
-      throw new ShapeError(`matmul: both operands need at least 1 dim, got ${name}.shape=[] (use mul for scalars)`);
+      throw new ShapeError(
+        `matmul: both operands need at least 1 dim, got ${name}.shape=[] (use mul for scalars)`,
+      );
     }
   }
   const dtype = promoteTypes(a.dtype, b.dtype);
@@ -50,7 +55,9 @@ export function dot(a: Tensor, b: Tensor): Tensor {
     );
   }
   if (a.size !== b.size) {
-    throw new ShapeError(`dot: lengths differ — a.shape=${formatShape(a.shape)}, b.shape=${formatShape(b.shape)}`);
+    throw new ShapeError(
+      `dot: lengths differ — a.shape=${formatShape(a.shape)}, b.shape=${formatShape(b.shape)}`,
+    );
   }
   return matmul(a, b);
 }
@@ -92,7 +99,19 @@ function batchedMatmul(
   let aMatrix = 0;
   let bMatrix = 0;
   for (let i = 0; i < count; i++) {
-    matmulKernel(a, aMatrix * m * k, b as never, bMatrix * k * n, out as never, i * m * n, m, k, n, false, false);
+    matmulKernel(
+      a,
+      aMatrix * m * k,
+      b as never,
+      bMatrix * k * n,
+      out as never,
+      i * m * n,
+      m,
+      k,
+      n,
+      false,
+      false,
+    );
     for (let d = batch.length - 1; d >= 0; d--) {
       aMatrix += aStrides[d]!;
       bMatrix += bStrides[d]!;

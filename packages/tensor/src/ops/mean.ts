@@ -1,7 +1,7 @@
 import { assertDType } from '../dtype';
 import type { Tensor } from '../Tensor';
 import { div } from './div';
-import { type Dims, type ReduceOptions, planReduction } from './reduction';
+import { type Dims, planReduction, type ReduceOptions } from './reduction';
 import { sum } from './sum';
 
 /** Mean over `dim` (all dims by default). Floats only, as in PyTorch; the mean of nothing is NaN. */

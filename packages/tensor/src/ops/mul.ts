@@ -1,5 +1,5 @@
 import type { Tensor } from '../Tensor';
-import { type TensorLike, binaryOp } from './binary';
+import { binaryOp, type TensorLike } from './binary';
 
 /** Elementwise a · b, with broadcasting. On bools it is logical and. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {

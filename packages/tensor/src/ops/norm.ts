@@ -1,12 +1,12 @@
 import { floatResult } from '../dtype';
 import { ValueError } from '../errors';
 import type { Tensor } from '../Tensor';
+import { ne } from './comparison';
 import { amax, amin } from './extrema';
 import { abs, sqrt } from './math';
 import { mul } from './mul';
-import { ne } from './comparison';
 import { pow } from './pow';
-import { type Dims, type ReduceOptions, planReduction } from './reduction';
+import { type Dims, planReduction, type ReduceOptions } from './reduction';
 import { sum } from './sum';
 
 /** The order of a vector norm: a number, ±Infinity (or 'inf'/'-inf'), or 'fro' (= 2). */
@@ -17,8 +17,14 @@ export type NormOrder = number | 'inf' | '-inf' | 'fro';
  * p = 2 (default) is √Σx², 1 is Σ|x|, ∞ is max|x|, −∞ is min|x|, 0 counts nonzeros, and other p
  * give (Σ|x|ᵖ)^(1/p).
  */
-export function norm(x: Tensor, p: NormOrder = 2, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Tensor {
-  const order = p === 'fro' ? 2 : p === 'inf' ? Number.POSITIVE_INFINITY : p === '-inf' ? Number.NEGATIVE_INFINITY : p;
+export function norm(
+  x: Tensor,
+  p: NormOrder = 2,
+  dim?: Dims,
+  { keepDim = false }: ReduceOptions = {},
+): Tensor {
+  const order =
+    p === 'fro' ? 2 : p === 'inf' ? Number.POSITIVE_INFINITY : p === '-inf' ? Number.NEGATIVE_INFINITY : p;
   if (typeof order !== 'number' || Number.isNaN(order)) {
     throw new ValueError(`norm: p must be a number, ±Infinity, 'inf', '-inf' or 'fro', got ${String(p)}`);
   }

@@ -1,6 +1,6 @@
 import { DTypeError } from '../errors';
 import { Tensor } from '../Tensor';
-import { type TensorLike, binaryOp, commonDType } from './binary';
+import { binaryOp, commonDType, type TensorLike } from './binary';
 
 /**
  * Elementwise x ** exponent, with broadcasting. Integer powers of integers stay int32 and, as in
@@ -40,6 +40,7 @@ function intPow(base: number, exp: number): number {
  * JavaScript's Math.pow gives NaN for those.
  */
 function floatPow(base: number, exp: number): number {
-  if (base === 1 || (base === -1 && (exp === Number.POSITIVE_INFINITY || exp === Number.NEGATIVE_INFINITY))) return 1;
-  return Math.pow(base, exp);
+  if (base === 1 || (base === -1 && (exp === Number.POSITIVE_INFINITY || exp === Number.NEGATIVE_INFINITY)))
+    return 1;
+  return base ** exp;
 }

@@ -1,6 +1,6 @@
 import { isFloating } from '../dtype';
 import type { Tensor } from '../Tensor';
-import { type Dims, type ReduceOptions, foldReduction, planReduction } from './reduction';
+import { type Dims, foldReduction, planReduction, type ReduceOptions } from './reduction';
 
 /** Product over `dim` (all dims by default); int32 and bool multiply to int32. */
 export function prod(x: Tensor, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Tensor {

@@ -1,5 +1,5 @@
-import { type DType, type TypedArray, allocate } from '../dtype';
-import { ShapeError, formatShape } from '../errors';
+import { allocate, type DType, type TypedArray } from '../dtype';
+import { formatShape, ShapeError } from '../errors';
 import { type Lanes, reduceKernel } from '../kernels/reduce';
 import { normalizeDims, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';

@@ -1,4 +1,4 @@
-import { ShapeError, formatShape } from '../errors';
+import { formatShape, ShapeError } from '../errors';
 import { normalizeDim, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 
@@ -16,7 +16,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
       if (inferred >= 0) throw new ShapeError(`reshape: only one dim may be -1, got ${formatShape(shape)}`);
       inferred = i;
     } else if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(`reshape: invalid dim ${d} in ${formatShape(shape)} (dims are non-negative integers or -1)`);
+      throw new ShapeError(
+        `reshape: invalid dim ${d} in ${formatShape(shape)} (dims are non-negative integers or -1)`,
+      );
     } else known *= d;
   }
   const out = [...shape];
@@ -42,7 +44,9 @@ export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
   const start = normalizeDim('flatten', startDim, x.rank, x.shape);
   const end = normalizeDim('flatten', endDim, x.rank, x.shape);
   if (start > end) {
-    throw new ShapeError(`flatten: startDim ${startDim} comes after endDim ${endDim} for x.shape=${formatShape(x.shape)}`);
+    throw new ShapeError(
+      `flatten: startDim ${startDim} comes after endDim ${endDim} for x.shape=${formatShape(x.shape)}`,
+    );
   }
   const merged = sizeOf(x.shape.slice(start, end + 1));
   return reshape(x, [...x.shape.slice(0, start), merged, ...x.shape.slice(end + 1)]);

@@ -1,5 +1,5 @@
 import { allocate } from '../dtype';
-import { IndexError, ValueError, formatShape } from '../errors';
+import { formatShape, IndexError, ValueError } from '../errors';
 import { stridedCopyKernel } from '../kernels/permute';
 import { normalizeDim, stridesOf } from '../shape';
 import { Tensor } from '../Tensor';
@@ -32,7 +32,13 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   if (x.rank === 0) throw new IndexError('narrow: cannot narrow a 0-d tensor');
   const size = x.shape[d]!;
   const from = start < 0 ? start + size : start;
-  if (!Number.isInteger(start) || !Number.isInteger(length) || length < 0 || from < 0 || from + length > size) {
+  if (
+    !Number.isInteger(start) ||
+    !Number.isInteger(length) ||
+    length < 0 ||
+    from < 0 ||
+    from + length > size
+  ) {
     throw new IndexError(
       `narrow: start ${start} and length ${length} do not fit dim ${dim} of x.shape=${formatShape(x.shape)} (size ${size})`,
     );
@@ -64,7 +70,10 @@ function view(x: Tensor, d: number, from: number, length: number, step: number):
   shape[d] = length;
   const viewStrides = [...strides];
   viewStrides[d] = strides[d]! * step;
-  const out = allocate(x.dtype, shape.reduce((a, b) => a * b, 1));
+  const out = allocate(
+    x.dtype,
+    shape.reduce((a, b) => a * b, 1),
+  );
   stridedCopyKernel(x.data, from * strides[d]!, shape, viewStrides, out);
   return new Tensor(out, shape, x.dtype);
 }

@@ -1,4 +1,4 @@
-import { ShapeError, ValueError, formatShape } from '../errors';
+import { formatShape, ShapeError, ValueError } from '../errors';
 import { normalizeDim } from '../shape';
 import type { Tensor } from '../Tensor';
 import { narrow } from './slice';

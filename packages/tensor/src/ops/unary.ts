@@ -1,4 +1,4 @@
-import { type DType, allocate, floatResult } from '../dtype';
+import { allocate, type DType, floatResult } from '../dtype';
 import { DTypeError } from '../errors';
 import { type UnaryFn, unaryKernel } from '../kernels/elementwise';
 import { Tensor } from '../Tensor';
@@ -27,7 +27,9 @@ export function unaryOp(op: string, x: TensorLike, fn: UnaryFn, rule: UnaryRule 
   let dtype: DType = t.dtype;
   if (rule === 'float') dtype = floatResult(t.dtype);
   else if (rule === 'numeric' && t.dtype === 'bool') {
-    throw new DTypeError(`${op}: not defined for bool tensors (cast first: x.to('int32') or x.to('float32'))`);
+    throw new DTypeError(
+      `${op}: not defined for bool tensors (cast first: x.to('int32') or x.to('float32'))`,
+    );
   }
   const out = allocate(dtype, t.size);
   unaryKernel(t.data, out, fn);

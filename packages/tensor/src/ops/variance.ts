@@ -4,7 +4,7 @@ import { div } from './div';
 import { sqrt } from './math';
 import { mean } from './mean';
 import { mul } from './mul';
-import { type Dims, type ReduceOptions, planReduction } from './reduction';
+import { type Dims, planReduction, type ReduceOptions } from './reduction';
 import { sub } from './sub';
 import { sum } from './sum';
 
@@ -17,7 +17,11 @@ export interface VarianceOptions extends ReduceOptions {
  * Variance over `dim` (all dims by default), computed in two passes (mean, then squared
  * deviations) for accuracy. With N − 1 = 0 the result is NaN, as in PyTorch.
  */
-export function variance(x: Tensor, dim?: Dims, { unbiased = true, keepDim = false }: VarianceOptions = {}): Tensor {
+export function variance(
+  x: Tensor,
+  dim?: Dims,
+  { unbiased = true, keepDim = false }: VarianceOptions = {},
+): Tensor {
   assertDType('variance', 'x', x.dtype, ['float32', 'float64'], "cast first: x.to('float32')");
   const n = planReduction('variance', x, dim).lanes.length;
   const deviation = sub(x, mean(x, dim, { keepDim: true }));

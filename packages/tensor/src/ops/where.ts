@@ -1,7 +1,7 @@
 import { allocate } from '../dtype';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
-import { type TensorLike, commonDType } from './binary';
+import { commonDType, type TensorLike } from './binary';
 import { broadcastTo } from './expand';
 import { asTensor } from './unary';
 

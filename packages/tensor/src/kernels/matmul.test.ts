@@ -1,0 +1,238 @@
+import { describe, expect, it } from 'vitest';
+import { type MatmulArray, matmulKernel } from './matmul';
+
+type Kind = 'float32' | 'float64' | 'int32';
+
+/** A 32-bit LCG (Numerical Recipes constants): deterministic inputs without a dependency. */
+function lcg(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state;
+  };
+}
+
+function make(kind: Kind, size: number): MatmulArray {
+  if (kind === 'float32') return new Float32Array(size);
+  if (kind === 'float64') return new Float64Array(size);
+  return new Int32Array(size);
+}
+
+/**
+ * A random matrix of `size` values stored at `offset` inside a larger array whose padding holds
+ * a sentinel. Floats are uniform in [-1, 1); int32s span the whole range (so sums wrap) unless
+ * `small`.
+ */
+function randomArray(kind: Kind, size: number, offset: number, next: () => number, small = false): MatmulArray {
+  const arr = make(kind, offset + size + 7);
+  arr.fill(kind === 'int32' ? 12345 : 0.125);
+  for (let i = 0; i < size; i++) {
+    const r = next();
+    arr[offset + i] = kind === 'int32' ? (small ? (r >>> 24) - 128 : r | 0) : r / 2 ** 31 - 1;
+  }
+  return arr;
+}
+
+interface Case {
+  m: number;
+  k: number;
+  n: number;
+  transA: boolean;
+  transB: boolean;
+}
+
+/**
+ * The naive triple loop the kernel must agree with (after untransposing the operands): floats
+ * summed in float64 in index order, int32 with Math.imul and `| 0` (the exact product and sum
+ * modulo 2^32, whatever the order).
+ */
+function reference(kind: Kind, a: MatmulArray, aOff: number, b: MatmulArray, bOff: number, c: Case) {
+  const { m, k, n, transA, transB } = c;
+  const A = new Float64Array(m * k);
+  const B = new Float64Array(k * n);
+  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) A[i * k + p] = a[aOff + (transA ? p * m + i : i * k + p)]!;
+  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) B[p * n + j] = b[bOff + (transB ? j * k + p : p * n + j)]!;
+  const value = new Float64Array(m * n);
+  const scale = new Float64Array(m * n); // Σ|a·b|: the size of the rounding error a sum can carry
+  // i-p-j order: each out[i, j] still sums over p in increasing order.
+  for (let i = 0; i < m; i++) {
+    for (let p = 0; p < k; p++) {
+      const x = A[i * k + p]!;
+      for (let j = 0; j < n; j++) {
+        const y = B[p * n + j]!;
+        const o = i * n + j;
+        if (kind === 'int32') value[o] = (value[o]! + Math.imul(x, y)) | 0;
+        else {
+          value[o] += x * y;
+          scale[o] += Math.abs(x * y);
+        }
+      }
+    }
+  }
+  return { value, scale };
+}
+
+/** Element-wise identity (NaN-aware); vitest's deep equality is slow on 90k-element arrays. */
+function sameBits(x: MatmulArray, y: MatmulArray): boolean {
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (!Object.is(x[i], y[i])) return false;
+  return true;
+}
+
+let seed = 1;
+
+/** Runs one case with offsets into padded arrays and checks the result and the padding. */
+function check(kind: Kind, c: Case, small = false): void {
+  const next = lcg(seed++);
+  const aOff = 3;
+  const bOff = 5;
+  const outOff = 2;
+  const a = randomArray(kind, c.m * c.k, aOff, next, small);
+  const b = randomArray(kind, c.k * c.n, bOff, next, small);
+  const out = make(kind, outOff + c.m * c.n + 4);
+  const sentinel = kind === 'int32' ? -7 : Number.NaN;
+  out.fill(sentinel);
+  const before = [a.slice(), b.slice()];
+  matmulKernel(a, aOff, b, bOff, out, outOff, c.m, c.k, c.n, c.transA, c.transB);
+  const { value, scale } = reference(kind, a, aOff, b, bOff, c);
+
+  let worst = 0;
+  let where = -1;
+  for (let i = 0; i < c.m * c.n; i++) {
+    const got = out[outOff + i]!;
+    const want = value[i]!;
+    let err: number;
+    if (kind === 'int32') err = got === want ? 0 : 1;
+    else if (kind === 'float64') err = Math.abs(got - want) / (1e-13 * scale[i]! + 1e-300);
+    // float32: the float64 sum rounded once, i.e. within half an ulp of float32 (2^-24 relative)
+    // plus float64 reordering noise; a float32 accumulation would be off by ~k ulps.
+    else err = Math.abs(got - want) / (2 ** -24 * Math.abs(want) + 1e-13 * scale[i]! + 1e-300);
+    if (!(err <= 1)) {
+      worst = err;
+      where = i;
+      break;
+    }
+  }
+  const label = `${kind} m=${c.m} k=${c.k} n=${c.n} transA=${c.transA} transB=${c.transB}`;
+  expect(where, `${label}: element ${where} got ${out[outOff + where]}, want ${value[where]} (${worst})`).toBe(-1);
+  for (let i = 0; i < outOff; i++) expect(Object.is(out[i], sentinel), `${label}: wrote before out`).toBe(true);
+  for (let i = outOff + c.m * c.n; i < out.length; i++) {
+    expect(Object.is(out[i], sentinel), `${label}: wrote past out`).toBe(true);
+  }
+  expect(sameBits(a, before[0]!), `${label}: a was modified`).toBe(true);
+  expect(sameBits(b, before[1]!), `${label}: b was modified`).toBe(true);
+}
+
+const KINDS: Kind[] = ['float32', 'float64', 'int32'];
+const TRANSPOSES = [
+  [false, false],
+  [false, true],
+  [true, false],
+  [true, true],
+] as const;
+const SIZES = [1, 3, 17, 64, 65, 255, 300];
+
+describe.each(KINDS)('matmulKernel %s', (kind) => {
+  describe.each(TRANSPOSES)('transA=%s transB=%s', (transA, transB) => {
+    it.each(SIZES)('square %i', (s) => {
+      check(kind, { m: s, k: s, n: s, transA, transB });
+    });
+
+    it('every mix of sizes 1, 3, 17, 65 (covers m = 1 and n = 1 vector paths)', () => {
+      for (const m of [1, 3, 17, 65]) {
+        for (const k of [1, 3, 17, 65]) for (const n of [1, 3, 17, 65]) check(kind, { m, k, n, transA, transB });
+      }
+    });
+
+    it('rectangular shapes with awkward sizes', () => {
+      const shapes = [
+        [255, 300, 17],
+        [17, 255, 300],
+        [300, 17, 255],
+        [64, 300, 65],
+        [1, 300, 255],
+        [255, 300, 1],
+        [2, 257, 3],
+      ];
+      for (const [m, k, n] of shapes) check(kind, { m: m!, k: k!, n: n!, transA, transB });
+    });
+
+    it('crosses every block boundary (m > 512, n > 256, k > 256)', () => {
+      check(kind, { m: 520, k: 3, n: 5, transA, transB });
+      check(kind, { m: 5, k: 3, n: 520, transA, transB });
+      check(kind, { m: 6, k: 530, n: 7, transA, transB });
+    });
+
+    it('k = 0 gives zeros', () => {
+      const out = make(kind, 3 * 4 + 2).fill(9);
+      matmulKernel(make(kind, 0), 0, make(kind, 0), 0, out, 1, 3, 0, 4, transA, transB);
+      expect(Array.from(out)).toEqual([9, ...new Array(12).fill(0), 9]);
+    });
+  });
+
+  it('m = 0 or n = 0 writes nothing', () => {
+    const out = make(kind, 4).fill(9);
+    matmulKernel(make(kind, 6), 0, make(kind, 0), 0, out, 0, 3, 2, 0, false, false);
+    matmulKernel(make(kind, 0), 0, make(kind, 6), 0, out, 0, 0, 2, 3, false, true);
+    expect(Array.from(out)).toEqual([9, 9, 9, 9]);
+  });
+
+  it('reuses scratch across calls of different sizes without stale values', () => {
+    check(kind, { m: 300, k: 300, n: 300, transA: false, transB: false });
+    check(kind, { m: 5, k: 7, n: 6, transA: true, transB: false });
+    check(kind, { m: 2, k: 2, n: 2, transA: false, transB: true });
+  });
+
+  it('checks that each region fits its array', () => {
+    expect(() => matmulKernel(make(kind, 5), 0, make(kind, 6), 0, make(kind, 4), 0, 2, 3, 2, false, false)).toThrow(
+      /a needs 6 elements from offset 0, but its length is 5/,
+    );
+    expect(() => matmulKernel(make(kind, 6), 0, make(kind, 6), 1, make(kind, 4), 0, 2, 3, 2, false, false)).toThrow(
+      RangeError,
+    );
+    expect(() => matmulKernel(make(kind, 6), 0, make(kind, 6), 0, make(kind, 4), 1, 2, 3, 2, false, false)).toThrow(
+      /out needs 4 elements from offset 1/,
+    );
+  });
+});
+
+describe('matmulKernel numerics', () => {
+  it('float32 sums in float64 and rounds once', () => {
+    // 1 + 2^-24 + 2^-24 is 1 + 2^-23 exactly, but float32 accumulation would give 1 twice.
+    const a = new Float32Array([1, 1, 1]);
+    const b = new Float32Array([1, 2 ** -24, 2 ** -24]);
+    const out = new Float32Array(1);
+    matmulKernel(a, 0, b, 0, out, 0, 1, 3, 1, false, false);
+    expect(out[0]).toBe(1 + 2 ** -23);
+    // The same through the blocked path (m, n ≥ 2).
+    const a2 = new Float32Array([1, 1, 1, 1, 1, 1]);
+    const b2 = new Float32Array([1, 1, 2 ** -24, 2 ** -24, 2 ** -24, 2 ** -24]);
+    const out2 = new Float32Array(4);
+    matmulKernel(a2, 0, b2, 0, out2, 0, 2, 3, 2, false, false);
+    expect(Array.from(out2)).toEqual(new Array(4).fill(1 + 2 ** -23));
+  });
+
+  it('int32 wraps modulo 2^32 like two’s-complement arithmetic', () => {
+    const a = new Int32Array([2 ** 30, 2 ** 30, -(2 ** 31), 3]);
+    const b = new Int32Array([4, 4, 1, 1]);
+    const out = new Int32Array(4);
+    matmulKernel(a, 0, b, 0, out, 0, 2, 2, 2, false, false);
+    // Row 0: 2^30·4 + 2^30·1 = 5·2^30 ≡ 2^30 (mod 2^32); row 1: -2^31·4 + 3 ≡ 3.
+    expect(Array.from(out)).toEqual([2 ** 30, 2 ** 30, 3, 3]);
+  });
+
+  it('int32 with small values matches ordinary arithmetic', () => {
+    check('int32', { m: 33, k: 40, n: 35, transA: true, transB: false }, true);
+  });
+
+  it('propagates NaN and Infinity like a plain loop', () => {
+    const a = new Float64Array([Number.NaN, 0, 1, 1, 2, 3]);
+    const b = new Float64Array([1, 1, 1, Number.POSITIVE_INFINITY, 1, 1]);
+    const out = new Float64Array(4);
+    matmulKernel(a, 0, b, 0, out, 0, 2, 3, 2, false, true);
+    expect(out[0]).toBeNaN();
+    expect(out[1]).toBeNaN();
+    expect(out[2]).toBe(6);
+    expect(out[3]).toBe(Number.POSITIVE_INFINITY);
+  });
+});
