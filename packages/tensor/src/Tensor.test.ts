@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import * as api from './index';
-import { Generator, Tensor, arange, manualSeed, ones, rand, randint, randn, randperm, tensor, zeros } from './index';
+import {
+  arange,
+  Generator,
+  manualSeed,
+  ones,
+  rand,
+  randint,
+  randn,
+  randperm,
+  Tensor,
+  tensor,
+  zeros,
+} from './index';
 
 describe('tensor()', () => {
   it('reads nested arrays, with float32 by default', () => {
@@ -130,7 +142,9 @@ describe('every op is a function and a method', () => {
 
   it('lists a method for each op function', () => {
     expect(functions.length).toBeGreaterThan(80);
-    const missing = functions.map(([name]) => name).filter((name) => typeof (Tensor.prototype as never)[name] !== 'function');
+    const missing = functions
+      .map(([name]) => name)
+      .filter((name) => typeof (Tensor.prototype as never)[name] !== 'function');
     expect(missing).toEqual([]);
   });
 

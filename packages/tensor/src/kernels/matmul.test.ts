@@ -23,7 +23,13 @@ function make(kind: Kind, size: number): MatmulArray {
  * a sentinel. Floats are uniform in [-1, 1); int32s span the whole range (so sums wrap) unless
  * `small`.
  */
-function randomArray(kind: Kind, size: number, offset: number, next: () => number, small = false): MatmulArray {
+function randomArray(
+  kind: Kind,
+  size: number,
+  offset: number,
+  next: () => number,
+  small = false,
+): MatmulArray {
   const arr = make(kind, offset + size + 7);
   arr.fill(kind === 'int32' ? 12345 : 0.125);
   for (let i = 0; i < size; i++) {
@@ -50,21 +56,25 @@ function reference(kind: Kind, a: MatmulArray, aOff: number, b: MatmulArray, bOf
   const { m, k, n, transA, transB } = c;
   const A = new Float64Array(m * k);
   const B = new Float64Array(k * n);
-  for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) A[i * k + p] = a[aOff + (transA ? p * m + i : i * k + p)]!;
-  for (let p = 0; p < k; p++) for (let j = 0; j < n; j++) B[p * n + j] = b[bOff + (transB ? j * k + p : p * n + j)]!;
+  for (let i = 0; i < m; i++)
+    for (let p = 0; p < k; p++) A[i * k + p] = a[aOff + (transA ? p * m + i : i * k + p)]!;
+  for (let p = 0; p < k; p++)
+    for (let j = 0; j < n; j++) B[p * n + j] = b[bOff + (transB ? j * k + p : p * n + j)]!;
   const value = new Float64Array(m * n);
   const scale = new Float64Array(m * n); // Σ|a·b|: the size of the rounding error a sum can carry
   // i-p-j order: each out[i, j] still sums over p in increasing order.
   for (let i = 0; i < m; i++) {
+    const row = i * n;
     for (let p = 0; p < k; p++) {
       const x = A[i * k + p]!;
-      for (let j = 0; j < n; j++) {
-        const y = B[p * n + j]!;
-        const o = i * n + j;
-        if (kind === 'int32') value[o] = (value[o]! + Math.imul(x, y)) | 0;
-        else {
-          value[o] += x * y;
-          scale[o] += Math.abs(x * y);
+      const col = p * n;
+      if (kind === 'int32') {
+        for (let j = 0; j < n; j++) value[row + j] = (value[row + j]! + Math.imul(x, B[col + j]!)) | 0;
+      } else {
+        for (let j = 0; j < n; j++) {
+          const xy = x * B[col + j]!;
+          value[row + j] += xy;
+          scale[row + j] += Math.abs(xy);
         }
       }
     }
@@ -102,7 +112,7 @@ function check(kind: Kind, c: Case, small = false): void {
     const got = out[outOff + i]!;
     const want = value[i]!;
     let err: number;
-    if (kind === 'int32') err = got === want ? 0 : 1;
+    if (kind === 'int32') err = got === want ? 0 : Number.POSITIVE_INFINITY;
     else if (kind === 'float64') err = Math.abs(got - want) / (1e-13 * scale[i]! + 1e-300);
     // float32: the float64 sum rounded once, i.e. within half an ulp of float32 (2^-24 relative)
     // plus float64 reordering noise; a float32 accumulation would be off by ~k ulps.
@@ -114,8 +124,12 @@ function check(kind: Kind, c: Case, small = false): void {
     }
   }
   const label = `${kind} m=${c.m} k=${c.k} n=${c.n} transA=${c.transA} transB=${c.transB}`;
-  expect(where, `${label}: element ${where} got ${out[outOff + where]}, want ${value[where]} (${worst})`).toBe(-1);
-  for (let i = 0; i < outOff; i++) expect(Object.is(out[i], sentinel), `${label}: wrote before out`).toBe(true);
+  expect(
+    where,
+    `${label}: element ${where} got ${out[outOff + where]}, want ${value[where]} (${worst})`,
+  ).toBe(-1);
+  for (let i = 0; i < outOff; i++)
+    expect(Object.is(out[i], sentinel), `${label}: wrote before out`).toBe(true);
   for (let i = outOff + c.m * c.n; i < out.length; i++) {
     expect(Object.is(out[i], sentinel), `${label}: wrote past out`).toBe(true);
   }
@@ -140,7 +154,8 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
 
     it('every mix of sizes 1, 3, 17, 65 (covers m = 1 and n = 1 vector paths)', () => {
       for (const m of [1, 3, 17, 65]) {
-        for (const k of [1, 3, 17, 65]) for (const n of [1, 3, 17, 65]) check(kind, { m, k, n, transA, transB });
+        for (const k of [1, 3, 17, 65])
+          for (const n of [1, 3, 17, 65]) check(kind, { m, k, n, transA, transB });
       }
     });
 
@@ -155,6 +170,13 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
         [2, 257, 3],
       ];
       for (const [m, k, n] of shapes) check(kind, { m: m!, k: k!, n: n!, transA, transB });
+    });
+
+    it('narrow shapes around the 4-wide tile and the in-place path for n ≤ 8', () => {
+      for (const m of [4, 5, 7, 8, 65]) {
+        for (const n of [4, 5, 8, 9]) for (const k of [1, 17, 300]) check(kind, { m, k, n, transA, transB });
+      }
+      check(kind, { m: 300, k: 300, n: 4, transA, transB });
     });
 
     it('crosses every block boundary (m > 512, n > 256, k > 256)', () => {
@@ -184,15 +206,15 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
   });
 
   it('checks that each region fits its array', () => {
-    expect(() => matmulKernel(make(kind, 5), 0, make(kind, 6), 0, make(kind, 4), 0, 2, 3, 2, false, false)).toThrow(
-      /a needs 6 elements from offset 0, but its length is 5/,
-    );
-    expect(() => matmulKernel(make(kind, 6), 0, make(kind, 6), 1, make(kind, 4), 0, 2, 3, 2, false, false)).toThrow(
-      RangeError,
-    );
-    expect(() => matmulKernel(make(kind, 6), 0, make(kind, 6), 0, make(kind, 4), 1, 2, 3, 2, false, false)).toThrow(
-      /out needs 4 elements from offset 1/,
-    );
+    expect(() =>
+      matmulKernel(make(kind, 5), 0, make(kind, 6), 0, make(kind, 4), 0, 2, 3, 2, false, false),
+    ).toThrow(/a needs 6 elements from offset 0, but its length is 5/);
+    expect(() =>
+      matmulKernel(make(kind, 6), 0, make(kind, 6), 1, make(kind, 4), 0, 2, 3, 2, false, false),
+    ).toThrow(RangeError);
+    expect(() =>
+      matmulKernel(make(kind, 6), 0, make(kind, 6), 0, make(kind, 4), 1, 2, 3, 2, false, false),
+    ).toThrow(/out needs 4 elements from offset 1/);
   });
 });
 

@@ -4,24 +4,27 @@
  * It knows nothing about tensors. The `matmul` op validates shapes, promotes dtypes and calls it
  * once per (broadcast) batch element with offsets into the batched buffers.
  *
- * Floating point (float32 and float64 arrays) goes through a GotoBLAS-style blocked kernel:
- * for each block of B (KC×NC) and of A (MC×KC), the operands are packed into one Float64Array
- * as micro-panels (MR rows of A / NR columns of B, stored depth-major, zero-padded at the edges),
- * and a 4×4 register-blocked micro-kernel runs over them: an outer-product update per step of
- * k, i.e. i-k-j order with i and j unrolled into 16 local accumulators. Packing is also where
- * transposes are absorbed (the packer reads whichever way is contiguous), so all four
- * transpose combinations run the same inner loop. Sums are kept in float64 across k-blocks
- * (a float64 accumulator panel) and rounded once when stored, so float32 results are the
- * correctly rounded float64 sums (closer to the exact product than PyTorch's float32
- * accumulation). Matrix-vector products (m = 1 or n = 1) skip packing: they are memory-bound.
+ * Floats (float32 and float64) go through a GotoBLAS-style blocked kernel. For each block of B
+ * (KC×NC) and of A (MC×KC), the operands are packed into one Float64Array as micro-panels (4
+ * rows of A or 4 columns of B, depth-major, zero-padded at the edges), and a 4×4
+ * register-blocked micro-kernel runs over them: one outer-product update per step of k, i.e.
+ * i-k-j order with i and j unrolled into 16 local accumulators. Packing absorbs the transposes
+ * (the packer walks whichever way the source is contiguous), so all four transpose combinations
+ * run the same inner loop. Sums stay in float64 across k-blocks (a float64 accumulator panel)
+ * and are rounded once when stored: float32 results are the float64 sums correctly rounded,
+ * closer to the exact product than PyTorch's float32 accumulation.
  *
- * int32 uses its own blocked i-k-j loop with `Math.imul` and `| 0`: products and sums wrap
+ * Shapes where packing does not pay: with n ≤ 8 each A panel would be used once or twice, so
+ * the micro-kernel reads A in place; with m < 4 or n < 4 the product is a few matrix-vector
+ * products (memory-bound), done as dot products or AXPYs along contiguous rows.
+ *
+ * int32 has its own blocked i-k-j loop with `Math.imul` and `| 0`: products and sums wrap
  * modulo 2^32 exactly as two's-complement int32 arithmetic does (what PyTorch's int32 matmul
- * gives in practice), independent of summation order.
+ * gives in practice), whatever the summation order.
  *
- * Scratch buffers live at module level and grow on demand; their size is bounded by the block
- * sizes, not by the problem size. The kernel is synchronous and not re-entrant across the
- * packing phase, which is fine on one JS thread (each worker has its own module instance).
+ * Scratch buffers live at module level and grow on demand, bounded by the block sizes (under
+ * 2 MiB in all) apart from one row for the vector paths. The kernel is synchronous, so sharing
+ * them is safe on one JS thread (each worker has its own module instance).
  */
 
 /** The typed arrays the kernel accepts. */
@@ -38,6 +41,8 @@ const MC = 64;
 const NC = 256;
 /** Rows of A per outer pass; bounds the float64 accumulator panel at MB×NC doubles. */
 const MB = 512;
+/** Up to this many columns of B, A is read in place rather than packed. */
+const DIRECT_A_MAX_N = 2 * NR;
 
 let pack = new Float64Array(0);
 let acc = new Float64Array(0);
@@ -95,14 +100,8 @@ export function matmulKernel<T extends MatmulArray>(
   }
   if (out instanceof Int32Array) {
     matmulInt32(a as Int32Array, aOffset, b as Int32Array, bOffset, out, outOffset, m, k, n, transA, transB);
-  } else if (m === 1) {
-    // A is a row vector; its storage is the same with or without transA.
-    if (transB) dotRows(b, bOffset, a, aOffset, out, outOffset, n, k);
-    else axpyRows(a, aOffset, b, bOffset, out, outOffset, k, n);
-  } else if (n === 1) {
-    // B is a column vector; its storage is the same with or without transB.
-    if (transA) axpyRows(b, bOffset, a, aOffset, out, outOffset, k, m);
-    else dotRows(a, aOffset, b, bOffset, out, outOffset, m, k);
+  } else if (m < MR || n < NR) {
+    gemvFloat(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
   } else {
     gemmFloat(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
   }
@@ -135,8 +134,11 @@ function gemmFloat(
   const aCol = transA ? m : 1;
   const bRow = transB ? 1 : n;
   const bCol = transB ? k : 1;
+  // With at most two strips of B, each A panel would be used at most twice: reading A in place
+  // beats packing it (1.3× at n = 4), though the packed loop is faster once it is reused.
+  const directA = n <= DIRECT_A_MAX_N;
   const kcMax = Math.min(KC, k);
-  const mcMax = roundUp(Math.min(MC, m), MR);
+  const mcMax = directA ? 0 : roundUp(Math.min(MC, m), MR);
   const ncMax = roundUp(Math.min(NC, n), NR);
   const buf = packBuffer(mcMax * kcMax + kcMax * ncMax);
   const bBase = mcMax * kcMax;
@@ -150,16 +152,27 @@ function gemmFloat(
       for (let p0 = 0; p0 < k; p0 += KC) {
         const kc = Math.min(KC, k - p0);
         const first = p0 === 0;
-        packPanel(b, bOffset + p0 * bRow + j0 * bCol, nc, bCol, bRow, kc, NR, buf, bBase);
+        packPanel(b, bOffset + p0 * bRow + j0 * bCol, nc, bCol, bRow, kc, buf, bBase);
         for (let ii = 0; ii < mb; ii += MC) {
           const mc = Math.min(MC, mb - ii);
-          packPanel(a, aOffset + (i0 + ii) * aRow + p0 * aCol, mc, aRow, aCol, kc, MR, buf, 0);
+          const aBlock = aOffset + (i0 + ii) * aRow + p0 * aCol;
+          if (!directA) packPanel(a, aBlock, mc, aRow, aCol, kc, buf, 0);
           const aStrip = kc * MR;
           const bStrip = kc * NR;
           for (let jr = 0, bi = bBase; jr < nc; jr += NR, bi += bStrip) {
             let ci = ii * ldc + jr;
             for (let ir = 0, ai = 0; ir < mc; ir += MR, ai += aStrip) {
-              micro4x4(kc, buf, ai, bi, c, ci, ldc, first);
+              if (directA) {
+                // Rows past the end re-read the last row; their sums land in C's padding rows.
+                const last = Math.min(MR, mc - ir) - 1;
+                const start = aBlock + ir * aRow;
+                const o1 = Math.min(1, last) * aRow;
+                const o2 = Math.min(2, last) * aRow;
+                const o3 = last * aRow;
+                microDirect(kc, a, start, aCol, o1, o2, o3, buf, bi, c, ci, ldc, first);
+              } else {
+                micro4x4(kc, buf, ai, bi, c, ci, ldc, first);
+              }
               ci += MR * ldc;
             }
           }
@@ -181,11 +194,11 @@ function roundUp(x: number, multiple: number): number {
 }
 
 /**
- * Packs `lanes` lanes (rows of A or columns of B) of `depth` elements each into strips of
- * `width` lanes: strip s holds, for each depth step p, the `width` values of its lanes at p
+ * Packs `lanes` lanes (rows of A or columns of B) of `depth` elements each into strips of 4
+ * lanes (MR = NR = 4): strip s holds, for each depth step p, the 4 values of its lanes at p
  * (depth-major), so the micro-kernel reads both operands sequentially. Lane l, step p is
- * `src[srcOffset + l*laneStride + p*depthStride]`; the loop order follows whichever stride is 1
- * so reads stay contiguous. Lanes past `lanes` in the last strip are zero.
+ * `src[srcOffset + l*laneStride + p*depthStride]`; one of the two strides is 1 (the matrix is
+ * contiguous), and the copy walks along it. Lanes past `lanes` in the last strip are zero.
  */
 function packPanel(
   src: MatmulArray,
@@ -194,38 +207,39 @@ function packPanel(
   laneStride: number,
   depthStride: number,
   depth: number,
-  width: number,
   dst: Float64Array,
   dstOffset: number,
 ): void {
-  const stripSize = depth * width;
-  for (let l0 = 0; l0 < lanes; l0 += width, dstOffset += stripSize) {
-    const w = Math.min(width, lanes - l0);
-    const laneStart = srcOffset + l0 * laneStride;
-    if (depthStride === 1) {
-      // Each lane is contiguous in memory: copy lane by lane, scattering with stride `width`.
-      for (let l = 0; l < w; l++) {
-        let s = laneStart + l * laneStride;
-        let d = dstOffset + l;
-        const end = s + depth;
-        while (s < end) {
-          dst[d] = src[s++];
-          d += width;
-        }
+  for (let l0 = 0; l0 < lanes; l0 += 4, dstOffset += depth * 4) {
+    const w = Math.min(4, lanes - l0);
+    let d = dstOffset;
+    const end = d + depth * 4;
+    if (w === 4 && depthStride === 1) {
+      // Four contiguous lanes (rows of A, or columns of Bᵀ): four read streams.
+      let s0 = srcOffset + l0 * laneStride;
+      let s1 = s0 + laneStride;
+      let s2 = s1 + laneStride;
+      let s3 = s2 + laneStride;
+      for (; d < end; d += 4) {
+        dst[d] = src[s0++];
+        dst[d + 1] = src[s1++];
+        dst[d + 2] = src[s2++];
+        dst[d + 3] = src[s3++];
+      }
+    } else if (w === 4 && laneStride === 1) {
+      // The four lanes are adjacent at every step (rows of B, or columns of Aᵀ).
+      for (let s = srcOffset + l0; d < end; d += 4, s += depthStride) {
+        dst[d] = src[s];
+        dst[d + 1] = src[s + 1];
+        dst[d + 2] = src[s + 2];
+        dst[d + 3] = src[s + 3];
       }
     } else {
-      // Lanes are adjacent at each depth step (laneStride 1): copy `w` values per step.
-      let s = laneStart;
-      let d = dstOffset;
-      for (let p = 0; p < depth; p++) {
-        for (let l = 0; l < w; l++) dst[d + l] = src[s + l];
-        s += depthStride;
-        d += width;
-      }
-    }
-    if (w < width) {
-      for (let p = 0, d = dstOffset; p < depth; p++, d += width) {
-        for (let l = w; l < width; l++) dst[d + l] = 0;
+      // The last, partial strip: copy w lanes one at a time and zero the rest.
+      for (let l = 0; l < 4; l++) {
+        let s = srcOffset + (l0 + l) * laneStride;
+        if (l < w) for (let e = dstOffset + l; e < end; e += 4, s += depthStride) dst[e] = src[s];
+        else for (let e = dstOffset + l; e < end; e += 4) dst[e] = 0;
       }
     }
   }
@@ -236,6 +250,7 @@ function packPanel(
  * (one array, so the loop carries one map check and one bounds base, not two). The 16 sums
  * stay in locals; indices use `| 0` so V8 keeps them in int32 without overflow checks.
  */
+// biome-ignore format: the 4×4 tile is laid out as a grid, one row of C per line
 function micro4x4(
   kc: number,
   buf: Float64Array,
@@ -266,6 +281,64 @@ function micro4x4(
     ai = (ai + 4) | 0;
     bi = (bi + 4) | 0;
   }
+  storeTile(c, ci, ldc, first, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+}
+
+/**
+ * The same 4×4 tile, reading A's four rows in place from `a` (rows at `s`, `s + o1`, `s + o2`,
+ * `s + o3`, advancing `step` per k step: 1 for A, m for Aᵀ) instead of from a packed panel.
+ */
+// biome-ignore format: the 4×4 tile is laid out as a grid, one row of C per line
+function microDirect(
+  kc: number,
+  a: MatmulArray,
+  s: number,
+  step: number,
+  o1: number,
+  o2: number,
+  o3: number,
+  buf: Float64Array,
+  bi: number,
+  c: Float64Array,
+  ci: number,
+  ldc: number,
+  first: boolean,
+): void {
+  let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
+  let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+  let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
+  let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+  for (let p = 0; p < kc; p++) {
+    const a0 = a[s];
+    const a1 = a[(s + o1) | 0];
+    const a2 = a[(s + o2) | 0];
+    const a3 = a[(s + o3) | 0];
+    const b0 = buf[bi];
+    const b1 = buf[(bi + 1) | 0];
+    const b2 = buf[(bi + 2) | 0];
+    const b3 = buf[(bi + 3) | 0];
+    c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
+    c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
+    c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
+    c30 += a3 * b0; c31 += a3 * b1; c32 += a3 * b2; c33 += a3 * b3;
+    s = (s + step) | 0;
+    bi = (bi + 4) | 0;
+  }
+  storeTile(c, ci, ldc, first, c00, c01, c02, c03, c10, c11, c12, c13, c20, c21, c22, c23, c30, c31, c32, c33);
+}
+
+/** Writes (first k-block) or adds (later ones) a 4×4 tile of sums into C at `ci`, row stride `ldc`. */
+// biome-ignore format: the 4×4 tile is laid out as a grid, one row of C per line
+function storeTile(
+  c: Float64Array,
+  ci: number,
+  ldc: number,
+  first: boolean,
+  c00: number, c01: number, c02: number, c03: number,
+  c10: number, c11: number, c12: number, c13: number,
+  c20: number, c21: number, c22: number, c23: number,
+  c30: number, c31: number, c32: number, c33: number,
+): void {
   const c1 = ci + ldc;
   const c2 = c1 + ldc;
   const c3 = c2 + ldc;
@@ -282,51 +355,99 @@ function micro4x4(
   }
 }
 
-/** `out[i] = Σ_p rows[i*len + p]·vec[p]` for i < count: contiguous dot products, summed in float64. */
-function dotRows(
-  rows: MatmulArray,
-  rowsOffset: number,
-  vec: MatmulArray,
-  vecOffset: number,
+/**
+ * Fewer than 4 rows or columns: packing would cost as much as the arithmetic (and a 4-wide
+ * tile would be mostly padding), so run one matrix-vector product per row of A (m < 4) or per
+ * column of B, each reading the matrix along its contiguous rows.
+ */
+function gemvFloat(
+  a: MatmulArray,
+  aOffset: number,
+  b: MatmulArray,
+  bOffset: number,
   out: MatmulArray,
   outOffset: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+): void {
+  const aRow = transA ? 1 : k;
+  const aCol = transA ? m : 1;
+  const bRow = transB ? 1 : n;
+  const bCol = transB ? k : 1;
+  if (m < MR) {
+    // out[i, :] = A[i, :] · B: the vector is row i of A (stride aCol).
+    for (let i = 0; i < m; i++) {
+      const vec = aOffset + i * aRow;
+      const row = outOffset + i * n;
+      if (transB) dotRows(b, bOffset, n, k, a, vec, aCol, out, row, 1);
+      else axpyRows(a, vec, aCol, b, bOffset, k, n, out, row, 1);
+    }
+  } else {
+    // out[:, j] = A · B[:, j]: the vector is column j of B (stride bRow).
+    for (let j = 0; j < n; j++) {
+      const vec = bOffset + j * bCol;
+      if (transA) axpyRows(b, vec, bRow, a, aOffset, k, m, out, outOffset + j, n);
+      else dotRows(a, aOffset, m, k, b, vec, bRow, out, outOffset + j, n);
+    }
+  }
+}
+
+/**
+ * `out[o + i*outStride] = Σ_p rows[r + i*len + p]·vec[v + p*vecStride]` for i < count:
+ * dot products along contiguous rows, summed in float64 (two partial sums for latency).
+ */
+function dotRows(
+  rows: MatmulArray,
+  r: number,
   count: number,
   len: number,
+  vec: MatmulArray,
+  vecOffset: number,
+  vecStride: number,
+  out: MatmulArray,
+  o: number,
+  outStride: number,
 ): void {
-  let r = rowsOffset;
-  for (let i = 0; i < count; i++) {
+  for (let i = 0; i < count; i++, o += outStride) {
     let s0 = 0;
     let s1 = 0;
     let v = vecOffset;
     const end = r + len;
-    for (; r + 1 < end; r += 2, v += 2) {
+    for (; r + 1 < end; r += 2, v += 2 * vecStride) {
       s0 += rows[r] * vec[v];
-      s1 += rows[r + 1] * vec[v + 1];
+      s1 += rows[r + 1] * vec[v + vecStride];
     }
     if (r < end) s0 += rows[r++] * vec[v];
-    out[outOffset + i] = s0 + s1;
+    out[o] = s0 + s1;
   }
 }
 
-/** `out[j] = Σ_p vec[p]·rows[p*width + j]` for j < width: row-wise AXPY into a float64 panel. */
+/**
+ * `out[o + j*outStride] = Σ_p vec[v + p*vecStride]·rows[r + p*width + j]` for j < width: one
+ * AXPY per contiguous row into a float64 panel, stored (and rounded) at the end.
+ */
 function axpyRows(
   vec: MatmulArray,
-  vecOffset: number,
+  v: number,
+  vecStride: number,
   rows: MatmulArray,
-  rowsOffset: number,
-  out: MatmulArray,
-  outOffset: number,
+  r: number,
   len: number,
   width: number,
+  out: MatmulArray,
+  o: number,
+  outStride: number,
 ): void {
   const c = accBuffer(width);
   c.fill(0, 0, width);
-  let r = rowsOffset;
-  for (let p = 0; p < len; p++) {
-    const x = vec[vecOffset + p];
+  for (let p = 0; p < len; p++, v += vecStride) {
+    const x = vec[v];
     for (let j = 0; j < width; j++) c[j] += x * rows[r++];
   }
-  for (let j = 0; j < width; j++) out[outOffset + j] = c[j];
+  for (let j = 0; j < width; j++, o += outStride) out[o] = c[j];
 }
 
 /** Columns of B per int32 block (KCI×NCI int32s = 256 KiB). */
@@ -353,18 +474,23 @@ function matmulInt32(
 ): void {
   const aRow = transA ? 1 : k;
   const aCol = transA ? m : 1;
-  const bRow = transB ? 1 : n;
-  const bCol = transB ? k : 1;
   const bp = intPackBuffer(Math.min(KCI, k) * Math.min(NCI, n));
   out.fill(0, outOffset, outOffset + m * n);
   for (let j0 = 0; j0 < n; j0 += NCI) {
     const nc = Math.min(NCI, n - j0);
     for (let p0 = 0; p0 < k; p0 += KCI) {
       const kc = Math.min(KCI, k - p0);
-      // Pack B[p0:p0+kc, j0:j0+nc] row-major into bp.
-      for (let p = 0, d = 0; p < kc; p++) {
-        let s = bOffset + (p0 + p) * bRow + j0 * bCol;
-        for (let j = 0; j < nc; j++, s += bCol) bp[d++] = b[s];
+      // Pack B[p0:p0+kc, j0:j0+nc] row-major into bp, reading along b's contiguous rows.
+      if (transB) {
+        for (let j = 0; j < nc; j++) {
+          let s = bOffset + (j0 + j) * k + p0;
+          for (let d = j, end = kc * nc; d < end; d += nc) bp[d] = b[s++];
+        }
+      } else {
+        for (let p = 0, d = 0; p < kc; p++) {
+          let s = bOffset + (p0 + p) * n + j0;
+          for (const end = d + nc; d < end; ) bp[d++] = b[s++];
+        }
       }
       for (let i = 0; i < m; i++) {
         const o = outOffset + i * n + j0;

@@ -1,6 +1,6 @@
 import { allocate, type DType, promoteTypes } from '../dtype';
 import { DTypeError, formatShape, ShapeError } from '../errors';
-import { matmulKernel } from '../kernels/tmpMatmul';
+import { matmulKernel } from '../kernels/matmul';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 

@@ -1,0 +1,211 @@
+/**
+ * A small benchmark harness: every contender of a case is warmed up, then timed in interleaved
+ * rounds (one sample of each contender per round, so a burst of load from another process hits
+ * all of them alike), and summarised by the median. Throughput is reported in GFLOP/s and
+ * compared as ratios; results can be written as JSON.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname } from 'node:path';
+
+/** One implementation of a case: `run` does one whole call (allocation and read-back included). */
+export interface Contender {
+  name: string;
+  /** Called before each batch of calls, e.g. to switch the TF.js backend. */
+  activate?: () => void | Promise<void>;
+  run: () => unknown;
+}
+
+export interface BenchCase {
+  name: string;
+  /** Floating-point operations per call, for GFLOP/s. */
+  flops: number;
+  contenders: Contender[];
+  /**
+   * Checks the contenders agree, given each one's result from its first (warm-up) call; throws
+   * if not, so a fast wrong answer cannot win.
+   */
+  check?: (outputs: ReadonlyMap<string, unknown>) => void;
+  /** Frees what the case allocated (TF.js tensors). */
+  teardown?: () => void;
+}
+
+export interface HarnessOptions {
+  /** Warm up for at least this long (and at least two calls, unless one call is slow). */
+  warmupMs: number;
+  /** Repeat fast calls within a sample until it lasts about this long; a sample's time is per call. */
+  minSampleMs: number;
+  /** Aim for this much timed work per contender and case. */
+  budgetMs: number;
+  minSamples: number;
+  maxSamples: number;
+  /**
+   * A call slower than this is not warmed up further (JIT warm-up is noise at that scale): its
+   * first call counts as a sample, and it gets `slowSamples` samples in all.
+   */
+  slowCallMs: number;
+  slowSamples: number;
+}
+
+export const defaultOptions: HarnessOptions = {
+  warmupMs: 300,
+  minSampleMs: 40,
+  budgetMs: 1500,
+  minSamples: 5,
+  maxSamples: 15,
+  slowCallMs: 2000,
+  slowSamples: 3,
+};
+
+export interface ContenderResult {
+  name: string;
+  /** Median time of one call, in milliseconds. */
+  medianMs: number;
+  gflops: number;
+  /** Per-call times of every sample, in milliseconds. */
+  samplesMs: number[];
+  callsPerSample: number;
+}
+
+export interface CaseResult {
+  name: string;
+  flops: number;
+  results: ContenderResult[];
+  /** `"a/b"` → median GFLOP/s of a divided by that of b. */
+  ratios: Record<string, number>;
+}
+
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+interface Plan {
+  contender: Contender;
+  reps: number;
+  samples: number;
+  times: number[];
+}
+
+async function warmUp(contender: Contender, options: HarnessOptions): Promise<Plan & { output: unknown }> {
+  await contender.activate?.();
+  const start = performance.now();
+  let calls = 0;
+  let last = 0;
+  let output: unknown;
+  for (;;) {
+    const t = performance.now();
+    const result = contender.run();
+    last = performance.now() - t;
+    if (calls++ === 0) output = result;
+    if (last > options.slowCallMs) break;
+    if (calls >= 2 && performance.now() - start >= options.warmupMs) break;
+  }
+  if (last > options.slowCallMs) {
+    return { contender, reps: 1, samples: options.slowSamples, times: [last], output };
+  }
+  const reps = Math.max(1, Math.round(options.minSampleMs / last));
+  const fit = Math.floor(options.budgetMs / (reps * last));
+  const samples = Math.min(options.maxSamples, Math.max(options.minSamples, fit));
+  return { contender, reps, samples, times: [], output };
+}
+
+/** Warms up and times every contender of `bench`, interleaving their samples. */
+export async function runCase(
+  bench: BenchCase,
+  ratioPairs: readonly (readonly [string, string])[],
+  options: HarnessOptions = defaultOptions,
+): Promise<CaseResult> {
+  const plans: Plan[] = [];
+  const outputs = new Map<string, unknown>();
+  for (const contender of bench.contenders) {
+    const { output, ...plan } = await warmUp(contender, options);
+    plans.push(plan);
+    outputs.set(contender.name, output);
+  }
+  bench.check?.(outputs);
+  const rounds = Math.max(...plans.map((p) => p.samples));
+  for (let round = 0; round < rounds; round++) {
+    for (const plan of plans) {
+      if (plan.times.length >= plan.samples) continue;
+      await plan.contender.activate?.();
+      const t = performance.now();
+      for (let r = 0; r < plan.reps; r++) plan.contender.run();
+      plan.times.push((performance.now() - t) / plan.reps);
+    }
+  }
+  bench.teardown?.();
+  const results = plans.map((p): ContenderResult => {
+    const medianMs = median(p.times);
+    return {
+      name: p.contender.name,
+      medianMs,
+      gflops: bench.flops / (medianMs * 1e6),
+      samplesMs: p.times,
+      callsPerSample: p.reps,
+    };
+  });
+  const byName = new Map(results.map((r) => [r.name, r]));
+  const ratios: Record<string, number> = {};
+  for (const [x, y] of ratioPairs) {
+    const a = byName.get(x);
+    const b = byName.get(y);
+    if (a && b) ratios[`${x}/${y}`] = a.gflops / b.gflops;
+  }
+  return { name: bench.name, flops: bench.flops, results, ratios };
+}
+
+/** Prints a fixed-width table row by row: GFLOP/s per contender, then the ratios. */
+export class Table {
+  private readonly widths: number[];
+
+  constructor(
+    private readonly caseWidth: number,
+    private readonly contenders: readonly string[],
+    private readonly ratioPairs: readonly (readonly [string, string])[],
+  ) {
+    this.widths = [
+      ...contenders.map((c) => Math.max(9, c.length)),
+      ...ratioPairs.map(([a, b]) => Math.max(7, `${a}/${b}`.length)),
+    ];
+  }
+
+  header(): string {
+    const cells = [...this.contenders, ...this.ratioPairs.map(([a, b]) => `${a}/${b}`)];
+    const line = `${'case'.padEnd(this.caseWidth)}  ${cells.map((c, i) => c.padStart(this.widths[i]!)).join('  ')}`;
+    return `${line}\n${'-'.repeat(line.length)}`;
+  }
+
+  row(result: CaseResult): string {
+    const byName = new Map(result.results.map((r) => [r.name, r]));
+    const cells = [
+      ...this.contenders.map((c) => {
+        const r = byName.get(c);
+        return r ? r.gflops.toFixed(2) : '-';
+      }),
+      ...this.ratioPairs.map(([a, b]) => {
+        const ratio = result.ratios[`${a}/${b}`];
+        return ratio === undefined ? '-' : `${ratio.toFixed(2)}×`;
+      }),
+    ];
+    return `${result.name.padEnd(this.caseWidth)}  ${cells.map((c, i) => c.padStart(this.widths[i]!)).join('  ')}`;
+  }
+}
+
+/** The machine a run happened on, for the JSON report (timings on a shared machine are noisy). */
+export function environment() {
+  return {
+    date: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: cpus()[0]?.model ?? 'unknown',
+    cores: cpus().length,
+    loadAverage: loadavg(),
+  };
+}
+
+export function writeJson(file: string, value: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}

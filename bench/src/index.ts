@@ -1,0 +1,63 @@
+/**
+ * `pnpm bench`: runs every benchmark case side by side with TensorFlow.js in this one process,
+ * prints a table of GFLOP/s and ratios, and writes bench/results/latest.json.
+ *
+ * Options: `--filter=<text>` runs only cases whose name contains the text; `--quick` shrinks the
+ * time budget and skips cases over 1 GFLOP per call. (`pnpm bench -- --quick`)
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  type CaseResult,
+  defaultOptions,
+  environment,
+  type HarnessOptions,
+  runCase,
+  Table,
+  writeJson,
+} from './harness';
+import { matmulCase, matmulContenders, matmulRatios, matmulShapes } from './matmul';
+
+const args = process.argv.slice(2);
+const filter = args.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
+const quick = args.includes('--quick');
+const options: HarnessOptions = quick
+  ? {
+      ...defaultOptions,
+      warmupMs: 150,
+      budgetMs: 400,
+      minSamples: 3,
+      maxSamples: 7,
+      slowCallMs: 1000,
+      slowSamples: 1,
+    }
+  : defaultOptions;
+
+const env = environment();
+console.log(
+  `@mtl bench — ${env.cpu}, ${env.cores} cores, Node ${env.node}, load average ${env.loadAverage
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
+console.log(
+  'Medians of interleaved samples; GFLOP/s = 2·m·n·k / time. On a shared machine, expect ±20% noise.\n',
+);
+
+const started = performance.now();
+const shapes = matmulShapes.filter(
+  (s) => (!filter || s.name.includes(filter)) && (!quick || 2 * s.m * s.n * s.k <= 1e9),
+);
+const table = new Table(Math.max(...shapes.map((s) => s.name.length), 4), matmulContenders, matmulRatios);
+console.log('matmul, float32 (GFLOP/s)');
+console.log(table.header());
+const results: CaseResult[] = [];
+for (const s of shapes) {
+  const result = await runCase(await matmulCase(s), matmulRatios, options);
+  results.push(result);
+  console.log(table.row(result));
+}
+const seconds = (performance.now() - started) / 1000;
+console.log(`\n${results.length} cases in ${seconds.toFixed(1)} s`);
+
+const file = fileURLToPath(new URL('../results/latest.json', import.meta.url));
+writeJson(file, { environment: env, options, seconds, suites: { matmul: results } });
+console.log(`wrote ${file}`);

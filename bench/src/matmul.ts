@@ -1,0 +1,143 @@
+/**
+ * matmul, float32: @mtl/tensor against TensorFlow.js's CPU and WASM backends in one process.
+ *
+ * Contenders, each timed as whole calls that allocate and return their result:
+ * - `mtl`: the public op, `matmul(a, b)`; a transposed operand is written the way a user would,
+ *   `matmul(a, transpose(b, 0, 1))` (tensors are contiguous, so that includes the copy);
+ * - `kernel`: `matmulKernel` on the raw arrays with its transpose flags (no copy), into a fresh
+ *   Float32Array: the kernel's own speed, which the op reaches once it forwards transposes;
+ * - `tfjs-cpu`, `tfjs-wasm`: `tf.tidy(() => tf.matMul(a, b, transposeA, transposeB))`, then
+ *   `dataSync()` to read the result back, then `dispose()`.
+ */
+import { Generator, matmul, rand, Tensor, transpose } from '@mtl/tensor';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { matmulKernel } from '../../packages/tensor/src/kernels/matmul';
+import type { BenchCase, Contender } from './harness';
+
+export interface MatmulShape {
+  name: string;
+  m: number;
+  k: number;
+  n: number;
+  /** The left operand is stored transposed (k×m): Aᵀ·B. */
+  transA: boolean;
+  /** The right operand is stored transposed (n×k): A·Bᵀ. */
+  transB: boolean;
+}
+
+function shape(name: string, m: number, k: number, n: number, transA = false, transB = false): MatmulShape {
+  return { name, m, k, n, transA, transB };
+}
+
+/** Square sizes, two MLP layer shapes (hidden and output layer, batch 256), and transposed operands. */
+export const matmulShapes: MatmulShape[] = [
+  shape('128×128·128×128', 128, 128, 128),
+  shape('256×256·256×256', 256, 256, 256),
+  shape('512×512·512×512', 512, 512, 512),
+  shape('1024×1024·1024×1024', 1024, 1024, 1024),
+  shape('mlp 256×64·64×128', 256, 64, 128),
+  shape('mlp 256×128·128×4', 256, 128, 4),
+  shape('A·Bᵀ 256', 256, 256, 256, false, true),
+  shape('A·Bᵀ 512', 512, 512, 512, false, true),
+  shape('Aᵀ·B 256', 256, 256, 256, true, false),
+  shape('Aᵀ·B 512', 512, 512, 512, true, false),
+];
+
+export const matmulContenders = ['mtl', 'kernel', 'tfjs-cpu', 'tfjs-wasm'] as const;
+
+export const matmulRatios = [
+  ['mtl', 'tfjs-cpu'],
+  ['mtl', 'tfjs-wasm'],
+  ['kernel', 'tfjs-cpu'],
+  ['kernel', 'tfjs-wasm'],
+] as const;
+
+let tfReady: Promise<void> | undefined;
+
+/** Registers the WASM binaries from the installed package (Node needs a file-system path). */
+export function initTfjs(): Promise<void> {
+  tfReady ??= (async () => {
+    tf.enableProdMode(); // skips debug checks and the "use tfjs-node" banner
+    const require = createRequire(import.meta.url);
+    const wasmDir = join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+    setWasmPaths(`${wasmDir}/`);
+    for (const backend of ['wasm', 'cpu']) {
+      if (!(await tf.setBackend(backend))) throw new Error(`TF.js backend ${backend} failed to initialise`);
+    }
+  })();
+  return tfReady;
+}
+
+/** Largest |x - y| / max(1, |y|) over two equal-length arrays. */
+function maxRelDiff(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  let worst = 0;
+  for (let i = 0; i < x.length; i++)
+    worst = Math.max(worst, Math.abs(x[i]! - y[i]!) / Math.max(1, Math.abs(y[i]!)));
+  return worst;
+}
+
+/**
+ * Builds the case for one shape: the same seeded inputs for every contender, and a check that
+ * all of them agree with tfjs-cpu to 1e-4 (relative, or absolute below 1).
+ */
+export async function matmulCase(s: MatmulShape, seed = 0): Promise<BenchCase> {
+  await initTfjs();
+  const { m, k, n, transA, transB } = s;
+  const generator = new Generator(seed);
+  const a = rand(transA ? [k, m] : [m, k], { generator }); // stored as the kernel and TF.js expect
+  const b = rand(transB ? [n, k] : [k, n], { generator });
+  const aData = a.data as Float32Array;
+  const bData = b.data as Float32Array;
+
+  const mtlRun = (): Tensor => matmul(transA ? transpose(a, 0, 1) : a, transB ? transpose(b, 0, 1) : b);
+  const kernelRun = (): Float32Array => {
+    const out = new Float32Array(m * n);
+    matmulKernel(aData, 0, bData, 0, out, 0, m, k, n, transA, transB);
+    return out;
+  };
+  const contenders: Contender[] = [
+    { name: 'mtl', run: mtlRun },
+    { name: 'kernel', run: kernelRun },
+  ];
+  const tensors: tf.Tensor[] = [];
+  for (const backend of ['cpu', 'wasm']) {
+    await tf.setBackend(backend);
+    const ta = tf.tensor2d(aData, transA ? [k, m] : [m, k]);
+    const tb = tf.tensor2d(bData, transB ? [n, k] : [k, n]);
+    tensors.push(ta, tb);
+    const run = (): Float32Array | Int32Array | Uint8Array => {
+      const c = tf.tidy(() => tf.matMul(ta, tb, transA, transB));
+      const values = c.dataSync();
+      c.dispose();
+      return values;
+    };
+    contenders.push({
+      name: `tfjs-${backend}`,
+      activate: () => tf.setBackend(backend).then(() => undefined),
+      run,
+    });
+  }
+  return {
+    name: s.name,
+    flops: 2 * m * n * k,
+    contenders,
+    check: (outputs) => {
+      const valuesOf = (name: string) => {
+        const out = outputs.get(name);
+        return (out instanceof Tensor ? out.data : out) as ArrayLike<number>;
+      };
+      const reference = valuesOf('tfjs-cpu');
+      for (const name of outputs.keys()) {
+        const diff = maxRelDiff(valuesOf(name), reference);
+        if (!(diff <= 1e-4)) throw new Error(`matmul ${s.name}: ${name} differs from tfjs-cpu by ${diff}`);
+      }
+    },
+    teardown: () => {
+      for (const t of tensors) t.dispose();
+    },
+  };
+}
