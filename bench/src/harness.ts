@@ -31,7 +31,10 @@ export interface BenchCase {
 }
 
 export interface HarnessOptions {
-  /** Warm up for at least this long (and at least two calls, unless one call is slow). */
+  /**
+   * Warm up for at least this long (one call, if a call takes longer: V8 optimises a hot loop
+   * within its first call by on-stack replacement).
+   */
   warmupMs: number;
   /** Repeat fast calls within a sample until it lasts about this long; a sample's time is per call. */
   minSampleMs: number;
@@ -48,11 +51,11 @@ export interface HarnessOptions {
 }
 
 export const defaultOptions: HarnessOptions = {
-  warmupMs: 300,
+  warmupMs: 250,
   minSampleMs: 40,
-  budgetMs: 1500,
-  minSamples: 5,
-  maxSamples: 15,
+  budgetMs: 800,
+  minSamples: 3,
+  maxSamples: 11,
   slowCallMs: 2000,
   slowSamples: 3,
 };
@@ -73,6 +76,8 @@ export interface CaseResult {
   results: ContenderResult[];
   /** `"a/b"` → median GFLOP/s of a divided by that of b. */
   ratios: Record<string, number>;
+  /** Wall time the case took, warm-up included. */
+  seconds: number;
 }
 
 export function median(values: readonly number[]): number {
@@ -99,8 +104,7 @@ async function warmUp(contender: Contender, options: HarnessOptions): Promise<Pl
     const result = contender.run();
     last = performance.now() - t;
     if (calls++ === 0) output = result;
-    if (last > options.slowCallMs) break;
-    if (calls >= 2 && performance.now() - start >= options.warmupMs) break;
+    if (performance.now() - start >= options.warmupMs) break;
   }
   if (last > options.slowCallMs) {
     return { contender, reps: 1, samples: options.slowSamples, times: [last], output };
@@ -117,6 +121,7 @@ export async function runCase(
   ratioPairs: readonly (readonly [string, string])[],
   options: HarnessOptions = defaultOptions,
 ): Promise<CaseResult> {
+  const started = performance.now();
   const plans: Plan[] = [];
   const outputs = new Map<string, unknown>();
   for (const contender of bench.contenders) {
@@ -153,7 +158,8 @@ export async function runCase(
     const b = byName.get(y);
     if (a && b) ratios[`${x}/${y}`] = a.gflops / b.gflops;
   }
-  return { name: bench.name, flops: bench.flops, results, ratios };
+  const seconds = (performance.now() - started) / 1000;
+  return { name: bench.name, flops: bench.flops, results, ratios, seconds };
 }
 
 /** Prints a fixed-width table row by row: GFLOP/s per contender, then the ratios. */

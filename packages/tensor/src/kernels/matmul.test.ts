@@ -20,21 +20,14 @@ function make(kind: Kind, size: number): MatmulArray {
 
 /**
  * A random matrix of `size` values stored at `offset` inside a larger array whose padding holds
- * a sentinel. Floats are uniform in [-1, 1); int32s span the whole range (so sums wrap) unless
- * `small`.
+ * a sentinel. Floats are uniform in [-1, 1); int32s span the whole range, so sums wrap.
  */
-function randomArray(
-  kind: Kind,
-  size: number,
-  offset: number,
-  next: () => number,
-  small = false,
-): MatmulArray {
+function randomArray(kind: Kind, size: number, offset: number, next: () => number): MatmulArray {
   const arr = make(kind, offset + size + 7);
   arr.fill(kind === 'int32' ? 12345 : 0.125);
   for (let i = 0; i < size; i++) {
     const r = next();
-    arr[offset + i] = kind === 'int32' ? (small ? (r >>> 24) - 128 : r | 0) : r / 2 ** 31 - 1;
+    arr[offset + i] = kind === 'int32' ? r | 0 : r / 2 ** 31 - 1;
   }
   return arr;
 }
@@ -92,13 +85,13 @@ function sameBits(x: MatmulArray, y: MatmulArray): boolean {
 let seed = 1;
 
 /** Runs one case with offsets into padded arrays and checks the result and the padding. */
-function check(kind: Kind, c: Case, small = false): void {
+function check(kind: Kind, c: Case): void {
   const next = lcg(seed++);
   const aOff = 3;
   const bOff = 5;
   const outOff = 2;
-  const a = randomArray(kind, c.m * c.k, aOff, next, small);
-  const b = randomArray(kind, c.k * c.n, bOff, next, small);
+  const a = randomArray(kind, c.m * c.k, aOff, next);
+  const b = randomArray(kind, c.k * c.n, bOff, next);
   const out = make(kind, outOff + c.m * c.n + 4);
   const sentinel = kind === 'int32' ? -7 : Number.NaN;
   out.fill(sentinel);
@@ -205,7 +198,7 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
     check(kind, { m: 2, k: 2, n: 2, transA: false, transB: true });
   });
 
-  it('checks that each region fits its array', () => {
+  it('checks the sizes and that each region fits its array', () => {
     expect(() =>
       matmulKernel(make(kind, 5), 0, make(kind, 6), 0, make(kind, 4), 0, 2, 3, 2, false, false),
     ).toThrow(/a needs 6 elements from offset 0, but its length is 5/);
@@ -215,23 +208,21 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
     expect(() =>
       matmulKernel(make(kind, 6), 0, make(kind, 6), 0, make(kind, 4), 1, 2, 3, 2, false, false),
     ).toThrow(/out needs 4 elements from offset 1/);
+    expect(() =>
+      matmulKernel(make(kind, 6), 0, make(kind, 6), 0, make(kind, 4), 0, 2, -3, 2, false, false),
+    ).toThrow(/k must be a non-negative integer, got -3/);
   });
 });
 
 describe('matmulKernel numerics', () => {
-  it('float32 sums in float64 and rounds once', () => {
-    // 1 + 2^-24 + 2^-24 is 1 + 2^-23 exactly, but float32 accumulation would give 1 twice.
-    const a = new Float32Array([1, 1, 1]);
-    const b = new Float32Array([1, 2 ** -24, 2 ** -24]);
-    const out = new Float32Array(1);
-    matmulKernel(a, 0, b, 0, out, 0, 1, 3, 1, false, false);
-    expect(out[0]).toBe(1 + 2 ** -23);
-    // The same through the blocked path (m, n ≥ 2).
-    const a2 = new Float32Array([1, 1, 1, 1, 1, 1]);
-    const b2 = new Float32Array([1, 1, 2 ** -24, 2 ** -24, 2 ** -24, 2 ** -24]);
-    const out2 = new Float32Array(4);
-    matmulKernel(a2, 0, b2, 0, out2, 0, 2, 3, 2, false, false);
-    expect(Array.from(out2)).toEqual(new Array(4).fill(1 + 2 ** -23));
+  // n = 2 takes the matrix-vector path, n = 4 the tile with A read in place, n = 12 the packed tile.
+  it.each([2, 4, 12])('float32 sums in float64 and rounds once (n = %i)', (n) => {
+    // 1 + 2^-24 + 2^-24 is 1 + 2^-23 exactly; float32 accumulation would round back to 1 twice.
+    const a = new Float32Array(4 * 3).fill(1);
+    const b = new Float32Array(3 * n).fill(2 ** -24).fill(1, 0, n);
+    const out = new Float32Array(4 * n);
+    matmulKernel(a, 0, b, 0, out, 0, 4, 3, n, false, false);
+    expect(Array.from(out)).toEqual(new Array(4 * n).fill(1 + 2 ** -23));
   });
 
   it('int32 wraps modulo 2^32 like two’s-complement arithmetic', () => {
@@ -243,18 +234,17 @@ describe('matmulKernel numerics', () => {
     expect(Array.from(out)).toEqual([2 ** 30, 2 ** 30, 3, 3]);
   });
 
-  it('int32 with small values matches ordinary arithmetic', () => {
-    check('int32', { m: 33, k: 40, n: 35, transA: true, transB: false }, true);
-  });
-
-  it('propagates NaN and Infinity like a plain loop', () => {
-    const a = new Float64Array([Number.NaN, 0, 1, 1, 2, 3]);
-    const b = new Float64Array([1, 1, 1, Number.POSITIVE_INFINITY, 1, 1]);
-    const out = new Float64Array(4);
-    matmulKernel(a, 0, b, 0, out, 0, 2, 3, 2, false, true);
+  it.each([2, 4, 12])('propagates NaN and Infinity like a plain loop (n = %i)', (n) => {
+    // A is 4×3 with a NaN at [0,0]; B is given as Bᵀ (n×3) with an Infinity at B[0,1].
+    const a = new Float64Array([Number.NaN, 0, 1, 1, 2, 3, 1, 2, 3, 1, 2, 3]);
+    const bT = new Float64Array(n * 3).fill(1);
+    bT[3] = Number.POSITIVE_INFINITY;
+    const out = new Float64Array(4 * n);
+    matmulKernel(a, 0, bT, 0, out, 0, 4, 3, n, false, true);
     expect(out[0]).toBeNaN();
     expect(out[1]).toBeNaN();
-    expect(out[2]).toBe(6);
-    expect(out[3]).toBe(Number.POSITIVE_INFINITY);
+    expect(out[n]).toBe(6);
+    expect(out[n + 1]).toBe(Number.POSITIVE_INFINITY);
+    expect(out[3 * n]).toBe(6);
   });
 });

@@ -75,7 +75,8 @@ function intPackBuffer(size: number): Int32Array {
  *
  * All three arrays have the same type. Float32 sums are accumulated in float64 and rounded
  * once; float64 is summed in float64 (blocked order, so it may differ from a naive loop in the
- * last bits); int32 wraps modulo 2^32. Throws a RangeError if a region runs past its array.
+ * last bits); int32 wraps modulo 2^32. Throws a RangeError if a size is not a non-negative
+ * integer or a region runs past its array.
  */
 export function matmulKernel<T extends MatmulArray>(
   a: T,
@@ -90,6 +91,9 @@ export function matmulKernel<T extends MatmulArray>(
   transA: boolean,
   transB: boolean,
 ): void {
+  checkDim('m', m);
+  checkDim('k', k);
+  checkDim('n', n);
   checkRegion('a', a, aOffset, m * k);
   checkRegion('b', b, bOffset, k * n);
   checkRegion('out', out, outOffset, m * n);
@@ -104,6 +108,12 @@ export function matmulKernel<T extends MatmulArray>(
     gemvFloat(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
   } else {
     gemmFloat(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
+  }
+}
+
+function checkDim(name: string, value: number): void {
+  if (!(Number.isInteger(value) && value >= 0)) {
+    throw new RangeError(`matmulKernel: ${name} must be a non-negative integer, got ${value}`);
   }
 }
 
@@ -450,7 +460,7 @@ function axpyRows(
   for (let j = 0; j < width; j++, o += outStride) out[o] = c[j];
 }
 
-/** Columns of B per int32 block (KCI×NCI int32s = 256 KiB). */
+/** int32 blocks of B: KCI rows × NCI columns (256 KiB of int32s). */
 const KCI = 128;
 const NCI = 512;
 
