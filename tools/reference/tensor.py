@@ -1083,6 +1083,31 @@ def gen_indexing():
             fam.add(f'maskedFill/0d-mask/{d}', 'maskedFill', [m, mask, 7], m.masked_fill(mask, 7))
             e = torch.zeros([0, 4], dtype=dt)
             fam.add(f'maskedFill/empty/{d}', 'maskedFill', [e, rb([4]), 1], e.masked_fill(rb([4]), 1))
+    # scatterAdd, indexAdd, sliceScatter (the adjoints autograd uses), with repeated indices
+    for dt in FLOATS:
+        d = dn(dt)
+        base = rn([3, 4], dt)
+        idx = tt([[0, 1, 0], [3, 3, 3], [2, 0, 1]], I64)
+        src = rn([3, 3], dt)
+        fam.add(f'scatterAdd/dim=1-repeats/{d}', 'scatterAdd', [base, 1, idx.to(I32), src],
+                base.scatter_add(1, idx, src))
+        idx = tt([[2, 0, 1, 2], [2, 2, 0, 0]], I64)
+        src = rn([2, 4], dt)
+        fam.add(f'scatterAdd/dim=0-smaller/{d}', 'scatterAdd', [base, 0, idx.to(I32), src],
+                base.scatter_add(0, idx, src))
+        ix = tt([2, 0, 2], I64)
+        src = rn([3, 3, 2], dt)
+        x3 = rn([3, 3, 2], dt)
+        fam.add(f'indexAdd/dim=0-repeats/{d}', 'indexAdd', [x3, 0, ix.to(I32), src], x3.index_add(0, ix, src))
+        src = rn([3, 3, 2], dt)
+        fam.add(f'indexAdd/dim=1/{d}', 'indexAdd', [x3, 1, ix.to(I32), src], x3.index_add(1, ix, src))
+        x2 = rn([4, 7], dt)
+        src = rn([4, 3], dt)
+        fam.add(f'sliceScatter/step2/{d}', 'sliceScatter', [x2, src, 1, 1, 7, 2],
+                torch.slice_scatter(x2, src, dim=1, start=1, end=7, step=2))
+        src = rn([2, 7], dt)
+        fam.add(f'sliceScatter/dim0-end/{d}', 'sliceScatter', [x2, src, 0, 2, 4],
+                torch.slice_scatter(x2, src, dim=0, start=2, end=4, step=1))
     m = ri([3, 4])
     mask = rb([3, 4])
     fam.add('maskedFill/int32/int32', 'maskedFill', [m, mask, 9], m.masked_fill(mask, 9))

@@ -44,6 +44,7 @@ import { pow } from './ops/pow';
 import { prod } from './ops/prod';
 import type { Dims, ReduceOptions } from './ops/reduction';
 import { flatten, reshape } from './ops/reshape';
+import { indexAdd, scatterAdd, sliceScatter } from './ops/scatter';
 import { narrow, select, slice } from './ops/slice';
 import { logSoftmax, softmax } from './ops/softmax';
 import { chunk, split } from './ops/split';
@@ -429,6 +430,15 @@ export class Tensor {
   }
   indexSelect(dim: number, index: Tensor): Tensor {
     return indexSelect(this, dim, index);
+  }
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return scatterAdd(this, dim, index, src);
+  }
+  indexAdd(dim: number, index: Tensor, source: Tensor): Tensor {
+    return indexAdd(this, dim, index, source);
+  }
+  sliceScatter(src: Tensor, dim?: number, start?: number, end?: number, step?: number): Tensor {
+    return sliceScatter(this, src, dim, start, end, step);
   }
   oneHot(numClasses?: number): Tensor {
     return oneHot(this, numClasses);

@@ -60,6 +60,7 @@ export { prod } from './ops/prod';
 export type { Dims, ReduceOptions } from './ops/reduction';
 // Shapes and indexing.
 export { flatten, reshape } from './ops/reshape';
+export { indexAdd, scatterAdd, sliceScatter } from './ops/scatter';
 export { narrow, select, slice } from './ops/slice';
 export { logSoftmax, softmax } from './ops/softmax';
 export { chunk, split } from './ops/split';

@@ -1,0 +1,129 @@
+import { promoteTypes } from '../dtype';
+import { DTypeError, formatShape, IndexError, ShapeError } from '../errors';
+import { normalizeDim, sizeOf, stridesOf } from '../shape';
+import { Tensor } from '../Tensor';
+import { slice } from './slice';
+
+/*
+ * The adjoints of gather, indexSelect and slice: they write (adding, where indices repeat) into
+ * a copy of x. Autograd's backward rules use them; they are PyTorch ops in their own right.
+ */
+
+/**
+ * A copy of x with src added at the positions `index` names along `dim`, as
+ * `torch.scatter_add`: for dim 1, out[i][index[i][j]] += src[i][j]. index and src share a shape.
+ */
+export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  checkIndex('scatterAdd', index);
+  const d = normalizeDim('scatterAdd', dim, x.rank, x.shape);
+  const rank = Math.max(x.rank, 1);
+  const xShape = x.rank === 0 ? [1] : x.shape;
+  const iShape = index.rank === 0 ? [1] : index.shape;
+  if (
+    index.rank !== x.rank ||
+    src.rank !== index.rank ||
+    src.shape.some((s, i) => s !== index.shape[i]) ||
+    iShape.some((s, i) => i !== d && s > xShape[i]!)
+  ) {
+    throw new ShapeError(
+      `scatterAdd: index.shape=${formatShape(index.shape)} and src.shape=${formatShape(src.shape)} must match ` +
+        `and fit inside x.shape=${formatShape(x.shape)} on every dim but ${dim}`,
+    );
+  }
+  const out = x.to(promoteTypes(x.dtype, src.dtype)).clone();
+  const strides = stridesOf(xShape);
+  const size = xShape[d]!;
+  const counter = new Array<number>(rank).fill(0);
+  for (let n = 0; n < index.size; n++) {
+    const target = index.data[n]!;
+    if (target < -size || target >= size) {
+      throw new IndexError(
+        `scatterAdd: index ${target} is out of bounds for dim ${dim} of x.shape=${formatShape(x.shape)}`,
+      );
+    }
+    let offset = 0;
+    for (let k = 0; k < rank; k++)
+      offset += (k === d ? (target < 0 ? target + size : target) : counter[k]!) * strides[k]!;
+    out.data[offset]! += src.data[n]!;
+    for (let k = rank - 1; k >= 0; k--) {
+      if (++counter[k]! < iShape[k]!) break;
+      counter[k] = 0;
+    }
+  }
+  return out;
+}
+
+/**
+ * A copy of x with the slices of `source` added at positions `index` (1-d int32) along `dim`, as
+ * `torch.index_add`: out.select(dim, index[j]) += source.select(dim, j).
+ */
+export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
+  checkIndex('indexAdd', index);
+  const d = normalizeDim('indexAdd', dim, x.rank, x.shape);
+  const xShape = x.rank === 0 ? [1] : x.shape;
+  const sShape = source.rank === 0 ? [1] : source.shape;
+  const count = index.size;
+  if (
+    index.rank > 1 ||
+    sShape.length !== xShape.length ||
+    sShape.some((s, i) => s !== (i === d ? count : xShape[i]))
+  ) {
+    throw new ShapeError(
+      `indexAdd: source.shape=${formatShape(source.shape)} must be x.shape=${formatShape(x.shape)} with dim ${dim} ` +
+        `of size ${count} (the length of the 1-d index)`,
+    );
+  }
+  const out = x.to(promoteTypes(x.dtype, source.dtype)).clone();
+  const size = xShape[d]!;
+  const outer = sizeOf(xShape.slice(0, d));
+  const inner = sizeOf(xShape.slice(d + 1));
+  for (let j = 0; j < count; j++) {
+    const i = index.data[j]!;
+    if (i < -size || i >= size) {
+      throw new IndexError(
+        `indexAdd: index ${i} is out of bounds for dim ${dim} of x.shape=${formatShape(x.shape)}`,
+      );
+    }
+    const target = i < 0 ? i + size : i;
+    for (let o = 0; o < outer; o++) {
+      const to = (o * size + target) * inner;
+      const from = (o * count + j) * inner;
+      for (let k = 0; k < inner; k++) out.data[to + k]! += source.data[from + k]!;
+    }
+  }
+  return out;
+}
+
+/**
+ * A copy of x with `src` written over the slice `start:end:step` of `dim`, as
+ * `torch.slice_scatter`; src must have that slice's shape.
+ */
+export function sliceScatter(x: Tensor, src: Tensor, dim = 0, start = 0, end?: number, step = 1): Tensor {
+  const d = normalizeDim('sliceScatter', dim, x.rank, x.shape);
+  const view = slice(x, d, start, end, step);
+  if (src.rank !== view.rank || src.shape.some((s, i) => s !== view.shape[i])) {
+    throw new ShapeError(
+      `sliceScatter: src.shape=${formatShape(src.shape)} must match the slice's shape ${formatShape(view.shape)} ` +
+        `of x.shape=${formatShape(x.shape)}`,
+    );
+  }
+  const out = x.to(promoteTypes(x.dtype, src.dtype)).clone();
+  const size = x.shape[d]!;
+  const first = Math.min(Math.max(start < 0 ? start + size : start, 0), size);
+  const outer = sizeOf(x.shape.slice(0, d));
+  const inner = sizeOf(x.shape.slice(d + 1));
+  const length = view.shape[d]!;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < length; j++) {
+      const to = (o * size + first + j * step) * inner;
+      out.data.set(src.data.subarray((o * length + j) * inner, (o * length + j + 1) * inner) as never, to);
+    }
+  }
+  return out;
+}
+
+function checkIndex(op: string, index: Tensor): void {
+  if (!(index instanceof Tensor) || index.dtype !== 'int32') {
+    throw new DTypeError(`${op}: index must be an int32 Tensor (create it with { dtype: 'int32' })`);
+  }
+}
