@@ -1,0 +1,464 @@
+import {
+  type DType,
+  type Dims,
+  type NestedArray,
+  type NormOrder,
+  type ReduceOptions,
+  Tensor,
+  type TensorData,
+  type VarianceOptions,
+  tensor,
+} from '@mtl/tensor';
+import { AutogradError } from './AutogradError';
+import type { VariableLike } from './apply';
+import { type BackwardOptions, runBackward, seedFor } from './engine';
+import type { Node } from './Node';
+import { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, logicalXor, lt, ne } from './ops/comparison';
+import {
+  abs,
+  add,
+  clamp,
+  cos,
+  div,
+  elu,
+  erf,
+  exp,
+  expm1,
+  gelu,
+  leakyRelu,
+  log,
+  log1p,
+  maskedFill,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  reciprocal,
+  relu,
+  rsqrt,
+  sigmoid,
+  sign,
+  silu,
+  sin,
+  softplus,
+  sqrt,
+  square,
+  sub,
+  tanh,
+  where,
+} from './ops/elementwise';
+import { dot, eigh, inv, matmul, outer, pinv, solve } from './ops/linalg';
+import {
+  amax,
+  amin,
+  argmax,
+  argmin,
+  logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  min,
+  norm,
+  prod,
+  softmax,
+  std,
+  sum,
+  variance,
+} from './ops/reductions';
+import {
+  broadcastTo,
+  cast,
+  chunk,
+  expand,
+  flatten,
+  gather,
+  indexSelect,
+  narrow,
+  permute,
+  reshape,
+  select,
+  slice,
+  split,
+  squeeze,
+  transpose,
+  unsqueeze,
+} from './ops/shapes';
+
+export interface VariableOptions {
+  /** Whether gradients flow to this variable (only leaves may set it). Default false. */
+  requiresGrad?: boolean;
+  /** A label for messages and debugging. */
+  name?: string;
+}
+
+/**
+ * A tensor in the autograd graph: its `value`, the gradient accumulated in `grad` by
+ * `backward()`, and (unless it is a leaf) the op that produced it. Ops on Variables record the
+ * graph as they run (define-by-run, like PyTorch); every differentiable op is also a method.
+ */
+export class Variable {
+  /** The current value. Optimizers update its data in place. */
+  value: Tensor;
+  /** The gradient accumulated by backward(); null until the first one (and after zeroGrad). */
+  grad: Tensor | null = null;
+  name: string | undefined;
+  /** The op that produced this variable; null for leaves. */
+  readonly node: Node | null;
+  #requiresGrad: boolean;
+
+  constructor(value: Tensor, { requiresGrad = false, name }: VariableOptions = {}) {
+    if (!(value instanceof Tensor)) {
+      throw new TypeError(`Variable: value must be a Tensor, got ${value === null ? 'null' : typeof value}`);
+    }
+    this.value = value;
+    this.name = name;
+    this.node = null;
+    this.#requiresGrad = requiresGrad;
+  }
+
+  /** A non-leaf variable produced by `node` (used by ops, not by users). */
+  static fromNode(value: Tensor, node: Node): Variable {
+    const v = new Variable(value, { requiresGrad: true });
+    (v as { node: Node | null }).node = node;
+    return v;
+  }
+
+  get requiresGrad(): boolean {
+    return this.#requiresGrad;
+  }
+
+  set requiresGrad(flag: boolean) {
+    if (!this.isLeaf) {
+      throw new AutogradError(
+        'requiresGrad: only leaf variables can change it; use detach() to get a leaf from a computed variable',
+      );
+    }
+    this.#requiresGrad = flag;
+  }
+
+  /** True for variables made by the user rather than by an op. */
+  get isLeaf(): boolean {
+    return this.node === null;
+  }
+
+  get shape(): readonly number[] {
+    return this.value.shape;
+  }
+  get dtype(): DType {
+    return this.value.dtype;
+  }
+  get size(): number {
+    return this.value.size;
+  }
+  get rank(): number {
+    return this.value.rank;
+  }
+
+  /**
+   * Backpropagates from this variable, adding the gradient of every leaf that requires grad to
+   * its `.grad`. A scalar seeds with 1; anything else needs `grad`, the gradient of some scalar
+   * with respect to this variable. The graph is freed afterwards unless `retainGraph`.
+   */
+  backward(grad?: Tensor, options: BackwardOptions = {}): void {
+    if (!this.requiresGrad) {
+      throw new AutogradError(
+        'backward: this variable does not require grad — no input of the computation had requiresGrad: true',
+      );
+    }
+    const seed = seedFor('backward', this, grad);
+    const grads = runBackward([this], [seed], (v) => v.isLeaf && v.requiresGrad, options);
+    for (const [leaf, g] of grads) leaf.grad = leaf.grad === null ? g : leaf.grad.add(g);
+  }
+
+  /** The same value, cut from the graph: a new leaf that does not require grad. */
+  detach(): Variable {
+    return new Variable(this.value, { name: this.name });
+  }
+
+  /** Forgets the accumulated gradient. */
+  zeroGrad(): void {
+    this.grad = null;
+  }
+
+  item(): number {
+    return this.value.item();
+  }
+  toArray(): NestedArray {
+    return this.value.toArray();
+  }
+  toString(): string {
+    const flag = this.requiresGrad ? (this.isLeaf ? ', requiresGrad=true' : `, gradFn=${this.node!.primitive}`) : '';
+    return `Variable(${this.value.toString()}${flag})`;
+  }
+  to(dtype: DType): Variable {
+    return cast(this, dtype);
+  }
+
+  // Elementwise.
+  add(other: VariableLike): Variable {
+    return add(this, other);
+  }
+  sub(other: VariableLike): Variable {
+    return sub(this, other);
+  }
+  mul(other: VariableLike): Variable {
+    return mul(this, other);
+  }
+  div(other: VariableLike): Variable {
+    return div(this, other);
+  }
+  pow(exponent: VariableLike): Variable {
+    return pow(this, exponent);
+  }
+  maximum(other: VariableLike): Variable {
+    return maximum(this, other);
+  }
+  minimum(other: VariableLike): Variable {
+    return minimum(this, other);
+  }
+  clamp(min?: VariableLike | null, max?: VariableLike | null): Variable {
+    return clamp(this, min, max);
+  }
+  neg(): Variable {
+    return neg(this);
+  }
+  abs(): Variable {
+    return abs(this);
+  }
+  sign(): Variable {
+    return sign(this);
+  }
+  square(): Variable {
+    return square(this);
+  }
+  exp(): Variable {
+    return exp(this);
+  }
+  expm1(): Variable {
+    return expm1(this);
+  }
+  log(): Variable {
+    return log(this);
+  }
+  log1p(): Variable {
+    return log1p(this);
+  }
+  sqrt(): Variable {
+    return sqrt(this);
+  }
+  rsqrt(): Variable {
+    return rsqrt(this);
+  }
+  reciprocal(): Variable {
+    return reciprocal(this);
+  }
+  sin(): Variable {
+    return sin(this);
+  }
+  cos(): Variable {
+    return cos(this);
+  }
+  tanh(): Variable {
+    return tanh(this);
+  }
+  sigmoid(): Variable {
+    return sigmoid(this);
+  }
+  erf(): Variable {
+    return erf(this);
+  }
+  relu(): Variable {
+    return relu(this);
+  }
+  leakyRelu(negativeSlope?: number): Variable {
+    return leakyRelu(this, negativeSlope);
+  }
+  elu(alpha?: number): Variable {
+    return elu(this, alpha);
+  }
+  gelu(options?: { approximate?: 'none' | 'tanh' }): Variable {
+    return gelu(this, options);
+  }
+  silu(): Variable {
+    return silu(this);
+  }
+  softplus(options?: { beta?: number; threshold?: number }): Variable {
+    return softplus(this, options);
+  }
+  /** `where(cond, this, other)`, as PyTorch's `x.where(cond, y)`. */
+  where(cond: VariableLike, other: VariableLike): Variable {
+    return where(cond, this, other);
+  }
+  maskedFill(mask: VariableLike, value: number): Variable {
+    return maskedFill(this, mask, value);
+  }
+
+  // Comparisons (plain bool Tensors).
+  eq(other: VariableLike): Tensor {
+    return eq(this, other);
+  }
+  ne(other: VariableLike): Tensor {
+    return ne(this, other);
+  }
+  lt(other: VariableLike): Tensor {
+    return lt(this, other);
+  }
+  le(other: VariableLike): Tensor {
+    return le(this, other);
+  }
+  gt(other: VariableLike): Tensor {
+    return gt(this, other);
+  }
+  ge(other: VariableLike): Tensor {
+    return ge(this, other);
+  }
+  logicalAnd(other: VariableLike): Tensor {
+    return logicalAnd(this, other);
+  }
+  logicalOr(other: VariableLike): Tensor {
+    return logicalOr(this, other);
+  }
+  logicalXor(other: VariableLike): Tensor {
+    return logicalXor(this, other);
+  }
+  logicalNot(): Tensor {
+    return logicalNot(this);
+  }
+
+  // Reductions.
+  sum(dim?: Dims, options?: ReduceOptions): Variable {
+    return sum(this, dim, options);
+  }
+  mean(dim?: Dims, options?: ReduceOptions): Variable {
+    return mean(this, dim, options);
+  }
+  prod(dim?: Dims, options?: ReduceOptions): Variable {
+    return prod(this, dim, options);
+  }
+  max(dim?: Dims, options?: ReduceOptions): Variable {
+    return max(this, dim, options);
+  }
+  min(dim?: Dims, options?: ReduceOptions): Variable {
+    return min(this, dim, options);
+  }
+  amax(dim?: Dims, options?: ReduceOptions): Variable {
+    return amax(this, dim, options);
+  }
+  amin(dim?: Dims, options?: ReduceOptions): Variable {
+    return amin(this, dim, options);
+  }
+  argmax(dim?: number | null, options?: ReduceOptions): Tensor {
+    return argmax(this, dim, options);
+  }
+  argmin(dim?: number | null, options?: ReduceOptions): Tensor {
+    return argmin(this, dim, options);
+  }
+  variance(dim?: Dims, options?: VarianceOptions): Variable {
+    return variance(this, dim, options);
+  }
+  std(dim?: Dims, options?: VarianceOptions): Variable {
+    return std(this, dim, options);
+  }
+  logsumexp(dim?: Dims, options?: ReduceOptions): Variable {
+    return logsumexp(this, dim, options);
+  }
+  norm(p?: NormOrder, dim?: Dims, options?: ReduceOptions): Variable {
+    return norm(this, p, dim, options);
+  }
+  softmax(dim: number): Variable {
+    return softmax(this, dim);
+  }
+  logSoftmax(dim: number): Variable {
+    return logSoftmax(this, dim);
+  }
+
+  // Linear algebra.
+  matmul(other: VariableLike): Variable {
+    return matmul(this, other);
+  }
+  dot(other: VariableLike): Variable {
+    return dot(this, other);
+  }
+  outer(other: VariableLike): Variable {
+    return outer(this, other);
+  }
+  solve(b: VariableLike): Variable {
+    return solve(this, b);
+  }
+  inv(): Variable {
+    return inv(this);
+  }
+  eigh(): { eigenvalues: Tensor; eigenvectors: Tensor } {
+    return eigh(this);
+  }
+  pinv(options?: { rtol?: number; atol?: number }): Tensor {
+    return pinv(this, options);
+  }
+  transpose(dim0: number, dim1: number): Variable {
+    return transpose(this, dim0, dim1);
+  }
+  permute(dims: readonly number[]): Variable {
+    return permute(this, dims);
+  }
+
+  // Shapes and indexing.
+  reshape(shape: readonly number[]): Variable {
+    return reshape(this, shape);
+  }
+  flatten(startDim?: number, endDim?: number): Variable {
+    return flatten(this, startDim, endDim);
+  }
+  squeeze(dim?: number | readonly number[]): Variable {
+    return squeeze(this, dim);
+  }
+  unsqueeze(dim: number): Variable {
+    return unsqueeze(this, dim);
+  }
+  expand(shape: readonly number[]): Variable {
+    return expand(this, shape);
+  }
+  broadcastTo(shape: readonly number[]): Variable {
+    return broadcastTo(this, shape);
+  }
+  slice(dim: number, start?: number, end?: number, step?: number): Variable {
+    return slice(this, dim, start, end, step);
+  }
+  narrow(dim: number, start: number, length: number): Variable {
+    return narrow(this, dim, start, length);
+  }
+  select(dim: number, index: number): Variable {
+    return select(this, dim, index);
+  }
+  split(splitSizeOrSections: number | readonly number[], dim?: number): Variable[] {
+    return split(this, splitSizeOrSections, dim);
+  }
+  chunk(chunks: number, dim?: number): Variable[] {
+    return chunk(this, chunks, dim);
+  }
+  gather(dim: number, index: Tensor): Variable {
+    return gather(this, dim, index);
+  }
+  indexSelect(dim: number, index: Tensor): Variable {
+    return indexSelect(this, dim, index);
+  }
+}
+
+/**
+ * A Variable from values or a Tensor, like `torch.tensor(..., requires_grad=...)`:
+ * `variable([[1, 2]], { requiresGrad: true })`. Tensors are used as they are, not copied.
+ */
+export function variable(
+  values: TensorData | Tensor,
+  { requiresGrad = false, name, dtype }: VariableOptions & { dtype?: DType } = {},
+): Variable {
+  const value = values instanceof Tensor ? (dtype ? values.to(dtype) : values) : tensor(values, { dtype });
+  return new Variable(value, { requiresGrad, name });
+}
+
+/** A learnable parameter: a leaf Variable that requires grad. */
+export class Parameter extends Variable {
+  constructor(value: Tensor, { name }: { name?: string } = {}) {
+    super(value, { requiresGrad: true, name });
+  }
+}

@@ -1,0 +1,136 @@
+import { type Tensor, ShapeError, add, formatShape, ones } from '@mtl/tensor';
+import { AutogradError } from './AutogradError';
+import { rules } from './rules/index';
+import { unbroadcast } from './unbroadcast';
+import type { Variable } from './Variable';
+
+export interface BackwardOptions {
+  /** Keep the graph (and its saved tensors) for another backward pass. Default false. */
+  retainGraph?: boolean;
+}
+
+/**
+ * Runs the backward pass from `roots` (seeded with `seeds`) and returns the gradient reaching
+ * each variable in `targets` (undefined where none does). Only the part of the graph between
+ * the roots and the targets is walked; it is freed afterwards unless `retainGraph`.
+ *
+ * The walk is iterative (no recursion), so graphs of any depth work.
+ */
+export function runBackward(
+  roots: readonly Variable[],
+  seeds: readonly Tensor[],
+  isTarget: (v: Variable) => boolean,
+  { retainGraph = false }: BackwardOptions = {},
+): Map<Variable, Tensor> {
+  const { order, leads } = topologicalOrder(roots, isTarget);
+  const grads = new Map<Variable, Tensor>();
+  roots.forEach((root, i) => {
+    accumulate(grads, root, seeds[i]!);
+  });
+  const ran = [];
+  for (let i = order.length - 1; i >= 0; i--) {
+    const variable = order[i]!;
+    const node = variable.node;
+    const grad = grads.get(variable);
+    if (node === null || grad === undefined) continue;
+    const saved = node.saved!;
+    const needsGrad = node.inputs.map((input) => input !== null && leads.has(input));
+    const inputGrads = rules[node.primitive].backward(grad, { ...saved, needsGrad } as never);
+    node.inputs.forEach((input, k) => {
+      const g = inputGrads[k];
+      if (input === null || !needsGrad[k] || g === null || g === undefined) return;
+      accumulate(grads, input, fitTo(g, input, node.primitive));
+    });
+    if (!isTarget(variable)) grads.delete(variable);
+    ran.push(node);
+  }
+  if (!retainGraph) for (const node of ran) node.release();
+  return grads;
+}
+
+/**
+ * The variables reachable from the roots that lead to a target, inputs before the ops that use
+ * them (an iterative depth-first post-order), and the same set for quick membership tests.
+ */
+function topologicalOrder(
+  roots: readonly Variable[],
+  isTarget: (v: Variable) => boolean,
+): { order: Variable[]; leads: Set<Variable> } {
+  const order: Variable[] = [];
+  const state = new Map<Variable, 'open' | 'done'>();
+  const leads = new Set<Variable>();
+  for (const root of roots) {
+    const stack: Variable[] = [root];
+    while (stack.length > 0) {
+      const v = stack[stack.length - 1]!;
+      const seen = state.get(v);
+      if (seen === 'done') {
+        stack.pop();
+        continue;
+      }
+      if (seen === undefined) {
+        if (v.node?.released) throw freedGraphError(v.node.primitive);
+        state.set(v, 'open');
+        for (const input of v.node?.inputs ?? []) {
+          if (input !== null && input.requiresGrad && !state.has(input)) stack.push(input);
+        }
+        continue;
+      }
+      stack.pop();
+      state.set(v, 'done');
+      if (isTarget(v) || (v.node?.inputs ?? []).some((input) => input !== null && leads.has(input))) {
+        leads.add(v);
+        order.push(v);
+      }
+    }
+  }
+  return { order, leads };
+}
+
+function accumulate(grads: Map<Variable, Tensor>, v: Variable, g: Tensor): void {
+  const current = grads.get(v);
+  grads.set(v, current === undefined ? g : add(current, g));
+}
+
+/** Sums a broadcast gradient back to the input's shape and gives it the input's dtype. */
+function fitTo(g: Tensor, input: Variable, primitive: string): Tensor {
+  const shape = input.value.shape;
+  let fitted = g;
+  if (g.rank !== shape.length || g.shape.some((d, i) => d !== shape[i])) {
+    try {
+      fitted = unbroadcast(g, shape);
+    } catch {
+      throw new ShapeError(
+        `backward: the ${primitive} rule returned a gradient of shape ${formatShape(g.shape)} for an input of shape ${formatShape(shape)}`,
+      );
+    }
+  }
+  return fitted.dtype === input.value.dtype ? fitted : fitted.to(input.value.dtype);
+}
+
+/** The seed for backward() on `root`: 1 for a scalar; otherwise the caller must give one. */
+export function seedFor(op: string, root: Variable, grad: Tensor | undefined): Tensor {
+  if (grad !== undefined) {
+    if (grad.rank !== root.value.rank || grad.shape.some((d, i) => d !== root.value.shape[i])) {
+      throw new ShapeError(
+        `${op}: the gradient has shape ${formatShape(grad.shape)} but the output has shape ${formatShape(root.value.shape)}`,
+      );
+    }
+    return grad.to(root.value.dtype);
+  }
+  if (root.value.size !== 1) {
+    throw new AutogradError(
+      `${op}: the output has shape ${formatShape(root.value.shape)}; backward() needs a scalar, or an explicit ` +
+        'gradient of the same shape (e.g. out.backward(onesLike(out.value)), or backward on out.sum())',
+    );
+  }
+  return ones(root.value.shape, { dtype: root.value.dtype });
+}
+
+
+function freedGraphError(primitive: string): AutogradError {
+  return new AutogradError(
+    `backward: trying to go through the graph a second time, at a ${primitive} op: an earlier backward() or ` +
+      'grad() freed it. Pass { retainGraph: true } to the earlier call to keep the graph for another pass',
+  );
+}

@@ -1,0 +1,140 @@
+import {
+  type Dims,
+  type NormOrder,
+  type ReduceOptions,
+  type Tensor,
+  type VarianceOptions,
+  abs,
+  amax as amaxOp,
+  argmax as argmaxOp,
+  argmin as argminOp,
+  DTypeError,
+  eq,
+  normalizeDim,
+  normalizeDims,
+  where as whereOp,
+} from '@mtl/tensor';
+import { type VariableLike, apply, valueOf } from '../apply';
+import type { Variable } from '../Variable';
+import { add, div, exp, log, mul, sub } from './elementwise';
+import { reshape } from './shapes';
+
+/*
+ * Differentiable reductions. sum, prod, amax, amin, max/min along a dim and norm are primitives;
+ * mean, variance, std, logsumexp, softmax and logSoftmax are built from primitives, with the
+ * max shift of the stable forms taken as a constant (its gradient cancels exactly).
+ */
+
+function dimParam(dim: Dims): number | number[] | undefined {
+  return dim === undefined || dim === null ? undefined : typeof dim === 'number' ? dim : [...dim];
+}
+
+function tensorOf(op: string, x: VariableLike): Tensor {
+  const v = valueOf(x);
+  if (typeof v !== 'object') throw new TypeError(`${op}: expected a Variable or a Tensor, got a ${typeof v}`);
+  return v;
+}
+
+export function sum(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+  return apply('sum', [x], { dim: dimParam(dim), keepDim });
+}
+
+export function prod(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+  return apply('prod', [x], { dim: dimParam(dim), keepDim });
+}
+
+export function mean(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+  const t = tensorOf('mean', x);
+  requireFloat('mean', t);
+  return div(sum(x, dim, { keepDim }), reducedCount('mean', t.shape, dim));
+}
+
+/** The gradient is shared evenly among tied maxima, as `torch.amax`. */
+export function amax(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+  return apply('amax', [x], { dim: dimParam(dim), keepDim });
+}
+
+/** The gradient is shared evenly among tied minima, as `torch.amin`. */
+export function amin(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+  return apply('amin', [x], { dim: dimParam(dim), keepDim });
+}
+
+/**
+ * Largest values. Over everything or a list of dims the gradient is shared among ties (as
+ * `torch.max()`/`torch.amax`); along one dim it goes to the first maximum (as `torch.max(x, dim)`).
+ */
+export function max(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+  if (typeof dim !== 'number') return amax(x, dim, { keepDim });
+  return apply('maxDim', [x], { dim, keepDim, largest: true });
+}
+
+/** Smallest values; ties as in `max`. */
+export function min(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+  if (typeof dim !== 'number') return amin(x, dim, { keepDim });
+  return apply('maxDim', [x], { dim, keepDim, largest: false });
+}
+
+/** Indices of the maxima: not differentiable, so a plain int32 Tensor. */
+export function argmax(x: VariableLike, dim?: number | null, options: ReduceOptions = {}): Tensor {
+  return argmaxOp(tensorOf('argmax', x), dim, options);
+}
+
+/** Indices of the minima: not differentiable, so a plain int32 Tensor. */
+export function argmin(x: VariableLike, dim?: number | null, options: ReduceOptions = {}): Tensor {
+  return argminOp(tensorOf('argmin', x), dim, options);
+}
+
+/** Variance from the two-pass form Σ(x − mean)²/(N − 1) (or /N when unbiased is false). */
+export function variance(x: VariableLike, dim?: Dims, { unbiased = true, keepDim = false }: VarianceOptions = {}): Variable {
+  const t = tensorOf('variance', x);
+  requireFloat('variance', t);
+  const n = reducedCount('variance', t.shape, dim);
+  const deviation = sub(x, mean(x, dim, { keepDim: true }));
+  return div(sum(mul(deviation, deviation), dim, { keepDim }), Math.max(unbiased ? n - 1 : n, 0));
+}
+
+/** Standard deviation; its gradient is 0 where the deviation is 0, as in PyTorch. */
+export function std(x: VariableLike, dim?: Dims, { unbiased = true, keepDim = false }: VarianceOptions = {}): Variable {
+  return apply('std', [x], { dim: dimParam(dim), unbiased, keepDim });
+}
+
+/** The vector p-norm (`torch.linalg.vector_norm`); its gradient at the zero vector is 0. */
+export function norm(x: VariableLike, p: NormOrder = 2, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+  return apply('norm', [x], { p, dim: dimParam(dim), keepDim });
+}
+
+/** log Σ exp(x), stable: the max (0 where infinite) is shifted out as a constant. */
+export function logsumexp(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+  const t = tensorOf('logsumexp', x);
+  const dims = normalizeDims('logsumexp', dim, t.shape);
+  const m = amaxOp(t.to(t.dtype === 'float64' ? 'float64' : 'float32'), dims, { keepDim: true });
+  const shift = whereOp(eq(abs(m), Number.POSITIVE_INFINITY), 0, m);
+  const out = add(log(sum(exp(sub(x, shift)), dims, { keepDim: true })), shift);
+  return keepDim ? out : reshape(out, t.shape.filter((_, i) => !dims.includes(i)));
+}
+
+/** exp(x)/Σexp(x) along dim, with the max shifted out as a constant. */
+export function softmax(x: VariableLike, dim: number): Variable {
+  const t = tensorOf('softmax', x);
+  normalizeDim('softmax', dim, t.rank, t.shape);
+  const e = exp(sub(x, amaxOp(t, dim, { keepDim: true })));
+  return div(e, sum(e, dim, { keepDim: true }));
+}
+
+/** x − log Σ exp(x) along dim, with the max shifted out as a constant. */
+export function logSoftmax(x: VariableLike, dim: number): Variable {
+  const t = tensorOf('logSoftmax', x);
+  normalizeDim('logSoftmax', dim, t.rank, t.shape);
+  const shifted = sub(x, amaxOp(t, dim, { keepDim: true }));
+  return sub(shifted, log(sum(exp(shifted), dim, { keepDim: true })));
+}
+
+function reducedCount(op: string, shape: readonly number[], dim: Dims): number {
+  return normalizeDims(op, dim, shape).reduce((n, d) => n * shape[d]!, 1);
+}
+
+function requireFloat(op: string, t: Tensor): void {
+  if (t.dtype !== 'float32' && t.dtype !== 'float64') {
+    throw new DTypeError(`${op}: x has dtype ${t.dtype}, expected float32 or float64 (cast first: x.to('float32'))`);
+  }
+}

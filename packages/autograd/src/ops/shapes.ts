@@ -1,0 +1,140 @@
+import {
+  type Tensor,
+  ShapeError,
+  formatShape,
+  normalizeDim,
+  reshape as reshapeOp,
+  flatten as flattenOp,
+  squeeze as squeezeOp,
+  unsqueeze as unsqueezeOp,
+  expand as expandOp,
+  split as splitOp,
+  chunk as chunkOp,
+} from '@mtl/tensor';
+import { type VariableLike, apply, valueOf } from '../apply';
+import { Variable } from '../Variable';
+
+/*
+ * Differentiable shape and indexing ops. reshape, permute, expand, concat, slice, gather and
+ * indexSelect are primitives; the rest are built from them, with the shape arithmetic done by
+ * the @mtl/tensor op of the same name on the value (so errors read the same).
+ */
+
+function tensorOf(op: string, x: VariableLike): Tensor {
+  const v = valueOf(x);
+  if (typeof v !== 'object') throw new ShapeError(`${op}: expected a Variable or a Tensor, got a ${typeof v}`);
+  return v;
+}
+
+export function reshape(x: VariableLike, shape: readonly number[]): Variable {
+  return apply('reshape', [x], { shape: [...reshapeOp(tensorOf('reshape', x), shape).shape] });
+}
+
+export function flatten(x: VariableLike, startDim = 0, endDim = -1): Variable {
+  return reshape(x, flattenOp(tensorOf('flatten', x), startDim, endDim).shape);
+}
+
+export function squeeze(x: VariableLike, dim?: number | readonly number[]): Variable {
+  return reshape(x, squeezeOp(tensorOf('squeeze', x), dim).shape);
+}
+
+export function unsqueeze(x: VariableLike, dim: number): Variable {
+  return reshape(x, unsqueezeOp(tensorOf('unsqueeze', x), dim).shape);
+}
+
+export function permute(x: VariableLike, dims: readonly number[]): Variable {
+  return apply('permute', [x], { dims: [...dims] });
+}
+
+export function transpose(x: VariableLike, dim0: number, dim1: number): Variable {
+  const t = tensorOf('transpose', x);
+  const a = normalizeDim('transpose', dim0, t.rank, t.shape);
+  const b = normalizeDim('transpose', dim1, t.rank, t.shape);
+  const dims = t.shape.map((_, i) => (i === a ? b : i === b ? a : i));
+  return permute(x, dims);
+}
+
+export function expand(x: VariableLike, shape: readonly number[]): Variable {
+  return apply('expand', [x], { shape: [...expandOp(tensorOf('expand', x), shape).shape] });
+}
+
+export function broadcastTo(x: VariableLike, shape: readonly number[]): Variable {
+  return expand(x, shape);
+}
+
+export function concat(xs: readonly VariableLike[], dim = 0): Variable {
+  if (!Array.isArray(xs) || xs.length === 0) throw new ShapeError('concat: expected a non-empty array of tensors');
+  return apply('concat', xs, { dim });
+}
+
+export function stack(xs: readonly VariableLike[], dim = 0): Variable {
+  if (!Array.isArray(xs) || xs.length === 0) throw new ShapeError('stack: expected a non-empty array of tensors');
+  const shapes = xs.map((x) => tensorOf('stack', x).shape);
+  const first = shapes[0]!;
+  if (shapes.some((s) => s.length !== first.length || s.some((d, i) => d !== first[i]))) {
+    throw new ShapeError(`stack: every tensor must have the same shape, got ${shapes.map(formatShape).join(', ')}`);
+  }
+  const d = normalizeDim('stack', dim, first.length + 1, first);
+  return concat(
+    xs.map((x) => unsqueeze(x, d)),
+    d,
+  );
+}
+
+export function slice(x: VariableLike, dim: number, start = 0, end?: number, step = 1): Variable {
+  return apply('slice', [x], { dim, start, end: end ?? undefined, step });
+}
+
+export function narrow(x: VariableLike, dim: number, start: number, length: number): Variable {
+  const t = tensorOf('narrow', x);
+  t.narrow(dim, start, length); // validates, with narrow's own messages
+  const d = normalizeDim('narrow', dim, t.rank, t.shape);
+  const from = start < 0 ? start + t.shape[d]! : start;
+  return slice(x, d, from, from + length);
+}
+
+export function select(x: VariableLike, dim: number, index: number): Variable {
+  const t = tensorOf('select', x);
+  const shape = t.select(dim, index).shape; // validates, with select's own messages
+  const d = normalizeDim('select', dim, t.rank, t.shape);
+  const i = index < 0 ? index + t.shape[d]! : index;
+  return reshape(slice(x, d, i, i + 1), shape);
+}
+
+export function split(x: VariableLike, splitSizeOrSections: number | readonly number[], dim = 0): Variable[] {
+  const t = tensorOf('split', x);
+  const d = normalizeDim('split', dim, t.rank, t.shape);
+  return piecesAlong(x, splitOp(t, splitSizeOrSections, d), d);
+}
+
+export function chunk(x: VariableLike, chunks: number, dim = 0): Variable[] {
+  const t = tensorOf('chunk', x);
+  const d = normalizeDim('chunk', dim, t.rank, t.shape);
+  return piecesAlong(x, chunkOp(t, chunks, d), d);
+}
+
+function piecesAlong(x: VariableLike, pieces: Tensor[], d: number): Variable[] {
+  let start = 0;
+  return pieces.map((piece) => {
+    const length = piece.shape[d]!;
+    const out = slice(x, d, start, start + length);
+    start += length;
+    return out;
+  });
+}
+
+export function gather(x: VariableLike, dim: number, index: Tensor): Variable {
+  return apply('gather', [x], { dim, index });
+}
+
+export function indexSelect(x: VariableLike, dim: number, index: Tensor): Variable {
+  return apply('indexSelect', [x], { dim, index });
+}
+
+/** Converts between dtypes; between float dtypes the gradient flows (converted back). */
+export function cast(x: VariableLike, dtype: Tensor['dtype']): Variable {
+  const v = valueOf(x);
+  if (x instanceof Variable && typeof v === 'object' && v.dtype === dtype) return x;
+  return apply('cast', [x], { dtype });
+}
+

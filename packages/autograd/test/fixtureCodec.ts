@@ -1,0 +1,299 @@
+/**
+ * Reading and running the reference fixtures written by `tools/reference/autograd.py`.
+ *
+ * A fixture tensor is `{ dtype, shape, data }` with flat row-major data; non-finite floats are the
+ * strings "nan", "inf", "-inf" (also as plain number arguments); `null` in an argument list stands
+ * for an omitted optional argument. A case is
+ *
+ *     { name, op, args, options?, grad: boolean[], R: T | T[], out: T | T[], grads: (T | T[] | null)[] }
+ *
+ * `grad[i]` marks args[i] as a differentiable input (a Variable that requires grad; for a list of
+ * tensors, as in concat/stack, every tensor of the list); the rest are constants (plain Tensors,
+ * numbers, dims). `grads[i]` is d(Σ_j sum(out_j * R_j)) / d args[i] (null for a constant).
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { tensor } from '@mtl/tensor';
+import * as api from '../src/index';
+
+export type FixtureDType = 'float32' | 'float64' | 'int32' | 'bool';
+export type FixtureValue = number | boolean | string;
+
+export interface FixtureTensor {
+  dtype: FixtureDType;
+  shape: number[];
+  data: FixtureValue[];
+}
+
+export interface FixtureCase {
+  name: string;
+  op: string;
+  args: unknown[];
+  options?: Record<string, unknown>;
+  grad: boolean[];
+  R: FixtureTensor | FixtureTensor[];
+  out: FixtureTensor | FixtureTensor[];
+  grads: (FixtureTensor | FixtureTensor[] | null)[];
+}
+
+export interface FixtureFile {
+  generator: string;
+  torch: string;
+  cases: FixtureCase[];
+}
+
+/** The tensor-like surface the comparison reads. */
+interface TensorLike {
+  shape: ArrayLike<number>;
+  dtype: string;
+  data: ArrayLike<number>;
+}
+
+type AnyFn = (...a: unknown[]) => unknown;
+
+export const FIXTURE_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
+
+/** Every reference fixture file. */
+export function loadFixtures(): { file: string; fixture: FixtureFile }[] {
+  return readdirSync(FIXTURE_DIR)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((file) => ({ file, fixture: JSON.parse(readFileSync(FIXTURE_DIR + file, 'utf8')) as FixtureFile }));
+}
+
+export function decodeNumber(v: FixtureValue): number {
+  if (v === 'nan') return Number.NaN;
+  if (v === 'inf') return Number.POSITIVE_INFINITY;
+  if (v === '-inf') return Number.NEGATIVE_INFINITY;
+  if (typeof v === 'boolean') return v ? 1 : 0;
+  if (typeof v === 'number') return v;
+  throw new Error(`fixture: cannot decode number ${JSON.stringify(v)}`);
+}
+
+export function isFixtureTensor(v: unknown): v is FixtureTensor {
+  return typeof v === 'object' && v !== null && 'dtype' in v && 'shape' in v && 'data' in v;
+}
+
+function typedData(t: FixtureTensor): Float32Array | Float64Array | Int32Array | Uint8Array {
+  const values = t.data.map(decodeNumber);
+  switch (t.dtype) {
+    case 'float32':
+      return Float32Array.from(values);
+    case 'float64':
+      return Float64Array.from(values);
+    case 'int32':
+      return Int32Array.from(values);
+    case 'bool':
+      return Uint8Array.from(values);
+  }
+}
+
+/** A fixture tensor as an @mtl/tensor Tensor (a constant). */
+export function decodeTensor(t: FixtureTensor): unknown {
+  return tensor(typedData(t), { dtype: t.dtype, shape: [...t.shape] });
+}
+
+/** Decodes one constant argument: tensors, arrays (of dims or of tensors), non-finite numbers, null → undefined. */
+export function decodeArg(v: unknown): unknown {
+  if (v === null) return undefined;
+  if (isFixtureTensor(v)) return decodeTensor(v);
+  if (Array.isArray(v)) return v.map(decodeArg);
+  if (v === 'nan' || v === 'inf' || v === '-inf') return decodeNumber(v);
+  if (typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = decodeArg(x);
+    return out;
+  }
+  return v;
+}
+
+function exported(name: string): AnyFn {
+  const fn = (api as Record<string, unknown>)[name];
+  if (typeof fn !== 'function') throw new Error(`@mtl/autograd does not export \`${name}\``);
+  return fn as AnyFn;
+}
+
+/** A differentiable input: `variable(tensor, { requiresGrad: true })`. */
+function makeVariable(t: FixtureTensor): unknown {
+  return exported('variable')(decodeTensor(t), { requiresGrad: true });
+}
+
+export interface BuiltCase {
+  /** The arguments passed to the op (Variables, Tensors, numbers, …), options appended. */
+  callArgs: unknown[];
+  /** The differentiable inputs, in argument order (lists flattened). */
+  inputs: unknown[];
+}
+
+/** Builds a case's arguments: differentiable tensor args become Variables, the rest constants. */
+export function buildCase(c: FixtureCase): BuiltCase {
+  if (c.grad.length !== c.args.length) {
+    throw new Error(`fixture: ${c.name}: ${c.grad.length} grad flags for ${c.args.length} args`);
+  }
+  const inputs: unknown[] = [];
+  const callArgs = c.args.map((a, i) => {
+    if (!c.grad[i]) return decodeArg(a);
+    if (isFixtureTensor(a)) {
+      const v = makeVariable(a);
+      inputs.push(v);
+      return v;
+    }
+    if (Array.isArray(a) && a.every(isFixtureTensor)) {
+      return a.map((t) => {
+        const v = makeVariable(t);
+        inputs.push(v);
+        return v;
+      });
+    }
+    throw new Error(`fixture: ${c.name}: differentiable arg ${i} is not a tensor or a list of tensors`);
+  });
+  if (c.options !== undefined) callArgs.push(decodeArg(c.options));
+  return { callArgs, inputs };
+}
+
+/** Calls `api[c.op](...args, options?)`; a missing export is an error, never a skip. */
+export function callOp(c: FixtureCase, callArgs: unknown[]): unknown {
+  return exported(c.op)(...callArgs);
+}
+
+/** s = Σ_j sum(out_j * R_j), with the autograd package's own sum/mul/add. */
+export function weightedSum(c: FixtureCase, out: unknown): unknown {
+  const sum = exported('sum');
+  const mul = exported('mul');
+  const add = exported('add');
+  if (Array.isArray(c.R)) {
+    if (!Array.isArray(out)) throw new Error(`expected an array of ${c.R.length} outputs, got ${describeValue(out)}`);
+    if (out.length !== c.R.length) throw new Error(`expected ${c.R.length} outputs, got ${out.length}`);
+    let s: unknown;
+    c.R.forEach((r, j) => {
+      const term = sum(mul(out[j], decodeTensor(r)));
+      s = s === undefined ? term : add(s, term);
+    });
+    return s;
+  }
+  return sum(mul(out, decodeTensor(c.R)));
+}
+
+/** Runs a case end to end; returns the forward result and the gradients of every input. */
+export function runCase(c: FixtureCase): { out: unknown; grads: unknown[] } {
+  const { callArgs, inputs } = buildCase(c);
+  const out = callOp(c, callArgs);
+  const s = weightedSum(c, out);
+  const grads = exported('grad')([s], inputs) as unknown[];
+  return { out, grads };
+}
+
+export interface Tolerance {
+  rtol: number;
+  atol: number;
+}
+
+export const TOLERANCE: Record<'float32' | 'float64', Tolerance> = {
+  float64: { rtol: 1e-10, atol: 1e-10 },
+  float32: { rtol: 1e-5, atol: 1e-5 },
+};
+
+function isTensorLike(v: unknown): v is TensorLike {
+  return typeof v === 'object' && v !== null && 'shape' in v && 'dtype' in v && 'data' in v;
+}
+
+/** The Tensor behind a Variable (its `.value`), or the value itself. */
+export function valueOf(v: unknown): unknown {
+  if (typeof v === 'object' && v !== null && !isTensorLike(v) && 'value' in v) return (v as { value: unknown }).value;
+  return v;
+}
+
+function describeValue(v: unknown): string {
+  if (isTensorLike(v)) return `Tensor(dtype=${v.dtype}, shape=[${Array.from(v.shape).join(',')}])`;
+  if (Array.isArray(v)) return `Array(${v.length})`;
+  if (v === null) return 'null';
+  if (typeof v === 'object') return `${v.constructor?.name ?? 'object'}`;
+  return `${typeof v} ${String(v)}`;
+}
+
+function fmt(x: number): string {
+  return Object.is(x, -0) ? '-0' : String(x);
+}
+
+function preview(values: ArrayLike<number>, n = 8): string {
+  const xs = Array.from(values).slice(0, n).map(fmt);
+  return `[${xs.join(', ')}${values.length > n ? ', …' : ''}]`;
+}
+
+/**
+ * Compares `got` with the fixture tensor: same shape and dtype, values within tolerance (NaN
+ * equals NaN; infinities exact; ints and bools exact). Returns a message, or null when they agree.
+ */
+export function compareTensor(got: unknown, exp: FixtureTensor, label: string): string | null {
+  if (!isTensorLike(got)) return `${label}: expected a Tensor, got ${describeValue(got)}`;
+  const gotShape = Array.from(got.shape);
+  if (gotShape.length !== exp.shape.length || gotShape.some((s, i) => s !== exp.shape[i])) {
+    return `${label}: shape [${gotShape.join(',')}], expected [${exp.shape.join(',')}]`;
+  }
+  if (got.dtype !== exp.dtype) return `${label}: dtype ${got.dtype}, expected ${exp.dtype}`;
+  const want = exp.data.map(decodeNumber);
+  const have = Array.from(got.data as ArrayLike<number>, Number);
+  if (have.length !== want.length) {
+    return `${label}: data has ${have.length} elements, expected ${want.length}`;
+  }
+  const tol = exp.dtype === 'float32' || exp.dtype === 'float64' ? TOLERANCE[exp.dtype] : null;
+  let bad = 0;
+  let first = -1;
+  let worst = 0;
+  for (let i = 0; i < want.length; i++) {
+    const a = have[i]!;
+    const e = want[i]!;
+    let ok: boolean;
+    if (tol === null) ok = a === e;
+    else if (Number.isNaN(e)) ok = Number.isNaN(a);
+    else if (!Number.isFinite(e)) ok = a === e;
+    else {
+      const err = Math.abs(a - e);
+      ok = err <= tol.atol + tol.rtol * Math.abs(e);
+      if (Number.isFinite(err)) worst = Math.max(worst, err);
+      else if (!ok) worst = Number.POSITIVE_INFINITY;
+    }
+    if (!ok) {
+      bad++;
+      if (first < 0) first = i;
+    }
+  }
+  if (bad === 0) return null;
+  return (
+    `${label}: ${bad}/${want.length} elements differ (${exp.dtype}` +
+    `${tol ? `, rtol ${tol.rtol}, atol ${tol.atol}, max |diff| ${worst}` : ''}); ` +
+    `first at flat index ${first}: got ${fmt(have[first]!)}, expected ${fmt(want[first]!)}\n` +
+    `  got      ${preview(have)}\n  expected ${preview(want)}`
+  );
+}
+
+/** Compares the forward result (a Variable, or a list of them for split/chunk) with `out`. */
+export function compareOut(c: FixtureCase, got: unknown): string | null {
+  if (!Array.isArray(c.out)) return compareTensor(valueOf(got), c.out, 'out');
+  if (!Array.isArray(got)) return `out: expected an array of ${c.out.length} tensors, got ${describeValue(got)}`;
+  if (got.length !== c.out.length) return `out: expected ${c.out.length} tensors, got ${got.length}`;
+  const errors: string[] = [];
+  c.out.forEach((exp, i) => {
+    const err = compareTensor(valueOf(got[i]), exp, `out[${i}]`);
+    if (err) errors.push(err);
+  });
+  return errors.length ? errors.join('\n') : null;
+}
+
+/** Compares the flat list of gradients `grad()` returned with the case's per-argument `grads`. */
+export function compareGrads(c: FixtureCase, got: unknown[]): string | null {
+  const expected: { exp: FixtureTensor; label: string }[] = [];
+  c.grads.forEach((g, i) => {
+    if (g === null) return;
+    if (Array.isArray(g)) g.forEach((t, j) => expected.push({ exp: t, label: `grads[${i}][${j}]` }));
+    else expected.push({ exp: g, label: `grads[${i}]` });
+  });
+  if (!Array.isArray(got)) return `grad() returned ${describeValue(got)}, expected an array of ${expected.length}`;
+  if (got.length !== expected.length) return `grad() returned ${got.length} gradients, expected ${expected.length}`;
+  const errors: string[] = [];
+  expected.forEach(({ exp, label }, k) => {
+    const err = compareTensor(valueOf(got[k]), exp, label);
+    if (err) errors.push(err);
+  });
+  return errors.length ? errors.join('\n') : null;
+}
