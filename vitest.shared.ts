@@ -13,6 +13,8 @@ export function mtlProject(name: string) {
     test: {
       name,
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      // Memory tests call gc() before sampling the heap.
+      execArgv: ['--expose-gc'],
       reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     },
   });

@@ -6,6 +6,7 @@
  * time budget and skips cases over 1 GFLOP per call. (`pnpm bench -- --quick`)
  */
 import { fileURLToPath } from 'node:url';
+import { matmulChain } from './autograd';
 import {
   type CaseResult,
   defaultOptions,
@@ -55,9 +56,22 @@ for (const s of shapes) {
   results.push(result);
   console.log(table.row(result));
 }
+
+const chains = [matmulChain(256, 512, 3)].filter(
+  (c) => !filter || c.name.includes(filter) || filter === 'autograd',
+);
+if (chains.length > 0) {
+  console.log('\nautograd, float32: forward vs backward of a matmul chain (ms, medians)');
+  for (const c of chains) {
+    console.log(
+      `${c.name}  forward ${c.forwardMs.toFixed(1)}  backward ${c.backwardMs.toFixed(1)}  backward/forward ${c.ratio.toFixed(2)}×`,
+    );
+  }
+}
+
 const seconds = (performance.now() - started) / 1000;
 console.log(`\n${results.length} cases in ${seconds.toFixed(1)} s`);
 
 const file = fileURLToPath(new URL('../results/latest.json', import.meta.url));
-writeJson(file, { environment: env, options, seconds, suites: { matmul: results } });
+writeJson(file, { environment: env, options, seconds, suites: { matmul: results, autograd: chains } });
 console.log(`wrote ${file}`);

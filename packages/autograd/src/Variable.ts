@@ -1,13 +1,13 @@
 import {
-  type DType,
   type Dims,
+  type DType,
   type NestedArray,
   type NormOrder,
   type ReduceOptions,
   Tensor,
   type TensorData,
-  type VarianceOptions,
   tensor,
+  type VarianceOptions,
 } from '@mtl/tensor';
 import { AutogradError } from './AutogradError';
 import type { VariableLike } from './apply';
@@ -188,7 +188,11 @@ export class Variable {
     return this.value.toArray();
   }
   toString(): string {
-    const flag = this.requiresGrad ? (this.isLeaf ? ', requiresGrad=true' : `, gradFn=${this.node!.primitive}`) : '';
+    const flag = this.requiresGrad
+      ? this.isLeaf
+        ? ', requiresGrad=true'
+        : `, gradFn=${this.node!.primitive}`
+      : '';
     return `Variable(${this.value.toString()}${flag})`;
   }
   to(dtype: DType): Variable {

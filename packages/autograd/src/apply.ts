@@ -1,4 +1,4 @@
-import { Tensor, type TensorLike } from '@mtl/tensor';
+import type { Tensor, TensorLike } from '@mtl/tensor';
 import { isGradEnabled } from './gradMode';
 import { Node } from './Node';
 import type { Primitive, PrimitiveParams } from './primitives';
@@ -9,7 +9,7 @@ import { Variable } from './Variable';
 export type VariableLike = Variable | Tensor | number | boolean;
 
 /** The value of an operand: a Variable's tensor, or the constant itself. */
-export function valueOf(x: VariableLike): TensorLike {
+export function unwrap(x: VariableLike): TensorLike {
   return x instanceof Variable ? x.value : x;
 }
 
@@ -17,8 +17,12 @@ export function valueOf(x: VariableLike): TensorLike {
  * Runs a primitive forward and, when grad mode is on and some input requires grad, records a
  * Node so backward can run its rule.
  */
-export function apply<P extends Primitive>(primitive: P, inputs: readonly VariableLike[], params: PrimitiveParams[P]): Variable {
-  const values = inputs.map(valueOf);
+export function apply<P extends Primitive>(
+  primitive: P,
+  inputs: readonly VariableLike[],
+  params: PrimitiveParams[P],
+): Variable {
+  const values = inputs.map(unwrap);
   const output = rules[primitive].forward(values, params);
   const variables = inputs.map((x) => (x instanceof Variable ? x : null));
   const record = isGradEnabled() && variables.some((v) => v?.requiresGrad === true);

@@ -1,4 +1,4 @@
-import { Generator, type Tensor, randn } from '@mtl/tensor';
+import { Generator, randn, type Tensor } from '@mtl/tensor';
 import { grad } from './grad';
 import { mul } from './ops/elementwise';
 import { sum } from './ops/reductions';
@@ -54,7 +54,8 @@ export function checkGrad(
       const numeric = (up - down) / (2 * eps);
       const a = analytic[i]!.data[k]!;
       const error = Math.abs(a - numeric) - (atol + rtol * Math.abs(numeric));
-      if (error > worst.error || Number.isNaN(error)) worst = { input: i, index: k, analytic: a, numeric, error };
+      if (error > worst.error || Number.isNaN(error))
+        worst = { input: i, index: k, analytic: a, numeric, error };
       if (Number.isNaN(error)) break;
     }
   });
@@ -64,4 +65,3 @@ export function checkGrad(
     `analytic ${worst.analytic}, numeric ${worst.numeric}`;
   return { ok, worst, message };
 }
-

@@ -1,4 +1,4 @@
-import { type Tensor, ShapeError, add, formatShape, ones } from '@mtl/tensor';
+import { add, formatShape, ones, ShapeError, type Tensor } from '@mtl/tensor';
 import { AutogradError } from './AutogradError';
 import { rules } from './rules/index';
 import { unbroadcast } from './unbroadcast';
@@ -72,7 +72,7 @@ function topologicalOrder(
         if (v.node?.released) throw freedGraphError(v.node.primitive);
         state.set(v, 'open');
         for (const input of v.node?.inputs ?? []) {
-          if (input !== null && input.requiresGrad && !state.has(input)) stack.push(input);
+          if (input?.requiresGrad && !state.has(input)) stack.push(input);
         }
         continue;
       }
@@ -126,7 +126,6 @@ export function seedFor(op: string, root: Variable, grad: Tensor | undefined): T
   }
   return ones(root.value.shape, { dtype: root.value.dtype });
 }
-
 
 function freedGraphError(primitive: string): AutogradError {
   return new AutogradError(

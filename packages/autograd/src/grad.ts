@@ -29,12 +29,16 @@ export function grad(
   }
   ins.forEach((input, i) => {
     if (!input.requiresGrad) {
-      throw new AutogradError(`grad: inputs[${i}]${label(input)} does not require grad, so it has no gradient`);
+      throw new AutogradError(
+        `grad: inputs[${i}]${label(input)} does not require grad, so it has no gradient`,
+      );
     }
   });
   outs.forEach((output, i) => {
     if (!output.requiresGrad) {
-      throw new AutogradError(`grad: outputs[${i}]${label(output)} does not require grad: it does not depend on any input`);
+      throw new AutogradError(
+        `grad: outputs[${i}]${label(output)} does not require grad: it does not depend on any input`,
+      );
     }
   });
   const seeds = outs.map((output, i) => seedFor('grad', output, gradOutputs?.[i]));

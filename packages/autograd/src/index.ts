@@ -5,86 +5,85 @@
  * signature of its @mtl/tensor namesake and is also a Variable method.
  */
 
-export { Variable, Parameter, variable, type VariableOptions } from './Variable';
-export type { VariableLike } from './apply';
-export { grad, type GradOptions } from './grad';
-export type { BackwardOptions } from './engine';
-export { noGrad, isGradEnabled } from './gradMode';
-export { checkGrad, type CheckGradOptions, type CheckGradResult } from './checkGrad';
 export { AutogradError } from './AutogradError';
-export type { Primitive, PrimitiveParams, Rule, RuleTable, SavedContext } from './primitives';
-export { rules } from './rules/index';
-
+export type { VariableLike } from './apply';
+export { type CheckGradOptions, type CheckGradResult, checkGrad } from './checkGrad';
+export type { BackwardOptions } from './engine';
+export { type GradOptions, grad } from './grad';
+export { isGradEnabled, noGrad } from './gradMode';
+export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, logicalXor, lt, ne } from './ops/comparison';
 export {
-  add,
-  sub,
-  mul,
-  div,
-  pow,
-  maximum,
-  minimum,
-  clamp,
-  neg,
   abs,
-  sign,
-  square,
+  add,
+  clamp,
+  cos,
+  div,
+  elu,
+  erf,
   exp,
   expm1,
+  gelu,
+  leakyRelu,
   log,
   log1p,
-  sqrt,
-  rsqrt,
-  reciprocal,
-  sin,
-  cos,
-  tanh,
-  sigmoid,
-  erf,
-  relu,
-  leakyRelu,
-  elu,
-  gelu,
-  silu,
-  softplus,
-  where,
   maskedFill,
+  maximum,
+  minimum,
+  mul,
+  neg,
+  pow,
+  reciprocal,
+  relu,
+  rsqrt,
+  sigmoid,
+  sign,
+  silu,
+  sin,
+  softplus,
+  sqrt,
+  square,
+  sub,
+  tanh,
+  where,
 } from './ops/elementwise';
-export { eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, logicalNot } from './ops/comparison';
+export { dot, eigh, inv, matmul, outer, pinv, solve } from './ops/linalg';
 export {
-  sum,
-  mean,
-  prod,
-  max,
-  min,
   amax,
   amin,
   argmax,
   argmin,
-  variance,
-  std,
-  logsumexp,
-  norm,
-  softmax,
   logSoftmax,
+  logsumexp,
+  max,
+  mean,
+  min,
+  norm,
+  prod,
+  softmax,
+  std,
+  sum,
+  variance,
 } from './ops/reductions';
-export { matmul, dot, outer, solve, inv, eigh, pinv } from './ops/linalg';
 export {
-  reshape,
-  flatten,
-  squeeze,
-  unsqueeze,
-  permute,
-  transpose,
-  expand,
   broadcastTo,
-  concat,
-  stack,
-  slice,
-  narrow,
-  select,
-  split,
+  cast,
   chunk,
+  concat,
+  expand,
+  flatten,
   gather,
   indexSelect,
-  cast,
+  narrow,
+  permute,
+  reshape,
+  select,
+  slice,
+  split,
+  squeeze,
+  stack,
+  transpose,
+  unsqueeze,
 } from './ops/shapes';
+export type { Primitive, PrimitiveParams, Rule, RuleTable, SavedContext } from './primitives';
+export { rules } from './rules/index';
+export { Parameter, Variable, type VariableOptions, variable } from './Variable';

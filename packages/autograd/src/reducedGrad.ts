@@ -1,4 +1,4 @@
-import { type Tensor, broadcastTo, reshape } from '@mtl/tensor';
+import { broadcastTo, reshape, type Tensor } from '@mtl/tensor';
 
 /**
  * Spreads the gradient of a reduction back over the input: reinserts the reduced dims as size 1

@@ -1,4 +1,4 @@
-import { type Tensor, div, eq, mul, sum } from '@mtl/tensor';
+import { div, eq, mul, sum, type Tensor } from '@mtl/tensor';
 import { spreadReduced } from './reducedGrad';
 
 /**

@@ -1,4 +1,4 @@
-import { type Tensor, reshape, sum } from '@mtl/tensor';
+import { reshape, sum, type Tensor } from '@mtl/tensor';
 
 /**
  * Sums a gradient back to `shape` after broadcasting: over the leading dims the input did not

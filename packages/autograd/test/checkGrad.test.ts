@@ -1,7 +1,7 @@
-import { Generator, type Tensor, randn, rand, tensor } from '@mtl/tensor';
+import { Generator, rand, randn, type Tensor, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
-import * as ag from '../src/index';
 import type { Primitive } from '../src/index';
+import * as ag from '../src/index';
 
 /*
  * Finite-difference checks of every primitive's rule, in float64. The table is keyed by the
@@ -12,7 +12,9 @@ const g = new Generator(20261128);
 const n = (shape: number[]) => randn(shape, { dtype: 'float64', generator: g });
 /** Values in [lo, hi), for functions defined only there. */
 const u = (shape: number[], lo: number, hi: number) =>
-  rand(shape, { dtype: 'float64', generator: g }).mul(hi - lo).add(lo);
+  rand(shape, { dtype: 'float64', generator: g })
+    .mul(hi - lo)
+    .add(lo);
 /** Values kept away from 0, where kinks are. */
 const away = (shape: number[]) => {
   const t = n(shape);
@@ -20,13 +22,24 @@ const away = (shape: number[]) => {
 };
 const int = (values: number[]) => tensor(values, { dtype: 'int32' });
 
-type Sample = { name: string; fn: (...xs: ag.Variable[]) => ag.Variable; inputs: Tensor[]; options?: ag.CheckGradOptions };
+type Sample = {
+  name: string;
+  fn: (...xs: ag.Variable[]) => ag.Variable;
+  inputs: Tensor[];
+  options?: ag.CheckGradOptions;
+};
 const s = (name: string, fn: Sample['fn'], ...inputs: Tensor[]): Sample => ({ name, fn, inputs });
 
 const samples: { [P in Primitive]: Sample[] } = {
-  add: [s('broadcast [3,4] + [4]', ag.add, n([3, 4]), n([4])), s('[2,1,3] + [4,1]', ag.add, n([2, 1, 3]), n([4, 1]))],
+  add: [
+    s('broadcast [3,4] + [4]', ag.add, n([3, 4]), n([4])),
+    s('[2,1,3] + [4,1]', ag.add, n([2, 1, 3]), n([4, 1])),
+  ],
   sub: [s('broadcast [3,1] - [1,4]', ag.sub, n([3, 1]), n([1, 4]))],
-  mul: [s('broadcast [2,3,4] * [3,1]', ag.mul, n([2, 3, 4]), n([3, 1])), s('with a scalar', (x) => ag.mul(x, 2.5), n([3]))],
+  mul: [
+    s('broadcast [2,3,4] * [3,1]', ag.mul, n([2, 3, 4]), n([3, 1])),
+    s('with a scalar', (x) => ag.mul(x, 2.5), n([3])),
+  ],
   div: [s('broadcast [3,4] / [4]', ag.div, n([3, 4]), away([4]))],
   pow: [
     s('positive base, tensor exponent', ag.pow, u([3, 4], 0.5, 2), n([4])),
@@ -52,17 +65,30 @@ const samples: { [P in Primitive]: Sample[] } = {
   relu: [s('away from 0', ag.relu, away([2, 3]))],
   leakyRelu: [s('slope 0.2', (x) => ag.leakyRelu(x, 0.2), away([2, 3]))],
   elu: [s('alpha 1.5', (x) => ag.elu(x, 1.5), away([2, 3]))],
-  gelu: [s('exact', (x) => ag.gelu(x), n([2, 3])), s('tanh', (x) => ag.gelu(x, { approximate: 'tanh' }), n([2, 3]))],
+  gelu: [
+    s('exact', (x) => ag.gelu(x), n([2, 3])),
+    s('tanh', (x) => ag.gelu(x, { approximate: 'tanh' }), n([2, 3])),
+  ],
   silu: [s('[2,3]', ag.silu, n([2, 3]))],
   softplus: [
     s('beta 2', (x) => ag.softplus(x, { beta: 2 }), n([2, 3])),
     s('above the threshold', (x) => ag.softplus(x, { beta: 1, threshold: 1 }), u([4], 2, 3)),
   ],
-  clamp: [s('both bounds', (x) => ag.clamp(x, -0.5, 0.5), tensor([-1.3, -0.2, 0.1, 0.9, 2.1], { dtype: 'float64' }))],
+  clamp: [
+    s(
+      'both bounds',
+      (x) => ag.clamp(x, -0.5, 0.5),
+      tensor([-1.3, -0.2, 0.1, 0.9, 2.1], { dtype: 'float64' }),
+    ),
+  ],
   // Through float32 the finite differences see rounding, so a wider step and tolerance.
   cast: [
     {
-      ...s('float64 → float32 → float64', (x) => ag.mul(ag.cast(ag.cast(x, 'float32'), 'float64'), x), n([3])),
+      ...s(
+        'float64 → float32 → float64',
+        (x) => ag.mul(ag.cast(ag.cast(x, 'float32'), 'float64'), x),
+        n([3]),
+      ),
       options: { eps: 1e-2, rtol: 1e-4, atol: 1e-5 },
     },
   ],
@@ -76,8 +102,14 @@ const samples: { [P in Primitive]: Sample[] } = {
   ],
   amax: [s('dim -1', (x) => ag.amax(x, -1), n([3, 4]))],
   amin: [s('dims [0,1]', (x) => ag.amin(x, [0, 1]), n([3, 4, 2]))],
-  maxDim: [s('max dim 0', (x) => ag.max(x, 0), n([3, 4])), s('min dim 1 keepDim', (x) => ag.min(x, 1, { keepDim: true }), n([3, 4]))],
-  std: [s('dim 1 unbiased', (x) => ag.std(x, 1), n([3, 4])), s('all, biased', (x) => ag.std(x, undefined, { unbiased: false }), n([5]))],
+  maxDim: [
+    s('max dim 0', (x) => ag.max(x, 0), n([3, 4])),
+    s('min dim 1 keepDim', (x) => ag.min(x, 1, { keepDim: true }), n([3, 4])),
+  ],
+  std: [
+    s('dim 1 unbiased', (x) => ag.std(x, 1), n([3, 4])),
+    s('all, biased', (x) => ag.std(x, undefined, { unbiased: false }), n([5])),
+  ],
   norm: [
     s('p=2 dim 1', (x) => ag.norm(x, 2, 1), n([3, 4])),
     s('p=3 all', (x) => ag.norm(x, 3), away([5])),
@@ -92,15 +124,61 @@ const samples: { [P in Primitive]: Sample[] } = {
     s('1-d · 1-d', ag.matmul, n([4]), n([4])),
   ],
   solve: [
-    s('matrix rhs', ag.solve, n([3, 3]).add(tensor([[3, 0, 0], [0, 3, 0], [0, 0, 3]], { dtype: 'float64' })), n([3, 2])),
-    s('vector rhs', ag.solve, n([3, 3]).add(tensor([[3, 0, 0], [0, 3, 0], [0, 0, 3]], { dtype: 'float64' })), n([3])),
+    s(
+      'matrix rhs',
+      ag.solve,
+      n([3, 3]).add(
+        tensor(
+          [
+            [3, 0, 0],
+            [0, 3, 0],
+            [0, 0, 3],
+          ],
+          { dtype: 'float64' },
+        ),
+      ),
+      n([3, 2]),
+    ),
+    s(
+      'vector rhs',
+      ag.solve,
+      n([3, 3]).add(
+        tensor(
+          [
+            [3, 0, 0],
+            [0, 3, 0],
+            [0, 0, 3],
+          ],
+          { dtype: 'float64' },
+        ),
+      ),
+      n([3]),
+    ),
   ],
-  inv: [s('3×3', ag.inv, n([3, 3]).add(tensor([[3, 0, 0], [0, 3, 0], [0, 0, 3]], { dtype: 'float64' })))],
+  inv: [
+    s(
+      '3×3',
+      ag.inv,
+      n([3, 3]).add(
+        tensor(
+          [
+            [3, 0, 0],
+            [0, 3, 0],
+            [0, 0, 3],
+          ],
+          { dtype: 'float64' },
+        ),
+      ),
+    ),
+  ],
   reshape: [s('[2,6] → [3,-1]', (x) => ag.reshape(x, [3, -1]), n([2, 6]))],
   permute: [s('[2,3,4] by [2,0,1]', (x) => ag.permute(x, [2, 0, 1]), n([2, 3, 4]))],
   expand: [s('[3,1] → [2,3,4]', (x) => ag.expand(x, [2, 3, 4]), n([3, 1]))],
   concat: [s('dim 1', (a, b) => ag.concat([a!, b!, a!], 1), n([2, 3]), n([2, 1]))],
-  slice: [s('step 2', (x) => ag.slice(x, 1, 1, 6, 2), n([2, 7])), s('negative start', (x) => ag.slice(x, 0, -2), n([4, 3]))],
+  slice: [
+    s('step 2', (x) => ag.slice(x, 1, 1, 6, 2), n([2, 7])),
+    s('negative start', (x) => ag.slice(x, 0, -2), n([4, 3])),
+  ],
   gather: [s('repeated indices', (x) => ag.gather(x, 1, int([0, 0, 2, 1, 1, 1]).reshape([2, 3])), n([2, 3]))],
   indexSelect: [s('repeated indices', (x) => ag.indexSelect(x, 0, int([2, 0, 2])), n([3, 4]))],
 };

@@ -162,7 +162,8 @@ export function weightedSum(c: FixtureCase, out: unknown): unknown {
   const mul = exported('mul');
   const add = exported('add');
   if (Array.isArray(c.R)) {
-    if (!Array.isArray(out)) throw new Error(`expected an array of ${c.R.length} outputs, got ${describeValue(out)}`);
+    if (!Array.isArray(out))
+      throw new Error(`expected an array of ${c.R.length} outputs, got ${describeValue(out)}`);
     if (out.length !== c.R.length) throw new Error(`expected ${c.R.length} outputs, got ${out.length}`);
     let s: unknown;
     c.R.forEach((r, j) => {
@@ -199,7 +200,8 @@ function isTensorLike(v: unknown): v is TensorLike {
 
 /** The Tensor behind a Variable (its `.value`), or the value itself. */
 export function valueOf(v: unknown): unknown {
-  if (typeof v === 'object' && v !== null && !isTensorLike(v) && 'value' in v) return (v as { value: unknown }).value;
+  if (typeof v === 'object' && v !== null && !isTensorLike(v) && 'value' in v)
+    return (v as { value: unknown }).value;
   return v;
 }
 
@@ -270,7 +272,8 @@ export function compareTensor(got: unknown, exp: FixtureTensor, label: string): 
 /** Compares the forward result (a Variable, or a list of them for split/chunk) with `out`. */
 export function compareOut(c: FixtureCase, got: unknown): string | null {
   if (!Array.isArray(c.out)) return compareTensor(valueOf(got), c.out, 'out');
-  if (!Array.isArray(got)) return `out: expected an array of ${c.out.length} tensors, got ${describeValue(got)}`;
+  if (!Array.isArray(got))
+    return `out: expected an array of ${c.out.length} tensors, got ${describeValue(got)}`;
   if (got.length !== c.out.length) return `out: expected ${c.out.length} tensors, got ${got.length}`;
   const errors: string[] = [];
   c.out.forEach((exp, i) => {
@@ -288,8 +291,10 @@ export function compareGrads(c: FixtureCase, got: unknown[]): string | null {
     if (Array.isArray(g)) g.forEach((t, j) => expected.push({ exp: t, label: `grads[${i}][${j}]` }));
     else expected.push({ exp: g, label: `grads[${i}]` });
   });
-  if (!Array.isArray(got)) return `grad() returned ${describeValue(got)}, expected an array of ${expected.length}`;
-  if (got.length !== expected.length) return `grad() returned ${got.length} gradients, expected ${expected.length}`;
+  if (!Array.isArray(got))
+    return `grad() returned ${describeValue(got)}, expected an array of ${expected.length}`;
+  if (got.length !== expected.length)
+    return `grad() returned ${got.length} gradients, expected ${expected.length}`;
   const errors: string[] = [];
   expected.forEach(({ exp, label }, k) => {
     const err = compareTensor(valueOf(got[k]), exp, label);

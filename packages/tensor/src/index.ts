@@ -71,5 +71,5 @@ export { std, type VarianceOptions, variance } from './ops/variance';
 export { where } from './ops/where';
 export { getDefaultGenerator, manualSeed } from './random/defaultGenerator';
 export { Generator } from './random/Generator';
-export { broadcastShapes } from './shape';
+export { broadcastShapes, normalizeDim, normalizeDims, sizeOf } from './shape';
 export { type NestedArray, Tensor } from './Tensor';

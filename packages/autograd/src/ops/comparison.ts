@@ -1,5 +1,5 @@
 import * as T from '@mtl/tensor';
-import { type VariableLike, valueOf } from '../apply';
+import { unwrap, type VariableLike } from '../apply';
 
 /*
  * Comparisons and logic are not differentiable: they read the values and return plain bool
@@ -7,32 +7,32 @@ import { type VariableLike, valueOf } from '../apply';
  */
 
 export function eq(a: VariableLike, b: VariableLike): T.Tensor {
-  return T.eq(valueOf(a), valueOf(b));
+  return T.eq(unwrap(a), unwrap(b));
 }
 export function ne(a: VariableLike, b: VariableLike): T.Tensor {
-  return T.ne(valueOf(a), valueOf(b));
+  return T.ne(unwrap(a), unwrap(b));
 }
 export function lt(a: VariableLike, b: VariableLike): T.Tensor {
-  return T.lt(valueOf(a), valueOf(b));
+  return T.lt(unwrap(a), unwrap(b));
 }
 export function le(a: VariableLike, b: VariableLike): T.Tensor {
-  return T.le(valueOf(a), valueOf(b));
+  return T.le(unwrap(a), unwrap(b));
 }
 export function gt(a: VariableLike, b: VariableLike): T.Tensor {
-  return T.gt(valueOf(a), valueOf(b));
+  return T.gt(unwrap(a), unwrap(b));
 }
 export function ge(a: VariableLike, b: VariableLike): T.Tensor {
-  return T.ge(valueOf(a), valueOf(b));
+  return T.ge(unwrap(a), unwrap(b));
 }
 export function logicalAnd(a: VariableLike, b: VariableLike): T.Tensor {
-  return T.logicalAnd(valueOf(a), valueOf(b));
+  return T.logicalAnd(unwrap(a), unwrap(b));
 }
 export function logicalOr(a: VariableLike, b: VariableLike): T.Tensor {
-  return T.logicalOr(valueOf(a), valueOf(b));
+  return T.logicalOr(unwrap(a), unwrap(b));
 }
 export function logicalXor(a: VariableLike, b: VariableLike): T.Tensor {
-  return T.logicalXor(valueOf(a), valueOf(b));
+  return T.logicalXor(unwrap(a), unwrap(b));
 }
 export function logicalNot(x: VariableLike): T.Tensor {
-  return T.logicalNot(valueOf(x));
+  return T.logicalNot(unwrap(x));
 }

@@ -1,5 +1,5 @@
-import { Tensor, gt, lt } from '@mtl/tensor';
-import { type VariableLike, apply, valueOf } from '../apply';
+import { gt, lt, Tensor } from '@mtl/tensor';
+import { apply, unwrap, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
 
 /*
@@ -95,13 +95,19 @@ export function leakyRelu(x: VariableLike, negativeSlope = 0.01): Variable {
 export function elu(x: VariableLike, alpha = 1): Variable {
   return apply('elu', [x], { alpha });
 }
-export function gelu(x: VariableLike, { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {}): Variable {
+export function gelu(
+  x: VariableLike,
+  { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {},
+): Variable {
   return apply('gelu', [x], { approximate });
 }
 export function silu(x: VariableLike): Variable {
   return apply('silu', [x], undefined);
 }
-export function softplus(x: VariableLike, { beta = 1, threshold = 20 }: { beta?: number; threshold?: number } = {}): Variable {
+export function softplus(
+  x: VariableLike,
+  { beta = 1, threshold = 20 }: { beta?: number; threshold?: number } = {},
+): Variable {
   return apply('softplus', [x], { beta, threshold });
 }
 
@@ -114,15 +120,17 @@ export function clamp(x: VariableLike, min?: VariableLike | null, max?: Variable
     b === undefined || b === null || typeof b === 'number';
   if (isNumber(min) && isNumber(max)) return apply('clamp', [x], { min: min ?? null, max: max ?? null });
   let out = x;
-  if (min !== undefined && min !== null) out = where(lt(valueOf(out), valueOf(min)), min, out);
-  if (max !== undefined && max !== null) out = where(gt(valueOf(out), valueOf(max)), max, out);
+  if (min !== undefined && min !== null) out = where(lt(unwrap(out), unwrap(min)), min, out);
+  if (max !== undefined && max !== null) out = where(gt(unwrap(out), unwrap(max)), max, out);
   return out as Variable;
 }
 
 /** Picks a where cond holds and b elsewhere; cond is a constant. */
 export function where(cond: VariableLike, a: VariableLike, b: VariableLike): Variable {
-  const c = valueOf(cond);
-  return apply('where', [a, b], { cond: c instanceof Tensor ? c : new Tensor(Uint8Array.of(c ? 1 : 0), [], 'bool') });
+  const c = unwrap(cond);
+  return apply('where', [a, b], {
+    cond: c instanceof Tensor ? c : new Tensor(Uint8Array.of(c ? 1 : 0), [], 'bool'),
+  });
 }
 
 /** x with `value` where mask holds (the gradient of those positions is 0). */

@@ -1,5 +1,5 @@
-import { type Tensor, dot as dotOp, eigh as eighOp, outer as outerOp, pinv as pinvOp } from '@mtl/tensor';
-import { type VariableLike, apply, valueOf } from '../apply';
+import { dot as dotOp, eigh as eighOp, outer as outerOp, pinv as pinvOp, type Tensor } from '@mtl/tensor';
+import { apply, unwrap, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
 import { reshape } from './shapes';
 
@@ -13,13 +13,13 @@ export function matmul(a: VariableLike, b: VariableLike): Variable {
 }
 
 export function dot(a: VariableLike, b: VariableLike): Variable {
-  dotOp(valueOf(a) as Tensor, valueOf(b) as Tensor); // validates shapes with dot's messages
+  dotOp(unwrap(a) as Tensor, unwrap(b) as Tensor); // validates shapes with dot's messages
   return matmul(a, b);
 }
 
 export function outer(a: VariableLike, b: VariableLike): Variable {
-  const at = valueOf(a) as Tensor;
-  const bt = valueOf(b) as Tensor;
+  const at = unwrap(a) as Tensor;
+  const bt = unwrap(b) as Tensor;
   outerOp(at, bt);
   return matmul(reshape(a, [at.size, 1]), reshape(b, [1, bt.size]));
 }
@@ -34,10 +34,10 @@ export function inv(a: VariableLike): Variable {
 
 /** Eigen-decomposition of the value (no gradient): see `@mtl/tensor`'s eigh. */
 export function eigh(a: VariableLike): { eigenvalues: Tensor; eigenvectors: Tensor } {
-  return eighOp(valueOf(a) as Tensor);
+  return eighOp(unwrap(a) as Tensor);
 }
 
 /** Pseudo-inverse of the value (no gradient): see `@mtl/tensor`'s pinv. */
 export function pinv(a: VariableLike, options?: { rtol?: number; atol?: number }): Tensor {
-  return pinvOp(valueOf(a) as Tensor, options);
+  return pinvOp(unwrap(a) as Tensor, options);
 }

@@ -1,20 +1,20 @@
 import {
-  type Dims,
-  type NormOrder,
-  type ReduceOptions,
-  type Tensor,
-  type VarianceOptions,
   abs,
   amax as amaxOp,
   argmax as argmaxOp,
   argmin as argminOp,
+  type Dims,
   DTypeError,
   eq,
+  type NormOrder,
   normalizeDim,
   normalizeDims,
+  type ReduceOptions,
+  type Tensor,
+  type VarianceOptions,
   where as whereOp,
 } from '@mtl/tensor';
-import { type VariableLike, apply, valueOf } from '../apply';
+import { apply, unwrap, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
 import { add, div, exp, log, mul, sub } from './elementwise';
 import { reshape } from './shapes';
@@ -30,7 +30,7 @@ function dimParam(dim: Dims): number | number[] | undefined {
 }
 
 function tensorOf(op: string, x: VariableLike): Tensor {
-  const v = valueOf(x);
+  const v = unwrap(x);
   if (typeof v !== 'object') throw new TypeError(`${op}: expected a Variable or a Tensor, got a ${typeof v}`);
   return v;
 }
@@ -85,7 +85,11 @@ export function argmin(x: VariableLike, dim?: number | null, options: ReduceOpti
 }
 
 /** Variance from the two-pass form Σ(x − mean)²/(N − 1) (or /N when unbiased is false). */
-export function variance(x: VariableLike, dim?: Dims, { unbiased = true, keepDim = false }: VarianceOptions = {}): Variable {
+export function variance(
+  x: VariableLike,
+  dim?: Dims,
+  { unbiased = true, keepDim = false }: VarianceOptions = {},
+): Variable {
   const t = tensorOf('variance', x);
   requireFloat('variance', t);
   const n = reducedCount('variance', t.shape, dim);
@@ -94,12 +98,21 @@ export function variance(x: VariableLike, dim?: Dims, { unbiased = true, keepDim
 }
 
 /** Standard deviation; its gradient is 0 where the deviation is 0, as in PyTorch. */
-export function std(x: VariableLike, dim?: Dims, { unbiased = true, keepDim = false }: VarianceOptions = {}): Variable {
+export function std(
+  x: VariableLike,
+  dim?: Dims,
+  { unbiased = true, keepDim = false }: VarianceOptions = {},
+): Variable {
   return apply('std', [x], { dim: dimParam(dim), unbiased, keepDim });
 }
 
 /** The vector p-norm (`torch.linalg.vector_norm`); its gradient at the zero vector is 0. */
-export function norm(x: VariableLike, p: NormOrder = 2, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+export function norm(
+  x: VariableLike,
+  p: NormOrder = 2,
+  dim?: Dims,
+  { keepDim = false }: ReduceOptions = {},
+): Variable {
   return apply('norm', [x], { p, dim: dimParam(dim), keepDim });
 }
 
@@ -110,7 +123,12 @@ export function logsumexp(x: VariableLike, dim?: Dims, { keepDim = false }: Redu
   const m = amaxOp(t.to(t.dtype === 'float64' ? 'float64' : 'float32'), dims, { keepDim: true });
   const shift = whereOp(eq(abs(m), Number.POSITIVE_INFINITY), 0, m);
   const out = add(log(sum(exp(sub(x, shift)), dims, { keepDim: true })), shift);
-  return keepDim ? out : reshape(out, t.shape.filter((_, i) => !dims.includes(i)));
+  return keepDim
+    ? out
+    : reshape(
+        out,
+        t.shape.filter((_, i) => !dims.includes(i)),
+      );
 }
 
 /** exp(x)/Σexp(x) along dim, with the max shifted out as a constant. */
@@ -135,6 +153,8 @@ function reducedCount(op: string, shape: readonly number[], dim: Dims): number {
 
 function requireFloat(op: string, t: Tensor): void {
   if (t.dtype !== 'float32' && t.dtype !== 'float64') {
-    throw new DTypeError(`${op}: x has dtype ${t.dtype}, expected float32 or float64 (cast first: x.to('float32'))`);
+    throw new DTypeError(
+      `${op}: x has dtype ${t.dtype}, expected float32 or float64 (cast first: x.to('float32'))`,
+    );
   }
 }

@@ -1,17 +1,17 @@
 import {
-  type Tensor,
-  ShapeError,
+  chunk as chunkOp,
+  expand as expandOp,
+  flatten as flattenOp,
   formatShape,
   normalizeDim,
   reshape as reshapeOp,
-  flatten as flattenOp,
-  squeeze as squeezeOp,
-  unsqueeze as unsqueezeOp,
-  expand as expandOp,
+  ShapeError,
   split as splitOp,
-  chunk as chunkOp,
+  squeeze as squeezeOp,
+  type Tensor,
+  unsqueeze as unsqueezeOp,
 } from '@mtl/tensor';
-import { type VariableLike, apply, valueOf } from '../apply';
+import { apply, unwrap, type VariableLike } from '../apply';
 import { Variable } from '../Variable';
 
 /*
@@ -21,8 +21,9 @@ import { Variable } from '../Variable';
  */
 
 function tensorOf(op: string, x: VariableLike): Tensor {
-  const v = valueOf(x);
-  if (typeof v !== 'object') throw new ShapeError(`${op}: expected a Variable or a Tensor, got a ${typeof v}`);
+  const v = unwrap(x);
+  if (typeof v !== 'object')
+    throw new ShapeError(`${op}: expected a Variable or a Tensor, got a ${typeof v}`);
   return v;
 }
 
@@ -63,16 +64,20 @@ export function broadcastTo(x: VariableLike, shape: readonly number[]): Variable
 }
 
 export function concat(xs: readonly VariableLike[], dim = 0): Variable {
-  if (!Array.isArray(xs) || xs.length === 0) throw new ShapeError('concat: expected a non-empty array of tensors');
+  if (!Array.isArray(xs) || xs.length === 0)
+    throw new ShapeError('concat: expected a non-empty array of tensors');
   return apply('concat', xs, { dim });
 }
 
 export function stack(xs: readonly VariableLike[], dim = 0): Variable {
-  if (!Array.isArray(xs) || xs.length === 0) throw new ShapeError('stack: expected a non-empty array of tensors');
+  if (!Array.isArray(xs) || xs.length === 0)
+    throw new ShapeError('stack: expected a non-empty array of tensors');
   const shapes = xs.map((x) => tensorOf('stack', x).shape);
   const first = shapes[0]!;
   if (shapes.some((s) => s.length !== first.length || s.some((d, i) => d !== first[i]))) {
-    throw new ShapeError(`stack: every tensor must have the same shape, got ${shapes.map(formatShape).join(', ')}`);
+    throw new ShapeError(
+      `stack: every tensor must have the same shape, got ${shapes.map(formatShape).join(', ')}`,
+    );
   }
   const d = normalizeDim('stack', dim, first.length + 1, first);
   return concat(
@@ -133,8 +138,7 @@ export function indexSelect(x: VariableLike, dim: number, index: Tensor): Variab
 
 /** Converts between dtypes; between float dtypes the gradient flows (converted back). */
 export function cast(x: VariableLike, dtype: Tensor['dtype']): Variable {
-  const v = valueOf(x);
+  const v = unwrap(x);
   if (x instanceof Variable && typeof v === 'object' && v.dtype === dtype) return x;
   return apply('cast', [x], { dtype });
 }
-

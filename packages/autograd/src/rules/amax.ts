@@ -1,4 +1,4 @@
-import { type Tensor, amax as amaxOp } from '@mtl/tensor';
+import { amax as amaxOp, type Tensor } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 import { shareAmongExtremes } from '../shareAmongExtremes';
 

@@ -1,4 +1,4 @@
-import { type Tensor, amin as aminOp } from '@mtl/tensor';
+import { amin as aminOp, type Tensor } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 import { shareAmongExtremes } from '../shareAmongExtremes';
 

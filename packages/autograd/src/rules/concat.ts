@@ -1,4 +1,4 @@
-import { type Tensor, concat as concatOp, narrow } from '@mtl/tensor';
+import { concat as concatOp, narrow, type Tensor } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 /** Each input gets its own stretch of the gradient along the joined dim. */

@@ -1,4 +1,4 @@
-import { exp, erf as erfOp, mul, square } from '@mtl/tensor';
+import { erf as erfOp, exp, mul, square } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 const TWO_OVER_SQRT_PI = 2 / Math.sqrt(Math.PI);

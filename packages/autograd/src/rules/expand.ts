@@ -1,4 +1,4 @@
-import { type Tensor, expand as expandOp } from '@mtl/tensor';
+import { expand as expandOp, type Tensor } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 /** Broadcasting copies; the engine sums the gradient back over the copies. */

@@ -1,4 +1,4 @@
-import { type Tensor, gather as gatherOp, scatterAdd, zerosLike } from '@mtl/tensor';
+import { gather as gatherOp, scatterAdd, type Tensor, zerosLike } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 /** Gathered values send their gradient back to where they came from, adding up repeats. */

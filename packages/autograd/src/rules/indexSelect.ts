@@ -1,4 +1,4 @@
-import { type Tensor, indexAdd, indexSelect as indexSelectOp, reshape, zerosLike } from '@mtl/tensor';
+import { indexAdd, indexSelect as indexSelectOp, reshape, type Tensor, zerosLike } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 /** Selected slices send their gradient back to their source positions, adding up repeats. */
@@ -8,7 +8,12 @@ export const indexSelect: Rule<'indexSelect'> = {
     const source = x as Tensor;
     const flatIndex = reshape(index, [index.size]);
     const grad = source.rank === 0 ? reshape(g, [index.size]) : g;
-    const out = indexAdd(zerosLike(source.rank === 0 ? reshape(source, [1]) : source, { dtype: g.dtype }), dim, flatIndex, grad);
+    const out = indexAdd(
+      zerosLike(source.rank === 0 ? reshape(source, [1]) : source, { dtype: g.dtype }),
+      dim,
+      flatIndex,
+      grad,
+    );
     return [reshape(out, source.shape)];
   },
 };

@@ -1,4 +1,4 @@
-import { type Tensor, inv as invOp, matmul, neg, transpose } from '@mtl/tensor';
+import { inv as invOp, matmul, neg, type Tensor, transpose } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 /** Y = A⁻¹: ∂A = −Yᵀ·G·Yᵀ. */

@@ -1,4 +1,4 @@
-import { type Tensor, matmul as matmulOp, mul, reshape, transpose } from '@mtl/tensor';
+import { matmul as matmulOp, mul, reshape, type Tensor, transpose } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 import { unbroadcast } from '../unbroadcast';
 
@@ -12,7 +12,8 @@ export const matmul: Rule<'matmul'> = {
   backward: (g, { inputs: [ta, tb], needsGrad }) => {
     const a = ta as Tensor;
     const b = tb as Tensor;
-    if (a.rank === 1 && b.rank === 1) return [needsGrad[0] ? mul(g, b) : null, needsGrad[1] ? mul(g, a) : null];
+    if (a.rank === 1 && b.rank === 1)
+      return [needsGrad[0] ? mul(g, b) : null, needsGrad[1] ? mul(g, a) : null];
     const a2 = a.rank === 1 ? reshape(a, [1, a.size]) : a;
     const b2 = b.rank === 1 ? reshape(b, [b.size, 1]) : b;
     const gShape = [...g.shape];

@@ -1,4 +1,4 @@
-import { type Tensor, amax, amin, argmax, argmin, arange, eq, mul, reshape } from '@mtl/tensor';
+import { amax, amin, arange, argmax, argmin, eq, mul, reshape, type Tensor } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 import { spreadReduced } from '../reducedGrad';
 

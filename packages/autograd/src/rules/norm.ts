@@ -1,4 +1,16 @@
-import { type Tensor, abs, div, eq, mul, norm as normOp, pow, sign, sum, where, zerosLike } from '@mtl/tensor';
+import {
+  abs,
+  div,
+  eq,
+  mul,
+  norm as normOp,
+  pow,
+  sign,
+  sum,
+  type Tensor,
+  where,
+  zerosLike,
+} from '@mtl/tensor';
 import type { Rule } from '../primitives';
 import { spreadReduced } from '../reducedGrad';
 
@@ -10,7 +22,8 @@ export const norm: Rule<'norm'> = {
   forward: ([x], { p, dim, keepDim }) => normOp(x as Tensor, p, dim, { keepDim }),
   backward: (g, { inputs: [input], output, params: { p, dim, keepDim } }) => {
     const x = input as Tensor;
-    const order = p === 'fro' ? 2 : p === 'inf' ? Number.POSITIVE_INFINITY : p === '-inf' ? Number.NEGATIVE_INFINITY : p;
+    const order =
+      p === 'fro' ? 2 : p === 'inf' ? Number.POSITIVE_INFINITY : p === '-inf' ? Number.NEGATIVE_INFINITY : p;
     const grad = spreadReduced(g, x.shape, dim, keepDim);
     const n = spreadReduced(output, x.shape, dim, keepDim);
     if (order === 0) return [zerosLike(x)];

@@ -1,4 +1,4 @@
-import { type Tensor, permute as permuteOp } from '@mtl/tensor';
+import { permute as permuteOp, type Tensor } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 /** The gradient is permuted back by the inverse permutation. */

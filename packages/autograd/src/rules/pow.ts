@@ -10,6 +10,8 @@ export const pow: Rule<'pow'> = {
   forward: ([a, b]) => powOp(a!, b!),
   backward: (g, { inputs: [a, b], output, needsGrad }) => [
     needsGrad[0] ? mul(g, where(eq(b!, 0), 0, mul(b!, powOp(a!, sub(b!, 1))))) : null,
-    needsGrad[1] ? mul(g, where(eq(a!, 0), 0, mul(output, typeof a === 'number' ? Math.log(a) : log(a!)))) : null,
+    needsGrad[1]
+      ? mul(g, where(eq(a!, 0), 0, mul(output, typeof a === 'number' ? Math.log(a) : log(a!))))
+      : null,
   ],
 };

@@ -1,4 +1,4 @@
-import { type Tensor, div, eq, logicalAnd, mul, prod as prodOp, sum, where } from '@mtl/tensor';
+import { div, eq, logicalAnd, mul, prod as prodOp, sum, type Tensor, where } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 import { spreadReduced } from '../reducedGrad';
 
@@ -15,7 +15,11 @@ export const prod: Rule<'prod'> = {
     const zeros = spreadReduced(sum(isZero, dim, { keepDim }), x.shape, dim, keepDim);
     const others = spreadReduced(prodOp(where(isZero, 1, x), dim, { keepDim }), x.shape, dim, keepDim);
     const full = spreadReduced(output, x.shape, dim, keepDim);
-    const partial = where(eq(zeros, 0), div(full, where(isZero, 1, x)), where(logicalAnd(eq(zeros, 1), isZero), others, 0));
+    const partial = where(
+      eq(zeros, 0),
+      div(full, where(isZero, 1, x)),
+      where(logicalAnd(eq(zeros, 1), isZero), others, 0),
+    );
     return [mul(spreadReduced(g, x.shape, dim, keepDim), partial)];
   },
 };

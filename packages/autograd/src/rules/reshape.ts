@@ -1,4 +1,4 @@
-import { type Tensor, reshape as reshapeOp } from '@mtl/tensor';
+import { reshape as reshapeOp, type Tensor } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 /** The gradient takes the input's shape back. */

@@ -1,4 +1,4 @@
-import { type Tensor, sliceScatter, slice as sliceOp, zerosLike } from '@mtl/tensor';
+import { slice as sliceOp, sliceScatter, type Tensor, zerosLike } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 /** The gradient lands in the sliced positions of a zero tensor of the input's shape. */

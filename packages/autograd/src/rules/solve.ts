@@ -1,4 +1,4 @@
-import { type Tensor, matmul, neg, outer, solve as solveOp, transpose } from '@mtl/tensor';
+import { matmul, neg, outer, solve as solveOp, type Tensor, transpose } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 
 /** X = A⁻¹B: ∂B = A⁻ᵀG (one more solve) and ∂A = −∂B·Xᵀ. */

@@ -1,4 +1,4 @@
-import { type Tensor, div, eq, mean, mul, std as stdOp, sub, where } from '@mtl/tensor';
+import { div, eq, mean, mul, std as stdOp, sub, type Tensor, where } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 import { spreadReduced } from '../reducedGrad';
 
