@@ -609,6 +609,37 @@ def gen_elementwise():
         fam.add(f'maskedFill/broadcast-mask[3,1]/{d}', 'maskedFill', [m, rb([3, 1]), 7], [True, False, False])
         fam.add(f'maskedFill/0d-mask/{d}', 'maskedFill', [m, tt(True, BOOL), 1.5], [True, False, False])
         fam.add(f'maskedFill/neg-inf/{d}', 'maskedFill', [m, rb([3, 4]), -INF], [True, False, False])
+
+    # clamp with tensor bounds (broadcasting; constant, then differentiable)
+    for dt in FLOATS:
+        d = dn(dt)
+        x = rn([3, 4], dt, scale=2.0)
+        lo, hi = rn([4], dt, scale=0.5, shift=-0.8), rn([3, 1], dt, scale=0.5, shift=0.8)
+        fam.add(f'clamp/tensor-bounds/constant/{d}', 'clamp', [x, lo, hi], [True, False, False])
+        fam.add(f'clamp/tensor-bounds/differentiable/{d}', 'clamp', [x, lo, hi], [True, True, True])
+        fam.add(f'clamp/tensor-min-only/differentiable/{d}', 'clamp', [x, lo], [True, True])
+
+    # dtype mixes with constants: int32 / bool constants, a float64 constant with a float32 input
+    for dt in FLOATS:
+        d = dn(dt)
+        x = rn([2, 3], dt)
+        k = torch.randint(-3, 4, [3]).to(I32)
+        fam.add(f'mul/int32-constant/{d}', 'mul', [x, k], [True, False])
+        fam.add(f'add/int32-constant-lhs/{d}', 'add', [k, x], [False, True])
+        fam.add(f'div/int32-constant-numerator/{d}', 'div', [k, away([2, 3], dt)], [False, True])
+        fam.add(f'mul/bool-constant/{d}', 'mul', [x, rb([2, 3])], [True, False])
+    x = rn([2, 3], F32)
+    fam.add('mul/float32-input.float64-constant/mixed', 'mul', [x, rn([3], F64)], [True, False])
+    fam.add('sub/float64-constant.float32-input/mixed', 'sub', [rn([2, 1], F64), x], [False, True])
+    fam.add('pow/float32-input^float64-constant/mixed', 'pow', [ru([2, 3], 0.2, 3.0, F32), rn([3], F64)],
+            [True, False])
+
+    # empty tensors
+    for dt in FLOATS:
+        d = dn(dt)
+        fam.add(f'add/empty[2,0,3]+[1,3]/{d}', 'add', [rn([2, 0, 3], dt), rn([1, 3], dt)], [True, True])
+        fam.add(f'mul/empty[0]*0d/{d}', 'mul', [rn([0], dt), rn([], dt)], [True, True])
+        fam.add(f'exp/empty[2,0]/{d}', 'exp', [rn([2, 0], dt)], [True])
     return fam
 
 
@@ -728,6 +759,40 @@ def gen_reduction():
         x = tt([[1000.0, 1000.0, 999.0], [-1000.0, -1001.0, -1002.0]], dt)
         fam.add(f'logsumexp/large/dim=1/{d}', 'logsumexp', [x, 1], [True, False])
         fam.add(f'logsumexp/large/all/{d}', 'logsumexp', [x], [True])
+
+    # 0-d along dim 0 / -1
+    for dt in FLOATS:
+        d = dn(dt)
+        x = rn([], dt, shift=1.0)
+        for op in ('sum', 'mean', 'prod', 'amax', 'max', 'logsumexp'):
+            fam.add(f'{op}/0d/dim=0/{d}', op, [x, 0], [True, False])
+            fam.add(f'{op}/0d/dim=-1/keepDim=true/{d}', op, [x, -1], [True, False], {'keepDim': True})
+
+    # empty tensors: reducing a non-empty dim, or an empty one with sum/mean-free ops
+    for dt in FLOATS:
+        d = dn(dt)
+        e = rn([2, 0, 3], dt)
+        fam.add(f'sum/empty[2,0,3]/dim=1/{d}', 'sum', [e, 1], [True, False])
+        fam.add(f'sum/empty[2,0,3]/all/{d}', 'sum', [e], [True])
+        fam.add(f'prod/empty[2,0,3]/dim=1/{d}', 'prod', [e, 1], [True, False])
+        for op in ('sum', 'mean', 'prod', 'amax', 'max', 'logsumexp'):
+            fam.add(f'{op}/empty[2,0,3]/dim=0/{d}', op, [e, 0], [True, False])
+        fam.add(f'softmax/empty[2,0,3]/dim=2/{d}', 'softmax', [e, 2], [True, False])
+
+    # medium sizes (many-term sums)
+    for dt in FLOATS:
+        d = dn(dt)
+        x = rn([5, 17, 4], dt, shift=0.5)
+        for op in ('sum', 'mean', 'logsumexp', 'amax'):
+            for dd in (1, [0, 2]):
+                fam.add(f'{op}/medium[5,17,4]/dim={dd}/{d}'.replace(' ', ''), op, [x, dd], [True, False])
+        fam.add(f'variance/medium[5,17,4]/dim=1/{d}', 'variance', [x, 1], [True, False])
+        fam.add(f'std/medium[5,17,4]/all/{d}', 'std', [x], [True])
+        fam.add(f'norm/medium[5,17,4]/p=2/dim=1/{d}', 'norm', [x, 2, 1], [True, False, False])
+        fam.add(f'softmax/medium[5,17,4]/dim=1/{d}', 'softmax', [x, 1], [True, False])
+        fam.add(f'logSoftmax/medium[5,17,4]/dim=1/{d}', 'logSoftmax', [x, 1], [True, False])
+        x = rn([120], dt, scale=0.2, shift=1.0)
+        fam.add(f'prod/medium[120]/all/{d}', 'prod', [x], [True])
     return fam
 
 
@@ -811,6 +876,16 @@ def gen_linalg():
         gram = (g @ g.T).to(dt)
         fam.add(f'inv/gram[3,3]/{d}', 'inv', [gram], [True])
         fam.add(f'solve/gram[3,3]/{d}', 'solve', [gram, rn([3], dt)], TT)
+        for tag, sa, sb in (('medium[33,17].[17,65]', [33, 17], [17, 65]),
+                            ('medium-batched[3,9,16].[16,7]', [3, 9, 16], [16, 7]),
+                            ('medium[70].[70,3]', [70], [70, 3]),
+                            ('empty-k[2,0].[0,3]', [2, 0], [0, 3]),
+                            ('empty-m[0,3].[3,2]', [0, 3], [3, 2]),
+                            ('empty-batch[0,2,3].[3,4]', [0, 2, 3], [3, 4])):
+            a, b = rn(sa, dt), rn(sb, dt)
+            fam.add(f'matmul/{tag}/{d}', 'matmul', [a, b], TT)
+        a, b = rn([100], dt), rn([100], dt)
+        fam.add(f'dot/medium[100]/{d}', 'dot', [a, b], TT)
     return fam
 
 
@@ -928,6 +1003,17 @@ def gen_shape():
         fam.add(f'indexSelect/1d-repeats/{d}', 'indexSelect', [v, 0, ix], G3)
         ix = tt(3, I32)
         fam.add(f'indexSelect/0d-index/{d}', 'indexSelect', [v, 0, ix], G3)
+
+        # empty pieces
+        e = rn([0, 3], dt)
+        fam.add(f'concat/with-empty/{d}', 'concat', [[a, e, b], 0], G1)
+        fam.add(f'split/sections-with-zero/dim=1/{d}', 'split', [z, [0, 6, 0], 1], G3)
+        fam.add(f'narrow/length0/{d}', 'narrow', [x, 1, 2, 0], [True, False, False, False])
+        fam.add(f'slice/empty-range/{d}', 'slice', [v, 0, 3, 3], [True, False, False, False])
+        fam.add(f'reshape/empty[2,0,3]->[0,6]/{d}', 'reshape', [rn([2, 0, 3], dt), [0, 6]], G1)
+        fam.add(f'expand/to-empty/{d}', 'expand', [rn([3, 1], dt), [3, 0]], G1)
+        idx = torch.zeros([0, 4], dtype=I32)
+        fam.add(f'gather/empty-index/{d}', 'gather', [m, 0, idx], G3)
     return fam
 
 
@@ -1025,6 +1111,12 @@ def gen_kinks():
         fam.add(f'softplus/at-threshold/{d}', 'softplus', [tt([20.0, 10.0], dt)], G1)
         fam.add(f'softplus/at-threshold-beta2/{d}', 'softplus', [tt([5.0, 10.0], dt)], G1,
                 {'beta': 2, 'threshold': 10})
+        # pow with a zero base: torch masks d/dbase where exponent == 0 and d/dexponent where
+        # base == 0 and exponent >= 0 (0 instead of 0 * log 0 = nan)
+        b0 = tt([0.0, 0.0, 0.0, 2.0, 0.0], dt)
+        e0 = tt([2.0, 0.0, 0.5, 1.5, 1.0], dt)
+        fam.add(f'pow/zero-base/tensor^tensor/{d}', 'pow', [b0, e0], [True, True])
+        fam.add(f'pow/zero-scalar-base/{d}', 'pow', [0, tt([2.0, 0.0, 0.5, 1.0], dt)], [False, True])
     return fam
 
 

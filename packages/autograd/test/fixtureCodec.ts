@@ -199,7 +199,7 @@ function isTensorLike(v: unknown): v is TensorLike {
 }
 
 /** The Tensor behind a Variable (its `.value`), or the value itself. */
-export function valueOf(v: unknown): unknown {
+export function unwrapValue(v: unknown): unknown {
   if (typeof v === 'object' && v !== null && !isTensorLike(v) && 'value' in v)
     return (v as { value: unknown }).value;
   return v;
@@ -271,13 +271,13 @@ export function compareTensor(got: unknown, exp: FixtureTensor, label: string): 
 
 /** Compares the forward result (a Variable, or a list of them for split/chunk) with `out`. */
 export function compareOut(c: FixtureCase, got: unknown): string | null {
-  if (!Array.isArray(c.out)) return compareTensor(valueOf(got), c.out, 'out');
+  if (!Array.isArray(c.out)) return compareTensor(unwrapValue(got), c.out, 'out');
   if (!Array.isArray(got))
     return `out: expected an array of ${c.out.length} tensors, got ${describeValue(got)}`;
   if (got.length !== c.out.length) return `out: expected ${c.out.length} tensors, got ${got.length}`;
   const errors: string[] = [];
   c.out.forEach((exp, i) => {
-    const err = compareTensor(valueOf(got[i]), exp, `out[${i}]`);
+    const err = compareTensor(unwrapValue(got[i]), exp, `out[${i}]`);
     if (err) errors.push(err);
   });
   return errors.length ? errors.join('\n') : null;
@@ -288,8 +288,11 @@ export function compareGrads(c: FixtureCase, got: unknown[]): string | null {
   const expected: { exp: FixtureTensor; label: string }[] = [];
   c.grads.forEach((g, i) => {
     if (g === null) return;
-    if (Array.isArray(g)) g.forEach((t, j) => expected.push({ exp: t, label: `grads[${i}][${j}]` }));
-    else expected.push({ exp: g, label: `grads[${i}]` });
+    if (!Array.isArray(g)) {
+      expected.push({ exp: g, label: `grads[${i}]` });
+      return;
+    }
+    for (const [j, t] of g.entries()) expected.push({ exp: t, label: `grads[${i}][${j}]` });
   });
   if (!Array.isArray(got))
     return `grad() returned ${describeValue(got)}, expected an array of ${expected.length}`;
@@ -297,7 +300,7 @@ export function compareGrads(c: FixtureCase, got: unknown[]): string | null {
     return `grad() returned ${got.length} gradients, expected ${expected.length}`;
   const errors: string[] = [];
   expected.forEach(({ exp, label }, k) => {
-    const err = compareTensor(valueOf(got[k]), exp, label);
+    const err = compareTensor(unwrapValue(got[k]), exp, label);
     if (err) errors.push(err);
   });
   return errors.length ? errors.join('\n') : null;

@@ -1,0 +1,68 @@
+import * as tensorApi from '@mtl/tensor';
+import { describe, expect, it } from 'vitest';
+import * as api from '../src/index';
+import { Variable } from '../src/index';
+
+describe('the API mirrors @mtl/tensor', () => {
+  const notOps = new Set([
+    'variable',
+    'grad',
+    'noGrad',
+    'isGradEnabled',
+    'checkGrad',
+    'concat',
+    'stack',
+    'cast',
+  ]);
+  const ops = Object.entries(api)
+    .filter(([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !notOps.has(name))
+    .map(([name]) => name);
+
+  it('every differentiable op is also a Variable method', () => {
+    expect(ops.length).toBeGreaterThan(70);
+    expect(ops.filter((name) => typeof (Variable.prototype as never)[name] !== 'function')).toEqual([]);
+  });
+
+  it('every @mtl/tensor op on tensors has an autograd version of the same name', () => {
+    // Creation, random numbers and helpers are not ops on tensors; the scatter family are
+    // adjoints used inside backward rules; oneHot has integer output.
+    const tensorOnly = new Set([
+      ...[
+        'tensor',
+        'full',
+        'zeros',
+        'ones',
+        'fullLike',
+        'zerosLike',
+        'onesLike',
+        'arange',
+        'linspace',
+        'eye',
+      ],
+      ...['rand', 'randn', 'randint', 'randperm', 'manualSeed', 'getDefaultGenerator'],
+      ...[
+        'broadcastShapes',
+        'normalizeDim',
+        'normalizeDims',
+        'sizeOf',
+        'promoteTypes',
+        'formatShape',
+        'formatTensor',
+      ],
+      ...['allClose', 'scatterAdd', 'indexAdd', 'sliceScatter', 'oneHot'],
+    ]);
+    const missing = Object.entries(tensorApi)
+      .filter(([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !tensorOnly.has(name))
+      .map(([name]) => name)
+      .filter((name) => !(name in api));
+    expect(missing).toEqual([]);
+  });
+
+  it('ops take Variables, Tensors and numbers alike', () => {
+    const x = api.variable([1, 2], { requiresGrad: true });
+    const out = api.add(api.mul(x, tensorApi.tensor([3, 4])), 1);
+    expect(out.toArray()).toEqual([4, 9]);
+    expect(out.requiresGrad).toBe(true);
+    expect(api.add(tensorApi.tensor([1]), 2).requiresGrad).toBe(false);
+  });
+});
