@@ -12,5 +12,7 @@ describe('mtl-playground CLI', () => {
     expect(out).toContain('Palmer penguins');
     // softmax rows of the demo sum to one; the printed tensor has PyTorch's layout.
     expect(out).toMatch(/softmax\(matmul\(x, w\), -1\):\ntensor\(\[\[0\.\d{4}, 0\.\d{4}, 0\.\d{4}\],/);
+    // and a gradient from @mtl/autograd, shaped like w ([4, 3]).
+    expect(out).toMatch(/its gradient with respect to w:\ntensor\(\[(\[[^\]]+\],?\s*){4}\]\)/);
   });
 });

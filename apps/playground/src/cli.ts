@@ -4,7 +4,8 @@
  * layers, multi-task methods) is still being built package by package; until it lands, `pnpm
  * start` says what the default experiment will be and shows the part of the stack that exists.
  */
-import { manualSeed, matmul, randn, softmax, tensor } from '@mtl/tensor';
+import { grad, logSoftmax, matmul as matmulAd, Parameter, sum } from '@mtl/autograd';
+import { manualSeed, matmul, oneHot, randn, softmax, tensor } from '@mtl/tensor';
 
 const plan = `@mtl playground — the default experiment (arriving with @mtl/multitask):
   data          Palmer penguins (real, from a registry package)
@@ -15,7 +16,7 @@ const plan = `@mtl playground — the default experiment (arriving with @mtl/mul
   output        progress bar, results table (per-task metrics, Δm, time per step),
                 results/<name>.json and a self-contained results/<name>.html report
 
-Built so far: @mtl/tensor. A taste of it:`;
+Built so far: @mtl/tensor and @mtl/autograd. A taste of them:`;
 
 console.log(plan);
 manualSeed(0);
@@ -30,3 +31,11 @@ console.log('\nx = randn([2, 4]) with manualSeed(0):');
 console.log(x.toString());
 console.log('\nsoftmax(matmul(x, w), -1):');
 console.log(softmax(matmul(x, w), -1).toString());
+
+// The gradient of a cross-entropy loss with respect to w, the way every head will be trained.
+const weights = new Parameter(w);
+const labels = oneHot(tensor([0, 2], { dtype: 'int32' }), 3);
+const loss = sum(logSoftmax(matmulAd(x, weights), -1).mul(labels)).neg();
+const [gradient] = grad(loss, [weights]);
+console.log(`\ncross-entropy ${loss.item().toFixed(4)}; its gradient with respect to w:`);
+console.log(gradient!.toString());

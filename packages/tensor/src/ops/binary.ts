@@ -1,5 +1,5 @@
 import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar } from '../dtype';
-import { DTypeError } from '../errors';
+import { DTypeError, describeValue } from '../errors';
 import { type BinaryFn, binaryKernel } from '../kernels/elementwise';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
@@ -37,9 +37,9 @@ function category(dtype: DType): number {
 
 function checkOperand(op: string, name: string, x: TensorLike): void {
   if (!(x instanceof Tensor) && typeof x !== 'number' && typeof x !== 'boolean') {
-    const got = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
     throw new DTypeError(
-      `${op}: ${name} must be a Tensor or a number, got ${got} (wrap arrays with tensor(...))`,
+      `${op}: ${name} must be a Tensor or a number, got ${describeValue(x)} (wrap arrays with tensor(...); ` +
+        "for Variables use @mtl/autograd's ops)",
     );
   }
 }

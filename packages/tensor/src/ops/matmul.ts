@@ -1,5 +1,5 @@
 import { allocate, type DType, promoteTypes } from '../dtype';
-import { DTypeError, formatShape, ShapeError } from '../errors';
+import { DTypeError, describeValue, formatShape, ShapeError } from '../errors';
 import { matmulKernel } from '../kernels/matmul';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
@@ -14,7 +14,11 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
     ['a', a],
     ['b', b],
   ] as const) {
-    if (!(t instanceof Tensor)) throw new DTypeError(`matmul: ${name} must be a Tensor, got ${typeof t}`);
+    if (!(t instanceof Tensor)) {
+      throw new DTypeError(
+        `matmul: ${name} must be a Tensor, got ${describeValue(t)} (use @mtl/autograd's matmul for Variables)`,
+      );
+    }
     if (t.rank === 0) {
       throw new ShapeError(
         `matmul: both operands need at least 1 dim, got ${name}.shape=[] (use mul for scalars)`,

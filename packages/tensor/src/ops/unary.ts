@@ -1,5 +1,5 @@
 import { allocate, type DType, floatResult } from '../dtype';
-import { DTypeError } from '../errors';
+import { DTypeError, describeValue } from '../errors';
 import { type UnaryFn, unaryKernel } from '../kernels/elementwise';
 import { Tensor } from '../Tensor';
 import type { TensorLike } from './binary';
@@ -17,8 +17,10 @@ export function asTensor(op: string, x: TensorLike): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number') return new Tensor(Float32Array.of(x), [], 'float32');
   if (typeof x === 'boolean') return new Tensor(Uint8Array.of(x ? 1 : 0), [], 'bool');
-  const got = x === null ? 'null' : Array.isArray(x) ? 'an array' : typeof x;
-  throw new DTypeError(`${op}: expected a Tensor or a number, got ${got} (wrap arrays with tensor(...))`);
+  throw new DTypeError(
+    `${op}: expected a Tensor or a number, got ${describeValue(x)} (wrap arrays with tensor(...); ` +
+      "for Variables use @mtl/autograd's ops)",
+  );
 }
 
 /** Runs `fn` elementwise over x. */
