@@ -264,6 +264,12 @@ def torch_op(op, args, options):
         return torch.linalg.solve(a[0], a[1])
     if op == 'inv':
         return torch.linalg.inv(a[0])
+    if op == 'pinv':
+        return torch.linalg.pinv(a[0])
+    if op == 'eigh':
+        # Our eigh returns { eigenvalues, eigenvectors }; the test lists them in this order and
+        # aligns eigenvector signs (ours are fixed by a convention, torch's are arbitrary).
+        return list(torch.linalg.eigh(a[0]))
 
     # shape
     if op == 'reshape':
@@ -875,6 +881,13 @@ def gen_linalg():
         g = rn([3, 6], F64)
         gram = (g @ g.T).to(dt)
         fam.add(f'inv/gram[3,3]/{d}', 'inv', [gram], [True])
+        fam.add(f'eigh/gram[3,3]/{d}', 'eigh', [gram], [True])
+        sym = rn([4, 4], F64)
+        sym = ((sym + sym.T) / 2).to(dt)
+        fam.add(f'eigh/symmetric[4,4]/{d}', 'eigh', [sym], [True])
+        fam.add(f'pinv/wide[3,5]/{d}', 'pinv', [rn([3, 5], dt)], [True])
+        fam.add(f'pinv/tall[5,2]/{d}', 'pinv', [rn([5, 2], dt)], [True])
+        fam.add(f'pinv/square[3,3]/{d}', 'pinv', [wellcond(3).to(dt)], [True])
         fam.add(f'solve/gram[3,3]/{d}', 'solve', [gram, rn([3], dt)], TT)
         for tag, sa, sb in (('medium[33,17].[17,65]', [33, 17], [17, 65]),
                             ('medium-batched[3,9,16].[16,7]', [3, 9, 16], [16, 7]),

@@ -393,10 +393,10 @@ export class Variable {
   inv(): Variable {
     return inv(this);
   }
-  eigh(): { eigenvalues: Tensor; eigenvectors: Tensor } {
+  eigh(): { eigenvalues: Variable; eigenvectors: Variable } {
     return eigh(this);
   }
-  pinv(options?: { rtol?: number; atol?: number }): Tensor {
+  pinv(options?: { rtol?: number; atol?: number }): Variable {
     return pinv(this, options);
   }
   transpose(dim0: number, dim1: number): Variable {

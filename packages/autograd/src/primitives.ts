@@ -53,6 +53,11 @@ export interface PrimitiveParams {
   matmul: undefined;
   solve: undefined;
   inv: undefined;
+  /** The eigenvalues of a symmetric matrix (eigh's first output). */
+  eigvalsh: undefined;
+  /** The eigenvectors of a symmetric matrix (eigh's second output). */
+  eigvecsh: undefined;
+  pinv: { rtol: number | undefined; atol: number | undefined };
   // Shapes and indexing.
   reshape: { shape: number[] };
   permute: { dims: number[] };

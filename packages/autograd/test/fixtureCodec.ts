@@ -178,10 +178,34 @@ export function weightedSum(c: FixtureCase, out: unknown): unknown {
 /** Runs a case end to end; returns the forward result and the gradients of every input. */
 export function runCase(c: FixtureCase): { out: unknown; grads: unknown[] } {
   const { callArgs, inputs } = buildCase(c);
-  const out = callOp(c, callArgs);
+  const raw = callOp(c, callArgs);
+  const out = c.op === 'eigh' ? alignEigh(c, raw) : raw;
   const s = weightedSum(c, out);
   const grads = exported('grad')([s], inputs) as unknown[];
   return { out, grads };
+}
+
+/**
+ * eigh returns { eigenvalues, eigenvectors }; the fixture lists [eigenvalues, eigenvectors] with
+ * torch's eigenvector signs, which are arbitrary while ours follow a convention. Flipping our
+ * columns to torch's signs (a constant ±1 per column) makes both the values and the weighted
+ * sum — hence the gradients — comparable.
+ */
+function alignEigh(c: FixtureCase, out: unknown): unknown[] {
+  const { eigenvalues, eigenvectors } = out as { eigenvalues: unknown; eigenvectors: { value: TensorLike } };
+  const ours = eigenvectors.value;
+  const theirs = (c.out as FixtureTensor[])[1]!.data.map(decodeNumber);
+  const n = ours.shape[0]!;
+  const signs = Array.from({ length: n }, (_, j) => {
+    let dot = 0;
+    for (let i = 0; i < n; i++)
+      dot += Number((ours.data as ArrayLike<number>)[i * n + j]) * theirs[i * n + j]!;
+    return dot < 0 ? -1 : 1;
+  });
+  return [
+    eigenvalues,
+    exported('mul')(eigenvectors, tensor([signs], { dtype: ours.dtype as 'float32' | 'float64' })),
+  ];
 }
 
 export interface Tolerance {

@@ -1,11 +1,11 @@
-import { dot as dotOp, eigh as eighOp, outer as outerOp, pinv as pinvOp, type Tensor } from '@mtl/tensor';
+import { dot as dotOp, outer as outerOp, type Tensor } from '@mtl/tensor';
 import { apply, unwrap, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
 import { reshape } from './shapes';
 
 /*
  * Differentiable linear algebra. matmul, solve and inv are primitives; dot and outer are
- * matmul on reshaped operands. eigh and pinv compute on values only (no gradient rule yet).
+ * matmul on reshaped operands; eigh is two primitives (eigenvalues, eigenvectors), and pinv one.
  */
 
 export function matmul(a: VariableLike, b: VariableLike): Variable {
@@ -32,12 +32,15 @@ export function inv(a: VariableLike): Variable {
   return apply('inv', [a], undefined);
 }
 
-/** Eigen-decomposition of the value (no gradient): see `@mtl/tensor`'s eigh. */
-export function eigh(a: VariableLike): { eigenvalues: Tensor; eigenvectors: Tensor } {
-  return eighOp(unwrap(a) as Tensor);
+/**
+ * Eigen-decomposition of a symmetric matrix, as @mtl/tensor's eigh, both parts differentiable
+ * (PyTorch's formulas; the eigenvector gradient is undefined at repeated eigenvalues).
+ */
+export function eigh(a: VariableLike): { eigenvalues: Variable; eigenvectors: Variable } {
+  return { eigenvalues: apply('eigvalsh', [a], undefined), eigenvectors: apply('eigvecsh', [a], undefined) };
 }
 
-/** Pseudo-inverse of the value (no gradient): see `@mtl/tensor`'s pinv. */
-export function pinv(a: VariableLike, options?: { rtol?: number; atol?: number }): Tensor {
-  return pinvOp(unwrap(a) as Tensor, options);
+/** Moore–Penrose pseudo-inverse, differentiable where the rank does not change. */
+export function pinv(a: VariableLike, { rtol, atol }: { rtol?: number; atol?: number } = {}): Variable {
+  return apply('pinv', [a], { rtol, atol });
 }

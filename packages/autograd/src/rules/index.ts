@@ -8,6 +8,8 @@ import { clamp } from './clamp';
 import { concat } from './concat';
 import { cos } from './cos';
 import { div } from './div';
+import { eigvalsh } from './eigvalsh';
+import { eigvecsh } from './eigvecsh';
 import { elu } from './elu';
 import { erf } from './erf';
 import { exp } from './exp';
@@ -28,6 +30,7 @@ import { mul } from './mul';
 import { neg } from './neg';
 import { norm } from './norm';
 import { permute } from './permute';
+import { pinv } from './pinv';
 import { pow } from './pow';
 import { prod } from './prod';
 import { relu } from './relu';
@@ -90,6 +93,9 @@ export const rules: RuleTable = {
   matmul,
   solve,
   inv,
+  eigvalsh,
+  eigvecsh,
+  pinv,
   reshape,
   permute,
   expand,
