@@ -6,6 +6,7 @@
  * time budget and skips cases over 1 GFLOP per call. (`pnpm bench -- --quick`)
  */
 import { fileURLToPath } from 'node:url';
+import { adamStep } from './adam';
 import { matmulChain } from './autograd';
 import {
   type CaseResult,
@@ -69,9 +70,23 @@ if (chains.length > 0) {
   }
 }
 
+const adam = !filter || 'adam'.includes(filter) ? await adamStep() : null;
+if (adam !== null) {
+  const { ms } = adam;
+  console.log(`\noptim: one Adam step on ${adam.elements / 1e6}M float32 parameters (ms, medians)`);
+  console.log(
+    `mtl ${ms.mtl.toFixed(1)}  tfjs-cpu ${ms['tfjs-cpu'].toFixed(1)}  tfjs-wasm ${ms['tfjs-wasm'].toFixed(1)}  ` +
+      `bandwidth bound ${ms.bound.toFixed(1)} (copy at ${adam.copyGBps.toFixed(1)} GB/s)`,
+  );
+  console.log(
+    `ratios: tfjs-cpu/mtl ${(ms['tfjs-cpu'] / ms.mtl).toFixed(1)}×  tfjs-wasm/mtl ${(ms['tfjs-wasm'] / ms.mtl).toFixed(2)}×  ` +
+      `mtl/bound ${(ms.mtl / ms.bound).toFixed(2)}×`,
+  );
+}
+
 const seconds = (performance.now() - started) / 1000;
 console.log(`\n${results.length} cases in ${seconds.toFixed(1)} s`);
 
 const file = fileURLToPath(new URL('../results/latest.json', import.meta.url));
-writeJson(file, { environment: env, options, seconds, suites: { matmul: results, autograd: chains } });
+writeJson(file, { environment: env, options, seconds, suites: { matmul: results, autograd: chains, adam } });
 console.log(`wrote ${file}`);

@@ -1,7 +1,28 @@
 /**
- * @mtl/optim — SGD, Momentum, Adam, AdamW, RMSprop and Adagrad, learning-rate schedulers and gradient clipping, exact to PyTorch.
- *
- * Not built yet: this entry point resolves and exports only the package's version, so that
- * downstream packages and tooling can depend on it while it is written.
+ * @mtl/optim — the optimizers, learning-rate schedulers and gradient clipping of PyTorch, with
+ * its numbers. It updates anything shaped `{ value: Tensor; grad: Tensor | null }`: @mtl/autograd
+ * Variables, or plain objects.
  */
-export const version = '0.0.0';
+
+export { clipGradNorm } from './clipGradNorm';
+export { clipGradValue } from './clipGradValue';
+export { OptimError } from './OptimError';
+export {
+  type BaseOptions,
+  Optimizer,
+  type OptimizerStateDict,
+  type ParamGroup,
+  type ParamGroupInput,
+  type ParamState,
+  type SerializedTensor,
+} from './Optimizer';
+export { Adagrad, type AdagradOptions } from './optimizers/Adagrad';
+export { Adam, type AdamOptions, AdamW } from './optimizers/Adam';
+export { RMSprop, type RMSpropOptions } from './optimizers/RMSprop';
+export { Momentum, SGD, type SGDOptions } from './optimizers/SGD';
+export type { ParameterLike } from './ParameterLike';
+export { type AdagradHyper, adagradUpdate } from './updates/adagradUpdate';
+export { type AdamHyper, adamUpdate } from './updates/adamUpdate';
+export type { FloatArray } from './updates/FloatArray';
+export { type RmspropHyper, rmspropUpdate } from './updates/rmspropUpdate';
+export { type SgdHyper, sgdUpdate } from './updates/sgdUpdate';

@@ -1,0 +1,55 @@
+import type { Tensor } from '@mtl/tensor';
+import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
+import type { ParameterLike } from '../ParameterLike';
+import { nextStep, stateBuffer } from '../stateBuffer';
+import { adagradUpdate } from '../updates/adagradUpdate';
+import type { FloatArray } from '../updates/FloatArray';
+import { isBoolean, nonNegative } from '../validate';
+
+export interface AdagradOptions {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  initialAccumulatorValue: number;
+  eps: number;
+  maximize: boolean;
+}
+
+const DEFAULTS: AdagradOptions = {
+  lr: 1e-2,
+  lrDecay: 0,
+  weightDecay: 0,
+  initialAccumulatorValue: 0,
+  eps: 1e-10,
+  maximize: false,
+};
+
+/** Adagrad, as `torch.optim.Adagrad`. */
+export class Adagrad extends Optimizer<AdagradOptions> {
+  constructor(
+    params: Iterable<ParameterLike> | Iterable<ParamGroupInput<AdagradOptions>>,
+    options: Partial<AdagradOptions> = {},
+  ) {
+    super('Adagrad', params, DEFAULTS, options);
+  }
+
+  protected validate(o: AdagradOptions): void {
+    nonNegative(this.name, 'lr', o.lr);
+    nonNegative(this.name, 'lrDecay', o.lrDecay);
+    nonNegative(this.name, 'weightDecay', o.weightDecay);
+    nonNegative(this.name, 'initialAccumulatorValue', o.initialAccumulatorValue);
+    nonNegative(this.name, 'eps', o.eps);
+    isBoolean(this.name, 'maximize', o.maximize);
+  }
+
+  protected update(
+    param: ParameterLike,
+    grad: Tensor,
+    group: ParamGroup<AdagradOptions>,
+    state: ParamState,
+  ): void {
+    const step = nextStep(state);
+    const sum = stateBuffer(state, 'sum', param, group.initialAccumulatorValue);
+    adagradUpdate(param.value.data as FloatArray, grad.data as FloatArray, sum, { ...group, step });
+  }
+}

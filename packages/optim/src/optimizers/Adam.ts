@@ -1,0 +1,87 @@
+import type { Tensor } from '@mtl/tensor';
+import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
+import type { ParameterLike } from '../ParameterLike';
+import { nextStep, stateBuffer } from '../stateBuffer';
+import { adamUpdate } from '../updates/adamUpdate';
+import type { FloatArray } from '../updates/FloatArray';
+import { betasPair, isBoolean, nonNegative } from '../validate';
+
+export interface AdamOptions {
+  lr: number;
+  betas: [number, number];
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+}
+
+const ADAM_DEFAULTS: AdamOptions = {
+  lr: 1e-3,
+  betas: [0.9, 0.999],
+  eps: 1e-8,
+  weightDecay: 0,
+  amsgrad: false,
+  maximize: false,
+};
+
+/**
+ * Adam, as `torch.optim.Adam`: bias-corrected moments, ε added after bias-correcting the second
+ * moment, L2 `weightDecay` added to the gradient, optional AMSGrad.
+ */
+export class Adam extends Optimizer<AdamOptions> {
+  constructor(
+    params: Iterable<ParameterLike> | Iterable<ParamGroupInput<AdamOptions>>,
+    options: Partial<AdamOptions> = {},
+    name = 'Adam',
+    defaults: AdamOptions = ADAM_DEFAULTS,
+  ) {
+    super(name, params, defaults, options);
+  }
+
+  protected validate(o: AdamOptions): void {
+    nonNegative(this.name, 'lr', o.lr);
+    betasPair(this.name, o.betas);
+    nonNegative(this.name, 'eps', o.eps);
+    nonNegative(this.name, 'weightDecay', o.weightDecay);
+    isBoolean(this.name, 'amsgrad', o.amsgrad);
+    isBoolean(this.name, 'maximize', o.maximize);
+  }
+
+  protected update(
+    param: ParameterLike,
+    grad: Tensor,
+    group: ParamGroup<AdamOptions>,
+    state: ParamState,
+  ): void {
+    const step = nextStep(state);
+    const m = stateBuffer(state, 'expAvg', param);
+    const v = stateBuffer(state, 'expAvgSq', param);
+    const vMax = group.amsgrad ? stateBuffer(state, 'maxExpAvgSq', param) : null;
+    adamUpdate(param.value.data as FloatArray, grad.data as FloatArray, m, v, vMax, {
+      ...group,
+      beta1: group.betas[0],
+      beta2: group.betas[1],
+      decoupled: this.isDecoupled(),
+      step,
+    });
+  }
+
+  /** AdamW decays the weights directly instead of through the gradient. */
+  protected isDecoupled(): boolean {
+    return false;
+  }
+}
+
+/** Adam with decoupled weight decay (default 1e-2), as `torch.optim.AdamW`. */
+export class AdamW extends Adam {
+  constructor(
+    params: Iterable<ParameterLike> | Iterable<ParamGroupInput<AdamOptions>>,
+    options: Partial<AdamOptions> = {},
+  ) {
+    super(params, options, 'AdamW', { ...ADAM_DEFAULTS, weightDecay: 1e-2 });
+  }
+
+  protected override isDecoupled(): boolean {
+    return true;
+  }
+}

@@ -1,0 +1,75 @@
+import type { Tensor } from '@mtl/tensor';
+import { OptimError } from '../OptimError';
+import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
+import type { ParameterLike } from '../ParameterLike';
+import { stateBuffer } from '../stateBuffer';
+import type { FloatArray } from '../updates/FloatArray';
+import { sgdUpdate } from '../updates/sgdUpdate';
+import { isBoolean, nonNegative } from '../validate';
+
+export interface SGDOptions {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+const DEFAULTS: Omit<SGDOptions, 'lr'> = {
+  momentum: 0,
+  dampening: 0,
+  weightDecay: 0,
+  nesterov: false,
+  maximize: false,
+};
+
+/** Stochastic gradient descent with optional momentum, as `torch.optim.SGD`. `lr` is required. */
+export class SGD extends Optimizer<SGDOptions> {
+  constructor(
+    params: Iterable<ParameterLike> | Iterable<ParamGroupInput<SGDOptions>>,
+    options: Partial<SGDOptions> & { lr: number },
+    name = 'SGD',
+    defaults: Omit<SGDOptions, 'lr'> = DEFAULTS,
+  ) {
+    if (options === undefined || options.lr === undefined) {
+      throw new OptimError(`${name}: lr is required (e.g. new ${name}(params, { lr: 0.01 }))`);
+    }
+    super(name, params, { lr: options.lr, ...defaults }, options);
+  }
+
+  protected validate(o: SGDOptions): void {
+    nonNegative(this.name, 'lr', o.lr);
+    nonNegative(this.name, 'momentum', o.momentum);
+    nonNegative(this.name, 'dampening', o.dampening);
+    nonNegative(this.name, 'weightDecay', o.weightDecay);
+    isBoolean(this.name, 'nesterov', o.nesterov);
+    isBoolean(this.name, 'maximize', o.maximize);
+    if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
+      throw new OptimError(
+        `${this.name}: nesterov needs momentum > 0 and dampening = 0, got momentum=${o.momentum}, dampening=${o.dampening}`,
+      );
+    }
+  }
+
+  protected update(
+    param: ParameterLike,
+    grad: Tensor,
+    group: ParamGroup<SGDOptions>,
+    state: ParamState,
+  ): void {
+    const first = state.momentumBuffer === undefined;
+    const buf = group.momentum !== 0 ? stateBuffer(state, 'momentumBuffer', param) : null;
+    sgdUpdate(param.value.data as FloatArray, grad.data as FloatArray, buf, first, group);
+  }
+}
+
+/** SGD with momentum (default 0.9) under its own name; otherwise the same as SGD. */
+export class Momentum extends SGD {
+  constructor(
+    params: Iterable<ParameterLike> | Iterable<ParamGroupInput<SGDOptions>>,
+    options: Partial<SGDOptions> & { lr: number },
+  ) {
+    super(params, options, 'Momentum', { ...DEFAULTS, momentum: 0.9 });
+  }
+}

@@ -1,0 +1,26 @@
+import type { FloatArray } from './FloatArray';
+
+export interface AdagradHyper {
+  lr: number;
+  lrDecay: number;
+  weightDecay: number;
+  eps: number;
+  maximize: boolean;
+  /** The step number after this update (1 on the first step). */
+  step: number;
+}
+
+/**
+ * One Adagrad step, in place, as `torch.optim.Adagrad` (1.13): sum += g²; then
+ * p −= clr·g/(√sum + ε) with clr = lr / (1 + (step − 1)·lrDecay).
+ */
+export function adagradUpdate(p: FloatArray, g: FloatArray, sum: FloatArray, h: AdagradHyper): void {
+  const { lr, lrDecay, weightDecay, eps, maximize, step } = h;
+  const clr = lr / (1 + (step - 1) * lrDecay);
+  const sign = maximize ? -1 : 1;
+  for (let i = 0; i < p.length; i++) {
+    const grad = sign * g[i]! + weightDecay * p[i]!;
+    sum[i] = sum[i]! + grad * grad;
+    p[i] = p[i]! - clr * (grad / (Math.sqrt(sum[i]!) + eps));
+  }
+}

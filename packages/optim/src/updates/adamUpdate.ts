@@ -1,0 +1,62 @@
+import type { FloatArray } from './FloatArray';
+
+export interface AdamHyper {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  weightDecay: number;
+  amsgrad: boolean;
+  maximize: boolean;
+  /** AdamW: decay the parameter directly (p ·= 1 − lr·weightDecay) instead of adding L2 to g. */
+  decoupled: boolean;
+  /** The step number after this update (1 on the first step), for the bias corrections. */
+  step: number;
+}
+
+/**
+ * One Adam/AdamW step, in place, exactly as `torch.optim.Adam`/`AdamW` (1.13), with its order
+ * of operations (so float64 agrees to the last bits):
+ * m = β₁m + (1 − β₁)g, v = β₂v + (1 − β₂)g², then
+ * p −= (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε) — ε is added after bias-correcting v, which
+ * is not the textbook θ − η·m̂/(√v̂ + ε) arrangement. amsgrad uses the running max of v.
+ */
+export function adamUpdate(
+  p: FloatArray,
+  g: FloatArray,
+  m: FloatArray,
+  v: FloatArray,
+  vMax: FloatArray | null,
+  h: AdamHyper,
+): void {
+  const { lr, beta1, beta2, eps, weightDecay, maximize, decoupled, step } = h;
+  const stepSize = lr / (1 - beta1 ** step);
+  const correction2Sqrt = Math.sqrt(1 - beta2 ** step);
+  const sign = maximize ? -1 : 1;
+  const l2 = decoupled ? 0 : weightDecay;
+  const shrink = decoupled ? 1 - lr * weightDecay : 1;
+  if (shrink === 1 && l2 === 0 && sign === 1 && vMax === null) {
+    // The common case, without the loop-invariant branches below (V8 does not unswitch loops).
+    for (let i = 0; i < p.length; i++) {
+      const grad = g[i]!;
+      const mi = beta1 * m[i]! + (1 - beta1) * grad;
+      const vi = beta2 * v[i]! + (1 - beta2) * (grad * grad);
+      m[i] = mi;
+      v[i] = vi;
+      p[i] = p[i]! - stepSize * (m[i]! / (Math.sqrt(v[i]!) / correction2Sqrt + eps));
+    }
+    return;
+  }
+  for (let i = 0; i < p.length; i++) {
+    if (shrink !== 1) p[i] = p[i]! * shrink;
+    const grad = sign * g[i]! + l2 * p[i]!;
+    m[i] = beta1 * m[i]! + (1 - beta1) * grad;
+    v[i] = beta2 * v[i]! + (1 - beta2) * (grad * grad);
+    let second = v[i]!;
+    if (vMax !== null) {
+      if (second > vMax[i]!) vMax[i] = second;
+      second = vMax[i]!;
+    }
+    p[i] = p[i]! - stepSize * (m[i]! / (Math.sqrt(second) / correction2Sqrt + eps));
+  }
+}

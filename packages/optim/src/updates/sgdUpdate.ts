@@ -1,0 +1,36 @@
+import type { FloatArray } from './FloatArray';
+
+export interface SgdHyper {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+/**
+ * One SGD step, in place, as `torch.optim.SGD` (1.13): d = ±g + weightDecay·p; with momentum,
+ * buf = momentum·buf + (1 − dampening)·d (buf = d on the first step), d = buf or, for Nesterov,
+ * d + momentum·buf; then p −= lr·d. `buf` is null without momentum.
+ */
+export function sgdUpdate(
+  p: FloatArray,
+  g: FloatArray,
+  buf: FloatArray | null,
+  first: boolean,
+  h: SgdHyper,
+): void {
+  const { lr, momentum, dampening, weightDecay, nesterov, maximize } = h;
+  const sign = maximize ? -1 : 1;
+  const keep = 1 - dampening;
+  for (let i = 0; i < p.length; i++) {
+    let d = sign * g[i]! + weightDecay * p[i]!;
+    if (buf !== null) {
+      const b = first ? d : momentum * buf[i]! + keep * d;
+      buf[i] = b;
+      d = nesterov ? d + momentum * buf[i]! : buf[i]!;
+    }
+    p[i] = p[i]! - lr * d;
+  }
+}
