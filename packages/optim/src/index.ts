@@ -21,6 +21,24 @@ export { Adam, type AdamOptions, AdamW } from './optimizers/Adam';
 export { RMSprop, type RMSpropOptions } from './optimizers/RMSprop';
 export { Momentum, SGD, type SGDOptions } from './optimizers/SGD';
 export type { ParameterLike } from './ParameterLike';
+export { CosineAnnealingLR, type CosineAnnealingLROptions } from './schedulers/CosineAnnealingLR';
+export { ExponentialLR, type ExponentialLROptions } from './schedulers/ExponentialLR';
+export { LambdaLR, type LambdaLROptions, type LrLambda } from './schedulers/LambdaLR';
+export { LinearLR, type LinearLROptions } from './schedulers/LinearLR';
+export { LRScheduler, type LRSchedulerStateDict, type ScheduledGroup } from './schedulers/LRScheduler';
+export { MultiStepLR, type MultiStepLROptions } from './schedulers/MultiStepLR';
+export { OneCycleLR, type OneCycleLROptions, type OneCyclePhase } from './schedulers/OneCycleLR';
+export {
+  ReduceLROnPlateau,
+  type ReduceLROnPlateauOptions,
+  type ReduceLROnPlateauStateDict,
+} from './schedulers/ReduceLROnPlateau';
+export {
+  SequentialLR,
+  type SequentialLROptions,
+  type SequentialLRStateDict,
+} from './schedulers/SequentialLR';
+export { StepLR, type StepLROptions } from './schedulers/StepLR';
 export { type AdagradHyper, adagradUpdate } from './updates/adagradUpdate';
 export { type AdamHyper, adamUpdate } from './updates/adamUpdate';
 export type { FloatArray } from './updates/FloatArray';
