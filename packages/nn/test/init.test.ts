@@ -38,7 +38,9 @@ describe('init', () => {
     expect(s.max).toBeLessThanOrEqual(bound);
     expect(s.min).toBeGreaterThanOrEqual(-bound);
     expect(s.variance).toBeCloseTo(bound ** 2 / 3, 3);
-    const out = stats(init.kaimingUniform(zeros(shape), { nonlinearity: 'relu', mode: 'fanOut', generator: g() }));
+    const out = stats(
+      init.kaimingUniform(zeros(shape), { nonlinearity: 'relu', mode: 'fanOut', generator: g() }),
+    );
     expect(out.max).toBeLessThanOrEqual(Math.SQRT2 * Math.sqrt(3 / fanOut));
   });
 
@@ -93,7 +95,11 @@ describe('init', () => {
   });
 
   it('names a tensor with too few dims for fans, and non-float tensors', () => {
-    expect(() => init.xavierUniform(zeros([5]))).toThrow(/xavierUniform: fan in and fan out need a tensor with at least 2 dims, got shape \[5\]/);
-    expect(() => init.uniform(zeros([2], { dtype: 'int32' }))).toThrow(/uniform: can only fill float tensors, got dtype int32/);
+    expect(() => init.xavierUniform(zeros([5]))).toThrow(
+      /xavierUniform: fan in and fan out need a tensor with at least 2 dims, got shape \[5\]/,
+    );
+    expect(() => init.uniform(zeros([2], { dtype: 'int32' }))).toThrow(
+      /uniform: can only fill float tensors, got dtype int32/,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { type Tensor, ValueError, formatShape } from '@mtl/tensor';
+import { formatShape, type Tensor, ValueError } from '@mtl/tensor';
 
 /**
  * fan_in and fan_out as PyTorch computes them: for a weight [out, in, …kernel], fan_in is
@@ -6,7 +6,9 @@ import { type Tensor, ValueError, formatShape } from '@mtl/tensor';
  */
 export function fans(op: string, t: Tensor): { fanIn: number; fanOut: number } {
   if (t.rank < 2) {
-    throw new ValueError(`${op}: fan in and fan out need a tensor with at least 2 dims, got shape ${formatShape(t.shape)}`);
+    throw new ValueError(
+      `${op}: fan in and fan out need a tensor with at least 2 dims, got shape ${formatShape(t.shape)}`,
+    );
   }
   const receptive = t.shape.slice(2).reduce((a, b) => a * b, 1);
   return { fanIn: t.shape[1]! * receptive, fanOut: t.shape[0]! * receptive };

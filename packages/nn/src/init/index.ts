@@ -1,16 +1,17 @@
 /** The initialisers, exported together as `init` (like `torch.nn.init`). */
+
+export { calculateGain, fans, type Nonlinearity } from './fans';
 export {
-  uniform,
-  normal,
   constant,
-  zeros,
-  ones,
-  xavierUniform,
-  xavierNormal,
-  kaimingUniform,
-  kaimingNormal,
-  orthogonal,
   type InitOptions,
   type KaimingOptions,
+  kaimingNormal,
+  kaimingUniform,
+  normal,
+  ones,
+  orthogonal,
+  uniform,
+  xavierNormal,
+  xavierUniform,
+  zeros,
 } from './init';
-export { calculateGain, fans, type Nonlinearity } from './fans';

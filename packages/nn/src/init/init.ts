@@ -1,5 +1,5 @@
-import { type Generator, Tensor, ValueError, getDefaultGenerator, randn, transpose } from '@mtl/tensor';
-import { type Nonlinearity, calculateGain, fans } from './fans';
+import { type Generator, getDefaultGenerator, randn, Tensor, transpose, ValueError } from '@mtl/tensor';
+import { calculateGain, fans, type Nonlinearity } from './fans';
 
 /*
  * Initialisers, as `torch.nn.init`: each fills a float tensor in place (typically a parameter's
@@ -22,13 +22,19 @@ function floatData(op: string, t: Tensor): Float32Array | Float64Array {
 }
 
 /** U(low, high). */
-export function uniform(t: Tensor, { low = 0, high = 1, generator }: InitOptions & { low?: number; high?: number } = {}): Tensor {
+export function uniform(
+  t: Tensor,
+  { low = 0, high = 1, generator }: InitOptions & { low?: number; high?: number } = {},
+): Tensor {
   (generator ?? getDefaultGenerator()).fillUniform(floatData('uniform', t), low, high);
   return t;
 }
 
 /** N(mean, std²). */
-export function normal(t: Tensor, { mean = 0, std = 1, generator }: InitOptions & { mean?: number; std?: number } = {}): Tensor {
+export function normal(
+  t: Tensor,
+  { mean = 0, std = 1, generator }: InitOptions & { mean?: number; std?: number } = {},
+): Tensor {
   (generator ?? getDefaultGenerator()).fillNormal(floatData('normal', t), mean, std);
   return t;
 }
@@ -48,14 +54,20 @@ export function ones(t: Tensor): Tensor {
 }
 
 /** U(−a, a) with a = gain·√(6/(fanIn + fanOut)) (Glorot & Bengio). */
-export function xavierUniform(t: Tensor, { gain = 1, generator }: InitOptions & { gain?: number } = {}): Tensor {
+export function xavierUniform(
+  t: Tensor,
+  { gain = 1, generator }: InitOptions & { gain?: number } = {},
+): Tensor {
   const { fanIn, fanOut } = fans('xavierUniform', t);
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, { low: -a, high: a, generator });
 }
 
 /** N(0, std²) with std = gain·√(2/(fanIn + fanOut)). */
-export function xavierNormal(t: Tensor, { gain = 1, generator }: InitOptions & { gain?: number } = {}): Tensor {
+export function xavierNormal(
+  t: Tensor,
+  { gain = 1, generator }: InitOptions & { gain?: number } = {},
+): Tensor {
   const { fanIn, fanOut } = fans('xavierNormal', t);
   return normal(t, { std: gain * Math.sqrt(2 / (fanIn + fanOut)), generator });
 }
@@ -68,10 +80,15 @@ export interface KaimingOptions extends InitOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(op: string, t: Tensor, { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu' }: KaimingOptions): number {
+function kaimingStd(
+  op: string,
+  t: Tensor,
+  { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu' }: KaimingOptions,
+): number {
   const f = fans(op, t);
   const fan = mode === 'fanIn' ? f.fanIn : f.fanOut;
-  if (mode !== 'fanIn' && mode !== 'fanOut') throw new ValueError(`${op}: mode must be 'fanIn' or 'fanOut', got ${String(mode)}`);
+  if (mode !== 'fanIn' && mode !== 'fanOut')
+    throw new ValueError(`${op}: mode must be 'fanIn' or 'fanOut', got ${String(mode)}`);
   return calculateGain(nonlinearity, a) / Math.sqrt(fan);
 }
 
@@ -125,4 +142,3 @@ function gramSchmidt(a: Float64Array, m: number, n: number): Tensor {
   }
   return new Tensor(q, [m, n], 'float64');
 }
-
