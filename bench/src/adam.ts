@@ -52,7 +52,7 @@ export async function adamStep(elements = 10_000_000, samples = 7): Promise<Adam
     const gradient = tf.tensor1d(grad.data as Float32Array);
     const optimizer = tf.train.adam(1e-3);
     tfMs[backend] = time(backend === 'cpu' ? 3 : samples, () => {
-      optimizer.applyGradients({ [variable.name]: gradient });
+      optimizer.applyGradients([{ name: variable.name, tensor: gradient }]);
       variable.dataSync();
     });
     optimizer.dispose();
