@@ -15,6 +15,8 @@ export function mtlProject(name: string) {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       // Memory tests call gc() before sampling the heap.
       execArgv: ['--expose-gc'],
+      // Two cores shared by turbo's parallel package runs: generous, so load never fails a test.
+      testTimeout: 30_000,
       reporters: ['default', ['json', { outputFile: 'test-results/vitest.json' }]],
     },
   });

@@ -221,5 +221,5 @@ describe('memory', () => {
     // The graph of one step is ~100 KB; keeping 2,000 of them would be ~200 MB.
     expect(grown).toBeLessThan(20 * 1024 * 1024);
     expect(last.node!.released).toBe(true);
-  });
+  }, 120_000);
 });
