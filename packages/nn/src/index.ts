@@ -1,7 +1,45 @@
 /**
- * @mtl/nn — modules, layers, initialisers, losses and safetensors over @mtl/autograd.
- *
- * Not built yet: this entry point resolves and exports only the package's version, so that
- * downstream packages and tooling can depend on it while it is written.
+ * @mtl/nn — neural-network modules over @mtl/autograd: `Module` with PyTorch's naming and state
+ * dicts, layers, initialisers, losses, and safetensors files that PyTorch opens.
  */
-export const version = '0.0.0';
+
+export { Buffer } from './Buffer';
+// Losses and functional forms.
+export { type BatchNormOptions, batchNorm } from './functional/batchNorm';
+export { type DropoutOptions, dropout } from './functional/dropout';
+export { type LayerNormOptions, layerNorm } from './functional/layerNorm';
+export * as init from './init/index';
+export { ELU, GELU, LeakyReLU, ReLU, Sigmoid, SiLU, Softplus, Tanh } from './layers/activations';
+export { BatchNorm1d, type BatchNorm1dOptions } from './layers/BatchNorm1d';
+export { Identity, ModuleDict, ModuleList, Sequential } from './layers/containers';
+export { Dropout } from './layers/Dropout';
+export { Embedding } from './layers/Embedding';
+export { LayerNorm } from './layers/LayerNorm';
+export { Linear, type LinearOptions } from './layers/Linear';
+export { type BceWithLogitsOptions, bceWithLogits } from './losses/bceWithLogits';
+export { type BinaryCrossEntropyOptions, binaryCrossEntropy } from './losses/binaryCrossEntropy';
+export { type CosineSimilarityOptions, cosineSimilarity } from './losses/cosineSimilarity';
+export { type CrossEntropyOptions, crossEntropy } from './losses/crossEntropy';
+export { type HuberLossOptions, huberLoss } from './losses/huberLoss';
+export { type KlDivOptions, klDiv } from './losses/klDiv';
+export { type L1LossOptions, l1Loss } from './losses/l1Loss';
+export { type MseLossOptions, mseLoss } from './losses/mseLoss';
+export { type NllLossOptions, nllLoss } from './losses/nllLoss';
+export type { Reduction } from './losses/reduce';
+export { type SmoothL1LossOptions, smoothL1Loss } from './losses/smoothL1Loss';
+export type { LossInput } from './losses/validate';
+export { type LoadResult, Module, type StateDict } from './Module';
+
+// safetensors.
+export { loadSafetensors } from './safetensors/loadSafetensors';
+export { loadSafetensorsFile } from './safetensors/loadSafetensorsFile';
+export {
+  readSafetensorsHeader,
+  type SafetensorsHeader,
+  type SafetensorsTensorInfo,
+} from './safetensors/readSafetensorsHeader';
+export { SafetensorsError } from './safetensors/SafetensorsError';
+export type { SafetensorsDType } from './safetensors/safetensorsDTypes';
+export { safetensorsToBlob } from './safetensors/safetensorsToBlob';
+export { saveSafetensors } from './safetensors/saveSafetensors';
+export { saveSafetensorsFile } from './safetensors/saveSafetensorsFile';

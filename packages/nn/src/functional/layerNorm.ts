@@ -1,0 +1,66 @@
+import { add, mean, mul, rsqrt, sub, type Variable, type VariableLike } from '@mtl/autograd';
+import { formatShape, ShapeError, ValueError } from '@mtl/tensor';
+import { requireFloat, requireNumber, sameShape, tensorOf } from '../losses/validate';
+
+export interface LayerNormOptions {
+  /** A scale of shape `normalizedShape` (differentiable when a Variable). */
+  weight?: VariableLike;
+  /** A shift of shape `normalizedShape` (differentiable when a Variable). */
+  bias?: VariableLike;
+  /** Added to the variance before the square root. Default 1e-5. */
+  eps?: number;
+}
+
+/**
+ * Layer normalisation, as `torch.nn.functional.layer_norm`: normalises x over its trailing dims
+ * `normalizedShape` to zero mean and unit (biased) variance, (x − mean)/√(var + eps), then
+ * scales by `weight` and shifts by `bias` when given. Differentiable in x, weight and bias.
+ *
+ * ```ts
+ * layerNorm(x, [64], { weight, bias }); // x of shape [batch, 64]
+ * ```
+ */
+export function layerNorm(
+  x: VariableLike,
+  normalizedShape: number | readonly number[],
+  { weight, bias, eps = 1e-5 }: LayerNormOptions = {},
+): Variable {
+  const op = 'layerNorm';
+  const t = tensorOf(op, 'x', x);
+  requireFloat(op, 'x', t);
+  requireNumber(op, 'eps', eps, 0);
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
+  if (shape.length === 0 || !shape.every((s) => Number.isInteger(s) && s > 0)) {
+    throw new ValueError(
+      `${op}: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`,
+    );
+  }
+  const k = shape.length;
+  if (t.rank < k || !sameShape(t.shape.slice(t.rank - k), shape)) {
+    throw new ShapeError(
+      `${op}: x.shape must end with normalizedShape — x.shape=${formatShape(t.shape)}, ` +
+        `normalizedShape=${formatShape(shape)}`,
+    );
+  }
+  for (const [name, p] of [
+    ['weight', weight],
+    ['bias', bias],
+  ] as const) {
+    if (p === undefined) continue;
+    const v = tensorOf(op, name, p);
+    if (!sameShape(v.shape, shape)) {
+      throw new ShapeError(
+        `${op}: ${name}.shape must equal normalizedShape — ${name}.shape=${formatShape(v.shape)}, ` +
+          `normalizedShape=${formatShape(shape)}`,
+      );
+    }
+  }
+
+  const dims = shape.map((_, i) => t.rank - k + i);
+  const centred = sub(x, mean(x, dims, { keepDim: true }));
+  const variance = mean(mul(centred, centred), dims, { keepDim: true });
+  let out = mul(centred, rsqrt(add(variance, eps)));
+  if (weight !== undefined) out = mul(out, weight);
+  if (bias !== undefined) out = add(out, bias);
+  return out;
+}

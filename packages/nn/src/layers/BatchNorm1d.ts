@@ -1,0 +1,60 @@
+import { Parameter, type Variable, type VariableLike } from '@mtl/autograd';
+import { type DType, ones, tensor, ValueError, zeros } from '@mtl/tensor';
+import { Buffer } from '../Buffer';
+import { batchNorm } from '../functional/batchNorm';
+import { Module } from '../Module';
+
+export interface BatchNorm1dOptions {
+  eps?: number;
+  /** Weight of the newest batch in the running statistics. Default 0.1, as in PyTorch. */
+  momentum?: number;
+  /** Learn a scale and shift. Default true. */
+  affine?: boolean;
+  /** Keep running statistics for evaluation. Default true. */
+  trackRunningStats?: boolean;
+  dtype?: DType;
+}
+
+/**
+ * Batch normalisation over (N, C) or (N, C, L) inputs, as `torch.nn.BatchNorm1d`: batch
+ * statistics in training (updating running mean and unbiased variance), running statistics in
+ * eval. State-dict names match PyTorch: `weight`, `bias`, `running_mean`, `running_var`,
+ * `num_batches_tracked`.
+ */
+export class BatchNorm1d extends Module {
+  readonly weight: Parameter | null;
+  readonly bias: Parameter | null;
+  readonly runningMean: Buffer | null;
+  readonly runningVar: Buffer | null;
+  readonly numBatchesTracked: Buffer | null;
+
+  constructor(
+    readonly numFeatures: number,
+    readonly options: BatchNorm1dOptions = {},
+  ) {
+    super();
+    if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
+      throw new ValueError(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
+    }
+    const { affine = true, trackRunningStats = true, dtype = 'float32' } = options;
+    this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;
+    this.bias = affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
+    const track = (value: ReturnType<typeof zeros>, name: string) =>
+      trackRunningStats ? new Buffer(value, { name }) : null;
+    this.runningMean = track(zeros([numFeatures], { dtype }), 'running_mean');
+    this.runningVar = track(ones([numFeatures], { dtype }), 'running_var');
+    this.numBatchesTracked = track(tensor(0, { dtype: 'int32' }), 'num_batches_tracked');
+  }
+
+  forward(x: VariableLike): Variable {
+    const useBatchStats = this.training || this.runningMean === null;
+    if (this.training && this.numBatchesTracked !== null) this.numBatchesTracked.value.data[0]! += 1;
+    return batchNorm(x, this.runningMean?.value ?? null, this.runningVar?.value ?? null, {
+      weight: this.weight ?? undefined,
+      bias: this.bias ?? undefined,
+      training: useBatchStats,
+      momentum: this.options.momentum ?? 0.1,
+      eps: this.options.eps ?? 1e-5,
+    });
+  }
+}

@@ -1,0 +1,19 @@
+import type { Variable, VariableLike } from '@mtl/autograd';
+import type { Generator } from '@mtl/tensor';
+import { dropout } from '../functional/dropout';
+import { Module } from '../Module';
+
+/** Zeroes each element with probability p in training (scaling the rest by 1/(1−p)); identity in eval. */
+export class Dropout extends Module {
+  constructor(
+    readonly p = 0.5,
+    readonly options: { generator?: Generator } = {},
+  ) {
+    super();
+    dropout(0, { p, training: false }); // validates p now rather than at the first forward
+  }
+
+  forward(x: VariableLike): Variable {
+    return dropout(x, { p: this.p, training: this.training, generator: this.options.generator });
+  }
+}

@@ -1,0 +1,111 @@
+import { Variable, type VariableLike } from '@mtl/autograd';
+import { MtlError, Tensor } from '@mtl/tensor';
+import { Module } from '../Module';
+
+/** A module whose forward runs one input through a single-input module. */
+interface Layer {
+  forward(x: VariableLike): VariableLike;
+}
+
+/** Modules in a list, named `0`, `1`, … as in `torch.nn.ModuleList`. */
+export class ModuleList<M extends Module = Module> extends Module {
+  readonly items: M[];
+
+  constructor(modules: Iterable<M> = []) {
+    super();
+    this.items = [...modules];
+  }
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  at(index: number): M {
+    const m = this.items.at(index);
+    if (m === undefined)
+      throw new MtlError(`ModuleList: index ${index} is out of range for ${this.items.length} modules`);
+    return m;
+  }
+
+  push(module: M): this {
+    this.items.push(module);
+    return this;
+  }
+
+  [Symbol.iterator](): Iterator<M> {
+    return this.items[Symbol.iterator]();
+  }
+
+  forward(..._inputs: unknown[]): unknown {
+    throw new MtlError('ModuleList: has no forward; iterate over it and call each module');
+  }
+
+  protected override *entries(): Generator<[string, unknown]> {
+    for (const [i, m] of this.items.entries()) yield [String(i), m];
+  }
+}
+
+/** Modules applied in order, each to the previous one's output, as `torch.nn.Sequential`. */
+export class Sequential extends ModuleList<Module & Layer> {
+  constructor(...modules: (Module & Layer)[]) {
+    super(modules);
+  }
+
+  override forward(x: VariableLike): Variable {
+    let out: VariableLike = x;
+    for (const m of this.items) out = (m as Layer).forward(out);
+    // Only Identity layers (or none) leave a constant: give it back as a Variable all the same.
+    return out instanceof Variable
+      ? out
+      : new Variable(out instanceof Tensor ? out : new Tensor(Float32Array.of(Number(out)), []));
+  }
+}
+
+/** Modules by name, in insertion order, as `torch.nn.ModuleDict`. */
+export class ModuleDict<M extends Module = Module> extends Module {
+  readonly items: Map<string, M>;
+
+  constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
+    super();
+    this.items = new Map(
+      Symbol.iterator in modules ? (modules as Iterable<[string, M]>) : Object.entries(modules),
+    );
+    for (const key of this.items.keys()) {
+      if (key === '' || key.includes('.'))
+        throw new MtlError(`ModuleDict: key ${JSON.stringify(key)} must be non-empty and have no '.'`);
+    }
+  }
+
+  get(key: string): M {
+    const m = this.items.get(key);
+    if (m === undefined) {
+      throw new MtlError(
+        `ModuleDict: no module named ${JSON.stringify(key)} (have: ${[...this.items.keys()].join(', ')})`,
+      );
+    }
+    return m;
+  }
+
+  has(key: string): boolean {
+    return this.items.has(key);
+  }
+
+  keys(): string[] {
+    return [...this.items.keys()];
+  }
+
+  forward(): never {
+    throw new MtlError('ModuleDict: has no forward; get a module by name and call it');
+  }
+
+  protected override *entries(): Generator<[string, unknown]> {
+    yield* this.items;
+  }
+}
+
+/** Returns its input unchanged, as `torch.nn.Identity`. */
+export class Identity extends Module {
+  forward(x: VariableLike): VariableLike {
+    return x;
+  }
+}

@@ -1,0 +1,30 @@
+import { abs, mul, sub, type Variable, where } from '@mtl/autograd';
+import { lt } from '@mtl/tensor';
+import { type Reduction, reduce } from './reduce';
+import { checkElementwise, type LossInput, requireNumber } from './validate';
+
+export interface HuberLossOptions {
+  /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
+  reduction?: Reduction;
+  /** Where the loss turns from quadratic to linear; > 0. Default 1. */
+  delta?: number;
+}
+
+/**
+ * Huber loss, as `torch.nn.functional.huber_loss`: with z = |x − y|, 0.5·z² where z < δ and
+ * δ·(z − 0.5·δ) elsewhere — `smoothL1Loss` with β = δ, times δ. Input and target must have the
+ * same shape; both are differentiable.
+ */
+export function huberLoss(
+  input: LossInput,
+  target: LossInput,
+  { reduction = 'mean', delta = 1 }: HuberLossOptions = {},
+): Variable {
+  const op = 'huberLoss';
+  const { reduction: r } = checkElementwise(op, input, target, reduction);
+  requireNumber(op, 'delta', delta, 0, true);
+  const diff = sub(input, target);
+  const z = abs(diff);
+  const quadratic = mul(mul(diff, diff), 0.5);
+  return reduce(where(lt(z.value, delta), quadratic, mul(sub(z, 0.5 * delta), delta)), r);
+}

@@ -1,0 +1,28 @@
+import { mul, sub, type Variable } from '@mtl/autograd';
+import { type Reduction, reduce } from './reduce';
+import { checkElementwise, type LossInput } from './validate';
+
+export interface MseLossOptions {
+  /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
+  reduction?: Reduction;
+}
+
+/**
+ * Mean squared error (x − y)², as `torch.nn.functional.mse_loss`. Input and target must have
+ * the same shape (PyTorch would broadcast them with a warning; here it is an error); both are
+ * differentiable.
+ *
+ * ```ts
+ * mseLoss(prediction, target); // a scalar Variable
+ * mseLoss(prediction, target, { reduction: 'none' }); // one loss per element
+ * ```
+ */
+export function mseLoss(
+  input: LossInput,
+  target: LossInput,
+  { reduction = 'mean' }: MseLossOptions = {},
+): Variable {
+  const { reduction: r } = checkElementwise('mseLoss', input, target, reduction);
+  const diff = sub(input, target);
+  return reduce(mul(diff, diff), r);
+}
