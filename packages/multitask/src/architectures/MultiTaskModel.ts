@@ -1,0 +1,38 @@
+import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
+import { Module } from '@mtl/nn';
+import { MtlError } from '@mtl/tensor';
+
+/**
+ * A multi-task network: `forward(x)` returns one output per task. It says which parameters are
+ * shared (what gradient aggregation combines) and which belong to each task, and keeps the
+ * shared representation of the last forward pass for the methods that work on it (MGDA-UB,
+ * GradDrop, rep-grad variants).
+ */
+export abstract class MultiTaskModel extends Module {
+  /** The shared representation computed by the last `forward`, or null before the first. */
+  representation: Variable | null = null;
+
+  constructor(readonly tasks: readonly string[]) {
+    super();
+    if (tasks.length === 0) throw new MtlError(`${new.target.name}: needs at least one task`);
+    if (new Set(tasks).size !== tasks.length)
+      throw new MtlError(`${new.target.name}: task names repeat: ${tasks.join(', ')}`);
+  }
+
+  abstract override forward(x: VariableLike): Record<string, Variable>;
+
+  /** Parameters every task's loss depends on. */
+  abstract sharedParameters(): Parameter[];
+
+  /** Parameters only `task`'s loss depends on (its head, tower, gate or column). */
+  abstract taskParameters(task: string): Parameter[];
+
+  /** Throws a clear error for a task this model does not have. */
+  protected checkTask(task: string): void {
+    if (!this.tasks.includes(task)) {
+      throw new MtlError(
+        `${this.constructor.name}: no task named ${JSON.stringify(task)} (tasks: ${this.tasks.join(', ')})`,
+      );
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import type { Variable } from '@mtl/autograd';
+import { MtlError, Tensor } from '@mtl/tensor';
+import { total } from './LossWeighting';
+import {
+  type BackwardContext,
+  gradientDiagnostics,
+  gramian,
+  taskGradients,
+  WeightingMethod,
+} from './WeightingMethod';
+
+/** What `aggregate` sees: the per-task gradients and what else a method may need. */
+export interface AggregationInput {
+  tasks: string[];
+  /** Row i is task i's gradient, flattened (float64). */
+  rows: Float64Array[];
+  /** G·Gᵀ, T×T row-major. */
+  gram: Float64Array;
+  /** The task losses' values. */
+  losses: number[];
+  epoch: number | undefined;
+  /** True when the rows are gradients of the shared representation (summed over the batch). */
+  onRepresentation: boolean;
+}
+
+/**
+ * The driver of gradient-level methods. It takes the per-task gradients of the shared parameters
+ * (or, when given one, of the shared representation — MGDA-UB's saving: T small backward passes
+ * and one through the encoder), asks the method for a combined direction d, writes d into the
+ * shared parameters' `.grad` and each task's own gradient into its head. Gradients accumulate
+ * into `.grad` as backward does.
+ */
+export abstract class GradientAggregation extends WeightingMethod {
+  readonly level = 'gradient' as const;
+  /** Methods that only make sense on the representation (GradDrop) set this. */
+  protected readonly needsRepresentation: boolean = false;
+
+  /** The combined direction (length d) and the weight each task got. */
+  protected abstract aggregate(input: AggregationInput): { direction: Float64Array; weights: number[] };
+
+  backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
+    const tasks = this.checkLosses(losses, context);
+    const rep = context.representation ?? null;
+    if (this.needsRepresentation && rep === null) {
+      throw new MtlError(
+        `${this.name}: works on the shared representation; pass { representation: model.representation }`,
+      );
+    }
+    if (rep === null && context.shared.length === 0) {
+      throw new MtlError(`${this.name}: no shared parameters and no representation to combine gradients on`);
+    }
+    const list = tasks.map((t) => losses[t]!);
+    const inputs = rep === null ? context.shared : [rep];
+    const { rows } = taskGradients(list, inputs);
+    const gram = gramian(rows);
+    const { direction, weights } = this.aggregate({
+      tasks,
+      rows,
+      gram,
+      losses: list.map((l) => l.item()),
+      epoch: context.epoch,
+      onRepresentation: rep !== null,
+    });
+    for (let i = 0; i < direction.length; i++) {
+      if (!Number.isFinite(direction[i]!)) {
+        throw new MtlError(
+          `${this.name}: the combined gradient is not finite (element ${i} is ${direction[i]}) — check the losses and the learning rate`,
+        );
+      }
+    }
+    // Heads: one backward of Σ Lᵢ gives each head its own task's gradient; the shared gradients it
+    // also produces are replaced by d.
+    const before = context.shared.map((p) => p.grad);
+    total(list).backward(undefined, { retainGraph: rep !== null });
+    context.shared.forEach((p, i) => {
+      p.grad = before[i] ?? null;
+    });
+    if (rep !== null) {
+      rep.backward(new Tensor(castLike(direction, rep.value.dtype), rep.shape));
+    } else {
+      let offset = 0;
+      for (const p of context.shared) {
+        const part = new Tensor(
+          castLike(direction.subarray(offset, offset + p.value.size), p.value.dtype),
+          p.value.shape,
+        );
+        p.grad = p.grad === null ? part : p.grad.add(part);
+        offset += p.value.size;
+      }
+    }
+    const record = Object.fromEntries(tasks.map((t, i) => [t, weights[i]!]));
+    this.lastDiagnostics = { weights: record, ...gradientDiagnostics(tasks, gram) };
+    return record;
+  }
+}
+
+function castLike(values: Float64Array, dtype: Tensor['dtype']): Float32Array | Float64Array {
+  return dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
+}
+
+/** d = Σ wᵢ gᵢ */
+export function weightedSum(rows: readonly Float64Array[], weights: readonly number[]): Float64Array {
+  const d = new Float64Array(rows[0]?.length ?? 0);
+  rows.forEach((row, i) => {
+    const w = weights[i]!;
+    if (w === 0) return;
+    for (let k = 0; k < d.length; k++) d[k]! += w * row[k]!;
+  });
+  return d;
+}

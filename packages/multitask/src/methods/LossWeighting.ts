@@ -1,0 +1,58 @@
+import { add, type Variable } from '@mtl/autograd';
+import { MtlError } from '@mtl/tensor';
+import {
+  type BackwardContext,
+  gradientDiagnostics,
+  gramian,
+  taskGradients,
+  WeightingMethod,
+} from './WeightingMethod';
+
+export interface LossWeightingOptions {
+  /** Also compute per-task gradient norms and cosines of the shared parameters (T extra backward passes). */
+  diagnostics?: boolean;
+}
+
+/**
+ * The driver of loss-level methods: build one scalar from the task losses and back-propagate it,
+ * so the shared parameters get Σλᵢ∇Lᵢ and each head λᵢ∇Lᵢ. Subclasses supply the combination.
+ */
+export abstract class LossWeighting extends WeightingMethod {
+  readonly level = 'loss' as const;
+
+  constructor(protected readonly baseOptions: LossWeightingOptions = {}) {
+    super();
+  }
+
+  /** The scalar to back-propagate and the weight each task got. */
+  protected abstract combine(
+    losses: Variable[],
+    tasks: string[],
+    context: BackwardContext,
+  ): { total: Variable; weights: number[] };
+
+  backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
+    const tasks = this.checkLosses(losses, context);
+    if (context.shared.length === 0 && context.representation) {
+      throw new MtlError(
+        `${this.name}: a loss-level method back-propagates the weighted loss through the shared parameters; ` +
+          'pass { shared: model.sharedParameters() } (given only a representation, the encoder would not be trained)',
+      );
+    }
+    const list = tasks.map((t) => losses[t]!);
+    let extra = {};
+    if (this.baseOptions.diagnostics && context.shared.length > 0) {
+      extra = gradientDiagnostics(tasks, gramian(taskGradients(list, context.shared).rows));
+    }
+    const { total, weights } = this.combine(list, tasks, context);
+    total.backward();
+    const record = Object.fromEntries(tasks.map((t, i) => [t, weights[i]!]));
+    this.lastDiagnostics = { weights: record, ...extra };
+    return record;
+  }
+}
+
+/** Σ of the variables (the first alone when there is one). */
+export function total(values: readonly Variable[]): Variable {
+  return values.slice(1).reduce<Variable>((acc, v) => add(acc, v), values[0]!);
+}
