@@ -18,6 +18,7 @@ import {
   writeJson,
 } from './harness';
 import { matmulCase, matmulContenders, matmulRatios, matmulShapes } from './matmul';
+import { methodCosts } from './methods';
 
 const args = process.argv.slice(2);
 const filter = args.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
@@ -84,9 +85,21 @@ if (adam !== null) {
   );
 }
 
+const methods = !filter || 'methods'.includes(filter) ? methodCosts() : [];
+if (methods.length > 0) {
+  console.log('\nmultitask: ms per training step on the seed model (4 tasks, batch 256), relative to EW');
+  for (const m of methods)
+    console.log(`${m.method.padEnd(12)} ${m.msPerStep.toFixed(1).padStart(7)} ms  ${m.ratio.toFixed(2)}×`);
+}
+
 const seconds = (performance.now() - started) / 1000;
 console.log(`\n${results.length} cases in ${seconds.toFixed(1)} s`);
 
 const file = fileURLToPath(new URL('../results/latest.json', import.meta.url));
-writeJson(file, { environment: env, options, seconds, suites: { matmul: results, autograd: chains, adam } });
+writeJson(file, {
+  environment: env,
+  options,
+  seconds,
+  suites: { matmul: results, autograd: chains, adam, methods },
+});
 console.log(`wrote ${file}`);
