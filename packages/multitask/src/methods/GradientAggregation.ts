@@ -1,4 +1,4 @@
-import type { Variable } from '@mtl/autograd';
+import { mul, type Variable } from '@mtl/autograd';
 import { MtlError, Tensor } from '@mtl/tensor';
 import { total } from './LossWeighting';
 import {
@@ -34,6 +34,14 @@ export abstract class GradientAggregation extends WeightingMethod {
   readonly level = 'gradient' as const;
   /** Methods that only make sense on the representation (GradDrop) set this. */
   protected readonly needsRepresentation: boolean = false;
+
+  /**
+   * How much of its own loss's gradient each head gets (null: all of it). DB-MTL gives heads
+   * ∇log(Lᵢ + ε) = ∇Lᵢ/(Lᵢ + ε), as LibMTL does.
+   */
+  protected headScales(_losses: readonly number[]): number[] | null {
+    return null;
+  }
 
   /** The combined direction (length d) and the weight each task got. */
   protected abstract aggregate(input: AggregationInput): { direction: Float64Array; weights: number[] };
@@ -71,7 +79,9 @@ export abstract class GradientAggregation extends WeightingMethod {
     // Heads: one backward of Σ Lᵢ gives each head its own task's gradient; the shared gradients it
     // also produces are replaced by d.
     const before = context.shared.map((p) => p.grad);
-    total(list).backward(undefined, { retainGraph: rep !== null });
+    const scales = this.headScales(list.map((l) => l.item()));
+    const headLoss = scales === null ? total(list) : total(list.map((l, i) => mul(l, scales[i]!)));
+    headLoss.backward(undefined, { retainGraph: rep !== null });
     context.shared.forEach((p, i) => {
       p.grad = before[i] ?? null;
     });

@@ -5,6 +5,8 @@ import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting
 export interface UWOptions extends LossWeightingOptions {
   /** Initial log-variance s₀ for every task. Default −0.5, as LibMTL. */
   init?: number;
+  /** Create the tasks' log-variances now, so an optimizer built before the first step gets them. */
+  tasks?: readonly string[];
 }
 
 /**
@@ -16,9 +18,10 @@ export class UW extends LossWeighting {
   readonly logVars = new Map<string, Parameter>();
   private readonly init: number;
 
-  constructor({ init = -0.5, ...options }: UWOptions = {}) {
+  constructor({ init = -0.5, tasks = [], ...options }: UWOptions = {}) {
     super(options);
     this.init = init;
+    for (const task of tasks) this.logVar(task);
   }
 
   override parameters(): Parameter[] {

@@ -1,0 +1,34 @@
+import { exp, log, mean, reshape, stack, type Variable } from '@mtl/autograd';
+import { MtlError } from '@mtl/tensor';
+import { LossWeighting } from './LossWeighting';
+
+/**
+ * Geometric loss strategy (Chennupati et al., 2019): back-propagates (Π Lᵢ)^{1/T}, computed as
+ * exp(mean(log Lᵢ)) so that a product of many small losses does not underflow. The shared gradient
+ * is Σ λᵢ∇Lᵢ with λᵢ = GLS/(T·Lᵢ), the weights reported. Every loss must be > 0.
+ */
+export class GLS extends LossWeighting {
+  readonly name = 'GLS';
+
+  protected combine(losses: Variable[], tasks: string[]): { total: Variable; weights: number[] } {
+    const values = requirePositive(this.name, losses, tasks, 'takes the geometric mean of the losses');
+    const t = losses.length;
+    const geometric = exp(mean(log(stack(losses.map((l) => reshape(l, []))))));
+    const g = geometric.item();
+    return { total: geometric, weights: values.map((v) => g / (t * v)) };
+  }
+}
+
+/** The loss values, checked to be > 0 (methods that take logarithms of the losses need it). */
+export function requirePositive(name: string, losses: Variable[], tasks: string[], why: string): number[] {
+  return losses.map((loss, i) => {
+    const v = loss.item();
+    if (!(v > 0)) {
+      throw new MtlError(
+        `${name}: the loss of task ${JSON.stringify(tasks[i])} is ${v}; ${name} ${why}, which needs every loss > 0 ` +
+          '(add a small constant to a loss that can reach 0)',
+      );
+    }
+    return v;
+  });
+}

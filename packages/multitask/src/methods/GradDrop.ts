@@ -1,0 +1,121 @@
+import type { Variable } from '@mtl/autograd';
+import { Generator, MtlError } from '@mtl/tensor';
+import { type AggregationInput, GradientAggregation } from './GradientAggregation';
+import type { BackwardContext } from './WeightingMethod';
+
+export interface GradDropOptions {
+  /** Fraction ℓ of every gradient that passes whatever the mask says (0 = pure GradDrop). Default 0. */
+  leak?: number;
+  seed?: number;
+  /**
+   * Where the sign purity is measured. 'batch' (the paper's batch-separated rule, and LibMTL's):
+   * per feature, from sᵢ = Σ_batch sign(rep)·∇_rep Lᵢ, the mask then applied to every sample.
+   * 'element': per element of the representation gradient, sᵢ = ∇_rep Lᵢ. Default 'batch'.
+   */
+  purity?: 'batch' | 'element';
+}
+
+/**
+ * Gradient Sign Dropout (Chen et al., 2020), on the shared representation only. Per feature f
+ * (see `purity`): P = ½(1 + Σᵢsᵢ/Σᵢ|sᵢ|) (P = ½ where all sᵢ are 0), one uniform draw U ∈ [0, 1)
+ * per feature from the seeded generator; if U < P the positive side is kept (Mᵢ = [sᵢ > 0]), else
+ * the negative one (Mᵢ = [sᵢ < 0]). The representation gets Σᵢ gᵢ·(ℓ + (1−ℓ)Mᵢ).
+ *
+ * Differences from LibMTL: it adds 1e-7 to Σ|sᵢ| and keeps neither side when U = P exactly; here
+ * the 0/0 case is guarded instead, so with one task P ∈ {0, 1} and GradDrop is exactly plain
+ * training. Weights: ℓ + (1−ℓ)·(fraction of features where task i was kept), a summary.
+ */
+export class GradDrop extends GradientAggregation {
+  readonly name = 'GradDrop';
+  protected override readonly needsRepresentation = true;
+  readonly leak: number;
+  readonly purity: 'batch' | 'element';
+  private readonly generator: Generator;
+  /** The representation's value and shape during `backward` (for the batch-separated signs). */
+  protected representation: { data: ArrayLike<number>; shape: readonly number[] } | null = null;
+
+  constructor(readonly options: GradDropOptions = {}) {
+    super();
+    const leak = options.leak ?? 0;
+    if (!(leak >= 0 && leak <= 1)) throw new MtlError(`GradDrop: leak must be in [0, 1], got ${leak}`);
+    this.leak = leak;
+    this.purity = options.purity ?? 'batch';
+    this.generator = new Generator(options.seed ?? 0);
+  }
+
+  override backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
+    const rep = context.representation ?? null;
+    this.representation = rep === null ? null : { data: rep.value.data, shape: rep.shape };
+    try {
+      return super.backward(losses, context);
+    } finally {
+      this.representation = null;
+    }
+  }
+
+  protected aggregate({ rows, onRepresentation }: AggregationInput): {
+    direction: Float64Array;
+    weights: number[];
+  } {
+    if (!onRepresentation) {
+      throw new MtlError(
+        'GradDrop: works on the shared representation; pass { representation: model.representation }',
+      );
+    }
+    const t = rows.length;
+    const size = rows[0]!.length;
+    let batch = 1;
+    let sign: ((e: number) => number) | null = null;
+    if (this.purity === 'batch') {
+      const rep = this.representation;
+      if (rep === null) {
+        throw new MtlError("GradDrop: purity 'batch' needs the representation's value (call backward)");
+      }
+      batch = rep.shape.length >= 2 ? rep.shape[0]! : 1;
+      sign = (e) => Math.sign(rep.data[e]!);
+    }
+    const features = size / batch;
+    // sᵢ per feature, row-major [task][feature].
+    const s = rows.map((row) => {
+      const out = new Float64Array(features);
+      for (let e = 0; e < size; e++) out[e % features]! += sign === null ? row[e]! : row[e]! * sign(e);
+      return out;
+    });
+    const masks = rows.map(() => new Uint8Array(features));
+    for (let f = 0; f < features; f++) {
+      let sum = 0;
+      let abs = 0;
+      for (let i = 0; i < t; i++) {
+        sum += s[i]![f]!;
+        abs += Math.abs(s[i]![f]!);
+      }
+      const p = abs === 0 ? 0.5 : 0.5 * (1 + sum / abs);
+      const positive = this.generator.uniform() < p;
+      for (let i = 0; i < t; i++) masks[i]![f] = (positive ? s[i]![f]! > 0 : s[i]![f]! < 0) ? 1 : 0;
+    }
+    const direction = new Float64Array(size);
+    const weights = rows.map((row, i) => {
+      const mask = masks[i]!;
+      let kept = 0;
+      for (let f = 0; f < features; f++) kept += mask[f]!;
+      for (let e = 0; e < size; e++) {
+        direction[e]! += row[e]! * (this.leak + (1 - this.leak) * mask[e % features]!);
+      }
+      return this.leak + ((1 - this.leak) * kept) / features;
+    });
+    return { direction, weights };
+  }
+
+  override reset(): void {
+    this.generator.manualSeed(this.options.seed ?? 0);
+  }
+
+  /** `{ generator }`: the state of the mask RNG. */
+  override stateDict(): Record<string, unknown> {
+    return { generator: this.generator.getState() };
+  }
+
+  override loadStateDict(state: Record<string, unknown>): void {
+    if (Array.isArray(state.generator)) this.generator.setState(state.generator as number[]);
+  }
+}

@@ -1,0 +1,137 @@
+import { abs, mul, Parameter, reshape, softmax, stack, sub, sum, type Variable } from '@mtl/autograd';
+import { full, MtlError, tensor } from '@mtl/tensor';
+import { requireEpoch } from './DWA';
+import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { type BackwardContext, dot, taskGradients } from './WeightingMethod';
+
+export interface GradNormOptions extends LossWeightingOptions {
+  /** The restoring-force exponent α. Default 1.5. */
+  alpha?: number;
+  /** Initial logit s₀ of every task. Default 1, as LibMTL (w = T·softmax(s) starts at 1). */
+  init?: number;
+  /**
+   * Task names, to create the logits now (so `parameters()` can go to an optimizer built before
+   * the first `backward`). Tasks not listed are created at their first `backward`.
+   */
+  tasks?: readonly string[];
+  /**
+   * The parameters whose gradient norms Gᵢ are balanced. Default: `context.shared` (all shared
+   * parameters, as LibMTL); the paper uses the last shared layer — pass its parameters here.
+   */
+  normParameters?: readonly Parameter[];
+}
+
+/**
+ * GradNorm (Chen et al., 2018), in LibMTL's form. Epoch 0 is EW, and records the epoch-mean loss
+ * L̄ᵢ(0) of each task. From epoch 1: w = T·softmax(s) with a learnable logit sᵢ per task;
+ * Gᵢ = ‖wᵢgᵢ‖ with gᵢ = ∇Lᵢ over the shared parameters (or `normParameters`); L̃ᵢ = Lᵢ/L̄ᵢ(0),
+ * rᵢ = L̃ᵢ/mean(L̃); the balancing loss Σ|Gᵢ − sg(mean(G)·rᵢ^α)| is back-propagated into s (its
+ * `.grad`: give `parameters()` to the optimizer, like UW — LibMTL also steps s with the model's
+ * optimizer), and Σ sg(wᵢ)Lᵢ into the model. Unlike LibMTL, whose heads get their unweighted
+ * gradient, heads get wᵢ∇Lᵢ here, as in the paper and every loss-level method.
+ * Costs T extra backward passes per step from epoch 1. Needs `context.epoch`.
+ */
+export class GradNorm extends LossWeighting {
+  readonly name = 'GradNorm';
+  readonly alpha: number;
+  readonly logits = new Map<string, Parameter>();
+  private readonly init: number;
+  private readonly normParameters: readonly Parameter[] | undefined;
+  /** Per task, the sum and count of its losses in epoch 0. */
+  private initial: Record<string, { sum: number; count: number }> = {};
+  private lastEpoch: number | null = null;
+
+  constructor({ alpha = 1.5, init = 1, tasks = [], normParameters, ...options }: GradNormOptions = {}) {
+    super(options);
+    if (!Number.isFinite(alpha)) throw new MtlError(`GradNorm: alpha must be finite, got ${String(alpha)}`);
+    this.alpha = alpha;
+    this.init = init;
+    this.normParameters = normParameters;
+    for (const task of tasks) this.logit(task);
+  }
+
+  override parameters(): Parameter[] {
+    return [...this.logits.values()];
+  }
+
+  /** The logit parameter sᵢ of a task, created at s₀ on first use. */
+  logit(task: string): Parameter {
+    let s = this.logits.get(task);
+    if (s === undefined) {
+      s = new Parameter(full([], this.init, { dtype: 'float64' }), { name: `logit.${task}` });
+      this.logits.set(task, s);
+    }
+    return s;
+  }
+
+  /** The mean loss of a task over epoch 0, or undefined before any was recorded. */
+  initialLoss(task: string): number | undefined {
+    const entry = this.initial[task];
+    return entry === undefined ? undefined : entry.sum / entry.count;
+  }
+
+  protected combine(
+    losses: Variable[],
+    tasks: string[],
+    context: BackwardContext,
+  ): { total: Variable; weights: number[] } {
+    const epoch = requireEpoch(this.name, context, this.lastEpoch);
+    this.lastEpoch = epoch;
+    for (const task of tasks) this.logit(task);
+    if (epoch === 0) {
+      tasks.forEach((task, i) => {
+        const entry = this.initial[task] ?? { sum: 0, count: 0 };
+        this.initial[task] = entry;
+        entry.sum += losses[i]!.item();
+        entry.count += 1;
+      });
+      return { total: total(losses), weights: tasks.map(() => 1) };
+    }
+    const inputs = this.normParameters ?? context.shared;
+    if (inputs.length === 0) {
+      throw new MtlError('GradNorm: needs the shared parameters to take gradient norms on; pass { shared }');
+    }
+    const ratios = tasks.map((task, i) => {
+      const l0 = this.initialLoss(task);
+      if (l0 === undefined) {
+        throw new MtlError(
+          `GradNorm: no epoch-0 loss of task ${JSON.stringify(task)} was recorded; GradNorm runs epoch 0 as EW to ` +
+            'measure the initial losses (start at epoch 0, or loadStateDict after resuming)',
+        );
+      }
+      return losses[i]!.item() / l0;
+    });
+    const meanRatio = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+    const norms = taskGradients(losses, inputs).rows.map((row) => Math.sqrt(dot(row, row)));
+    const t = tasks.length;
+    const s = stack(tasks.map((task) => reshape(this.logit(task), [])));
+    const w = mul(softmax(s, 0), t);
+    const weights = Array.from(w.value.data as ArrayLike<number>);
+    const g = mul(w, tensor(norms, { dtype: 'float64' }));
+    const meanG = weights.reduce((acc, wi, i) => acc + wi * norms[i]!, 0) / t;
+    const target = ratios.map((r) => meanG * (r / meanRatio) ** this.alpha);
+    sum(abs(sub(g, tensor(target, { dtype: 'float64' })))).backward();
+    return { total: total(losses.map((l, i) => mul(l, weights[i]!))), weights };
+  }
+
+  override reset(): void {
+    for (const s of this.logits.values()) s.value.data.fill(this.init);
+    this.initial = {};
+    this.lastEpoch = null;
+  }
+
+  override stateDict(): Record<string, unknown> {
+    return {
+      logits: Object.fromEntries([...this.logits].map(([task, s]) => [task, s.item()])),
+      initial: structuredClone(this.initial),
+      lastEpoch: this.lastEpoch,
+    };
+  }
+
+  override loadStateDict(state: Record<string, unknown>): void {
+    const logits = (state.logits ?? {}) as Record<string, number>;
+    for (const [task, value] of Object.entries(logits)) this.logit(task).value.data[0] = Number(value);
+    this.initial = structuredClone((state.initial ?? {}) as Record<string, { sum: number; count: number }>);
+    this.lastEpoch = typeof state.lastEpoch === 'number' ? state.lastEpoch : null;
+  }
+}
