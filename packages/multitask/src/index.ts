@@ -31,3 +31,12 @@ export {
   taskGradients,
   WeightingMethod,
 } from './methods/WeightingMethod';
+export { type BoxQPOptions, boxQP } from './solvers/boxQP';
+export { type CagradWeightsOptions, cagradWeights } from './solvers/cagradWeights';
+export { type FairGradWeightsOptions, fairGradWeights } from './solvers/fairGradWeights';
+export { type MinNormSimplexOptions, minNormSimplex } from './solvers/minNormSimplex';
+export {
+  type MinNormSimplexFrankWolfeOptions,
+  minNormSimplexFrankWolfe,
+} from './solvers/minNormSimplexFrankWolfe';
+export { type NashWeightsOptions, nashWeights } from './solvers/nashWeights';

@@ -1,0 +1,124 @@
+import { ValueError } from '@mtl/tensor';
+import { minNormSimplex } from './minNormSimplex';
+import { validateGram } from './validateGram';
+
+/** Options of {@link cagradWeights}. */
+export interface CagradWeightsOptions {
+  /**
+   * The radius c ≥ 0 of CAGrad's ball, in gradient units: the caller passes
+   * c = calpha·‖g₀‖ with ‖g₀‖ = sqrt(1ᵀ·gram·1)/T (calpha = 0.5 in the paper).
+   */
+  c: number;
+  /** Cap on the steps of the 1-D search over τ (each one an exact min-norm solve). Default 100. */
+  maxIter?: number;
+}
+
+/**
+ * CAGrad's inner problem, solved exactly: w on the simplex minimising
+ * wᵀ(gram·1)/T + c·sqrt(wᵀ·gram·w), i.e. ⟨g_w, g₀⟩ + c‖g_w‖ with g_w = Σ w_i g_i, g₀ the mean.
+ *
+ * Why this way: ‖x‖ = min_τ>0 (‖x‖²/(2τ) + τ/2), so for fixed τ the problem is
+ * min_w ⟨g_w, g₀⟩ + κ‖g_w‖² with κ = c/(2τ), which on the simplex equals (up to a constant)
+ * ‖Σ w_i (√κ·g_i + g₀/(2√κ))‖² — a min-norm problem over shifted points, solved exactly by
+ * {@link minNormSimplex}. The optimal τ is the fixed point τ = ‖g_w(τ)‖; τ − ‖g_w(τ)‖ is
+ * non-decreasing in τ (it has the sign of the derivative of a convex function of τ), so a
+ * bracketed false-position search finds it to rounding level. At the fixed point the weights
+ * satisfy the original KKT conditions. This replaces the SLSQP call of the reference code.
+ *
+ * Degenerate cases: c = 0 returns the vertex of the smallest (gram·1)_i (the problem is linear);
+ * all gradients zero returns uniform weights; when the optimum has g_w = 0 (possible for
+ * calpha ≥ 1) the objective is not differentiable there and the weights of the last search
+ * step, whose g_w is at rounding level, are returned.
+ *
+ * @throws ValueError naming `cagradWeights` for a wrong size, a non-finite entry, or c < 0.
+ */
+export function cagradWeights(gram: Float64Array, t: number, options: CagradWeightsOptions): Float64Array {
+  const g = validateGram(gram, t, 'cagradWeights');
+  const c = options?.c;
+  if (typeof c !== 'number' || !Number.isFinite(c) || c < 0) {
+    throw new ValueError(`cagradWeights: c must be a finite number ≥ 0 — got ${c} (pass calpha·‖g₀‖)`);
+  }
+  const maxIter = options.maxIter ?? 100;
+  if (t === 1) return Float64Array.of(1);
+  let trace = 0;
+  for (let i = 0; i < t; i++) trace += g[i * t + i];
+  if (!(trace > 0)) return new Float64Array(t).fill(1 / t);
+  // Scale-free: the minimiser is unchanged when gram is divided by its trace and c by sqrt(trace).
+  const gs = g.map((v) => v / trace);
+  const cs = c / Math.sqrt(trace);
+  const b = new Float64Array(t);
+  let g0sq = 0;
+  let maxDiag = 0;
+  for (let i = 0; i < t; i++) {
+    for (let j = 0; j < t; j++) b[i] += gs[i * t + j] / t;
+    g0sq += b[i] / t;
+    maxDiag = Math.max(maxDiag, gs[i * t + i]);
+  }
+  if (cs === 0) {
+    let k = 0;
+    for (let i = 1; i < t; i++) if (b[i] < b[k]) k = i;
+    const w = new Float64Array(t);
+    w[k] = 1;
+    return w;
+  }
+  const weightsAt = (tau: number): { w: Float64Array; phi: number } => {
+    const kappa = cs / (2 * tau);
+    const shift = Math.max(g0sq, 0) / (4 * kappa);
+    const gk = new Float64Array(t * t);
+    for (let i = 0; i < t; i++) {
+      for (let j = 0; j < t; j++) gk[i * t + j] = kappa * gs[i * t + j] + 0.5 * (b[i] + b[j]) + shift;
+    }
+    const w = minNormSimplex(gk, t);
+    let q = 0;
+    for (let i = 0; i < t; i++) {
+      let s = 0;
+      for (let j = 0; j < t; j++) s += gs[i * t + j] * w[j];
+      q += w[i] * s;
+    }
+    return { w, phi: tau - Math.sqrt(Math.max(q, 0)) };
+  };
+  // ‖g_w‖ ≤ max_i ‖g_i‖, so φ ≥ 0 at that τ: an upper end of the bracket.
+  let hi = Math.sqrt(maxDiag);
+  let atHi = weightsAt(hi);
+  if (atHi.phi <= 0) return atHi.w;
+  let lo = hi / 2;
+  let atLo = weightsAt(lo);
+  let iter = 0;
+  while (atLo.phi > 0 && iter < maxIter) {
+    iter++;
+    hi = lo;
+    atHi = atLo;
+    lo /= 8;
+    atLo = weightsAt(lo);
+    // g_w → 0 at the optimum: the non-smooth case; these weights already give ‖g_w‖ ≤ lo.
+    if (lo < 1e-15 * Math.sqrt(maxDiag)) return atLo.w;
+  }
+  if (atLo.phi === 0) return atLo.w;
+  const tolTau = 1e-15 * Math.sqrt(maxDiag);
+  let side = 0;
+  let best = atHi.phi < -atLo.phi ? atHi : atLo;
+  let fLo = atLo.phi;
+  let fHi = atHi.phi;
+  while (iter < maxIter && hi - lo > tolTau) {
+    iter++;
+    let tau = lo - (fLo * (hi - lo)) / (fHi - fLo);
+    if (!(tau > lo && tau < hi)) tau = 0.5 * (lo + hi);
+    const at = weightsAt(tau);
+    if (Math.abs(at.phi) < Math.abs(best.phi)) best = at;
+    if (Math.abs(at.phi) <= tolTau) break;
+    // Illinois variant of false position: when the same end is kept twice, halve its value so
+    // the kept end moves too and convergence stays superlinear.
+    if (at.phi < 0) {
+      lo = tau;
+      fLo = at.phi;
+      if (side === -1) fHi /= 2;
+      side = -1;
+    } else {
+      hi = tau;
+      fHi = at.phi;
+      if (side === 1) fLo /= 2;
+      side = 1;
+    }
+  }
+  return best.w;
+}

@@ -1,0 +1,49 @@
+import { ValueError } from '@mtl/tensor';
+
+/**
+ * Checks a T×T Gramian handed to one of the solvers and returns a symmetrised copy, so that the
+ * solvers never read the caller's array again and a Gramian computed as G·Gᵀ in floating point
+ * (symmetric only up to rounding) is accepted. Throws `ValueError` naming `solver` for a bad `t`,
+ * a wrong length, a non-finite entry, a negative diagonal or a clearly non-symmetric matrix.
+ */
+export function validateGram(gram: Float64Array, t: number, solver: string): Float64Array {
+  if (!Number.isInteger(t) || t < 1) {
+    throw new ValueError(`${solver}: t must be a positive integer — t=${t}`);
+  }
+  if (!(gram instanceof Float64Array) || gram.length !== t * t) {
+    const len = (gram as { length?: number } | null)?.length;
+    throw new ValueError(
+      `${solver}: gram must be a Float64Array of length t*t=${t * t} — got length ${len} (a row-major T×T Gramian)`,
+    );
+  }
+  let maxDiag = 0;
+  for (let i = 0; i < t * t; i++) {
+    if (!Number.isFinite(gram[i])) {
+      throw new ValueError(
+        `${solver}: gram has a non-finite entry ${gram[i]} at [${Math.floor(i / t)},${i % t}]`,
+      );
+    }
+  }
+  for (let i = 0; i < t; i++) maxDiag = Math.max(maxDiag, Math.abs(gram[i * t + i]));
+  // Rounding in G·Gᵀ leaves diagonal entries of exact zero gradients at 0, never visibly below it.
+  const tol = 1e-8 * maxDiag;
+  for (let i = 0; i < t; i++) {
+    if (gram[i * t + i] < -tol) {
+      throw new ValueError(
+        `${solver}: gram[${i},${i}]=${gram[i * t + i]} is negative — not a Gramian (must be positive semi-definite)`,
+      );
+    }
+  }
+  const out = new Float64Array(t * t);
+  for (let i = 0; i < t; i++) {
+    for (let j = 0; j < t; j++) {
+      const a = gram[i * t + j];
+      const b = gram[j * t + i];
+      if (Math.abs(a - b) > tol + 1e-300) {
+        throw new ValueError(`${solver}: gram is not symmetric — gram[${i},${j}]=${a}, gram[${j},${i}]=${b}`);
+      }
+      out[i * t + j] = i === j ? Math.max(a, 0) : 0.5 * (a + b);
+    }
+  }
+  return out;
+}
