@@ -6,23 +6,31 @@
 export { HardSharing, type HardSharingMlpOptions } from './architectures/HardSharing';
 export { MultiTaskModel } from './architectures/MultiTaskModel';
 export { type Activation, activationModule, type MlpOptions, mlp } from './architectures/mlp';
+export { AlignedMTL } from './methods/AlignedMTL';
+export { CAGrad, type CAGradOptions } from './methods/CAGrad';
 export { ConFIG } from './methods/ConFIG';
 export { DBMTL, type DBMTLOptions } from './methods/DBMTL';
+export { DualProj, type DualProjOptions } from './methods/DualProj';
 export { DWA, type DWAOptions } from './methods/DWA';
 export { EW } from './methods/EW';
 export { FAMO, type FAMOOptions } from './methods/FAMO';
+export { FairGrad, type FairGradOptions } from './methods/FairGrad';
 export { GLS } from './methods/GLS';
 export { GradDrop, type GradDropOptions } from './methods/GradDrop';
 export { type AggregationInput, GradientAggregation, weightedSum } from './methods/GradientAggregation';
 export { GradNorm, type GradNormOptions } from './methods/GradNorm';
 export { GradVac, type GradVacOptions } from './methods/GradVac';
+export { IMTL, type IMTLOptions } from './methods/IMTL';
 export { IMTLL, type IMTLLOptions } from './methods/IMTLL';
 export { LossWeighting, type LossWeightingOptions } from './methods/LossWeighting';
+export { MGDA, type MGDANormalization, type MGDAOptions } from './methods/MGDA';
 export { MoCo, type MoCoOptions } from './methods/MoCo';
+export { NashMTL, type NashMTLOptions } from './methods/NashMTL';
 export { PCGrad, type PCGradOptions } from './methods/PCGrad';
 export { RLW, type RLWOptions } from './methods/RLW';
 export { STCH, type STCHOptions } from './methods/STCH';
 export { StaticWeighting } from './methods/StaticWeighting';
+export { UPGrad, type UPGradOptions } from './methods/UPGrad';
 export { UW, type UWOptions } from './methods/UW';
 export {
   type BackwardContext,

@@ -1,0 +1,95 @@
+import { exp, mul, Parameter, sub, type Variable } from '@mtl/autograd';
+import { full, pinv, Tensor } from '@mtl/tensor';
+import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import type { BackwardContext } from './WeightingMethod';
+
+export interface IMTLOptions {
+  /**
+   * The hybrid IMTL of the paper (and LibMTL's `IMTL`): each loss is first scaled as in IMTL-L,
+   * e^{sᵢ}Lᵢ − sᵢ with a learnable sᵢ (s₀ = 0), and IMTL-G combines the gradients of the scaled
+   * losses. Give `parameters()` to the optimizer. Default false: IMTL-G alone on the raw losses.
+   */
+  lossScale?: boolean;
+}
+
+/**
+ * IMTL-G (Liu et al., 2021): d = Σ αᵢgᵢ with Σαᵢ = 1 such that d has the same projection on every
+ * unit task gradient uᵢ = gᵢ/‖gᵢ‖. From GGᵀα = c·(‖g₁‖, …, ‖g_T‖) it is α ∝ (GGᵀ)⁺·‖g‖,
+ * normalised to sum 1 — LibMTL's closed form α₂..T = g₁Uᵀ(DUᵀ)⁻¹ when the gradients are linearly
+ * independent, and still defined when they are not (duplicated tasks, d < T), where LibMTL's
+ * inverse fails; the pseudo-inverse form is TorchJD's. If α cannot be normalised (all gradients
+ * zero) the weights are uniform.
+ *
+ * With `{ lossScale: true }` it is the hybrid with IMTL-L: heads then get e^{sᵢ}∇Lᵢ and sᵢ the
+ * gradient e^{sᵢ}Lᵢ − 1, as in LibMTL; the reported weight of task i is αᵢe^{sᵢ} (what multiplies
+ * ∇Lᵢ in d), and the diagnostics' norms are those of the scaled losses' gradients.
+ */
+export class IMTL extends GradientAggregation {
+  readonly name = 'IMTL';
+  readonly lossScale: boolean;
+  /** IMTL-L's sᵢ per task (only with `lossScale`), created at 0 on first use. */
+  readonly logScales = new Map<string, Parameter>();
+
+  constructor({ lossScale = false }: IMTLOptions = {}) {
+    super();
+    this.lossScale = lossScale;
+  }
+
+  protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
+    const t = rows.length;
+    const norms = new Tensor(
+      Float64Array.from({ length: t }, (_, i) => Math.sqrt(gram[i * t + i]!)),
+      [t],
+      'float64',
+    );
+    const v = pinv(new Tensor(Float64Array.from(gram), [t, t], 'float64'))
+      .matmul(norms)
+      .toArray() as number[];
+    const sum = v.reduce((a, b) => a + b, 0);
+    const weights = sum !== 0 && Number.isFinite(sum) ? v.map((x) => x / sum) : v.map(() => 1 / t);
+    return { direction: weightedSum(rows, weights), weights };
+  }
+
+  override backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
+    if (!this.lossScale) return super.backward(losses, context);
+    const tasks = Object.keys(losses);
+    const scaled = Object.fromEntries(
+      tasks.map((task) => {
+        const s = this.logScale(task);
+        return [task, sub(mul(exp(s), losses[task]!), s)];
+      }),
+    );
+    const alpha = super.backward(scaled, context);
+    const record = Object.fromEntries(
+      tasks.map((task) => [task, alpha[task]! * Math.exp(this.logScale(task).item())]),
+    );
+    if (this.lastDiagnostics) this.lastDiagnostics = { ...this.lastDiagnostics, weights: record };
+    return record;
+  }
+
+  /** IMTL-L's sᵢ of a task, created at 0 on first use. */
+  logScale(task: string): Parameter {
+    let s = this.logScales.get(task);
+    if (s === undefined) {
+      s = new Parameter(full([], 0, { dtype: 'float64' }), { name: `logScale.${task}` });
+      this.logScales.set(task, s);
+    }
+    return s;
+  }
+
+  override parameters(): Parameter[] {
+    return [...this.logScales.values()];
+  }
+
+  override reset(): void {
+    for (const s of this.logScales.values()) s.value.data.fill(0);
+  }
+
+  override stateDict(): Record<string, unknown> {
+    return Object.fromEntries([...this.logScales].map(([task, s]) => [task, s.item()]));
+  }
+
+  override loadStateDict(state: Record<string, unknown>): void {
+    for (const [task, value] of Object.entries(state)) this.logScale(task).value.data[0] = Number(value);
+  }
+}
