@@ -1,0 +1,19 @@
+import * as nn from '@mtl/nn';
+import * as optim from '@mtl/optim';
+import * as tensorApi from '@mtl/tensor';
+import { describe, expect, it } from 'vitest';
+import { runReadmeExample } from '../../../tools/testing/readmeExample';
+import * as api from '../src/index';
+
+describe('README example', () => {
+  it('trains two tasks with PCGrad as written', () => {
+    const { printed, promised } = runReadmeExample(new URL('../README.md', import.meta.url), {
+      '@mtl/multitask': api,
+      '@mtl/nn': nn,
+      '@mtl/optim': optim,
+      '@mtl/tensor': tensorApi,
+    });
+    expect(promised.length).toBe(2);
+    expect(printed).toEqual(promised);
+  });
+});
