@@ -115,7 +115,7 @@ describe('the methods’ common contract', () => {
         representation: viaRepresentation ? m.representation : null,
       });
       grads(m.parameters()).forEach((g, i) => {
-        g.forEach((v, k) => expect(v).toBeCloseTo(grads(reference.parameters())[i]![k]!, 12));
+        for (const [k, v] of g.entries()) expect(v).toBeCloseTo(grads(reference.parameters())[i]![k]!, 12);
       });
     }
   });

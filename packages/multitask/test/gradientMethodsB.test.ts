@@ -413,7 +413,7 @@ describe('the B methods through a model', () => {
         const scale = method instanceof DBMTL ? 1 / (lossValues[task]! + 1e-8) : 1;
         const expected = grads(reference.taskParameters(task)).map((g) => g.map((v) => v * scale));
         grads(m.taskParameters(task)).forEach((g, i) => {
-          g.forEach((v, k) => expect(v).toBeCloseTo(expected[i]![k]!, 12));
+          for (const [k, v] of g.entries()) expect(v).toBeCloseTo(expected[i]![k]!, 12);
         });
       }
       expect(grads(m.sharedParameters()).flat().every(Number.isFinite)).toBe(true);
