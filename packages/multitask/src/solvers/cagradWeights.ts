@@ -1,4 +1,4 @@
-import { ValueError } from '@mtl/tensor';
+import { LinAlgError, solve, Tensor, ValueError } from '@mtl/tensor';
 import { minNormSimplex } from './minNormSimplex';
 import { validateGram } from './validateGram';
 
@@ -120,5 +120,65 @@ export function cagradWeights(gram: Float64Array, t: number, options: CagradWeig
       side = 1;
     }
   }
-  return best.w;
+  return polish(best.w, gs, b, cs, t);
+}
+
+/**
+ * A few Newton steps on the original objective f(w) = bᵀw + c·‖g_w‖, restricted to the face of
+ * the simplex the search found (its support). The search works on a shifted min-norm problem
+ * whose large constant costs digits when the gradients differ in scale by orders of magnitude;
+ * these steps recover them. A step that leaves the face or does not lower f is not taken.
+ */
+function polish(w0: Float64Array, gs: Float64Array, b: Float64Array, cs: number, t: number): Float64Array {
+  const support = [...w0.keys()].filter((i) => w0[i]! > 1e-12);
+  const m = support.length;
+  if (m < 2) return w0;
+  const objective = (w: Float64Array) => {
+    let lin = 0;
+    let q = 0;
+    for (let i = 0; i < t; i++) {
+      lin += b[i]! * w[i]!;
+      for (let j = 0; j < t; j++) q += w[i]! * gs[i * t + j]! * w[j]!;
+    }
+    return lin + cs * Math.sqrt(Math.max(q, 0));
+  };
+  let w = w0;
+  let f = objective(w);
+  for (let iter = 0; iter < 5; iter++) {
+    const gw = new Float64Array(t);
+    for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) gw[i]! += gs[i * t + j]! * w[j]!;
+    let q = 0;
+    for (let i = 0; i < t; i++) q += w[i]! * gw[i]!;
+    const n = Math.sqrt(Math.max(q, 0));
+    if (!(n > 0)) return w;
+    // Bordered Newton system on the support: [H 1; 1ᵀ 0]·[Δw; λ] = [−∇f; 0].
+    const k = m + 1;
+    const a = new Float64Array(k * k);
+    const rhs = new Float64Array(k);
+    support.forEach((i, r) => {
+      support.forEach((j, col) => {
+        a[r * k + col] = cs * (gs[i * t + j]! / n - (gw[i]! * gw[j]!) / (n * n * n));
+      });
+      a[r * k + m] = 1;
+      a[m * k + r] = 1;
+      rhs[r] = -(b[i]! + (cs * gw[i]!) / n);
+    });
+    let step: Float64Array;
+    try {
+      step = solve(new Tensor(a, [k, k]), new Tensor(rhs, [k])).data as Float64Array;
+    } catch (error) {
+      if (error instanceof LinAlgError) return w;
+      throw error;
+    }
+    const next = Float64Array.from(w);
+    support.forEach((i, r) => {
+      next[i] = w[i]! + step[r]!;
+    });
+    if (support.some((i) => next[i]! < 0)) return w;
+    const fNext = objective(next);
+    if (!(fNext <= f)) return w;
+    w = next;
+    f = fNext;
+  }
+  return w;
 }
