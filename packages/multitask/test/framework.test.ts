@@ -185,3 +185,31 @@ function model_taskGrads(m: HardSharing, l: Record<string, Variable>): Record<st
     ]),
   );
 }
+
+describe('one task', () => {
+  it.each([
+    ['EW', () => new EW(), 1],
+    ['StaticWeighting', () => new StaticWeighting({ a: 3 }), 3],
+    ['UW', () => new UW(), 1 / (2 * Math.exp(-0.5))],
+    ['PCGrad', () => new PCGrad(), 1],
+  ] as const)('%s reduces to plain training, scaled by its weight', (_name, make, scale) => {
+    const model = () =>
+      HardSharing.mlp({
+        inputSize: 5,
+        hidden: [4],
+        tasks: { a: 1 },
+        dtype: 'float64',
+        generator: new Generator(3),
+      });
+    const x = randn([6, 5], { dtype: 'float64', generator: new Generator(4) });
+    const y = randn([6, 1], { dtype: 'float64', generator: new Generator(5) });
+    const plain = model();
+    mseLoss(plain.forward(x).a!, y).backward();
+    const m = model();
+    make().backward({ a: mseLoss(m.forward(x).a!, y) }, { shared: m.sharedParameters() });
+    const expected = grads(plain.parameters());
+    grads(m.parameters()).forEach((g, i) => {
+      for (const [k, v] of g.entries()) expect(v).toBeCloseTo(expected[i]![k]! * scale, 12);
+    });
+  });
+});
