@@ -48,3 +48,10 @@ export {
   minNormSimplexFrankWolfe,
 } from './solvers/minNormSimplexFrankWolfe';
 export { type NashWeightsOptions, nashWeights } from './solvers/nashWeights';
+export {
+  defaultLoss,
+  maskedTaskLoss,
+  presentRows,
+  type TaskLossFn,
+  type TaskType,
+} from './training/maskedTaskLoss';
