@@ -55,3 +55,4 @@ export {
   type TaskLossFn,
   type TaskType,
 } from './training/maskedTaskLoss';
+export { ProgressBar, type ProgressStream } from './training/ProgressBar';
