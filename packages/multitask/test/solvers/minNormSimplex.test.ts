@@ -2,43 +2,12 @@ import { ValueError } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import { minNormSimplex } from '../../src/solvers/minNormSimplex';
 import { minNormSimplexFrankWolfe } from '../../src/solvers/minNormSimplexFrankWolfe';
+import { gradRows, gramOf, matVec } from './gramFixtures';
 
-/** Seeded uniform generator (mulberry32) so every case is reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** T×d gradients with N(0,1)-ish entries (sum of uniforms), plus their Gramian. */
+/** T×d gradients with a common component (shift 0.5), plus their Gramian. */
 function randomGrads(t: number, d: number, seed: number): { grads: Float64Array[]; gram: Float64Array } {
-  const r = rng(seed);
-  const grads = Array.from({ length: t }, () =>
-    Float64Array.from({ length: d }, () => r() + r() + r() - 1.5 + (r() < 0.3 ? 0.5 : 0)),
-  );
+  const grads = gradRows(t, d, seed, 0.5);
   return { grads, gram: gramOf(grads) };
-}
-
-function gramOf(grads: Float64Array[]): Float64Array {
-  const t = grads.length;
-  const gram = new Float64Array(t * t);
-  for (let i = 0; i < t; i++)
-    for (let j = 0; j < t; j++) {
-      let s = 0;
-      for (let k = 0; k < grads[i].length; k++) s += grads[i][k] * grads[j][k];
-      gram[i * t + j] = s;
-    }
-  return gram;
-}
-
-function matVec(gram: Float64Array, t: number, x: Float64Array): Float64Array {
-  const out = new Float64Array(t);
-  for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) out[i] += gram[i * t + j] * x[j];
-  return out;
 }
 
 function objective(gram: Float64Array, t: number, a: Float64Array): number {

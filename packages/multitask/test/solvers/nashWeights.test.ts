@@ -1,45 +1,7 @@
 import { ValueError } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import { nashWeights } from '../../src/solvers/nashWeights';
-
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function randomGram(t: number, d: number, seed: number): Float64Array {
-  const r = rng(seed);
-  const grads = Array.from({ length: t }, () =>
-    Float64Array.from({ length: d }, () => r() + r() + r() - 1.5),
-  );
-  const gram = new Float64Array(t * t);
-  for (let i = 0; i < t; i++)
-    for (let j = 0; j < t; j++) {
-      let s = 0;
-      for (let k = 0; k < d; k++) s += grads[i][k] * grads[j][k];
-      gram[i * t + j] = s;
-    }
-  return gram;
-}
-
-function matVec(gram: Float64Array, t: number, x: Float64Array): Float64Array {
-  const out = new Float64Array(t);
-  for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) out[i] += gram[i * t + j] * x[j];
-  return out;
-}
-
-/** max_i |(gram·x)_i − x_i^(−p)| / x_i^(−p): the equation's residual, relative per task. */
-function residual(gram: Float64Array, t: number, x: Float64Array, p: number): number {
-  const gx = matVec(gram, t, x);
-  let res = 0;
-  for (let i = 0; i < t; i++) res = Math.max(res, Math.abs(gx[i] * x[i] ** p - 1));
-  return res;
-}
+import { randomGram, residual, rng } from './gramFixtures';
 
 function normalised(gram: Float64Array): Float64Array {
   const fro = Math.sqrt(gram.reduce((s, v) => s + v * v, 0));
