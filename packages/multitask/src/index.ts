@@ -6,6 +6,28 @@
 export { HardSharing, type HardSharingMlpOptions } from './architectures/HardSharing';
 export { MultiTaskModel } from './architectures/MultiTaskModel';
 export { type Activation, activationModule, type MlpOptions, mlp } from './architectures/mlp';
+export { type Batch, DataLoader, type DataLoaderOptions } from './data/DataLoader';
+export { type EncodeLabelsOptions, encodeLabels } from './data/encodeLabels';
+export { MultiTaskDataset, type MultiTaskDatasetOptions } from './data/MultiTaskDataset';
+export { type OneHotEncodeOptions, oneHotEncode } from './data/oneHotEncode';
+export { Standardizer, type StandardizerJSON } from './data/Standardizer';
+export {
+  type TrainValTestSplit,
+  type TrainValTestSplitOptions,
+  trainValTestSplit,
+} from './data/trainValTestSplit';
+export {
+  type CagradToy,
+  cagradToy,
+  cagradToyLosses,
+  cagradToyLower,
+  cagradToyParetoSet,
+  cagradToyStarts,
+} from './datasets/cagradToy';
+export type { DatasetColumns, DatasetTask, DatasetTaskType } from './datasets/DatasetColumns';
+export { type GradNormToyDataset, type GradNormToyOptions, gradNormToy } from './datasets/gradNormToy';
+export { type PenguinsDataset, penguins } from './datasets/penguins';
+export { type RelatedTasksDataset, type RelatedTasksOptions, relatedTasks } from './datasets/relatedTasks';
 export { AlignedMTL } from './methods/AlignedMTL';
 export { CAGrad, type CAGradOptions } from './methods/CAGrad';
 export { ConFIG } from './methods/ConFIG';
@@ -39,6 +61,15 @@ export {
   taskGradients,
   WeightingMethod,
 } from './methods/WeightingMethod';
+export { type AccuracyOptions, accuracy } from './metrics/accuracy';
+export { auc } from './metrics/auc';
+export { type DeltaMOptions, deltaM, type TaskResults } from './metrics/deltaM';
+export { type F1Options, f1 } from './metrics/f1';
+export { mae } from './metrics/mae';
+export { mse } from './metrics/mse';
+export { type R2Options, r2 } from './metrics/r2';
+export { rmse } from './metrics/rmse';
+export type { BinaryDecisionOptions, MaskInput, MaskOptions, MetricInput } from './metrics/validate';
 export { type BoxQPOptions, boxQP } from './solvers/boxQP';
 export { type CagradWeightsOptions, cagradWeights } from './solvers/cagradWeights';
 export { type FairGradWeightsOptions, fairGradWeights } from './solvers/fairGradWeights';
@@ -56,3 +87,14 @@ export {
   type TaskType,
 } from './training/maskedTaskLoss';
 export { ProgressBar, type ProgressStream } from './training/ProgressBar';
+export {
+  type EarlyStopping,
+  type EpochRecord,
+  type FitOptions,
+  type MetricName,
+  type StepRecord,
+  type TaskSpec,
+  Trainer,
+  type TrainerCallbacks,
+  type TrainerOptions,
+} from './training/Trainer';

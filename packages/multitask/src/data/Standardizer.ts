@@ -1,0 +1,164 @@
+import { DTypeError, formatShape, MtlError, ShapeError, type Tensor, tensor, ValueError } from '@mtl/tensor';
+
+/** The fitted statistics, as {@link Standardizer.toJSON} writes them. */
+export interface StandardizerJSON {
+  mean: number[];
+  std: number[];
+}
+
+/**
+ * Per-column standardisation, like scikit-learn's `StandardScaler`: `fit` learns each column's
+ * mean and population standard deviation (divide by N), `transform` maps x to (x − mean) / std,
+ * `inverseTransform` maps back. Fit on the training split and apply the same statistics to
+ * validation and test; for regression targets, `inverseTransform` the predictions to report
+ * metrics in the original units.
+ *
+ * NaN entries (missing labels, say) are ignored when fitting and stay NaN through both maps.
+ * A column whose std is zero (constant; precisely std ≤ 1e-10·|mean|, so rounding noise counts
+ * as zero) gets std 1, so it is centred but not blown up; an all-NaN column gets mean 0 and
+ * std 1. Input is [N, F] or [N] (one column); the output has the
+ * input's shape and float dtype.
+ */
+export class Standardizer {
+  private meanValues: Float64Array | undefined;
+  private stdValues: Float64Array | undefined;
+
+  /** Whether `fit` (or `fromJSON`) has supplied the statistics. */
+  get fitted(): boolean {
+    return this.meanValues !== undefined;
+  }
+
+  /** Per-column means, float64 [F]. @throws MtlError before fitting */
+  get mean(): Tensor {
+    return tensor(this.stats('mean').mean.slice());
+  }
+
+  /** Per-column standard deviations as used (zero-std columns show 1), float64 [F]. @throws MtlError before fitting */
+  get std(): Tensor {
+    return tensor(this.stats('std').std.slice());
+  }
+
+  /**
+   * Learns per-column mean and population std from `x`, ignoring NaN.
+   * @returns this standardizer, for chaining
+   * @throws DTypeError for non-float input, ShapeError for input that is not [N] or [N, F]
+   */
+  fit(x: Tensor): this {
+    const { rows, cols } = this.layout('fit', x);
+    const mean = new Float64Array(cols);
+    const std = new Float64Array(cols);
+    for (let c = 0; c < cols; c++) {
+      let sum = 0;
+      let count = 0;
+      for (let r = 0; r < rows; r++) {
+        const v = x.data[r * cols + c]!;
+        if (!Number.isNaN(v)) {
+          sum += v;
+          count++;
+        }
+      }
+      if (count === 0) {
+        mean[c] = 0;
+        std[c] = 1;
+        continue;
+      }
+      const m = sum / count;
+      let squares = 0;
+      for (let r = 0; r < rows; r++) {
+        const v = x.data[r * cols + c]!;
+        if (!Number.isNaN(v)) squares += (v - m) * (v - m);
+      }
+      const s = Math.sqrt(squares / count);
+      mean[c] = m;
+      std[c] = s === 0 || s <= 1e-10 * Math.abs(m) ? 1 : s;
+    }
+    this.meanValues = mean;
+    this.stdValues = std;
+    return this;
+  }
+
+  /** (x − mean) / std per column, in x's dtype. @throws ShapeError when the columns differ from the fit */
+  transform(x: Tensor): Tensor {
+    return this.apply('transform', x, (v, m, s) => (v - m) / s);
+  }
+
+  /** `fit(x)` then `transform(x)`. */
+  fitTransform(x: Tensor): Tensor {
+    return this.fit(x).transform(x);
+  }
+
+  /** x · std + mean per column: undoes `transform` (predictions back in original units). */
+  inverseTransform(x: Tensor): Tensor {
+    return this.apply('inverseTransform', x, (v, m, s) => v * s + m);
+  }
+
+  /** The fitted statistics as plain numbers. @throws MtlError before fitting */
+  toJSON(): StandardizerJSON {
+    const { mean, std } = this.stats('toJSON');
+    return { mean: Array.from(mean), std: Array.from(std) };
+  }
+
+  /**
+   * A fitted standardizer from `toJSON()` output.
+   * @throws ValueError unless mean and std are equal-length arrays of finite numbers, std > 0
+   */
+  static fromJSON(json: StandardizerJSON): Standardizer {
+    const { mean, std } = (json ?? {}) as Partial<StandardizerJSON>;
+    if (!Array.isArray(mean) || !Array.isArray(std) || mean.length !== std.length) {
+      throw new ValueError(
+        'Standardizer.fromJSON: expected { mean: number[], std: number[] } of equal lengths, as toJSON() writes',
+      );
+    }
+    mean.forEach((m, i) => {
+      if (typeof m !== 'number' || !Number.isFinite(m)) {
+        throw new ValueError(`Standardizer.fromJSON: mean[${i}]=${String(m)} is not a finite number`);
+      }
+    });
+    std.forEach((s, i) => {
+      if (typeof s !== 'number' || !Number.isFinite(s) || s <= 0) {
+        throw new ValueError(`Standardizer.fromJSON: std[${i}]=${String(s)} is not a finite number > 0`);
+      }
+    });
+    const out = new Standardizer();
+    out.meanValues = Float64Array.from(mean);
+    out.stdValues = Float64Array.from(std);
+    return out;
+  }
+
+  private stats(op: string): { mean: Float64Array; std: Float64Array } {
+    if (this.meanValues === undefined || this.stdValues === undefined) {
+      throw new MtlError(
+        `Standardizer.${op}: not fitted yet (call fit(train) first, or Standardizer.fromJSON)`,
+      );
+    }
+    return { mean: this.meanValues, std: this.stdValues };
+  }
+
+  private layout(op: string, x: Tensor): { rows: number; cols: number } {
+    if (x.dtype !== 'float32' && x.dtype !== 'float64') {
+      throw new DTypeError(`Standardizer.${op}: x must be float32 or float64 — got ${x.dtype}`);
+    }
+    if (x.rank !== 1 && x.rank !== 2) {
+      throw new ShapeError(
+        `Standardizer.${op}: x must be [N] or [N, F] — got x.shape=${formatShape(x.shape)}`,
+      );
+    }
+    return { rows: x.shape[0]!, cols: x.rank === 1 ? 1 : x.shape[1]! };
+  }
+
+  private apply(op: string, x: Tensor, f: (v: number, mean: number, std: number) => number): Tensor {
+    const { mean, std } = this.stats(op);
+    const { rows, cols } = this.layout(op, x);
+    if (cols !== mean.length) {
+      throw new ShapeError(
+        `Standardizer.${op}: x has ${cols} column${cols === 1 ? '' : 's'} (x.shape=${formatShape(x.shape)}) ` +
+          `but the standardizer was fitted on ${mean.length}`,
+      );
+    }
+    const out = x.clone();
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < cols; c++) out.data[r * cols + c] = f(x.data[r * cols + c]!, mean[c]!, std[c]!);
+    }
+    return out;
+  }
+}

@@ -1,0 +1,28 @@
+import { Generator, getDefaultGenerator, ValueError } from '@mtl/tensor';
+
+/** How a data utility is told where its random draws come from. */
+export interface RandomSource {
+  /** Draw from this generator (its state advances; share it to chain runs). */
+  generator?: Generator;
+  /** Draw from a new `Generator(seed)` owned by the caller. */
+  seed?: number;
+}
+
+/**
+ * The generator named by `generator` or `seed` (one of them, not both), else the process-wide
+ * default generator, as PyTorch falls back to its global one.
+ * @throws ValueError if both are given, or if the seed is not a safe integer
+ */
+export function resolveGenerator(op: string, { generator, seed }: RandomSource): Generator {
+  if (generator !== undefined && seed !== undefined) {
+    throw new ValueError(`${op}: give a generator or a seed, not both`);
+  }
+  if (generator !== undefined) return generator;
+  if (seed !== undefined) {
+    if (!Number.isSafeInteger(seed)) {
+      throw new ValueError(`${op}: seed must be a safe integer — got ${String(seed)}`);
+    }
+    return new Generator(seed);
+  }
+  return getDefaultGenerator();
+}

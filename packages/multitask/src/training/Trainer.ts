@@ -1,0 +1,339 @@
+import { mul, noGrad, type Variable } from '@mtl/autograd';
+import { clipGradNorm, type Optimizer } from '@mtl/optim';
+import { MtlError, type Tensor } from '@mtl/tensor';
+import type { MultiTaskModel } from '../architectures/MultiTaskModel';
+import { DataLoader } from '../data/DataLoader';
+import type { MultiTaskDataset } from '../data/MultiTaskDataset';
+import { EW } from '../methods/EW';
+import type { WeightingMethod } from '../methods/WeightingMethod';
+import { accuracy } from '../metrics/accuracy';
+import { auc } from '../metrics/auc';
+import { f1 } from '../metrics/f1';
+import { mae } from '../metrics/mae';
+import { mse } from '../metrics/mse';
+import { r2 } from '../metrics/r2';
+import { rmse } from '../metrics/rmse';
+import { defaultLoss, maskedTaskLoss, type TaskLossFn, type TaskType } from './maskedTaskLoss';
+import { ProgressBar } from './ProgressBar';
+
+export type MetricName = 'mse' | 'mae' | 'rmse' | 'r2' | 'accuracy' | 'f1' | 'auc';
+
+/** A task: its name (a key of the model's outputs and the dataset's labels) and type. */
+export interface TaskSpec {
+  name: string;
+  type: TaskType;
+  /** Default by type: MSE, BCE with logits, cross-entropy. */
+  loss?: TaskLossFn;
+  /** Default by type: mae/rmse/r2, accuracy/f1/auc, accuracy/f1 (macro). */
+  metrics?: MetricName[];
+  /** A fixed factor on this task's loss before the weighting method sees it. Default 1. */
+  weight?: number;
+}
+
+const DEFAULT_METRICS: Record<TaskType, MetricName[]> = {
+  regression: ['mae', 'rmse', 'r2'],
+  binary: ['accuracy', 'f1', 'auc'],
+  multiclass: ['accuracy', 'f1'],
+};
+
+/** One training step as the history keeps it. */
+export interface StepRecord {
+  step: number;
+  epoch: number;
+  losses: Record<string, number>;
+  weights: Record<string, number>;
+  /** Sampled every `diagnosticsEvery` steps, where the method computed them. */
+  gradNorms?: Record<string, number>;
+  cosine?: number[][];
+}
+
+export interface EpochRecord {
+  epoch: number;
+  /** Mean training loss per task over the epoch's steps. */
+  train: Record<string, number>;
+  /** Validation loss and metrics per task, when validation data was given. */
+  validation?: Record<string, Record<string, number>>;
+}
+
+export interface TrainerCallbacks {
+  onStepEnd?(record: StepRecord, trainer: Trainer): void;
+  onEpochEnd?(record: EpochRecord, trainer: Trainer): void;
+}
+
+export interface EarlyStopping {
+  /** What to watch: `'loss'` (the sum of validation losses) or `'<task>.<metric>'`. Default 'loss'. */
+  monitor?: string;
+  /** Epochs without improvement before stopping. Default 5. */
+  patience?: number;
+  /** Put back the weights of the best epoch when stopping. Default true. */
+  restoreBest?: boolean;
+}
+
+export interface FitOptions {
+  epochs: number;
+  batchSize?: number;
+  validation?: MultiTaskDataset;
+  callbacks?: TrainerCallbacks;
+  earlyStopping?: EarlyStopping;
+  /** Shuffle each epoch (seeded). Default true. */
+  shuffle?: boolean;
+  seed?: number;
+}
+
+export interface TrainerOptions {
+  model: MultiTaskModel;
+  tasks: TaskSpec[];
+  // biome-ignore lint/suspicious/noExplicitAny: any optimizer, whatever its options
+  optimizer: Optimizer<any>;
+  /** Default EW. */
+  weighting?: WeightingMethod;
+  /** Stepped once per epoch. */
+  scheduler?: { step(): void };
+  /** Clip the global gradient norm of the model's parameters to this value. */
+  clipGradNorm?: number;
+  /** Keep gradient norms and cosines every k steps (0: never). Default 1. */
+  diagnosticsEvery?: number;
+  /** A NaN or infinite loss stops training with an error (default) or skips the step. */
+  onNonFinite?: 'throw' | 'skip';
+  /** The terminal progress bar; false for none. Default: one on stdout (silent off a TTY). */
+  progress?: ProgressBar | false;
+}
+
+/**
+ * Trains a multi-task model: per-task losses with missing labels left out, a weighting method
+ * to combine them, an optimizer (and scheduler), a history of losses, weights and gradient
+ * diagnostics, validation metrics, early stopping, and a progress bar on a terminal.
+ */
+export class Trainer {
+  readonly model: MultiTaskModel;
+  readonly tasks: TaskSpec[];
+  // biome-ignore lint/suspicious/noExplicitAny: any optimizer, whatever its options
+  readonly optimizer: Optimizer<any>;
+  readonly weighting: WeightingMethod;
+  readonly history: { steps: StepRecord[]; epochs: EpochRecord[] } = { steps: [], epochs: [] };
+  /** Steps taken so far. */
+  stepCount = 0;
+  epoch = 0;
+  private readonly lastFinite = new Map<string, number>();
+
+  constructor(private readonly options: TrainerOptions) {
+    const { model, tasks, optimizer, weighting = new EW() } = options;
+    for (const task of tasks) {
+      if (!model.tasks.includes(task.name)) {
+        throw new MtlError(
+          `Trainer: task ${JSON.stringify(task.name)} is not an output of the model (${model.tasks.join(', ')})`,
+        );
+      }
+      if (!(task.type in DEFAULT_METRICS)) {
+        throw new MtlError(
+          `Trainer: task ${JSON.stringify(task.name)} has type ${JSON.stringify(task.type)}; use regression, binary or multiclass`,
+        );
+      }
+    }
+    this.model = model;
+    this.tasks = tasks;
+    this.optimizer = optimizer;
+    this.weighting = weighting;
+  }
+
+  /** One optimization step on a batch; null when no task had a label in it. */
+  trainStep(batch: { features: Tensor; labels: Record<string, Tensor> }): StepRecord | null {
+    this.model.train();
+    this.optimizer.zeroGrad();
+    for (const p of this.weighting.parameters()) p.zeroGrad();
+    const losses = this.taskLosses(batch);
+    const values = Object.fromEntries(Object.entries(losses).map(([t, l]) => [t, l.item()]));
+    for (const [task, value] of Object.entries(values)) {
+      if (Number.isFinite(value)) continue;
+      if (this.options.onNonFinite === 'skip') return null;
+      const last = this.lastFinite.get(task);
+      throw new MtlError(
+        `Trainer: the loss of task ${JSON.stringify(task)} is ${value} at step ${this.stepCount} (epoch ${this.epoch}); ` +
+          `its last finite loss was ${last ?? 'never seen'} — lower the learning rate, clip gradients, or pass onNonFinite: 'skip'`,
+      );
+    }
+    if (Object.keys(losses).length === 0) return null;
+    for (const [task, value] of Object.entries(values)) this.lastFinite.set(task, value);
+    const weights = this.weighting.backward(losses, {
+      shared: this.model.sharedParameters(),
+      representation: null,
+      epoch: this.epoch,
+    });
+    if (this.options.clipGradNorm !== undefined)
+      clipGradNorm(this.model.parameters(), this.options.clipGradNorm);
+    this.optimizer.step();
+    const record: StepRecord = { step: this.stepCount, epoch: this.epoch, losses: values, weights };
+    const every = this.options.diagnosticsEvery ?? 1;
+    const diagnostics = this.weighting.lastDiagnostics;
+    if (every > 0 && this.stepCount % every === 0 && diagnostics?.gradNorms) {
+      record.gradNorms = diagnostics.gradNorms;
+      record.cosine = diagnostics.cosine;
+    }
+    this.stepCount++;
+    this.history.steps.push(record);
+    return record;
+  }
+
+  /** Trains for `epochs` epochs; returns the history. */
+  fit(train: MultiTaskDataset, fitOptions: FitOptions): { steps: StepRecord[]; epochs: EpochRecord[] } {
+    const {
+      epochs,
+      batchSize = 32,
+      validation,
+      callbacks,
+      earlyStopping,
+      shuffle = true,
+      seed = 0,
+    } = fitOptions;
+    if (!Number.isInteger(epochs) || epochs < 1)
+      throw new MtlError(`Trainer.fit: epochs must be a positive integer, got ${epochs}`);
+    if (earlyStopping && validation === undefined) {
+      throw new MtlError('Trainer.fit: earlyStopping watches validation results; pass { validation }');
+    }
+    const loader = new DataLoader(train, { batchSize, shuffle, seed });
+    const bar = this.options.progress === false ? null : (this.options.progress ?? new ProgressBar());
+    bar?.start();
+    const monitor = earlyStopping?.monitor ?? 'loss';
+    const patience = earlyStopping?.patience ?? 5;
+    let best = Number.POSITIVE_INFINITY;
+    let bestState: Record<string, Tensor> | null = null;
+    let sinceBest = 0;
+    for (let e = 0; e < epochs; e++) {
+      const sums: Record<string, { total: number; count: number }> = {};
+      let step = 0;
+      for (const batch of loader) {
+        const record = this.trainStep(batch);
+        step++;
+        if (record === null) continue;
+        for (const [task, value] of Object.entries(record.losses)) {
+          const s = (sums[task] ??= { total: 0, count: 0 });
+          s.total += value;
+          s.count++;
+        }
+        callbacks?.onStepEnd?.(record, this);
+        bar?.update({ epoch: e, epochs, step, steps: loader.length, values: record.losses });
+      }
+      this.options.scheduler?.step();
+      const epochRecord: EpochRecord = {
+        epoch: this.epoch,
+        train: Object.fromEntries(Object.entries(sums).map(([t, s]) => [t, s.total / s.count])),
+      };
+      if (validation !== undefined) epochRecord.validation = this.evaluate(validation);
+      this.history.epochs.push(epochRecord);
+      callbacks?.onEpochEnd?.(epochRecord, this);
+      this.epoch++;
+      if (earlyStopping && epochRecord.validation) {
+        const score = monitored(monitor, epochRecord.validation);
+        if (score < best) {
+          best = score;
+          sinceBest = 0;
+          if (earlyStopping.restoreBest ?? true) bestState = snapshot(this.model.stateDict());
+        } else if (++sinceBest >= patience) {
+          break;
+        }
+      }
+    }
+    if (bestState !== null) this.model.loadStateDict(bestState);
+    bar?.finish();
+    return this.history;
+  }
+
+  /** Each task's loss and metrics on `data` (labels missing for a task are left out). */
+  evaluate(data: MultiTaskDataset): Record<string, Record<string, number>> {
+    const out = this.predict(data.features);
+    const results: Record<string, Record<string, number>> = {};
+    noGrad(() => {
+      for (const task of this.tasks) {
+        const prediction = out[task.name]!;
+        const target = data.labels[task.name];
+        if (target === undefined)
+          throw new MtlError(
+            `Trainer.evaluate: the data has no labels for task ${JSON.stringify(task.name)}`,
+          );
+        const loss = maskedTaskLoss(
+          task.name,
+          task.type,
+          prediction as never,
+          target,
+          task.loss ?? defaultLoss(task.type),
+        );
+        const entry: Record<string, number> = { loss: loss === null ? Number.NaN : loss.item() };
+        for (const metric of task.metrics ?? DEFAULT_METRICS[task.type])
+          entry[metric] = computeMetric(metric, task.type, prediction, target);
+        results[task.name] = entry;
+      }
+    });
+    return results;
+  }
+
+  /** The model's outputs for `features`, in eval mode and without recording a graph. */
+  predict(features: Tensor): Record<string, Tensor> {
+    const wasTraining = this.model.training;
+    this.model.eval();
+    try {
+      return noGrad(() =>
+        Object.fromEntries(Object.entries(this.model.forward(features)).map(([t, v]) => [t, v.value])),
+      );
+    } finally {
+      this.model.train(wasTraining);
+    }
+  }
+
+  private taskLosses(batch: { features: Tensor; labels: Record<string, Tensor> }): Record<string, Variable> {
+    const out = this.model.forward(batch.features);
+    const losses: Record<string, Variable> = {};
+    for (const task of this.tasks) {
+      const target = batch.labels[task.name];
+      if (target === undefined)
+        throw new MtlError(`Trainer: the batch has no labels for task ${JSON.stringify(task.name)}`);
+      const loss = maskedTaskLoss(task.name, task.type, out[task.name]!, target, task.loss);
+      if (loss !== null)
+        losses[task.name] = task.weight === undefined || task.weight === 1 ? loss : mul(loss, task.weight);
+    }
+    return losses;
+  }
+}
+
+function computeMetric(metric: MetricName, type: TaskType, prediction: Tensor, target: Tensor): number {
+  const p =
+    (type === 'regression' || type === 'binary') &&
+    prediction.rank === 2 &&
+    prediction.shape[1] === 1 &&
+    target.rank === 1
+      ? prediction.reshape([prediction.shape[0]!])
+      : prediction;
+  const present = type === 'multiclass' ? { mask: Array.from(target.data, (v) => v >= 0) } : {};
+  switch (metric) {
+    case 'mse':
+      return mse(p, target);
+    case 'mae':
+      return mae(p, target);
+    case 'rmse':
+      return rmse(p, target);
+    case 'r2':
+      return r2(p, target);
+    case 'accuracy':
+      return accuracy(p, target, present);
+    case 'f1':
+      return f1(p, target, type === 'multiclass' ? { ...present, average: 'macro' } : present);
+    case 'auc':
+      return auc(p, target);
+  }
+}
+
+/** The monitored quantity, lower is better: the summed loss, or −metric for higher-is-better metrics. */
+function monitored(monitor: string, validation: Record<string, Record<string, number>>): number {
+  if (monitor === 'loss')
+    return Object.values(validation).reduce((s, m) => s + (Number.isNaN(m.loss!) ? 0 : m.loss!), 0);
+  const [task, metric] = monitor.split('.') as [string, string];
+  const value = validation[task]?.[metric];
+  if (value === undefined)
+    throw new MtlError(
+      `Trainer.fit: earlyStopping.monitor ${JSON.stringify(monitor)} is not among the validation results`,
+    );
+  return ['accuracy', 'f1', 'auc', 'r2'].includes(metric) ? -value : value;
+}
+
+function snapshot(sd: Record<string, Tensor>): Record<string, Tensor> {
+  return Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.clone()]));
+}

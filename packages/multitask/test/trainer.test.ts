@@ -1,0 +1,152 @@
+import { Adam } from '@mtl/optim';
+import { Generator, randn, tensor } from '@mtl/tensor';
+import { describe, expect, it } from 'vitest';
+import { MultiTaskDataset } from '../src/data/MultiTaskDataset';
+import { HardSharing, PCGrad } from '../src/index';
+import { Trainer } from '../src/training/Trainer';
+
+/** Two regression tasks and one binary task from a linear rule, some labels missing. */
+function data(n: number, seed: number) {
+  const g = new Generator(seed);
+  const x = randn([n, 4], { dtype: 'float64', generator: g });
+  const s = x.sum(1);
+  const diff = x.select(1, 0).sub(x.select(1, 1));
+  const sLabels = Array.from(s.data, (v, i) => (i % 7 === 3 ? Number.NaN : v));
+  return new MultiTaskDataset({
+    features: x,
+    labels: {
+      sum: tensor(sLabels, { dtype: 'float64' }),
+      diff,
+      positive: tensor(
+        Array.from(s.data, (v, i) => (i % 5 === 0 ? Number.NaN : v > 0 ? 1 : 0)),
+        { dtype: 'float64' },
+      ),
+    },
+  });
+}
+
+const model = () =>
+  HardSharing.mlp({
+    inputSize: 4,
+    hidden: [16],
+    tasks: { sum: 1, diff: 1, positive: 1 },
+    dtype: 'float64',
+    generator: new Generator(1),
+  });
+
+const tasks = [
+  { name: 'sum', type: 'regression' as const },
+  { name: 'diff', type: 'regression' as const },
+  { name: 'positive', type: 'binary' as const },
+];
+
+describe('Trainer', () => {
+  it('fits three tasks with missing labels and reports per-task metrics', () => {
+    const m = model();
+    const trainer = new Trainer({
+      model: m,
+      tasks,
+      optimizer: new Adam(m.parameters(), { lr: 0.02 }),
+      progress: false,
+    });
+    const before = trainer.evaluate(data(100, 9));
+    const history = trainer.fit(data(200, 2), { epochs: 30, batchSize: 32, validation: data(100, 9) });
+    const after = trainer.evaluate(data(100, 9));
+    expect(history.epochs.length).toBe(30);
+    expect(history.steps.length).toBe(30 * 7);
+    expect(after.sum!.r2).toBeGreaterThan(0.9);
+    expect(after.diff!.rmse).toBeLessThan(before.diff!.rmse! / 3);
+    expect(after.positive!.accuracy).toBeGreaterThan(0.9);
+    expect(Object.keys(after.positive!)).toEqual(['loss', 'accuracy', 'f1', 'auc']);
+    expect(Number.isFinite(history.steps.at(-1)!.losses.sum!)).toBe(true);
+  });
+
+  it('records gradient diagnostics every k steps for gradient-level methods', () => {
+    const m = model();
+    const trainer = new Trainer({
+      model: m,
+      tasks,
+      optimizer: new Adam(m.parameters(), { lr: 0.01 }),
+      weighting: new PCGrad({ order: 'fixed' }),
+      diagnosticsEvery: 3,
+      progress: false,
+    });
+    trainer.fit(data(64, 3), { epochs: 1, batchSize: 8 });
+    const withDiagnostics = trainer.history.steps.filter((s) => s.cosine !== undefined).map((s) => s.step);
+    expect(withDiagnostics).toEqual([0, 3, 6]);
+    expect(trainer.history.steps[0]!.cosine!.length).toBe(3);
+  });
+
+  it('a batch where a task has no labels trains the others and gives no NaN', () => {
+    const m = model();
+    const trainer = new Trainer({
+      model: m,
+      tasks,
+      optimizer: new Adam(m.parameters(), { lr: 0.01 }),
+      progress: false,
+    });
+    const x = randn([4, 4], { dtype: 'float64' });
+    const record = trainer.trainStep({
+      features: x,
+      labels: {
+        sum: tensor([Number.NaN, Number.NaN, Number.NaN, Number.NaN], { dtype: 'float64' }),
+        diff: x.select(1, 0),
+        positive: tensor([1, 0, 1, 0], { dtype: 'float64' }),
+      },
+    })!;
+    expect(Object.keys(record.losses)).toEqual(['diff', 'positive']);
+    expect(m.parameters().every((p) => p.value.data.every(Number.isFinite))).toBe(true);
+  });
+
+  it('a NaN loss names the task, the step and the last finite loss', () => {
+    const m = model();
+    const trainer = new Trainer({
+      model: m,
+      tasks,
+      optimizer: new Adam(m.parameters(), { lr: 0.01 }),
+      progress: false,
+    });
+    const x = randn([4, 4], { dtype: 'float64' });
+    const labels = {
+      sum: x.sum(1),
+      diff: x.select(1, 0),
+      positive: tensor([1, 0, 1, 0], { dtype: 'float64' }),
+    };
+    trainer.trainStep({ features: x, labels });
+    const bad = { ...labels, diff: tensor([Number.POSITIVE_INFINITY, 0, 0, 0], { dtype: 'float64' }) };
+    expect(() => trainer.trainStep({ features: x, labels: bad })).toThrow(
+      /loss of task "diff" is Infinity at step 1 \(epoch 0\); its last finite loss was \d/,
+    );
+  });
+
+  it('early stopping restores the best weights', () => {
+    const m = model();
+    const trainer = new Trainer({
+      model: m,
+      tasks,
+      optimizer: new Adam(m.parameters(), { lr: 0.05 }),
+      progress: false,
+    });
+    const validation = data(50, 4);
+    trainer.fit(data(100, 5), {
+      epochs: 40,
+      batchSize: 16,
+      validation,
+      earlyStopping: { monitor: 'sum.rmse', patience: 3 },
+    });
+    const best = Math.min(...trainer.history.epochs.map((e) => e.validation!.sum!.rmse!));
+    expect(trainer.evaluate(validation).sum!.rmse).toBeCloseTo(best, 10);
+  });
+
+  it('names a task the model does not have', () => {
+    const m = model();
+    expect(
+      () =>
+        new Trainer({
+          model: m,
+          tasks: [{ name: 'price', type: 'regression' }],
+          optimizer: new Adam(m.parameters()),
+        }),
+    ).toThrow(/task "price" is not an output of the model \(sum, diff, positive\)/);
+  });
+});
