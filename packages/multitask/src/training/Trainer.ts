@@ -206,9 +206,10 @@ export class Trainer {
         step++;
         if (record === null) continue;
         for (const [task, value] of Object.entries(record.losses)) {
-          const s = (sums[task] ??= { total: 0, count: 0 });
+          const s = sums[task] ?? { total: 0, count: 0 };
           s.total += value;
           s.count++;
+          sums[task] = s;
         }
         callbacks?.onStepEnd?.(record, this);
         bar?.update({ epoch: e, epochs, step, steps: loader.length, values: record.losses });
