@@ -6,17 +6,20 @@ import { join } from 'node:path';
 let passed = 0;
 let failed = 0;
 let reports = 0;
-for (const group of ['packages', 'apps']) {
-  if (!existsSync(group)) continue;
-  for (const name of readdirSync(group)) {
-    const file = join(group, name, 'test-results', 'vitest.json');
-    if (!existsSync(file)) continue;
-    const report = JSON.parse(readFileSync(file, 'utf8'));
-    reports++;
-    passed += report.numPassedTests;
-    failed += report.numFailedTests;
-    console.log(`${join(group, name)}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
-  }
+const projects = [
+  ...['packages', 'apps'].flatMap((group) =>
+    existsSync(group) ? readdirSync(group).map((name) => join(group, name)) : [],
+  ),
+  'examples',
+];
+for (const project of projects) {
+  const file = join(project, 'test-results', 'vitest.json');
+  if (!existsSync(file)) continue;
+  const report = JSON.parse(readFileSync(file, 'utf8'));
+  reports++;
+  passed += report.numPassedTests;
+  failed += report.numFailedTests;
+  console.log(`${project}: ${report.numPassedTests} passed, ${report.numFailedTests} failed`);
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(failed > 0 || reports === 0 ? 1 : 0);

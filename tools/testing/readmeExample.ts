@@ -2,17 +2,18 @@ import { readFileSync } from 'node:fs';
 import ts from 'typescript';
 
 /**
- * Runs the first ```ts block of a README as written (transpiled from TypeScript, with its
+ * Runs a ```ts block of a README (the first by default) as written (transpiled from TypeScript, with its
  * imports bound to the given modules) and returns what it printed next to what its
  * `console.log(...); // expected` comments promise, so a test can compare the two.
  */
 export function runReadmeExample(
   readmeUrl: URL,
   modules: Record<string, Record<string, unknown>>,
+  { block = 0 }: { block?: number } = {},
 ): { printed: string[]; promised: string[] } {
   const readme = readFileSync(readmeUrl, 'utf8');
-  const code = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
-  if (code === undefined) throw new Error(`${readmeUrl.pathname}: no \`\`\`ts block`);
+  const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)][block]?.[1];
+  if (code === undefined) throw new Error(`${readmeUrl.pathname}: no \`\`\`ts block number ${block}`);
   const names = Object.keys(modules);
   // `import { a, b as c } from 'pkg'` → `const { a, b: c } = __modules['pkg'];`
   const bound = code.replace(/^import \{([^}]*)\} from '([^']+)';$/gm, (_, list: string, from: string) => {

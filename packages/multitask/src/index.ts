@@ -80,6 +80,14 @@ export {
 } from './solvers/minNormSimplexFrankWolfe';
 export { type NashWeightsOptions, nashWeights } from './solvers/nashWeights';
 export {
+  type CompareMethodsOptions,
+  type Comparison,
+  type ComparisonRow,
+  compareMethods,
+  formatComparison,
+  type Stat,
+} from './training/compareMethods';
+export {
   defaultLoss,
   maskedTaskLoss,
   presentRows,

@@ -16,4 +16,14 @@ describe('README example', () => {
     expect(promised.length).toBe(2);
     expect(printed).toEqual(promised);
   });
+
+  it('trains the penguins example as written', () => {
+    const { printed, promised } = runReadmeExample(
+      new URL('../README.md', import.meta.url),
+      { '@mtl/multitask': api, '@mtl/optim': optim },
+      { block: 1 },
+    );
+    expect(promised.length).toBe(1);
+    expect(printed).toEqual(promised);
+  }, 60_000);
 });

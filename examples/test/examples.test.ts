@@ -1,0 +1,37 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { loadSafetensors } from '@mtl/nn';
+import { describe, expect, it } from 'vitest';
+import { penguinsCompare } from '../src/penguinsCompare';
+import { saveForPyTorch } from '../src/saveForPyTorch';
+import { seedModel } from '../src/seedModel';
+
+const quiet = () => undefined;
+
+describe('examples', () => {
+  it('the seed model learns its four tasks', () => {
+    const results = seedModel({ epochs: 20, log: quiet });
+    expect(Object.values(results).every((r) => r.r2! > 0.8)).toBe(true);
+  }, 120_000);
+
+  it('the penguins comparison runs (one seed, few epochs) and prints a table', () => {
+    const lines: string[] = [];
+    const comparison = penguinsCompare({ epochs: 3, seeds: [0], log: (s: string) => lines.push(s) });
+    expect(comparison.rows.length).toBe(8);
+    expect(lines[0]).toMatch(/^method/);
+  }, 120_000);
+
+  it('saves a model with PyTorch names', () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'mtl-')), 'model.safetensors');
+    const bytes = saveForPyTorch({ path, log: quiet });
+    expect(Object.keys(loadSafetensors(bytes)).sort()).toEqual([
+      'encoder.0.bias',
+      'encoder.0.weight',
+      'heads.task0.0.bias',
+      'heads.task0.0.weight',
+      'heads.task1.0.bias',
+      'heads.task1.0.weight',
+    ]);
+  });
+});

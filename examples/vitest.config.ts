@@ -1,0 +1,3 @@
+import { mtlProject } from '../vitest.shared.ts';
+
+export default mtlProject('@mtl/examples');

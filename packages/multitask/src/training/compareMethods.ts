@@ -1,0 +1,158 @@
+import type { Parameter } from '@mtl/autograd';
+import { Adam, type Optimizer } from '@mtl/optim';
+import type { MultiTaskModel } from '../architectures/MultiTaskModel';
+import type { MultiTaskDataset } from '../data/MultiTaskDataset';
+import { EW } from '../methods/EW';
+import type { WeightingMethod } from '../methods/WeightingMethod';
+import { deltaM } from '../metrics/deltaM';
+import { type TaskSpec, Trainer } from './Trainer';
+
+export interface CompareMethodsOptions {
+  /** Name → a fresh method (called once per seed). */
+  methods: Record<string, () => WeightingMethod>;
+  train: MultiTaskDataset;
+  /** Where the reported metrics are measured. */
+  test: MultiTaskDataset;
+  tasks: TaskSpec[];
+  /** A fresh model for a seed (the same seed gives every method the same initial weights). */
+  model: (seed: number) => MultiTaskModel;
+  /** Default: Adam with lr 1e-3 over the model's and the method's parameters. */
+  // biome-ignore lint/suspicious/noExplicitAny: any optimizer, whatever its options
+  optimizer?: (parameters: Parameter[]) => Optimizer<any>;
+  epochs: number;
+  batchSize?: number;
+  seeds?: number[];
+  /** Also train one single-task model per task (same architecture, only that task's loss) as Δm's baselines. Default true. */
+  baselines?: boolean;
+}
+
+/** A mean and standard deviation over seeds. */
+export interface Stat {
+  mean: number;
+  std: number;
+}
+
+export interface ComparisonRow {
+  method: string;
+  /** Per task, per metric (the task's metrics and its loss), over seeds. */
+  metrics: Record<string, Record<string, Stat>>;
+  /** Δm against the single-task baselines (LibMTL's convention: positive = better), or null without baselines. */
+  deltaM: Stat | null;
+  msPerStep: number;
+}
+
+export interface Comparison {
+  rows: ComparisonRow[];
+  /** The single-task baselines' metrics per task (means over seeds). */
+  baselines: Record<string, Record<string, number>> | null;
+}
+
+/**
+ * Trains every method (and, by default, a single-task model per task) over several seeds on the
+ * same data and reports per-task test metrics (mean ± std over seeds), Δm against the single-task
+ * baselines, and the time per step.
+ */
+export function compareMethods(options: CompareMethodsOptions): Comparison {
+  const {
+    methods,
+    train,
+    test,
+    tasks,
+    model,
+    epochs,
+    batchSize = 32,
+    seeds = [0],
+    baselines = true,
+  } = options;
+  const makeOptimizer = options.optimizer ?? ((ps: Parameter[]) => new Adam(ps, { lr: 1e-3 }));
+  const runOnce = (seed: number, method: WeightingMethod, only: TaskSpec[]) => {
+    const m = model(seed);
+    const trainer = new Trainer({
+      model: m,
+      tasks: only,
+      optimizer: makeOptimizer([...m.parameters(), ...method.parameters()]),
+      weighting: method,
+      progress: false,
+    });
+    const started = performance.now();
+    trainer.fit(train, { epochs, batchSize, seed });
+    const msPerStep = (performance.now() - started) / Math.max(trainer.stepCount, 1);
+    return { results: trainer.evaluate(test), msPerStep };
+  };
+
+  let baselineMeans: Record<string, Record<string, number>> | null = null;
+  if (baselines) {
+    baselineMeans = {};
+    for (const task of tasks) {
+      const perSeed = seeds.map((seed) => runOnce(seed, new EW(), [task]).results[task.name]!);
+      baselineMeans[task.name] = meanOf(perSeed);
+    }
+  }
+
+  const rows: ComparisonRow[] = Object.entries(methods).map(([name, make]) => {
+    const runs = seeds.map((seed) => runOnce(seed, make(), tasks));
+    const metrics: Record<string, Record<string, Stat>> = {};
+    for (const task of tasks) {
+      const values = runs.map((r) => r.results[task.name]!);
+      metrics[task.name] = Object.fromEntries(
+        Object.keys(values[0]!).map((k) => [k, stat(values.map((v) => v[k]!))]),
+      );
+    }
+    const deltas =
+      baselineMeans === null
+        ? null
+        : runs.map((r) => deltaM(withoutLoss(r.results), withoutLoss(baselineMeans!)));
+    return {
+      method: name,
+      metrics,
+      deltaM: deltas === null ? null : stat(deltas),
+      msPerStep: runs.reduce((s, r) => s + r.msPerStep, 0) / runs.length,
+    };
+  });
+  return { rows, baselines: baselineMeans };
+}
+
+/** The comparison as a text table: one row per method, `mean±std` per task metric, Δm, ms/step. */
+export function formatComparison({ rows }: Comparison): string {
+  const columns = Object.entries(rows[0]?.metrics ?? {}).flatMap(([task, ms]) =>
+    Object.keys(ms)
+      .filter((k) => k !== 'loss')
+      .map((k) => `${task}.${k}`),
+  );
+  const header = ['method', ...columns, 'Δm %', 'ms/step'];
+  const body = rows.map((r) => [
+    r.method,
+    ...columns.map((c) => {
+      const [task, metric] = c.split('.') as [string, string];
+      const s = r.metrics[task]![metric]!;
+      return `${s.mean.toFixed(3)}±${s.std.toFixed(3)}`;
+    }),
+    r.deltaM === null ? '—' : `${r.deltaM.mean >= 0 ? '+' : ''}${r.deltaM.mean.toFixed(2)}`,
+    r.msPerStep.toFixed(1),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+function stat(values: number[]): Stat {
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
+  return { mean, std: Math.sqrt(variance) };
+}
+
+function meanOf(results: Record<string, number>[]): Record<string, number> {
+  return Object.fromEntries(Object.keys(results[0]!).map((k) => [k, stat(results.map((r) => r[k]!)).mean]));
+}
+
+/** Δm compares metrics, not losses. */
+function withoutLoss(
+  results: Record<string, Record<string, number>>,
+): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(results).map(([task, ms]) => [
+      task,
+      Object.fromEntries(Object.entries(ms).filter(([k]) => k !== 'loss')),
+    ]),
+  );
+}

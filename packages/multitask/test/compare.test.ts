@@ -1,0 +1,69 @@
+import { Generator } from '@mtl/tensor';
+import { describe, expect, it } from 'vitest';
+import { penguinsTasks } from '../src/datasets/penguinsTasks';
+import {
+  compareMethods,
+  EW,
+  formatComparison,
+  HardSharing,
+  MultiTaskDataset,
+  PCGrad,
+  penguins,
+  Standardizer,
+  trainValTestSplit,
+  UW,
+} from '../src/index';
+
+function penguinSplits() {
+  const p = penguins();
+  const all = new MultiTaskDataset({ features: p.features, labels: p.labels });
+  const { train, test } = trainValTestSplit(all, {
+    fractions: [0.6, 0.2, 0.2],
+    seed: 1,
+    stratifyBy: 'species',
+  });
+  const fx = new Standardizer().fit(train.features);
+  const fy = new Standardizer().fit(train.labels.bodyMass!);
+  const prepare = (d: MultiTaskDataset) =>
+    new MultiTaskDataset({
+      features: fx.transform(d.features),
+      labels: { ...d.labels, bodyMass: fy.transform(d.labels.bodyMass!) },
+    });
+  return { train: prepare(train), test: prepare(test), inputSize: p.features.shape[1]! };
+}
+
+describe('compareMethods', () => {
+  it('trains each method over seeds, with single-task baselines and Δm', () => {
+    const { train, test, inputSize } = penguinSplits();
+    const comparison = compareMethods({
+      methods: {
+        EW: () => new EW(),
+        UW: () => new UW({ tasks: ['species', 'sex', 'bodyMass'] }),
+        PCGrad: () => new PCGrad({ seed: 1 }),
+      },
+      train,
+      test,
+      tasks: penguinsTasks,
+      model: (seed) =>
+        HardSharing.mlp({
+          inputSize,
+          hidden: [32],
+          tasks: { species: 3, sex: 1, bodyMass: 1 },
+          dtype: 'float64',
+          generator: new Generator(seed),
+        }),
+      epochs: 10,
+      seeds: [0, 1],
+    });
+    expect(comparison.rows.map((r) => r.method)).toEqual(['EW', 'UW', 'PCGrad']);
+    expect(Object.keys(comparison.baselines!)).toEqual(['species', 'sex', 'bodyMass']);
+    for (const row of comparison.rows) {
+      expect(row.metrics.species!.accuracy!.mean).toBeGreaterThan(0.8);
+      expect(Number.isFinite(row.deltaM!.mean)).toBe(true);
+      expect(row.msPerStep).toBeGreaterThan(0);
+    }
+    const table = formatComparison(comparison);
+    expect(table.split('\n')[0]).toMatch(/^method\s+species\.accuracy\s+species\.f1\s+sex\.accuracy/);
+    expect(table).toMatch(/\nPCGrad\s+0\.\d{3}±0\.\d{3}/);
+  }, 120_000);
+});
