@@ -105,4 +105,5 @@ export {
   Trainer,
   type TrainerCallbacks,
   type TrainerOptions,
+  type TrainerState,
 } from './training/Trainer';

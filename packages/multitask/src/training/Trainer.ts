@@ -1,9 +1,11 @@
 import { mul, noGrad, type Variable } from '@mtl/autograd';
+import { loadSafetensors, saveSafetensors } from '@mtl/nn';
 import { clipGradNorm, type Optimizer } from '@mtl/optim';
-import { MtlError, type Tensor } from '@mtl/tensor';
+import { Generator, MtlError, type Tensor } from '@mtl/tensor';
 import type { MultiTaskModel } from '../architectures/MultiTaskModel';
 import { DataLoader } from '../data/DataLoader';
 import type { MultiTaskDataset } from '../data/MultiTaskDataset';
+import type { Standardizer } from '../data/Standardizer';
 import { EW } from '../methods/EW';
 import type { WeightingMethod } from '../methods/WeightingMethod';
 import { accuracy } from '../metrics/accuracy';
@@ -28,6 +30,11 @@ export interface TaskSpec {
   metrics?: MetricName[];
   /** A fixed factor on this task's loss before the weighting method sees it. Default 1. */
   weight?: number;
+  /**
+   * The Standardizer the regression targets were scaled with: metrics are then reported in the
+   * original units (the loss stays on the scaled targets).
+   */
+  targetScaler?: Standardizer;
 }
 
 const DEFAULT_METRICS: Record<TaskType, MetricName[]> = {
@@ -53,6 +60,17 @@ export interface EpochRecord {
   train: Record<string, number>;
   /** Validation loss and metrics per task, when validation data was given. */
   validation?: Record<string, Record<string, number>>;
+}
+
+/** The JSON part of a checkpoint. */
+export interface TrainerState {
+  epoch: number;
+  stepCount: number;
+  optimizer: unknown;
+  weighting: Record<string, unknown>;
+  scheduler: unknown;
+  generator: number[] | null;
+  history: { steps: StepRecord[]; epochs: EpochRecord[] };
 }
 
 export interface TrainerCallbacks {
@@ -87,8 +105,8 @@ export interface TrainerOptions {
   optimizer: Optimizer<any>;
   /** Default EW. */
   weighting?: WeightingMethod;
-  /** Stepped once per epoch. */
-  scheduler?: { step(): void };
+  /** Stepped once per epoch; its stateDict goes into checkpoints. */
+  scheduler?: { step(): void; stateDict?(): unknown; loadStateDict?(state: never): void };
   /** Clip the global gradient norm of the model's parameters to this value. */
   clipGradNorm?: number;
   /** Keep gradient norms and cosines every k steps (0: never). Default 1. */
@@ -115,6 +133,8 @@ export class Trainer {
   stepCount = 0;
   epoch = 0;
   private readonly lastFinite = new Map<string, number>();
+  /** Shuffles the training data; created by the first `fit`, kept across fits and in checkpoints. */
+  private generator: Generator | null = null;
 
   constructor(private readonly options: TrainerOptions) {
     const { model, tasks, optimizer, weighting = new EW() } = options;
@@ -174,7 +194,10 @@ export class Trainer {
     return record;
   }
 
-  /** Trains for `epochs` epochs; returns the history. */
+  /**
+   * Trains until `epochs` epochs are done in all (like Keras' `epochs` with `initial_epoch`), so a
+   * trainer restored from a checkpoint continues where it stopped; returns the history.
+   */
   fit(train: MultiTaskDataset, fitOptions: FitOptions): { steps: StepRecord[]; epochs: EpochRecord[] } {
     const {
       epochs,
@@ -190,7 +213,8 @@ export class Trainer {
     if (earlyStopping && validation === undefined) {
       throw new MtlError('Trainer.fit: earlyStopping watches validation results; pass { validation }');
     }
-    const loader = new DataLoader(train, { batchSize, shuffle, seed });
+    this.generator ??= new Generator(seed);
+    const loader = new DataLoader(train, { batchSize, shuffle, generator: this.generator });
     const bar = this.options.progress === false ? null : (this.options.progress ?? new ProgressBar());
     bar?.start();
     const monitor = earlyStopping?.monitor ?? 'loss';
@@ -198,7 +222,7 @@ export class Trainer {
     let best = Number.POSITIVE_INFINITY;
     let bestState: Record<string, Tensor> | null = null;
     let sinceBest = 0;
-    for (let e = 0; e < epochs; e++) {
+    for (let e = this.epoch; e < epochs; e++) {
       const sums: Record<string, { total: number; count: number }> = {};
       let step = 0;
       for (const batch of loader) {
@@ -239,6 +263,59 @@ export class Trainer {
     return this.history;
   }
 
+  /**
+   * Everything needed to resume: the model's weights as safetensors bytes, and as JSON the
+   * optimizer, weighting method and scheduler states, the shuffling generator, the epoch, the step
+   * count and the history. A trainer built the same way and given it to `restore` continues
+   * the exact trajectory of an uninterrupted run.
+   */
+  checkpoint(): { weights: Uint8Array; state: TrainerState } {
+    return {
+      weights: saveSafetensors(this.model.stateDict()),
+      state: {
+        epoch: this.epoch,
+        stepCount: this.stepCount,
+        optimizer: this.optimizer.stateDict(),
+        weighting: this.weighting.stateDict(),
+        scheduler: this.options.scheduler?.stateDict?.() ?? null,
+        generator: this.generator?.getState() ?? null,
+        history: structuredClone(this.history),
+      },
+    };
+  }
+
+  /** Puts a checkpoint back (see `checkpoint`). */
+  restore({ weights, state }: { weights: Uint8Array; state: TrainerState }): void {
+    this.model.loadStateDict(loadSafetensors(weights));
+    this.optimizer.loadStateDict(state.optimizer as never);
+    this.weighting.loadStateDict(state.weighting);
+    if (state.scheduler !== null) this.options.scheduler?.loadStateDict?.(state.scheduler as never);
+    if (state.generator !== null) {
+      this.generator ??= new Generator(0);
+      this.generator.setState(state.generator);
+    }
+    this.epoch = state.epoch;
+    this.stepCount = state.stepCount;
+    this.history.steps = state.history.steps;
+    this.history.epochs = state.history.epochs;
+  }
+
+  /** Writes `<path>.safetensors` (the weights, which PyTorch opens) and `<path>.json` (the rest). Node only. */
+  async save(path: string): Promise<void> {
+    const { writeFile } = await import('node:fs/promises');
+    const { weights, state } = this.checkpoint();
+    await writeFile(`${path}.safetensors`, weights);
+    await writeFile(`${path}.json`, JSON.stringify(state));
+  }
+
+  /** Reads what `save` wrote into this trainer. Node only. */
+  async load(path: string): Promise<void> {
+    const { readFile } = await import('node:fs/promises');
+    const weights = new Uint8Array(await readFile(`${path}.safetensors`));
+    const state = JSON.parse(await readFile(`${path}.json`, 'utf8')) as TrainerState;
+    this.restore({ weights, state });
+  }
+
   /** Each task's loss and metrics on `data` (labels missing for a task are left out). */
   evaluate(data: MultiTaskDataset): Record<string, Record<string, number>> {
     const out = this.predict(data.features);
@@ -259,8 +336,11 @@ export class Trainer {
           task.loss ?? defaultLoss(task.type),
         );
         const entry: Record<string, number> = { loss: loss === null ? Number.NaN : loss.item() };
+        const scaler = task.type === 'regression' ? task.targetScaler : undefined;
+        const p = scaler ? scaler.inverseTransform(fitTo(prediction, target)) : prediction;
+        const t = scaler ? scaler.inverseTransform(target) : target;
         for (const metric of task.metrics ?? DEFAULT_METRICS[task.type])
-          entry[metric] = computeMetric(metric, task.type, prediction, target);
+          entry[metric] = computeMetric(metric, task.type, p, t);
         results[task.name] = entry;
       }
     });
@@ -293,6 +373,13 @@ export class Trainer {
     }
     return losses;
   }
+}
+
+/** [N, 1] predictions for [N] targets, reshaped to [N]. */
+function fitTo(prediction: Tensor, target: Tensor): Tensor {
+  return prediction.rank === 2 && prediction.shape[1] === 1 && target.rank === 1
+    ? prediction.reshape([prediction.shape[0]!])
+    : prediction;
 }
 
 function computeMetric(metric: MetricName, type: TaskType, prediction: Tensor, target: Tensor): number {
