@@ -59,6 +59,8 @@ describe('Trainer', () => {
     expect(after.positive!.accuracy).toBeGreaterThan(0.9);
     expect(Object.keys(after.positive!)).toEqual(['loss', 'accuracy', 'f1', 'auc']);
     expect(Number.isFinite(history.steps.at(-1)!.losses.sum!)).toBe(true);
+    expect(history.epochs.at(-1)!.trainMetrics!.sum!.r2).toBeGreaterThan(0.9);
+    expect(Object.keys(history.epochs[0]!.validation!)).toEqual(['sum', 'diff', 'positive']);
   });
 
   it('records gradient diagnostics every k steps for gradient-level methods', () => {

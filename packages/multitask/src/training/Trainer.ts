@@ -58,6 +58,8 @@ export interface EpochRecord {
   epoch: number;
   /** Mean training loss per task over the epoch's steps. */
   train: Record<string, number>;
+  /** Loss and metrics per task on the whole training set at the end of the epoch (unless `trainMetrics: false`). */
+  trainMetrics?: Record<string, Record<string, number>>;
   /** Validation loss and metrics per task, when validation data was given. */
   validation?: Record<string, Record<string, number>>;
 }
@@ -96,6 +98,8 @@ export interface FitOptions {
   /** Shuffle each epoch (seeded). Default true. */
   shuffle?: boolean;
   seed?: number;
+  /** Evaluate the training set at the end of every epoch (one forward pass). Default true. */
+  trainMetrics?: boolean;
 }
 
 export interface TrainerOptions {
@@ -207,6 +211,7 @@ export class Trainer {
       earlyStopping,
       shuffle = true,
       seed = 0,
+      trainMetrics = true,
     } = fitOptions;
     if (!Number.isInteger(epochs) || epochs < 1)
       throw new MtlError(`Trainer.fit: epochs must be a positive integer, got ${epochs}`);
@@ -243,6 +248,7 @@ export class Trainer {
         epoch: this.epoch,
         train: Object.fromEntries(Object.entries(sums).map(([t, s]) => [t, s.total / s.count])),
       };
+      if (trainMetrics) epochRecord.trainMetrics = this.evaluate(train);
       if (validation !== undefined) epochRecord.validation = this.evaluate(validation);
       this.history.epochs.push(epochRecord);
       callbacks?.onEpochEnd?.(epochRecord, this);
