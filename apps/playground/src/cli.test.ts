@@ -1,18 +1,114 @@
 import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { main } from './cli';
+import { parseConfig } from './config';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
+function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = main(
+    args,
+    (s) => {
+      out.push(s);
+    },
+    (s) => {
+      err.push(s);
+    },
+  );
+  return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'mtl-playground-'));
+
 describe('mtl-playground CLI', () => {
-  it('runs as `pnpm start` does and prints the plan and a tensor computed by @mtl/tensor', () => {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=@mtl/source', cli], {
-      encoding: 'utf8',
+  it('runs the default experiment (short), prints the table and writes the JSON and HTML report', () => {
+    const dir = tmp();
+    const { code, out, err } = run(['--epochs', '2', '--seed', '0', '--methods', 'ew,pcgrad', '--out', dir]);
+    expect(code).toBe(0);
+    expect(err).toContain('training PCGrad (seed 0)');
+    expect(out).toMatch(/\nmethod\s+species\.accuracy/);
+    expect(out).toMatch(/\nPCGrad\s+0\.\d{3}±0\.000/);
+    expect(existsSync(join(dir, 'penguins.html'))).toBe(true);
+    const json = JSON.parse(readFileSync(join(dir, 'penguins.json'), 'utf8'));
+    expect(json.methods.map((m: { method: string }) => m.method)).toEqual(['EW', 'PCGrad']);
+  }, 120_000);
+
+  it('--json prints the results as one JSON document', () => {
+    const { code, out } = run(['--epochs', '1', '--seed', '0', '--methods', 'ew', '--out', tmp(), '--json']);
+    expect(code).toBe(0);
+    const results = JSON.parse(out);
+    expect(Object.keys(results)).toEqual(['name', 'createdAt', 'config', 'tasks', 'methods']);
+    expect(results.tasks).toEqual([
+      { name: 'species', type: 'multiclass' },
+      { name: 'sex', type: 'binary' },
+      { name: 'bodyMass', type: 'regression' },
+    ]);
+    expect(results.methods[0].metrics.bodyMass.mae.mean).toBeGreaterThan(10); // grams, not standardised units
+  }, 120_000);
+
+  it('runs a config file, and names a bad field, a missing file and bad JSON with a non-zero exit', () => {
+    const dir = tmp();
+    const good = join(dir, 'related.json');
+    writeFileSync(
+      good,
+      JSON.stringify({
+        name: 'related',
+        data: { dataset: 'relatedTasks', options: { tasks: 3, conflict: 0.5 } },
+        methods: ['ew'],
+        epochs: 1,
+        seeds: [0],
+      }),
+    );
+    expect(run(['run', good, '--out', dir]).code).toBe(0);
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ optimizer: { name: 'adam', lr: -1 } }));
+    expect(run(['run', bad])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('optimizer.lr: expected a number > 0, got -1'),
     });
-    expect(out).toContain('Palmer penguins');
-    // softmax rows of the demo sum to one; the printed tensor has PyTorch's layout.
-    expect(out).toMatch(/softmax\(matmul\(x, w\), -1\):\ntensor\(\[\[0\.\d{4}, 0\.\d{4}, 0\.\d{4}\],/);
-    // and a gradient from @mtl/autograd, shaped like w ([4, 3]).
-    expect(out).toMatch(/its gradient with respect to w:\ntensor\(\[(\[[^\]]+\],?\s*){4}\]\)/);
+    expect(run(['run', join(dir, 'nope.json')])).toMatchObject({
+      code: 2,
+      err: expect.stringContaining('cannot read the config file'),
+    });
+    writeFileSync(join(dir, 'broken.json'), '{');
+    expect(run(['run', join(dir, 'broken.json')]).err).toContain('is not valid JSON');
+    expect(run(['--frobnicate', '1']).err).toContain('unknown option --frobnicate');
+  }, 120_000);
+
+  it('prints its usage for --help, also as a process (how pnpm start runs it)', () => {
+    const text = execFileSync(
+      process.execPath,
+      ['--import', 'tsx', '--conditions=@mtl/source', cli, '--help'],
+      { encoding: 'utf8' },
+    );
+    expect(text).toMatch(/^usage: mtl-playground/);
+  });
+});
+
+describe('experiment config', () => {
+  it('fills every default', () => {
+    expect(parseConfig({}).methods).toContain('upgrad');
+    expect(parseConfig({ epochs: 3 }).epochs).toBe(3);
+  });
+
+  it.each([
+    [{ colour: 'red' }, 'config.colour: unknown field'],
+    [
+      { data: { dataset: 'mnist' } },
+      'data.dataset: expected one of penguins, relatedTasks, gradNormToy, got "mnist"',
+    ],
+    [{ data: { split: [0.5, 0.5, 0.5] } }, 'data.split: expected three fractions'],
+    [{ methods: ['ew', 'magic'] }, 'methods[1]: expected one of'],
+    [{ epochs: 0 }, 'epochs: expected an integer ≥ 1, got 0'],
+    [{ architecture: { hidden: [32, 'big'] } }, 'architecture.hidden[1]: expected an integer ≥ 1, got "big"'],
+    [{ optimizer: { name: 'lbfgs' } }, 'optimizer.name: expected one of adam'],
+  ])('rejects %j', (config, message) => {
+    expect(() => parseConfig(config)).toThrow(message);
   });
 });

@@ -1,41 +1,107 @@
 #!/usr/bin/env node
 /**
- * mtl-playground — the experiment CLI. The training pipeline it drives (autograd, optimizers,
- * layers, multi-task methods) is still being built package by package; until it lands, `pnpm
- * start` says what the default experiment will be and shows the part of the stack that exists.
+ * mtl-playground — runs an experiment config from the terminal.
+ *
+ *   mtl-playground                       the default experiment (penguins, 3 tasks, 8 methods, 3 seeds)
+ *   mtl-playground run config.json       an experiment from a config file
+ *   mtl-playground compare config.json --methods ew,uw,pcgrad
+ *   options: --seed N  --epochs N  --out DIR (default results)  --json  --help
+ *
+ * Prints a results table (per-task test metrics, Δm, time per step) and writes
+ * <out>/<name>.json and a self-contained <out>/<name>.html report.
  */
-import { grad, logSoftmax, matmul as matmulAd, Parameter, sum } from '@mtl/autograd';
-import { manualSeed, matmul, oneHot, randn, softmax, tensor } from '@mtl/tensor';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type Comparison, formatComparison } from '@mtl/multitask';
+import { ConfigError, DEFAULT_CONFIG, parseConfig } from './config';
+import { runExperiment } from './experiment';
+import { htmlReport } from './report/htmlReport';
 
-const plan = `@mtl playground — the default experiment (arriving with @mtl/multitask):
-  data          Palmer penguins (real, from a registry package)
-  tasks         species (multiclass), sex (binary, missing labels masked), body mass (regression)
-  architecture  hard parameter sharing: a shared MLP trunk with one head per task
-  optimizer     Adam
-  methods       EW, UW, PCGrad, MGDA, CAGrad, UPGrad… compared side by side
-  output        progress bar, results table (per-task metrics, Δm, time per step),
-                results/<name>.json and a self-contained results/<name>.html report
+const USAGE = `usage: mtl-playground [run|compare] [config.json] [--methods a,b,…] [--seed N] [--epochs N] [--out DIR] [--json] [--help]`;
 
-Built so far: @mtl/tensor and @mtl/autograd. A taste of them:`;
+/** Parses the command line and runs; returns the exit code. */
+export function main(
+  argv: string[],
+  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
+  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
+): number {
+  const args = [...argv];
+  const flags: Record<string, string | true> = {};
+  const positional: string[] = [];
+  while (args.length > 0) {
+    const a = args.shift()!;
+    if (a === '--json' || a === '--help' || a === '-h') flags[a.replace(/^-+/, '')] = true;
+    else if (a.startsWith('--')) {
+      const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      const value = inline ?? args.shift();
+      if (value === undefined) return fail(err, `--${key} needs a value\n${USAGE}`);
+      flags[key] = value;
+    } else positional.push(a);
+  }
+  if (flags.help || flags.h) {
+    out(USAGE);
+    return 0;
+  }
+  const unknown = Object.keys(flags).filter((k) => !['methods', 'seed', 'epochs', 'out', 'json'].includes(k));
+  if (unknown.length > 0) return fail(err, `unknown option --${unknown[0]}\n${USAGE}`);
+  const command = positional[0] === 'run' || positional[0] === 'compare' ? positional.shift() : 'run';
+  const file = positional.shift();
+  if (positional.length > 0)
+    return fail(err, `unexpected argument ${JSON.stringify(positional[0])}\n${USAGE}`);
+  let raw: Record<string, unknown> = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
+  if (file !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch {
+      return fail(err, `cannot read the config file ${file}`);
+    }
+    try {
+      raw = JSON.parse(text);
+    } catch (e) {
+      return fail(err, `${file} is not valid JSON: ${(e as Error).message}`);
+    }
+  }
+  if (typeof flags.methods === 'string')
+    raw = { ...raw, methods: flags.methods.split(',').map((m) => m.trim().toLowerCase()) };
+  if (typeof flags.seed === 'string') raw = { ...raw, seeds: [Number(flags.seed)] };
+  if (typeof flags.epochs === 'string') raw = { ...raw, epochs: Number(flags.epochs) };
+  if (command === 'compare' && flags.methods === undefined && file === undefined)
+    return fail(err, `compare needs a config file or --methods\n${USAGE}`);
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(raw);
+  } catch (e) {
+    if (e instanceof ConfigError) return fail(err, `bad config: ${e.message}`);
+    throw e;
+  }
+  const started = performance.now();
+  const results = runExperiment(config, {
+    onRun: ({ method, seed }) => err(`training ${method} (seed ${seed})…`),
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const dir = typeof flags.out === 'string' ? flags.out : 'results';
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${config.name}.json`), JSON.stringify(results, null, 2));
+  writeFileSync(join(dir, `${config.name}.html`), htmlReport(results));
+  if (flags.json) {
+    out(JSON.stringify(results));
+  } else {
+    out(
+      `\n${config.name}: ${config.data.dataset}, ${results.tasks.map((t) => `${t.name} (${t.type})`).join(', ')}; ${config.seeds.length} seed(s), ${config.epochs} epochs — ${seconds.toFixed(1)} s`,
+    );
+    out(
+      'Test metrics (mean±std over seeds); Δm in % against single-task baselines, positive = better (LibMTL)\n',
+    );
+    out(formatComparison({ rows: results.methods, baselines: null } as unknown as Comparison));
+    out(`\nwrote ${join(dir, `${config.name}.json`)} and ${join(dir, `${config.name}.html`)}`);
+  }
+  return 0;
+}
 
-console.log(plan);
-manualSeed(0);
-const x = randn([2, 4]);
-const w = tensor([
-  [0.5, -0.25, 0.0],
-  [1.0, 0.5, -0.5],
-  [-1.0, 0.25, 0.75],
-  [0.0, 1.0, 0.5],
-]);
-console.log('\nx = randn([2, 4]) with manualSeed(0):');
-console.log(x.toString());
-console.log('\nsoftmax(matmul(x, w), -1):');
-console.log(softmax(matmul(x, w), -1).toString());
+function fail(err: (s: string) => void, message: string): number {
+  err(`mtl-playground: ${message}`);
+  return 2;
+}
 
-// The gradient of a cross-entropy loss with respect to w, the way every head will be trained.
-const weights = new Parameter(w);
-const labels = oneHot(tensor([0, 2], { dtype: 'int32' }), 3);
-const loss = sum(logSoftmax(matmulAd(x, weights), -1).mul(labels)).neg();
-const [gradient] = grad(loss, [weights]);
-console.log(`\ncross-entropy ${loss.item().toFixed(4)}; its gradient with respect to w:`);
-console.log(gradient!.toString());
+if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = main(process.argv.slice(2));

@@ -5,7 +5,8 @@ import type { MultiTaskDataset } from '../data/MultiTaskDataset';
 import { EW } from '../methods/EW';
 import type { WeightingMethod } from '../methods/WeightingMethod';
 import { deltaM } from '../metrics/deltaM';
-import { type TaskSpec, Trainer } from './Trainer';
+import type { ProgressBar } from './ProgressBar';
+import { type EpochRecord, type StepRecord, type TaskSpec, Trainer } from './Trainer';
 
 export interface CompareMethodsOptions {
   /** Name → a fresh method (called once per seed). */
@@ -24,6 +25,10 @@ export interface CompareMethodsOptions {
   seeds?: number[];
   /** Also train one single-task model per task (same architecture, only that task's loss) as Δm's baselines. Default true. */
   baselines?: boolean;
+  /** Called before each training run (for a progress display). */
+  onRun?: (run: { method: string; seed: number; baseline: boolean }) => void;
+  /** The progress bar each run's Trainer draws (default none). */
+  progress?: ProgressBar | false;
 }
 
 /** A mean and standard deviation over seeds. */
@@ -39,6 +44,8 @@ export interface ComparisonRow {
   /** Δm against the single-task baselines (LibMTL's convention: positive = better), or null without baselines. */
   deltaM: Stat | null;
   msPerStep: number;
+  /** The history of the first seed's run (losses and weights per step, metrics per epoch). */
+  history: { steps: StepRecord[]; epochs: EpochRecord[] };
 }
 
 export interface Comparison {
@@ -63,6 +70,8 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
     batchSize = 32,
     seeds = [0],
     baselines = true,
+    onRun,
+    progress = false,
   } = options;
   const makeOptimizer = options.optimizer ?? ((ps: Parameter[]) => new Adam(ps, { lr: 1e-3 }));
   const runOnce = (seed: number, method: WeightingMethod, only: TaskSpec[]) => {
@@ -72,25 +81,31 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
       tasks: only,
       optimizer: makeOptimizer([...m.parameters(), ...method.parameters()]),
       weighting: method,
-      progress: false,
+      progress,
     });
     const started = performance.now();
     trainer.fit(train, { epochs, batchSize, seed });
     const msPerStep = (performance.now() - started) / Math.max(trainer.stepCount, 1);
-    return { results: trainer.evaluate(test), msPerStep };
+    return { results: trainer.evaluate(test), msPerStep, history: trainer.history };
   };
 
   let baselineMeans: Record<string, Record<string, number>> | null = null;
   if (baselines) {
     baselineMeans = {};
     for (const task of tasks) {
-      const perSeed = seeds.map((seed) => runOnce(seed, new EW(), [task]).results[task.name]!);
+      const perSeed = seeds.map((seed) => {
+        onRun?.({ method: `${task.name} alone`, seed, baseline: true });
+        return runOnce(seed, new EW(), [task]).results[task.name]!;
+      });
       baselineMeans[task.name] = meanOf(perSeed);
     }
   }
 
   const rows: ComparisonRow[] = Object.entries(methods).map(([name, make]) => {
-    const runs = seeds.map((seed) => runOnce(seed, make(), tasks));
+    const runs = seeds.map((seed) => {
+      onRun?.({ method: name, seed, baseline: false });
+      return runOnce(seed, make(), tasks);
+    });
     const metrics: Record<string, Record<string, Stat>> = {};
     for (const task of tasks) {
       const values = runs.map((r) => r.results[task.name]!);
@@ -107,6 +122,7 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
       metrics,
       deltaM: deltas === null ? null : stat(deltas),
       msPerStep: runs.reduce((s, r) => s + r.msPerStep, 0) / runs.length,
+      history: runs[0]!.history,
     };
   });
   return { rows, baselines: baselineMeans };

@@ -1,0 +1,29 @@
+/** A mean and standard deviation over seeds. */
+export interface Stat {
+  mean: number;
+  std: number;
+}
+
+/** Everything an experiment run produces: what the CLI prints, writes as JSON and renders with `htmlReport`. */
+export interface ExperimentResults {
+  name: string;
+  /** ISO 8601 timestamp of the run. */
+  createdAt: string;
+  /** The experiment config as run; shown as pretty JSON in the report. */
+  config: unknown;
+  tasks: { name: string; type: 'regression' | 'binary' | 'multiclass' }[];
+  methods: {
+    method: string;
+    /** Task → metric → mean ± std over seeds. */
+    metrics: Record<string, Record<string, Stat>>;
+    /** LibMTL's Δm in percent (positive = better than the single-task baselines), or null without baselines. */
+    deltaM: Stat | null;
+    msPerStep: number;
+    /** From the first seed's run: per-epoch mean training loss per task, task weights per step, and the last task-gradient cosine matrix (task order as `tasks`). */
+    curves: {
+      epochLoss: Record<string, number[]>;
+      weights: Record<string, number[]>;
+      cosine: number[][] | null;
+    };
+  }[];
+}

@@ -1,0 +1,172 @@
+import { escapeHtml } from './escapeHtml';
+import { formatTick, niceTicks } from './niceTicks';
+
+/** One line of a {@link lineChart}. */
+export interface LineSeries {
+  name: string;
+  /** y values at x = 1, 2, …; non-finite values leave a gap. */
+  values: readonly number[];
+  color: string;
+}
+
+/** Options of {@link lineChart}. */
+export interface LineChartOptions {
+  /** Shown above the plot and as the SVG's accessible name. */
+  title: string;
+  series: readonly LineSeries[];
+  xLabel?: string;
+  yLabel?: string;
+  /** viewBox size; the SVG scales to its container's width. Default 360 × 220 (plot area, legend extra). */
+  width?: number;
+  height?: number;
+  /** Lines with more points are thinned to about this many (evenly, keeping the last). Default 400. */
+  maxPoints?: number;
+  /** Prefix of the SVG's element ids, unique on the page. Default: a hash of the title and series names. */
+  id?: string;
+}
+
+const MARGIN = { top: 28, right: 12, bottom: 36, left: 52 };
+const LEGEND_ROW = 16;
+const CHAR_WIDTH = 6.5;
+
+/** Approximate layout of legend items in rows that fit `width`. */
+function legendRows(names: readonly string[], width: number): { index: number; x: number }[][] {
+  const rows: { index: number; x: number }[][] = [[]];
+  let x = 0;
+  names.forEach((name, index) => {
+    const itemWidth = 22 + name.length * CHAR_WIDTH;
+    if (x > 0 && x + itemWidth > width) {
+      rows.push([]);
+      x = 0;
+    }
+    rows[rows.length - 1]!.push({ index, x });
+    x += itemWidth;
+  });
+  return rows;
+}
+
+/** Evenly spaced indices into `n` points, at most about `max` of them, always including the last. */
+function sampleIndices(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  const stride = Math.ceil(n / max);
+  const out: number[] = [];
+  for (let i = 0; i < n; i += stride) out.push(i);
+  if (out[out.length - 1] !== n - 1) out.push(n - 1);
+  return out;
+}
+
+const r = (v: number) => Math.round(v * 10) / 10;
+
+/**
+ * A static SVG line chart: nice-number ticks on both axes, one polyline per series (broken at
+ * non-finite values), and a legend under the plot. All text is escaped; no script.
+ */
+export function lineChart(options: LineChartOptions): string {
+  const { title, series, xLabel = '', yLabel = '', width = 360, height = 220, maxPoints = 400 } = options;
+  const rows = legendRows(
+    series.map((s) => s.name),
+    width - MARGIN.left,
+  );
+  const legendHeight = series.length > 0 ? rows.length * LEGEND_ROW + 4 : 0;
+  const totalHeight = height + legendHeight;
+  const plotW = width - MARGIN.left - MARGIN.right;
+  const plotH = height - MARGIN.top - MARGIN.bottom;
+
+  const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
+  const n = Math.max(1, ...series.map((s) => s.values.length));
+  const yTicks = niceTicks(Math.min(...finite), Math.max(...finite), 5);
+  const xTicks = niceTicks(1, Math.max(2, n), 5).filter((t) => t >= 1 && Number.isInteger(t));
+  const xTicksAll = xTicks.includes(1) ? xTicks : [1, ...xTicks];
+  const [y0, y1] = [yTicks[0]!, yTicks[yTicks.length - 1]!];
+  const [x0, x1] = [1, Math.max(2, n, xTicksAll[xTicksAll.length - 1]!)];
+  const sx = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * plotW;
+  const sy = (y: number) => MARGIN.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
+
+  const id = options.id ?? `c${Math.abs(hash(title + series.map((s) => s.name).join()))}`;
+  const parts: string[] = [];
+  parts.push(
+    `<svg class="chart" viewBox="0 0 ${width} ${totalHeight}" role="img" aria-labelledby="${id}-t ${id}-d" xmlns="http://www.w3.org/2000/svg">`,
+    `<title id="${id}-t">${escapeHtml(title)}</title>`,
+    `<desc id="${id}-d">${escapeHtml(describe(series, xLabel, yLabel))}</desc>`,
+    `<text class="chart-title" x="${MARGIN.left}" y="16">${escapeHtml(title)}</text>`,
+  );
+  for (const t of yTicks) {
+    const y = r(sy(t));
+    parts.push(
+      `<line class="grid" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y}" y2="${y}"/>`,
+      `<text class="tick" x="${MARGIN.left - 6}" y="${y + 3}" text-anchor="end">${escapeHtml(formatTick(t, yTicks))}</text>`,
+    );
+  }
+  for (const t of xTicksAll.filter((t) => t <= x1)) {
+    const x = r(sx(t));
+    parts.push(
+      `<line class="axis" x1="${x}" x2="${x}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH + 4}"/>`,
+      `<text class="tick" x="${x}" y="${MARGIN.top + plotH + 15}" text-anchor="middle">${t}</text>`,
+    );
+  }
+  parts.push(
+    `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH}"/>`,
+    `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}"/>`,
+  );
+  if (xLabel) {
+    parts.push(
+      `<text class="label" x="${MARGIN.left + plotW / 2}" y="${MARGIN.top + plotH + 30}" text-anchor="middle">${escapeHtml(xLabel)}</text>`,
+    );
+  }
+  if (yLabel) {
+    const cy = MARGIN.top + plotH / 2;
+    parts.push(
+      `<text class="label" x="12" y="${cy}" text-anchor="middle" transform="rotate(-90 12 ${cy})">${escapeHtml(yLabel)}</text>`,
+    );
+  }
+  for (const s of series) {
+    const indices = sampleIndices(s.values.length, maxPoints);
+    const segments: string[][] = [[]];
+    for (const i of indices) {
+      const v = s.values[i]!;
+      if (Number.isFinite(v)) segments[segments.length - 1]!.push(`${r(sx(i + 1))},${r(sy(v))}`);
+      else if (segments[segments.length - 1]!.length > 0) segments.push([]);
+    }
+    for (const points of segments) {
+      if (points.length === 1) {
+        const [cx, cy] = points[0]!.split(',');
+        parts.push(`<circle cx="${cx}" cy="${cy}" r="2.5" fill="${escapeHtml(s.color)}"/>`);
+      } else if (points.length > 1) {
+        parts.push(
+          `<polyline class="line" fill="none" stroke="${escapeHtml(s.color)}" points="${points.join(' ')}"/>`,
+        );
+      }
+    }
+  }
+  rows.forEach((row, k) => {
+    const y = height + k * LEGEND_ROW + 8;
+    for (const { index, x } of row) {
+      const s = series[index]!;
+      const lx = MARGIN.left + x;
+      parts.push(
+        `<g class="legend-item"><line x1="${r(lx)}" x2="${r(lx + 14)}" y1="${y}" y2="${y}" stroke="${escapeHtml(s.color)}" stroke-width="3"/>`,
+        `<text class="legend" x="${r(lx + 18)}" y="${y + 4}">${escapeHtml(s.name)}</text></g>`,
+      );
+    }
+  });
+  parts.push('</svg>');
+  return parts.join('\n');
+}
+
+/** A one-sentence text alternative: each series' first and last finite value. */
+function describe(series: readonly LineSeries[], xLabel: string, yLabel: string): string {
+  const what = `${yLabel || 'value'} by ${xLabel || 'step'}`;
+  const lines = series.map((s) => {
+    const finite = s.values.filter(Number.isFinite);
+    if (finite.length === 0) return `${s.name}: no data`;
+    return `${s.name}: ${finite[0]!.toPrecision(3)} to ${finite[finite.length - 1]!.toPrecision(3)}`;
+  });
+  return `${what}. ${lines.join('; ')}.`;
+}
+
+/** A small string hash for SVG element ids (several charts share one page). */
+function hash(text: string): number {
+  let h = 0;
+  for (let i = 0; i < text.length; i++) h = (Math.imul(h, 31) + text.charCodeAt(i)) | 0;
+  return h;
+}
