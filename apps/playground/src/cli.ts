@@ -25,7 +25,8 @@ export function main(
   out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
   err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
 ): number {
-  const args = [...argv];
+  // A bare `--` (as `pnpm start -- …` may pass it) separates nothing here.
+  const args = argv.filter((a) => a !== '--');
   const flags: Record<string, string | true> = {};
   const positional: string[] = [];
   while (args.length > 0) {

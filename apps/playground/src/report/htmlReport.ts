@@ -118,7 +118,11 @@ function comparisonTable(results: ExperimentResults): string {
     }
     return { task: task.name, metrics };
   });
-  const meanStd = (s: { mean: number; std: number }) => `${formatNumber(s.mean)} ± ${formatNumber(s.std)}`;
+  // A spread below 1e-9 of the mean is rounding between identical runs: show it as 0.
+  const spread = (s: { mean: number; std: number }) =>
+    s.std <= 1e-9 * Math.max(1, Math.abs(s.mean)) ? 0 : s.std;
+  const meanStd = (s: { mean: number; std: number }) =>
+    `${formatNumber(s.mean)} ± ${formatNumber(spread(s))}`;
   const columns: Column[] = groups.flatMap(({ task, metrics }) =>
     metrics.map((metric) => ({
       header: metric,
