@@ -3,18 +3,11 @@ import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } fro
 import type { ParameterLike } from '../ParameterLike';
 import { nextStep, stateBuffer } from '../stateBuffer';
 import type { FloatArray } from '../updates/FloatArray';
-import { rmspropUpdate } from '../updates/rmspropUpdate';
+import { type RmspropHyper, rmspropUpdate } from '../updates/rmspropUpdate';
 import { isBoolean, nonNegative } from '../validate';
 
-export interface RMSpropOptions {
-  lr: number;
-  alpha: number;
-  eps: number;
-  weightDecay: number;
-  momentum: number;
-  centered: boolean;
-  maximize: boolean;
-}
+/** RMSprop's hyperparameters: those of its update function. */
+export type RMSpropOptions = RmspropHyper;
 
 const DEFAULTS: RMSpropOptions = {
   lr: 1e-2,

@@ -4,17 +4,11 @@ import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } fro
 import type { ParameterLike } from '../ParameterLike';
 import { stateBuffer } from '../stateBuffer';
 import type { FloatArray } from '../updates/FloatArray';
-import { sgdUpdate } from '../updates/sgdUpdate';
+import { type SgdHyper, sgdUpdate } from '../updates/sgdUpdate';
 import { isBoolean, nonNegative } from '../validate';
 
-export interface SGDOptions {
-  lr: number;
-  momentum: number;
-  dampening: number;
-  weightDecay: number;
-  nesterov: boolean;
-  maximize: boolean;
-}
+/** SGD's hyperparameters: those of its update function. */
+export type SGDOptions = SgdHyper;
 
 const DEFAULTS: Omit<SGDOptions, 'lr'> = {
   momentum: 0,
