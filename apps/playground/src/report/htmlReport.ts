@@ -35,7 +35,7 @@ dl.summary dt{font-weight:600}
 dl.summary dd{margin:0}
 .table-wrap{overflow-x:auto;-webkit-overflow-scrolling:touch}
 table{border-collapse:collapse;font-variant-numeric:tabular-nums;min-width:100%}
-caption{caption-side:top;text-align:left;color:var(--muted);padding:0 0 6px}
+caption{caption-side:top;text-align:left;color:var(--muted);padding:0 0 6px;position:sticky;left:0;max-width:min(100vw - 48px,1100px);white-space:normal}
 th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:right;white-space:nowrap}
 th{background:var(--soft)}
 th[scope=row],thead th:first-child{text-align:left}

@@ -27,14 +27,14 @@ export interface LineChartOptions {
 
 const MARGIN = { top: 28, right: 12, bottom: 36, left: 52 };
 const LEGEND_ROW = 16;
-const CHAR_WIDTH = 6.5;
+const CHAR_WIDTH = 7;
 
 /** Approximate layout of legend items in rows that fit `width`. */
 function legendRows(names: readonly string[], width: number): { index: number; x: number }[][] {
   const rows: { index: number; x: number }[][] = [[]];
   let x = 0;
   names.forEach((name, index) => {
-    const itemWidth = 22 + name.length * CHAR_WIDTH;
+    const itemWidth = 30 + name.length * CHAR_WIDTH; // swatch, gap, text, space before the next
     if (x > 0 && x + itemWidth > width) {
       rows.push([]);
       x = 0;
