@@ -14,16 +14,18 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { tensor } from '@mtl/tensor';
+import {
+  compareTensor as compareFixture,
+  decodeNumber,
+  describeValue,
+  type FixtureTensor,
+  type FixtureValue,
+  fixtureArray,
+  isFixtureTensor,
+  isTensorLike,
+  type Tolerance,
+} from '../../../tools/testing/fixtureTensors';
 import * as api from '../src/index';
-
-export type FixtureDType = 'float32' | 'float64' | 'int32' | 'bool';
-export type FixtureValue = number | boolean | string;
-
-export interface FixtureTensor {
-  dtype: FixtureDType;
-  shape: number[];
-  data: FixtureValue[];
-}
 
 export interface FixtureCase {
   name: string;
@@ -42,13 +44,6 @@ export interface FixtureFile {
   cases: FixtureCase[];
 }
 
-/** The tensor-like surface the comparison reads. */
-interface TensorLike {
-  shape: ArrayLike<number>;
-  dtype: string;
-  data: ArrayLike<number>;
-}
-
 type AnyFn = (...a: unknown[]) => unknown;
 
 export const FIXTURE_DIR = fileURLToPath(new URL('./fixtures/', import.meta.url));
@@ -61,36 +56,9 @@ export function loadFixtures(): { file: string; fixture: FixtureFile }[] {
     .map((file) => ({ file, fixture: JSON.parse(readFileSync(FIXTURE_DIR + file, 'utf8')) as FixtureFile }));
 }
 
-export function decodeNumber(v: FixtureValue): number {
-  if (v === 'nan') return Number.NaN;
-  if (v === 'inf') return Number.POSITIVE_INFINITY;
-  if (v === '-inf') return Number.NEGATIVE_INFINITY;
-  if (typeof v === 'boolean') return v ? 1 : 0;
-  if (typeof v === 'number') return v;
-  throw new Error(`fixture: cannot decode number ${JSON.stringify(v)}`);
-}
-
-export function isFixtureTensor(v: unknown): v is FixtureTensor {
-  return typeof v === 'object' && v !== null && 'dtype' in v && 'shape' in v && 'data' in v;
-}
-
-function typedData(t: FixtureTensor): Float32Array | Float64Array | Int32Array | Uint8Array {
-  const values = t.data.map(decodeNumber);
-  switch (t.dtype) {
-    case 'float32':
-      return Float32Array.from(values);
-    case 'float64':
-      return Float64Array.from(values);
-    case 'int32':
-      return Int32Array.from(values);
-    case 'bool':
-      return Uint8Array.from(values);
-  }
-}
-
 /** A fixture tensor as an @mtl/tensor Tensor (a constant). */
 export function decodeTensor(t: FixtureTensor): unknown {
-  return tensor(typedData(t), { dtype: t.dtype, shape: [...t.shape] });
+  return tensor(fixtureArray(t), { dtype: t.dtype, shape: [...t.shape] });
 }
 
 /** Decodes one constant argument: tensors, arrays (of dims or of tensors), non-finite numbers, null → undefined. */
@@ -192,7 +160,10 @@ export function runCase(c: FixtureCase): { out: unknown; grads: unknown[] } {
  * sum — hence the gradients — comparable.
  */
 function alignEigh(c: FixtureCase, out: unknown): unknown[] {
-  const { eigenvalues, eigenvectors } = out as { eigenvalues: unknown; eigenvectors: { value: TensorLike } };
+  const { eigenvalues, eigenvectors } = out as {
+    eigenvalues: unknown;
+    eigenvectors: { value: { shape: number[]; dtype: string; data: ArrayLike<number> } };
+  };
   const ours = eigenvectors.value;
   const theirs = (c.out as FixtureTensor[])[1]!.data.map(decodeNumber);
   const n = ours.shape[0]!;
@@ -208,18 +179,14 @@ function alignEigh(c: FixtureCase, out: unknown): unknown[] {
   ];
 }
 
-export interface Tolerance {
-  rtol: number;
-  atol: number;
-}
-
 export const TOLERANCE: Record<'float32' | 'float64', Tolerance> = {
   float64: { rtol: 1e-10, atol: 1e-10 },
   float32: { rtol: 1e-5, atol: 1e-5 },
 };
 
-function isTensorLike(v: unknown): v is TensorLike {
-  return typeof v === 'object' && v !== null && 'shape' in v && 'dtype' in v && 'data' in v;
+/** Compares with this package's tolerances (see `TOLERANCE`). */
+export function compareTensor(got: unknown, exp: FixtureTensor, label: string): string | null {
+  return compareFixture(got, exp, label, TOLERANCE);
 }
 
 /** The Tensor behind a Variable (its `.value`), or the value itself. */
@@ -227,70 +194,6 @@ export function unwrapValue(v: unknown): unknown {
   if (typeof v === 'object' && v !== null && !isTensorLike(v) && 'value' in v)
     return (v as { value: unknown }).value;
   return v;
-}
-
-function describeValue(v: unknown): string {
-  if (isTensorLike(v)) return `Tensor(dtype=${v.dtype}, shape=[${Array.from(v.shape).join(',')}])`;
-  if (Array.isArray(v)) return `Array(${v.length})`;
-  if (v === null) return 'null';
-  if (typeof v === 'object') return `${v.constructor?.name ?? 'object'}`;
-  return `${typeof v} ${String(v)}`;
-}
-
-function fmt(x: number): string {
-  return Object.is(x, -0) ? '-0' : String(x);
-}
-
-function preview(values: ArrayLike<number>, n = 8): string {
-  const xs = Array.from(values).slice(0, n).map(fmt);
-  return `[${xs.join(', ')}${values.length > n ? ', …' : ''}]`;
-}
-
-/**
- * Compares `got` with the fixture tensor: same shape and dtype, values within tolerance (NaN
- * equals NaN; infinities exact; ints and bools exact). Returns a message, or null when they agree.
- */
-export function compareTensor(got: unknown, exp: FixtureTensor, label: string): string | null {
-  if (!isTensorLike(got)) return `${label}: expected a Tensor, got ${describeValue(got)}`;
-  const gotShape = Array.from(got.shape);
-  if (gotShape.length !== exp.shape.length || gotShape.some((s, i) => s !== exp.shape[i])) {
-    return `${label}: shape [${gotShape.join(',')}], expected [${exp.shape.join(',')}]`;
-  }
-  if (got.dtype !== exp.dtype) return `${label}: dtype ${got.dtype}, expected ${exp.dtype}`;
-  const want = exp.data.map(decodeNumber);
-  const have = Array.from(got.data as ArrayLike<number>, Number);
-  if (have.length !== want.length) {
-    return `${label}: data has ${have.length} elements, expected ${want.length}`;
-  }
-  const tol = exp.dtype === 'float32' || exp.dtype === 'float64' ? TOLERANCE[exp.dtype] : null;
-  let bad = 0;
-  let first = -1;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const a = have[i]!;
-    const e = want[i]!;
-    let ok: boolean;
-    if (tol === null) ok = a === e;
-    else if (Number.isNaN(e)) ok = Number.isNaN(a);
-    else if (!Number.isFinite(e)) ok = a === e;
-    else {
-      const err = Math.abs(a - e);
-      ok = err <= tol.atol + tol.rtol * Math.abs(e);
-      if (Number.isFinite(err)) worst = Math.max(worst, err);
-      else if (!ok) worst = Number.POSITIVE_INFINITY;
-    }
-    if (!ok) {
-      bad++;
-      if (first < 0) first = i;
-    }
-  }
-  if (bad === 0) return null;
-  return (
-    `${label}: ${bad}/${want.length} elements differ (${exp.dtype}` +
-    `${tol ? `, rtol ${tol.rtol}, atol ${tol.atol}, max |diff| ${worst}` : ''}); ` +
-    `first at flat index ${first}: got ${fmt(have[first]!)}, expected ${fmt(want[first]!)}\n` +
-    `  got      ${preview(have)}\n  expected ${preview(want)}`
-  );
 }
 
 /** Compares the forward result (a Variable, or a list of them for split/chunk) with `out`. */
@@ -329,3 +232,5 @@ export function compareGrads(c: FixtureCase, got: unknown[]): string | null {
   });
   return errors.length ? errors.join('\n') : null;
 }
+
+export { decodeNumber, type FixtureTensor, type FixtureValue, isFixtureTensor };
