@@ -50,56 +50,20 @@ import os
 import warnings
 
 import torch
+
+from fixtures import DTYPE_NAME, F32, F64, FLOATS, I32, I64, INF, T, enc, enc_float
 import torch.nn.functional as F
 
 warnings.filterwarnings('ignore')
 torch.manual_seed(20240611)
 
-F32 = torch.float32
-F64 = torch.float64
-I32 = torch.int32
-I64 = torch.int64
-FLOATS = (F64, F32)
-DTYPE_NAME = {F32: 'float32', F64: 'float64', I32: 'int32', I64: 'int32'}
 
 OUT_DIR = os.path.join('packages', 'nn', 'test', 'fixtures')
 GENERATOR = 'tools/reference/nn.py'
-INF = float('inf')
 
 
 # ---------------------------------------------------------------------------------------------
 # encoding
-
-
-def enc_float(v):
-    if math.isnan(v):
-        return 'nan'
-    if v == INF:
-        return 'inf'
-    if v == -INF:
-        return '-inf'
-    return float(v)
-
-
-def T(t):
-    t = t.detach().contiguous()
-    if t.dtype == I64:
-        t = t.to(I32)
-    flat = t.reshape(-1).tolist()
-    data = [enc_float(v) for v in flat] if t.dtype in FLOATS else [int(v) for v in flat]
-    return {'dtype': DTYPE_NAME[t.dtype], 'shape': list(t.shape), 'data': data}
-
-
-def enc(a):
-    if isinstance(a, torch.Tensor):
-        return T(a)
-    if isinstance(a, (list, tuple)):
-        return [enc(x) for x in a]
-    if isinstance(a, dict):
-        return {k: enc(v) for k, v in a.items()}
-    if isinstance(a, float):
-        return enc_float(a)
-    return a
 
 
 def map_tensors(v, fn):

@@ -37,77 +37,18 @@ import sys
 
 import torch
 
+from fixtures import BOOL, DTYPE_NAME, F32, F64, FLOATS, I32, I64, INF, NAN, T, dn, enc, enc_float
+
 torch.manual_seed(20240601)
 torch.set_default_dtype(torch.float32)
 
-F32 = torch.float32
-F64 = torch.float64
-I32 = torch.int32
-I64 = torch.int64
-BOOL = torch.bool
-FLOATS = (F64, F32)
 
 OUT_DIR = os.path.join('packages', 'tensor', 'test', 'fixtures')
-NAN = float('nan')
-INF = float('inf')
 
-DTYPE_NAME = {F32: 'float32', F64: 'float64', I32: 'int32', I64: 'int32', BOOL: 'bool'}
-
-
-def dn(dtype):
-    return DTYPE_NAME[dtype]
 
 
 # ---------------------------------------------------------------------------------------------
 # encoding
-
-
-def enc_float(v):
-    if math.isnan(v):
-        return 'nan'
-    if v == INF:
-        return 'inf'
-    if v == -INF:
-        return '-inf'
-    return float(v)
-
-
-def T(t):
-    """A torch tensor as a fixture tensor."""
-    if not isinstance(t, torch.Tensor):
-        raise TypeError(f'expected a tensor, got {type(t)}')
-    t = t.detach().contiguous()
-    if t.dtype == I64:
-        if t.numel() and (t.max().item() > 2**31 - 1 or t.min().item() < -(2**31)):
-            raise ValueError('int64 result does not fit int32')
-        t = t.to(I32)
-    if t.dtype not in DTYPE_NAME:
-        raise TypeError(f'unsupported dtype {t.dtype}')
-    flat = t.reshape(-1).tolist()
-    if t.dtype in (F32, F64):
-        data = [enc_float(v) for v in flat]
-    elif t.dtype == BOOL:
-        data = [bool(v) for v in flat]
-    else:
-        data = [int(v) for v in flat]
-    return {'dtype': dn(t.dtype), 'shape': list(t.shape), 'data': data}
-
-
-def enc(a):
-    """Encodes one positional argument or option value."""
-    if isinstance(a, torch.Tensor):
-        return T(a)
-    if isinstance(a, (list, tuple)):
-        return [enc(x) for x in a]
-    if isinstance(a, dict):
-        return {k: enc(v) for k, v in a.items()}
-    if isinstance(a, bool) or a is None or isinstance(a, str):
-        return a
-    if isinstance(a, int):
-        return a
-    if isinstance(a, float):
-        return enc_float(a)
-    raise TypeError(f'cannot encode {type(a)}')
 
 
 def ref_op(op, args, options):
