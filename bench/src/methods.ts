@@ -64,8 +64,8 @@ export function methodCosts(steps = 15): MethodCost[] {
       const losses = Object.fromEntries(Object.entries(out).map(([t, y]) => [t, mseLoss(y, targets[t]!)]));
       method.backward(losses, {
         shared: model.sharedParameters(),
-        // Only GradDrop works on the representation; the others combine shared-parameter gradients.
-        representation: name === 'GradDrop' ? model.representation : null,
+        // Methods combine shared-parameter gradients, except those that need the representation.
+        representation: method.needsRepresentation ? model.representation : null,
         epoch: Math.floor(step / 5),
       });
       optimizer.step();

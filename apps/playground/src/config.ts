@@ -23,6 +23,7 @@ export const METHODS = [
   'alignedmtl',
   'upgrad',
   'dualproj',
+  'graddrop',
   'dbmtl',
   'config',
   'fairgrad',

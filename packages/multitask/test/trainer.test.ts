@@ -2,7 +2,7 @@ import { Adam, StepLR } from '@mtl/optim';
 import { Generator, randn, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import { MultiTaskDataset } from '../src/data/MultiTaskDataset';
-import { HardSharing, PCGrad, Standardizer, UW } from '../src/index';
+import { GradDrop, HardSharing, MGDA, PCGrad, Standardizer, UW } from '../src/index';
 import { Trainer } from '../src/training/Trainer';
 
 /** Two regression tasks and one binary task from a linear rule, some labels missing. */
@@ -77,6 +77,26 @@ describe('Trainer', () => {
     const withDiagnostics = trainer.history.steps.filter((s) => s.cosine !== undefined).map((s) => s.step);
     expect(withDiagnostics).toEqual([0, 3, 6]);
     expect(trainer.history.steps[0]!.cosine!.length).toBe(3);
+  });
+
+  it('passes the representation to methods that need it (GradDrop) and, when asked, to others (MGDA-UB)', () => {
+    for (const [weighting, useRepresentation] of [
+      [new GradDrop({ seed: 1 }), false],
+      [new MGDA(), true],
+    ] as const) {
+      const m = model();
+      const trainer = new Trainer({
+        model: m,
+        tasks,
+        optimizer: new Adam(m.parameters(), { lr: 0.01 }),
+        weighting,
+        useRepresentation,
+        progress: false,
+      });
+      const history = trainer.fit(data(64, 3), { epochs: 2, batchSize: 16 });
+      expect(history.steps.length).toBe(8);
+      expect(m.sharedParameters().every((p) => p.value.data.every(Number.isFinite))).toBe(true);
+    }
   });
 
   it('a batch where a task has no labels trains the others and gives no NaN', () => {

@@ -27,7 +27,7 @@ export interface GradDropOptions {
  */
 export class GradDrop extends GradientAggregation {
   readonly name = 'GradDrop';
-  protected override readonly needsRepresentation = true;
+  override readonly needsRepresentation = true;
   readonly leak: number;
   readonly purity: 'batch' | 'element';
   private readonly generator: Generator;

@@ -32,8 +32,6 @@ export interface AggregationInput {
  */
 export abstract class GradientAggregation extends WeightingMethod {
   readonly level = 'gradient' as const;
-  /** Methods that only make sense on the representation (GradDrop) set this. */
-  protected readonly needsRepresentation: boolean = false;
 
   /**
    * How much of its own loss's gradient each head gets (null: all of it). DB-MTL gives heads

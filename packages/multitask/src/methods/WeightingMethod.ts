@@ -33,6 +33,8 @@ export abstract class WeightingMethod {
   abstract readonly level: 'loss' | 'gradient';
   /** Diagnostics of the last backward. */
   lastDiagnostics: Diagnostics | null = null;
+  /** True for methods that only work on the shared representation (GradDrop): callers must pass it. */
+  readonly needsRepresentation: boolean = false;
 
   abstract backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number>;
 

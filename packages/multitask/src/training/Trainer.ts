@@ -113,6 +113,11 @@ export interface TrainerOptions {
   scheduler?: { step(): void; stateDict?(): unknown; loadStateDict?(state: never): void };
   /** Clip the global gradient norm of the model's parameters to this value. */
   clipGradNorm?: number;
+  /**
+   * Combine gradients of the model's shared representation instead of the shared parameters
+   * (MGDA-UB's saving, for gradient-level methods). Always on for methods that need it (GradDrop).
+   */
+  useRepresentation?: boolean;
   /** Keep gradient norms and cosines every k steps (0: never). Default 1. */
   diagnosticsEvery?: number;
   /** A NaN or infinite loss stops training with an error (default) or skips the step. */
@@ -180,7 +185,10 @@ export class Trainer {
     for (const [task, value] of Object.entries(values)) this.lastFinite.set(task, value);
     const weights = this.weighting.backward(losses, {
       shared: this.model.sharedParameters(),
-      representation: null,
+      representation:
+        this.options.useRepresentation || this.weighting.needsRepresentation
+          ? this.model.representation
+          : null,
       epoch: this.epoch,
     });
     if (this.options.clipGradNorm !== undefined)
@@ -337,7 +345,7 @@ export class Trainer {
         const loss = maskedTaskLoss(
           task.name,
           task.type,
-          prediction as never,
+          prediction,
           target,
           task.loss ?? defaultLoss(task.type),
         );

@@ -6,7 +6,7 @@ import { formatShape, MtlError, type Tensor, tensor } from '@mtl/tensor';
 export type TaskType = 'regression' | 'binary' | 'multiclass';
 
 /** A task-loss function on the samples that have labels: (predictions, targets) → scalar. */
-export type TaskLossFn = (prediction: Variable, target: Tensor) => Variable;
+export type TaskLossFn = (prediction: Variable | Tensor, target: Tensor) => Variable;
 
 /** The default loss of each task type: MSE, BCE with logits, cross-entropy. */
 export function defaultLoss(type: TaskType): TaskLossFn {
@@ -51,7 +51,7 @@ export function presentRows(type: TaskType, target: Tensor): Int32Array {
 export function maskedTaskLoss(
   task: string,
   type: TaskType,
-  prediction: Variable,
+  prediction: Variable | Tensor,
   target: Tensor,
   loss: TaskLossFn = defaultLoss(type),
 ): Variable | null {
