@@ -47,7 +47,7 @@ import sys
 
 import torch
 
-from fixtures import BOOL, DTYPE_NAME, F32, F64, FLOATS, I32, I64, INF, NAN, T, dn, enc, enc_float
+from fixtures import BOOL, DTYPE_NAME, F32, F64, FLOATS, I32, I64, INF, NAN, T, close, dn, enc, enc_float, rb, rn, ru, sh, tt
 
 torch.manual_seed(20240602)
 torch.set_default_dtype(torch.float32)
@@ -321,12 +321,6 @@ def flat_pairs(a, b):
     return out
 
 
-def close(a, b, rtol, atol):
-    if a.shape != b.shape or a.dtype != b.dtype:
-        return False
-    return bool(torch.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
-
-
 class Family:
     """One fixture file."""
 
@@ -388,31 +382,10 @@ class Family:
 # inputs
 
 
-def rn(shape, dtype=F64, scale=1.0, shift=0.0):
-    """Normal draws made in float64 and rounded to `dtype` (exact in float32)."""
-    return (torch.randn(shape, dtype=F64) * scale + shift).to(dtype)
-
-
-def ru(shape, lo, hi, dtype=F64):
-    return (torch.rand(shape, dtype=F64) * (hi - lo) + lo).to(dtype)
-
-
 def away(shape, dtype, lo=0.5, hi=2.0):
     """Values with |v| in [lo, hi] and a random sign (denominators, reciprocals)."""
     s = torch.where(torch.rand(shape) < 0.5, -1.0, 1.0).to(F64)
     return (ru(shape, lo, hi) * s).to(dtype)
-
-
-def rb(shape):
-    return torch.rand(shape) < 0.5
-
-
-def tt(values, dtype):
-    return torch.tensor(values, dtype=dtype)
-
-
-def sh(shape):
-    return '[' + ','.join(str(s) for s in shape) + ']'
 
 
 # ---------------------------------------------------------------------------------------------

@@ -69,3 +69,34 @@ def enc(a):
     if isinstance(a, float):
         return enc_float(a)
     raise TypeError(f'cannot encode {type(a)}')
+
+
+# inputs and comparisons shared by the generators (they draw from torch's global RNG, seeded by each script)
+
+def close(a, b, rtol, atol):
+    if a.shape != b.shape or a.dtype != b.dtype:
+        return False
+    if a.dtype in (F32, F64):
+        return bool(torch.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
+    return bool(torch.equal(a, b))
+
+
+def rn(shape, dtype=F64, scale=1.0, shift=0.0):
+    """Normal draws made in float64 and rounded to `dtype` (exact in float32)."""
+    return (torch.randn(shape, dtype=F64) * scale + shift).to(dtype)
+
+
+def ru(shape, lo, hi, dtype=F64):
+    return (torch.rand(shape, dtype=F64) * (hi - lo) + lo).to(dtype)
+
+
+def rb(shape):
+    return torch.rand(shape) < 0.5
+
+
+def tt(values, dtype):
+    return torch.tensor(values, dtype=dtype)
+
+
+def sh(shape):
+    return '[' + ','.join(str(s) for s in shape) + ']'

@@ -51,7 +51,7 @@ import warnings
 
 import torch
 
-from fixtures import DTYPE_NAME, F32, F64, FLOATS, I32, I64, INF, T, enc, enc_float
+from fixtures import DTYPE_NAME, F32, F64, FLOATS, I32, I64, INF, T, close, enc, enc_float, rn, ru, tt
 import torch.nn.functional as F
 
 warnings.filterwarnings('ignore')
@@ -95,12 +95,6 @@ def float_dtypes(v, acc):
         for x in v.values():
             float_dtypes(x, acc)
     return acc
-
-
-def close(a, b, rtol, atol):
-    if a.shape != b.shape or a.dtype != b.dtype:
-        return False
-    return bool(torch.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -237,19 +231,6 @@ def check32(label, mine, ref):
 
 # ---------------------------------------------------------------------------------------------
 # inputs
-
-
-def rn(shape, dtype=F64, scale=1.0, shift=0.0):
-    """Normal draws made in float64 and rounded to `dtype` (exact in float32)."""
-    return (torch.randn(shape, dtype=F64) * scale + shift).to(dtype)
-
-
-def ru(shape, lo, hi, dtype=F64):
-    return (torch.rand(shape, dtype=F64) * (hi - lo) + lo).to(dtype)
-
-
-def tt(values, dtype):
-    return torch.tensor(values, dtype=dtype)
 
 
 def idx(values):

@@ -37,7 +37,7 @@ import sys
 
 import torch
 
-from fixtures import BOOL, DTYPE_NAME, F32, F64, FLOATS, I32, I64, INF, NAN, T, dn, enc, enc_float
+from fixtures import BOOL, DTYPE_NAME, F32, F64, FLOATS, I32, I64, INF, NAN, T, close, dn, enc, enc_float, rb, rn, ru, sh, tt
 
 torch.manual_seed(20240601)
 torch.set_default_dtype(torch.float32)
@@ -112,14 +112,6 @@ def ref_op(op, args, options):
     raise ValueError(f'ref_op: unknown op {op}')
 
 
-def close(a, b, rtol, atol):
-    if a.shape != b.shape or a.dtype != b.dtype:
-        return False
-    if a.dtype in (F32, F64):
-        return bool(torch.allclose(a, b, rtol=rtol, atol=atol, equal_nan=True))
-    return bool(torch.equal(a, b))
-
-
 def tensors_in(args):
     for a in args:
         if isinstance(a, torch.Tensor):
@@ -174,29 +166,8 @@ class Family:
 # inputs
 
 
-def rn(shape, dtype=F64, scale=1.0, shift=0.0):
-    """Normal draws made in float64 and rounded to `dtype` (exact in float32)."""
-    return (torch.randn(shape, dtype=F64) * scale + shift).to(dtype)
-
-
-def ru(shape, lo, hi, dtype=F64):
-    return (torch.rand(shape, dtype=F64) * (hi - lo) + lo).to(dtype)
-
-
 def ri(shape, lo=-5, hi=6):
     return torch.randint(lo, hi, shape, dtype=I32)
-
-
-def rb(shape):
-    return torch.rand(shape) < 0.5
-
-
-def tt(values, dtype):
-    return torch.tensor(values, dtype=dtype)
-
-
-def sh(shape):
-    return '[' + ','.join(str(s) for s in shape) + ']'
 
 
 SPECIAL = [NAN, INF, -INF, 0.0, -0.0, 1.0, -1.0, 0.5, -2.5, 3.0]
