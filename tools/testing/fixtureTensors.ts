@@ -139,3 +139,20 @@ export function compareTensor(
     `  got      ${preview(have)}\n  expected ${preview(want)}`
   );
 }
+
+/**
+ * Decodes one fixture argument: tensors (built by `makeTensor`), arrays (of dims or of tensors),
+ * objects (option bags), the non-finite number strings; JSON null stands for undefined.
+ */
+export function decodeArg(v: unknown, makeTensor: (t: FixtureTensor) => unknown): unknown {
+  if (v === null) return undefined;
+  if (isFixtureTensor(v)) return makeTensor(v);
+  if (Array.isArray(v)) return v.map((x) => decodeArg(x, makeTensor));
+  if (v === 'nan' || v === 'inf' || v === '-inf') return decodeNumber(v);
+  if (typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) out[k] = decodeArg(x, makeTensor);
+    return out;
+  }
+  return v;
+}

@@ -16,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { tensor } from '@mtl/tensor';
 import {
   compareTensor as compareFixture,
+  decodeArg as decodeFixtureArg,
   decodeNumber,
   describeValue,
   type FixtureTensor,
@@ -61,18 +62,9 @@ export function decodeTensor(t: FixtureTensor): unknown {
   return tensor(fixtureArray(t), { dtype: t.dtype, shape: [...t.shape] });
 }
 
-/** Decodes one constant argument: tensors, arrays (of dims or of tensors), non-finite numbers, null → undefined. */
+/** Decodes one argument, tensors as constants (see the shared `decodeArg`). */
 export function decodeArg(v: unknown): unknown {
-  if (v === null) return undefined;
-  if (isFixtureTensor(v)) return decodeTensor(v);
-  if (Array.isArray(v)) return v.map(decodeArg);
-  if (v === 'nan' || v === 'inf' || v === '-inf') return decodeNumber(v);
-  if (typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = decodeArg(x);
-    return out;
-  }
-  return v;
+  return decodeFixtureArg(v, decodeTensor);
 }
 
 function exported(name: string): AnyFn {

@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
   compareTensor as compareFixture,
+  decodeArg as decodeFixtureArg,
   decodeNumber,
   describeValue,
   type FixtureTensor,
@@ -50,18 +51,9 @@ export function decodeTensor(t: FixtureTensor): unknown {
   return make(fixtureArray(t), { dtype: t.dtype, shape: [...t.shape] });
 }
 
-/** Decodes one argument: tensors, arrays (of dims or of tensors), non-finite numbers, null → undefined. */
+/** Decodes one argument, tensors as constants (see the shared `decodeArg`). */
 export function decodeArg(v: unknown): unknown {
-  if (v === null) return undefined;
-  if (isFixtureTensor(v)) return decodeTensor(v);
-  if (Array.isArray(v)) return v.map(decodeArg);
-  if (v === 'nan' || v === 'inf' || v === '-inf') return decodeNumber(v);
-  if (typeof v === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = decodeArg(x);
-    return out;
-  }
-  return v;
+  return decodeFixtureArg(v, decodeTensor);
 }
 
 /** Calls `api[c.op](...args, options?)`; a missing export is an error, never a skip. */
