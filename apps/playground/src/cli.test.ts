@@ -101,13 +101,40 @@ describe('experiment config', () => {
     [{ colour: 'red' }, 'config.colour: unknown field'],
     [
       { data: { dataset: 'mnist' } },
-      'data.dataset: expected one of penguins, relatedTasks, gradNormToy, got "mnist"',
+      'data.dataset: expected one of penguins, relatedTasks, gradNormToy, cagradToy, file, got "mnist"',
     ],
     [{ data: { split: [0.5, 0.5, 0.5] } }, 'data.split: expected three fractions'],
     [{ methods: ['ew', 'magic'] }, 'methods[1]: expected one of'],
     [{ epochs: 0 }, 'epochs: expected an integer ≥ 1, got 0'],
     [{ architecture: { hidden: [32, 'big'] } }, 'architecture.hidden[1]: expected an integer ≥ 1, got "big"'],
     [{ optimizer: { name: 'lbfgs' } }, 'optimizer.name: expected one of adam'],
+    [{ data: { dataset: 'relatedTasks', options: { clusters: 3 } } }, 'data.options.clusters: unknown field'],
+    [{ data: { dataset: 'file' } }, 'data.file: dataset "file" needs { path, features, tasks }'],
+    [
+      { data: { file: { path: 'a.csv', features: ['x'], tasks: { y: 'ordinal' } } } },
+      'data.file.tasks.y: expected one of regression, binary, multiclass',
+    ],
+    [
+      { architecture: { type: 'transformer' } },
+      'architecture.type: expected one of hps, mmoe, cgc, ple, crossstitch',
+    ],
+    [{ architecture: { type: 'mmoe', experts: 0 } }, 'architecture.experts: expected an integer ≥ 1, got 0'],
+    [{ optimizer: { options: { momentun: 0.9 } } }, 'optimizer.options: Adam: unknown option "momentun"'],
+    [
+      { optimizer: { options: { betas: [0.9, 2] } } },
+      'optimizer.options: Adam: betas[1] must be in [0, 1), got 2',
+    ],
+    [{ optimizer: { schedule: { type: 'cyclic' } } }, 'optimizer.schedule.type: expected one of none, step'],
+    [
+      { methodOptions: { cagrad: { c: 0.4 } } },
+      'methodOptions.cagrad.c: unknown field (known: calpha, rescale)',
+    ],
+    [
+      { methodOptions: { cagrad: { rescale: 5 } } },
+      'methodOptions.cagrad: CAGrad: rescale must be 0, 1 or 2',
+    ],
+    [{ methods: ['ew', 'ew'] }, 'methods: a method is listed twice'],
+    [{ optimizers: ['adam', 'lion'] }, 'optimizers[1]: expected one of'],
   ])('rejects %j', (config, message) => {
     expect(() => parseConfig(config)).toThrow(message);
   });

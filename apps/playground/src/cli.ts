@@ -11,7 +11,7 @@
  * <out>/<name>.json and a self-contained <out>/<name>.html report.
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { type Comparison, formatComparison } from '@mtl/multitask';
 import { ConfigError, DEFAULT_CONFIG, parseConfig } from './config';
 import { runExperiment } from './experiment';
@@ -76,10 +76,27 @@ export function main(
     if (e instanceof ConfigError) return fail(err, `bad config: ${e.message}`);
     throw e;
   }
+  let fileText: string | undefined;
+  if (config.data.dataset === 'file') {
+    // A data file is found next to the config file, or from the working directory without one.
+    const path = resolve(file === undefined ? '.' : dirname(file), config.data.file!.path);
+    try {
+      fileText = readFileSync(path, 'utf8');
+    } catch {
+      return fail(err, `cannot read the data file ${path}`);
+    }
+  }
   const started = performance.now();
-  const results = runExperiment(config, {
-    onRun: ({ method, seed }) => err(`training ${method} (seed ${seed})…`),
-  });
+  let results: ReturnType<typeof runExperiment>;
+  try {
+    results = runExperiment(config, {
+      fileText,
+      onRun: ({ method, seed }) => err(`training ${method} (seed ${seed})…`),
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) return fail(err, `bad config: ${e.message}`);
+    throw e;
+  }
   const seconds = (performance.now() - started) / 1000;
   const dir = typeof flags.out === 'string' ? flags.out : 'results';
   mkdirSync(dir, { recursive: true });

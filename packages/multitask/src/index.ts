@@ -3,9 +3,19 @@
  * gradient aggregation methods with exact small solvers.
  */
 
+export { CGC, type CGCMlpOptions } from './architectures/CGC';
+export { CrossStitch, type CrossStitchMlpOptions } from './architectures/CrossStitch';
+export {
+  DSelectK,
+  DSelectKGate,
+  type DSelectKGateOptions,
+  type DSelectKMlpOptions,
+} from './architectures/DSelectK';
 export { HardSharing, type HardSharingMlpOptions } from './architectures/HardSharing';
+export { MMoE, type MMoEMlpOptions } from './architectures/MMoE';
 export { MultiTaskModel } from './architectures/MultiTaskModel';
 export { type Activation, activationModule, type MlpOptions, mlp } from './architectures/mlp';
+export { PLE, PLELevel, type PLEMlpOptions } from './architectures/PLE';
 export { type Batch, DataLoader, type DataLoaderOptions } from './data/DataLoader';
 export { type EncodeLabelsOptions, encodeLabels } from './data/encodeLabels';
 export { MultiTaskDataset, type MultiTaskDatasetOptions } from './data/MultiTaskDataset';

@@ -6,7 +6,7 @@ import { EW } from '../methods/EW';
 import type { WeightingMethod } from '../methods/WeightingMethod';
 import { deltaM } from '../metrics/deltaM';
 import type { ProgressBar } from './ProgressBar';
-import { type EpochRecord, type StepRecord, type TaskSpec, Trainer } from './Trainer';
+import { type EpochRecord, type StepRecord, type TaskSpec, Trainer, type TrainerOptions } from './Trainer';
 
 export interface CompareMethodsOptions {
   /** Name → a fresh method (called once per seed). */
@@ -20,6 +20,9 @@ export interface CompareMethodsOptions {
   /** Default: Adam with lr 1e-3 over the model's and the method's parameters. */
   // biome-ignore lint/suspicious/noExplicitAny: any optimizer, whatever its options
   optimizer?: (parameters: Parameter[]) => Optimizer<any>;
+  /** A learning-rate schedule for each run's optimizer, stepped once per epoch (default none). */
+  // biome-ignore lint/suspicious/noExplicitAny: any optimizer, whatever its options
+  scheduler?: (optimizer: Optimizer<any>) => TrainerOptions['scheduler'];
   epochs: number;
   batchSize?: number;
   seeds?: number[];
@@ -76,10 +79,12 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
   const makeOptimizer = options.optimizer ?? ((ps: Parameter[]) => new Adam(ps, { lr: 1e-3 }));
   const runOnce = (seed: number, method: WeightingMethod, only: TaskSpec[]) => {
     const m = model(seed);
+    const optimizer = makeOptimizer([...m.parameters(), ...method.parameters()]);
     const trainer = new Trainer({
       model: m,
       tasks: only,
-      optimizer: makeOptimizer([...m.parameters(), ...method.parameters()]),
+      optimizer,
+      scheduler: options.scheduler?.(optimizer),
       weighting: method,
       progress,
     });

@@ -1,0 +1,60 @@
+/**
+ * The CAGrad paper's 2-D toy (two objectives on x ∈ ℝ²): a method optimises x itself from each of
+ * the paper's three starting points, and the path it takes shows how it trades the tasks off.
+ */
+import { Parameter } from '@mtl/autograd';
+import { cagradToyLosses, cagradToyStarts } from '@mtl/multitask';
+import { tensor } from '@mtl/tensor';
+import type { ExperimentConfig } from './config';
+import { type MethodName, methodFactory } from './methods';
+import { optimizerFactory } from './optimizers';
+
+export interface ToyStep {
+  /** Index of the starting point. */
+  start: number;
+  step: number;
+  x: [number, number];
+  losses: { l1: number; l2: number };
+  weights: Record<string, number>;
+}
+
+/**
+ * Runs one method from one start for `config.epochs` steps, yielding every step, so a caller can
+ * pause between steps (the web worker) or just collect them (the CLI).
+ */
+export function* toySteps(
+  config: ExperimentConfig,
+  method: MethodName,
+  optimizerName = config.optimizer.name,
+  start = 0,
+): Generator<ToyStep> {
+  const x = new Parameter(tensor([...cagradToyStarts[start]!], { dtype: 'float64' }));
+  const optimizer = optimizerFactory({ ...config.optimizer, name: optimizerName })([x]);
+  const weighting = methodFactory(method, ['l1', 'l2'], config.methodOptions[method]).make();
+  for (let step = 0; step < config.epochs; step++) {
+    optimizer.zeroGrad();
+    const { l1, l2 } = cagradToyLosses(x);
+    const losses = { l1: l1.item(), l2: l2.item() };
+    const weights = weighting.backward({ l1, l2 }, { shared: [x] });
+    optimizer.step();
+    const [x1, x2] = x.value.data as Float64Array;
+    yield { start, step, x: [x1!, x2!], losses, weights };
+  }
+}
+
+/** Mean of L1 and L2 over a grid of the plane, for drawing the landscape: rows run along x₂, columns along x₁. */
+export function toyLandscape(
+  size: number,
+  range: { x1: [number, number]; x2: [number, number] } = { x1: [-10, 10], x2: [-10, 10] },
+): { values: Float64Array; range: typeof range; size: number } {
+  const points: number[] = [];
+  for (let r = 0; r < size; r++) {
+    const x2 = range.x2[1] - ((range.x2[1] - range.x2[0]) * r) / (size - 1);
+    for (let c = 0; c < size; c++)
+      points.push(range.x1[0] + ((range.x1[1] - range.x1[0]) * c) / (size - 1), x2);
+  }
+  const { l1, l2 } = cagradToyLosses(tensor(points, { dtype: 'float64' }).reshape([size * size, 2]));
+  const a = l1.value.data as Float64Array;
+  const b = l2.value.data as Float64Array;
+  return { values: a.map((v, i) => (v + b[i]!) / 2), range, size };
+}

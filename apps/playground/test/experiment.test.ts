@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest';
+import { type FileData, parseConfig } from '../src/config';
+import { runExperiment } from '../src/experiment';
+import { loadData, prepareExperiment, runSpecs } from '../src/prepare';
+import { parseCsv, tableColumns } from '../src/tabular';
+import { toyLandscape, toySteps } from '../src/toy';
+
+describe('runs of a config', () => {
+  it('are its methods, times its optimizers when several are compared', () => {
+    expect(runSpecs(parseConfig({ methods: ['ew', 'pcgrad'] })).map((r) => r.label)).toEqual([
+      'EW',
+      'PCGrad',
+    ]);
+    const specs = runSpecs(parseConfig({ methods: ['ew'], optimizers: ['adam', 'sgd'] }));
+    expect(specs).toEqual([
+      { label: 'EW · Adam', method: 'ew', optimizer: 'adam' },
+      { label: 'EW · SGD', method: 'ew', optimizer: 'sgd' },
+    ]);
+  });
+
+  it.each(['hps', 'mmoe', 'cgc', 'ple', 'crossstitch'])('builds a %s model for the data', (type) => {
+    const config = parseConfig({ architecture: { type, hidden: [8] } });
+    const prepared = prepareExperiment(config, loadData(config));
+    const model = prepared.model(0);
+    expect(model.tasks).toEqual(['species', 'sex', 'bodyMass']);
+    const out = model.forward(prepared.train.features);
+    expect(out.species!.shape).toEqual([prepared.train.length, 3]);
+  });
+
+  it('trains with a schedule and two optimizers from the CLI runner', () => {
+    const config = parseConfig({
+      methods: ['ew'],
+      optimizers: ['adam', 'rmsprop'],
+      optimizer: { lr: 0.01, schedule: { type: 'step', stepSize: 1, gamma: 0.5 } },
+      epochs: 2,
+      seeds: [0],
+    });
+    const results = runExperiment(config);
+    expect(results.methods.map((m) => m.method)).toEqual(['EW · Adam', 'EW · RMSprop']);
+    expect(results.methods[0]!.metrics.species!.accuracy!.mean).toBeGreaterThan(0.4);
+  });
+});
+
+describe('a table from a file', () => {
+  const file: FileData = {
+    path: 'birds.csv',
+    features: ['wing', 'island'],
+    tasks: { mass: 'regression', sex: 'binary', kind: 'multiclass' },
+  };
+  const csv =
+    'wing,island,mass,sex,kind\n1.5,"Dream, north",3.2,m,a\n2,Biscoe,NA,f,b\n,Biscoe,1,f,c\n3,Dream,4,,a\n';
+
+  it('parses quoted CSV fields and missing values', () => {
+    expect(parseCsv('a,b\n"x, ""y""",\n')).toEqual([{ a: 'x, "y"', b: null }]);
+  });
+
+  it('encodes features (one-hot for text) and tasks by type; drops rows missing a feature', () => {
+    const data = tableColumns(csv, file);
+    expect(data.featureNames).toEqual(['wing', 'island=Biscoe', 'island=Dream', 'island=Dream, north']);
+    expect(data.features.shape).toEqual([3, 4]);
+    expect(Array.from(data.labels.mass!.data)).toEqual([3.2, Number.NaN, 4]);
+    expect(Array.from(data.labels.sex!.data)).toEqual([1, 0, Number.NaN]);
+    expect(data.tasks.kind).toEqual({ type: 'multiclass', classes: ['a', 'b'] });
+    expect(Array.from(data.labels.kind!.data)).toEqual([0, 1, 0]);
+  });
+
+  it('reads a JSON array of rows the same way', () => {
+    const rows = [
+      { wing: 1, island: 'A', mass: 2, sex: 'm', kind: 'x' },
+      { wing: 2, island: 'B', mass: 3, sex: 'f', kind: 'y' },
+    ];
+    const data = tableColumns(JSON.stringify(rows), {
+      ...file,
+      path: 'birds.json',
+      tasks: { ...file.tasks },
+    });
+    expect(data.features.shape).toEqual([2, 3]);
+  });
+
+  it.each([
+    ['wing,mass\n1,2\n', 'birds.csv: no column "island" (columns: wing, mass)'],
+    ['wing,island,mass,sex,kind\n1,A,heavy,m,a\n', 'regression task mass has a non-number "heavy" in row 1'],
+    [
+      'wing,island,mass,sex,kind\n1,A,1,m,a\n1,A,1,f,a\n1,A,1,x,a\n',
+      'binary task sex needs exactly two classes, found 3',
+    ],
+    ['wing,island,mass,sex,kind\n1,A,1\n', 'birds.csv: line 2 has 3 fields, the header has 5'],
+    ['wing,island\n"1,A\n', 'a quoted field is never closed'],
+  ])('names what is wrong in %j', (text, message) => {
+    expect(() => tableColumns(text, file)).toThrow(message);
+  });
+});
+
+describe('the CAGrad toy', () => {
+  it('moves x from the paper’s start, one step per epoch', () => {
+    const config = parseConfig({ data: { dataset: 'cagradToy' }, epochs: 5, optimizer: { lr: 0.1 } });
+    const steps = [...toySteps(config, 'cagrad')];
+    expect(steps).toHaveLength(5);
+    expect(steps[0]!.x).not.toEqual([-8.5, 7.5]);
+    expect(Object.keys(steps[4]!.weights)).toEqual(['l1', 'l2']);
+  });
+
+  it('runs from the CLI runner with final losses as metrics', () => {
+    const config = parseConfig({ data: { dataset: 'cagradToy' }, methods: ['ew', 'mgda'], epochs: 20 });
+    const results = runExperiment(config);
+    expect(results.methods.map((m) => m.method)).toEqual(['EW', 'MGDA']);
+    expect(Number.isFinite(results.methods[1]!.metrics.l2!.finalLoss!.mean)).toBe(true);
+    expect(results.methods[0]!.curves.epochLoss.l1).toHaveLength(20);
+  });
+
+  it('draws a landscape grid', () => {
+    const { values } = toyLandscape(5);
+    expect(values).toHaveLength(25);
+    expect(values.every(Number.isFinite)).toBe(true);
+  });
+});

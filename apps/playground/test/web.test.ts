@@ -1,0 +1,263 @@
+/**
+ * The web page in a real browser: builds it with Vite, serves dist/ on localhost, and drives
+ * Debian's Chromium with playwright-core. Off CI, the suite is skipped when Chromium is missing
+ * (`apt-get install -y chromium`); on CI a missing browser fails it.
+ */
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import { extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { build } from 'vite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const CHROMIUM = '/usr/bin/chromium';
+const root = fileURLToPath(new URL('..', import.meta.url));
+const dist = join(root, 'dist');
+const artifacts = join(root, 'test-results');
+const available = existsSync(CHROMIUM);
+if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html',
+  '.js': 'text/javascript',
+  '.css': 'text/css',
+  '.json': 'application/json',
+};
+
+let server: Server;
+let browser: Browser;
+let base = '';
+
+const encode = (config: object) => Buffer.from(JSON.stringify(config)).toString('base64url');
+
+/** A fresh page; fails the test on any uncaught page error. */
+async function open(search = '', viewport = { width: 1280, height: 800 }): Promise<Page> {
+  const page = await browser.newPage({ viewport, acceptDownloads: true });
+  page.on('pageerror', (e) => {
+    throw e;
+  });
+  await page.goto(`${base}/${search}`);
+  await page.waitForSelector('body[data-ready="true"]');
+  return page;
+}
+
+async function runToEnd(page: Page, runs: number): Promise<void> {
+  await page.waitForFunction(
+    (n) => document.getElementById('status')?.textContent?.startsWith(`${n} of ${n} runs finished`),
+    runs,
+    { timeout: 120_000 },
+  );
+}
+
+describe.skipIf(!available)('the web page in Chromium', () => {
+  beforeAll(async () => {
+    await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'error' });
+    server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const file = join(dist, path === '/' ? 'index.html' : path);
+      if (!file.startsWith(dist) || !existsSync(file)) {
+        res.writeHead(404).end();
+        return;
+      }
+      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+      res.end(readFileSync(file));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const address = server.address();
+    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
+    });
+    mkdirSync(artifacts, { recursive: true });
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    server?.close();
+  });
+
+  it('loads with labelled controls and no error', async () => {
+    const page = await open();
+    expect(await page.title()).toContain('@mtl playground');
+    await expect(page.isHidden('#page-error')).resolves.toBe(true);
+    expect(await page.textContent('#status')).toContain('Ready');
+    // Every form control has a label the accessibility tree can read.
+    const unlabelled = await page.$$eval('#config-form input, #config-form select, #preset', (els) =>
+      els
+        .filter((e) => (e as HTMLInputElement).labels?.length === 0 && !e.getAttribute('aria-label'))
+        .map((e) => e.id),
+    );
+    expect(unlabelled).toEqual([]);
+    await page.close();
+  });
+
+  it('trains side by side from the keyboard: charts update, the table fills, a screenshot is saved', async () => {
+    const config = { methods: ['ew', 'pcgrad', 'upgrad'], epochs: 6, seeds: [0] };
+    const page = await open(`?config=${encode(config)}`);
+    await page.focus('#start');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(
+      () => Number(document.querySelector<HTMLElement>('#charts .chart')?.dataset.points) > 0,
+    );
+    await runToEnd(page, 3);
+    const rows = await page.$$eval('#results-body tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent?.trim())),
+    );
+    expect(rows.map((r) => r[1])).toEqual(['EW', 'PCGrad', 'UPGrad']);
+    const header = await page.$$eval('#results-head th', (ths) => ths.map((th) => th.textContent));
+    const accuracy = header.indexOf('species accuracy');
+    expect(accuracy).toBeGreaterThan(0);
+    for (const row of rows) expect(Number(row[accuracy])).toBeGreaterThan(0.5);
+    // Loss charts per task (species, sex, bodyMass) and the learning rate, at 6 epochs each.
+    const points = await page.$$eval('#charts .chart', (cs) =>
+      cs.map((c) => (c as HTMLElement).dataset.points),
+    );
+    expect(points).toEqual(['6', '6', '6', '6']);
+    // The selected run's weights, gradient norms and cosine heatmap.
+    await page.check('input[name="show"][value="1"]');
+    await page.waitForSelector('#cosine svg');
+    expect(await page.textContent('#focus-title')).toContain('PCGrad');
+    await page.screenshot({ path: join(artifacts, 'playground.png'), fullPage: true });
+    await page.close();
+  }, 180_000);
+
+  it('puts a control change in the URL and restores the same config from it', async () => {
+    const page = await open();
+    await page.fill('#f-epochs', '7');
+    await page.uncheck('input[name="f-methods"][value="mgda"]');
+    await page.selectOption('#f-arch', 'mmoe');
+    await page.waitForFunction(() => location.search.includes('config='));
+    const url = page.url();
+    const saved = JSON.parse(Buffer.from(new URL(url).searchParams.get('config')!, 'base64url').toString());
+    expect(saved).toMatchObject({ epochs: 7, architecture: { type: 'mmoe' } });
+    expect(saved.methods).not.toContain('mgda');
+    const again = await open(new URL(url).search);
+    expect(await again.inputValue('#f-epochs')).toBe('7');
+    expect(await again.inputValue('#f-arch')).toBe('mmoe');
+    expect(await again.isChecked('input[name="f-methods"][value="mgda"]')).toBe(false);
+    expect(await again.isChecked('input[name="f-methods"][value="pcgrad"]')).toBe(true);
+    await page.close();
+    await again.close();
+  });
+
+  it('shows what is wrong with a bad link instead of a blank page', async () => {
+    const page = await open('?config=%%%not-base64');
+    expect(await page.textContent('#page-error')).toMatch(/could not be used.*not valid/);
+    const invalid = await open(`?config=${encode({ epochs: -1 })}`);
+    expect(await invalid.textContent('#page-error')).toContain('epochs: expected an integer ≥ 1, got -1');
+    // The page still works with the defaults.
+    expect(await invalid.inputValue('#f-epochs')).toBe('40');
+    // A bad value typed into the form is named too, and Start waits until it is fixed.
+    await invalid.fill('#f-lr', '-1');
+    expect(await invalid.textContent('#form-error')).toContain('optimizer.lr');
+    expect(await invalid.isDisabled('#start')).toBe(true);
+    await page.close();
+    await invalid.close();
+  });
+
+  it('steps and pauses', async () => {
+    const page = await open(`?config=${encode({ methods: ['ew'], epochs: 200, seeds: [0] })}`);
+    await page.click('#step');
+    await page.waitForFunction(() =>
+      document.querySelector('#results-body td:nth-child(3)')?.textContent?.startsWith('paused'),
+    );
+    await page.click('#start');
+    await page.waitForFunction(
+      () => Number(document.querySelector<HTMLElement>('#charts .chart')?.dataset.points) >= 2,
+    );
+    await page.click('#pause');
+    await page.waitForTimeout(300); // a slice under way when the pause arrived still reports
+    const before = await page.textContent('#results-body td:nth-child(3)');
+    await page.waitForTimeout(500);
+    expect(await page.textContent('#results-body td:nth-child(3)')).toBe(before);
+    expect(before).toMatch(/^paused \d+%/);
+    await page.click('#reset');
+    expect(await page.$$('#results-body tr')).toHaveLength(0);
+    await page.close();
+  });
+
+  it('downloads results as JSON and CSV and a model PyTorch can read as safetensors', async () => {
+    const page = await open(`?config=${encode({ methods: ['ew'], epochs: 2, seeds: [0] })}`);
+    await page.click('#start');
+    await runToEnd(page, 1);
+    const read = async (selector: string) => {
+      const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
+      return readFileSync((await file.path())!);
+    };
+    const json = JSON.parse((await read('#download-json')).toString());
+    expect(json.runs[0]).toMatchObject({ label: 'EW', status: 'finished' });
+    expect(json.runs[0].epochs).toHaveLength(2);
+    const csv = (await read('#download-csv')).toString().split('\n');
+    expect(csv[0]).toMatch(/^run,status,species\.loss,species\.accuracy/);
+    expect(csv[1]).toMatch(/^EW,finished,/);
+    const bytes = await read('button[data-model="0"]');
+    const headerLength = Number(bytes.readBigUInt64LE(0));
+    const header = JSON.parse(bytes.subarray(8, 8 + headerLength).toString());
+    expect(header['encoder.0.weight']).toMatchObject({ dtype: 'F32' });
+    await page.close();
+  }, 120_000);
+
+  it('trains on a table loaded from a local file', async () => {
+    const page = await open();
+    await page.selectOption('#f-dataset', 'file');
+    const rows = Array.from({ length: 120 }, (_, i) => {
+      const x = (i % 12) / 12;
+      const z = ((i * 7) % 10) / 10;
+      return `${x},${z},${i % 2 ? 'red' : 'blue'},${(2 * x - z).toFixed(3)},${x > 0.5 ? 'yes' : 'no'}`;
+    });
+    await page.setInputFiles('#f-file', {
+      name: 'mine.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`x,z,colour,target,flag\n${rows.join('\n')}\n`),
+    });
+    await page.fill('#f-file-features', 'x, z, colour');
+    await page.fill('#f-file-tasks', 'target:regression, flag:binary');
+    await page.uncheck('input[name="f-methods"][value="uw"]');
+    for (const m of ['gradnorm', 'pcgrad', 'mgda', 'cagrad', 'nashmtl', 'upgrad'])
+      await page.uncheck(`input[name="f-methods"][value="${m}"]`);
+    await page.fill('#f-epochs', '3');
+    expect(await page.textContent('#form-error')).toBe('');
+    await page.click('#start');
+    await runToEnd(page, 1);
+    const header = await page.$$eval('#results-head th', (ths) => ths.map((th) => th.textContent));
+    expect(header).toContain('target r2');
+    expect(header).toContain('flag accuracy');
+    await page.close();
+  }, 120_000);
+
+  it('draws the CAGrad toy landscape with each method’s paths', async () => {
+    const config = {
+      data: { dataset: 'cagradToy' },
+      methods: ['ew', 'mgda', 'cagrad'],
+      optimizer: { lr: 0.05 },
+      epochs: 400,
+      seeds: [0],
+    };
+    const page = await open(`?config=${encode(config)}`);
+    await page.click('#start');
+    await runToEnd(page, 3);
+    expect(await page.isVisible('#landscape')).toBe(true);
+    const header = await page.$$eval('#results-head th', (ths) => ths.map((th) => th.textContent));
+    expect(header).toContain('l1 finalLoss');
+    await page.screenshot({ path: join(artifacts, 'playground-toy.png'), fullPage: true });
+    await page.close();
+  }, 120_000);
+
+  it('reads on a narrow screen without sideways scrolling', async () => {
+    const page = await open('', { width: 390, height: 844 });
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expect(await page.isVisible('#start')).toBe(true);
+    await page.close();
+  });
+});

@@ -1,0 +1,65 @@
+/** Results as files: JSON (config, curves and metrics of every run), CSV (the results table), model bytes. */
+import type { ExperimentConfig } from '../src/config';
+import type { RunView } from './runs';
+
+export function resultsJson(config: ExperimentConfig, runs: RunView[]): string {
+  return JSON.stringify(
+    {
+      config,
+      createdAt: new Date().toISOString(),
+      runs: runs.map((r) => ({
+        label: r.spec.label,
+        method: r.spec.method,
+        optimizer: r.spec.optimizer,
+        status: r.status,
+        metrics: r.metrics,
+        msPerStep: r.msPerStep,
+        epochs: r.epochs,
+        steps: r.steps.map(({ cosine: _, ...s }) => s),
+      })),
+    },
+    null,
+    2,
+  );
+}
+
+const csvCell = (v: string | number | null | undefined) => {
+  const s = v === null || v === undefined ? '' : String(v);
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+};
+
+/** One row per run: its label, status, every test metric as task.metric, and ms/step. */
+export function resultsCsv(runs: RunView[]): string {
+  const columns = [
+    ...new Set(
+      runs.flatMap((r) =>
+        Object.entries(r.metrics ?? {}).flatMap(([t, ms]) => Object.keys(ms).map((m) => `${t}.${m}`)),
+      ),
+    ),
+  ];
+  const rows = runs.map((r) => [
+    r.spec.label,
+    r.status,
+    ...columns.map((c) => {
+      const [t, m] = c.split('.') as [string, string];
+      return r.metrics?.[t]?.[m] ?? null;
+    }),
+    r.msPerStep,
+  ]);
+  const lines = [['run', 'status', ...columns, 'msPerStep'], ...rows].map((row) =>
+    row.map(csvCell).join(','),
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** Saves bytes or text through a temporary link (no server involved). */
+export function download(name: string, content: string | Uint8Array, type: string): void {
+  const url = URL.createObjectURL(new Blob([content as BlobPart], { type }));
+  const a = document.createElement('a');
+  a.href = url;
+  a.download = name.replace(/[^\w.-]+/g, '_');
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}

@@ -1,0 +1,448 @@
+/**
+ * The playground page: the config form (mirrored in the URL), runs side by side (one worker
+ * each), live charts, the results table and downloads.
+ */
+import {
+  ARCHITECTURES,
+  ConfigError,
+  DATASETS,
+  type ExperimentConfig,
+  METHODS,
+  parseConfig,
+  SCHEDULES,
+} from '../src/config';
+import type { MethodName } from '../src/methods';
+import { runSpecs } from '../src/prepare';
+import { heatmap } from '../src/report/heatmap';
+import { LiveChart, PALETTE } from './charts';
+import { readForm, renderForm } from './controls';
+import { download, resultsCsv, resultsJson } from './downloads';
+import { drawLandscape } from './landscape';
+import { PRESETS } from './presets';
+import type { FromWorker } from './protocol';
+import { type RunView, runProgress } from './runs';
+import { configFromSearch, configToSearch } from './urlConfig';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const form = $<HTMLFormElement>('config-form');
+const formError = $('form-error');
+const pageError = $('page-error');
+const status = $('status');
+const startButton = $<HTMLButtonElement>('start');
+
+let config: ExperimentConfig;
+let valid = true;
+/** The config the current runs were started with. */
+let runConfig: ExperimentConfig | null = null;
+let runs: RunView[] = [];
+let selected = 0;
+let fileText: string | undefined;
+let charts: LiveChart[] = [];
+let focusCharts: LiveChart[] = [];
+
+function showPageError(message: string | null): void {
+  pageError.hidden = message === null;
+  pageError.textContent = message ?? '';
+}
+
+// ---- config: form ↔ config ↔ URL ----
+
+/** The form is drawn for a config; choices that add or remove fields redraw it. */
+function drawForm(shown: ExperimentConfig = config): void {
+  const focused = document.activeElement?.id;
+  form.innerHTML = renderForm(shown);
+  drawnShape = shape(shown);
+  if (focused) document.getElementById(focused)?.focus();
+}
+
+let drawnShape = '';
+// biome-ignore lint/suspicious/noExplicitAny: a raw, unvalidated config read from the form
+const shape = (c: any) =>
+  JSON.stringify([c.data?.dataset, c.architecture?.type, c.optimizer?.schedule?.type, c.methods]);
+
+/** A form edit: parse, report the bad field or take the config (and the URL); redraw dependent sections. */
+function onFormChange(event: Event): void {
+  const raw = readForm(form, config);
+  try {
+    config = parseConfig(raw);
+    valid = true;
+    formError.textContent = '';
+    history.replaceState(null, '', `${location.pathname}${configToSearch(config)}`);
+  } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    valid = false;
+    formError.textContent = `Config: ${e.message}`;
+  }
+  startButton.disabled = !valid;
+  if (event.type === 'change' && shape(raw) !== drawnShape) drawForm(valid ? config : draft(raw));
+}
+
+/** The last valid config with the form's structural choices, to draw the fields a new choice needs. */
+// biome-ignore lint/suspicious/noExplicitAny: a raw, unvalidated config read from the form
+function draft(raw: any): ExperimentConfig {
+  const pick = <T extends string>(v: unknown, options: readonly T[], fallback: T): T =>
+    options.includes(v as T) ? (v as T) : fallback;
+  return {
+    ...config,
+    data: { ...config.data, dataset: pick(raw.data.dataset, DATASETS, config.data.dataset) },
+    architecture: {
+      ...config.architecture,
+      type: pick(raw.architecture.type, ARCHITECTURES, config.architecture.type),
+    },
+    optimizer: {
+      ...config.optimizer,
+      schedule: {
+        ...config.optimizer.schedule,
+        type: pick(raw.optimizer.schedule.type, SCHEDULES, config.optimizer.schedule.type),
+      },
+    },
+    methods: (raw.methods as string[]).filter((m): m is MethodName => (METHODS as string[]).includes(m)),
+  };
+}
+
+form.addEventListener('input', onFormChange);
+form.addEventListener('change', async (event) => {
+  const input = event.target as HTMLInputElement;
+  if (input.type === 'file' && input.files?.[0]) {
+    const file = input.files[0];
+    fileText = await file.text();
+    form.dataset.fileName = file.name;
+  }
+  onFormChange(event);
+});
+form.addEventListener('submit', (e) => e.preventDefault());
+
+const presetSelect = $<HTMLSelectElement>('preset');
+presetSelect.innerHTML = `<option value="">Choose a preset…</option>${Object.entries(PRESETS)
+  .map(([key, p]) => `<option value="${key}">${p.label}</option>`)
+  .join('')}`;
+presetSelect.addEventListener('change', () => {
+  const preset = PRESETS[presetSelect.value];
+  if (!preset) return;
+  reset();
+  config = parseConfig(preset.config);
+  valid = true;
+  formError.textContent = '';
+  startButton.disabled = false;
+  history.replaceState(null, '', `${location.pathname}${configToSearch(config)}`);
+  drawForm();
+});
+
+// ---- runs ----
+
+function createRuns(): void {
+  runConfig = structuredClone(config);
+  selected = 0;
+  runs = runSpecs(runConfig).map((spec, i) => {
+    const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
+    const run: RunView = {
+      spec,
+      color: PALETTE[i % PALETTE.length]!,
+      worker,
+      status: 'starting',
+      tasks: [],
+      totalSteps: 0,
+      done: 0,
+      steps: [],
+      epochs: [],
+      metrics: null,
+      msPerStep: null,
+      paths: [[], [], []],
+    };
+    worker.onmessage = (e: MessageEvent<FromWorker>) => onWorkerMessage(run, e.data);
+    worker.onerror = (e) =>
+      onWorkerMessage(run, { type: 'error', message: e.message || 'the worker failed' });
+    worker.postMessage({ type: 'init', config: runConfig, run: spec, fileText });
+    return run;
+  });
+  buildCharts();
+}
+
+function onWorkerMessage(run: RunView, message: FromWorker): void {
+  switch (message.type) {
+    case 'ready':
+      run.tasks = message.tasks;
+      run.totalSteps = message.totalSteps;
+      if (run.status === 'starting') run.status = 'ready';
+      if (charts.length === 0 && runs.every((r) => r.tasks.length > 0)) buildCharts();
+      break;
+    case 'progress':
+      run.done = message.done;
+      run.steps.push(...message.steps);
+      run.epochs.push(...message.epochs);
+      for (const s of message.steps) {
+        for (const [i, x] of (s.xs ?? []).entries()) run.paths[i]!.push(x);
+      }
+      break;
+    case 'finished':
+      run.status = 'finished';
+      run.metrics = message.metrics;
+      run.msPerStep = message.msPerStep;
+      break;
+    case 'model':
+      download(`${runConfig!.name}-${run.spec.label}.safetensors`, message.bytes, 'application/octet-stream');
+      break;
+    case 'error':
+      run.status = 'error';
+      run.error = message.message;
+      showPageError(`${run.spec.label}: ${message.message}`);
+      break;
+  }
+  scheduleRender();
+}
+
+function command(type: 'play' | 'pause' | 'step'): void {
+  for (const run of runs) {
+    if (run.status === 'finished' || run.status === 'error') continue;
+    run.worker.postMessage({ type });
+    run.status = type === 'play' ? 'running' : 'paused';
+  }
+  scheduleRender();
+}
+
+function reset(): void {
+  for (const run of runs) run.worker.terminate();
+  runs = [];
+  runConfig = null;
+  for (const c of [...charts, ...focusCharts]) c.destroy();
+  charts = [];
+  focusCharts = [];
+  $('charts').replaceChildren();
+  $('focus-charts').replaceChildren();
+  $('cosine').replaceChildren();
+  $('landscape-section').hidden = true;
+  $('loss-note').textContent = '';
+  showPageError(null);
+  scheduleRender();
+}
+
+startButton.addEventListener('click', () => {
+  if (runs.length === 0) createRuns();
+  command('play');
+});
+$('pause').addEventListener('click', () => command('pause'));
+$('step').addEventListener('click', () => {
+  if (runs.length === 0) createRuns();
+  command('step');
+});
+$('reset').addEventListener('click', reset);
+
+// ---- charts ----
+
+const isToy = () => runConfig?.data.dataset === 'cagradToy';
+
+function chartBox(parent: HTMLElement): HTMLElement {
+  const box = document.createElement('div');
+  box.className = 'chart';
+  parent.append(box);
+  return box;
+}
+
+/** The per-task loss charts and the learning-rate chart, one series per run. */
+function buildCharts(): void {
+  for (const c of charts) c.destroy();
+  charts = [];
+  const tasks = runs[0]?.tasks ?? [];
+  if (tasks.length === 0) return;
+  const grid = $('charts');
+  grid.replaceChildren();
+  const x = isToy() ? 'step' : 'epoch';
+  for (const task of tasks) {
+    const series = runs.flatMap((r) =>
+      isToy()
+        ? [{ label: r.spec.label, color: r.color }]
+        : [
+            { label: `${r.spec.label} train`, color: r.color },
+            { label: `${r.spec.label} val`, color: r.color, dashed: true },
+          ],
+    );
+    charts.push(new LiveChart(chartBox(grid), `Loss — ${task}`, x, series));
+  }
+  charts.push(
+    new LiveChart(
+      chartBox(grid),
+      'Learning rate',
+      x,
+      runs.map((r) => ({ label: r.spec.label, color: r.color })),
+    ),
+  );
+  $('landscape-section').hidden = !isToy();
+  $('loss-note').textContent = isToy()
+    ? 'Each loss is the mean over the three starting points, per step.'
+    : 'Solid: training loss (mean over the epoch). Dashed: validation loss.';
+  buildFocusCharts();
+}
+
+/** Task weights and gradient norms of the selected run, one series per task. */
+function buildFocusCharts(): void {
+  for (const c of focusCharts) c.destroy();
+  focusCharts = [];
+  const run = runs[selected];
+  if (!run || run.tasks.length === 0) return;
+  const grid = $('focus-charts');
+  grid.replaceChildren();
+  const series = run.tasks.map((t, i) => ({ label: t, color: PALETTE[i % PALETTE.length]! }));
+  focusCharts.push(new LiveChart(chartBox(grid), `Task weights — ${run.spec.label}`, 'step', series));
+  focusCharts.push(new LiveChart(chartBox(grid), `Gradient norms — ${run.spec.label}`, 'step', series));
+  $('focus-title').textContent = `Selected run: ${run.spec.label}`;
+}
+
+function updateCharts(): void {
+  if (charts.length === 0) return;
+  const tasks = runs[0]!.tasks;
+  if (isToy()) {
+    const length = Math.max(...runs.map((r) => r.steps.length));
+    const stride = Math.max(1, Math.ceil(length / 600));
+    const xs: number[] = [];
+    for (let i = 0; i < length; i += stride) xs.push(i + 1);
+    const column = (r: RunView, f: (i: number) => number | undefined) =>
+      xs.map((x) => (x - 1 < r.steps.length ? (f(x - 1) ?? null) : null));
+    tasks.forEach((task, t) => {
+      charts[t]!.update(
+        xs,
+        runs.map((r) => column(r, (i) => r.steps[i]!.losses[task])),
+      );
+    });
+    charts[tasks.length]!.update(
+      xs,
+      runs.map((r) => column(r, (i) => r.steps[i]!.lr)),
+    );
+    drawLandscape(
+      $<HTMLCanvasElement>('landscape'),
+      runs.map((r) => ({ color: r.color, points: r.paths })),
+    );
+  } else {
+    const length = Math.max(...runs.map((r) => r.epochs.length));
+    const xs = Array.from({ length }, (_, i) => i + 1);
+    const column = (r: RunView, f: (i: number) => number | undefined) =>
+      xs.map((x) => (x - 1 < r.epochs.length ? (f(x - 1) ?? null) : null));
+    tasks.forEach((task, t) => {
+      charts[t]!.update(
+        xs,
+        runs.flatMap((r) => [
+          column(r, (i) => r.epochs[i]!.train[task]),
+          column(r, (i) => r.epochs[i]!.validation?.[task]),
+        ]),
+      );
+    });
+    charts[tasks.length]!.update(
+      xs,
+      runs.map((r) => column(r, (i) => r.epochs[i]!.lr)),
+    );
+  }
+  const run = runs[selected];
+  if (run && focusCharts.length === 2) {
+    const steps = run.steps;
+    const stride = Math.max(1, Math.ceil(steps.length / 800));
+    const sampled = steps.filter((_, i) => i % stride === 0);
+    focusCharts[0]!.update(
+      sampled.map((s) => s.step + 1),
+      run.tasks.map((t) => sampled.map((s) => s.weights[t] ?? null)),
+    );
+    const withNorms = steps.filter((s) => s.gradNorms !== undefined);
+    const normStride = Math.max(1, Math.ceil(withNorms.length / 800));
+    const norms = withNorms.filter((_, i) => i % normStride === 0);
+    focusCharts[1]!.update(
+      norms.map((s) => s.step + 1),
+      run.tasks.map((t) => norms.map((s) => s.gradNorms![t] ?? null)),
+    );
+    const cosine = [...steps].reverse().find((s) => s.cosine !== undefined)?.cosine;
+    $('cosine').innerHTML = cosine
+      ? heatmap({
+          title: `Task-gradient cosine — ${run.spec.label}, last step`,
+          labels: run.tasks,
+          values: cosine,
+        })
+      : `<p class="muted">${run.spec.label} does not compute task gradients, so there is no cosine matrix.</p>`;
+  }
+}
+
+// ---- results table ----
+
+function metricColumns(): [string, string][] {
+  const done = runs.find((r) => r.metrics !== null);
+  if (!done) return [];
+  return Object.entries(done.metrics!).flatMap(([task, ms]) =>
+    Object.keys(ms)
+      .filter((k) => k !== 'loss')
+      .map((k) => [task, k] as [string, string]),
+  );
+}
+
+function renderTable(): void {
+  const columns = metricColumns();
+  const head = $('results-head');
+  head.innerHTML = `<tr><th scope="col">Show</th><th scope="col">Run</th><th scope="col">Progress</th>${columns
+    .map(([t, m]) => `<th scope="col">${t} ${m}</th>`)
+    .join('')}<th scope="col">ms/step</th><th scope="col">Model</th></tr>`;
+  const body = $('results-body');
+  body.innerHTML = runs
+    .map((r, i) => {
+      const cells = columns.map(([t, m]) => {
+        const v = r.metrics?.[t]?.[m];
+        return `<td>${v === undefined ? '' : v.toFixed(3)}</td>`;
+      });
+      const progress =
+        r.status === 'error' ? `error: ${r.error}` : `${r.status} ${Math.round(100 * runProgress(r))}%`;
+      return `<tr data-run="${i}"><td><input type="radio" name="show" value="${i}" aria-label="Show ${r.spec.label}"${
+        i === selected ? ' checked' : ''
+      }></td><th scope="row"><span class="swatch" style="background:${r.color}"></span>${r.spec.label}</th><td>${progress}</td>${cells.join(
+        '',
+      )}<td>${r.msPerStep === null ? '' : r.msPerStep.toFixed(1)}</td><td>${
+        isToy()
+          ? ''
+          : `<button type="button" data-model="${i}" aria-label="Download the ${r.spec.label} model as safetensors">safetensors</button>`
+      }</td></tr>`;
+    })
+    .join('');
+  const finished = runs.filter((r) => r.status === 'finished').length;
+  status.textContent =
+    runs.length === 0
+      ? 'Ready. Press Start to train every method of the config side by side.'
+      : `${finished} of ${runs.length} runs finished — ${Math.round(
+          (100 * runs.reduce((s, r) => s + runProgress(r), 0)) / runs.length,
+        )}%`;
+  for (const id of ['download-json', 'download-csv']) $<HTMLButtonElement>(id).disabled = runs.length === 0;
+}
+
+$('results-body').addEventListener('change', (e) => {
+  selected = Number((e.target as HTMLInputElement).value);
+  buildFocusCharts();
+  scheduleRender();
+});
+$('results-body').addEventListener('click', (e) => {
+  const index = (e.target as HTMLElement).dataset.model;
+  if (index !== undefined) runs[Number(index)]!.worker.postMessage({ type: 'exportModel' });
+});
+$('download-json').addEventListener('click', () =>
+  download(`${runConfig!.name}-results.json`, resultsJson(runConfig!, runs), 'application/json'),
+);
+$('download-csv').addEventListener('click', () =>
+  download(`${runConfig!.name}-results.csv`, resultsCsv(runs), 'text/csv'),
+);
+
+let pending = false;
+function scheduleRender(): void {
+  if (pending) return;
+  pending = true;
+  requestAnimationFrame(() => {
+    pending = false;
+    renderTable();
+    updateCharts();
+  });
+}
+
+// ---- start ----
+
+try {
+  config = configFromSearch(location.search);
+} catch (e) {
+  if (!(e instanceof ConfigError)) throw e;
+  config = parseConfig({});
+  showPageError(
+    `This link's config could not be used — ${e.message}. Showing the default experiment instead.`,
+  );
+}
+drawForm();
+renderTable();
+document.body.dataset.ready = 'true';

@@ -1,0 +1,44 @@
+/** Messages between the page and a training worker (one worker per run). */
+import type { ExperimentConfig } from '../src/config';
+import type { RunSpec } from '../src/prepare';
+
+export type ToWorker =
+  | { type: 'init'; config: ExperimentConfig; run: RunSpec; fileText?: string }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'step' }
+  | { type: 'exportModel' };
+
+/** One optimisation step as the charts need it. */
+export interface StepPoint {
+  step: number;
+  epoch: number;
+  losses: Record<string, number>;
+  weights: Record<string, number>;
+  gradNorms?: Record<string, number>;
+  cosine?: number[][];
+  lr: number;
+  /** The 2-D toy: x after the step, one point per starting point. */
+  xs?: [number, number][];
+}
+
+export interface EpochPoint {
+  epoch: number;
+  /** Mean training loss per task over the epoch's steps. */
+  train: Record<string, number>;
+  /** Validation loss per task at the end of the epoch (none for the toy). */
+  validation: Record<string, number> | null;
+  lr: number;
+}
+
+export type FromWorker =
+  | { type: 'ready'; tasks: string[]; totalSteps: number; toyStarts?: [number, number][] }
+  | { type: 'progress'; steps: StepPoint[]; epochs: EpochPoint[]; done: number }
+  | {
+      type: 'finished';
+      /** Task → metric → value on the test split (the toy: final losses). */
+      metrics: Record<string, Record<string, number>>;
+      msPerStep: number;
+    }
+  | { type: 'model'; bytes: Uint8Array }
+  | { type: 'error'; message: string };

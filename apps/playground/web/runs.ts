@@ -1,0 +1,28 @@
+/** What the page keeps of one run: its worker, status and everything it reported. */
+import type { RunSpec } from '../src/prepare';
+import type { EpochPoint, StepPoint } from './protocol';
+
+export interface RunView {
+  spec: RunSpec;
+  color: string;
+  worker: Worker;
+  status: 'starting' | 'ready' | 'running' | 'paused' | 'finished' | 'error';
+  error?: string;
+  tasks: string[];
+  totalSteps: number;
+  /** Steps taken so far. */
+  done: number;
+  steps: StepPoint[];
+  epochs: EpochPoint[];
+  /** Test metrics (the toy: final losses) once finished. */
+  metrics: Record<string, Record<string, number>> | null;
+  msPerStep: number | null;
+  /** The toy: x after each step, per starting point. */
+  paths: [number, number][][];
+}
+
+/** Fraction of the run's steps done, in [0, 1]. */
+export function runProgress(run: RunView): number {
+  if (run.status === 'finished') return 1;
+  return run.totalSteps === 0 ? 0 : Math.min(1, run.done / run.totalSteps);
+}

@@ -1,0 +1,231 @@
+/**
+ * One training run in a Web Worker, so the page stays responsive. It trains exactly what the CLI
+ * trains for the run's first seed (same data split, model, shuffling and schedule), a few
+ * milliseconds at a time, and posts what the charts need between slices; play/pause/step arrive
+ * between slices.
+ */
+import { DataLoader, Trainer } from '@mtl/multitask';
+import { saveSafetensors } from '@mtl/nn';
+import { Generator } from '@mtl/tensor';
+import type { ExperimentConfig } from '../src/config';
+import { methodFactory } from '../src/methods';
+import { type AnyOptimizer, makeScheduler, optimizerFactory } from '../src/optimizers';
+import { loadData, prepareExperiment, type RunSpec } from '../src/prepare';
+import { type ToyStep, toySteps } from '../src/toy';
+import type { EpochPoint, FromWorker, StepPoint, ToWorker } from './protocol';
+
+/** Work per slice before yielding to messages. */
+const SLICE_MS = 30;
+
+/** A run advanced one optimisation step at a time. */
+interface Session {
+  tasks: string[];
+  totalSteps: number;
+  /** Takes one step; false when there was none left (training is over). */
+  step(): boolean;
+  finish(): { metrics: Record<string, Record<string, number>> };
+  modelBytes(): Uint8Array;
+  pending: { steps: StepPoint[]; epochs: EpochPoint[] };
+}
+
+let session: Session | null = null;
+let playing = false;
+let stepsDone = 0;
+let trainMs = 0;
+let finished = false;
+
+const post = (message: FromWorker, transfer: Transferable[] = []) =>
+  (self as unknown as Worker).postMessage(message, transfer);
+
+const lrOf = (optimizer: AnyOptimizer) => optimizer.paramGroups[0]!.lr as number;
+
+function datasetSession(config: ExperimentConfig, run: RunSpec, fileText?: string): Session {
+  const seed = config.seeds[0]!;
+  const prepared = prepareExperiment(config, loadData(config, fileText));
+  const model = prepared.model(seed);
+  const weighting = methodFactory(run.method, prepared.taskNames, config.methodOptions[run.method]).make();
+  const optimizer = optimizerFactory({ ...config.optimizer, name: run.optimizer })([
+    ...model.parameters(),
+    ...weighting.parameters(),
+  ]);
+  const scheduler = makeScheduler(optimizer, config.optimizer.schedule, config.epochs);
+  const trainer = new Trainer({
+    model,
+    tasks: prepared.tasks,
+    optimizer,
+    weighting,
+    scheduler,
+    progress: false,
+  });
+  // As Trainer.fit: one loader and one shuffling generator for the whole run.
+  const loader = new DataLoader(prepared.train, {
+    batchSize: config.batchSize,
+    shuffle: true,
+    generator: new Generator(seed),
+  });
+  let batches = loader[Symbol.iterator]();
+  let sums: Record<string, { total: number; count: number }> = {};
+  const pending: Session['pending'] = { steps: [], epochs: [] };
+  return {
+    tasks: prepared.taskNames,
+    totalSteps: loader.length * config.epochs,
+    pending,
+    step() {
+      let next = batches.next();
+      if (next.done) {
+        endEpoch();
+        if (trainer.epoch >= config.epochs) return false;
+        batches = loader[Symbol.iterator]();
+        next = batches.next();
+        if (next.done) return false;
+      }
+      const lr = lrOf(optimizer);
+      const record = trainer.trainStep(next.value);
+      if (record !== null) {
+        for (const [task, value] of Object.entries(record.losses)) {
+          const s = sums[task] ?? { total: 0, count: 0 };
+          s.total += value;
+          s.count++;
+          sums[task] = s;
+        }
+        pending.steps.push({ ...record, lr });
+      }
+      return true;
+    },
+    finish: () => ({ metrics: trainer.evaluate(prepared.test) }),
+    modelBytes: () => saveSafetensors(model.stateDict()),
+  };
+
+  function endEpoch() {
+    const lr = lrOf(optimizer);
+    scheduler?.step();
+    const validation = trainer.evaluate(prepared.validation);
+    pending.epochs.push({
+      epoch: trainer.epoch,
+      train: Object.fromEntries(Object.entries(sums).map(([t, s]) => [t, s.total / s.count])),
+      validation: Object.fromEntries(Object.entries(validation).map(([t, m]) => [t, m.loss!])),
+      lr,
+    });
+    trainer.epoch++;
+    sums = {};
+  }
+}
+
+/** The CAGrad toy: the three starting points advance together, one step each per step. */
+function toySession(config: ExperimentConfig, run: RunSpec): Session {
+  const runs = [0, 1, 2].map((start) => toySteps(config, run.method, run.optimizer, start));
+  const last: ToyStep[] = [];
+  const pending: Session['pending'] = { steps: [], epochs: [] };
+  let step = 0;
+  return {
+    tasks: ['l1', 'l2'],
+    totalSteps: config.epochs,
+    pending,
+    step() {
+      if (step >= config.epochs) return false;
+      runs.forEach((r, i) => {
+        last[i] = r.next().value as ToyStep;
+      });
+      const mean = (t: 'l1' | 'l2') => last.reduce((s, p) => s + p.losses[t], 0) / last.length;
+      pending.steps.push({
+        step,
+        epoch: step,
+        losses: { l1: mean('l1'), l2: mean('l2') },
+        weights: last[0]!.weights,
+        lr: config.optimizer.lr,
+        xs: last.map((p) => p.x),
+      });
+      step++;
+      return true;
+    },
+    finish: () => ({
+      metrics: Object.fromEntries(
+        (['l1', 'l2'] as const).map((t) => [
+          t,
+          { finalLoss: last.reduce((s, p) => s + p.losses[t], 0) / last.length },
+        ]),
+      ),
+    }),
+    modelBytes: () => new Uint8Array(0),
+  };
+}
+
+function flush(): void {
+  if (session === null) return;
+  const { steps, epochs } = session.pending;
+  if (steps.length === 0 && epochs.length === 0) return;
+  post({ type: 'progress', steps: steps.splice(0), epochs: epochs.splice(0), done: stepsDone });
+}
+
+/** Runs steps for one slice; `limit` caps the count (1 for the Step button). */
+function advance(limit = Number.POSITIVE_INFINITY): void {
+  if (session === null || finished) return;
+  const started = performance.now();
+  let more = true;
+  for (let i = 0; i < limit && more && performance.now() - started < SLICE_MS; i++) {
+    more = session.step();
+    if (more) stepsDone++;
+  }
+  trainMs += performance.now() - started;
+  if (!more) {
+    finished = true;
+    const { metrics } = session.finish();
+    flush();
+    post({ type: 'finished', metrics, msPerStep: trainMs / Math.max(stepsDone, 1) });
+    return;
+  }
+  flush();
+}
+
+function loop(): void {
+  if (!playing || finished) return;
+  try {
+    advance();
+  } catch (e) {
+    fail(e);
+    return;
+  }
+  setTimeout(loop, 0);
+}
+
+function fail(e: unknown): void {
+  playing = false;
+  finished = true;
+  post({ type: 'error', message: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+}
+
+self.onmessage = (event: MessageEvent<ToWorker>) => {
+  const message = event.data;
+  try {
+    switch (message.type) {
+      case 'init': {
+        const { config, run, fileText } = message;
+        session =
+          config.data.dataset === 'cagradToy'
+            ? toySession(config, run)
+            : datasetSession(config, run, fileText);
+        post({ type: 'ready', tasks: session.tasks, totalSteps: session.totalSteps });
+        break;
+      }
+      case 'play':
+        if (!playing) {
+          playing = true;
+          loop();
+        }
+        break;
+      case 'pause':
+        playing = false;
+        break;
+      case 'step':
+        if (!playing) advance(1);
+        break;
+      case 'exportModel': {
+        const bytes = session?.modelBytes() ?? new Uint8Array(0);
+        post({ type: 'model', bytes }, [bytes.buffer]);
+        break;
+      }
+    }
+  } catch (e) {
+    fail(e);
+  }
+};
