@@ -51,8 +51,9 @@ function number(id: string, value: number | undefined, step = 'any', placeholder
   return `<input id="${id}" type="number" step="${step}" value="${value ?? ''}" placeholder="${esc(placeholder)}">`;
 }
 
-function text(id: string, value: string, hint = ''): string {
-  return `<input id="${id}" type="text" value="${esc(value)}"${hint ? ` aria-describedby="${id}-hint"` : ''}>`;
+/** A text input; `hinted` links it to the hint its field prints below it. */
+function text(id: string, value: string, hinted = false): string {
+  return `<input id="${id}" type="text" value="${esc(value)}"${hinted ? ` aria-describedby="${id}-hint"` : ''}>`;
 }
 
 function checkboxes(
@@ -98,7 +99,7 @@ export function renderForm(config: ExperimentConfig): string {
   ${
     data.dataset === 'file'
       ? `${field('f-file', 'Table file (.csv or .json)', '<input id="f-file" type="file" accept=".csv,.json,text/csv,application/json">', file ? `Current: ${file.path}` : 'Pick a file from your computer; it stays in this browser.')}
-  ${field('f-file-features', 'Feature columns', text('f-file-features', file?.features.join(', ') ?? '', 'x'), 'Comma-separated; text columns are one-hot encoded.')}
+  ${field('f-file-features', 'Feature columns', text('f-file-features', file?.features.join(', ') ?? '', true), 'Comma-separated; text columns are one-hot encoded.')}
   ${field(
     'f-file-tasks',
     'Task columns',
@@ -109,7 +110,7 @@ export function renderForm(config: ExperimentConfig): string {
             .map(([c, t]) => `${c}:${t}`)
             .join(', ')
         : '',
-      'x',
+      true,
     ),
     'column:type, … with type regression, binary or multiclass.',
   )}`
@@ -132,7 +133,7 @@ ${
 <fieldset><legend>Optimizer</legend>
   ${field('f-optimizer', 'Optimizer', select('f-optimizer', OPTIMIZERS, o.name, OPTIMIZER_LABELS))}
   ${field('f-lr', 'Learning rate', number('f-lr', o.lr))}
-  ${field('f-optimizer-options', 'Other options (JSON)', text('f-optimizer-options', JSON.stringify(o.options), 'x'), 'e.g. {"weightDecay": 0.0001}')}
+  ${field('f-optimizer-options', 'Other options (JSON)', text('f-optimizer-options', JSON.stringify(o.options), true), 'e.g. {"weightDecay": 0.0001}')}
   ${field('f-schedule', 'LR schedule (per epoch)', select('f-schedule', SCHEDULES, o.schedule.type))}
   ${o.schedule.type === 'step' ? field('f-step-size', 'Step size (epochs)', number('f-step-size', o.schedule.stepSize, '1')) : ''}
   ${['step', 'exponential'].includes(o.schedule.type) ? field('f-gamma', 'Gamma', number('f-gamma', o.schedule.gamma)) : ''}
@@ -146,7 +147,7 @@ ${
 <fieldset><legend>Training</legend>
   ${field('f-epochs', data.dataset === 'cagradToy' ? 'Steps' : 'Epochs', number('f-epochs', config.epochs, '1'))}
   ${data.dataset === 'cagradToy' ? '' : field('f-batch', 'Batch size', number('f-batch', config.batchSize, '1'))}
-  ${field('f-seed', 'Seed', number('f-seed', config.seeds[0], '1'))}
+  ${field('f-seeds', 'Seeds', text('f-seeds', list(config.seeds), true), 'The page trains the first seed; the CLI averages over all.')}
 </fieldset>`;
 }
 
@@ -191,7 +192,6 @@ export function readForm(form: HTMLElement, previous: ExperimentConfig): Record<
       optimizerOptions = `not JSON: ${optionsText}`;
     }
   }
-  const seed = num('f-seed', previous.seeds[0]);
   return {
     name: value('f-name') ?? previous.name,
     data: {
@@ -223,7 +223,7 @@ export function readForm(form: HTMLElement, previous: ExperimentConfig): Record<
     optimizers: checked('f-optimizers'),
     epochs: num('f-epochs', undefined),
     batchSize: num('f-batch', previous.batchSize),
-    seeds: seed === undefined ? undefined : [seed],
+    seeds: nums('f-seeds', previous.seeds),
   };
 }
 
