@@ -1,4 +1,5 @@
 /** Messages between the page and a training worker (one worker per run). */
+import type { StepRecord } from '@mtl/multitask';
 import type { ExperimentConfig } from '../src/config';
 import type { RunSpec } from '../src/prepare';
 
@@ -9,14 +10,8 @@ export type ToWorker =
   | { type: 'step' }
   | { type: 'exportModel' };
 
-/** One optimisation step as the charts need it. */
-export interface StepPoint {
-  step: number;
-  epoch: number;
-  losses: Record<string, number>;
-  weights: Record<string, number>;
-  gradNorms?: Record<string, number>;
-  cosine?: number[][];
+/** One optimisation step as the charts need it: the Trainer's record, the learning rate it ran with. */
+export interface StepPoint extends StepRecord {
   lr: number;
   /** The 2-D toy: x after the step, one point per starting point. */
   xs?: [number, number][];
