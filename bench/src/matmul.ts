@@ -2,20 +2,20 @@
  * matmul, float32: @mtl/tensor against TensorFlow.js's CPU and WASM backends in one process.
  *
  * Contenders, each timed as whole calls that allocate and return their result:
- * - `mtl`: the public op, `matmul(a, b)`; a transposed operand is written the way a user would,
- *   `matmul(a, transpose(b, 0, 1))` (tensors are contiguous, so that includes the copy);
- * - `kernel`: `matmulKernel` on the raw arrays with its transpose flags (no copy), into a fresh
- *   Float32Array: the kernel's own speed, which the op reaches once it forwards transposes;
+ * - `mtl`: the public op, `matmul(a, b, { transposeA, transposeB })` (a transposed operand is
+ *   passed as stored, no copy), with the default float32 backend: the WASM SIMD kernel;
+ * - `mtl-js`: the same call with `setMatmulBackend('js')`: the pure-TypeScript kernel, which is
+ *   what runs where WebAssembly SIMD is unavailable;
  * - `tfjs-cpu`, `tfjs-wasm`: `tf.tidy(() => tf.matMul(a, b, transposeA, transposeB))`, then
  *   `dataSync()` to read the result back, then `dispose()`.
  */
-import { Generator, matmul, rand, Tensor, transpose } from '@mtl/tensor';
+import { Generator, matmul, rand, setMatmulBackend, Tensor } from '@mtl/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { matmulKernel } from '../../packages/tensor/src/kernels/matmul';
+
 import type { BenchCase, Contender } from './harness';
 
 export interface MatmulShape {
@@ -47,13 +47,13 @@ export const matmulShapes: MatmulShape[] = [
   shape('Aᵀ·B 512', 512, 512, 512, true, false),
 ];
 
-export const matmulContenders = ['mtl', 'kernel', 'tfjs-cpu', 'tfjs-wasm'] as const;
+export const matmulContenders = ['mtl', 'mtl-js', 'tfjs-cpu', 'tfjs-wasm'] as const;
 
 export const matmulRatios = [
-  ['mtl', 'tfjs-cpu'],
   ['mtl', 'tfjs-wasm'],
-  ['kernel', 'tfjs-cpu'],
-  ['kernel', 'tfjs-wasm'],
+  ['mtl', 'tfjs-cpu'],
+  ['mtl-js', 'tfjs-cpu'],
+  ['mtl', 'mtl-js'],
 ] as const;
 
 let tfReady: Promise<void> | undefined;
@@ -93,15 +93,10 @@ export async function matmulCase(s: MatmulShape, seed = 0): Promise<BenchCase> {
   const aData = a.data as Float32Array;
   const bData = b.data as Float32Array;
 
-  const mtlRun = (): Tensor => matmul(transA ? transpose(a, 0, 1) : a, transB ? transpose(b, 0, 1) : b);
-  const kernelRun = (): Float32Array => {
-    const out = new Float32Array(m * n);
-    matmulKernel(aData, 0, bData, 0, out, 0, m, k, n, transA, transB);
-    return out;
-  };
+  const run = (): Tensor => matmul(a, b, { transposeA: transA, transposeB: transB });
   const contenders: Contender[] = [
-    { name: 'mtl', run: mtlRun },
-    { name: 'kernel', run: kernelRun },
+    { name: 'mtl', activate: () => setMatmulBackend('wasm'), run },
+    { name: 'mtl-js', activate: () => setMatmulBackend('js'), run },
   ];
   const tensors: tf.Tensor[] = [];
   for (const backend of ['cpu', 'wasm']) {
@@ -138,6 +133,7 @@ export async function matmulCase(s: MatmulShape, seed = 0): Promise<BenchCase> {
     },
     teardown: () => {
       for (const t of tensors) t.dispose();
+      setMatmulBackend('wasm');
     },
   };
 }

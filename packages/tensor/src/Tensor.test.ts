@@ -138,6 +138,8 @@ describe('every op is a function and a method', () => {
     'promoteTypes',
     'formatShape',
     'formatTensor',
+    'setMatmulBackend',
+    'matmulBackend',
   ]);
   const functions = Object.entries(api).filter(
     ([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !notMethods.has(name),

@@ -33,7 +33,7 @@ import {
   square,
   tanh,
 } from './ops/math';
-import { dot, matmul, outer } from './ops/matmul';
+import { dot, type MatmulOptions, matmul, outer } from './ops/matmul';
 import { maximum } from './ops/maximum';
 import { mean } from './ops/mean';
 import { minimum } from './ops/minimum';
@@ -363,8 +363,8 @@ export class Tensor {
   }
 
   // Linear algebra.
-  matmul(other: Tensor): Tensor {
-    return matmul(this, other);
+  matmul(other: Tensor, options?: MatmulOptions): Tensor {
+    return matmul(this, other, options);
   }
   dot(other: Tensor): Tensor {
     return dot(this, other);

@@ -8,14 +8,13 @@ export { type AllCloseOptions, allClose } from './allClose';
 export { type DTypeOptions, full, fullLike, ones, onesLike, zeros, zerosLike } from './creation/fill';
 export { type RandomOptions, rand, randint, randn, randperm } from './creation/random';
 export { arange, eye, linspace } from './creation/ranges';
-// Creation.
 export { type TensorData, type TensorOptions, tensor } from './creation/tensor';
 export { type DType, promoteTypes, type TypedArray } from './dtype';
 export { DTypeError, formatShape, IndexError, LinAlgError, MtlError, ShapeError, ValueError } from './errors';
 export { formatTensor } from './format';
+export { type MatmulBackend, matmulBackend, setMatmulBackend } from './kernels/matmulBackend';
 export { elu, gelu, leakyRelu, relu, silu, softplus } from './ops/activations';
 export { add } from './ops/add';
-// Elementwise.
 export type { TensorLike } from './ops/binary';
 export { clamp } from './ops/clamp';
 export { eq, ge, gt, le, lt, ne } from './ops/comparison';
@@ -46,8 +45,7 @@ export {
   square,
   tanh,
 } from './ops/math';
-// Linear algebra.
-export { dot, matmul, outer } from './ops/matmul';
+export { dot, type MatmulOptions, matmul, outer } from './ops/matmul';
 export { maximum } from './ops/maximum';
 export { mean } from './ops/mean';
 export { minimum } from './ops/minimum';
@@ -56,9 +54,7 @@ export { type NormOrder, norm } from './ops/norm';
 export { permute, transpose } from './ops/permute';
 export { pow } from './ops/pow';
 export { prod } from './ops/prod';
-// Reductions.
 export type { Dims, ReduceOptions } from './ops/reduction';
-// Shapes and indexing.
 export { flatten, reshape } from './ops/reshape';
 export { indexAdd, scatterAdd, sliceScatter } from './ops/scatter';
 export { narrow, select, slice } from './ops/slice';

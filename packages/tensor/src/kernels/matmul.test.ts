@@ -1,7 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { type MatmulArray, matmulKernel } from './matmul';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type MatmulArray, matmulKernel, WASM_MIN_WORK } from './matmul';
+import { matmulBackend, setMatmulBackend } from './matmulBackend';
+import { matmulWasmF32 } from './matmulWasm';
 
-type Kind = 'float32' | 'float64' | 'int32';
+/**
+ * What runs the product: the TypeScript kernel in each dtype, or, for float32, the WASM SIMD
+ * kernel called directly (every size, below the dispatch threshold too).
+ */
+type Kind = 'float32' | 'float64' | 'int32' | 'wasm';
 
 /** A 32-bit LCG (Numerical Recipes constants): deterministic inputs without a dependency. */
 function lcg(seed: number): () => number {
@@ -13,7 +19,7 @@ function lcg(seed: number): () => number {
 }
 
 function make(kind: Kind, size: number): MatmulArray {
-  if (kind === 'float32') return new Float32Array(size);
+  if (kind === 'float32' || kind === 'wasm') return new Float32Array(size);
   if (kind === 'float64') return new Float64Array(size);
   return new Int32Array(size);
 }
@@ -96,7 +102,25 @@ function check(kind: Kind, c: Case): void {
   const sentinel = kind === 'int32' ? -7 : Number.NaN;
   out.fill(sentinel);
   const before = [a.slice(), b.slice()];
-  matmulKernel(a, aOff, b, bOff, out, outOff, c.m, c.k, c.n, c.transA, c.transB);
+  if (kind === 'wasm') {
+    const f32 = (x: MatmulArray) => x as Float32Array;
+    const ran = matmulWasmF32(
+      f32(a),
+      aOff,
+      f32(b),
+      bOff,
+      f32(out),
+      outOff,
+      c.m,
+      c.k,
+      c.n,
+      c.transA,
+      c.transB,
+    );
+    expect(ran, 'the WASM kernel ran').toBe(true);
+  } else {
+    matmulKernel(a, aOff, b, bOff, out, outOff, c.m, c.k, c.n, c.transA, c.transB);
+  }
   const { value, scale } = reference(kind, a, aOff, b, bOff, c);
 
   let worst = 0;
@@ -107,9 +131,13 @@ function check(kind: Kind, c: Case): void {
     let err: number;
     if (kind === 'int32') err = got === want ? 0 : Number.POSITIVE_INFINITY;
     else if (kind === 'float64') err = Math.abs(got - want) / (1e-13 * scale[i]! + 1e-300);
-    // float32: the float64 sum rounded once, i.e. within half an ulp of float32 (2^-24 relative)
-    // plus float64 reordering noise; a float32 accumulation would be off by ~k ulps.
-    else err = Math.abs(got - want) / (2 ** -24 * Math.abs(want) + 1e-13 * scale[i]! + 1e-300);
+    // float32 (TypeScript): the float64 sum rounded once, i.e. within half an ulp of float32
+    // (2^-24 relative) plus float64 reordering noise; a float32 accumulation would be off by ~k ulps.
+    else if (kind === 'float32')
+      err = Math.abs(got - want) / (2 ** -24 * Math.abs(want) + 1e-13 * scale[i]! + 1e-300);
+    // WASM: float32 accumulation, bounded by (k+1)·2^-24·Σ|a·b| (products and k additions each
+    // round once) plus the final rounding, whatever the summation order.
+    else err = Math.abs(got - want) / (2 ** -24 * (Math.abs(want) + (c.k + 1) * scale[i]!) + 1e-300);
     if (!(err <= 1)) {
       worst = err;
       where = i;
@@ -130,7 +158,12 @@ function check(kind: Kind, c: Case): void {
   expect(sameBits(b, before[1]!), `${label}: b was modified`).toBe(true);
 }
 
-const KINDS: Kind[] = ['float32', 'float64', 'int32'];
+const KINDS: Kind[] = ['float32', 'float64', 'int32', 'wasm'];
+
+// The TypeScript kernel is the reference: force it for the float32 cases (the 'wasm' cases call
+// the WASM kernel directly), then restore the default.
+beforeAll(() => setMatmulBackend('js'));
+afterAll(() => setMatmulBackend('wasm'));
 const TRANSPOSES = [
   [false, false],
   [false, true],
@@ -172,13 +205,19 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
       check(kind, { m: 300, k: 300, n: 4, transA, transB });
     });
 
-    it('crosses every block boundary (m > 512, n > 256, k > 256)', () => {
+    it('crosses every block boundary (m > 512, n > 512, k > 256)', () => {
       check(kind, { m: 520, k: 3, n: 5, transA, transB });
       check(kind, { m: 5, k: 3, n: 520, transA, transB });
       check(kind, { m: 6, k: 530, n: 7, transA, transB });
+      check(kind, { m: 9, k: 260, n: 530, transA, transB });
+    });
+
+    it('a 1023-row product (all tile edges at once, kept cheap by a small k)', () => {
+      check(kind, { m: 1023, k: 33, n: 257, transA, transB });
     });
 
     it('k = 0 gives zeros', () => {
+      if (kind === 'wasm') return; // matmulKernel handles k = 0 before choosing a kernel
       const out = make(kind, 3 * 4 + 2).fill(9);
       matmulKernel(make(kind, 0), 0, make(kind, 0), 0, out, 1, 3, 0, 4, transA, transB);
       expect(Array.from(out)).toEqual([9, ...new Array(12).fill(0), 9]);
@@ -186,6 +225,7 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
   });
 
   it('m = 0 or n = 0 writes nothing', () => {
+    if (kind === 'wasm') return; // matmulKernel handles empty products before choosing a kernel
     const out = make(kind, 4).fill(9);
     matmulKernel(make(kind, 6), 0, make(kind, 0), 0, out, 0, 3, 2, 0, false, false);
     matmulKernel(make(kind, 0), 0, make(kind, 6), 0, out, 0, 0, 2, 3, false, true);
@@ -199,6 +239,7 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
   });
 
   it('checks the sizes and that each region fits its array', () => {
+    if (kind === 'wasm') return; // matmulKernel checks before choosing a kernel
     expect(() =>
       matmulKernel(make(kind, 5), 0, make(kind, 6), 0, make(kind, 4), 0, 2, 3, 2, false, false),
     ).toThrow(/a needs 6 elements from offset 0, but its length is 5/);
@@ -214,7 +255,7 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
   });
 });
 
-describe('matmulKernel numerics', () => {
+describe('matmulKernel numerics (TypeScript kernel)', () => {
   // n = 2 takes the matrix-vector path, n = 4 the tile with A read in place, n = 12 the packed tile.
   it.each([2, 4, 12])('float32 sums in float64 and rounds once (n = %i)', (n) => {
     // 1 + 2^-24 + 2^-24 is 1 + 2^-23 exactly; float32 accumulation would round back to 1 twice.
@@ -246,5 +287,80 @@ describe('matmulKernel numerics', () => {
     expect(out[n]).toBe(6);
     expect(out[n + 1]).toBe(Number.POSITIVE_INFINITY);
     expect(out[3 * n]).toBe(6);
+  });
+});
+
+describe('matmulKernel float32 dispatch', () => {
+  afterAll(() => setMatmulBackend('wasm'));
+
+  it('uses the WASM SIMD kernel by default in Node 20', () => {
+    setMatmulBackend('wasm');
+    expect(matmulBackend()).toBe('wasm');
+  });
+
+  it.each([
+    ['wasm', 1],
+    ['js', 1 + 2 ** -23],
+  ] as const)('backend %s: float32 above the size threshold sums as that kernel does', (backend, want) => {
+    // 1 + 2^-24 + 2^-24: float64 accumulation gives 1 + 2^-23 exactly; float32 accumulation rounds
+    // back to 1 at each step (ties to even). 16·3·16 multiply-adds is above WASM_MIN_WORK.
+    setMatmulBackend(backend);
+    expect(matmulBackend()).toBe(backend);
+    const [m, k, n] = [16, 3, 16];
+    expect(m * k * n).toBeGreaterThanOrEqual(WASM_MIN_WORK);
+    const a = new Float32Array(m * k).fill(1);
+    const b = new Float32Array(k * n).fill(2 ** -24).fill(1, 0, n);
+    const out = new Float32Array(m * n);
+    matmulKernel(a, 0, b, 0, out, 0, m, k, n, false, false);
+    expect(Array.from(out)).toEqual(new Array(m * n).fill(want));
+  });
+
+  it('keeps tiny float32 products on the TypeScript kernel (below WASM_MIN_WORK)', () => {
+    setMatmulBackend('wasm');
+    const a = new Float32Array(4 * 3).fill(1);
+    const b = new Float32Array(3 * 4).fill(2 ** -24).fill(1, 0, 4);
+    const out = new Float32Array(4 * 4);
+    matmulKernel(a, 0, b, 0, out, 0, 4, 3, 4, false, false);
+    expect(Array.from(out)).toEqual(new Array(16).fill(1 + 2 ** -23));
+  });
+
+  it('both backends agree to float32 accuracy on every transpose combination', () => {
+    const next = lcg(99);
+    const [m, k, n] = [37, 70, 45];
+    const a = Float32Array.from({ length: m * k }, () => next() / 2 ** 31 - 1);
+    const b = Float32Array.from({ length: k * n }, () => next() / 2 ** 31 - 1);
+    for (const [transA, transB] of TRANSPOSES) {
+      const results = (['js', 'wasm'] as const).map((backend) => {
+        setMatmulBackend(backend);
+        const out = new Float32Array(m * n);
+        matmulKernel(a, 0, b, 0, out, 0, m, k, n, transA, transB);
+        return out;
+      });
+      let worst = 0;
+      for (let i = 0; i < m * n; i++) worst = Math.max(worst, Math.abs(results[0]![i]! - results[1]![i]!));
+      expect(worst, `transA=${transA} transB=${transB}`).toBeLessThan(1e-5);
+      expect(worst, 'the two kernels really differ (float32 vs float64 sums)').toBeGreaterThan(0);
+    }
+  });
+
+  it('propagates NaN and Infinity like a plain loop on the WASM path', () => {
+    setMatmulBackend('wasm');
+    const [m, k, n] = [9, 5, 12];
+    const a = new Float32Array(m * k).fill(1);
+    a[0] = Number.NaN; // row 0
+    const b = new Float32Array(k * n).fill(1);
+    b[3] = Number.POSITIVE_INFINITY; // column 3
+    const out = new Float32Array(m * n);
+    matmulKernel(a, 0, b, 0, out, 0, m, k, n, false, false);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < n; j++) {
+        const want = i === 0 ? Number.NaN : j === 3 ? Number.POSITIVE_INFINITY : k;
+        expect(out[i * n + j], `out[${i},${j}]`).toBe(want);
+      }
+    }
+  });
+
+  it('rejects an unknown backend', () => {
+    expect(() => setMatmulBackend('gpu' as never)).toThrow(/backend must be 'wasm' or 'js', got "gpu"/);
   });
 });

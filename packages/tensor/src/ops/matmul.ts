@@ -1,15 +1,41 @@
 import { allocate, type DType, promoteTypes } from '../dtype';
-import { DTypeError, describeValue, formatShape, ShapeError } from '../errors';
+import { DTypeError, describeValue, formatShape, ShapeError, ValueError } from '../errors';
 import { matmulKernel } from '../kernels/matmul';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
+
+/** Options of {@link matmul}. */
+export interface MatmulOptions {
+  /**
+   * Multiply by the transpose of `a`'s last two dims (`a` stored `[..., k, m]`), without copying:
+   * `matmul(a, b, { transposeA: true })` equals `matmul(transpose(a, -2, -1), b)`. Needs
+   * `a.rank ≥ 2`. Default false.
+   */
+  transposeA?: boolean;
+  /**
+   * Multiply by the transpose of `b`'s last two dims (`b` stored `[..., n, k]`, e.g. a Linear
+   * layer's `[out, in]` weight), without copying. Needs `b.rank ≥ 2`. Default false.
+   */
+  transposeB?: boolean;
+}
 
 /**
  * Matrix product with `torch.matmul`'s rules: 1-d·1-d is a dot product (0-d), a 1-d operand is
  * treated as a row (left) or column (right) vector and that dim is dropped from the result,
  * and leading batch dims broadcast (`[2,1,3,4]·[5,4,2] → [2,5,3,2]`).
+ *
+ * `{ transposeA, transposeB }` (as in `tf.matMul`) multiply by the transpose of an operand's last
+ * two dims without materialising it: `matmul(x, w, { transposeB: true })` is `x·wᵀ` for a
+ * weight `w` of shape `[out, in]`. A transposed operand must have at least 2 dims.
+ *
+ * float32 products run a WebAssembly SIMD kernel where available (see `setMatmulBackend`),
+ * float64 and int32 a blocked TypeScript kernel.
+ *
+ * @example
+ * matmul(x, w, { transposeB: true }); // x: [batch, in], w: [out, in] → [batch, out]
+ * matmul(a, g, { transposeA: true }); // aᵀ·g, e.g. a weight gradient
  */
-export function matmul(a: Tensor, b: Tensor): Tensor {
+export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
   for (const [name, t] of [
     ['a', a],
     ['b', b],
@@ -25,20 +51,39 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
       );
     }
   }
+  if (options === null || typeof options !== 'object') {
+    throw new ValueError(
+      `matmul: options must be an object like { transposeB: true }, got ${describeValue(options)}`,
+    );
+  }
+  const transA = flag(options.transposeA, 'transposeA');
+  const transB = flag(options.transposeB, 'transposeB');
+  if (transA && a.rank === 1) {
+    throw new ShapeError(
+      `matmul: transposeA needs a with at least 2 dims, got a.shape=${formatShape(a.shape)} (a 1-d vector has no transpose; drop the flag)`,
+    );
+  }
+  if (transB && b.rank === 1) {
+    throw new ShapeError(
+      `matmul: transposeB needs b with at least 2 dims, got b.shape=${formatShape(b.shape)} (a 1-d vector has no transpose; drop the flag)`,
+    );
+  }
   const dtype = promoteTypes(a.dtype, b.dtype);
   if (dtype === 'bool') {
     throw new DTypeError("matmul: bool tensors cannot be multiplied as matrices (cast with .to('float32'))");
   }
   const aShape = a.rank === 1 ? [1, a.shape[0]!] : a.shape;
   const bShape = b.rank === 1 ? [b.shape[0]!, 1] : b.shape;
-  const m = aShape[aShape.length - 2]!;
-  const k = aShape[aShape.length - 1]!;
-  const k2 = bShape[bShape.length - 2]!;
-  const n = bShape[bShape.length - 1]!;
+  const aRows = aShape[aShape.length - 2]!;
+  const aCols = aShape[aShape.length - 1]!;
+  const bRows = bShape[bShape.length - 2]!;
+  const bCols = bShape[bShape.length - 1]!;
+  const [m, k] = transA ? [aCols, aRows] : [aRows, aCols];
+  const [k2, n] = transB ? [bCols, bRows] : [bRows, bCols];
   if (k !== k2) {
-    throw new ShapeError(
-      `matmul: inner dimensions differ — a.shape=${formatShape(a.shape)}, b.shape=${formatShape(b.shape)} (${k} vs ${k2})`,
-    );
+    const aName = `a.shape=${formatShape(a.shape)}${transA ? ' (transposeA)' : ''}`;
+    const bName = `b.shape=${formatShape(b.shape)}${transB ? ' (transposeB)' : ''}`;
+    throw new ShapeError(`matmul: inner dimensions differ — ${aName}, ${bName} (${k} vs ${k2})`);
   }
   const aBatch = aShape.slice(0, -2);
   const bBatch = bShape.slice(0, -2);
@@ -46,9 +91,17 @@ export function matmul(a: Tensor, b: Tensor): Tensor {
   const out = allocate(dtype, sizeOf(batch) * m * n);
   const ad = cast(a, dtype);
   const bd = cast(b, dtype);
-  batchedMatmul(ad, aBatch, bd, bBatch, out, batch, m, k, n);
+  batchedMatmul(ad, aBatch, bd, bBatch, out, batch, m, k, n, transA, transB);
   const shape = [...batch, ...(a.rank === 1 ? [] : [m]), ...(b.rank === 1 ? [] : [n])];
   return new Tensor(out, shape, dtype);
+}
+
+function flag(value: unknown, name: string): boolean {
+  if (value === undefined) return false;
+  if (typeof value !== 'boolean') {
+    throw new ValueError(`matmul: ${name} must be a boolean, got ${describeValue(value)}`);
+  }
+  return value;
 }
 
 /** Product of two 1-d tensors of equal length, as a 0-d tensor. */
@@ -84,7 +137,10 @@ function cast(t: Tensor, dtype: DType): NumericArray {
   return (t.dtype === dtype ? t.data : t.to(dtype).data) as NumericArray;
 }
 
-/** Runs the kernel once per output batch element, reading each operand through broadcast strides. */
+/**
+ * Runs the kernel once per output batch element, reading each operand through broadcast strides
+ * (its stored matrices are m×k or k×m for a, k×n or n×k for b: the same size either way).
+ */
 function batchedMatmul(
   a: NumericArray,
   aBatch: readonly number[],
@@ -95,8 +151,16 @@ function batchedMatmul(
   m: number,
   k: number,
   n: number,
+  transA: boolean,
+  transB: boolean,
 ): void {
   const count = sizeOf(batch);
+  if (count > 1 && !transA && sizeOf(bBatch) === 1) {
+    // One right-hand matrix for every batch element, and the left-hand ones are contiguous rows:
+    // a single [count·m, k]·[k, n] product (one call, one copy of b, better-filled tiles).
+    matmulKernel(a, 0, b as never, 0, out as never, 0, count * m, k, n, false, transB);
+    return;
+  }
   const aStrides = broadcastStrides(aBatch, batch);
   const bStrides = broadcastStrides(bBatch, batch);
   const index = new Array<number>(batch.length).fill(0);
@@ -113,8 +177,8 @@ function batchedMatmul(
       m,
       k,
       n,
-      false,
-      false,
+      transA,
+      transB,
     );
     for (let d = batch.length - 1; d >= 0; d--) {
       aMatrix += aStrides[d]!;

@@ -1,0 +1,404 @@
+/**
+ * float32 matrix multiply in WebAssembly SIMD (AssemblyScript), compiled by
+ * `pnpm --filter @mtl/tensor build:wasm` into `src/kernels/wasm/matmulWasm.generated.ts`.
+ *
+ * `C[m×n] = A[m×k] · B[k×n]`, all row-major float32 in linear memory; the caller (the
+ * TypeScript side, `src/kernels/matmulWasm.ts`) copies the operands in, lays out the scratch
+ * buffers and copies C out. GotoBLAS structure: for each block of B (KC×NC) and of A (MC×KC)
+ * the operands are packed into micro-panels (MR rows of A or NR columns of B, depth-major,
+ * zero-padded at the edges), and an MR×NR register-blocked micro-kernel (4×8: eight f32x4
+ * accumulators) runs over them with `f32x4.mul` + `f32x4.add` (no FMA: relaxed SIMD is not on
+ * by default in Node 20). Packing absorbs the transposes, so all four combinations run the same
+ * inner loop. Sums are accumulated in float32, as PyTorch and XNNPACK do.
+ *
+ * Written without decorators so that it also parses as plain TypeScript for the linter;
+ * Binaryen inlines the small helpers on its own.
+ */
+
+/** Rows of A per micro-kernel call. */
+const MR: i32 = 4;
+/** Columns of B per micro-kernel call (two f32x4 vectors). */
+const NR: i32 = 8;
+/** Depth of a packed block: an A micro-panel (KC×MR) and a B micro-panel (KC×NR) stay in L1. */
+const KC: i32 = 256;
+/** Rows of A per packed block (MC×KC floats = 128 KiB, L2-resident). */
+const MC: i32 = 128;
+/** Columns of B per packed block (KC×NC floats = 512 KiB). */
+const NC: i32 = 512;
+
+/** First free byte after the module's static data: the TypeScript side lays its buffers out from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** Bytes of scratch that `gemm` needs at `scratch`: the packed A and B blocks and one C tile. */
+export function scratchBytes(): i32 {
+  return (MC * KC + KC * NC + MR * NR) << 2;
+}
+
+/**
+ * `C = A·B` (overwrites C). `a` holds A (m×k), or Aᵀ (k×m) when `transA` is non-zero; `b` holds
+ * B (k×n), or Bᵀ (n×k) when `transB`; `c` receives C (m×n). `scratch` points at
+ * `scratchBytes()` bytes, 16-byte aligned. Requires m, n, k ≥ 1.
+ *
+ * With n ≤ NR there is a single strip of B, so each element of A would be used once after
+ * packing: A is then read in place (four row pointers) instead of packed.
+ */
+export function gemm(
+  a: usize,
+  b: usize,
+  c: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+  transA: i32,
+  transB: i32,
+  scratch: usize,
+): void {
+  const packA = scratch;
+  const packB = packA + ((MC * KC) << 2);
+  const tile = packB + ((KC * NC) << 2);
+  const ldc = n << 2;
+  const direct = n <= NR;
+  // Element (i, p) of A is at a + i*rowA + p*stepA (bytes).
+  const rowA: usize = transA ? 4 : (<usize>k) << 2;
+  const stepA: usize = transA ? (<usize>m) << 2 : 4;
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      const first = p0 === 0;
+      if (transB) packBT(b, k, p0, j0, kc, nc, packB);
+      else packBN(b, n, p0, j0, kc, nc, packB);
+      for (let i0 = 0; i0 < m; i0 += MC) {
+        const mc = min(MC, m - i0);
+        if (!direct) {
+          if (transA) packAT(a, m, p0, i0, kc, mc, packA);
+          else packAN(a, k, p0, i0, kc, mc, packA);
+        }
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const pb = packB + ((jr * kc) << 2);
+          for (let ir = 0; ir < mc; ir += MR) {
+            const mr = min(MR, mc - ir);
+            const full = mr === MR && nr === NR;
+            const dst = c + <usize>((i0 + ir) * ldc + ((j0 + jr) << 2));
+            const d = full ? dst : tile;
+            const ldd = full ? ldc : NR << 2;
+            if (direct) {
+              // Rows past the end re-read the last row; their sums land in the tile's spare rows.
+              const pa = a + <usize>(i0 + ir) * rowA + <usize>p0 * stepA;
+              const last = <usize>(mr - 1);
+              const o1 = min<usize>(1, last) * rowA;
+              const o2 = min<usize>(2, last) * rowA;
+              const o3 = last * rowA;
+              if (nr > 4) microGeneral(kc, pa, o1, o2, o3, stepA, pb, d, ldd, first || !full);
+              else microHalf(kc, pa, o1, o2, o3, stepA, pb, d, ldd, first || !full);
+            } else {
+              const pa = packA + ((ir * kc) << 2);
+              if (full) micro(kc, pa, pb, d, ldd, first);
+              else if (nr > 4) microGeneral(kc, pa, 4, 8, 12, MR << 2, pb, d, ldd, true);
+              else microHalf(kc, pa, 4, 8, 12, MR << 2, pb, d, ldd, true);
+            }
+            if (!full) mergeTile(tile, dst, ldc, mr, nr, first);
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * The 4×8 micro-kernel on packed panels: `D[4×8] (=|+=) Apanel[kc×4]ᵀ · Bpanel[kc×8]`, D at
+ * `dst` with a row stride of `ldd` bytes (stored when `first`, else added). Per step of k: two
+ * vector loads of B, four splat loads of A, eight multiplies and eight adds into the eight
+ * accumulators (8 + 2 + 1 vector registers, so nothing spills).
+ */
+function micro(kc: i32, pa: usize, pb: usize, dst: usize, ldd: i32, first: bool): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa, 4);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa, 8);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa, 12);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    pa += MR << 2;
+    pb += NR << 2;
+  }
+  store8(dst, ldd, first, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * The same 4×8 tile with A's four rows at `pa`, `pa + o1`, `pa + o2`, `pa + o3`, advancing by
+ * `step` bytes per step of k: A read in place (step 4 for A, 4m for Aᵀ) or a partial tile.
+ */
+function microGeneral(
+  kc: i32,
+  pa: usize,
+  o1: usize,
+  o2: usize,
+  o3: usize,
+  step: usize,
+  pb: usize,
+  dst: usize,
+  ldd: i32,
+  first: bool,
+): void {
+  let c00 = f32x4.splat(0);
+  let c01 = f32x4.splat(0);
+  let c10 = f32x4.splat(0);
+  let c11 = f32x4.splat(0);
+  let c20 = f32x4.splat(0);
+  let c21 = f32x4.splat(0);
+  let c30 = f32x4.splat(0);
+  let c31 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    const b1 = v128.load(pb, 16);
+    let x = v128.load32_splat(pa);
+    c00 = f32x4.add(c00, f32x4.mul(x, b0));
+    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa + o1);
+    c10 = f32x4.add(c10, f32x4.mul(x, b0));
+    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa + o2);
+    c20 = f32x4.add(c20, f32x4.mul(x, b0));
+    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    x = v128.load32_splat(pa + o3);
+    c30 = f32x4.add(c30, f32x4.mul(x, b0));
+    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    pa += step;
+    pb += NR << 2;
+  }
+  store8(dst, ldd, first, c00, c01, c10, c11, c20, c21, c30, c31);
+}
+
+/**
+ * A 4×4 tile for a last strip of B with at most 4 columns (only the first vector of each packed
+ * B step is read): half the work of the 4×8 tile when n ≤ 4, as in an MLP's output layer.
+ */
+function microHalf(
+  kc: i32,
+  pa: usize,
+  o1: usize,
+  o2: usize,
+  o3: usize,
+  step: usize,
+  pb: usize,
+  dst: usize,
+  ldd: i32,
+  first: bool,
+): void {
+  let c0 = f32x4.splat(0);
+  let c1 = f32x4.splat(0);
+  let c2 = f32x4.splat(0);
+  let c3 = f32x4.splat(0);
+  for (let p = 0; p < kc; p++) {
+    const b0 = v128.load(pb);
+    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0));
+    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + o1), b0));
+    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + o2), b0));
+    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + o3), b0));
+    pa += step;
+    pb += NR << 2;
+  }
+  const d1 = dst + <usize>ldd;
+  const d2 = d1 + <usize>ldd;
+  const d3 = d2 + <usize>ldd;
+  if (!first) {
+    c0 = f32x4.add(c0, v128.load(dst));
+    c1 = f32x4.add(c1, v128.load(d1));
+    c2 = f32x4.add(c2, v128.load(d2));
+    c3 = f32x4.add(c3, v128.load(d3));
+  }
+  v128.store(dst, c0);
+  v128.store(d1, c1);
+  v128.store(d2, c2);
+  v128.store(d3, c3);
+}
+
+/** Stores (first k-block) or adds (later ones) a 4×8 tile of sums at `dst`, row stride `ldd` bytes. */
+function store8(
+  dst: usize,
+  ldd: i32,
+  first: bool,
+  c00: v128,
+  c01: v128,
+  c10: v128,
+  c11: v128,
+  c20: v128,
+  c21: v128,
+  c30: v128,
+  c31: v128,
+): void {
+  const d1 = dst + <usize>ldd;
+  const d2 = d1 + <usize>ldd;
+  const d3 = d2 + <usize>ldd;
+  if (!first) {
+    c00 = f32x4.add(c00, v128.load(dst));
+    c01 = f32x4.add(c01, v128.load(dst, 16));
+    c10 = f32x4.add(c10, v128.load(d1));
+    c11 = f32x4.add(c11, v128.load(d1, 16));
+    c20 = f32x4.add(c20, v128.load(d2));
+    c21 = f32x4.add(c21, v128.load(d2, 16));
+    c30 = f32x4.add(c30, v128.load(d3));
+    c31 = f32x4.add(c31, v128.load(d3, 16));
+  }
+  v128.store(dst, c00);
+  v128.store(dst, c01, 16);
+  v128.store(d1, c10);
+  v128.store(d1, c11, 16);
+  v128.store(d2, c20);
+  v128.store(d2, c21, 16);
+  v128.store(d3, c30);
+  v128.store(d3, c31, 16);
+}
+
+/**
+ * Copies (first k-block) or adds (later ones) the valid mr×nr corner of a full tile (row stride
+ * NR floats) into C.
+ */
+function mergeTile(tile: usize, dst: usize, ldc: i32, mr: i32, nr: i32, first: bool): void {
+  for (let r = 0; r < mr; r++) {
+    const src = tile + <usize>(r * (NR << 2));
+    const row = dst + <usize>(r * ldc);
+    for (let j = 0; j < nr; j++) {
+      const o = <usize>(j << 2);
+      const v = load<f32>(src + o);
+      store<f32>(row + o, first ? v : load<f32>(row + o) + v);
+    }
+  }
+}
+
+/**
+ * Packs rows i0..i0+mc of A (m×k row-major), depths p0..p0+kc, into strips of MR rows:
+ * strip s holds, for each depth p, its MR values at p. Rows past the end are zero.
+ */
+function packAN(a: usize, k: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize): void {
+  const lda = <usize>(k << 2);
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    const src = a + <usize>((i0 + ir) * k + p0) * 4;
+    if (mr === MR) {
+      let s0 = src;
+      const end = src + <usize>(kc << 2);
+      let d = dst;
+      while (s0 < end) {
+        store<f32>(d, load<f32>(s0));
+        store<f32>(d, load<f32>(s0 + lda), 4);
+        store<f32>(d, load<f32>(s0 + 2 * lda), 8);
+        store<f32>(d, load<f32>(s0 + 3 * lda), 12);
+        s0 += 4;
+        d += MR << 2;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const d = dst + <usize>(p * MR * 4);
+        for (let r = 0; r < MR; r++) {
+          store<f32>(d + <usize>(r << 2), r < mr ? load<f32>(src + <usize>r * lda + <usize>(p << 2)) : 0);
+        }
+      }
+    }
+    dst += <usize>(kc * MR * 4);
+  }
+}
+
+/** As packAN, from Aᵀ stored k×m row-major: each depth step reads MR adjacent values. */
+function packAT(a: usize, m: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize): void {
+  const ldt = <usize>(m << 2);
+  for (let ir = 0; ir < mc; ir += MR) {
+    const mr = min(MR, mc - ir);
+    let s = a + <usize>(p0 * m + i0 + ir) * 4;
+    if (mr === MR) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(s));
+        s += ldt;
+        dst += MR << 2;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let r = 0; r < MR; r++)
+          store<f32>(dst + <usize>(r << 2), r < mr ? load<f32>(s + <usize>(r << 2)) : 0);
+        s += ldt;
+        dst += MR << 2;
+      }
+    }
+  }
+}
+
+/**
+ * Packs columns j0..j0+nc of B (k×n row-major), depths p0..p0+kc, into strips of NR columns:
+ * strip s holds, for each depth p, its NR values at p. Columns past the end are zero.
+ */
+function packBN(b: usize, n: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  const ldb = <usize>(n << 2);
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    let s = b + <usize>(p0 * n + j0 + jr) * 4;
+    if (nr === NR) {
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(s));
+        v128.store(dst, v128.load(s, 16), 16);
+        s += ldb;
+        dst += NR << 2;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        for (let j = 0; j < NR; j++)
+          store<f32>(dst + <usize>(j << 2), j < nr ? load<f32>(s + <usize>(j << 2)) : 0);
+        s += ldb;
+        dst += NR << 2;
+      }
+    }
+  }
+}
+
+/** As packBN, from Bᵀ stored n×k row-major: column j of B is a contiguous row of Bᵀ. */
+function packBT(b: usize, k: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  const ldt = <usize>(k << 2);
+  for (let jr = 0; jr < nc; jr += NR) {
+    const nr = min(NR, nc - jr);
+    const src = b + <usize>((j0 + jr) * k + p0) * 4;
+    if (nr === NR) {
+      let s = src;
+      const end = src + <usize>(kc << 2);
+      let d = dst;
+      while (s < end) {
+        store<f32>(d, load<f32>(s));
+        store<f32>(d, load<f32>(s + ldt), 4);
+        store<f32>(d, load<f32>(s + 2 * ldt), 8);
+        store<f32>(d, load<f32>(s + 3 * ldt), 12);
+        store<f32>(d, load<f32>(s + 4 * ldt), 16);
+        store<f32>(d, load<f32>(s + 5 * ldt), 20);
+        store<f32>(d, load<f32>(s + 6 * ldt), 24);
+        store<f32>(d, load<f32>(s + 7 * ldt), 28);
+        s += 4;
+        d += NR << 2;
+      }
+    } else {
+      for (let p = 0; p < kc; p++) {
+        const d = dst + <usize>(p * NR * 4);
+        for (let j = 0; j < NR; j++) {
+          store<f32>(d + <usize>(j << 2), j < nr ? load<f32>(src + <usize>j * ldt + <usize>(p << 2)) : 0);
+        }
+      }
+    }
+    dst += <usize>(kc * NR * 4);
+  }
+}
