@@ -19,6 +19,7 @@ import {
 } from './harness';
 import { matmulCase, matmulContenders, matmulRatios, matmulShapes } from './matmul';
 import { methodCosts } from './methods';
+import { memoryCase, trainingCase, trainingModels, trainingRatios } from './training';
 
 const args = process.argv.slice(2);
 const filter = args.find((a) => a.startsWith('--filter='))?.slice('--filter='.length);
@@ -92,6 +93,38 @@ if (methods.length > 0) {
     console.log(`${m.method.padEnd(12)} ${m.msPerStep.toFixed(1).padStart(7)} ms  ${m.ratio.toFixed(2)}×`);
 }
 
+const models = trainingModels.filter(
+  (m) => !filter || m.name.includes(filter) || 'training'.includes(filter),
+);
+const training: CaseResult[] = [];
+if (models.length > 0) {
+  console.log(
+    '\ntraining: whole steps (forward, backward, Adam, loss read back), float32 (steps/s, medians)',
+  );
+  for (const m of models) {
+    const result = await runCase(await trainingCase(m), trainingRatios, options);
+    training.push(result);
+    const cells = result.results.map((r) => `${r.name} ${(1000 / r.medianMs).toFixed(1)}`).join('  ');
+    const ratios = Object.entries(result.ratios)
+      .map(([k, v]) => `${k} ${v.toFixed(2)}×`)
+      .join('  ');
+    console.log(`${m.name}: ${cells}  |  ${ratios}`);
+  }
+}
+
+const memory = !filter || 'memory'.includes(filter) ? memoryCase(quick ? 2_000 : 10_000) : null;
+if (memory !== null) {
+  const first = memory.samples[0]!;
+  const last = memory.samples.at(-1)!;
+  console.log(
+    `\nmemory: ${memory.steps} steps of the seed model in @mtl (${memory.msPerStep.toFixed(2)} ms/step)`,
+  );
+  console.log(
+    `heap ${first.heapUsedMB.toFixed(1)} → ${last.heapUsedMB.toFixed(1)} MB (slope ${memory.heapSlopeMBPer1k.toFixed(2)} MB/1k steps)  ` +
+      `rss ${first.rssMB.toFixed(1)} → ${last.rssMB.toFixed(1)} MB (slope ${memory.rssSlopeMBPer1k.toFixed(2)} MB/1k steps)`,
+  );
+}
+
 const seconds = (performance.now() - started) / 1000;
 console.log(`\n${results.length} cases in ${seconds.toFixed(1)} s`);
 
@@ -100,6 +133,6 @@ writeJson(file, {
   environment: env,
   options,
   seconds,
-  suites: { matmul: results, autograd: chains, adam, methods },
+  suites: { matmul: results, autograd: chains, adam, methods, training, memory },
 });
 console.log(`wrote ${file}`);

@@ -43,37 +43,51 @@ const CANDIDATES = [
   'MoCo',
 ];
 
-export function methodCosts(steps = 15): MethodCost[] {
+/**
+ * Builds every method's model, optimizer and step first, then times them in interleaved rounds
+ * (`rounds` × `steps` steps of each method in turn, from a different first method each round,
+ * after `warmup` steps), so a burst of load from another process hits all methods alike; each method's cost is its median step.
+ */
+export function methodCosts(steps = 5, rounds = 16, warmup = 5): MethodCost[] {
   const tasks = { t0: 1, t1: 1, t2: 1, t3: 1 };
   const g = new Generator(5);
   const x = randn([256, 64], { generator: g });
   const targets = Object.fromEntries(Object.keys(tasks).map((t) => [t, randn([256, 1], { generator: g })]));
-  const results: { method: string; msPerStep: number }[] = [];
-  // Warm the JIT on the shared code path first, so the first method timed (EW, the reference) is not the cold one.
-  for (const name of ['EW', ...CANDIDATES]) {
+  const runs: { method: string; step: (epoch: number) => void; times: number[] }[] = [];
+  for (const name of CANDIDATES) {
     const Method = (mtl as unknown as Record<string, new () => mtl.WeightingMethod>)[name];
     if (typeof Method !== 'function') continue;
     const model = mtl.HardSharing.mlp({ inputSize: 64, hidden: [128], tasks, generator: new Generator(1) });
     const method = new Method();
     const optimizer = new Adam([...model.parameters(), ...method.parameters()], { lr: 1e-3 });
-    const times: number[] = [];
-    for (let step = 0; step < steps + 3; step++) {
-      const t0 = performance.now();
+    const shared = model.sharedParameters();
+    const step = (epoch: number) => {
       optimizer.zeroGrad();
       const out = model.forward(x);
       const losses = Object.fromEntries(Object.entries(out).map(([t, y]) => [t, mseLoss(y, targets[t]!)]));
       method.backward(losses, {
-        shared: model.sharedParameters(),
+        shared,
         // Methods combine shared-parameter gradients, except those that need the representation.
         representation: method.needsRepresentation ? model.representation : null,
-        epoch: Math.floor(step / 5),
+        epoch,
       });
       optimizer.step();
-      if (step >= 3) times.push(performance.now() - t0);
-    }
-    results.push({ method: name, msPerStep: median(times) });
+    };
+    for (let i = 0; i < warmup; i++) step(0);
+    runs.push({ method: name, step, times: [] });
   }
-  results.shift(); // the warm-up run
+  for (let round = 0; round < rounds; round++) {
+    // Each round starts at a different method, so none is always first after another's garbage.
+    const start = (round * 7) % runs.length;
+    for (const run of [...runs.slice(start), ...runs.slice(0, start)]) {
+      for (let i = 0; i < steps; i++) {
+        const t0 = performance.now();
+        run.step(1 + round);
+        run.times.push(performance.now() - t0);
+      }
+    }
+  }
+  const results = runs.map((r) => ({ method: r.method, msPerStep: median(r.times) }));
   const ew = results.find((r) => r.method === 'EW')?.msPerStep ?? Number.NaN;
   return results.map((r) => ({ ...r, ratio: r.msPerStep / ew }));
 }

@@ -48,7 +48,7 @@ import {
   tanh,
   where,
 } from './ops/elementwise';
-import { dot, eigh, inv, matmul, outer, pinv, solve } from './ops/linalg';
+import { dot, eigh, inv, linear, matmul, outer, pinv, solve } from './ops/linalg';
 import {
   amax,
   amin,
@@ -380,6 +380,10 @@ export class Variable {
   // Linear algebra.
   matmul(other: VariableLike): Variable {
     return matmul(this, other);
+  }
+  /** this·weightᵀ + bias, as `torch.nn.functional.linear(this, weight, bias)`. */
+  linear(weight: VariableLike, bias?: VariableLike | null): Variable {
+    return linear(this, weight, bias);
   }
   dot(other: VariableLike): Variable {
     return dot(this, other);

@@ -24,8 +24,11 @@ export function runBackward(
 ): Map<Variable, Tensor> {
   const { order, leads } = topologicalOrder(roots, isTarget);
   const grads = new Map<Variable, Tensor>();
+  // Gradients this pass allocated itself (sums), which nothing else holds: later contributions are
+  // added into them in place instead of allocating a new sum each time.
+  const owned = new Set<Tensor>();
   roots.forEach((root, i) => {
-    accumulate(grads, root, seeds[i]!);
+    accumulate(grads, owned, root, seeds[i]!);
   });
   const ran = [];
   for (let i = order.length - 1; i >= 0; i--) {
@@ -33,16 +36,35 @@ export function runBackward(
     const node = variable.node;
     const grad = grads.get(variable);
     if (node === null || grad === undefined) continue;
-    const saved = node.saved!;
-    const needsGrad = node.inputs.map((input) => input !== null && leads.has(input));
-    const inputGrads = rules[node.primitive].backward(grad, { ...saved, needsGrad } as never);
-    node.inputs.forEach((input, k) => {
-      const g = inputGrads[k];
-      if (input === null || !needsGrad[k] || g === null || g === undefined) return;
-      accumulate(grads, input, fitTo(g, input, node.primitive));
-    });
+    // The gradient is final here, and the rule may pass it on to the inputs as it is (even to one
+    // input twice): from now on it is not ours to add into.
+    owned.delete(grad);
+    const inputs = node.inputs;
+    const needsGrad = new Array<boolean>(inputs.length);
+    let any = false;
+    for (let k = 0; k < inputs.length; k++) {
+      const input = inputs[k]!;
+      needsGrad[k] = input !== null && leads.has(input);
+      any ||= needsGrad[k]!;
+    }
+    // A target whose inputs lead to no other target: its own rule need not run.
+    if (any) {
+      const saved = node.saved!;
+      const inputGrads = rules[node.primitive].backward(grad, {
+        inputs: saved.inputs,
+        output: saved.output,
+        params: saved.params,
+        needsGrad,
+      } as never);
+      for (let k = 0; k < inputs.length; k++) {
+        const input = inputs[k]!;
+        const g = inputGrads[k];
+        if (input === null || !needsGrad[k] || g === null || g === undefined) continue;
+        accumulate(grads, owned, input, fitTo(g, input, node.primitive));
+      }
+      ran.push(node);
+    }
     if (!isTarget(variable)) grads.delete(variable);
-    ran.push(node);
   }
   if (!retainGraph) for (const node of ran) node.release();
   return grads;
@@ -87,9 +109,20 @@ function topologicalOrder(
   return { order, leads };
 }
 
-function accumulate(grads: Map<Variable, Tensor>, v: Variable, g: Tensor): void {
+function accumulate(grads: Map<Variable, Tensor>, owned: Set<Tensor>, v: Variable, g: Tensor): void {
   const current = grads.get(v);
-  grads.set(v, current === undefined ? g : add(current, g));
+  if (current === undefined) {
+    grads.set(v, g);
+  } else if (owned.has(current) && current.dtype === g.dtype && current.size === g.size) {
+    // Same shape and dtype (both were fitted to v): add in place.
+    const c = current.data;
+    const d = g.data;
+    for (let i = 0; i < c.length; i++) c[i] += d[i]!;
+  } else {
+    const sum = add(current, g);
+    owned.add(sum);
+    grads.set(v, sum);
+  }
 }
 
 /** Sums a broadcast gradient back to the input's shape and gives it the input's dtype. */

@@ -51,6 +51,8 @@ export interface PrimitiveParams {
   norm: { p: NormOrder; dim: number | number[] | undefined; keepDim: boolean };
   // Linear algebra.
   matmul: undefined;
+  /** x·Wᵀ (+ b): inputs [x, weight] or [x, weight, bias], as `torch.nn.functional.linear`. */
+  linear: undefined;
   solve: undefined;
   inv: undefined;
   /** The eigenvalues of a symmetric matrix (eigh's first output). */

@@ -116,6 +116,12 @@ const samples: { [P in Primitive]: Sample[] } = {
     s('p=1', (x) => ag.norm(x, 1), away([5])),
     s('p=inf', (x) => ag.norm(x, 'inf', 0), n([4, 3])),
   ],
+  linear: [
+    s('2-d with bias', ag.linear, n([5, 4]), n([3, 4]), n([3])),
+    s('2-d without bias', (x, w) => ag.linear(x!, w!), n([5, 4]), n([3, 4])),
+    s('3-d input', ag.linear, n([2, 3, 4]), n([2, 4]), n([2])),
+    s('1-d input', ag.linear, n([4]), n([3, 4]), n([3])),
+  ],
   matmul: [
     s('2-d', ag.matmul, n([3, 4]), n([4, 2])),
     s('batched broadcast', ag.matmul, n([2, 1, 3, 4]), n([5, 4, 2])),

@@ -223,3 +223,36 @@ describe('memory', () => {
     expect(last.node!.released).toBe(true);
   }, 120_000);
 });
+
+describe('gradient accumulation in place', () => {
+  it('does not add into a sum that a rule passed on (a target used several times)', () => {
+    const a = x64([1, 2]);
+    const b = x64([3, 4]);
+    const y = add(a, b);
+    // y gets 2 + 3 (a sum the engine owns), passes it to a and b through add's rule; a also gets 5.
+    const out = sum(add(add(mul(y, 2), mul(y, 3)), mul(a, 5)));
+    const [gy, ga, gb] = grad(out, [y, a, b]);
+    expect(gy!.toArray()).toEqual([5, 5]);
+    expect(ga!.toArray()).toEqual([10, 10]);
+    expect(gb!.toArray()).toEqual([5, 5]);
+  });
+
+  it("does not add into a target's gradient that its rule passes on twice (add(x, x))", () => {
+    const x = x64([1, 2]);
+    const h = add(x, x);
+    // h is used twice, so its gradient is a sum the engine made; add's rule hands it to x twice.
+    const [gh, gx] = grad(sum(add(h, h)), [h, x]);
+    expect(gh!.toArray()).toEqual([2, 2]);
+    expect(gx!.toArray()).toEqual([4, 4]);
+  });
+
+  it('sums many contributions to one variable and leaves the seeds untouched', () => {
+    const x = x64([1, 2, 3]);
+    const seed = tensor([1, 1, 1], { dtype: 'float64' });
+    const y = mul(x, 1);
+    const z = add(add(add(y, y), y), y);
+    const [gx] = grad(z, [x], { gradOutputs: [seed] });
+    expect(gx!.toArray()).toEqual([4, 4, 4]);
+    expect(seed.toArray()).toEqual([1, 1, 1]);
+  });
+});

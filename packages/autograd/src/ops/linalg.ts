@@ -1,4 +1,4 @@
-import { dot as dotOp, outer as outerOp, type Tensor } from '@mtl/tensor';
+import { dot as dotOp, formatShape, outer as outerOp, ShapeError, Tensor } from '@mtl/tensor';
 import { apply, unwrap, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
 import { reshape } from './shapes';
@@ -10,6 +10,36 @@ import { reshape } from './shapes';
 
 export function matmul(a: VariableLike, b: VariableLike): Variable {
   return apply('matmul', [a, b], undefined);
+}
+
+/**
+ * y = x·Wᵀ + b, as `torch.nn.functional.linear`: x [..., in], weight [out, in], bias [out] (or
+ * none). One primitive, so the weight is never transposed into a copy and the bias is added in
+ * place; what `Linear` layers run.
+ */
+export function linear(x: VariableLike, weight: VariableLike, bias?: VariableLike | null): Variable {
+  const xt = unwrap(x) as Tensor;
+  const wt = unwrap(weight) as Tensor;
+  if (!(wt instanceof Tensor) || wt.rank !== 2) {
+    throw new ShapeError(`linear: weight must be 2-d [out, in], got weight.shape=${shapeOf(wt)}`);
+  }
+  if (!(xt instanceof Tensor) || xt.rank === 0 || xt.shape[xt.rank - 1] !== wt.shape[1]) {
+    throw new ShapeError(
+      `linear: x's last dim must equal weight.shape[1] — x.shape=${shapeOf(xt)}, weight.shape=${formatShape(wt.shape)}`,
+    );
+  }
+  if (bias === undefined || bias === null) return apply('linear', [x, weight], undefined);
+  const bt = unwrap(bias) as Tensor;
+  if (!(bt instanceof Tensor) || bt.rank !== 1 || bt.shape[0] !== wt.shape[0]) {
+    throw new ShapeError(
+      `linear: bias must be 1-d [out] — bias.shape=${shapeOf(bt)}, weight.shape=${formatShape(wt.shape)}`,
+    );
+  }
+  return apply('linear', [x, weight, bias], undefined);
+}
+
+function shapeOf(t: unknown): string {
+  return t instanceof Tensor ? formatShape(t.shape) : typeof t;
 }
 
 export function dot(a: VariableLike, b: VariableLike): Variable {

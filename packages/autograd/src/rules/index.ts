@@ -20,6 +20,7 @@ import { gelu } from './gelu';
 import { indexSelect } from './indexSelect';
 import { inv } from './inv';
 import { leakyRelu } from './leakyRelu';
+import { linear } from './linear';
 import { log } from './log';
 import { log1p } from './log1p';
 import { matmul } from './matmul';
@@ -91,6 +92,7 @@ export const rules: RuleTable = {
   std,
   norm,
   matmul,
+  linear,
   solve,
   inv,
   eigvalsh,

@@ -1,9 +1,10 @@
-import { matmul as matmulOp, mul, reshape, type Tensor, transpose } from '@mtl/tensor';
+import { matmul as matmulOp, mul, reshape, type Tensor } from '@mtl/tensor';
 import type { Rule } from '../primitives';
 import { unbroadcast } from '../unbroadcast';
 
 /**
- * C = A·B: ∂A = G·Bᵀ and ∂B = Aᵀ·G — two matmuls, no Jacobian. 1-d operands are lifted to
+ * C = A·B: ∂A = G·Bᵀ and ∂B = Aᵀ·G — two matmuls, no Jacobian, and no transposed copies
+ * (matmul's transpose flags). 1-d operands are lifted to
  * matrices (a row for A, a column for B) and the gradients reshaped back; broadcast batch
  * dims are summed away.
  */
@@ -21,8 +22,8 @@ export const matmul: Rule<'matmul'> = {
     if (b.rank === 1) gShape.push(1);
     const g2 = reshape(g, gShape);
     return [
-      needsGrad[0] ? reshape(unbroadcast(matmulOp(g2, transpose(b2, -1, -2)), a2.shape), a.shape) : null,
-      needsGrad[1] ? reshape(unbroadcast(matmulOp(transpose(a2, -1, -2), g2), b2.shape), b.shape) : null,
+      needsGrad[0] ? reshape(unbroadcast(matmulOp(g2, b2, { transposeB: true }), a2.shape), a.shape) : null,
+      needsGrad[1] ? reshape(unbroadcast(matmulOp(a2, g2, { transposeA: true }), b2.shape), b.shape) : null,
     ];
   },
 };

@@ -1,13 +1,6 @@
-import { mul, type Variable } from '@mtl/autograd';
+import { grad, type Variable } from '@mtl/autograd';
 import { MtlError, Tensor } from '@mtl/tensor';
-import { total } from './LossWeighting';
-import {
-  type BackwardContext,
-  gradientDiagnostics,
-  gramian,
-  taskGradients,
-  WeightingMethod,
-} from './WeightingMethod';
+import { type BackwardContext, gradientDiagnostics, gramian, WeightingMethod } from './WeightingMethod';
 
 /** What `aggregate` sees: the per-task gradients and what else a method may need. */
 export interface AggregationInput {
@@ -56,14 +49,30 @@ export abstract class GradientAggregation extends WeightingMethod {
       throw new MtlError(`${this.name}: no shared parameters and no representation to combine gradients on`);
     }
     const list = tasks.map((t) => losses[t]!);
-    const inputs = rep === null ? context.shared : [rep];
-    const { rows } = taskGradients(list, inputs);
+    const inputs: readonly Variable[] = rep === null ? context.shared : [rep];
+    // Each task's pass also yields the gradients of the leaves it reaches without going through
+    // `inputs` (its head): no second backward of Σ Lᵢ, which would walk the encoder again.
+    const own = list.map((loss) => ownLeaves(loss, inputs));
+    const d = inputs.reduce((n, p) => n + p.value.size, 0);
+    const rows: Float64Array[] = [];
+    const ownGrads: Tensor[][] = [];
+    list.forEach((loss, i) => {
+      const last = i === list.length - 1;
+      const grads = grad(loss, [...inputs, ...own[i]!], {
+        // The last pass may free the graph, unless rep.backward below still needs the encoder's.
+        retainGraph: !last || rep !== null,
+        allowUnused: true,
+      });
+      rows.push(flattenGrads(grads, inputs.length, d));
+      ownGrads.push(grads.slice(inputs.length));
+    });
     const gram = gramian(rows);
+    const values = list.map((l) => l.item());
     const { direction, weights } = this.aggregate({
       tasks,
       rows,
       gram,
-      losses: list.map((l) => l.item()),
+      losses: values,
       epoch: context.epoch,
       onRepresentation: rep !== null,
     });
@@ -74,14 +83,15 @@ export abstract class GradientAggregation extends WeightingMethod {
         );
       }
     }
-    // Heads: one backward of Σ Lᵢ gives each head its own task's gradient; the shared gradients it
-    // also produces are replaced by d.
-    const before = context.shared.map((p) => p.grad);
-    const scales = this.headScales(list.map((l) => l.item()));
-    const headLoss = scales === null ? total(list) : total(list.map((l, i) => mul(l, scales[i]!)));
-    headLoss.backward(undefined, { retainGraph: rep !== null });
-    context.shared.forEach((p, i) => {
-      p.grad = before[i] ?? null;
+    // Heads: each gets its own task's gradient (scaled, for DB-MTL); a leaf reached by several
+    // tasks gets the sum, as a backward of Σ Lᵢ would give it.
+    const scales = this.headScales(values);
+    own.forEach((leaves, i) => {
+      leaves.forEach((leaf, j) => {
+        let g = ownGrads[i]![j]!;
+        if (scales !== null) g = g.mul(scales[i]!);
+        leaf.grad = leaf.grad === null ? g : leaf.grad.add(g);
+      });
     });
     if (rep !== null) {
       rep.backward(new Tensor(castLike(direction, rep.value.dtype), rep.shape));
@@ -100,6 +110,40 @@ export abstract class GradientAggregation extends WeightingMethod {
     this.lastDiagnostics = { weights: record, ...gradientDiagnostics(tasks, gram) };
     return record;
   }
+}
+
+/**
+ * The leaves that require grad and that `loss` reaches without passing through `stops` (nor
+ * being one of them): the parameters only this loss's own path uses, in first-seen order.
+ */
+function ownLeaves(loss: Variable, stops: readonly Variable[]): Variable[] {
+  const stop = new Set(stops);
+  const seen = new Set<Variable>();
+  const leaves: Variable[] = [];
+  const stack: Variable[] = [loss];
+  while (stack.length > 0) {
+    const v = stack.pop()!;
+    if (seen.has(v) || stop.has(v)) continue;
+    seen.add(v);
+    if (v.node === null) {
+      if (v.requiresGrad) leaves.push(v);
+      continue;
+    }
+    for (const input of v.node.inputs) if (input?.requiresGrad) stack.push(input);
+  }
+  return leaves;
+}
+
+/** The first `count` gradients, flattened into one float64 row of length d. */
+function flattenGrads(grads: readonly Tensor[], count: number, d: number): Float64Array {
+  const out = new Float64Array(d);
+  let offset = 0;
+  for (let i = 0; i < count; i++) {
+    const t = grads[i]!;
+    out.set(t.data as ArrayLike<number>, offset);
+    offset += t.size;
+  }
+  return out;
 }
 
 function castLike(values: Float64Array, dtype: Tensor['dtype']): Float32Array | Float64Array {

@@ -1,4 +1,4 @@
-import { add, matmul, Parameter, transpose, type Variable, type VariableLike } from '@mtl/autograd';
+import { linear, Parameter, type Variable, type VariableLike } from '@mtl/autograd';
 import { type DType, type Generator, ValueError, zeros } from '@mtl/tensor';
 import { kaimingUniform, uniform } from '../init/init';
 import { Module } from '../Module';
@@ -42,7 +42,7 @@ export class Linear extends Module {
   }
 
   forward(x: VariableLike): Variable {
-    const y = matmul(x, transpose(this.weight, 0, 1));
-    return this.bias === null ? y : add(y, this.bias);
+    // One primitive: no transposed copy of the weight, the bias added in place.
+    return linear(x, this.weight, this.bias);
   }
 }

@@ -2,7 +2,7 @@ import type { Tensor } from '@mtl/tensor';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
 import { nextStep, stateBuffer } from '../stateBuffer';
-import { adagradUpdate } from '../updates/adagradUpdate';
+import { type AdagradHyper, adagradUpdate } from '../updates/adagradUpdate';
 import type { FloatArray } from '../updates/FloatArray';
 import { isBoolean, nonNegative } from '../validate';
 
@@ -50,6 +50,23 @@ export class Adagrad extends Optimizer<AdagradOptions> {
   ): void {
     const step = nextStep(state);
     const sum = stateBuffer(state, 'sum', param, group.initialAccumulatorValue);
-    adagradUpdate(param.value.data as FloatArray, grad.data as FloatArray, sum, { ...group, step });
+    const h = this.hyper;
+    h.lr = group.lr;
+    h.lrDecay = group.lrDecay;
+    h.weightDecay = group.weightDecay;
+    h.eps = group.eps;
+    h.maximize = group.maximize;
+    h.step = step;
+    adagradUpdate(param.value.data as FloatArray, grad.data as FloatArray, sum, h);
   }
+
+  /** One scratch object, refilled per parameter: the step allocates nothing. */
+  private readonly hyper: AdagradHyper = {
+    lr: 0,
+    lrDecay: 0,
+    weightDecay: 0,
+    eps: 0,
+    maximize: false,
+    step: 0,
+  };
 }

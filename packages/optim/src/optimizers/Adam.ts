@@ -2,7 +2,7 @@ import type { Tensor } from '@mtl/tensor';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
 import { nextStep, stateBuffer } from '../stateBuffer';
-import { adamUpdate } from '../updates/adamUpdate';
+import { type AdamHyper, adamUpdate } from '../updates/adamUpdate';
 import type { FloatArray } from '../updates/FloatArray';
 import { betasPair, isBoolean, nonNegative } from '../validate';
 
@@ -57,14 +57,31 @@ export class Adam extends Optimizer<AdamOptions> {
     const m = stateBuffer(state, 'expAvg', param);
     const v = stateBuffer(state, 'expAvgSq', param);
     const vMax = group.amsgrad ? stateBuffer(state, 'maxExpAvgSq', param) : null;
-    adamUpdate(param.value.data as FloatArray, grad.data as FloatArray, m, v, vMax, {
-      ...group,
-      beta1: group.betas[0],
-      beta2: group.betas[1],
-      decoupled: this.isDecoupled(),
-      step,
-    });
+    // One scratch object, refilled per parameter: the step allocates nothing.
+    const h = this.hyper;
+    h.lr = group.lr;
+    h.beta1 = group.betas[0];
+    h.beta2 = group.betas[1];
+    h.eps = group.eps;
+    h.weightDecay = group.weightDecay;
+    h.amsgrad = group.amsgrad;
+    h.maximize = group.maximize;
+    h.decoupled = this.isDecoupled();
+    h.step = step;
+    adamUpdate(param.value.data as FloatArray, grad.data as FloatArray, m, v, vMax, h);
   }
+
+  private readonly hyper: AdamHyper = {
+    lr: 0,
+    beta1: 0,
+    beta2: 0,
+    eps: 0,
+    weightDecay: 0,
+    amsgrad: false,
+    maximize: false,
+    decoupled: false,
+    step: 0,
+  };
 
   /** AdamW decays the weights directly instead of through the gradient. */
   protected isDecoupled(): boolean {

@@ -18,6 +18,15 @@ export function adagradUpdate(p: FloatArray, g: FloatArray, sum: FloatArray, h: 
   const { lr, lrDecay, weightDecay, eps, maximize, step } = h;
   const clr = lr / (1 + (step - 1) * lrDecay);
   const sign = maximize ? -1 : 1;
+  if (weightDecay === 0 && !maximize) {
+    // The common case, without the loop-invariant terms (V8 does not unswitch loops).
+    for (let i = 0; i < p.length; i++) {
+      const grad = g[i]!;
+      sum[i] = sum[i]! + grad * grad;
+      p[i] = p[i]! - clr * (grad / (Math.sqrt(sum[i]!) + eps));
+    }
+    return;
+  }
   for (let i = 0; i < p.length; i++) {
     const grad = sign * g[i]! + weightDecay * p[i]!;
     sum[i] = sum[i]! + grad * grad;

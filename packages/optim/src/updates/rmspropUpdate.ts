@@ -25,6 +25,16 @@ export function rmspropUpdate(
 ): void {
   const { lr, alpha, eps, weightDecay, momentum, maximize } = h;
   const sign = maximize ? -1 : 1;
+  if (weightDecay === 0 && !maximize && gAvg === null && buf === null) {
+    // The common case, without the loop-invariant branches (V8 does not unswitch loops).
+    const keep = 1 - alpha;
+    for (let i = 0; i < p.length; i++) {
+      const grad = g[i]!;
+      square[i] = alpha * square[i]! + keep * (grad * grad);
+      p[i] = p[i]! - lr * (grad / (Math.sqrt(square[i]!) + eps));
+    }
+    return;
+  }
   for (let i = 0; i < p.length; i++) {
     const grad = sign * g[i]! + weightDecay * p[i]!;
     square[i] = alpha * square[i]! + (1 - alpha) * (grad * grad);

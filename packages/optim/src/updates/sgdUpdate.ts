@@ -24,6 +24,21 @@ export function sgdUpdate(
   const { lr, momentum, dampening, weightDecay, nesterov, maximize } = h;
   const sign = maximize ? -1 : 1;
   const keep = 1 - dampening;
+  const n = p.length;
+  // The common cases without the loop-invariant branches below (V8 does not unswitch loops).
+  if (weightDecay === 0 && !maximize) {
+    if (buf === null) {
+      for (let i = 0; i < n; i++) p[i] = p[i]! - lr * g[i]!;
+      return;
+    }
+    if (!first && !nesterov) {
+      for (let i = 0; i < n; i++) {
+        buf[i] = momentum * buf[i]! + keep * g[i]!;
+        p[i] = p[i]! - lr * buf[i]!;
+      }
+      return;
+    }
+  }
   for (let i = 0; i < p.length; i++) {
     let d = sign * g[i]! + weightDecay * p[i]!;
     if (buf !== null) {

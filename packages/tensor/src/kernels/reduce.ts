@@ -12,14 +12,31 @@ export interface Lanes {
   inner: number;
 }
 
-/** out[o, i] = fold over r of x[o, r, i], starting from `init`. */
+/** The folds with their own monomorphic loops (see `reduceKernel`). */
+export type FoldKind = 'sum' | 'max' | 'min';
+
+/**
+ * out[o, i] = fold over r of x[o, r, i], starting from `init`. With `kind`, the fold runs as a
+ * loop of its own (no call per element) and must equal `step`: 'sum' is acc + v, 'max'/'min' keep
+ * the first NaN and otherwise the larger/smaller value.
+ */
 export function reduceKernel(
   x: TypedArray,
-  { outer, length, inner }: Lanes,
+  lanes: Lanes,
   out: TypedArray | Float64Array,
   init: number,
   step: (acc: number, value: number) => number,
+  kind?: FoldKind,
 ): void {
+  if (kind === 'sum') {
+    sumKernel(x, lanes, out);
+    return;
+  }
+  if (kind === 'max' || kind === 'min') {
+    extremeKernel(x, lanes, out, kind === 'max');
+    return;
+  }
+  const { outer, length, inner } = lanes;
   const acc = new Float64Array(inner);
   for (let o = 0; o < outer; o++) {
     acc.fill(init);
@@ -27,6 +44,60 @@ export function reduceKernel(
     for (let r = 0; r < length; r++) {
       const row = base + r * inner;
       for (let i = 0; i < inner; i++) acc[i] = step(acc[i]!, x[row + i]!);
+    }
+    out.set(acc, o * inner);
+  }
+}
+
+/** Sums in float64, lane by lane (rows of `inner`), or as one running total when inner is 1. */
+function sumKernel(x: TypedArray, { outer, length, inner }: Lanes, out: TypedArray | Float64Array): void {
+  if (inner === 1) {
+    for (let o = 0, p = 0; o < outer; o++) {
+      let acc = 0;
+      for (const end = p + length; p < end; p++) acc += x[p]!;
+      out[o] = acc;
+    }
+    return;
+  }
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(0);
+    const base = o * length * inner;
+    for (let r = 0; r < length; r++) {
+      const row = base + r * inner;
+      for (let i = 0; i < inner; i++) acc[i] += x[row + i]!;
+    }
+    out.set(acc, o * inner);
+  }
+}
+
+/** Max (largest) or min over the lanes; NaN wins, as in PyTorch. */
+function extremeKernel(
+  x: TypedArray,
+  { outer, length, inner }: Lanes,
+  out: TypedArray | Float64Array,
+  largest: boolean,
+): void {
+  const init = largest ? Number.NEGATIVE_INFINITY : Number.POSITIVE_INFINITY;
+  const acc = new Float64Array(inner);
+  for (let o = 0; o < outer; o++) {
+    acc.fill(init);
+    const base = o * length * inner;
+    for (let r = 0; r < length; r++) {
+      const row = base + r * inner;
+      if (largest) {
+        for (let i = 0; i < inner; i++) {
+          const a = acc[i]!;
+          const v = x[row + i]!;
+          if (v > a || Number.isNaN(v)) acc[i] = Number.isNaN(a) ? a : v;
+        }
+      } else {
+        for (let i = 0; i < inner; i++) {
+          const a = acc[i]!;
+          const v = x[row + i]!;
+          if (v < a || Number.isNaN(v)) acc[i] = Number.isNaN(a) ? a : v;
+        }
+      }
     }
     out.set(acc, o * inner);
   }

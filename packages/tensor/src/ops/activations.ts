@@ -1,4 +1,5 @@
 import { ValueError } from '../errors';
+import { reluLoop } from '../kernels/elementwise';
 import { erf } from '../kernels/erf';
 import type { Tensor } from '../Tensor';
 import type { TensorLike } from './binary';
@@ -9,7 +10,7 @@ import { unaryOp } from './unary';
 
 /** max(x, 0); keeps int32; relu(NaN) = NaN, as in PyTorch. */
 export function relu(x: TensorLike): Tensor {
-  return unaryOp('relu', x, (v) => Math.max(v, 0), 'numeric');
+  return unaryOp('relu', x, (v) => Math.max(v, 0), 'numeric', reluLoop);
 }
 
 /** x for x > 0, negativeSlope·x otherwise. */

@@ -1,6 +1,6 @@
 import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar } from '../dtype';
 import { DTypeError, describeValue } from '../errors';
-import { type BinaryFn, binaryKernel } from '../kernels/elementwise';
+import { type BinaryFn, type BinaryLoop, binaryKernel } from '../kernels/elementwise';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 
@@ -51,7 +51,7 @@ function asData(x: TensorLike): { data: Tensor['data']; shape: readonly number[]
 
 /**
  * Runs `fn` elementwise over a and b with broadcasting. `rule` picks the output dtype from the
- * operands' common dtype; `computeIn` lets an op reject dtypes (say, bool subtraction).
+ * operands' common dtype; `loop`, when given, is `fn` as a row loop (see `BinaryLoop`), for speed.
  */
 export function binaryOp(
   op: string,
@@ -59,6 +59,7 @@ export function binaryOp(
   b: TensorLike,
   fn: BinaryFn,
   rule: ResultRule = 'promote',
+  loop?: BinaryLoop,
 ): Tensor {
   checkOperand(op, 'a', a);
   checkOperand(op, 'b', b);
@@ -69,7 +70,8 @@ export function binaryOp(
   const bd = asData(b);
   const shape = broadcastShapes(op, ad.shape, bd.shape);
   const out = allocate(dtype, sizeOf(shape));
-  const kernelFn: BinaryFn = dtype === 'bool' && rule !== 'bool' ? (x, y) => (fn(x, y) !== 0 ? 1 : 0) : fn;
-  binaryKernel(ad.data, ad.shape, bd.data, bd.shape, out, shape, kernelFn);
+  const normalise = dtype === 'bool' && rule !== 'bool';
+  const kernelFn: BinaryFn = normalise ? (x, y) => (fn(x, y) !== 0 ? 1 : 0) : fn;
+  binaryKernel(ad.data, ad.shape, bd.data, bd.shape, out, shape, kernelFn, normalise ? undefined : loop);
   return new Tensor(out, shape, dtype);
 }

@@ -1,6 +1,6 @@
 import { allocate } from '../dtype';
 import { formatShape, ShapeError } from '../errors';
-import { binaryKernel } from '../kernels/elementwise';
+import { binaryKernel, copyLoop } from '../kernels/elementwise';
 import { checkShape, sameShape, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 
@@ -46,6 +46,6 @@ export function broadcastTo(x: Tensor, shape: readonly number[]): Tensor {
 function materialise(x: Tensor, shape: number[]): Tensor {
   if (sameShape(shape, x.shape)) return x;
   const out = allocate(x.dtype, sizeOf(shape));
-  binaryKernel(x.data, x.shape, x.data, x.shape, out, shape, (v) => v);
+  binaryKernel(x.data, x.shape, x.data, x.shape, out, shape, (v) => v, copyLoop);
   return new Tensor(out, shape, x.dtype);
 }

@@ -16,14 +16,14 @@ const smaller = (acc: number, v: number) => (Number.isNaN(acc) || v >= acc ? acc
 export function amax(x: Tensor, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Tensor {
   const plan = planReduction('amax', x, dim, keepDim);
   requireNonEmpty('amax', x, plan);
-  return foldReduction(plan, x.dtype, Number.NEGATIVE_INFINITY, larger);
+  return foldReduction(plan, x.dtype, Number.NEGATIVE_INFINITY, larger, 'max');
 }
 
 /** Smallest value over `dim` (all dims by default). */
 export function amin(x: Tensor, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Tensor {
   const plan = planReduction('amin', x, dim, keepDim);
   requireNonEmpty('amin', x, plan);
-  return foldReduction(plan, x.dtype, Number.POSITIVE_INFINITY, smaller);
+  return foldReduction(plan, x.dtype, Number.POSITIVE_INFINITY, smaller, 'min');
 }
 
 /** Largest value over `dim` (all dims by default); the same as `amax`. */

@@ -1,3 +1,13 @@
+import {
+  absLoop,
+  expLoop,
+  logLoop,
+  negLoop,
+  sigmoidLoop,
+  sqrtLoop,
+  squareLoop,
+  tanhLoop,
+} from '../kernels/elementwise';
 import { erf as erfScalar } from '../kernels/erf';
 import type { Tensor } from '../Tensor';
 import type { TensorLike } from './binary';
@@ -10,12 +20,12 @@ import { unaryOp } from './unary';
 
 /** −x */
 export function neg(x: TensorLike): Tensor {
-  return unaryOp('neg', x, (v) => -v, 'numeric');
+  return unaryOp('neg', x, (v) => -v, 'numeric', negLoop);
 }
 
 /** |x| */
 export function abs(x: TensorLike): Tensor {
-  return unaryOp('abs', x, Math.abs, 'numeric');
+  return unaryOp('abs', x, Math.abs, 'numeric', absLoop);
 }
 
 /** −1, 0 or 1; sign(0) = 0 and sign(NaN) = 0, as in PyTorch. */
@@ -25,12 +35,12 @@ export function sign(x: TensorLike): Tensor {
 
 /** x² */
 export function square(x: TensorLike): Tensor {
-  return unaryOp('square', x, (v) => v * v, 'numeric');
+  return unaryOp('square', x, (v) => v * v, 'numeric', squareLoop);
 }
 
 /** eˣ */
 export function exp(x: TensorLike): Tensor {
-  return unaryOp('exp', x, Math.exp);
+  return unaryOp('exp', x, Math.exp, 'float', expLoop);
 }
 
 /** eˣ − 1, accurate for small x. */
@@ -40,7 +50,7 @@ export function expm1(x: TensorLike): Tensor {
 
 /** Natural logarithm. */
 export function log(x: TensorLike): Tensor {
-  return unaryOp('log', x, Math.log);
+  return unaryOp('log', x, Math.log, 'float', logLoop);
 }
 
 /** log(1 + x), accurate for small x. */
@@ -50,7 +60,7 @@ export function log1p(x: TensorLike): Tensor {
 
 /** √x */
 export function sqrt(x: TensorLike): Tensor {
-  return unaryOp('sqrt', x, Math.sqrt);
+  return unaryOp('sqrt', x, Math.sqrt, 'float', sqrtLoop);
 }
 
 /** 1/√x */
@@ -75,12 +85,12 @@ export function cos(x: TensorLike): Tensor {
 
 /** tanh x */
 export function tanh(x: TensorLike): Tensor {
-  return unaryOp('tanh', x, Math.tanh);
+  return unaryOp('tanh', x, Math.tanh, 'float', tanhLoop);
 }
 
 /** 1 / (1 + e⁻ˣ), computed without overflow for large |x|. */
 export function sigmoid(x: TensorLike): Tensor {
-  return unaryOp('sigmoid', x, sigmoidScalar);
+  return unaryOp('sigmoid', x, sigmoidScalar, 'float', sigmoidLoop);
 }
 
 /** The Gauss error function, accurate to float64 precision. */

@@ -1,7 +1,8 @@
+import { maximumLoop } from '../kernels/elementwise';
 import type { Tensor } from '../Tensor';
 import { binaryOp, type TensorLike } from './binary';
 
 /** Elementwise maximum, with broadcasting; NaN propagates, as in PyTorch. */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return binaryOp('maximum', a, b, Math.max);
+  return binaryOp('maximum', a, b, Math.max, 'promote', maximumLoop);
 }

@@ -1,7 +1,8 @@
+import { minimumLoop } from '../kernels/elementwise';
 import type { Tensor } from '../Tensor';
 import { binaryOp, type TensorLike } from './binary';
 
 /** Elementwise minimum, with broadcasting; NaN propagates, as in PyTorch. */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return binaryOp('minimum', a, b, Math.min);
+  return binaryOp('minimum', a, b, Math.min, 'promote', minimumLoop);
 }

@@ -1,6 +1,6 @@
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { formatShape, ShapeError } from '../errors';
-import { type Lanes, reduceKernel } from '../kernels/reduce';
+import { type FoldKind, type Lanes, reduceKernel } from '../kernels/reduce';
 import { normalizeDims, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 import { permute } from './permute';
@@ -44,15 +44,16 @@ export function planReduction(op: string, x: Tensor, dim: Dims, keepDim = false)
   return { dims, data: moved.data, lanes: { outer, length, inner: 1 }, shape };
 }
 
-/** Runs a fold over a planned reduction into a new tensor of `dtype`. */
+/** Runs a fold over a planned reduction into a new tensor of `dtype` (`kind`: a built-in loop equal to `step`). */
 export function foldReduction(
   plan: Reduction,
   dtype: DType,
   init: number,
   step: (acc: number, value: number) => number,
+  kind?: FoldKind,
 ): Tensor {
   const out = allocate(dtype, sizeOf(plan.shape));
-  reduceKernel(plan.data, plan.lanes, out, init, step);
+  reduceKernel(plan.data, plan.lanes, out, init, step, kind);
   return new Tensor(out, plan.shape, dtype);
 }
 

@@ -1,4 +1,5 @@
 import { DTypeError } from '../errors';
+import { subLoop } from '../kernels/elementwise';
 import type { Tensor } from '../Tensor';
 import { binaryOp, commonDType, type TensorLike } from './binary';
 
@@ -9,5 +10,5 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
       "sub: subtracting bool tensors is not defined (use logicalXor-style logic, or cast with .to('int32'))",
     );
   }
-  return binaryOp('sub', a, b, (x, y) => x - y);
+  return binaryOp('sub', a, b, (x, y) => x - y, 'promote', subLoop);
 }

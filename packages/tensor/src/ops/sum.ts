@@ -5,5 +5,5 @@ import { type Dims, foldReduction, planReduction, type ReduceOptions } from './r
 /** Sum over `dim` (all dims by default). int32 and bool sum to int32 (PyTorch: int64). */
 export function sum(x: Tensor, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Tensor {
   const plan = planReduction('sum', x, dim, keepDim);
-  return foldReduction(plan, isFloating(x.dtype) ? x.dtype : 'int32', 0, (acc, v) => acc + v);
+  return foldReduction(plan, isFloating(x.dtype) ? x.dtype : 'int32', 0, (acc, v) => acc + v, 'sum');
 }

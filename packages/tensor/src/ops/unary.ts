@@ -1,6 +1,6 @@
 import { allocate, type DType, floatResult } from '../dtype';
 import { DTypeError, describeValue } from '../errors';
-import { type UnaryFn, unaryKernel } from '../kernels/elementwise';
+import { type UnaryFn, type UnaryLoop, unaryKernel } from '../kernels/elementwise';
 import { Tensor } from '../Tensor';
 import type { TensorLike } from './binary';
 
@@ -23,8 +23,14 @@ export function asTensor(op: string, x: TensorLike): Tensor {
   );
 }
 
-/** Runs `fn` elementwise over x. */
-export function unaryOp(op: string, x: TensorLike, fn: UnaryFn, rule: UnaryRule = 'float'): Tensor {
+/** Runs `fn` elementwise over x (`loop`, when given, is the same as a loop without a call per element). */
+export function unaryOp(
+  op: string,
+  x: TensorLike,
+  fn: UnaryFn,
+  rule: UnaryRule = 'float',
+  loop?: UnaryLoop,
+): Tensor {
   const t = asTensor(op, x);
   let dtype: DType = t.dtype;
   if (rule === 'float') dtype = floatResult(t.dtype);
@@ -34,6 +40,6 @@ export function unaryOp(op: string, x: TensorLike, fn: UnaryFn, rule: UnaryRule 
     );
   }
   const out = allocate(dtype, t.size);
-  unaryKernel(t.data, out, fn);
+  unaryKernel(t.data, out, fn, loop);
   return new Tensor(out, t.shape, dtype);
 }
