@@ -99,11 +99,12 @@ function datasetSession(config: ExperimentConfig, run: RunSpec, fileText?: strin
   function endEpoch() {
     const lr = lrOf(optimizer);
     scheduler?.step();
-    const validation = trainer.evaluate(prepared.validation);
+    // A split with no validation rows (fractions like [0.8, 0, 0.2]) has no validation curve.
+    const validation = prepared.validation.length > 0 ? trainer.evaluate(prepared.validation) : null;
     pending.epochs.push({
       epoch: trainer.epoch,
       train: Object.fromEntries(Object.entries(sums).map(([t, s]) => [t, s.total / s.count])),
-      validation: Object.fromEntries(Object.entries(validation).map(([t, m]) => [t, m.loss!])),
+      validation: validation && Object.fromEntries(Object.entries(validation).map(([t, m]) => [t, m.loss!])),
       lr,
     });
     trainer.epoch++;
