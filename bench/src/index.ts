@@ -84,6 +84,13 @@ if (adam !== null) {
     `ratios: tfjs-cpu/mtl ${(ms['tfjs-cpu'] / ms.mtl).toFixed(1)}×  tfjs-wasm/mtl ${(ms['tfjs-wasm'] / ms.mtl).toFixed(2)}×  ` +
       `mtl/bound ${(ms.mtl / ms.bound).toFixed(2)}×`,
   );
+  console.log('every optimizer, WASM and TypeScript paths (ms; bound = its bytes per element at copy speed)');
+  for (const o of adam.optimizers) {
+    console.log(
+      `${o.name.padEnd(10)} wasm ${o.wasm.toFixed(1).padStart(6)}  js ${o.js.toFixed(1).padStart(6)}  ` +
+        `bound ${o.bound.toFixed(1).padStart(5)}  wasm/bound ${(o.wasm / o.bound).toFixed(2)}×`,
+    );
+  }
 }
 
 const methods = !filter || 'methods'.includes(filter) ? methodCosts() : [];

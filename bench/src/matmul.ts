@@ -33,7 +33,13 @@ function shape(name: string, m: number, k: number, n: number, transA = false, tr
   return { name, m, k, n, transA, transB };
 }
 
-/** Square sizes, two MLP layer shapes (hidden and output layer, batch 256), and transposed operands. */
+/**
+ * Square sizes, two MLP layer shapes (hidden and output layer, batch 256), transposed operands,
+ * and the Linear layers of the two training benchmarks (`training.ts`) with the flags autograd's
+ * `linear` uses: forward y = x·Wᵀ (transposeB, W stored [out, in]); backward ∂x = G·W and
+ * ∂W = Gᵀ·x (transposeA). (The task heads have one output each and use no matmul; ∂x of the
+ * first layer is not needed in training but is listed for completeness.)
+ */
 export const matmulShapes: MatmulShape[] = [
   shape('128×128·128×128', 128, 128, 128),
   shape('256×256·256×256', 256, 256, 256),
@@ -45,6 +51,17 @@ export const matmulShapes: MatmulShape[] = [
   shape('A·Bᵀ 512', 512, 512, 512, false, true),
   shape('Aᵀ·B 256', 256, 256, 256, true, false),
   shape('Aᵀ·B 512', 512, 512, 512, true, false),
+  // Seed model 64→128→4×1, batch 256: layer 64→128.
+  shape('lin 256×64·(128×64)ᵀ', 256, 64, 128, false, true),
+  shape('lin 256×128·128×64', 256, 128, 64),
+  shape('lin (256×128)ᵀ·256×64', 128, 256, 64, true, false),
+  // Bigger model 256→512→512→8×1, batch 512: layer 256→512, then layer 512→512.
+  shape('lin 512×256·(512×256)ᵀ', 512, 256, 512, false, true),
+  shape('lin 512×512·512×256', 512, 512, 256),
+  shape('lin (512×512)ᵀ·512×256', 512, 512, 256, true, false),
+  shape('lin 512×512·(512×512)ᵀ', 512, 512, 512, false, true),
+  shape('lin 512×512·512×512', 512, 512, 512),
+  shape('lin (512×512)ᵀ·512×512', 512, 512, 512, true, false),
 ];
 
 export const matmulContenders = ['mtl', 'mtl-js', 'tfjs-cpu', 'tfjs-wasm'] as const;

@@ -4,6 +4,7 @@
  * Variables, or plain objects.
  */
 
+export { type OptimBackend, optimBackend, setOptimBackend } from './backend';
 export { clipGradNorm } from './clipGradNorm';
 export { clipGradValue } from './clipGradValue';
 export { OptimError } from './OptimError';

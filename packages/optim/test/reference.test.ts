@@ -4,7 +4,7 @@
  * parameters after every step, the final state key by key, and the clipped gradients and norms.
  */
 import { add, matmul, mul, neg, sub, type Tensor, transpose, zeros } from '@mtl/tensor';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   Adagrad,
   Adam,
@@ -14,9 +14,11 @@ import {
   clipGradValue,
   Momentum,
   type Optimizer,
+  optimBackend,
   type ParameterLike,
   RMSprop,
   SGD,
+  setOptimBackend,
 } from '../src/index';
 import {
   type ClipCase,
@@ -184,7 +186,15 @@ describe('fixtures', () => {
   });
 });
 
-describe('optimizer trajectories match torch 1.13', () => {
+// Both float32 paths: the WASM SIMD kernels (the default) and the TypeScript updates (forced).
+describe.each(['wasm', 'js'] as const)('optimizer trajectories match torch 1.13 (%s backend)', (backend) => {
+  beforeAll(() => setOptimBackend(backend));
+  afterAll(() => setOptimBackend('wasm'));
+
+  it('runs on the requested backend', () => {
+    expect(optimBackend()).toBe(backend);
+  });
+
   for (const t of optimFixture.trajectories) {
     it(t.name, () => {
       const errors = replay(t);

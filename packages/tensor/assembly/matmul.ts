@@ -288,7 +288,9 @@ function mergeTile(tile: usize, dst: usize, ldc: i32, mr: i32, nr: i32, first: b
 
 /**
  * Packs rows i0..i0+mc of A (m×k row-major), depths p0..p0+kc, into strips of MR rows:
- * strip s holds, for each depth p, its MR values at p. Rows past the end are zero.
+ * strip s holds, for each depth p, its MR values at p. Rows past the end are zero. A full strip
+ * goes four depths at a time: one vector load from each of its four rows, a 4×4 transpose in
+ * registers and four vector stores (instead of sixteen scalar loads and stores).
  */
 function packAN(a: usize, k: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize): void {
   const lda = <usize>(k << 2);
@@ -296,17 +298,7 @@ function packAN(a: usize, k: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize
     const mr = min(MR, mc - ir);
     const src = a + <usize>((i0 + ir) * k + p0) * 4;
     if (mr === MR) {
-      let s0 = src;
-      const end = src + <usize>(kc << 2);
-      let d = dst;
-      while (s0 < end) {
-        store<f32>(d, load<f32>(s0));
-        store<f32>(d, load<f32>(s0 + lda), 4);
-        store<f32>(d, load<f32>(s0 + 2 * lda), 8);
-        store<f32>(d, load<f32>(s0 + 3 * lda), 12);
-        s0 += 4;
-        d += MR << 2;
-      }
+      transpose4Rows(src, lda, kc, dst, MR << 2);
     } else {
       for (let p = 0; p < kc; p++) {
         const d = dst + <usize>(p * MR * 4);
@@ -316,6 +308,45 @@ function packAN(a: usize, k: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize
       }
     }
     dst += <usize>(kc * MR * 4);
+  }
+}
+
+/**
+ * Four rows of `len` floats at `src`, `src + ld`, `src + 2ld`, `src + 3ld` (bytes), written
+ * depth-major: for each depth p, the four values at p (one vector) at `dst + p*stride`. Four
+ * depths per step via a 4×4 transpose in registers; the last `len % 4` depths one by one.
+ */
+function transpose4Rows(src: usize, ld: usize, len: i32, dst: usize, stride: usize): void {
+  const s1 = src + ld;
+  const s2 = s1 + ld;
+  const s3 = s2 + ld;
+  let o: usize = 0;
+  let d = dst;
+  const end = (<usize>(len & ~3)) << 2;
+  while (o < end) {
+    const r0 = v128.load(src + o);
+    const r1 = v128.load(s1 + o);
+    const r2 = v128.load(s2 + o);
+    const r3 = v128.load(s3 + o);
+    const t0 = f32x4.shuffle(r0, r1, 0, 4, 1, 5); // a00 a10 a01 a11
+    const t1 = f32x4.shuffle(r0, r1, 2, 6, 3, 7); // a02 a12 a03 a13
+    const t2 = f32x4.shuffle(r2, r3, 0, 4, 1, 5); // a20 a30 a21 a31
+    const t3 = f32x4.shuffle(r2, r3, 2, 6, 3, 7); // a22 a32 a23 a33
+    v128.store(d, f32x4.shuffle(t0, t2, 0, 1, 4, 5));
+    v128.store(d + stride, f32x4.shuffle(t0, t2, 2, 3, 6, 7));
+    v128.store(d + 2 * stride, f32x4.shuffle(t1, t3, 0, 1, 4, 5));
+    v128.store(d + 3 * stride, f32x4.shuffle(t1, t3, 2, 3, 6, 7));
+    o += 16;
+    d += 4 * stride;
+  }
+  const tail = (<usize>len) << 2;
+  while (o < tail) {
+    store<f32>(d, load<f32>(src + o));
+    store<f32>(d, load<f32>(s1 + o), 4);
+    store<f32>(d, load<f32>(s2 + o), 8);
+    store<f32>(d, load<f32>(s3 + o), 12);
+    o += 4;
+    d += stride;
   }
 }
 
@@ -369,28 +400,18 @@ function packBN(b: usize, n: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize
   }
 }
 
-/** As packBN, from Bᵀ stored n×k row-major: column j of B is a contiguous row of Bᵀ. */
+/**
+ * As packBN, from Bᵀ stored n×k row-major: column j of B is a contiguous row of Bᵀ, so a full
+ * strip is two 4×4-transposed groups of four rows (its columns 0–3 and 4–7).
+ */
 function packBT(b: usize, k: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
   const ldt = <usize>(k << 2);
   for (let jr = 0; jr < nc; jr += NR) {
     const nr = min(NR, nc - jr);
     const src = b + <usize>((j0 + jr) * k + p0) * 4;
     if (nr === NR) {
-      let s = src;
-      const end = src + <usize>(kc << 2);
-      let d = dst;
-      while (s < end) {
-        store<f32>(d, load<f32>(s));
-        store<f32>(d, load<f32>(s + ldt), 4);
-        store<f32>(d, load<f32>(s + 2 * ldt), 8);
-        store<f32>(d, load<f32>(s + 3 * ldt), 12);
-        store<f32>(d, load<f32>(s + 4 * ldt), 16);
-        store<f32>(d, load<f32>(s + 5 * ldt), 20);
-        store<f32>(d, load<f32>(s + 6 * ldt), 24);
-        store<f32>(d, load<f32>(s + 7 * ldt), 28);
-        s += 4;
-        d += NR << 2;
-      }
+      transpose4Rows(src, ldt, kc, dst, NR << 2);
+      transpose4Rows(src + 4 * ldt, ldt, kc, dst + 16, NR << 2);
     } else {
       for (let p = 0; p < kc; p++) {
         const d = dst + <usize>(p * NR * 4);

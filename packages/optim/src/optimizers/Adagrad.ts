@@ -1,10 +1,14 @@
 import type { Tensor } from '@mtl/tensor';
+import { requestedOptimBackend } from '../backend';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
-import { nextStep, stateBuffer } from '../stateBuffer';
+import { nextStep, stateBuffer, wasmStateBuffers } from '../stateBuffer';
 import { type AdagradHyper, adagradUpdate } from '../updates/adagradUpdate';
 import type { FloatArray } from '../updates/FloatArray';
 import { isBoolean, nonNegative } from '../validate';
+import { adagradWasm } from '../wasm/updatesWasm';
+
+const SUM = ['sum'];
 
 export interface AdagradOptions {
   lr: number;
@@ -49,7 +53,6 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     state: ParamState,
   ): void {
     const step = nextStep(state);
-    const sum = stateBuffer(state, 'sum', param, group.initialAccumulatorValue);
     const h = this.hyper;
     h.lr = group.lr;
     h.lrDecay = group.lrDecay;
@@ -57,6 +60,15 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     h.eps = group.eps;
     h.maximize = group.maximize;
     h.step = step;
+    if (param.value.dtype === 'float32' && requestedOptimBackend() === 'wasm') {
+      const wasm = wasmStateBuffers(state, SUM, param, group.initialAccumulatorValue);
+      if (wasm !== undefined) {
+        const p = param.value.data as Float32Array;
+        adagradWasm(wasm.slab, p, grad.data as Float32Array, wasm.buffers[0]!, h);
+        return;
+      }
+    }
+    const sum = stateBuffer(state, 'sum', param, group.initialAccumulatorValue);
     adagradUpdate(param.value.data as FloatArray, grad.data as FloatArray, sum, h);
   }
 

@@ -1,10 +1,14 @@
 import type { Tensor } from '@mtl/tensor';
+import { requestedOptimBackend } from '../backend';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
-import { nextStep, stateBuffer } from '../stateBuffer';
+import { nextStep, stateBuffer, wasmStateBuffers } from '../stateBuffer';
 import { type AdamHyper, adamUpdate } from '../updates/adamUpdate';
 import type { FloatArray } from '../updates/FloatArray';
 import { betasPair, isBoolean, nonNegative } from '../validate';
+import { adamWasm } from '../wasm/updatesWasm';
+
+const MOMENTS = ['expAvg', 'expAvgSq'];
 
 export interface AdamOptions {
   lr: number;
@@ -54,9 +58,6 @@ export class Adam extends Optimizer<AdamOptions> {
     state: ParamState,
   ): void {
     const step = nextStep(state);
-    const m = stateBuffer(state, 'expAvg', param);
-    const v = stateBuffer(state, 'expAvgSq', param);
-    const vMax = group.amsgrad ? stateBuffer(state, 'maxExpAvgSq', param) : null;
     // One scratch object, refilled per parameter: the step allocates nothing.
     const h = this.hyper;
     h.lr = group.lr;
@@ -68,6 +69,17 @@ export class Adam extends Optimizer<AdamOptions> {
     h.maximize = group.maximize;
     h.decoupled = this.isDecoupled();
     h.step = step;
+    if (!group.amsgrad && param.value.dtype === 'float32' && requestedOptimBackend() === 'wasm') {
+      const wasm = wasmStateBuffers(state, MOMENTS, param);
+      if (wasm !== undefined) {
+        const [m, v] = wasm.buffers;
+        adamWasm(wasm.slab, param.value.data as Float32Array, grad.data as Float32Array, m!, v!, h);
+        return;
+      }
+    }
+    const m = stateBuffer(state, 'expAvg', param);
+    const v = stateBuffer(state, 'expAvgSq', param);
+    const vMax = group.amsgrad ? stateBuffer(state, 'maxExpAvgSq', param) : null;
     adamUpdate(param.value.data as FloatArray, grad.data as FloatArray, m, v, vMax, h);
   }
 

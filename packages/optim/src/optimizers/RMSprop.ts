@@ -1,10 +1,14 @@
 import type { Tensor } from '@mtl/tensor';
+import { requestedOptimBackend } from '../backend';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
-import { nextStep, stateBuffer } from '../stateBuffer';
+import { nextStep, stateBuffer, wasmStateBuffers } from '../stateBuffer';
 import type { FloatArray } from '../updates/FloatArray';
 import { type RmspropHyper, rmspropUpdate } from '../updates/rmspropUpdate';
 import { isBoolean, nonNegative } from '../validate';
+import { rmspropWasm } from '../wasm/updatesWasm';
+
+const SQUARE = ['squareAvg'];
 
 /** RMSprop's hyperparameters: those of its update function. */
 export type RMSpropOptions = RmspropHyper;
@@ -45,6 +49,19 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     state: ParamState,
   ): void {
     nextStep(state);
+    if (
+      !group.centered &&
+      group.momentum === 0 &&
+      param.value.dtype === 'float32' &&
+      requestedOptimBackend() === 'wasm'
+    ) {
+      const wasm = wasmStateBuffers(state, SQUARE, param);
+      if (wasm !== undefined) {
+        const p = param.value.data as Float32Array;
+        rmspropWasm(wasm.slab, p, grad.data as Float32Array, wasm.buffers[0]!, group);
+        return;
+      }
+    }
     const square = stateBuffer(state, 'squareAvg', param);
     const gAvg = group.centered ? stateBuffer(state, 'gradAvg', param) : null;
     const buf = group.momentum > 0 ? stateBuffer(state, 'momentumBuffer', param) : null;

@@ -1,11 +1,15 @@
 import type { Tensor } from '@mtl/tensor';
+import { requestedOptimBackend } from '../backend';
 import { OptimError } from '../OptimError';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
-import { stateBuffer } from '../stateBuffer';
+import { stateBuffer, wasmStateBuffers } from '../stateBuffer';
 import type { FloatArray } from '../updates/FloatArray';
 import { type SgdHyper, sgdUpdate } from '../updates/sgdUpdate';
 import { isBoolean, nonNegative } from '../validate';
+import { sgdMomentumWasm } from '../wasm/updatesWasm';
+
+const MOMENTUM = ['momentumBuffer'];
 
 /** SGD's hyperparameters: those of its update function. */
 export type SGDOptions = SgdHyper;
@@ -53,6 +57,19 @@ export class SGD extends Optimizer<SGDOptions> {
     state: ParamState,
   ): void {
     const first = state.momentumBuffer === undefined;
+    if (
+      group.momentum !== 0 &&
+      !group.nesterov &&
+      param.value.dtype === 'float32' &&
+      requestedOptimBackend() === 'wasm'
+    ) {
+      const wasm = wasmStateBuffers(state, MOMENTUM, param);
+      if (wasm !== undefined) {
+        const p = param.value.data as Float32Array;
+        sgdMomentumWasm(wasm.slab, p, grad.data as Float32Array, wasm.buffers[0]!, first, group);
+        return;
+      }
+    }
     const buf = group.momentum !== 0 ? stateBuffer(state, 'momentumBuffer', param) : null;
     sgdUpdate(param.value.data as FloatArray, grad.data as FloatArray, buf, first, group);
   }

@@ -90,15 +90,19 @@ function sameBits(x: MatmulArray, y: MatmulArray): boolean {
 
 let seed = 1;
 
-/** Runs one case with offsets into padded arrays and checks the result and the padding. */
-function check(kind: Kind, c: Case): void {
+/**
+ * Runs one case with offsets into padded arrays and checks the result and the padding; with
+ * `whole`, each operand and the result is an array of exactly its size (no offsets, as a
+ * tensor's own buffer is), which the WASM path copies without a subarray view.
+ */
+function check(kind: Kind, c: Case, whole = false): void {
   const next = lcg(seed++);
-  const aOff = 3;
-  const bOff = 5;
-  const outOff = 2;
-  const a = randomArray(kind, c.m * c.k, aOff, next);
-  const b = randomArray(kind, c.k * c.n, bOff, next);
-  const out = make(kind, outOff + c.m * c.n + 4);
+  const aOff = whole ? 0 : 3;
+  const bOff = whole ? 0 : 5;
+  const outOff = whole ? 0 : 2;
+  const a = randomArray(kind, c.m * c.k, aOff, next).subarray(0, whole ? c.m * c.k : undefined);
+  const b = randomArray(kind, c.k * c.n, bOff, next).subarray(0, whole ? c.k * c.n : undefined);
+  const out = make(kind, outOff + c.m * c.n + (whole ? 0 : 4));
   const sentinel = kind === 'int32' ? -7 : Number.NaN;
   out.fill(sentinel);
   const before = [a.slice(), b.slice()];
@@ -203,6 +207,18 @@ describe.each(KINDS)('matmulKernel %s', (kind) => {
         for (const n of [4, 5, 8, 9]) for (const k of [1, 17, 300]) check(kind, { m, k, n, transA, transB });
       }
       check(kind, { m: 300, k: 300, n: 4, transA, transB });
+    });
+
+    it('Linear layer shapes (x·Wᵀ, G·W, Gᵀ·X of 64→128, batch 256) in whole arrays, no offsets', () => {
+      for (const [m, k, n] of [
+        [256, 64, 128],
+        [256, 128, 64],
+        [128, 256, 64],
+        [256, 130, 12],
+        [96, 257, 72],
+      ] as const) {
+        check(kind, { m, k, n, transA, transB }, true);
+      }
     });
 
     it('crosses every block boundary (m > 512, n > 512, k > 256)', () => {

@@ -12,7 +12,10 @@
  * [scratch (packed panels, ~640 KiB) | A | B | C]. It grows on demand (to the largest product
  * seen); after a product that needed more than `RELEASE_BYTES` the instance is dropped, so its
  * memory can be garbage-collected, and a fresh one is made on the next call. The operands are
- * copied in and the result out: O(mk + kn + mn) copies against O(mkn) arithmetic.
+ * copied in and the result out: O(mk + kn + mn) copies against O(mkn) arithmetic. The per-call
+ * cost outside the kernel is kept to those three copies: the layout addresses and one float32
+ * view of the memory are cached (the view is remade only when the memory grows), and a whole
+ * operand array is copied as is, without a subarray view.
  */
 import { matmulWasmBase64 } from './wasm/matmulWasm.generated';
 
@@ -43,9 +46,17 @@ const SIMD_PROBE = new Uint8Array([
 const RELEASE_BYTES = 256 * 2 ** 20;
 const PAGE = 65536;
 
+/** Rounds a byte address up to a cache line (plain arithmetic: addresses may pass 2^31). */
+const align = (x: number) => Math.ceil(x / 64) * 64;
+
 /** undefined: not tried yet; null: unavailable here. */
 let compiled: WebAssembly.Module | null | undefined;
 let instance: MatmulExports | undefined;
+/** Byte address of the scratch area and of the first operand in `instance`'s memory (fixed per instance). */
+let scratchPtr = 0;
+let dataPtr = 0;
+/** A float32 view of the whole memory, remade only when the memory grows (its buffer changes). */
+let heap = new Float32Array(0);
 
 function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   const binary = atob(text);
@@ -68,7 +79,11 @@ function getInstance(): MatmulExports | undefined {
   if (compiled === undefined) compiled = compile();
   if (compiled === null) return undefined;
   try {
-    instance = new WebAssembly.Instance(compiled, {}).exports as unknown as MatmulExports;
+    const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as MatmulExports;
+    scratchPtr = align(exports.heapBase());
+    dataPtr = align(scratchPtr + exports.scratchBytes());
+    heap = new Float32Array(exports.memory.buffer);
+    instance = exports;
   } catch {
     compiled = null;
   }
@@ -79,8 +94,6 @@ function getInstance(): MatmulExports | undefined {
 export function wasmMatmulAvailable(): boolean {
   return getInstance() !== undefined;
 }
-
-const align = (x: number) => (x + 63) & ~63;
 
 /**
  * `out[outOffset + i*n + j] = Σ_p A[i,p]·B[p,j]` in WASM SIMD, float32 accumulated in float32;
@@ -101,27 +114,33 @@ export function matmulWasmF32(
   transA: boolean,
   transB: boolean,
 ): boolean {
-  const wasm = getInstance();
+  const wasm = instance ?? getInstance();
   if (!wasm) return false;
-  const scratch = align(wasm.heapBase());
-  const aPtr = align(scratch + wasm.scratchBytes());
-  const bPtr = align(aPtr + 4 * m * k);
-  const cPtr = align(bPtr + 4 * k * n);
-  const end = cPtr + 4 * m * n;
-  const memory = wasm.memory;
+  const sizeA = m * k;
+  const sizeB = k * n;
+  const sizeC = m * n;
+  const aPtr = dataPtr;
+  const bPtr = align(aPtr + 4 * sizeA);
+  const cPtr = align(bPtr + 4 * sizeB);
+  const end = cPtr + 4 * sizeC;
   if (end > 2 ** 32) return false;
-  if (memory.buffer.byteLength < end) {
+  if (heap.byteLength < end) {
+    const memory = wasm.memory;
     try {
       memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
     } catch {
       return false; // out of memory for WASM: the TypeScript kernel works on the JS heap
     }
+    heap = new Float32Array(memory.buffer);
   }
-  const buffer = memory.buffer;
-  new Float32Array(buffer, aPtr, m * k).set(a.subarray(aOffset, aOffset + m * k));
-  new Float32Array(buffer, bPtr, k * n).set(b.subarray(bOffset, bOffset + k * n));
-  wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, scratch);
-  out.set(new Float32Array(buffer, cPtr, m * n), outOffset);
-  if (buffer.byteLength > RELEASE_BYTES) instance = undefined;
+  // Whole arrays (the usual case: a tensor's own buffer) are copied without making a subarray.
+  heap.set(aOffset === 0 && a.length === sizeA ? a : a.subarray(aOffset, aOffset + sizeA), aPtr / 4);
+  heap.set(bOffset === 0 && b.length === sizeB ? b : b.subarray(bOffset, bOffset + sizeB), bPtr / 4);
+  wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, scratchPtr);
+  out.set(heap.subarray(cPtr / 4, cPtr / 4 + sizeC), outOffset);
+  if (heap.byteLength > RELEASE_BYTES) {
+    instance = undefined;
+    heap = new Float32Array(0);
+  }
   return true;
 }

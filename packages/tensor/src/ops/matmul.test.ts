@@ -88,6 +88,7 @@ describe.each<MatmulBackend>(['wasm', 'js'])('matmul with the %s float32 backend
       ['2-d, one row', [], [], 1, 70, 13],
       ['2-d, one column', [], [], 19, 70, 1],
       ['2-d, n = 4 (MLP output)', [], [], 50, 30, 4],
+      ['2-d, a Linear layer 64→128 at batch 256', [], [], 256, 64, 128],
       ['batched, same batch', [3], [3], 9, 11, 10],
       ['batched, broadcast both ways', [2, 1], [3], 7, 12, 9],
       ['batched left, shared right', [4, 2], [], 6, 13, 11],

@@ -1,0 +1,214 @@
+/**
+ * float32 optimizer updates in WebAssembly SIMD (AssemblyScript), compiled by
+ * `pnpm --filter @mtl/optim build:wasm` into `src/wasm/optimWasm.generated.ts`.
+ *
+ * Each function updates `n` elements in place, all float32 in linear memory: `p` and `g` are a
+ * chunk of the parameter and its gradient that the TypeScript side (`src/wasm/optimWasm.ts`)
+ * copied into a cache-resident scratch area, and the state buffers (`m`, `v`, …) live in this
+ * memory for good, so each element crosses main memory only as often as the update needs. The
+ * arithmetic follows `src/updates/*.ts` (PyTorch 1.13's order of operations), in float32 as
+ * PyTorch computes float32 tensors, with `f32x4.mul` + `f32x4.add` (no FMA: relaxed SIMD is not
+ * on by default in Node 20). Pointers are 16-byte aligned; a scalar loop finishes the tail.
+ *
+ * The memory is imported (`--importMemory`): the TypeScript side creates it at a fixed size and
+ * never grows it, so the typed-array views of the state buffers stay valid.
+ *
+ * Written without decorators so that it also parses as plain TypeScript for the linter.
+ */
+
+/** First free byte after the module's static data: the TypeScript side lays its buffers out from here. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/**
+ * Adam/AdamW (see `adamUpdate`): p ·= shrink; d = sign·g + l2·p; m = β₁m + a1·d;
+ * v = β₂v + a2·d²; p −= (stepSize · m) / (√v · invC2 + ε), where invC2 = 1/√(1 − β₂ᵗ) and the
+ * caller computes a1 = 1 − β₁ and a2 = 1 − β₂ in float64 (as PyTorch does: 1 − β₂ in float32
+ * would be off by ~1e-5 relative for β₂ = 0.999). `(stepSize · m) / denom` is PyTorch's `addcdiv`
+ * order.
+ */
+export function adam(
+  p: usize,
+  g: usize,
+  m: usize,
+  v: usize,
+  n: i32,
+  beta1: f32,
+  beta2: f32,
+  a1: f32,
+  a2: f32,
+  stepSize: f32,
+  invC2: f32,
+  eps: f32,
+  shrink: f32,
+  l2: f32,
+  sign: f32,
+): void {
+  const vb1 = f32x4.splat(beta1);
+  const vb2 = f32x4.splat(beta2);
+  const va1 = f32x4.splat(a1);
+  const va2 = f32x4.splat(a2);
+  const vStep = f32x4.splat(stepSize);
+  const vInv = f32x4.splat(invC2);
+  const vEps = f32x4.splat(eps);
+  const vShrink = f32x4.splat(shrink);
+  const vL2 = f32x4.splat(l2);
+  const vSign = f32x4.splat(sign);
+  const plain = shrink === f32(1) && l2 === f32(0) && sign === f32(1);
+  const end = n & ~3;
+  let i = 0;
+  if (plain) {
+    for (; i < end; i += 4) {
+      const o: usize = (<usize>i) << 2;
+      const d = v128.load(g + o);
+      const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(va1, d));
+      const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(va2, f32x4.mul(d, d)));
+      v128.store(m + o, mi);
+      v128.store(v + o, vi);
+      const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vi), vInv), vEps);
+      v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(vStep, mi), denom)));
+    }
+  } else {
+    for (; i < end; i += 4) {
+      const o: usize = (<usize>i) << 2;
+      const pi = f32x4.mul(v128.load(p + o), vShrink);
+      const d = f32x4.add(f32x4.mul(vSign, v128.load(g + o)), f32x4.mul(vL2, pi));
+      const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(va1, d));
+      const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(va2, f32x4.mul(d, d)));
+      v128.store(m + o, mi);
+      v128.store(v + o, vi);
+      const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vi), vInv), vEps);
+      v128.store(p + o, f32x4.sub(pi, f32x4.div(f32x4.mul(vStep, mi), denom)));
+    }
+  }
+  for (; i < n; i++) {
+    const o: usize = (<usize>i) << 2;
+    const pi = load<f32>(p + o) * shrink;
+    const d = sign * load<f32>(g + o) + l2 * pi;
+    const mi = beta1 * load<f32>(m + o) + a1 * d;
+    const vi = beta2 * load<f32>(v + o) + a2 * (d * d);
+    store<f32>(m + o, mi);
+    store<f32>(v + o, vi);
+    store<f32>(p + o, pi - (stepSize * mi) / (Mathf.sqrt(vi) * invC2 + eps));
+  }
+}
+
+/**
+ * SGD with momentum after the first step, no Nesterov (see `sgdUpdate`): d = sign·g + wd·p;
+ * buf = μ·buf + (1 − dampening)·d; p −= lr·buf.
+ */
+export function sgdMomentum(
+  p: usize,
+  g: usize,
+  buf: usize,
+  n: i32,
+  lr: f32,
+  momentum: f32,
+  keep: f32,
+  weightDecay: f32,
+  sign: f32,
+): void {
+  const vLr = f32x4.splat(lr);
+  const vMom = f32x4.splat(momentum);
+  const vKeep = f32x4.splat(keep);
+  const vWd = f32x4.splat(weightDecay);
+  const vSign = f32x4.splat(sign);
+  const end = n & ~3;
+  let i = 0;
+  for (; i < end; i += 4) {
+    const o: usize = (<usize>i) << 2;
+    const pi = v128.load(p + o);
+    const d = f32x4.add(f32x4.mul(vSign, v128.load(g + o)), f32x4.mul(vWd, pi));
+    const b = f32x4.add(f32x4.mul(vMom, v128.load(buf + o)), f32x4.mul(vKeep, d));
+    v128.store(buf + o, b);
+    v128.store(p + o, f32x4.sub(pi, f32x4.mul(vLr, b)));
+  }
+  for (; i < n; i++) {
+    const o: usize = (<usize>i) << 2;
+    const pi = load<f32>(p + o);
+    const d = sign * load<f32>(g + o) + weightDecay * pi;
+    const b = momentum * load<f32>(buf + o) + keep * d;
+    store<f32>(buf + o, b);
+    store<f32>(p + o, pi - lr * b);
+  }
+}
+
+/**
+ * RMSprop without centering or momentum (see `rmspropUpdate`): d = sign·g + wd·p;
+ * s = αs + keep·d²; p −= lr · d / (√s + ε), with keep = 1 − α computed by the caller in float64.
+ */
+export function rmsprop(
+  p: usize,
+  g: usize,
+  square: usize,
+  n: i32,
+  lr: f32,
+  alpha: f32,
+  keep: f32,
+  eps: f32,
+  weightDecay: f32,
+  sign: f32,
+): void {
+  const vLr = f32x4.splat(lr);
+  const vAlpha = f32x4.splat(alpha);
+  const vKeep = f32x4.splat(keep);
+  const vEps = f32x4.splat(eps);
+  const vWd = f32x4.splat(weightDecay);
+  const vSign = f32x4.splat(sign);
+  const end = n & ~3;
+  let i = 0;
+  for (; i < end; i += 4) {
+    const o: usize = (<usize>i) << 2;
+    const pi = v128.load(p + o);
+    const d = f32x4.add(f32x4.mul(vSign, v128.load(g + o)), f32x4.mul(vWd, pi));
+    const s = f32x4.add(f32x4.mul(vAlpha, v128.load(square + o)), f32x4.mul(vKeep, f32x4.mul(d, d)));
+    v128.store(square + o, s);
+    v128.store(p + o, f32x4.sub(pi, f32x4.mul(vLr, f32x4.div(d, f32x4.add(f32x4.sqrt(s), vEps)))));
+  }
+  for (; i < n; i++) {
+    const o: usize = (<usize>i) << 2;
+    const pi = load<f32>(p + o);
+    const d = sign * load<f32>(g + o) + weightDecay * pi;
+    const s = alpha * load<f32>(square + o) + keep * (d * d);
+    store<f32>(square + o, s);
+    store<f32>(p + o, pi - lr * (d / (Mathf.sqrt(s) + eps)));
+  }
+}
+
+/**
+ * Adagrad (see `adagradUpdate`): d = sign·g + wd·p; sum += d²; p −= clr · d / (√sum + ε).
+ */
+export function adagrad(
+  p: usize,
+  g: usize,
+  sum: usize,
+  n: i32,
+  clr: f32,
+  eps: f32,
+  weightDecay: f32,
+  sign: f32,
+): void {
+  const vClr = f32x4.splat(clr);
+  const vEps = f32x4.splat(eps);
+  const vWd = f32x4.splat(weightDecay);
+  const vSign = f32x4.splat(sign);
+  const end = n & ~3;
+  let i = 0;
+  for (; i < end; i += 4) {
+    const o: usize = (<usize>i) << 2;
+    const pi = v128.load(p + o);
+    const d = f32x4.add(f32x4.mul(vSign, v128.load(g + o)), f32x4.mul(vWd, pi));
+    const s = f32x4.add(v128.load(sum + o), f32x4.mul(d, d));
+    v128.store(sum + o, s);
+    v128.store(p + o, f32x4.sub(pi, f32x4.mul(vClr, f32x4.div(d, f32x4.add(f32x4.sqrt(s), vEps)))));
+  }
+  for (; i < n; i++) {
+    const o: usize = (<usize>i) << 2;
+    const pi = load<f32>(p + o);
+    const d = sign * load<f32>(g + o) + weightDecay * pi;
+    const s = load<f32>(sum + o) + d * d;
+    store<f32>(sum + o, s);
+    store<f32>(p + o, pi - clr * (d / (Mathf.sqrt(s) + eps)));
+  }
+}

@@ -1,0 +1,226 @@
+/**
+ * The WASM SIMD float32 updates (source: `assembly/optim.ts`, embedded as base64 in
+ * `optimWasm.generated.ts`), loaded lazily and synchronously on first use.
+ *
+ * Loading, as @mtl/tensor's matmul kernel: `WebAssembly.validate` of a tiny SIMD module first
+ * (feature detection), then `new WebAssembly.Module` / `new WebAssembly.Instance`, synchronous,
+ * which is fine for a module of ~2 KiB. If anything fails (no WebAssembly, no SIMD, a
+ * Content-Security-Policy without `wasm-unsafe-eval`), the kernels report themselves unavailable
+ * and the optimizers use the TypeScript updates.
+ *
+ * Memory: an update streams the parameter, its gradient and its state buffers; WASM can only
+ * touch its own linear memory, and copying everything in and out would cost more traffic than
+ * the update itself. So the state buffers (Adam's m and v…) live in WebAssembly memory for good,
+ * and the parameter and gradient pass through in chunks of `CHUNK` elements copied into a scratch
+ * area that stays in cache: main memory sees each byte of p, g and the state once per step, as
+ * the bandwidth bound counts it.
+ *
+ * The memories are slabs of a fixed size, each with its own instance of the module (the memory
+ * is imported), never grown: a grown memory would detach every view of the state buffers. State
+ * buffers are bump-allocated in the newest slab; a new slab (larger each time, up to
+ * `MAX_SLAB_BYTES`, or exactly as large as one big buffer needs) is made when it is full. A slab
+ * is garbage-collected with the last state tensor that views it (the allocator only keeps the
+ * newest). If a memory cannot be made, the state stays on the JS heap and the TypeScript update
+ * runs.
+ */
+import { optimWasmBase64 } from './optimWasm.generated';
+
+interface OptimExports {
+  heapBase(): number;
+  adam(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    beta1: number,
+    beta2: number,
+    a1: number,
+    a2: number,
+    stepSize: number,
+    invC2: number,
+    eps: number,
+    shrink: number,
+    l2: number,
+    sign: number,
+  ): void;
+  sgdMomentum(
+    p: number,
+    g: number,
+    buf: number,
+    n: number,
+    lr: number,
+    momentum: number,
+    keep: number,
+    weightDecay: number,
+    sign: number,
+  ): void;
+  rmsprop(
+    p: number,
+    g: number,
+    square: number,
+    n: number,
+    lr: number,
+    alpha: number,
+    keep: number,
+    eps: number,
+    weightDecay: number,
+    sign: number,
+  ): void;
+  adagrad(
+    p: number,
+    g: number,
+    sum: number,
+    n: number,
+    clr: number,
+    eps: number,
+    weightDecay: number,
+    sign: number,
+  ): void;
+}
+
+/** A module with one function returning a v128 (`i32.const 0; i8x16.splat; i8x16.popcnt`). */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
+  11,
+]);
+
+/** Elements of p and g copied into WebAssembly memory per kernel call (32 KiB each: L1/L2-resident). */
+export const CHUNK = 8192;
+const PAGE = 65536;
+const MIN_SLAB_BYTES = 4 * 2 ** 20;
+const MAX_SLAB_BYTES = 256 * 2 ** 20;
+/** wasm32 addresses 4 GiB; stay below it. */
+const MAX_MEMORY_BYTES = 2 ** 32 - PAGE;
+
+/** One fixed-size memory with its instance: the p/g scratch area, then state buffers. */
+export interface Slab {
+  readonly wasm: OptimExports;
+  /** Byte offsets of the scratch chunks of p and g. */
+  readonly pPtr: number;
+  readonly gPtr: number;
+  /** Views of the scratch chunks (CHUNK elements each). */
+  readonly pChunk: Float32Array;
+  readonly gChunk: Float32Array;
+  /** The next free byte and the end of the memory. */
+  next: number;
+  readonly end: number;
+}
+
+/** undefined: not tried yet; null: unavailable here. */
+let compiled: WebAssembly.Module | null | undefined;
+let newest: Slab | undefined;
+let nextSlabBytes = MIN_SLAB_BYTES;
+/** The slab of each memory's buffer, to find the kernels for a state buffer. */
+const slabs = new WeakMap<ArrayBufferLike, Slab>();
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+function getModule(): WebAssembly.Module | null {
+  if (compiled === undefined) {
+    try {
+      compiled =
+        typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE)
+          ? new WebAssembly.Module(decodeBase64(optimWasmBase64))
+          : null;
+    } catch {
+      compiled = null;
+    }
+  }
+  return compiled;
+}
+
+/** Whether this JS environment runs the WASM SIMD kernels (compiles them on the first call). */
+export function wasmOptimAvailable(): boolean {
+  return getModule() !== null;
+}
+
+const align = (x: number) => (x + 63) & ~63;
+
+/** A new slab with room for `bytes` of state after its scratch area; undefined if it cannot be made. */
+function newSlab(bytes: number): Slab | undefined {
+  const module = getModule();
+  if (module === null) return undefined;
+  try {
+    // heapBase is a property of the module; the scratch area starts after it.
+    const scratch = 64 * 2 ** 10 + 2 * 4 * CHUNK;
+    const total = Math.ceil(Math.max(bytes + scratch, nextSlabBytes) / PAGE) * PAGE;
+    if (total > MAX_MEMORY_BYTES) return undefined;
+    const pages = total / PAGE;
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+    const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as OptimExports;
+    const pPtr = align(wasm.heapBase());
+    const gPtr = pPtr + 4 * CHUNK;
+    const buffer = memory.buffer;
+    const slab: Slab = {
+      wasm,
+      pPtr,
+      gPtr,
+      pChunk: new Float32Array(buffer, pPtr, CHUNK),
+      gChunk: new Float32Array(buffer, gPtr, CHUNK),
+      next: gPtr + 4 * CHUNK,
+      end: total,
+    };
+    slabs.set(buffer, slab);
+    nextSlabBytes = Math.min(2 * nextSlabBytes, MAX_SLAB_BYTES);
+    return slab;
+  } catch {
+    return undefined; // out of memory or address space for WASM: the state stays on the JS heap
+  }
+}
+
+/**
+ * `count` zero-filled float32 buffers of `n` elements each, in one slab (so one kernel call can
+ * use them together); undefined if the kernels are unavailable or no memory could be made.
+ */
+export function allocateInWasm(n: number, count: number): Float32Array[] | undefined {
+  const each = align(4 * n);
+  const bytes = each * count;
+  let slab = newest;
+  if (slab === undefined || slab.end - slab.next < bytes) {
+    slab = newSlab(bytes);
+    if (slab === undefined) return undefined;
+    // A buffer bigger than the next slab size gets a slab to itself; keep filling the current one.
+    if (newest === undefined || slab.end - slab.next - bytes >= newest.end - newest.next) newest = slab;
+  }
+  const buffer = slab.pChunk.buffer;
+  const views: Float32Array[] = [];
+  for (let i = 0; i < count; i++) views.push(new Float32Array(buffer, slab.next + i * each, n));
+  slab.next += bytes;
+  return views;
+}
+
+/** The slab holding all of `arrays`, or undefined if they are not all in the same one. */
+export function slabOf(arrays: readonly Float32Array[]): Slab | undefined {
+  const slab = slabs.get(arrays[0]!.buffer);
+  if (slab === undefined) return undefined;
+  for (let i = 1; i < arrays.length; i++) if (arrays[i]!.buffer !== arrays[0]!.buffer) return undefined;
+  return slab;
+}
+
+/**
+ * Runs `kernel(start, len)` over `p` and `g` in chunks: copies each chunk of p and g into the
+ * slab's scratch area, calls the kernel (which reads them at `slab.pPtr`/`slab.gPtr` and the
+ * state at its offset `start`), and copies the chunk of p back.
+ */
+export function forEachChunk(
+  slab: Slab,
+  p: Float32Array,
+  g: Float32Array,
+  kernel: (start: number, len: number) => void,
+): void {
+  const { pChunk, gChunk } = slab;
+  const n = p.length;
+  for (let start = 0; start < n; start += CHUNK) {
+    const len = Math.min(CHUNK, n - start);
+    pChunk.set(p.subarray(start, start + len));
+    gChunk.set(g.subarray(start, start + len));
+    kernel(start, len);
+    p.set(len === CHUNK ? pChunk : pChunk.subarray(0, len), start);
+  }
+}

@@ -1,0 +1,213 @@
+/**
+ * The WASM SIMD float32 kernels: the embedded module is current, it loads, state buffers live in
+ * WebAssembly memory and behave as the TypeScript path's (state dicts, moving state in from the JS
+ * heap), results agree with the TypeScript updates on parameters of several chunks with ragged
+ * tails, and without WebAssembly SIMD everything falls back. (The torch trajectories run on both
+ * paths in reference.test.ts.)
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { Generator, rand, type Tensor } from '@mtl/tensor';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  Adagrad,
+  Adam,
+  AdamW,
+  Momentum,
+  OptimError,
+  type Optimizer,
+  optimBackend,
+  type ParameterLike,
+  RMSprop,
+  SGD,
+  setOptimBackend,
+} from '../src/index';
+import { CHUNK, wasmOptimAvailable } from '../src/wasm/optimWasm';
+import { optimWasmSourceHash } from '../src/wasm/optimWasm.generated';
+
+afterEach(() => setOptimBackend('wasm'));
+
+describe('the embedded WASM module', () => {
+  it('was generated from the current assembly/optim.ts (else run `pnpm --filter @mtl/optim build:wasm`)', () => {
+    const source = readFileSync(new URL('../assembly/optim.ts', import.meta.url));
+    expect(createHash('sha256').update(source).digest('hex')).toBe(optimWasmSourceHash);
+  });
+
+  it('loads in Node 20 (WebAssembly SIMD is on by default), and setOptimBackend switches paths', () => {
+    expect(wasmOptimAvailable()).toBe(true);
+    expect(optimBackend()).toBe('wasm');
+    setOptimBackend('js');
+    expect(optimBackend()).toBe('js');
+    expect(() => setOptimBackend('gpu' as 'js')).toThrow(OptimError);
+    expect(() => setOptimBackend('gpu' as 'js')).toThrow(/backend must be 'wasm' or 'js', got "gpu"/);
+  });
+});
+
+type Make = (ps: ParameterLike[]) => Optimizer<{ lr: number }>;
+/** Every variant with a kernel, with options that exercise its branches. */
+const kernels: [string, Make, string[]][] = [
+  ['Adam', (ps) => new Adam(ps, { lr: 0.01 }), ['expAvg', 'expAvgSq']],
+  [
+    'Adam+weightDecay+maximize',
+    (ps) => new Adam(ps, { lr: 0.01, weightDecay: 0.1, maximize: true }),
+    ['expAvg', 'expAvgSq'],
+  ],
+  ['AdamW', (ps) => new AdamW(ps, { lr: 0.01 }), ['expAvg', 'expAvgSq']],
+  ['Momentum', (ps) => new Momentum(ps, { lr: 0.05, dampening: 0.1, weightDecay: 0.01 }), ['momentumBuffer']],
+  ['RMSprop', (ps) => new RMSprop(ps, { lr: 0.01, weightDecay: 0.01 }), ['squareAvg']],
+  ['Adagrad', (ps) => new Adagrad(ps, { lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 }), ['sum']],
+];
+
+/** float32 parameters of sizes around the chunk and SIMD widths, with seeded gradients. */
+function problem(seed: number): { params: ParameterLike[]; grads: Tensor[][] } {
+  const g = new Generator(seed);
+  const sizes = [1, 3, 4, 7, CHUNK, 2 * CHUNK + 5];
+  const params = sizes.map((n) => ({ value: rand([n], { generator: g }), grad: null }) as ParameterLike);
+  const grads = Array.from({ length: 5 }, () => sizes.map((n) => rand([n], { generator: g }).sub(0.5)));
+  return { params, grads };
+}
+
+function run(
+  make: Make,
+  backend: 'wasm' | 'js',
+  steps = 5,
+): { params: ParameterLike[]; opt: Optimizer<{ lr: number }> } {
+  setOptimBackend(backend);
+  const { params, grads } = problem(7);
+  const opt = make(params);
+  for (let k = 0; k < steps; k++) {
+    params.forEach((p, i) => {
+      p.grad = grads[k]![i]!;
+    });
+    opt.step();
+  }
+  return { params, opt };
+}
+
+/** How many elements differ by more than the float32 tolerance of the torch fixtures (rtol 1e-5, atol 1e-6). */
+function mismatches(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let count = 0;
+  for (let i = 0; i < a.length; i++) if (!(Math.abs(a[i]! - b[i]!) <= 1e-6 + 1e-5 * Math.abs(b[i]!))) count++;
+  return count;
+}
+
+describe.each(kernels)('%s on float32', (_name, make, keys) => {
+  it('agrees with the TypeScript update to float32 precision, over several chunks and ragged tails', () => {
+    const wasm = run(make, 'wasm');
+    const js = run(make, 'js');
+    wasm.params.forEach((p, i) => {
+      expect(mismatches(p.value.data, js.params[i]!.value.data)).toBe(0);
+      for (const key of keys) {
+        const a = (wasm.opt.state.get(p)![key] as Tensor).data;
+        const b = (js.opt.state.get(js.params[i]!)![key] as Tensor).data;
+        expect(mismatches(a, b)).toBe(0);
+      }
+    });
+  });
+
+  it('keeps its state buffers in WebAssembly memory, as float32 tensors of the parameter shape', () => {
+    const { params, opt } = run(make, 'wasm', 2);
+    for (const p of params) {
+      for (const key of keys) {
+        const t = opt.state.get(p)![key] as Tensor;
+        expect(t.dtype).toBe('float32');
+        expect(t.shape).toEqual(p.value.shape);
+        expect(t.data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
+        expect(t.data.byteOffset % 16).toBe(0);
+        // Not a buffer of its own: a view into a WebAssembly memory shared with other state.
+        expect(t.data.buffer.byteLength).toBeGreaterThan(t.data.byteLength);
+      }
+    }
+  });
+
+  it('continues exactly after a stateDict JSON round trip, and after switching paths mid-run', () => {
+    const full = run(make, 'wasm', 5);
+    // 3 steps on WASM, save, load into a fresh optimizer (state comes back on the JS heap and
+    // moves into WebAssembly memory at the next step), 2 more steps.
+    const { params, grads } = problem(7);
+    setOptimBackend('wasm');
+    const first = make(params);
+    for (let k = 0; k < 3; k++) {
+      params.forEach((p, i) => {
+        p.grad = grads[k]![i]!;
+      });
+      first.step();
+    }
+    const second = make(params);
+    second.loadStateDict(JSON.parse(JSON.stringify(first.stateDict())));
+    for (let k = 3; k < 5; k++) {
+      params.forEach((p, i) => {
+        p.grad = grads[k]![i]!;
+      });
+      second.step();
+    }
+    params.forEach((p, i) => {
+      expect(Array.from(p.value.data)).toEqual(Array.from(full.params[i]!.value.data));
+    });
+    expect(second.stateDict()).toEqual(full.opt.stateDict());
+  });
+
+  it('moves state made on the TypeScript path into WebAssembly memory when switched', () => {
+    const { params, grads } = problem(9);
+    setOptimBackend('js');
+    const opt = make(params);
+    params.forEach((p, i) => {
+      p.grad = grads[0]![i]!;
+    });
+    opt.step();
+    const before = opt.state.get(params[5]!)![keys[0]!] as Tensor;
+    expect(before.data.buffer.byteLength).toBe(before.data.byteLength);
+    setOptimBackend('wasm');
+    opt.step();
+    const after = opt.state.get(params[5]!)![keys[0]!] as Tensor;
+    expect(after.data.buffer.byteLength).toBeGreaterThan(after.data.byteLength);
+  });
+});
+
+describe('variants without a kernel, and float64, use the TypeScript path', () => {
+  it.each([
+    ['Adam amsgrad', (ps: ParameterLike[]) => new Adam(ps, { amsgrad: true })],
+    ['SGD nesterov', (ps: ParameterLike[]) => new SGD(ps, { lr: 0.1, momentum: 0.9, nesterov: true })],
+    ['RMSprop centered', (ps: ParameterLike[]) => new RMSprop(ps, { centered: true })],
+    ['RMSprop momentum', (ps: ParameterLike[]) => new RMSprop(ps, { momentum: 0.5 })],
+  ])('%s keeps its state on the JS heap', (_name, make) => {
+    const { params, grads } = problem(3);
+    const opt = make(params);
+    params.forEach((p, i) => {
+      p.grad = grads[0]![i]!;
+    });
+    opt.step();
+    for (const value of Object.values(opt.state.get(params[0]!)!)) {
+      if (typeof value !== 'number') expect(value.data.buffer.byteLength).toBe(value.data.byteLength);
+    }
+  });
+});
+
+describe('without WebAssembly SIMD', () => {
+  afterEach(() => {
+    vi.unstubAllGlobals();
+    vi.resetModules();
+  });
+
+  it.each([
+    [
+      'WebAssembly.validate rejects SIMD',
+      () => Object.create(WebAssembly, { validate: { value: () => false } }),
+    ],
+    ['no WebAssembly at all', () => undefined],
+  ])('%s: the backend reports js and Adam runs the TypeScript update', async (_, fake) => {
+    vi.resetModules();
+    vi.stubGlobal('WebAssembly', fake());
+    const optim = await import('../src/index');
+    const t = await import('@mtl/tensor');
+    expect(optim.optimBackend()).toBe('js');
+    const p: ParameterLike = { value: t.rand([10], { generator: new t.Generator(1) }), grad: null };
+    const before = Array.from(p.value.data);
+    p.grad = t.rand([10], { generator: new t.Generator(2) });
+    const opt = new optim.Adam([p], { lr: 0.1 });
+    opt.step();
+    expect(Array.from(p.value.data)).not.toEqual(before);
+    const m = opt.state.get(p)!.expAvg as Tensor;
+    expect(m.data.buffer.byteLength).toBe(m.data.byteLength);
+  });
+});
