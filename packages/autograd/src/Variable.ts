@@ -48,7 +48,7 @@ import {
   tanh,
   where,
 } from './ops/elementwise';
-import { dot, eigh, inv, linear, matmul, outer, pinv, solve } from './ops/linalg';
+import { dot, eigh, inv, linear, linearRelu, matmul, outer, pinv, solve } from './ops/linalg';
 import {
   amax,
   amin,
@@ -384,6 +384,11 @@ export class Variable {
   /** this·weightᵀ + bias, as `torch.nn.functional.linear(this, weight, bias)`. */
   linear(weight: VariableLike, bias?: VariableLike | null): Variable {
     return linear(this, weight, bias);
+  }
+
+  /** relu(this·weightᵀ + bias) as one op: `linear` then `relu`, fused. */
+  linearRelu(weight: VariableLike, bias?: VariableLike | null): Variable {
+    return linearRelu(this, weight, bias);
   }
   dot(other: VariableLike): Variable {
     return dot(this, other);

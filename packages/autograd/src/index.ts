@@ -46,7 +46,7 @@ export {
   tanh,
   where,
 } from './ops/elementwise';
-export { dot, eigh, inv, linear, matmul, outer, pinv, solve } from './ops/linalg';
+export { dot, eigh, inv, linear, linearRelu, matmul, outer, pinv, solve } from './ops/linalg';
 export {
   amax,
   amin,

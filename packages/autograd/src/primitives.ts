@@ -53,6 +53,8 @@ export interface PrimitiveParams {
   matmul: undefined;
   /** x·Wᵀ (+ b): inputs [x, weight] or [x, weight, bias], as `torch.nn.functional.linear`. */
   linear: undefined;
+  /** relu(x·Wᵀ + b), a Linear layer and its ReLU fused: inputs as linear's. */
+  linearRelu: undefined;
   solve: undefined;
   inv: undefined;
   /** The eigenvalues of a symmetric matrix (eigh's first output). */

@@ -122,6 +122,13 @@ const samples: { [P in Primitive]: Sample[] } = {
     s('3-d input', ag.linear, n([2, 3, 4]), n([2, 4]), n([2])),
     s('1-d input', ag.linear, n([4]), n([3, 4]), n([3])),
   ],
+  linearRelu: [
+    s('2-d with bias', ag.linearRelu, n([5, 4]), n([3, 4]), n([3])),
+    s('2-d without bias', (x, w) => ag.linearRelu(x!, w!), n([5, 4]), n([3, 4])),
+    s('3-d input', ag.linearRelu, n([2, 3, 4]), n([2, 4]), n([2])),
+    s('1-d input', ag.linearRelu, n([4]), n([3, 4]), n([3])),
+    s('one output', ag.linearRelu, n([6, 4]), n([1, 4]), n([1])),
+  ],
   matmul: [
     s('2-d', ag.matmul, n([3, 4]), n([4, 2])),
     s('batched broadcast', ag.matmul, n([2, 1, 3, 4]), n([5, 4, 2])),

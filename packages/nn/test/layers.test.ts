@@ -1,5 +1,5 @@
-import { sum } from '@mtl/autograd';
-import { Generator, randn, tensor } from '@mtl/tensor';
+import { grad, mul, relu, sum } from '@mtl/autograd';
+import { allClose, Generator, randn, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import { BatchNorm1d, Dropout, Embedding, LayerNorm, Linear, ReLU, Sequential } from '../src/index';
 
@@ -107,5 +107,44 @@ describe('a small model end to end', () => {
       for (const p of model.parameters()) p.value = p.value.sub(p.grad!.mul(0.05));
     }
     expect(loss().item()).toBeLessThan(first / 5);
+  });
+});
+
+describe('Sequential fuses a Linear followed by a ReLU', () => {
+  class LoggingReLU extends ReLU {
+    calls = 0;
+    override forward(x: Parameters<ReLU['forward']>[0]) {
+      this.calls++;
+      return super.forward(x);
+    }
+  }
+
+  it('into one linearRelu node, with the values and gradients of the two layers run apart', () => {
+    const g = new Generator(3);
+    for (const bias of [true, false]) {
+      const l1 = new Linear(6, 5, { bias, dtype: 'float64', generator: g });
+      const l2 = new Linear(5, 4, { dtype: 'float64', generator: g });
+      const fused = new Sequential(l1, new ReLU(), l2, new ReLU());
+      const x = randn([7, 6], { dtype: 'float64', generator: g });
+      const y = fused.forward(x);
+      expect(y.node?.primitive).toBe('linearRelu');
+      const apart = relu(l2.forward(relu(l1.forward(x))));
+      expect(allClose(y.value, apart.value, { rtol: 1e-12, atol: 1e-12 })).toBe(true);
+      const r = randn([7, 4], { dtype: 'float64', generator: g });
+      const params = fused.parameters();
+      const ga = grad(sum(mul(y, r)), params);
+      const gb = grad(sum(mul(apart, r)), params);
+      ga.forEach((t, i) => {
+        expect(allClose(t, gb[i]!, { rtol: 1e-12, atol: 1e-12 })).toBe(true);
+      });
+    }
+  });
+
+  it('but not a subclass with its own forward, which still runs', () => {
+    const act = new LoggingReLU();
+    const model = new Sequential(new Linear(3, 2, { generator: new Generator(1) }), act);
+    const y = model.forward(randn([4, 3]));
+    expect(act.calls).toBe(1);
+    expect(y.node?.primitive).toBe('relu');
   });
 });

@@ -18,24 +18,43 @@ export function matmul(a: VariableLike, b: VariableLike): Variable {
  * place; what `Linear` layers run.
  */
 export function linear(x: VariableLike, weight: VariableLike, bias?: VariableLike | null): Variable {
+  return apply('linear', linearInputs('linear', x, weight, bias), undefined);
+}
+
+/**
+ * relu(x·Wᵀ + b): `linear` followed by `relu` as one primitive — the bias and the relu in one
+ * pass over the product, and no separate relu node, tensor or mask. What a `Sequential` runs
+ * for a `Linear` directly followed by a `ReLU`. Same arguments and checks as `linear`.
+ */
+export function linearRelu(x: VariableLike, weight: VariableLike, bias?: VariableLike | null): Variable {
+  return apply('linearRelu', linearInputs('linearRelu', x, weight, bias), undefined);
+}
+
+/** linear's operands, checked: [x, weight] or [x, weight, bias]. */
+function linearInputs(
+  op: string,
+  x: VariableLike,
+  weight: VariableLike,
+  bias: VariableLike | null | undefined,
+): VariableLike[] {
   const xt = unwrap(x) as Tensor;
   const wt = unwrap(weight) as Tensor;
   if (!(wt instanceof Tensor) || wt.rank !== 2) {
-    throw new ShapeError(`linear: weight must be 2-d [out, in], got weight.shape=${shapeOf(wt)}`);
+    throw new ShapeError(`${op}: weight must be 2-d [out, in], got weight.shape=${shapeOf(wt)}`);
   }
   if (!(xt instanceof Tensor) || xt.rank === 0 || xt.shape[xt.rank - 1] !== wt.shape[1]) {
     throw new ShapeError(
-      `linear: x's last dim must equal weight.shape[1] — x.shape=${shapeOf(xt)}, weight.shape=${formatShape(wt.shape)}`,
+      `${op}: x's last dim must equal weight.shape[1] — x.shape=${shapeOf(xt)}, weight.shape=${formatShape(wt.shape)}`,
     );
   }
-  if (bias === undefined || bias === null) return apply('linear', [x, weight], undefined);
+  if (bias === undefined || bias === null) return [x, weight];
   const bt = unwrap(bias) as Tensor;
   if (!(bt instanceof Tensor) || bt.rank !== 1 || bt.shape[0] !== wt.shape[0]) {
     throw new ShapeError(
-      `linear: bias must be 1-d [out] — bias.shape=${shapeOf(bt)}, weight.shape=${formatShape(wt.shape)}`,
+      `${op}: bias must be 1-d [out] — bias.shape=${shapeOf(bt)}, weight.shape=${formatShape(wt.shape)}`,
     );
   }
-  return apply('linear', [x, weight, bias], undefined);
+  return [x, weight, bias];
 }
 
 function shapeOf(t: unknown): string {

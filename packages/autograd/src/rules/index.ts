@@ -21,6 +21,7 @@ import { indexSelect } from './indexSelect';
 import { inv } from './inv';
 import { leakyRelu } from './leakyRelu';
 import { linear } from './linear';
+import { linearRelu } from './linearRelu';
 import { log } from './log';
 import { log1p } from './log1p';
 import { matmul } from './matmul';
@@ -93,6 +94,7 @@ export const rules: RuleTable = {
   norm,
   matmul,
   linear,
+  linearRelu,
   solve,
   inv,
   eigvalsh,

@@ -45,7 +45,7 @@ export const linear: Rule<'linear'> = {
 };
 
 /** The number of rows: the product of every dim but the last. */
-function leadingSize(shape: readonly number[]): number {
+export function leadingSize(shape: readonly number[]): number {
   let rows = 1;
   for (let i = 0; i + 1 < shape.length; i++) rows *= shape[i]!;
   return rows;

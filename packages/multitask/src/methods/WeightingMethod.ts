@@ -104,9 +104,21 @@ function flatten(parts: readonly Tensor[], d: number): Float64Array {
 
 /** ⟨a, b⟩ */
 export function dot(a: Float64Array, b: Float64Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
+  // Four running sums: the adds do not wait on one another (about 2× faster on long rows).
+  const n = Math.min(a.length, b.length);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + (s2 + s3);
 }
 
 /** The T×T Gramian G·Gᵀ of the gradient rows, row-major. */

@@ -64,9 +64,10 @@ export function maskedTaskLoss(
   const rows = presentRows(type, target);
   if (rows.length === 0) return null;
   const all = rows.length === target.shape[0];
-  const index = tensor(rows, { dtype: 'int32' });
-  let p = all ? prediction : indexSelect(prediction, 0, index);
-  const t = all ? target : target.indexSelect(0, index);
+  // Every label present (the usual batch): no index, no copies.
+  const index = all ? null : tensor(rows, { dtype: 'int32' });
+  let p = index === null ? prediction : indexSelect(prediction, 0, index);
+  const t = index === null ? target : target.indexSelect(0, index);
   if (type !== 'multiclass' && p.rank === 2 && p.shape[1] === 1 && t.rank === 1)
     p = reshape(p, [p.shape[0]!]);
   return loss(p, t);

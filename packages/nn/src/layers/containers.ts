@@ -1,6 +1,8 @@
-import { Variable, type VariableLike } from '@mtl/autograd';
+import { linearRelu, Variable, type VariableLike } from '@mtl/autograd';
 import { MtlError, Tensor } from '@mtl/tensor';
 import { Module } from '../Module';
+import { ReLU } from './activations';
+import { Linear } from './Linear';
 
 /** A module whose forward runs one input through a single-input module. */
 interface Layer {
@@ -53,7 +55,20 @@ export class Sequential extends ModuleList<Module & Layer> {
 
   override forward(x: VariableLike): Variable {
     let out: VariableLike = x;
-    for (const m of this.items) out = (m as Layer).forward(out);
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) {
+      const m = items[i]!;
+      const next = items[i + 1];
+      // A Linear directly followed by a ReLU (exactly those classes, so an overridden forward
+      // still runs): one fused op, the same values and gradients without relu's own pass.
+      if (next !== undefined && m.constructor === Linear && next.constructor === ReLU) {
+        const linear = m as unknown as Linear;
+        out = linearRelu(out, linear.weight, linear.bias);
+        i++;
+        continue;
+      }
+      out = (m as Layer).forward(out);
+    }
     // Only Identity layers (or none) leave a constant: give it back as a Variable all the same.
     return out instanceof Variable
       ? out

@@ -2,7 +2,7 @@ import { promoteTypes } from '../dtype';
 import { DTypeError, formatShape, IndexError, ShapeError } from '../errors';
 import { normalizeDim, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../Tensor';
-import { slice } from './slice';
+import { sliceBounds } from './slice';
 
 /*
  * The adjoints of gather, indexSelect and slice: they write (adding, where indices repeat) into
@@ -99,24 +99,31 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor):
  * `torch.slice_scatter`; src must have that slice's shape.
  */
 export function sliceScatter(x: Tensor, src: Tensor, dim = 0, start = 0, end?: number, step = 1): Tensor {
-  const d = normalizeDim('sliceScatter', dim, x.rank, x.shape);
-  const view = slice(x, d, start, end, step);
-  if (src.rank !== view.rank || src.shape.some((s, i) => s !== view.shape[i])) {
+  const { d, from: first, length } = sliceBounds('sliceScatter', x, dim, start, end, step);
+  const viewShape = [...x.shape];
+  viewShape[d] = length;
+  if (src.rank !== viewShape.length || src.shape.some((s, i) => s !== viewShape[i])) {
     throw new ShapeError(
-      `sliceScatter: src.shape=${formatShape(src.shape)} must match the slice's shape ${formatShape(view.shape)} ` +
+      `sliceScatter: src.shape=${formatShape(src.shape)} must match the slice's shape ${formatShape(viewShape)} ` +
         `of x.shape=${formatShape(x.shape)}`,
     );
   }
-  const out = x.to(promoteTypes(x.dtype, src.dtype)).clone();
+  const dtype = promoteTypes(x.dtype, src.dtype);
+  const out = x.dtype === dtype ? x.clone() : x.to(dtype);
   const size = x.shape[d]!;
-  const first = Math.min(Math.max(start < 0 ? start + size : start, 0), size);
   const outer = sizeOf(x.shape.slice(0, d));
   const inner = sizeOf(x.shape.slice(d + 1));
-  const length = view.shape[d]!;
-  for (let o = 0; o < outer; o++) {
+  const od = out.data;
+  const sd = dtype === src.dtype ? src.data : src.to(dtype).data;
+  for (let o = 0, k = 0; o < outer; o++) {
     for (let j = 0; j < length; j++) {
       const to = (o * size + first + j * step) * inner;
-      out.data.set(src.data.subarray((o * length + j) * inner, (o * length + j + 1) * inner) as never, to);
+      if (inner >= 32) {
+        od.set(sd.subarray(k, k + inner) as never, to);
+        k += inner;
+      } else {
+        for (let i = 0; i < inner; i++) od[to + i] = sd[k++]!;
+      }
     }
   }
   return out;

@@ -1,7 +1,6 @@
 import { allocate } from '../dtype';
 import { formatShape, IndexError, ValueError } from '../errors';
-import { stridedCopyKernel } from '../kernels/permute';
-import { normalizeDim, stridesOf } from '../shape';
+import { normalizeDim } from '../shape';
 import { Tensor } from '../Tensor';
 import { reshape } from './reshape';
 
@@ -10,20 +9,33 @@ import { reshape } from './reshape';
  * that dim: negative start/end count from the end and out-of-range bounds are clamped.
  */
 export function slice(x: Tensor, dim: number, start = 0, end?: number, step = 1): Tensor {
-  const d = normalizeDim('slice', dim, x.rank, x.shape);
-  if (x.rank === 0) throw new IndexError('slice: cannot slice a 0-d tensor');
+  const { d, from, length } = sliceBounds('slice', x, dim, start, end, step);
+  return view(x, d, from, length, step);
+}
+
+/** slice's checked dim, first index and count (for slice and sliceScatter). */
+export function sliceBounds(
+  op: string,
+  x: Tensor,
+  dim: number,
+  start: number,
+  end: number | undefined,
+  step: number,
+): { d: number; from: number; length: number } {
+  const d = normalizeDim(op, dim, x.rank, x.shape);
+  if (x.rank === 0) throw new IndexError(`${op}: cannot slice a 0-d tensor`);
   if (!Number.isInteger(step) || step <= 0) {
-    throw new ValueError(`slice: step must be a positive integer, got ${step}`);
+    throw new ValueError(`${op}: step must be a positive integer, got ${step}`);
   }
   if (!Number.isInteger(start) || (end !== undefined && end !== null && !Number.isInteger(end))) {
-    throw new IndexError(`slice: start and end must be integers, got start=${start}, end=${end}`);
+    throw new IndexError(`${op}: start and end must be integers, got start=${start}, end=${end}`);
   }
   const size = x.shape[d]!;
   const clampIndex = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const from = clampIndex(start);
   const to = end === undefined || end === null ? size : clampIndex(end);
   const length = Math.max(0, Math.ceil((to - from) / step));
-  return view(x, d, from, length, step);
+  return { d, from, length };
 }
 
 /** `length` elements from `start` along `dim`; unlike slice, out-of-range bounds are errors. */
@@ -65,15 +77,48 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
 
 /** Copies the elements from, from+step, … (`length` of them) along dim d. */
 function view(x: Tensor, d: number, from: number, length: number, step: number): Tensor {
-  const strides = stridesOf(x.shape);
   const shape = [...x.shape];
+  const size = shape[d]!;
   shape[d] = length;
-  const viewStrides = [...strides];
-  viewStrides[d] = strides[d]! * step;
-  const out = allocate(
-    x.dtype,
-    shape.reduce((a, b) => a * b, 1),
-  );
-  stridedCopyKernel(x.data, from * strides[d]!, shape, viewStrides, out);
+  let outer = 1;
+  for (let i = 0; i < d; i++) outer *= shape[i]!;
+  let inner = 1;
+  for (let i = d + 1; i < shape.length; i++) inner *= shape[i]!;
+  const out = allocate(x.dtype, outer * length * inner);
+  if (out.length > 0) {
+    // With step 1 each outer index copies one contiguous block; otherwise `length` blocks of `inner`.
+    const block = step === 1 ? length * inner : inner;
+    const blocks = step === 1 ? 1 : length;
+    copyBlocks(x.data, out, outer, blocks, block, size * inner, step * inner, from * inner);
+  }
   return new Tensor(out, shape, x.dtype);
+}
+
+/**
+ * out ← x, for `outer` × `blocks` blocks of `block` elements: block (o, j) starts at
+ * o·outerStride + j·blockStride + offset in x and follows the previous one in out. Short blocks
+ * are copied element by element (a subarray per block would cost more than the copy).
+ */
+function copyBlocks(
+  x: Tensor['data'],
+  out: Tensor['data'],
+  outer: number,
+  blocks: number,
+  block: number,
+  outerStride: number,
+  blockStride: number,
+  offset: number,
+): void {
+  let o = 0;
+  for (let i = 0; i < outer; i++) {
+    for (let j = 0; j < blocks; j++) {
+      const start = i * outerStride + j * blockStride + offset;
+      if (block >= 32) {
+        out.set(x.subarray(start, start + block) as never, o);
+        o += block;
+      } else {
+        for (let k = 0; k < block; k++) out[o++] = x[start + k]!;
+      }
+    }
+  }
 }

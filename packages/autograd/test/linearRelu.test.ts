@@ -1,0 +1,138 @@
+import { Generator, randn, type Tensor, tensor } from '@mtl/tensor';
+import { describe, expect, it } from 'vitest';
+import { grad, linear, linearRelu, mul, relu, sum, variable } from '../src/index';
+import { biasRelu, biasReluLoop, maskRows, maskRowsLoop } from '../src/rules/linearReluKernels';
+
+const g = new Generator(7);
+
+/** float32 values with zeros, ±0, ±∞ and NaN mixed in, to pin the edge cases of both paths. */
+function awkward(n: number): Float32Array {
+  const out = Float32Array.from(randn([n], { generator: g }).data as Float32Array);
+  const specials = [0, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, Number.NaN, 1e-45, -1e-45];
+  for (let i = 0; i < n; i += 37) out[i] = specials[(i / 37) % specials.length]!;
+  return out;
+}
+
+const sameBits = (a: Float32Array | Float64Array, b: Float32Array | Float64Array) => {
+  expect(a.length).toBe(b.length);
+  for (let i = 0; i < a.length; i++)
+    expect(Object.is(a[i], b[i]), `element ${i}: ${a[i]} vs ${b[i]}`).toBe(true);
+};
+
+describe('linearRelu kernels: the WASM SIMD path and the loops agree bit for bit', () => {
+  // 64×128 = 8192 elements: over the WASM threshold; 3×12 = 36 stays on the loops.
+  for (const [rows, n] of [
+    [64, 128],
+    [3, 12],
+    [33, 6],
+  ] as const) {
+    it(`bias + relu, [${rows}, ${n}], with and without a bias`, () => {
+      const y = awkward(rows * n);
+      const b = awkward(n);
+      for (const bias of [b, null]) {
+        const fast = y.slice();
+        const slow = y.slice();
+        biasRelu(fast, bias, rows, n);
+        biasReluLoop(slow, bias, rows, n);
+        sameBits(fast, slow);
+        // And both are relu(y + b) as the tensor ops compute it.
+        for (let i = 0; i < rows * n; i++) {
+          const v = Math.fround(y[i]! + (bias === null ? 0 : bias[i % n]!));
+          expect(Object.is(slow[i], Math.max(v, 0))).toBe(true);
+        }
+      }
+    });
+
+    it(`mask and bias sums, [${rows}, ${n}]`, () => {
+      const grads = awkward(rows * n);
+      const y = new Float32Array(rows * n);
+      biasReluLoop(y.set(awkward(rows * n)) ?? y, null, rows, n);
+      for (const withSums of [true, false]) {
+        const gmFast = new Float32Array(rows * n);
+        const gmSlow = new Float32Array(rows * n);
+        const sFast = withSums ? new Float64Array(n).fill(0.5) : null;
+        const sSlow = withSums ? new Float64Array(n).fill(0.5) : null;
+        maskRows(grads, y, gmFast, sFast, rows, n);
+        maskRowsLoop(grads, y, gmSlow, sSlow, rows, n);
+        sameBits(gmFast, gmSlow);
+        if (sFast !== null) sameBits(sFast, sSlow!);
+        for (let i = 0; i < rows * n; i++) expect(Object.is(gmSlow[i], y[i]! > 0 ? grads[i]! : 0)).toBe(true);
+      }
+    });
+  }
+});
+
+describe('linearRelu equals relu(linear(…))', () => {
+  const cases: { name: string; x: number[]; out: number; bias: boolean }[] = [
+    { name: 'a batch over the WASM threshold', x: [96, 64], out: 128, bias: true },
+    { name: 'no bias', x: [96, 64], out: 64, bias: false },
+    { name: '3-d input, odd sizes', x: [2, 5, 7], out: 3, bias: true },
+    { name: 'one output', x: [9, 4], out: 1, bias: true },
+  ];
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const c of cases) {
+      it(`${c.name} (${dtype}): values and gradients`, () => {
+        const inFeatures = c.x.at(-1)!;
+        const x = variable(randn(c.x, { generator: g, dtype }), { requiresGrad: true });
+        const w = variable(randn([c.out, inFeatures], { generator: g, dtype }), { requiresGrad: true });
+        const b = c.bias ? variable(randn([c.out], { generator: g, dtype }), { requiresGrad: true }) : null;
+        const r = randn([...c.x.slice(0, -1), c.out], { generator: g, dtype });
+        const fused = linearRelu(x, w, b);
+        const plain = relu(linear(x, w, b));
+        const tol = dtype === 'float64' ? 1e-12 : 1e-5;
+        close(fused.value, plain.value, tol);
+        const leaves = b === null ? [x, w] : [x, w, b];
+        const gf = grad(sum(mul(fused, r)), leaves);
+        const gp = grad(sum(mul(plain, r)), leaves);
+        gf.forEach((t, i) => {
+          close(t, gp[i]!, tol);
+        });
+      });
+    }
+  }
+
+  it('keeps relu(NaN) = NaN and gives no gradient where the output is 0', () => {
+    const x = variable(
+      tensor([
+        [1, 2],
+        [-2, 3],
+      ]),
+      { requiresGrad: true },
+    );
+    const w = variable(
+      tensor([
+        [1, 0],
+        [0, 1],
+      ]),
+      { requiresGrad: true },
+    );
+    const y = linearRelu(x, w, tensor([0, Number.NaN]));
+    expect(y.value.toArray()).toEqual([
+      [1, Number.NaN],
+      [0, Number.NaN],
+    ]);
+    const [gx] = grad(
+      sum(
+        mul(
+          y,
+          tensor([
+            [1, 1],
+            [1, 1],
+          ]),
+        ),
+      ),
+      [x],
+    );
+    expect(gx!.toArray()).toEqual([
+      [1, 0],
+      [0, 0],
+    ]);
+  });
+});
+
+function close(a: Tensor, b: Tensor, tol: number): void {
+  expect(a.shape).toEqual(b.shape);
+  a.data.forEach((v, i) => {
+    expect(Math.abs(v - b.data[i]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(b.data[i]!)));
+  });
+}
