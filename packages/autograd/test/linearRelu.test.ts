@@ -1,7 +1,15 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Generator, randn, type Tensor, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import { grad, linear, linearRelu, mul, relu, sum, variable } from '../src/index';
 import { biasRelu, biasReluLoop, maskRows, maskRowsLoop } from '../src/rules/linearReluKernels';
+import { linearReluWasmSourceHash } from '../src/rules/linearReluWasm.generated';
+
+it('embeds the module built from the current assembly/linearRelu.ts (else `pnpm --filter @mtl/autograd build:wasm`)', () => {
+  const source = readFileSync(new URL('../assembly/linearRelu.ts', import.meta.url));
+  expect(createHash('sha256').update(source).digest('hex')).toBe(linearReluWasmSourceHash);
+});
 
 const g = new Generator(7);
 

@@ -6,68 +6,8 @@
  * a 256×128 activation); everything else, and environments without WASM SIMD, run the
  * TypeScript loops below, which give the same values bit for bit.
  *
- * The module (414 bytes) was assembled with binaryen (`wasm-opt -O3`, SIMD enabled) from this text:
- *
- * ```wat
- * (module
- *   (memory (export "memory") 1)
- *   ;; y[r, j] = max(y[r, j] + b[j], 0) in place, for rows × n float32 (n a multiple of 4).
- *   (func (export "biasRelu") (param $y i32) (param $b i32) (param $rows i32) (param $n i32)
- *     (local $r i32) (local $j i32) (local $nb i32)
- *     (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
- *     (block $done
- *       (loop $row
- *         (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
- *         (local.set $j (i32.const 0))
- *         (block $rowDone
- *           (loop $col
- *             (br_if $rowDone (i32.ge_u (local.get $j) (local.get $nb)))
- *             (v128.store (i32.add (local.get $y) (local.get $j))
- *               (f32x4.max
- *                 (f32x4.add
- *                   (v128.load (i32.add (local.get $y) (local.get $j)))
- *                   (v128.load (i32.add (local.get $b) (local.get $j))))
- *                 (v128.const i32x4 0 0 0 0)))
- *             (local.set $j (i32.add (local.get $j) (i32.const 16)))
- *             (br $col)))
- *         (local.set $y (i32.add (local.get $y) (local.get $nb)))
- *         (local.set $r (i32.add (local.get $r) (i32.const 1)))
- *         (br $row))))
- *   ;; out = g where y > 0, else +0; when $sums is not 0, sums[j] (float64) += out[r, j] row by row.
- *   (func (export "maskRows") (param $g i32) (param $y i32) (param $out i32) (param $sums i32) (param $rows i32) (param $n i32)
- *     (local $r i32) (local $j i32) (local $nb i32) (local $v v128) (local $s i32)
- *     (local.set $nb (i32.shl (local.get $n) (i32.const 2)))
- *     (block $done
- *       (loop $row
- *         (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
- *         (local.set $j (i32.const 0))
- *         (block $rowDone
- *           (loop $col
- *             (br_if $rowDone (i32.ge_u (local.get $j) (local.get $nb)))
- *             (local.set $v
- *               (f32x4.add
- *                 (v128.and
- *                   (v128.load (i32.add (local.get $g) (local.get $j)))
- *                   (f32x4.gt (v128.load (i32.add (local.get $y) (local.get $j))) (v128.const i32x4 0 0 0 0)))
- *                 (v128.const i32x4 0 0 0 0)))
- *             (v128.store (i32.add (local.get $out) (local.get $j)) (local.get $v))
- *             (if (local.get $sums)
- *               (then
- *                 (local.set $s (i32.add (local.get $sums) (i32.shl (local.get $j) (i32.const 1))))
- *                 (v128.store (local.get $s)
- *                   (f64x2.add (v128.load (local.get $s)) (f64x2.promote_low_f32x4 (local.get $v))))
- *                 (v128.store offset=16 (local.get $s)
- *                   (f64x2.add (v128.load offset=16 (local.get $s))
- *                     (f64x2.promote_low_f32x4
- *                       (i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 (local.get $v) (local.get $v)))))))
- *             (local.set $j (i32.add (local.get $j) (i32.const 16)))
- *             (br $col)))
- *         (local.set $g (i32.add (local.get $g) (local.get $nb)))
- *         (local.set $y (i32.add (local.get $y) (local.get $nb)))
- *         (local.set $out (i32.add (local.get $out) (local.get $nb)))
- *         (local.set $r (i32.add (local.get $r) (i32.const 1)))
- *         (br $row)))))
- * ```
+ * The module is compiled from `assembly/linearRelu.ts` (AssemblyScript) and embedded by
+ * `pnpm --filter @mtl/autograd build:wasm`.
  *
  * Semantics, the same on both paths: relu(v) is max(v, 0) with relu(NaN) = NaN, relu(−∞) = 0 and
  * relu(−0) = +0 (WASM's f32x4.max, JS's Math.max); the mask passes g where y > 0 and +0
@@ -75,13 +15,13 @@
  * row by row.
  */
 
-type FloatData = Float32Array | Float64Array;
+import { linearReluWasmBase64 } from './linearReluWasm.generated';
 
-const MODULE_BASE64 =
-  'AGFzbQEAAAABEQJgBH9/f38AYAZ/f39/f38AAwMCAAEFAwEAAQcgAwZtZW1vcnkCAAhiaWFzUmVsdQAACG1hc2tSb3dzAAEK1AICcgEDfyADQQJ0IQQDQCACIAVNRQRAQQAhAwNAIAMgBE9FBEAgACADaiIGIAb9AAQAIAEgA2r9AAQA/eQB/QwAAAAAAAAAAAAAAAAAAAAA/ekB/QsEACADQRBqIQMMAQsLIAAgBGohACAFQQFqIQUMAQsLC94BAgN/AXsgBUECdCEGA0AgBCAITUUEQEEAIQUDQCAFIAZJBEAgAiAFaiAAIAVq/QAEACABIAVq/QAEAP0MAAAAAAAAAAAAAAAAAAAAAP1E/U79DAAAAAAAAAAAAAAAAAAAAAD95AEiCf0LBAAgAwRAIAMgBUEBdGoiByAH/QAEACAJ/V/98AH9CwQAIAcgB/0ABBAgCSAJ/Q0ICQoLDA0ODwABAgMEBQYH/V/98AH9CwQQCyAFQRBqIQUMAQsLIAAgBmohACABIAZqIQEgAiAGaiECIAhBAWohCAwBCwsL';
+type FloatData = Float32Array | Float64Array;
 
 interface Kernels {
   memory: WebAssembly.Memory;
+  heapBase(): number;
   biasRelu(y: number, b: number, rows: number, n: number): void;
   maskRows(g: number, y: number, out: number, sums: number, rows: number, n: number): void;
 }
@@ -94,17 +34,21 @@ const PAGE = 65536;
 
 /** undefined: not tried yet; null: unavailable. */
 let kernels: Kernels | null | undefined;
+/** First free byte of the module's memory, 16-aligned: where the operands go. */
+let base = 0;
 let heap32 = new Float32Array(0);
 let heap64 = new Float64Array(0);
 
 function load(): Kernels | null {
   try {
     if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
-    const binary = atob(MODULE_BASE64);
+    const binary = atob(linearReluWasmBase64);
     const bytes = new Uint8Array(binary.length);
     for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
     if (!WebAssembly.validate(bytes)) return null;
-    return new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Kernels;
+    const loaded = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Kernels;
+    base = Math.ceil(loaded.heapBase() / 16) * 16;
+    return loaded;
   } catch {
     return null;
   }
@@ -115,10 +59,12 @@ function withMemory(bytes: number): Kernels | null {
   if (kernels === undefined) kernels = load();
   if (kernels === null || bytes > MAX_WASM_BYTES) return null;
   const memory = kernels.memory;
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / PAGE));
+  const needed = base + bytes;
+  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
   if (heap32.buffer !== memory.buffer) {
-    heap32 = new Float32Array(memory.buffer);
-    heap64 = new Float64Array(memory.buffer);
+    // The views start at `base`: offsets below are relative to it.
+    heap32 = new Float32Array(memory.buffer, base);
+    heap64 = new Float64Array(memory.buffer, base);
   }
   return kernels;
 }
@@ -137,7 +83,7 @@ export function biasRelu(y: FloatData, b: FloatData | null, rows: number, n: num
       heap32.set(y);
       if (b === null) heap32.fill(0, size, size + n);
       else heap32.set(b, size);
-      k.biasRelu(0, 4 * size, rows, n);
+      k.biasRelu(base, base + 4 * size, rows, n);
       y.set(heap32.subarray(0, size));
       return;
     }
@@ -165,7 +111,7 @@ export function maskRows(
       heap32.set(y, size);
       const sumsAt = 12 * size;
       if (sums !== null) heap64.set(sums, sumsAt / 8);
-      k.maskRows(0, 4 * size, 8 * size, sums === null ? 0 : sumsAt, rows, n);
+      k.maskRows(base, base + 4 * size, base + 8 * size, sums === null ? 0 : base + sumsAt, rows, n);
       gm.set(heap32.subarray(2 * size, 3 * size));
       if (sums !== null) sums.set(heap64.subarray(sumsAt / 8, sumsAt / 8 + n));
       return;

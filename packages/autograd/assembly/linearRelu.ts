@@ -1,0 +1,47 @@
+/**
+ * The two elementwise passes of `linearRelu` on float32, four lanes at a time (the TypeScript
+ * loops in src/rules/linearReluKernels.ts give the same bits). Addresses are byte offsets into
+ * this module's memory; n is a multiple of 4. Compiled by tools/wasm/build-wasm.mjs.
+ */
+
+/** Where callers may put their data: the first byte past the module's static data. */
+export function heapBase(): usize {
+  return __heap_base;
+}
+
+/** y[r, j] = max(y[r, j] + b[j], 0) in place, for rows × n float32 (f32x4.max: NaN stays NaN, −0 becomes +0). */
+export function biasRelu(y: usize, b: usize, rows: i32, n: i32): void {
+  const rowBytes = (<usize>n) << 2;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    for (let j: usize = 0; j < rowBytes; j += 16) {
+      v128.store(y + j, f32x4.max(f32x4.add(v128.load(y + j), v128.load(b + j)), zero));
+    }
+    y += rowBytes;
+  }
+}
+
+/**
+ * out = g where y > 0, else +0 (also for a non-finite g); when `sums` is not 0, sums[j] (float64)
+ * += out[r, j], row by row.
+ */
+export function maskRows(g: usize, y: usize, out: usize, sums: usize, rows: i32, n: i32): void {
+  const rowBytes = (<usize>n) << 2;
+  const zero = f32x4.splat(0);
+  for (let r = 0; r < rows; r++) {
+    for (let j: usize = 0; j < rowBytes; j += 16) {
+      // The mask keeps g's bits or gives +0; adding +0 turns a kept −0 into +0, as the loop does.
+      const v = f32x4.add(v128.and(v128.load(g + j), f32x4.gt(v128.load(y + j), zero)), zero);
+      v128.store(out + j, v);
+      if (sums !== 0) {
+        const s = sums + (j << 1);
+        v128.store(s, f64x2.add(v128.load(s), f64x2.promote_low_f32x4(v)));
+        const high = i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+        v128.store(s, f64x2.add(v128.load(s, 16), f64x2.promote_low_f32x4(high)), 16);
+      }
+    }
+    g += rowBytes;
+    y += rowBytes;
+    out += rowBytes;
+  }
+}
