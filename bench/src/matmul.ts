@@ -4,12 +4,14 @@
  * Contenders, each timed as whole calls that allocate and return their result:
  * - `mtl`: the public op, `matmul(a, b, { transposeA, transposeB })` (a transposed operand is
  *   passed as stored, no copy), with the default float32 backend: the WASM SIMD kernel;
+ * - `mtl-2t`: the same call with `setMatmulThreads(2)`: products of at least 6 Mi multiply-adds
+ *   shared with a helper Worker (smaller ones run as `mtl`);
  * - `mtl-js`: the same call with `setMatmulBackend('js')`: the pure-TypeScript kernel, which is
  *   what runs where WebAssembly SIMD is unavailable;
  * - `tfjs-cpu`, `tfjs-wasm`: `tf.tidy(() => tf.matMul(a, b, transposeA, transposeB))`, then
  *   `dataSync()` to read the result back, then `dispose()`.
  */
-import { Generator, matmul, rand, setMatmulBackend, Tensor } from '@mtl/tensor';
+import { Generator, matmul, rand, setMatmulBackend, setMatmulThreads, Tensor } from '@mtl/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
@@ -64,10 +66,12 @@ export const matmulShapes: MatmulShape[] = [
   shape('lin (512×512)ᵀ·512×512', 512, 512, 512, true, false),
 ];
 
-export const matmulContenders = ['mtl', 'mtl-js', 'tfjs-cpu', 'tfjs-wasm'] as const;
+export const matmulContenders = ['mtl', 'mtl-2t', 'mtl-js', 'tfjs-cpu', 'tfjs-wasm'] as const;
 
 export const matmulRatios = [
   ['mtl', 'tfjs-wasm'],
+  ['mtl-2t', 'tfjs-wasm'],
+  ['mtl-2t', 'mtl'],
   ['mtl', 'tfjs-cpu'],
   ['mtl-js', 'tfjs-cpu'],
   ['mtl', 'mtl-js'],
@@ -112,8 +116,30 @@ export async function matmulCase(s: MatmulShape, seed = 0): Promise<BenchCase> {
 
   const run = (): Tensor => matmul(a, b, { transposeA: transA, transposeB: transB });
   const contenders: Contender[] = [
-    { name: 'mtl', activate: () => setMatmulBackend('wasm'), run },
-    { name: 'mtl-js', activate: () => setMatmulBackend('js'), run },
+    {
+      name: 'mtl',
+      activate: () => {
+        setMatmulBackend('wasm');
+        setMatmulThreads(1);
+      },
+      run,
+    },
+    {
+      name: 'mtl-2t',
+      activate: () => {
+        setMatmulBackend('wasm');
+        setMatmulThreads(2);
+      },
+      run,
+    },
+    {
+      name: 'mtl-js',
+      activate: () => {
+        setMatmulBackend('js');
+        setMatmulThreads(1);
+      },
+      run,
+    },
   ];
   const tensors: tf.Tensor[] = [];
   for (const backend of ['cpu', 'wasm']) {
@@ -151,6 +177,7 @@ export async function matmulCase(s: MatmulShape, seed = 0): Promise<BenchCase> {
     teardown: () => {
       for (const t of tensors) t.dispose();
       setMatmulBackend('wasm');
+      setMatmulThreads(1);
     },
   };
 }

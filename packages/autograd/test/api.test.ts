@@ -50,8 +50,8 @@ describe('the API mirrors @mtl/tensor', () => {
         'formatTensor',
       ],
       ...['allClose', 'scatterAdd', 'indexAdd', 'sliceScatter', 'oneHot'],
-      // Settings, not ops: which float32 matmul kernel runs.
-      ...['matmulBackend', 'setMatmulBackend'],
+      // Settings, not ops: which float32 matmul kernel runs, on how many threads.
+      ...['matmulBackend', 'setMatmulBackend', 'matmulThreads', 'setMatmulThreads'],
     ]);
     const missing = Object.entries(tensorApi)
       .filter(([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !tensorOnly.has(name))

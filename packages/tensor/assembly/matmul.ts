@@ -13,7 +13,12 @@
  *
  * Written without decorators so that it also parses as plain TypeScript for the linter;
  * Binaryen inlines the small helpers on its own.
+ *
+ * Two builds are embedded: the plain one (its own, growable memory) and `Threads` below, which
+ * imports a shared memory (at most 256 MiB) so that a helper Worker's instance of it works on the
+ * same operands (`src/kernels/matmulThreads.ts`). The code is the same; only the memory differs.
  */
+// build-wasm variant Threads: --enable threads --importMemory --sharedMemory --maximumMemory 4096
 
 /** Rows of A per micro-kernel call. */
 const MR: i32 = 4;
@@ -40,9 +45,6 @@ export function scratchBytes(): i32 {
  * `C = A·B` (overwrites C). `a` holds A (m×k), or Aᵀ (k×m) when `transA` is non-zero; `b` holds
  * B (k×n), or Bᵀ (n×k) when `transB`; `c` receives C (m×n). `scratch` points at
  * `scratchBytes()` bytes, 16-byte aligned. Requires m, n, k ≥ 1.
- *
- * With n ≤ NR there is a single strip of B, so each element of A would be used once after
- * packing: A is then read in place (four row pointers) instead of packed.
  */
 export function gemm(
   a: usize,
@@ -55,26 +57,100 @@ export function gemm(
   transB: i32,
   scratch: usize,
 ): void {
+  gemmStrided(a, b, c, m, k, n, transA ? m : k, transB ? k : n, n, transA, transB, scratch);
+}
+
+/** Words of the argument block that `gemmChunk` reads (i32 each). */
+const ARG_A = 0;
+const ARG_B = 1;
+const ARG_C = 2;
+const ARG_M = 3;
+const ARG_K = 4;
+const ARG_N = 5;
+const ARG_TRANS_A = 6;
+const ARG_TRANS_B = 7;
+/** Non-zero: chunks are column panels of C (and B); zero: row blocks of C (and A). */
+const ARG_SPLIT_COLS = 8;
+/** Columns or rows per chunk (a multiple of NR or MR). */
+const ARG_CHUNK = 9;
+
+/**
+ * Chunk `index` of the product described by the argument block at `args` (ten i32 words:
+ * a, b, c, m, k, n, transA, transB, splitCols, chunk): the column panel or row block of C that
+ * it names, computed by `gemmStrided` with the sub-matrices' pointers and the full matrices'
+ * strides. Every element of C goes through the same arithmetic as in `gemm` (the same k-blocks,
+ * summed in the same order), so a product split into chunks, on any number of threads, equals
+ * the unsplit one bit for bit. Two threads share the chunks of one product through an atomic
+ * counter (on the TypeScript side), each with its own `scratch`.
+ */
+export function gemmChunk(args: usize, index: i32, scratch: usize): void {
+  const a = <usize>load<u32>(args + (ARG_A << 2));
+  const b = <usize>load<u32>(args + (ARG_B << 2));
+  const c = <usize>load<u32>(args + (ARG_C << 2));
+  const m = load<i32>(args + (ARG_M << 2));
+  const k = load<i32>(args + (ARG_K << 2));
+  const n = load<i32>(args + (ARG_N << 2));
+  const transA = load<i32>(args + (ARG_TRANS_A << 2));
+  const transB = load<i32>(args + (ARG_TRANS_B << 2));
+  const chunk = load<i32>(args + (ARG_CHUNK << 2));
+  const lda = transA ? m : k;
+  const ldb = transB ? k : n;
+  const start = index * chunk;
+  if (load<i32>(args + (ARG_SPLIT_COLS << 2))) {
+    // Columns start..start+w of C and of B: B's column j is at element j (B) or row j (Bᵀ).
+    const w = min(chunk, n - start);
+    const bj = b + ((<usize>(transB ? start * k : start)) << 2);
+    gemmStrided(a, bj, c + ((<usize>start) << 2), m, k, w, lda, ldb, n, transA, transB, scratch);
+  } else {
+    // Rows start..start+h of C and of A: A's row i is at row i (A) or element i (Aᵀ).
+    const h = min(chunk, m - start);
+    const ai = a + ((<usize>(transA ? start : start * k)) << 2);
+    gemmStrided(ai, b, c + ((<usize>start * <usize>n) << 2), h, k, n, lda, ldb, n, transA, transB, scratch);
+  }
+}
+
+/**
+ * `gemm` on sub-matrices: as `gemm`, with the row strides (in elements) of the stored operands
+ * and of C given: `lda` between rows of the stored A (or Aᵀ), `ldb` of the stored B (or Bᵀ),
+ * `ldcElems` of C.
+ *
+ * With n ≤ NR there is a single strip of B, so each element of A would be used once after
+ * packing: A is then read in place (four row pointers) instead of packed.
+ */
+export function gemmStrided(
+  a: usize,
+  b: usize,
+  c: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+  lda: i32,
+  ldb: i32,
+  ldcElems: i32,
+  transA: i32,
+  transB: i32,
+  scratch: usize,
+): void {
   const packA = scratch;
   const packB = packA + ((MC * KC) << 2);
   const tile = packB + ((KC * NC) << 2);
-  const ldc = n << 2;
+  const ldc = ldcElems << 2;
   const direct = n <= NR;
   // Element (i, p) of A is at a + i*rowA + p*stepA (bytes).
-  const rowA: usize = transA ? 4 : (<usize>k) << 2;
-  const stepA: usize = transA ? (<usize>m) << 2 : 4;
+  const rowA: usize = transA ? 4 : (<usize>lda) << 2;
+  const stepA: usize = transA ? (<usize>lda) << 2 : 4;
   for (let j0 = 0; j0 < n; j0 += NC) {
     const nc = min(NC, n - j0);
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       const first = p0 === 0;
-      if (transB) packBT(b, k, p0, j0, kc, nc, packB);
-      else packBN(b, n, p0, j0, kc, nc, packB);
+      if (transB) packBT(b, ldb, p0, j0, kc, nc, packB);
+      else packBN(b, ldb, p0, j0, kc, nc, packB);
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         if (!direct) {
-          if (transA) packAT(a, m, p0, i0, kc, mc, packA);
-          else packAN(a, k, p0, i0, kc, mc, packA);
+          if (transA) packAT(a, lda, p0, i0, kc, mc, packA);
+          else packAN(a, lda, p0, i0, kc, mc, packA);
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
@@ -287,16 +363,16 @@ function mergeTile(tile: usize, dst: usize, ldc: i32, mr: i32, nr: i32, first: b
 }
 
 /**
- * Packs rows i0..i0+mc of A (m×k row-major), depths p0..p0+kc, into strips of MR rows:
+ * Packs rows i0..i0+mc of A (row-major, `ld` elements between rows), depths p0..p0+kc, into strips of MR rows:
  * strip s holds, for each depth p, its MR values at p. Rows past the end are zero. A full strip
  * goes four depths at a time: one vector load from each of its four rows, a 4×4 transpose in
  * registers and four vector stores (instead of sixteen scalar loads and stores).
  */
-function packAN(a: usize, k: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize): void {
-  const lda = <usize>(k << 2);
+function packAN(a: usize, ld: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize): void {
+  const lda = <usize>(ld << 2);
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
-    const src = a + <usize>((i0 + ir) * k + p0) * 4;
+    const src = a + <usize>((i0 + ir) * ld + p0) * 4;
     if (mr === MR) {
       transpose4Rows(src, lda, kc, dst, MR << 2);
     } else {
@@ -350,12 +426,12 @@ function transpose4Rows(src: usize, ld: usize, len: i32, dst: usize, stride: usi
   }
 }
 
-/** As packAN, from Aᵀ stored k×m row-major: each depth step reads MR adjacent values. */
-function packAT(a: usize, m: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize): void {
-  const ldt = <usize>(m << 2);
+/** As packAN, from Aᵀ stored row-major (`ld` elements between its rows): each depth step reads MR adjacent values. */
+function packAT(a: usize, ld: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize): void {
+  const ldt = <usize>(ld << 2);
   for (let ir = 0; ir < mc; ir += MR) {
     const mr = min(MR, mc - ir);
-    let s = a + <usize>(p0 * m + i0 + ir) * 4;
+    let s = a + <usize>(p0 * ld + i0 + ir) * 4;
     if (mr === MR) {
       for (let p = 0; p < kc; p++) {
         v128.store(dst, v128.load(s));
@@ -374,14 +450,14 @@ function packAT(a: usize, m: i32, p0: i32, i0: i32, kc: i32, mc: i32, dst: usize
 }
 
 /**
- * Packs columns j0..j0+nc of B (k×n row-major), depths p0..p0+kc, into strips of NR columns:
+ * Packs columns j0..j0+nc of B (row-major, `ld` elements between rows), depths p0..p0+kc, into strips of NR columns:
  * strip s holds, for each depth p, its NR values at p. Columns past the end are zero.
  */
-function packBN(b: usize, n: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
-  const ldb = <usize>(n << 2);
+function packBN(b: usize, ld: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  const ldb = <usize>(ld << 2);
   for (let jr = 0; jr < nc; jr += NR) {
     const nr = min(NR, nc - jr);
-    let s = b + <usize>(p0 * n + j0 + jr) * 4;
+    let s = b + <usize>(p0 * ld + j0 + jr) * 4;
     if (nr === NR) {
       for (let p = 0; p < kc; p++) {
         v128.store(dst, v128.load(s));
@@ -401,14 +477,14 @@ function packBN(b: usize, n: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize
 }
 
 /**
- * As packBN, from Bᵀ stored n×k row-major: column j of B is a contiguous row of Bᵀ, so a full
+ * As packBN, from Bᵀ stored row-major (`ld` elements between its rows): column j of B is a contiguous row of Bᵀ, so a full
  * strip is two 4×4-transposed groups of four rows (its columns 0–3 and 4–7).
  */
-function packBT(b: usize, k: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
-  const ldt = <usize>(k << 2);
+function packBT(b: usize, ld: i32, p0: i32, j0: i32, kc: i32, nc: i32, dst: usize): void {
+  const ldt = <usize>(ld << 2);
   for (let jr = 0; jr < nc; jr += NR) {
     const nr = min(NR, nc - jr);
-    const src = b + <usize>((j0 + jr) * k + p0) * 4;
+    const src = b + <usize>((j0 + jr) * ld + p0) * 4;
     if (nr === NR) {
       transpose4Rows(src, ldt, kc, dst, NR << 2);
       transpose4Rows(src + 4 * ldt, ldt, kc, dst + 16, NR << 2);

@@ -140,6 +140,8 @@ describe('every op is a function and a method', () => {
     'formatTensor',
     'setMatmulBackend',
     'matmulBackend',
+    'setMatmulThreads',
+    'matmulThreads',
   ]);
   const functions = Object.entries(api).filter(
     ([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !notMethods.has(name),

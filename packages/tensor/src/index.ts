@@ -12,7 +12,14 @@ export { type TensorData, type TensorOptions, tensor } from './creation/tensor';
 export { type DType, promoteTypes, type TypedArray } from './dtype';
 export { DTypeError, formatShape, IndexError, LinAlgError, MtlError, ShapeError, ValueError } from './errors';
 export { formatTensor } from './format';
-export { type MatmulBackend, matmulBackend, setMatmulBackend } from './kernels/matmulBackend';
+export {
+  type MatmulBackend,
+  type MatmulThreads,
+  matmulBackend,
+  matmulThreads,
+  setMatmulBackend,
+  setMatmulThreads,
+} from './kernels/matmulBackend';
 export { elu, gelu, leakyRelu, relu, silu, softplus } from './ops/activations';
 export { add } from './ops/add';
 export type { TensorLike } from './ops/binary';

@@ -6,7 +6,9 @@
  *
  * float32 products of at least `WASM_MIN_WORK` multiply-adds go to the WebAssembly SIMD kernel
  * (`matmulWasm.ts`, source in `assembly/matmul.ts`; float32 accumulated in float32, as in
- * PyTorch) unless `setMatmulBackend('js')` was called or WASM SIMD is unavailable. Everything
+ * PyTorch) unless `setMatmulBackend('js')` was called or WASM SIMD is unavailable; with
+ * `setMatmulThreads(2)`, those of at least `THREAD_MIN_WORK` are shared with a helper Worker
+ * (`matmulThreads.ts`; same results bit for bit). Everything
  * else runs the TypeScript kernels below, which stay the reference and the fallback.
  *
  * In TypeScript, floats (float32 and float64) go through a GotoBLAS-style blocked kernel. For each block of B
@@ -32,8 +34,9 @@
  * them is safe on one JS thread (each worker has its own module instance).
  */
 
-import { requestedMatmulBackend } from './matmulBackend';
+import { requestedMatmulBackend, requestedMatmulThreads } from './matmulBackend';
 import { matmulInt32 } from './matmulInt32';
+import { matmulThreadedF32, THREAD_MIN_WORK } from './matmulThreads';
 import { matmulWasmF32 } from './matmulWasm';
 
 /** The typed arrays the kernel accepts. */
@@ -114,25 +117,17 @@ export function matmulKernel<T extends MatmulArray>(
     out.fill(0, outOffset, outOffset + m * n);
     return;
   }
-  if (
-    out instanceof Float32Array &&
-    m * k * n >= WASM_MIN_WORK &&
-    requestedMatmulBackend() === 'wasm' &&
-    matmulWasmF32(
-      a as Float32Array,
-      aOffset,
-      b as Float32Array,
-      bOffset,
-      out,
-      outOffset,
-      m,
-      k,
-      n,
-      transA,
-      transB,
-    )
-  ) {
-    return;
+  if (out instanceof Float32Array && m * k * n >= WASM_MIN_WORK && requestedMatmulBackend() === 'wasm') {
+    const fa = a as Float32Array;
+    const fb = b as Float32Array;
+    if (
+      (m * k * n >= THREAD_MIN_WORK &&
+        requestedMatmulThreads() === 2 &&
+        matmulThreadedF32(fa, aOffset, fb, bOffset, out, outOffset, m, k, n, transA, transB)) ||
+      matmulWasmF32(fa, aOffset, fb, bOffset, out, outOffset, m, k, n, transA, transB)
+    ) {
+      return;
+    }
   }
   if (out instanceof Int32Array) {
     matmulInt32(a as Int32Array, aOffset, b as Int32Array, bOffset, out, outOffset, m, k, n, transA, transB);
