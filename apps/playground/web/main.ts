@@ -349,7 +349,7 @@ function updateCharts(): void {
     const cosine = [...steps].reverse().find((s) => s.cosine !== undefined)?.cosine;
     $('cosine').innerHTML = cosine
       ? heatmap({
-          title: `Task-gradient cosine — ${run.spec.label}, last step`,
+          title: `Gradient cosine — ${run.spec.label}`,
           labels: run.tasks,
           values: cosine,
         })
