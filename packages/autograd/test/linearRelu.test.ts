@@ -3,7 +3,13 @@ import { readFileSync } from 'node:fs';
 import { Generator, randn, type Tensor, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import { grad, linear, linearRelu, mul, relu, sum, variable } from '../src/index';
-import { biasRelu, biasReluLoop, maskRows, maskRowsLoop } from '../src/rules/linearReluKernels';
+import {
+  biasRelu,
+  biasReluLoop,
+  maskRows,
+  maskRowsLoop,
+  wasmPassesAvailable,
+} from '../src/rules/linearReluKernels';
 import { linearReluWasmSourceHash } from '../src/rules/linearReluWasm.generated';
 
 it('embeds the module built from the current assembly/linearRelu.ts (else `pnpm --filter @mtl/autograd build:wasm`)', () => {
@@ -28,6 +34,11 @@ const sameBits = (a: Float32Array | Float64Array, b: Float32Array | Float64Array
 };
 
 describe('linearRelu kernels: the WASM SIMD path and the loops agree bit for bit', () => {
+  // Else the comparisons below would compare the loops with themselves.
+  it('runs the WASM path in Node 20', () => {
+    expect(wasmPassesAvailable()).toBe(true);
+  });
+
   // 64×128 = 8192 elements: over the WASM threshold; 3×12 = 36 stays on the loops.
   for (const [rows, n] of [
     [64, 128],

@@ -139,6 +139,7 @@ describe('every op is a function and a method', () => {
     'formatShape',
     'formatTensor',
     'setMatmulBackend',
+    'compileSimdModule',
     'matmulBackend',
     'setMatmulThreads',
     'matmulThreads',

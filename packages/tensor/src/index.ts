@@ -76,3 +76,4 @@ export { getDefaultGenerator, manualSeed } from './random/defaultGenerator';
 export { Generator } from './random/Generator';
 export { broadcastShapes, normalizeDim, normalizeDims, sizeOf } from './shape';
 export { type NestedArray, Tensor } from './Tensor';
+export { compileSimdModule } from './wasm/compileSimdModule';

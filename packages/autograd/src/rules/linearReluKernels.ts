@@ -15,6 +15,7 @@
  * row by row.
  */
 
+import { compileSimdModule } from '@mtl/tensor';
 import { linearReluWasmBase64 } from './linearReluWasm.generated';
 
 type FloatData = Float32Array | Float64Array;
@@ -41,12 +42,9 @@ let heap64 = new Float64Array(0);
 
 function load(): Kernels | null {
   try {
-    if (typeof WebAssembly !== 'object' || typeof atob !== 'function') return null;
-    const binary = atob(linearReluWasmBase64);
-    const bytes = new Uint8Array(binary.length);
-    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-    if (!WebAssembly.validate(bytes)) return null;
-    const loaded = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports as unknown as Kernels;
+    const module = compileSimdModule(linearReluWasmBase64);
+    if (module === null) return null;
+    const loaded = new WebAssembly.Instance(module).exports as unknown as Kernels;
     base = Math.ceil(loaded.heapBase() / 16) * 16;
     return loaded;
   } catch {
@@ -67,6 +65,12 @@ function withMemory(bytes: number): Kernels | null {
     heap64 = new Float64Array(memory.buffer, base);
   }
   return kernels;
+}
+
+/** Whether the WASM passes run in this environment (loads the module on the first call). */
+export function wasmPassesAvailable(): boolean {
+  if (kernels === undefined) kernels = load();
+  return kernels !== null;
 }
 
 /** Whether the WASM kernels are used for these operands. */

@@ -23,6 +23,7 @@
  * newest). If a memory cannot be made, the state stays on the JS heap and the TypeScript update
  * runs.
  */
+import { compileSimdModule } from '@mtl/tensor';
 import { optimWasmBase64 } from './optimWasm.generated';
 
 interface OptimExports {
@@ -79,12 +80,6 @@ interface OptimExports {
   ): void;
 }
 
-/** A module with one function returning a v128 (`i32.const 0; i8x16.splat; i8x16.popcnt`). */
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
-  11,
-]);
-
 /** Elements of p and g copied into WebAssembly memory per kernel call (32 KiB each: L1/L2-resident). */
 export const CHUNK = 8192;
 const PAGE = 65536;
@@ -114,24 +109,8 @@ let nextSlabBytes = MIN_SLAB_BYTES;
 /** The slab of each memory's buffer, to find the kernels for a state buffer. */
 const slabs = new WeakMap<ArrayBufferLike, Slab>();
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 function getModule(): WebAssembly.Module | null {
-  if (compiled === undefined) {
-    try {
-      compiled =
-        typeof WebAssembly === 'object' && WebAssembly.validate(SIMD_PROBE)
-          ? new WebAssembly.Module(decodeBase64(optimWasmBase64))
-          : null;
-    } catch {
-      compiled = null;
-    }
-  }
+  if (compiled === undefined) compiled = compileSimdModule(optimWasmBase64);
   return compiled;
 }
 

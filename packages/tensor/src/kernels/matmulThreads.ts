@@ -31,6 +31,7 @@
  * symbol, so re-imported copies of this module (bundles, test runners' module resets) share one
  * helper per realm instead of leaking more.
  */
+import { compileSimdModule } from '../wasm/compileSimdModule';
 import { matmulWasmSourceHash, matmulWasmThreadsBase64 } from './wasm/matmulWasm.generated';
 
 interface ThreadExports {
@@ -149,13 +150,6 @@ function slot(): Slot {
 
 const align = (x: number) => Math.ceil(x / 64) * 64;
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
 /** Whether this thread may block in `Atomics.wait` on shared memory (not a browser's main thread). */
 function canBlock(): boolean {
   try {
@@ -232,7 +226,8 @@ function createPool(): Pool | 'off' {
   if (!canBlock()) return 'off';
   let pool: Pool | undefined;
   try {
-    const module = new WebAssembly.Module(decodeBase64(matmulWasmThreadsBase64));
+    const module = compileSimdModule(matmulWasmThreadsBase64);
+    if (module === null) return 'off';
     const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
     if (!(memory.buffer instanceof SharedArrayBuffer)) return 'off';
     const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ThreadExports;

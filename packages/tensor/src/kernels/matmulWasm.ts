@@ -17,6 +17,7 @@
  * view of the memory are cached (the view is remade only when the memory grows), and a whole
  * operand array is copied as is, without a subarray view.
  */
+import { compileSimdModule } from '../wasm/compileSimdModule';
 import { matmulWasmBase64 } from './wasm/matmulWasm.generated';
 
 interface MatmulExports {
@@ -36,12 +37,6 @@ interface MatmulExports {
   ): void;
 }
 
-/** A module with one function returning a v128 (`i32.const 0; i8x16.splat; i8x16.popcnt`). */
-const SIMD_PROBE = new Uint8Array([
-  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98,
-  11,
-]);
-
 /** Memory above this after a call is given back (the instance is dropped). */
 const RELEASE_BYTES = 256 * 2 ** 20;
 const PAGE = 65536;
@@ -58,25 +53,9 @@ let dataPtr = 0;
 /** A float32 view of the whole memory, remade only when the memory grows (its buffer changes). */
 let heap = new Float32Array(0);
 
-function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
-
-function compile(): WebAssembly.Module | null {
-  try {
-    if (typeof WebAssembly !== 'object' || !WebAssembly.validate(SIMD_PROBE)) return null;
-    return new WebAssembly.Module(decodeBase64(matmulWasmBase64));
-  } catch {
-    return null;
-  }
-}
-
 function getInstance(): MatmulExports | undefined {
   if (instance) return instance;
-  if (compiled === undefined) compiled = compile();
+  if (compiled === undefined) compiled = compileSimdModule(matmulWasmBase64);
   if (compiled === null) return undefined;
   try {
     const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as MatmulExports;
