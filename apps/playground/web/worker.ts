@@ -4,9 +4,8 @@
  * milliseconds at a time, and posts what the charts need between slices; play/pause/step arrive
  * between slices.
  */
-import { DataLoader, Trainer } from '@mtl/multitask';
+import { Trainer } from '@mtl/multitask';
 import { saveSafetensors } from '@mtl/nn';
-import { Generator } from '@mtl/tensor';
 import type { ExperimentConfig } from '../src/config';
 import { methodFactory } from '../src/methods';
 import { type AnyOptimizer, makeScheduler, optimizerFactory } from '../src/optimizers';
@@ -57,59 +56,44 @@ function datasetSession(config: ExperimentConfig, run: RunSpec, fileText?: strin
     scheduler,
     progress: false,
   });
-  // As Trainer.fit: one loader and one shuffling generator for the whole run.
-  const loader = new DataLoader(prepared.train, {
+  // Trainer.fit one event at a time; a split with no validation rows has no validation curve.
+  const events = trainer.iterate(prepared.train, {
+    epochs: config.epochs,
     batchSize: config.batchSize,
-    shuffle: true,
-    generator: new Generator(seed),
+    seed,
+    validation: prepared.validation.length > 0 ? prepared.validation : undefined,
+    trainMetrics: false,
   });
-  let batches = loader[Symbol.iterator]();
-  let sums: Record<string, { total: number; count: number }> = {};
   const pending: Session['pending'] = { steps: [], epochs: [] };
   return {
     tasks: prepared.taskNames,
-    totalSteps: loader.length * config.epochs,
+    totalSteps: Math.ceil(prepared.train.length / config.batchSize) * config.epochs,
     pending,
     step() {
-      let next = batches.next();
-      if (next.done) {
-        endEpoch();
-        if (trainer.epoch >= config.epochs) return false;
-        batches = loader[Symbol.iterator]();
-        next = batches.next();
+      for (;;) {
+        // Read before the event: a step's own rate, or the epoch's before the scheduler moves it.
+        const lr = lrOf(optimizer);
+        const next = events.next();
         if (next.done) return false;
-      }
-      const lr = lrOf(optimizer);
-      const record = trainer.trainStep(next.value);
-      if (record !== null) {
-        for (const [task, value] of Object.entries(record.losses)) {
-          const s = sums[task] ?? { total: 0, count: 0 };
-          s.total += value;
-          s.count++;
-          sums[task] = s;
+        const event = next.value;
+        if (event.type === 'step') {
+          pending.steps.push({ ...event.record, lr });
+          return true;
         }
-        pending.steps.push({ ...record, lr });
+        const { epoch, train, validation } = event.record;
+        pending.epochs.push({
+          epoch,
+          train,
+          validation: validation
+            ? Object.fromEntries(Object.entries(validation).map(([t, m]) => [t, m.loss!]))
+            : null,
+          lr,
+        });
       }
-      return true;
     },
     finish: () => ({ metrics: trainer.evaluate(prepared.test) }),
     modelBytes: () => saveSafetensors(model.stateDict()),
   };
-
-  function endEpoch() {
-    const lr = lrOf(optimizer);
-    scheduler?.step();
-    // A split with no validation rows (fractions like [0.8, 0, 0.2]) has no validation curve.
-    const validation = prepared.validation.length > 0 ? trainer.evaluate(prepared.validation) : null;
-    pending.epochs.push({
-      epoch: trainer.epoch,
-      train: Object.fromEntries(Object.entries(sums).map(([t, s]) => [t, s.total / s.count])),
-      validation: validation && Object.fromEntries(Object.entries(validation).map(([t, m]) => [t, m.loss!])),
-      lr,
-    });
-    trainer.epoch++;
-    sums = {};
-  }
 }
 
 /** The CAGrad toy: the three starting points advance together, one step each per step. */

@@ -116,4 +116,5 @@ export {
   type TrainerCallbacks,
   type TrainerOptions,
   type TrainerState,
+  type TrainingEvent,
 } from './training/Trainer';

@@ -41,6 +41,27 @@ const tasks = [
 ];
 
 describe('Trainer', () => {
+  it('iterate yields each step and each epoch, and runs the same training as fit', () => {
+    const make = () => {
+      const m = model();
+      return new Trainer({
+        model: m,
+        tasks,
+        optimizer: new Adam(m.parameters(), { lr: 0.02 }),
+        progress: false,
+      });
+    };
+    const options = { epochs: 2, batchSize: 64, validation: data(50, 9) };
+    const stepped = make();
+    const kinds: string[] = [];
+    for (const event of stepped.iterate(data(200, 2), options)) kinds.push(event.type);
+    // 200 rows in batches of 64: 4 steps, then the epoch.
+    expect(kinds).toEqual(['step', 'step', 'step', 'step', 'epoch', 'step', 'step', 'step', 'step', 'epoch']);
+    const fitted = make();
+    fitted.fit(data(200, 2), options);
+    expect(stepped.history).toEqual(fitted.history);
+  });
+
   it('fits three tasks with missing labels and reports per-task metrics', () => {
     const m = model();
     const trainer = new Trainer({

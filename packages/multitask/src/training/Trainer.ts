@@ -75,6 +75,9 @@ export interface TrainerState {
   history: { steps: StepRecord[]; epochs: EpochRecord[] };
 }
 
+/** What `Trainer.iterate` yields: a step taken, or an epoch finished (after its evaluation). */
+export type TrainingEvent = { type: 'step'; record: StepRecord } | { type: 'epoch'; record: EpochRecord };
+
 export interface TrainerCallbacks {
   onStepEnd?(record: StepRecord, trainer: Trainer): void;
   onEpochEnd?(record: EpochRecord, trainer: Trainer): void;
@@ -211,6 +214,21 @@ export class Trainer {
    * trainer restored from a checkpoint continues where it stopped; returns the history.
    */
   fit(train: MultiTaskDataset, fitOptions: FitOptions): { steps: StepRecord[]; epochs: EpochRecord[] } {
+    const events = this.iterate(train, fitOptions);
+    let next = events.next();
+    while (!next.done) next = events.next();
+    return next.value;
+  }
+
+  /**
+   * `fit` one event at a time: each step taken and each epoch finished, then the history as the
+   * return value. For a caller that must stay responsive between steps (a Web Worker that
+   * pauses, a UI): it advances training by calling `next()`; `fit` runs it to the end.
+   */
+  *iterate(
+    train: MultiTaskDataset,
+    fitOptions: FitOptions,
+  ): IterableIterator<TrainingEvent, { steps: StepRecord[]; epochs: EpochRecord[] }> {
     const {
       epochs,
       batchSize = 32,
@@ -235,45 +253,50 @@ export class Trainer {
     let best = Number.POSITIVE_INFINITY;
     let bestState: Record<string, Tensor> | null = null;
     let sinceBest = 0;
-    for (let e = this.epoch; e < epochs; e++) {
-      const sums: Record<string, { total: number; count: number }> = {};
-      let step = 0;
-      for (const batch of loader) {
-        const record = this.trainStep(batch);
-        step++;
-        if (record === null) continue;
-        for (const [task, value] of Object.entries(record.losses)) {
-          const s = sums[task] ?? { total: 0, count: 0 };
-          s.total += value;
-          s.count++;
-          sums[task] = s;
+    try {
+      for (let e = this.epoch; e < epochs; e++) {
+        const sums: Record<string, { total: number; count: number }> = {};
+        let step = 0;
+        for (const batch of loader) {
+          const record = this.trainStep(batch);
+          step++;
+          if (record === null) continue;
+          for (const [task, value] of Object.entries(record.losses)) {
+            const s = sums[task] ?? { total: 0, count: 0 };
+            s.total += value;
+            s.count++;
+            sums[task] = s;
+          }
+          callbacks?.onStepEnd?.(record, this);
+          bar?.update({ epoch: e, epochs, step, steps: loader.length, values: record.losses });
+          yield { type: 'step', record };
         }
-        callbacks?.onStepEnd?.(record, this);
-        bar?.update({ epoch: e, epochs, step, steps: loader.length, values: record.losses });
-      }
-      this.options.scheduler?.step();
-      const epochRecord: EpochRecord = {
-        epoch: this.epoch,
-        train: Object.fromEntries(Object.entries(sums).map(([t, s]) => [t, s.total / s.count])),
-      };
-      if (trainMetrics) epochRecord.trainMetrics = this.evaluate(train);
-      if (validation !== undefined) epochRecord.validation = this.evaluate(validation);
-      this.history.epochs.push(epochRecord);
-      callbacks?.onEpochEnd?.(epochRecord, this);
-      this.epoch++;
-      if (earlyStopping && epochRecord.validation) {
-        const score = monitored(monitor, epochRecord.validation);
-        if (score < best) {
-          best = score;
-          sinceBest = 0;
-          if (earlyStopping.restoreBest ?? true) bestState = snapshot(this.model.stateDict());
-        } else if (++sinceBest >= patience) {
-          break;
+        this.options.scheduler?.step();
+        const epochRecord: EpochRecord = {
+          epoch: this.epoch,
+          train: Object.fromEntries(Object.entries(sums).map(([t, s]) => [t, s.total / s.count])),
+        };
+        if (trainMetrics) epochRecord.trainMetrics = this.evaluate(train);
+        if (validation !== undefined) epochRecord.validation = this.evaluate(validation);
+        this.history.epochs.push(epochRecord);
+        callbacks?.onEpochEnd?.(epochRecord, this);
+        this.epoch++;
+        yield { type: 'epoch', record: epochRecord };
+        if (earlyStopping && epochRecord.validation) {
+          const score = monitored(monitor, epochRecord.validation);
+          if (score < best) {
+            best = score;
+            sinceBest = 0;
+            if (earlyStopping.restoreBest ?? true) bestState = snapshot(this.model.stateDict());
+          } else if (++sinceBest >= patience) {
+            break;
+          }
         }
       }
+      if (bestState !== null) this.model.loadStateDict(bestState);
+    } finally {
+      bar?.finish();
     }
-    if (bestState !== null) this.model.loadStateDict(bestState);
-    bar?.finish();
     return this.history;
   }
 
