@@ -1,5 +1,5 @@
 /** Runs an experiment config for the CLI: every run over the seeds, and the results a report shows. */
-import { type ComparisonRow, compareMethods } from '@mtl/multitask';
+import { type ComparisonRow, compareMethods, meanAndStd } from '@mtl/multitask';
 import type { ExperimentConfig } from './config';
 import { methodFactory } from './methods';
 import { makeScheduler, optimizerFactory } from './optimizers';
@@ -87,7 +87,7 @@ function runToy(config: ExperimentConfig, { onRun }: RunExperimentOptions): Expe
       const final = paths.map((p) => p.at(-1)!.losses);
       return {
         method: spec.label,
-        metrics: Object.fromEntries(tasks.map((t) => [t, { finalLoss: stat(final.map((f) => f[t])) }])),
+        metrics: Object.fromEntries(tasks.map((t) => [t, { finalLoss: meanAndStd(final.map((f) => f[t])) }])),
         deltaM: null,
         msPerStep,
         curves: {
@@ -100,10 +100,4 @@ function runToy(config: ExperimentConfig, { onRun }: RunExperimentOptions): Expe
       };
     }),
   };
-}
-
-function stat(values: number[]): { mean: number; std: number } {
-  const mean = values.reduce((a, b) => a + b, 0) / values.length;
-  const variance = values.reduce((a, v) => a + (v - mean) ** 2, 0) / Math.max(values.length - 1, 1);
-  return { mean, std: Math.sqrt(variance) };
 }

@@ -95,6 +95,7 @@ export {
   type ComparisonRow,
   compareMethods,
   formatComparison,
+  meanAndStd,
   type Stat,
 } from './training/compareMethods';
 export {

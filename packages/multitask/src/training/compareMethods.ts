@@ -115,7 +115,7 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
     for (const task of tasks) {
       const values = runs.map((r) => r.results[task.name]!);
       metrics[task.name] = Object.fromEntries(
-        Object.keys(values[0]!).map((k) => [k, stat(values.map((v) => v[k]!))]),
+        Object.keys(values[0]!).map((k) => [k, meanAndStd(values.map((v) => v[k]!))]),
       );
     }
     const deltas =
@@ -125,7 +125,7 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
     return {
       method: name,
       metrics,
-      deltaM: deltas === null ? null : stat(deltas),
+      deltaM: deltas === null ? null : meanAndStd(deltas),
       msPerStep: runs.reduce((s, r) => s + r.msPerStep, 0) / runs.length,
       history: runs[0]!.history,
     };
@@ -156,14 +156,17 @@ export function formatComparison({ rows }: Comparison): string {
   return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
 }
 
-function stat(values: number[]): Stat {
+/** The mean and the (population) standard deviation of values over seeds or runs. */
+export function meanAndStd(values: number[]): Stat {
   const mean = values.reduce((s, v) => s + v, 0) / values.length;
   const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / values.length;
   return { mean, std: Math.sqrt(variance) };
 }
 
 function meanOf(results: Record<string, number>[]): Record<string, number> {
-  return Object.fromEntries(Object.keys(results[0]!).map((k) => [k, stat(results.map((r) => r[k]!)).mean]));
+  return Object.fromEntries(
+    Object.keys(results[0]!).map((k) => [k, meanAndStd(results.map((r) => r[k]!)).mean]),
+  );
 }
 
 /** Δm compares metrics, not losses. */
