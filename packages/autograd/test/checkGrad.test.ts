@@ -1,4 +1,4 @@
-import { Generator, rand, randn, type Tensor, tensor } from '@mtl/tensor';
+import { eye, Generator, rand, randn, type Tensor, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import type { Primitive } from '../src/index';
 import * as ag from '../src/index';
@@ -10,6 +10,8 @@ import * as ag from '../src/index';
 
 const g = new Generator(20261128);
 const n = (shape: number[]) => randn(shape, { dtype: 'float64', generator: g });
+/** A random 3×3 matrix plus 3·I: safely invertible. */
+const wellConditioned = () => n([3, 3]).add(eye(3, 3, { dtype: 'float64' }).mul(3));
 /** Values in [lo, hi), for functions defined only there. */
 const u = (shape: number[], lo: number, hi: number) =>
   rand(shape, { dtype: 'float64', generator: g })
@@ -137,53 +139,10 @@ const samples: { [P in Primitive]: Sample[] } = {
     s('1-d · 1-d', ag.matmul, n([4]), n([4])),
   ],
   solve: [
-    s(
-      'matrix rhs',
-      ag.solve,
-      n([3, 3]).add(
-        tensor(
-          [
-            [3, 0, 0],
-            [0, 3, 0],
-            [0, 0, 3],
-          ],
-          { dtype: 'float64' },
-        ),
-      ),
-      n([3, 2]),
-    ),
-    s(
-      'vector rhs',
-      ag.solve,
-      n([3, 3]).add(
-        tensor(
-          [
-            [3, 0, 0],
-            [0, 3, 0],
-            [0, 0, 3],
-          ],
-          { dtype: 'float64' },
-        ),
-      ),
-      n([3]),
-    ),
+    s('matrix rhs', ag.solve, wellConditioned(), n([3, 2])),
+    s('vector rhs', ag.solve, wellConditioned(), n([3])),
   ],
-  inv: [
-    s(
-      '3×3',
-      ag.inv,
-      n([3, 3]).add(
-        tensor(
-          [
-            [3, 0, 0],
-            [0, 3, 0],
-            [0, 0, 3],
-          ],
-          { dtype: 'float64' },
-        ),
-      ),
-    ),
-  ],
+  inv: [s('3×3', ag.inv, wellConditioned())],
   eigvalsh: [s('symmetric 4×4', (a) => ag.eigh(ag.add(a, ag.transpose(a, 0, 1))).eigenvalues, n([4, 4]))],
   eigvecsh: [s('symmetric 4×4', (a) => ag.eigh(ag.add(a, ag.transpose(a, 0, 1))).eigenvectors, n([4, 4]))],
   pinv: [s('wide 3×5', (a) => ag.pinv(a), n([3, 5])), s('tall 5×3', (a) => ag.pinv(a), n([5, 3]))],
