@@ -165,6 +165,42 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await invalid.close();
   });
 
+  it('shows names from a link as text, never as markup', async () => {
+    const path = '<img src=x onerror="window.__injected = 1">.csv';
+    const config = {
+      data: { dataset: 'file', file: { path, features: ['a'], tasks: { b: 'regression' } } },
+      methods: ['ew'],
+    };
+    const page = await open(`?config=${encode(config)}`);
+    await page.click('#start');
+    await page.waitForFunction(() =>
+      document.querySelector('#results-body td:nth-child(3)')?.textContent?.startsWith('error'),
+    );
+    expect(await page.textContent('#results-body td:nth-child(3)')).toContain(path);
+    expect(
+      await page.evaluate(() => (window as unknown as { __injected?: number }).__injected),
+    ).toBeUndefined();
+    expect(await page.$$('#results-body img')).toHaveLength(0);
+    await page.close();
+  });
+
+  it('keeps keyboard focus in the runs table while training redraws it', async () => {
+    const page = await open(`?config=${encode({ methods: ['ew', 'pcgrad'], epochs: 200, seeds: [0] })}`);
+    await page.click('#start');
+    await page.waitForSelector('input[data-focus-key="show-1"]');
+    await page.focus('input[data-focus-key="show-1"]');
+    const before = await page.textContent('#results-body td:nth-child(3)');
+    await page.waitForFunction(
+      (text) => document.querySelector('#results-body td:nth-child(3)')?.textContent !== text,
+      before,
+    );
+    expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.focusKey)).toBe(
+      'show-1',
+    );
+    await page.click('#reset');
+    await page.close();
+  });
+
   it('steps and pauses', async () => {
     const page = await open(`?config=${encode({ methods: ['ew'], epochs: 200, seeds: [0] })}`);
     await page.click('#step');

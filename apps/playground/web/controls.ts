@@ -16,6 +16,7 @@ import {
 } from '../src/config';
 import { METHOD_TABLE } from '../src/methods';
 import { OPTIMIZER_LABELS } from '../src/optimizers';
+import { escapeHtml } from '../src/report/escapeHtml';
 
 const ARCHITECTURE_LABELS: Record<string, string> = {
   hps: 'Hard parameter sharing',
@@ -33,27 +34,27 @@ const DATASET_LABELS: Record<string, string> = {
   file: 'Your CSV/JSON file',
 };
 
-const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
 function field(id: string, label: string, input: string, hint = ''): string {
-  return `<div class="field"><label for="${id}">${esc(label)}</label>${input}${
-    hint ? `<small id="${id}-hint">${esc(hint)}</small>` : ''
+  return `<div class="field"><label for="${id}">${escapeHtml(label)}</label>${input}${
+    hint ? `<small id="${id}-hint">${escapeHtml(hint)}</small>` : ''
   }</div>`;
 }
 
 function select(id: string, options: readonly string[], value: string, labels: Record<string, string> = {}) {
   return `<select id="${id}">${options
-    .map((o) => `<option value="${o}"${o === value ? ' selected' : ''}>${esc(labels[o] ?? o)}</option>`)
+    .map(
+      (o) => `<option value="${o}"${o === value ? ' selected' : ''}>${escapeHtml(labels[o] ?? o)}</option>`,
+    )
     .join('')}</select>`;
 }
 
 function number(id: string, value: number | undefined, step = 'any', placeholder = ''): string {
-  return `<input id="${id}" type="number" step="${step}" value="${value ?? ''}" placeholder="${esc(placeholder)}">`;
+  return `<input id="${id}" type="number" step="${step}" value="${value ?? ''}" placeholder="${escapeHtml(placeholder)}">`;
 }
 
 /** A text input; `hinted` links it to the hint its field prints below it. */
 function text(id: string, value: string, hinted = false): string {
-  return `<input id="${id}" type="text" value="${esc(value)}"${hinted ? ` aria-describedby="${id}-hint"` : ''}>`;
+  return `<input id="${id}" type="text" value="${escapeHtml(value)}"${hinted ? ` aria-describedby="${id}-hint"` : ''}>`;
 }
 
 function checkboxes(
@@ -67,7 +68,7 @@ function checkboxes(
       (o) =>
         `<label class="check"><input type="checkbox" name="${name}" value="${o}"${
           checked.includes(o) ? ' checked' : ''
-        }> ${esc(labels[o] ?? o)}</label>`,
+        }> ${escapeHtml(labels[o] ?? o)}</label>`,
     )
     .join('');
 }

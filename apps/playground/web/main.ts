@@ -13,6 +13,7 @@ import {
 } from '../src/config';
 import type { MethodName } from '../src/methods';
 import { runSpecs } from '../src/prepare';
+import { escapeHtml } from '../src/report/escapeHtml';
 import { heatmap } from '../src/report/heatmap';
 import { LiveChart, PALETTE } from './charts';
 import { readForm, renderForm } from './controls';
@@ -346,14 +347,15 @@ function updateCharts(): void {
       norms.map((s) => s.step + 1),
       run.tasks.map((t) => norms.map((s) => s.gradNorms![t] ?? null)),
     );
-    const cosine = [...steps].reverse().find((s) => s.cosine !== undefined)?.cosine;
-    $('cosine').innerHTML = cosine
-      ? heatmap({
-          title: `Gradient cosine — ${run.spec.label}`,
-          labels: run.tasks,
-          values: cosine,
-        })
-      : `<p class="muted">${run.spec.label} does not compute task gradients, so there is no cosine matrix.</p>`;
+    let last = steps.length - 1;
+    while (last >= 0 && steps[last]!.cosine === undefined) last--;
+    const cosine = steps[last]?.cosine;
+    setHtml(
+      $('cosine'),
+      cosine
+        ? heatmap({ title: `Gradient cosine — ${run.spec.label}`, labels: run.tasks, values: cosine })
+        : `<p class="muted">${escapeHtml(run.spec.label)} does not compute task gradients, so there is no cosine matrix.</p>`,
+    );
   }
 }
 
@@ -369,32 +371,50 @@ function metricColumns(): [string, string][] {
   );
 }
 
+/** The markup each element was last given (the browser's own serialisation differs). */
+const drawn = new WeakMap<HTMLElement, string>();
+
+/**
+ * Sets an element's markup only when it changed, keeping keyboard focus on the control that had
+ * it (a run's radio or download button), so a redraw every frame does not throw the user out.
+ */
+function setHtml(element: HTMLElement, html: string): void {
+  if (drawn.get(element) === html) return;
+  drawn.set(element, html);
+  const focused = element.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
+  const key = focused?.dataset.focusKey;
+  element.innerHTML = html;
+  if (key) element.querySelector<HTMLElement>(`[data-focus-key="${key}"]`)?.focus();
+}
+
 function renderTable(): void {
+  // Task names and error messages can come from a shared link or a user's file: escape them.
   const columns = metricColumns();
-  const head = $('results-head');
-  head.innerHTML = `<tr><th scope="col">Show</th><th scope="col">Run</th><th scope="col">Progress</th>${columns
-    .map(([t, m]) => `<th scope="col">${t} ${m}</th>`)
-    .join('')}<th scope="col">ms/step</th><th scope="col">Model</th></tr>`;
-  const body = $('results-body');
-  body.innerHTML = runs
-    .map((r, i) => {
-      const cells = columns.map(([t, m]) => {
-        const v = r.metrics?.[t]?.[m];
-        return `<td>${v === undefined ? '' : v.toFixed(3)}</td>`;
-      });
-      const progress =
-        r.status === 'error' ? `error: ${r.error}` : `${r.status} ${Math.round(100 * runProgress(r))}%`;
-      return `<tr data-run="${i}"><td><input type="radio" name="show" value="${i}" aria-label="Show ${r.spec.label}"${
-        i === selected ? ' checked' : ''
-      }></td><th scope="row"><span class="swatch" style="background:${r.color}"></span>${r.spec.label}</th><td>${progress}</td>${cells.join(
-        '',
-      )}<td>${r.msPerStep === null ? '' : r.msPerStep.toFixed(1)}</td><td>${
-        isToy()
-          ? ''
-          : `<button type="button" data-model="${i}" aria-label="Download the ${r.spec.label} model as safetensors">safetensors</button>`
-      }</td></tr>`;
-    })
-    .join('');
+  setHtml(
+    $('results-head'),
+    `<tr><th scope="col">Show</th><th scope="col">Run</th><th scope="col">Progress</th>${columns
+      .map(([t, m]) => `<th scope="col">${escapeHtml(`${t} ${m}`)}</th>`)
+      .join('')}<th scope="col">ms/step</th><th scope="col">Model</th></tr>`,
+  );
+  const rows = runs.map((r, i) => {
+    const label = escapeHtml(r.spec.label);
+    const cells = columns.map(([t, m]) => {
+      const v = r.metrics?.[t]?.[m];
+      return `<td>${v === undefined ? '' : v.toFixed(3)}</td>`;
+    });
+    const progress =
+      r.status === 'error' ? `error: ${r.error}` : `${r.status} ${Math.round(100 * runProgress(r))}%`;
+    const radio = `<input type="radio" name="show" value="${i}" data-focus-key="show-${i}" aria-label="Show ${label}"${
+      i === selected ? ' checked' : ''
+    }>`;
+    const model = isToy()
+      ? ''
+      : `<button type="button" data-model="${i}" data-focus-key="model-${i}" aria-label="Download the ${label} model as safetensors">safetensors</button>`;
+    return `<tr data-run="${i}"><td>${radio}</td><th scope="row"><span class="swatch" style="background:${r.color}"></span>${label}</th><td>${escapeHtml(
+      progress,
+    )}</td>${cells.join('')}<td>${r.msPerStep === null ? '' : r.msPerStep.toFixed(1)}</td><td>${model}</td></tr>`;
+  });
+  setHtml($('results-body'), rows.join(''));
   const finished = runs.filter((r) => r.status === 'finished').length;
   status.textContent =
     runs.length === 0
