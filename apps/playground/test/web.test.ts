@@ -189,17 +189,21 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await page.click('#start');
     await page.waitForSelector('input[data-focus-key="show-1"]');
     await page.focus('input[data-focus-key="show-1"]');
-    const before = await page.textContent('#results-body td:nth-child(3)');
+    // Three more epochs drawn: the table has been redrawn many times meanwhile.
+    const points = () =>
+      page.evaluate(() => Number(document.querySelector<HTMLElement>('#charts .chart')?.dataset.points ?? 0));
+    const start = await points();
     await page.waitForFunction(
-      (text) => document.querySelector('#results-body td:nth-child(3)')?.textContent !== text,
-      before,
+      (n) => Number(document.querySelector<HTMLElement>('#charts .chart')?.dataset.points ?? 0) >= n,
+      start + 3,
+      { timeout: 100_000 },
     );
     expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.focusKey)).toBe(
       'show-1',
     );
     await page.click('#reset');
     await page.close();
-  });
+  }, 120_000);
 
   it('steps and pauses', async () => {
     const page = await open(`?config=${encode({ methods: ['ew'], epochs: 200, seeds: [0] })}`);
