@@ -98,7 +98,11 @@ export interface VariableOptions {
  * graph as they run (define-by-run, like PyTorch); every differentiable op is also a method.
  */
 export class Variable {
-  /** The current value. Optimizers update its data in place. */
+  /**
+   * The current value. Optimizers update its data in place; @mtl/optim's WASM path first moves a
+   * float32 parameter into its WebAssembly memory (once, like `module.to(device)` in PyTorch),
+   * so hold the Variable rather than a `value` taken before training.
+   */
   value: Tensor;
   /** The gradient accumulated by backward(); null until the first one (and after zeroGrad). */
   grad: Tensor | null = null;

@@ -1,6 +1,6 @@
 /**
- * The WASM SIMD float32 kernels: the embedded module is current, it loads, state buffers live in
- * WebAssembly memory and behave as the TypeScript path's (state dicts, moving state in from the JS
+ * The WASM SIMD float32 kernels: the embedded module is current, it loads, parameters and state
+ * buffers live in WebAssembly memory and behave as the TypeScript path's (state dicts, moving state in from the JS
  * heap), results agree with the TypeScript updates on parameters of several chunks with ragged
  * tails, and without WebAssembly SIMD everything falls back. (The torch trajectories run on both
  * paths in reference.test.ts.)
@@ -44,7 +44,7 @@ describe('the embedded WASM module', () => {
 });
 
 type Make = (ps: ParameterLike[]) => Optimizer<{ lr: number }>;
-/** Every variant with a kernel, with options that exercise its branches. */
+/** Every variant with a kernel, with options that exercise its branches (the common case has a loop of its own). */
 const kernels: [string, Make, string[]][] = [
   ['Adam', (ps) => new Adam(ps, { lr: 0.01 }), ['expAvg', 'expAvgSq']],
   [
@@ -53,15 +53,26 @@ const kernels: [string, Make, string[]][] = [
     ['expAvg', 'expAvgSq'],
   ],
   ['AdamW', (ps) => new AdamW(ps, { lr: 0.01 }), ['expAvg', 'expAvgSq']],
-  ['Momentum', (ps) => new Momentum(ps, { lr: 0.05, dampening: 0.1, weightDecay: 0.01 }), ['momentumBuffer']],
-  ['RMSprop', (ps) => new RMSprop(ps, { lr: 0.01, weightDecay: 0.01 }), ['squareAvg']],
+  ['Momentum', (ps) => new Momentum(ps, { lr: 0.05, dampening: 0.1 }), ['momentumBuffer']],
+  [
+    'Momentum+weightDecay+maximize',
+    (ps) => new Momentum(ps, { lr: 0.05, dampening: 0.1, weightDecay: 0.01, maximize: true }),
+    ['momentumBuffer'],
+  ],
+  ['RMSprop', (ps) => new RMSprop(ps, { lr: 0.01 }), ['squareAvg']],
+  ['RMSprop+weightDecay', (ps) => new RMSprop(ps, { lr: 0.01, weightDecay: 0.01 }), ['squareAvg']],
   ['Adagrad', (ps) => new Adagrad(ps, { lr: 0.1, lrDecay: 0.01, initialAccumulatorValue: 0.1 }), ['sum']],
+  [
+    'Adagrad+weightDecay+maximize',
+    (ps) => new Adagrad(ps, { lr: 0.1, weightDecay: 0.01, maximize: true }),
+    ['sum'],
+  ],
 ];
 
-/** float32 parameters of sizes around the chunk and SIMD widths, with seeded gradients. */
+/** float32 parameters of sizes around the chunk, the SIMD width and the two-vector loops, with seeded gradients. */
 function problem(seed: number): { params: ParameterLike[]; grads: Tensor[][] } {
   const g = new Generator(seed);
-  const sizes = [1, 3, 4, 7, CHUNK, 2 * CHUNK + 5];
+  const sizes = [1, 3, 4, 7, 13, CHUNK, 2 * CHUNK + 5];
   const params = sizes.map((n) => ({ value: rand([n], { generator: g }), grad: null }) as ParameterLike);
   const grads = Array.from({ length: 5 }, () => sizes.map((n) => rand([n], { generator: g }).sub(0.5)));
   return { params, grads };
@@ -145,6 +156,55 @@ describe.each(kernels)('%s on float32', (_name, make, keys) => {
       expect(Array.from(p.value.data)).toEqual(Array.from(full.params[i]!.value.data));
     });
     expect(second.stateDict()).toEqual(full.opt.stateDict());
+  });
+
+  it('moves the parameter into WebAssembly memory at its first step, next to its state, and updates it there in place', () => {
+    const { params, grads } = problem(11);
+    setOptimBackend('wasm');
+    const opt = make(params);
+    const before = params.map((p) => p.value);
+    const initial = before.map((t) => Array.from(t.data));
+    params.forEach((p, i) => {
+      p.grad = grads[0]![i]!;
+    });
+    opt.step();
+    params.forEach((p, i) => {
+      // The old tensor is left as it was; param.value views the slab that holds the state.
+      expect(Array.from(before[i]!.data)).toEqual(initial[i]);
+      expect(p.value).not.toBe(before[i]);
+      expect(p.value.shape).toEqual(before[i]!.shape);
+      expect(p.value.data.buffer).toBe((opt.state.get(p)![keys[0]!] as Tensor).data.buffer);
+    });
+    const moved = params.map((p) => p.value);
+    params.forEach((p, i) => {
+      p.grad = grads[1]![i]!;
+    });
+    opt.step();
+    params.forEach((p, i) => {
+      expect(p.value).toBe(moved[i]);
+    });
+  });
+
+  it('takes up a param.value replaced between steps, as the TypeScript path does', () => {
+    const replaced = (backend: 'wasm' | 'js') => {
+      const { params, grads } = problem(13);
+      setOptimBackend(backend);
+      const opt = make(params);
+      for (let k = 0; k < 4; k++) {
+        // Between steps 2 and 3 every parameter gets a new tensor (as Module.to or a user would).
+        if (k === 2) for (const p of params) p.value = p.value.mul(0.5);
+        params.forEach((p, i) => {
+          p.grad = grads[k]![i]!;
+        });
+        opt.step();
+      }
+      return params;
+    };
+    const wasm = replaced('wasm');
+    const js = replaced('js');
+    wasm.forEach((p, i) => {
+      expect(mismatches(p.value.data, js[i]!.value.data)).toBe(0);
+    });
   });
 
   it('moves state made on the TypeScript path into WebAssembly memory when switched', () => {

@@ -63,8 +63,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     if (param.value.dtype === 'float32' && requestedOptimBackend() === 'wasm') {
       const wasm = wasmStateBuffers(state, SUM, param, group.initialAccumulatorValue);
       if (wasm !== undefined) {
-        const p = param.value.data as Float32Array;
-        adagradWasm(wasm.slab, p, grad.data as Float32Array, wasm.buffers[0]!, h);
+        adagradWasm(wasm.slab, wasm.p, grad.data as Float32Array, wasm.buffers[0]!, h);
         return;
       }
     }

@@ -73,7 +73,7 @@ export class Adam extends Optimizer<AdamOptions> {
       const wasm = wasmStateBuffers(state, MOMENTS, param);
       if (wasm !== undefined) {
         const [m, v] = wasm.buffers;
-        adamWasm(wasm.slab, param.value.data as Float32Array, grad.data as Float32Array, m!, v!, h);
+        adamWasm(wasm.slab, wasm.p, grad.data as Float32Array, m!, v!, h);
         return;
       }
     }

@@ -57,8 +57,7 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
     ) {
       const wasm = wasmStateBuffers(state, SQUARE, param);
       if (wasm !== undefined) {
-        const p = param.value.data as Float32Array;
-        rmspropWasm(wasm.slab, p, grad.data as Float32Array, wasm.buffers[0]!, group);
+        rmspropWasm(wasm.slab, wasm.p, grad.data as Float32Array, wasm.buffers[0]!, group);
         return;
       }
     }

@@ -65,8 +65,7 @@ export class SGD extends Optimizer<SGDOptions> {
     ) {
       const wasm = wasmStateBuffers(state, MOMENTUM, param);
       if (wasm !== undefined) {
-        const p = param.value.data as Float32Array;
-        sgdMomentumWasm(wasm.slab, p, grad.data as Float32Array, wasm.buffers[0]!, first, group);
+        sgdMomentumWasm(wasm.slab, wasm.p, grad.data as Float32Array, wasm.buffers[0]!, first, group);
         return;
       }
     }

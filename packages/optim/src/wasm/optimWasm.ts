@@ -10,10 +10,13 @@
  *
  * Memory: an update streams the parameter, its gradient and its state buffers; WASM can only
  * touch its own linear memory, and copying everything in and out would cost more traffic than
- * the update itself. So the state buffers (Adam's m and v…) live in WebAssembly memory for good,
- * and the parameter and gradient pass through in chunks of `CHUNK` elements copied into a scratch
- * area that stays in cache: main memory sees each byte of p, g and the state once per step, as
- * the bandwidth bound counts it.
+ * the update itself. So the state buffers (Adam's m and v…) and the parameter's values live in
+ * WebAssembly memory for good (the optimizer moves a parameter there on its first step, see
+ * `wasmStateBuffers`), and only the gradient, made fresh by every backward pass, passes through
+ * in chunks of `CHUNK` elements copied into a scratch area that stays in cache: main memory sees
+ * each byte of p, g and the state once per step, as the bandwidth bound counts it. (Copying p in
+ * and out as well, as this did first, cost 1.6× the bound: the copy back writes a line it has to
+ * read first.)
  *
  * The memories are slabs of a fixed size, each with its own instance of the module (the memory
  * is imported), never grown: a grown memory would detach every view of the state buffers. State
@@ -88,14 +91,12 @@ const MAX_SLAB_BYTES = 256 * 2 ** 20;
 /** wasm32 addresses 4 GiB; stay below it. */
 const MAX_MEMORY_BYTES = 2 ** 32 - PAGE;
 
-/** One fixed-size memory with its instance: the p/g scratch area, then state buffers. */
+/** One fixed-size memory with its instance: the gradient's scratch area, then parameters and state buffers. */
 export interface Slab {
   readonly wasm: OptimExports;
-  /** Byte offsets of the scratch chunks of p and g. */
-  readonly pPtr: number;
+  /** Byte offset of the gradient's scratch chunk. */
   readonly gPtr: number;
-  /** Views of the scratch chunks (CHUNK elements each). */
-  readonly pChunk: Float32Array;
+  /** A view of the scratch chunk (CHUNK elements). */
   readonly gChunk: Float32Array;
   /** The next free byte and the end of the memory. */
   next: number;
@@ -127,20 +128,17 @@ function newSlab(bytes: number): Slab | undefined {
   if (module === null) return undefined;
   try {
     // heapBase is a property of the module; the scratch area starts after it.
-    const scratch = 64 * 2 ** 10 + 2 * 4 * CHUNK;
+    const scratch = 64 * 2 ** 10 + 4 * CHUNK;
     const total = Math.ceil(Math.max(bytes + scratch, nextSlabBytes) / PAGE) * PAGE;
     if (total > MAX_MEMORY_BYTES) return undefined;
     const pages = total / PAGE;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as OptimExports;
-    const pPtr = align(wasm.heapBase());
-    const gPtr = pPtr + 4 * CHUNK;
+    const gPtr = align(wasm.heapBase());
     const buffer = memory.buffer;
     const slab: Slab = {
       wasm,
-      pPtr,
       gPtr,
-      pChunk: new Float32Array(buffer, pPtr, CHUNK),
       gChunk: new Float32Array(buffer, gPtr, CHUNK),
       next: gPtr + 4 * CHUNK,
       end: total,
@@ -167,7 +165,7 @@ export function allocateInWasm(n: number, count: number): Float32Array[] | undef
     // A buffer bigger than the next slab size gets a slab to itself; keep filling the current one.
     if (newest === undefined || slab.end - slab.next - bytes >= newest.end - newest.next) newest = slab;
   }
-  const buffer = slab.pChunk.buffer;
+  const buffer = slab.gChunk.buffer;
   const views: Float32Array[] = [];
   for (let i = 0; i < count; i++) views.push(new Float32Array(buffer, slab.next + i * each, n));
   slab.next += bytes;
@@ -183,23 +181,20 @@ export function slabOf(arrays: readonly Float32Array[]): Slab | undefined {
 }
 
 /**
- * Runs `kernel(start, len)` over `p` and `g` in chunks: copies each chunk of p and g into the
- * slab's scratch area, calls the kernel (which reads them at `slab.pPtr`/`slab.gPtr` and the
- * state at its offset `start`), and copies the chunk of p back.
+ * Runs `kernel(start, len)` over `g` in chunks: copies each chunk of g into the slab's scratch
+ * area and calls the kernel, which reads it at `slab.gPtr` and the parameter and state (in the
+ * slab) at their offset `start`.
  */
 export function forEachChunk(
   slab: Slab,
-  p: Float32Array,
   g: Float32Array,
   kernel: (start: number, len: number) => void,
 ): void {
-  const { pChunk, gChunk } = slab;
-  const n = p.length;
+  const { gChunk } = slab;
+  const n = g.length;
   for (let start = 0; start < n; start += CHUNK) {
     const len = Math.min(CHUNK, n - start);
-    pChunk.set(p.subarray(start, start + len));
     gChunk.set(g.subarray(start, start + len));
     kernel(start, len);
-    p.set(len === CHUNK ? pChunk : pChunk.subarray(0, len), start);
   }
 }

@@ -1,8 +1,8 @@
 /**
  * The float32 updates through the WASM kernels: the same hyperparameters and semantics as the
  * TypeScript functions in `../updates`, which stay the reference (and the path for float64 and
- * for the variants without a kernel). `p` and `g` are anywhere; the state buffers must be in
- * `slab` (see `wasmStateBuffers`).
+ * for the variants without a kernel). `g` is anywhere; the parameter `p` and the state
+ * buffers must be in `slab` (see `wasmStateBuffers`).
  */
 import type { AdagradHyper } from '../updates/adagradUpdate';
 import type { AdamHyper } from '../updates/adamUpdate';
@@ -27,12 +27,13 @@ export function adamWasm(
   const shrink = decoupled ? 1 - lr * weightDecay : 1;
   const a1 = 1 - beta1;
   const a2 = 1 - beta2;
-  const { wasm, pPtr, gPtr } = slab;
+  const { wasm, gPtr } = slab;
+  const pPtr = p.byteOffset;
   const mPtr = m.byteOffset;
   const vPtr = v.byteOffset;
-  forEachChunk(slab, p, g, (start, len) =>
+  forEachChunk(slab, g, (start, len) =>
     wasm.adam(
-      pPtr,
+      pPtr + 4 * start,
       gPtr,
       mPtr + 4 * start,
       vPtr + 4 * start,
@@ -67,10 +68,11 @@ export function sgdMomentumWasm(
   const momentum = first ? 0 : h.momentum;
   const keep = first ? 1 : 1 - h.dampening;
   const sign = maximize ? -1 : 1;
-  const { wasm, pPtr, gPtr } = slab;
+  const { wasm, gPtr } = slab;
+  const pPtr = p.byteOffset;
   const bufPtr = buf.byteOffset;
-  forEachChunk(slab, p, g, (start, len) =>
-    wasm.sgdMomentum(pPtr, gPtr, bufPtr + 4 * start, len, lr, momentum, keep, weightDecay, sign),
+  forEachChunk(slab, g, (start, len) =>
+    wasm.sgdMomentum(pPtr + 4 * start, gPtr, bufPtr + 4 * start, len, lr, momentum, keep, weightDecay, sign),
   );
 }
 
@@ -85,10 +87,11 @@ export function rmspropWasm(
   const { lr, alpha, eps, weightDecay, maximize } = h;
   const sign = maximize ? -1 : 1;
   const keep = 1 - alpha;
-  const { wasm, pPtr, gPtr } = slab;
+  const { wasm, gPtr } = slab;
+  const pPtr = p.byteOffset;
   const sqPtr = square.byteOffset;
-  forEachChunk(slab, p, g, (start, len) =>
-    wasm.rmsprop(pPtr, gPtr, sqPtr + 4 * start, len, lr, alpha, keep, eps, weightDecay, sign),
+  forEachChunk(slab, g, (start, len) =>
+    wasm.rmsprop(pPtr + 4 * start, gPtr, sqPtr + 4 * start, len, lr, alpha, keep, eps, weightDecay, sign),
   );
 }
 
@@ -103,9 +106,10 @@ export function adagradWasm(
   const { lr, lrDecay, weightDecay, eps, maximize, step } = h;
   const clr = lr / (1 + (step - 1) * lrDecay);
   const sign = maximize ? -1 : 1;
-  const { wasm, pPtr, gPtr } = slab;
+  const { wasm, gPtr } = slab;
+  const pPtr = p.byteOffset;
   const sumPtr = sum.byteOffset;
-  forEachChunk(slab, p, g, (start, len) =>
-    wasm.adagrad(pPtr, gPtr, sumPtr + 4 * start, len, clr, eps, weightDecay, sign),
+  forEachChunk(slab, g, (start, len) =>
+    wasm.adagrad(pPtr + 4 * start, gPtr, sumPtr + 4 * start, len, clr, eps, weightDecay, sign),
   );
 }
