@@ -97,7 +97,7 @@ const methods = !filter || 'methods'.includes(filter) ? methodCosts() : [];
 if (methods.length > 0) {
   console.log('\nmultitask: ms per training step on the seed model (4 tasks, batch 256), relative to EW');
   for (const m of methods)
-    console.log(`${m.method.padEnd(12)} ${m.msPerStep.toFixed(1).padStart(7)} ms  ${m.ratio.toFixed(2)}×`);
+    console.log(`${m.method.padEnd(18)} ${m.msPerStep.toFixed(1).padStart(7)} ms  ${m.ratio.toFixed(2)}×`);
 }
 
 const models = trainingModels.filter(

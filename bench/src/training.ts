@@ -221,14 +221,18 @@ function slope(xs: number[], ys: number[]): number {
 }
 
 /**
- * `steps` training steps of the seed model, sampling heap and RSS every `every` steps (after a
- * full GC when node runs with --expose-gc, else as they are).
+ * `steps` training steps of the seed model, sampling heap and RSS every `every` steps, each after
+ * a full GC (`pnpm bench` runs node with --expose-gc). Without one a sample also counts garbage
+ * not collected yet: the heap is then a sawtooth of ≈ 3 MB per 1,000 steps between major GCs,
+ * and a slope over ten samples is noise of ±0.5 MB per 1,000 steps.
  */
 export function memoryCase(steps = 10_000, every = 1_000): MemoryResult {
   const m = trainingModels[0]!;
   const { x, targets } = dataFor(m, 7);
   const { step } = mtlTrainer(m, x, targets, 8);
   const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc === undefined)
+    console.warn('memory: no global gc() (run node with --expose-gc): samples include uncollected garbage');
   const samples: MemorySample[] = [];
   const sample = (i: number) => {
     gc?.();

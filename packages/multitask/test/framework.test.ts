@@ -1,4 +1,15 @@
-import { grad, mean, mul, type Parameter, square, sub, type Variable, variable } from '@mtl/autograd';
+import {
+  grad,
+  mean,
+  mul,
+  type Parameter,
+  sqrt,
+  square,
+  sub,
+  sum,
+  type Variable,
+  variable,
+} from '@mtl/autograd';
 import { mseLoss } from '@mtl/nn';
 import { Generator, randn, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
@@ -169,6 +180,17 @@ describe('the methods’ common contract', () => {
     expect(() => new EW().backward(l, { shared: m.sharedParameters(), epoch: 3 })).toThrow(
       /loss of task "b" is NaN at epoch 3/,
     );
+  });
+
+  it('a gradient that is not finite (with finite losses) is named by element, not written into .grad', () => {
+    // d√w/dw is infinite at w = 0 while √w itself is 0.
+    const w = variable([1, 0], { requiresGrad: true, dtype: 'float64' });
+    const l1 = sum(sqrt(w));
+    const l2 = sum(w);
+    expect(() => new PCGrad({ order: 'fixed' }).backward({ one: l1, two: l2 }, { shared: [w] })).toThrow(
+      /PCGrad: the combined gradient is not finite \(element 1 is (Infinity|NaN)\)/,
+    );
+    expect(w.grad).toBeNull();
   });
 
   it('a loss-level method given only a representation refuses, instead of leaving the encoder untrained', () => {

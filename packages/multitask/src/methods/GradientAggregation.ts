@@ -76,12 +76,11 @@ export abstract class GradientAggregation extends WeightingMethod {
       epoch: context.epoch,
       onRepresentation: rep !== null,
     });
-    for (let i = 0; i < direction.length; i++) {
-      if (!Number.isFinite(direction[i]!)) {
-        throw new MtlError(
-          `${this.name}: the combined gradient is not finite (element ${i} is ${direction[i]}) — check the losses and the learning rate`,
-        );
-      }
+    if (!allFinite(direction)) {
+      const i = direction.findIndex((v) => !Number.isFinite(v));
+      throw new MtlError(
+        `${this.name}: the combined gradient is not finite (element ${i} is ${direction[i]}) — check the losses and the learning rate`,
+      );
     }
     // Heads: each gets its own task's gradient (scaled, for DB-MTL); a leaf reached by several
     // tasks gets the sum, as a backward of Σ Lᵢ would give it.
@@ -123,6 +122,19 @@ export abstract class GradientAggregation extends WeightingMethod {
     this.lastDiagnostics = { weights: record, ...gradientDiagnostics(tasks, gram) };
     return record;
   }
+}
+
+/** Whether every element is finite: 0·x is 0 for finite x and NaN otherwise (two sums, so the adds overlap). */
+function allFinite(values: Float64Array): boolean {
+  let even = 0;
+  let odd = 0;
+  let i = 0;
+  for (; i + 2 <= values.length; i += 2) {
+    even += 0 * values[i]!;
+    odd += 0 * values[i + 1]!;
+  }
+  if (i < values.length) even += 0 * values[i]!;
+  return even + odd === 0;
 }
 
 /**
