@@ -185,7 +185,9 @@ describe.skipIf(!available)('the web page in Chromium', () => {
   });
 
   it('keeps keyboard focus in the runs table while training redraws it', async () => {
-    const page = await open(`?config=${encode({ methods: ['ew', 'pcgrad'], epochs: 200, seeds: [0] })}`);
+    // Far more epochs than the test waits for: under CI load, 200 were sometimes all trained
+    // before the wait below began, and it then waited for epochs that never came.
+    const page = await open(`?config=${encode({ methods: ['ew', 'pcgrad'], epochs: 100_000, seeds: [0] })}`);
     await page.click('#start');
     await page.waitForSelector('input[data-focus-key="show-1"]');
     await page.focus('input[data-focus-key="show-1"]');
@@ -206,7 +208,7 @@ describe.skipIf(!available)('the web page in Chromium', () => {
   }, 120_000);
 
   it('steps and pauses', async () => {
-    const page = await open(`?config=${encode({ methods: ['ew'], epochs: 200, seeds: [0] })}`);
+    const page = await open(`?config=${encode({ methods: ['ew'], epochs: 100_000, seeds: [0] })}`);
     await page.click('#step');
     await page.waitForFunction(() =>
       document.querySelector('#results-body td:nth-child(3)')?.textContent?.startsWith('paused'),
