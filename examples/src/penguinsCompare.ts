@@ -37,7 +37,7 @@ export function penguinsCompare({ epochs = 40, seeds = [0, 1, 2], log = console.
       features: fx.transform(d.features),
       labels: { ...d.labels, bodyMass: fy.transform(d.labels.bodyMass!) },
     });
-  const taskNames = ['species', 'sex', 'bodyMass'];
+  const taskNames = Object.keys(p.tasks);
   const comparison = compareMethods({
     methods: {
       EW: () => new EW(),
@@ -52,9 +52,10 @@ export function penguinsCompare({ epochs = 40, seeds = [0, 1, 2], log = console.
     train: prepare(train),
     test: prepare(test),
     tasks: [
-      { name: 'species', type: 'multiclass' },
-      { name: 'sex', type: 'binary' },
-      { name: 'bodyMass', type: 'regression' },
+      { name: 'species', type: p.tasks.species.type },
+      { name: 'sex', type: p.tasks.sex.type },
+      // Metrics in grams, as the playground reports them, not in standardised units.
+      { name: 'bodyMass', type: p.tasks.bodyMass.type, targetScaler: fy },
     ],
     model: (seed) =>
       HardSharing.mlp({

@@ -30,25 +30,22 @@ const csvCell = (v: string | number | null | undefined) => {
 
 /** One row per run: its label, status, every test metric as task.metric, and ms/step. */
 export function resultsCsv(runs: RunView[]): string {
-  const columns = [
-    ...new Set(
-      runs.flatMap((r) =>
-        Object.entries(r.metrics ?? {}).flatMap(([t, ms]) => Object.keys(ms).map((m) => `${t}.${m}`)),
-      ),
-    ),
-  ];
+  // [task, metric] pairs, not split back from `task.metric`: a task name may contain a dot.
+  const columns = new Map<string, [string, string]>();
+  for (const r of runs) {
+    for (const [t, ms] of Object.entries(r.metrics ?? {})) {
+      for (const m of Object.keys(ms)) columns.set(JSON.stringify([t, m]), [t, m]);
+    }
+  }
+  const pairs = [...columns.values()];
   const rows = runs.map((r) => [
     r.spec.label,
     r.status,
-    ...columns.map((c) => {
-      const [t, m] = c.split('.') as [string, string];
-      return r.metrics?.[t]?.[m] ?? null;
-    }),
+    ...pairs.map(([t, m]) => r.metrics?.[t]?.[m] ?? null),
     r.msPerStep,
   ]);
-  const lines = [['run', 'status', ...columns, 'msPerStep'], ...rows].map((row) =>
-    row.map(csvCell).join(','),
-  );
+  const header = ['run', 'status', ...pairs.map(([t, m]) => `${t}.${m}`), 'msPerStep'];
+  const lines = [header, ...rows].map((row) => row.map(csvCell).join(','));
   return `${lines.join('\n')}\n`;
 }
 

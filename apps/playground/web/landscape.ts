@@ -6,46 +6,58 @@ import { cagradToyParetoSet, cagradToyStarts } from '@mtl/multitask';
 import { toyLandscape } from '../src/toy';
 
 const GRID = 120;
-let cached: ReturnType<typeof toyLandscape> | null = null;
 
-/** Viridis-like ramp from dark (low loss) to light (high). */
-function ramp(t: number): [number, number, number] {
-  const stops: [number, number, number][] = [
-    [68, 1, 84],
-    [59, 82, 139],
-    [33, 145, 140],
-    [94, 201, 98],
-    [253, 231, 37],
-  ];
-  const x = Math.max(0, Math.min(1, t)) * (stops.length - 1);
-  const i = Math.min(Math.floor(x), stops.length - 2);
+/** Viridis-like colour stops from dark (low loss) to light (high). */
+const STOPS: readonly (readonly [number, number, number])[] = [
+  [68, 1, 84],
+  [59, 82, 139],
+  [33, 145, 140],
+  [94, 201, 98],
+  [253, 231, 37],
+];
+
+/** Writes the ramp's colour at t ∈ [0, 1] into `rgba` at byte `at`. */
+function ramp(t: number, rgba: Uint8ClampedArray, at: number): void {
+  const x = Math.max(0, Math.min(1, t)) * (STOPS.length - 1);
+  const i = Math.min(Math.floor(x), STOPS.length - 2);
   const f = x - i;
-  return stops[i]!.map((c, k) => Math.round(c + (stops[i + 1]![k]! - c) * f)) as [number, number, number];
+  for (let k = 0; k < 3; k++)
+    rgba[at + k] = Math.round(STOPS[i]![k]! + (STOPS[i + 1]![k]! - STOPS[i]![k]!) * f);
+  rgba[at + 3] = 255;
+}
+
+/** The landscape and its coloured image: computed once, redrawn under the paths every frame. */
+let background: { range: ReturnType<typeof toyLandscape>['range']; image: OffscreenCanvas } | null = null;
+
+function landscapeBackground(): NonNullable<typeof background> {
+  if (background === null) {
+    const { values, range } = toyLandscape(GRID);
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (const v of values) {
+      lo = Math.min(lo, v);
+      hi = Math.max(hi, v);
+    }
+    const pixels = new ImageData(GRID, GRID);
+    values.forEach((v, i) => {
+      ramp((v - lo) / (hi - lo), pixels.data, i * 4);
+    });
+    const image = new OffscreenCanvas(GRID, GRID);
+    image.getContext('2d')!.putImageData(pixels, 0, 0);
+    background = { range, image };
+  }
+  return background;
 }
 
 export function drawLandscape(
   canvas: HTMLCanvasElement,
   paths: { color: string; points: [number, number][][] }[],
 ): void {
-  cached ??= toyLandscape(GRID);
-  const { values, range } = cached;
+  const { range, image } = landscapeBackground();
   const size = canvas.width;
   const ctx = canvas.getContext('2d')!;
-  const image = ctx.createImageData(GRID, GRID);
-  let lo = Number.POSITIVE_INFINITY;
-  let hi = Number.NEGATIVE_INFINITY;
-  for (const v of values) {
-    lo = Math.min(lo, v);
-    hi = Math.max(hi, v);
-  }
-  values.forEach((v, i) => {
-    const [r, g, b] = ramp((v - lo) / (hi - lo));
-    image.data.set([r, g, b, 255], i * 4);
-  });
-  const off = new OffscreenCanvas(GRID, GRID);
-  off.getContext('2d')!.putImageData(image, 0, 0);
   ctx.imageSmoothingEnabled = true;
-  ctx.drawImage(off, 0, 0, size, size);
+  ctx.drawImage(image, 0, 0, size, size);
 
   const px = (x1: number) => ((x1 - range.x1[0]) / (range.x1[1] - range.x1[0])) * size;
   const py = (x2: number) => ((range.x2[1] - x2) / (range.x2[1] - range.x2[0])) * size;

@@ -66,4 +66,22 @@ describe('compareMethods', () => {
     expect(table.split('\n')[0]).toMatch(/^method\s+species\.accuracy\s+species\.f1\s+sex\.accuracy/);
     expect(table).toMatch(/\nPCGrad\s+0\.\d{3}±0\.\d{3}/);
   }, 120_000);
+
+  it('formats a task whose name has a dot in it (a file column such as body.mass)', () => {
+    const stat = (mean: number) => ({ mean, std: 0 });
+    const table = formatComparison({
+      rows: [
+        {
+          method: 'EW',
+          metrics: { 'body.mass': { loss: stat(1), mae: stat(0.25) } },
+          deltaM: null,
+          msPerStep: 1,
+          history: [],
+        },
+      ],
+      baselines: null,
+    } as never);
+    expect(table.split('\n')[0]).toMatch(/^method\s+body\.mass\.mae\s+Δm %/);
+    expect(table.split('\n')[2]).toMatch(/^EW\s+0\.250±0\.000/);
+  });
 });

@@ -135,16 +135,16 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
 
 /** The comparison as a text table: one row per method, `mean±std` per task metric, Δm, ms/step. */
 export function formatComparison({ rows }: Comparison): string {
+  // Kept as [task, metric] pairs: a task name may itself contain a dot (a file's column `body.mass`).
   const columns = Object.entries(rows[0]?.metrics ?? {}).flatMap(([task, ms]) =>
     Object.keys(ms)
       .filter((k) => k !== 'loss')
-      .map((k) => `${task}.${k}`),
+      .map((k) => [task, k] as const),
   );
-  const header = ['method', ...columns, 'Δm %', 'ms/step'];
+  const header = ['method', ...columns.map(([task, metric]) => `${task}.${metric}`), 'Δm %', 'ms/step'];
   const body = rows.map((r) => [
     r.method,
-    ...columns.map((c) => {
-      const [task, metric] = c.split('.') as [string, string];
+    ...columns.map(([task, metric]) => {
       const s = r.metrics[task]![metric]!;
       return `${s.mean.toFixed(3)}±${s.std.toFixed(3)}`;
     }),
