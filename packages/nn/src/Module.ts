@@ -91,7 +91,12 @@ export abstract class Module {
     return this.parameters().reduce((n, p) => n + p.value.size, 0);
   }
 
-  /** Parameter and buffer values by name, in PyTorch's order and naming. */
+  /**
+   * Parameter and buffer values by name, in PyTorch's order and naming: the live tensors, not
+   * copies (clone them to keep a snapshot). @mtl/optim's WASM path moves a float32 parameter into
+   * its own memory at the first step, so a state dict taken before training stops following the
+   * parameters from then on; take it when you need it.
+   */
   stateDict(): StateDict {
     const sd: StateDict = {};
     for (const [prefix, module] of this.namedModules()) {

@@ -22,7 +22,7 @@ import {
   SGD,
   setOptimBackend,
 } from '../src/index';
-import { CHUNK, wasmOptimAvailable } from '../src/wasm/optimWasm';
+import { CHUNK, slabOf, wasmOptimAvailable } from '../src/wasm/optimWasm';
 import { optimWasmSourceHash } from '../src/wasm/optimWasm.generated';
 
 afterEach(() => setOptimBackend('wasm'));
@@ -127,11 +127,12 @@ describe.each(kernels)('%s on float32', (_name, make, keys) => {
         expect(t.data.byteOffset % 16).toBe(0);
         // Not a buffer of its own: a view into a WebAssembly memory shared with other state.
         expect(t.data.buffer.byteLength).toBeGreaterThan(t.data.byteLength);
+        expect(slabOf([t.data as Float32Array, p.value.data as Float32Array])).toBeDefined();
       }
     }
   });
 
-  it('continues exactly after a stateDict JSON round trip, and after switching paths mid-run', () => {
+  it('continues exactly after a stateDict JSON round trip', () => {
     const full = run(make, 'wasm', 5);
     // 3 steps on WASM, save, load into a fresh optimizer (state comes back on the JS heap and
     // moves into WebAssembly memory at the next step), 2 more steps.
@@ -207,6 +208,52 @@ describe.each(kernels)('%s on float32', (_name, make, keys) => {
     });
   });
 
+  it('gives a parameter shared by two optimizers the TypeScript path’s values (each copies it in)', () => {
+    const shared = (backend: 'wasm' | 'js') => {
+      const { params, grads } = problem(17);
+      setOptimBackend(backend);
+      const first = make(params);
+      const second = make(params);
+      for (let k = 0; k < 3; k++) {
+        params.forEach((p, i) => {
+          p.grad = grads[k]![i]!;
+        });
+        first.step();
+        second.step();
+      }
+      return params;
+    };
+    const wasm = shared('wasm');
+    const js = shared('js');
+    wasm.forEach((p, i) => {
+      expect(mismatches(p.value.data, js[i]!.value.data)).toBe(0);
+    });
+  });
+
+  it.each(['wasm', 'js'] as const)(
+    'names the state and both shapes when a parameter changed shape after its first step (%s)',
+    (backend) => {
+      setOptimBackend(backend);
+      const p: ParameterLike = { value: rand([2, 3]), grad: rand([2, 3]) };
+      const opt = make([p]);
+      opt.step();
+      p.value = rand([3, 3]);
+      p.grad = rand([3, 3]);
+      expect(() => opt.step()).toThrow(OptimError);
+      expect(() => opt.step()).toThrow(/state \w+ has shape \[2, ?3\] but its parameter \[3, ?3\]/);
+    },
+  );
+
+  it('steps a parameter with no elements (a Linear(0, n) weight)', () => {
+    setOptimBackend('wasm');
+    const p: ParameterLike = { value: rand([0, 4]), grad: rand([0, 4]) };
+    const opt = make([p]);
+    opt.step();
+    opt.step();
+    expect(p.value.shape).toEqual([0, 4]);
+    for (const key of keys) expect((opt.state.get(p)![key] as Tensor).shape).toEqual([0, 4]);
+  });
+
   it('moves state made on the TypeScript path into WebAssembly memory when switched', () => {
     const { params, grads } = problem(9);
     setOptimBackend('js');
@@ -217,10 +264,12 @@ describe.each(kernels)('%s on float32', (_name, make, keys) => {
     opt.step();
     const before = opt.state.get(params[5]!)![keys[0]!] as Tensor;
     expect(before.data.buffer.byteLength).toBe(before.data.byteLength);
+    expect(slabOf([before.data as Float32Array])).toBeUndefined();
     setOptimBackend('wasm');
     opt.step();
     const after = opt.state.get(params[5]!)![keys[0]!] as Tensor;
     expect(after.data.buffer.byteLength).toBeGreaterThan(after.data.byteLength);
+    expect(slabOf([after.data as Float32Array])).toBeDefined();
   });
 });
 

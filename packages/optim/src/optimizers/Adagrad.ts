@@ -71,7 +71,7 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     adagradUpdate(param.value.data as FloatArray, grad.data as FloatArray, sum, h);
   }
 
-  /** One scratch object, refilled per parameter: the step allocates nothing. */
+  /** One scratch object, refilled per parameter: the TypeScript step allocates nothing. */
   private readonly hyper: AdagradHyper = {
     lr: 0,
     lrDecay: 0,

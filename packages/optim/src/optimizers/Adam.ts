@@ -58,7 +58,7 @@ export class Adam extends Optimizer<AdamOptions> {
     state: ParamState,
   ): void {
     const step = nextStep(state);
-    // One scratch object, refilled per parameter: the step allocates nothing.
+    // One scratch object, refilled per parameter: the TypeScript step allocates nothing.
     const h = this.hyper;
     h.lr = group.lr;
     h.beta1 = group.betas[0];

@@ -107,6 +107,8 @@ export interface Slab {
 let compiled: WebAssembly.Module | null | undefined;
 let newest: Slab | undefined;
 let nextSlabBytes = MIN_SLAB_BYTES;
+/** The smallest memory that could not be made (never retried); Infinity while none failed. */
+let failedBytes = Number.POSITIVE_INFINITY;
 /** The slab of each memory's buffer, to find the kernels for a state buffer. */
 const slabs = new WeakMap<ArrayBufferLike, Slab>();
 
@@ -126,11 +128,11 @@ const align = (x: number) => (x + 63) & ~63;
 function newSlab(bytes: number): Slab | undefined {
   const module = getModule();
   if (module === null) return undefined;
+  // heapBase is a property of the module; the scratch area starts after it.
+  const scratch = 64 * 2 ** 10 + 4 * CHUNK;
+  const total = Math.ceil(Math.max(bytes + scratch, nextSlabBytes) / PAGE) * PAGE;
+  if (total > MAX_MEMORY_BYTES || total >= failedBytes) return undefined;
   try {
-    // heapBase is a property of the module; the scratch area starts after it.
-    const scratch = 64 * 2 ** 10 + 4 * CHUNK;
-    const total = Math.ceil(Math.max(bytes + scratch, nextSlabBytes) / PAGE) * PAGE;
-    if (total > MAX_MEMORY_BYTES) return undefined;
     const pages = total / PAGE;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as OptimExports;
@@ -147,7 +149,10 @@ function newSlab(bytes: number): Slab | undefined {
     nextSlabBytes = Math.min(2 * nextSlabBytes, MAX_SLAB_BYTES);
     return slab;
   } catch {
-    return undefined; // out of memory or address space for WASM: the state stays on the JS heap
+    // Out of memory or address space for WASM: the state stays on the JS heap, and no later
+    // step tries a memory this large again (each would fail the same way, every step).
+    failedBytes = Math.min(failedBytes, total);
+    return undefined;
   }
 }
 
