@@ -60,7 +60,8 @@ export function methodCosts(steps = 5, rounds = 16, warmup = 5): MethodCost[] {
   const runs: { method: string; step: (epoch: number) => void; times: number[] }[] = [];
   for (const name of CANDIDATES) {
     const Method = (mtl as unknown as Record<string, new () => mtl.WeightingMethod>)[name];
-    if (typeof Method !== 'function') continue;
+    if (typeof Method !== 'function')
+      throw new Error(`bench methods: @mtl/multitask exports no method ${name}`);
     // The four the issue's target names also run on the representation's gradients (LibMTL's
     // rep_grad, MGDA-UB's saving: one backward through the encoder instead of one per task).
     const onRepresentation = ON_REPRESENTATION.includes(name) ? [false, true] : [false];

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 /**
  * mtl-playground — runs an experiment config from the terminal.
  *
@@ -8,11 +7,12 @@
  *   options: --seed N  --epochs N  --out DIR (default results)  --json  --help
  *
  * Prints a results table (per-task test metrics, Δm, time per step) and writes
- * <out>/<name>.json and a self-contained <out>/<name>.html report.
+ * <out>/<name>.json and a self-contained <out>/<name>.html report. Run it as `pnpm start [args]`
+ * from the repository root (tsx runs this TypeScript source; there is no compiled bin).
  */
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { type Comparison, formatComparison } from '@mtl/multitask';
+import { formatComparison } from '@mtl/multitask';
 import { ConfigError, DEFAULT_CONFIG, parseConfig } from './config';
 import { runExperiment } from './experiment';
 import { htmlReport } from './report/htmlReport';
@@ -111,7 +111,7 @@ export function main(
     out(
       'Test metrics (mean±std over seeds); Δm in % against single-task baselines, positive = better (LibMTL)\n',
     );
-    out(formatComparison({ rows: results.methods, baselines: null } as unknown as Comparison));
+    out(formatComparison({ rows: results.methods }));
     out(`\nwrote ${join(dir, `${config.name}.json`)} and ${join(dir, `${config.name}.html`)}`);
   }
   return 0;

@@ -76,11 +76,9 @@ describe('compareMethods', () => {
           metrics: { 'body.mass': { loss: stat(1), mae: stat(0.25) } },
           deltaM: null,
           msPerStep: 1,
-          history: [],
         },
       ],
-      baselines: null,
-    } as never);
+    });
     expect(table.split('\n')[0]).toMatch(/^method\s+body\.mass\.mae\s+Δm %/);
     expect(table.split('\n')[2]).toMatch(/^EW\s+0\.250±0\.000/);
   });

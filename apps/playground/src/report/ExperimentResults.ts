@@ -1,8 +1,6 @@
-/** A mean and standard deviation over seeds. */
-export interface Stat {
-  mean: number;
-  std: number;
-}
+import type { Stat } from '@mtl/multitask';
+
+export type { Stat };
 
 /** Everything an experiment run produces: what the CLI prints, writes as JSON and renders with `htmlReport`. */
 export interface ExperimentResults {

@@ -134,7 +134,11 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
 }
 
 /** The comparison as a text table: one row per method, `mean±std` per task metric, Δm, ms/step. */
-export function formatComparison({ rows }: Comparison): string {
+export function formatComparison({
+  rows,
+}: {
+  rows: readonly Pick<ComparisonRow, 'method' | 'metrics' | 'deltaM' | 'msPerStep'>[];
+}): string {
   // Kept as [task, metric] pairs: a task name may itself contain a dot (a file's column `body.mass`).
   const columns = Object.entries(rows[0]?.metrics ?? {}).flatMap(([task, ms]) =>
     Object.keys(ms)
