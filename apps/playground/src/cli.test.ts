@@ -115,6 +115,10 @@ describe('experiment config', () => {
       'data.file.tasks.y: expected one of regression, binary, multiclass',
     ],
     [
+      { data: { file: { path: 'a.csv', features: ['x'], tasks: { 'body.mass': 'regression' } } } },
+      `data.file.tasks.body.mass: a task column's name is its head's name in the model and may not contain '.' (rename the column, e.g. "body_mass")`,
+    ],
+    [
       { architecture: { type: 'transformer' } },
       'architecture.type: expected one of hps, mmoe, cgc, ple, crossstitch',
     ],

@@ -210,6 +210,11 @@ function fileData(v: unknown): FileData {
     oneOf(type, TASK_TYPES, `data.file.tasks.${column}`);
     if (features.includes(column))
       throw new ConfigError(`data.file.tasks.${column}: the column is also a feature`);
+    // A task names its head in the model (and in the saved state dict), where '.' separates names.
+    if (column.includes('.') || column === '')
+      throw new ConfigError(
+        `data.file.tasks.${column}: a task column's name is its head's name in the model and may not contain '.' (rename the column, e.g. ${JSON.stringify(column.replaceAll('.', '_'))})`,
+      );
   }
   return {
     path: string(o.path ?? '', 'data.file.path', true),

@@ -3,7 +3,7 @@ import { resultsCsv } from '../web/downloads';
 import type { RunView } from '../web/runs';
 
 describe('resultsCsv', () => {
-  it('has a column per task and metric, also for a task whose name has a dot (a file column)', () => {
+  it('has a column per task and metric, also for a task whose name has a dot', () => {
     const run = (label: string, metrics: RunView['metrics']) =>
       ({ spec: { label }, status: 'done', metrics, msPerStep: 1.5 }) as unknown as RunView;
     const csv = resultsCsv([

@@ -62,6 +62,7 @@ export { PCGrad, type PCGradOptions } from './methods/PCGrad';
 export { RLW, type RLWOptions } from './methods/RLW';
 export { STCH, type STCHOptions } from './methods/STCH';
 export { StaticWeighting } from './methods/StaticWeighting';
+export { TaskScalars } from './methods/TaskScalars';
 export { UPGrad, type UPGradOptions } from './methods/UPGrad';
 export { UW, type UWOptions } from './methods/UW';
 export {
@@ -73,7 +74,7 @@ export {
 } from './methods/WeightingMethod';
 export { type AccuracyOptions, accuracy } from './metrics/accuracy';
 export { auc } from './metrics/auc';
-export { type DeltaMOptions, deltaM, type TaskResults } from './metrics/deltaM';
+export { type DeltaMOptions, deltaM, higherIsBetter, type TaskResults } from './metrics/deltaM';
 export { type F1Options, f1 } from './metrics/f1';
 export { mae } from './metrics/mae';
 export { mse } from './metrics/mse';

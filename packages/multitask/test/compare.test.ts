@@ -67,7 +67,7 @@ describe('compareMethods', () => {
     expect(table).toMatch(/\nPCGrad\s+0\.\d{3}±0\.\d{3}/);
   }, 120_000);
 
-  it('formats a task whose name has a dot in it (a file column such as body.mass)', () => {
+  it('formats a task whose name has a dot in it (task names are free-form strings)', () => {
     const stat = (mean: number) => ({ mean, std: 0 });
     const table = formatComparison({
       rows: [

@@ -13,25 +13,7 @@ import { MGDA } from '../src/methods/MGDA';
 import { NashMTL } from '../src/methods/NashMTL';
 import { UPGrad } from '../src/methods/UPGrad';
 import { gramian } from '../src/methods/WeightingMethod';
-
-// `aggregate` is protected; tests call it on given gradient matrices through this.
-type Aggregate = (rows: number[][], losses?: number[]) => { direction: Float64Array; weights: number[] };
-function aggregator(method: GradientAggregation): Aggregate {
-  return (rows, losses) => {
-    const r = rows.map((row) => Float64Array.from(row));
-    const call = (
-      method as unknown as { aggregate: (i: unknown) => { direction: Float64Array; weights: number[] } }
-    ).aggregate;
-    return call.call(method, {
-      tasks: r.map((_, i) => `t${i}`),
-      rows: r,
-      gram: gramian(r),
-      losses: losses ?? r.map(() => 1),
-      epoch: 0,
-      onRepresentation: false,
-    });
-  };
-}
+import { aggregator } from './fixtures/aggregate';
 
 const dotp = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let s = 0;

@@ -2,55 +2,13 @@ import type { Parameter, Variable } from '@mtl/autograd';
 import { mseLoss } from '@mtl/nn';
 import { Generator, randn } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
-import { EW, gramian, HardSharing, weightedSum } from '../src/index';
+import { EW, HardSharing, weightedSum } from '../src/index';
 import { ConFIG } from '../src/methods/ConFIG';
 import { DBMTL } from '../src/methods/DBMTL';
 import { GradDrop } from '../src/methods/GradDrop';
-import type { AggregationInput } from '../src/methods/GradientAggregation';
 import { GradVac } from '../src/methods/GradVac';
 import { MoCo } from '../src/methods/MoCo';
-
-// Test subclasses that expose `aggregate` on given gradient matrices.
-class OpenGradVac extends GradVac {
-  run(input: AggregationInput) {
-    return this.aggregate(input);
-  }
-}
-class OpenGradDrop extends GradDrop {
-  run(input: AggregationInput) {
-    return this.aggregate(input);
-  }
-}
-class OpenDBMTL extends DBMTL {
-  run(input: AggregationInput) {
-    return this.aggregate(input);
-  }
-}
-class OpenConFIG extends ConFIG {
-  run(input: AggregationInput) {
-    return this.aggregate(input);
-  }
-}
-class OpenMoCo extends MoCo {
-  run(input: AggregationInput) {
-    return this.aggregate(input);
-  }
-}
-
-function given(
-  rows: number[][],
-  { losses, onRepresentation = false }: { losses?: number[]; onRepresentation?: boolean } = {},
-): AggregationInput {
-  const r = rows.map((row) => Float64Array.from(row));
-  return {
-    tasks: rows.map((_, i) => `t${i}`),
-    rows: r,
-    gram: gramian(r),
-    losses: losses ?? rows.map(() => 1),
-    epoch: undefined,
-    onRepresentation,
-  };
-}
+import { aggregationInput as given, runAggregate } from './fixtures/aggregate';
 
 const dotOf = (a: ArrayLike<number>, b: ArrayLike<number>) => {
   let s = 0;
@@ -82,6 +40,27 @@ function losses(model: HardSharing): Record<string, Variable> {
 
 const grads = (ps: Parameter[]) => ps.map((p) => Array.from(p.grad?.data ?? []));
 
+/**
+ * A method that keeps per-parameter state refuses a representation in `backward`, before any
+ * gradient is taken (`needsParameters`), with a message that says what to pass instead.
+ */
+function expectRefusesRepresentation(method: DBMTL | MoCo): void {
+  expect(method.needsParameters).toBe(true);
+  const m = makeModel({ a: 1, b: 1 });
+  const l = losses(m);
+  expect(() =>
+    method.backward(l, { shared: m.sharedParameters(), representation: m.representation }),
+  ).toThrow(/not a representation/);
+  expect(() =>
+    method.backward(l, { shared: m.sharedParameters(), representation: m.representation }),
+  ).toThrow(
+    `${method.name}: keeps an average of parameter gradients across steps; give it the shared parameters, not a representation`,
+  );
+  // Nothing was written, and the method's state did not move.
+  expect(m.parameters().every((p) => p.grad === null)).toBe(true);
+  expect(method.stateDict().step).toBe(0);
+}
+
 /** The shared gradient EW writes on a fresh model: the plain-training gradient. */
 function plainShared(tasks: Record<string, number>): number[] {
   const m = makeModel(tasks);
@@ -91,12 +70,12 @@ function plainShared(tasks: Record<string, number>): number[] {
 
 describe('GradVac', () => {
   it('starts from ρ̂ = 0, so its first step projects conflicts away like PCGrad; the weights reproduce d', () => {
-    const method = new OpenGradVac({ order: 'fixed' });
+    const method = new GradVac({ order: 'fixed' });
     const input = given([
       [1, 0],
       [-1, 1],
     ]);
-    const { direction, weights } = method.run(input);
+    const { direction, weights } = runAggregate(method, input);
     // g₀^PC = g₀ + (w₁ − 1)g₁ is orthogonal to g₁.
     const g0 = [1 + (weights[1]! - 1) * -1, (weights[1]! - 1) * 1];
     expect(dotOf(g0, [-1, 1])).toBeCloseTo(0, 7);
@@ -106,7 +85,7 @@ describe('GradVac', () => {
   });
 
   it('raises the cosine of a pair to its target ρ̂ exactly, and updates ρ̂ by the EMA', () => {
-    const method = new OpenGradVac({ order: 'fixed', beta: 0.5 });
+    const method = new GradVac({ order: 'fixed', beta: 0.5 });
     method.loadStateDict({ tasks: 2, targets: [0, 0.5, 0.5, 0], generator: new Generator(0).getState() });
     const rows = [
       [1, 0],
@@ -114,7 +93,7 @@ describe('GradVac', () => {
     ];
     const rho = cosOf(rows[0]!, rows[1]!);
     expect(rho).toBeLessThan(0.5);
-    const { weights } = method.run(given(rows));
+    const { weights } = runAggregate(method, given(rows));
     const g0 = [1 + (weights[1]! - 1) * 0.2, (weights[1]! - 1) * 1];
     expect(cosOf(g0, rows[1]!)).toBeCloseTo(0.5, 6);
     const targets = method.stateDict().targets as number[];
@@ -123,29 +102,31 @@ describe('GradVac', () => {
 
   it('is reproducible with a seed, with a fixed order, and after reset()', () => {
     for (const options of [{ seed: 7 }, { order: 'fixed' as const }]) {
-      const a = new OpenGradVac(options);
-      const b = new OpenGradVac(options);
-      const first = a.run(given(FOUR)).direction;
-      expect(Array.from(b.run(given(FOUR)).direction)).toEqual(Array.from(first));
-      a.run(given(CONFLICT.concat([[0, 0, 1, 1]])));
+      const a = new GradVac(options);
+      const b = new GradVac(options);
+      const first = runAggregate(a, given(FOUR)).direction;
+      expect(Array.from(runAggregate(b, given(FOUR)).direction)).toEqual(Array.from(first));
+      runAggregate(a, given(CONFLICT.concat([[0, 0, 1, 1]])));
       a.reset();
-      expect(Array.from(a.run(given(FOUR)).direction)).toEqual(Array.from(first));
+      expect(Array.from(runAggregate(a, given(FOUR)).direction)).toEqual(Array.from(first));
     }
   });
 
   it('round-trips its state: targets and the order generator', () => {
-    const a = new OpenGradVac({ seed: 3 });
-    a.run(given(FOUR));
-    const b = new OpenGradVac({ seed: 99 });
+    const a = new GradVac({ seed: 3 });
+    runAggregate(a, given(FOUR));
+    const b = new GradVac({ seed: 99 });
     b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
-    expect(Array.from(b.run(given(FOUR)).direction)).toEqual(Array.from(a.run(given(FOUR)).direction));
+    expect(Array.from(runAggregate(b, given(FOUR)).direction)).toEqual(
+      Array.from(runAggregate(a, given(FOUR)).direction),
+    );
   });
 
   it('keeps one target per group, and checks that the groups cover the gradient', () => {
-    const method = new OpenGradVac({ order: 'fixed', groups: [2, 2] });
-    method.run(given(CONFLICT));
+    const method = new GradVac({ order: 'fixed', groups: [2, 2] });
+    runAggregate(method, given(CONFLICT));
     expect((method.stateDict().targets as number[]).length).toBe(3 * 3 * 2);
-    expect(() => new OpenGradVac({ groups: [3] }).run(given(CONFLICT))).toThrow(
+    expect(() => runAggregate(new GradVac({ groups: [3] }), given(CONFLICT))).toThrow(
       /groups add up to 3.*4 elements/,
     );
     expect(() => new GradVac({ beta: 2 })).toThrow(/beta must be in \[0, 1\]/);
@@ -162,33 +143,35 @@ describe('GradDrop', () => {
 
   it('with leak = 0 keeps only one sign per element; masks are seeded and reset', () => {
     const input = given(FOUR, { onRepresentation: true });
-    const method = new OpenGradDrop({ purity: 'element', seed: 5 });
-    const { direction } = method.run(input);
+    const method = new GradDrop({ purity: 'element', seed: 5 });
+    const { direction } = runAggregate(method, input);
     direction.forEach((v, e) => {
       const column = FOUR.map((row) => row[e]!);
       const positive = column.filter((g) => g > 0).reduce((s, g) => s + g, 0);
       const negative = column.filter((g) => g < 0).reduce((s, g) => s + g, 0);
       expect([positive, negative]).toContain(v);
     });
-    expect(Array.from(new OpenGradDrop({ purity: 'element', seed: 5 }).run(input).direction)).toEqual(
+    expect(Array.from(runAggregate(new GradDrop({ purity: 'element', seed: 5 }), input).direction)).toEqual(
       Array.from(direction),
     );
-    method.run(input);
+    runAggregate(method, input);
     method.reset();
-    expect(Array.from(method.run(input).direction)).toEqual(Array.from(direction));
+    expect(Array.from(runAggregate(method, input).direction)).toEqual(Array.from(direction));
   });
 
   it('with leak = 1 passes the plain sum; a state dict round trip replays the same masks', () => {
     const input = given(FOUR, { onRepresentation: true });
     const sum = weightedSum(input.rows, [1, 1, 1, 1]);
-    expect(Array.from(new OpenGradDrop({ purity: 'element', leak: 1 }).run(input).direction)).toEqual(
+    expect(Array.from(runAggregate(new GradDrop({ purity: 'element', leak: 1 }), input).direction)).toEqual(
       Array.from(sum),
     );
-    const a = new OpenGradDrop({ purity: 'element', seed: 1 });
-    a.run(input);
-    const b = new OpenGradDrop({ purity: 'element', seed: 2 });
+    const a = new GradDrop({ purity: 'element', seed: 1 });
+    runAggregate(a, input);
+    const b = new GradDrop({ purity: 'element', seed: 2 });
     b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
-    expect(Array.from(b.run(input).direction)).toEqual(Array.from(a.run(input).direction));
+    expect(Array.from(runAggregate(b, input).direction)).toEqual(
+      Array.from(runAggregate(a, input).direction),
+    );
   });
 
   it('batch purity: masks per feature from Σ_batch sign(rep)·g, through a model; reproducible with a seed', () => {
@@ -202,7 +185,9 @@ describe('GradDrop', () => {
     expect(first.g.flat().every(Number.isFinite)).toBe(true);
     expect(first.g.flat().some((v) => v !== 0)).toBe(true);
     expect(run()).toEqual(first);
-    expect(() => new OpenGradDrop().run(given(FOUR, { onRepresentation: true }))).toThrow(/purity 'batch'/);
+    expect(() => runAggregate(new GradDrop(), given(FOUR, { onRepresentation: true }))).toThrow(
+      /purity 'batch'/,
+    );
   });
 
   it('with one task is plain training', () => {
@@ -227,7 +212,7 @@ describe('DBMTL', () => {
       [0, 1, 0],
     ];
     const lossValues = [2, 0.5];
-    const { direction, weights } = new OpenDBMTL().run(given(rows, { losses: lossValues }));
+    const { direction, weights } = runAggregate(new DBMTL(), given(rows, { losses: lossValues }));
     // ĝ₀ = 0.1·[3,0,4]/2 → ‖ĝ₀‖ = 0.25; ĝ₁ = 0.1·[0,1,0]/0.5 → ‖ĝ₁‖ = 0.2.
     const n0 = 0.5 / (2 + 1e-8);
     const n1 = 0.1 / (0.5 + 1e-8);
@@ -240,24 +225,22 @@ describe('DBMTL', () => {
   });
 
   it('averages over steps; reset() and a state dict round trip', () => {
-    const a = new OpenDBMTL();
-    const first = a.run(given(CONFLICT)).direction;
-    const second = a.run(given(CONFLICT)).direction;
+    const a = new DBMTL();
+    const first = runAggregate(a, given(CONFLICT)).direction;
+    const second = runAggregate(a, given(CONFLICT)).direction;
     // Same gradients twice: ĝ = (1 − β²)g, and d scales with it (up to the 1e-8 in α).
     Array.from(second).forEach((v, k) => {
       expect(v).toBeCloseTo((first[k]! * 0.19) / 0.1, 6);
     });
-    const b = new OpenDBMTL();
+    const b = new DBMTL();
     b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
-    expect(Array.from(b.run(given(FOUR.slice(1))).direction)).toEqual(
-      Array.from(a.run(given(FOUR.slice(1))).direction),
+    expect(Array.from(runAggregate(b, given(FOUR.slice(1))).direction)).toEqual(
+      Array.from(runAggregate(a, given(FOUR.slice(1))).direction),
     );
     a.reset();
-    expect(Array.from(a.run(given(CONFLICT)).direction)).toEqual(Array.from(first));
-    expect(() => a.run(given(FOUR))).toThrow(/changed from 3×4 to 4×4 — call reset\(\)/);
-    expect(() => new OpenDBMTL().run(given(FOUR, { onRepresentation: true }))).toThrow(
-      /not a representation/,
-    );
+    expect(Array.from(runAggregate(a, given(CONFLICT)).direction)).toEqual(Array.from(first));
+    expect(() => runAggregate(a, given(FOUR))).toThrow(/changed from 3×4 to 4×4 — call reset\(\)/);
+    expectRefusesRepresentation(new DBMTL());
   });
 
   it('with one task is plain training scaled by (1−β)/(L+ε)', () => {
@@ -278,7 +261,7 @@ describe('ConFIG', () => {
   it('has ⟨d, gᵢ⟩ ≥ 0 and the same cosine with every gradient; the weights reproduce d', () => {
     for (const rows of [CONFLICT, FOUR]) {
       const input = given(rows);
-      const { direction, weights } = new OpenConFIG().run(input);
+      const { direction, weights } = runAggregate(new ConFIG(), input);
       const cosines = rows.map((g) => cosOf(direction, g));
       for (const c of cosines) {
         expect(c).toBeGreaterThan(0);
@@ -295,7 +278,8 @@ describe('ConFIG', () => {
   });
 
   it('ignores a zero gradient, and gives zero when all are zero', () => {
-    const { direction } = new OpenConFIG().run(
+    const { direction } = runAggregate(
+      new ConFIG(),
       given([
         [1, 0, 0],
         [0, 0, 0],
@@ -305,7 +289,8 @@ describe('ConFIG', () => {
     expect(cosOf(direction, [1, 0, 0])).toBeCloseTo(cosOf(direction, [0, 1, 0]), 12);
     expect(
       Array.from(
-        new OpenConFIG().run(
+        runAggregate(
+          new ConFIG(),
           given([
             [0, 0],
             [0, 0],
@@ -333,7 +318,7 @@ describe('MoCo', () => {
       [3, 4],
       [0, -2],
     ];
-    const { direction, weights } = new OpenMoCo().run(given(rows, { losses: [2, 1] }));
+    const { direction, weights } = runAggregate(new MoCo(), given(rows, { losses: [2, 1] }));
     const y = [
       [0.5 * 2 * 0.6, 0.5 * 2 * 0.8],
       [0, -0.5],
@@ -352,22 +337,26 @@ describe('MoCo', () => {
   });
 
   it('keeps λ on the simplex; reset() and a state dict round trip', () => {
-    const a = new OpenMoCo({ gamma: 0.5, rho: 0.1 });
+    const a = new MoCo({ gamma: 0.5, rho: 0.1 });
     const g = new Generator(11);
     for (let step = 0; step < 20; step++) {
       const rows = FOUR.map((row) => row.map((v) => v + 0.5 * g.normal()));
-      const { weights } = a.run(given(rows, { losses: [1, 2, 0.5, 3] }));
+      const { weights } = runAggregate(a, given(rows, { losses: [1, 2, 0.5, 3] }));
       for (const w of weights) expect(w).toBeGreaterThanOrEqual(0);
       expect(weights.reduce((s, w) => s + w, 0)).toBeCloseTo(1, 12);
     }
-    const b = new OpenMoCo({ gamma: 0.5, rho: 0.1 });
+    const b = new MoCo({ gamma: 0.5, rho: 0.1 });
     b.loadStateDict(JSON.parse(JSON.stringify(a.stateDict())));
-    expect(Array.from(b.run(given(FOUR)).direction)).toEqual(Array.from(a.run(given(FOUR)).direction));
+    expect(Array.from(runAggregate(b, given(FOUR)).direction)).toEqual(
+      Array.from(runAggregate(a, given(FOUR)).direction),
+    );
     a.reset();
-    const fresh = new OpenMoCo({ gamma: 0.5, rho: 0.1 });
-    expect(Array.from(a.run(given(FOUR)).direction)).toEqual(Array.from(fresh.run(given(FOUR)).direction));
-    expect(() => a.run(given(CONFLICT))).toThrow(/call reset\(\)/);
-    expect(() => new OpenMoCo().run(given(FOUR, { onRepresentation: true }))).toThrow(/not a representation/);
+    const fresh = new MoCo({ gamma: 0.5, rho: 0.1 });
+    expect(Array.from(runAggregate(a, given(FOUR)).direction)).toEqual(
+      Array.from(runAggregate(fresh, given(FOUR)).direction),
+    );
+    expect(() => runAggregate(a, given(CONFLICT))).toThrow(/call reset\(\)/);
+    expectRefusesRepresentation(new MoCo());
   });
 
   it('with one task is plain training scaled by βL/‖g‖', () => {

@@ -2,7 +2,7 @@ import { log, logsumexp, mul, type Parameter, pow, prod, stack, sum, type Variab
 import { mseLoss } from '@mtl/nn';
 import { Generator, randn, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
-import { HardSharing } from '../src/index';
+import { HardSharing, IMTL, TaskScalars, UW } from '../src/index';
 import { DWA } from '../src/methods/DWA';
 import { FAMO } from '../src/methods/FAMO';
 import { GLS } from '../src/methods/GLS';
@@ -546,5 +546,35 @@ describe('the loss-level driver', () => {
     const method = new GLS({ diagnostics: true });
     method.backward(losses(m), { shared: m.sharedParameters() });
     expect(Object.keys(method.lastDiagnostics!.gradNorms!)).toEqual(['a', 'b', 'c']);
+  });
+});
+
+describe('TaskScalars (the per-task scalars of UW, IMTL-L, IMTL and GradNorm)', () => {
+  it('keeps each method’s parameter names and state-dict format', () => {
+    const uw = new UW({ tasks: ['a', 'b'] });
+    const imtll = new IMTLL({ init: 0.25, tasks: ['a'] });
+    const imtl = new IMTL({ lossScale: true });
+    imtl.logScale('b');
+    const gradNorm = new GradNorm({ tasks: ['a'] });
+    expect(uw.parameters().map((p) => p.name)).toEqual(['logVar.a', 'logVar.b']);
+    expect(imtll.parameters().map((p) => p.name)).toEqual(['logScale.a']);
+    expect(imtl.parameters().map((p) => p.name)).toEqual(['logScale.b']);
+    expect(gradNorm.parameters().map((p) => p.name)).toEqual(['logit.a']);
+    expect(uw.stateDict()).toEqual({ a: -0.5, b: -0.5 });
+    expect(imtll.stateDict()).toEqual({ a: 0.25 });
+    expect(imtl.stateDict()).toEqual({ b: 0 });
+    expect(gradNorm.stateDict()).toEqual({ logits: { a: 1 }, initial: {}, lastEpoch: null });
+    // Loading creates unseen tasks; reset() puts every scalar back to its initial value.
+    uw.loadStateDict({ b: 2, c: 3 });
+    expect(uw.stateDict()).toEqual({ a: -0.5, b: 2, c: 3 });
+    expect(uw.logVars.get('c')).toBe(uw.logVar('c'));
+    uw.reset();
+    expect(uw.stateDict()).toEqual({ a: -0.5, b: -0.5, c: -0.5 });
+    gradNorm.loadStateDict({ logits: { a: 0.5, z: 2 } });
+    expect(gradNorm.stateDict().logits).toEqual({ a: 0.5, z: 2 });
+    const scalars = new TaskScalars('s', 3);
+    expect(scalars.of('x').item()).toBe(3);
+    expect(scalars.of('x')).toBe(scalars.of('x'));
+    expect(scalars.size).toBe(1);
   });
 });

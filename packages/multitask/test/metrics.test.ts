@@ -1,5 +1,6 @@
 import { IndexError, MtlError, ShapeError, tensor, ValueError } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
+import { higherIsBetter } from '../src/index';
 import { accuracy } from '../src/metrics/accuracy';
 import { auc } from '../src/metrics/auc';
 import { deltaM } from '../src/metrics/deltaM';
@@ -319,6 +320,15 @@ describe('deltaM', () => {
     // Overriding a known name: accuracy treated as lower-is-better flips the sign.
     expect(deltaM(results, baselines, { higherIsBetter: { accuracy: false } })).toBeCloseTo(-3.75, 12);
     expect(deltaM({ t: { Macro_F1: 0.6, R2: 0.5 } }, { t: { Macro_F1: 0.5, R2: 0.5 } })).toBeCloseTo(10, 12);
+  });
+
+  it('exports the default directions as higherIsBetter (the Trainer and the playground use them)', () => {
+    for (const metric of ['accuracy', 'f1', 'auc', 'r2', 'Macro_F1', 'mIoU'])
+      expect(higherIsBetter(metric)).toBe(true);
+    for (const metric of ['mse', 'mae', 'rmse', 'loss', 'NLL']) expect(higherIsBetter(metric)).toBe(false);
+    expect(() => higherIsBetter('Score')).toThrow(
+      /higherIsBetter: cannot tell whether higher is better for metric 'Score'/,
+    );
   });
 
   it('divides by |B|, so a negative baseline keeps the sign meaningful', () => {

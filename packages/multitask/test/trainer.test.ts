@@ -1,9 +1,9 @@
 import { Adam, StepLR } from '@mtl/optim';
 import { Generator, randn, tensor } from '@mtl/tensor';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { MultiTaskDataset } from '../src/data/MultiTaskDataset';
 import { GradDrop, HardSharing, MGDA, PCGrad, Standardizer, UW } from '../src/index';
-import { Trainer } from '../src/training/Trainer';
+import { Trainer, type TrainerOptions } from '../src/training/Trainer';
 
 /** Two regression tasks and one binary task from a linear rule, some labels missing. */
 function data(n: number, seed: number) {
@@ -40,17 +40,25 @@ const tasks = [
   { name: 'positive', type: 'binary' as const },
 ];
 
+/**
+ * A Trainer on a fresh `model()` (or the given one) with the three tasks, no progress bar and
+ * Adam at `lr` over the model's and the weighting method's parameters, unless overridden.
+ */
+function makeTrainer({
+  lr = 0.02,
+  model: m = model(),
+  ...overrides
+}: Partial<Omit<TrainerOptions, 'model'>> & { lr?: number; model?: HardSharing } = {}): {
+  m: HardSharing;
+  trainer: Trainer;
+} {
+  const optimizer = new Adam([...m.parameters(), ...(overrides.weighting?.parameters() ?? [])], { lr });
+  return { m, trainer: new Trainer({ model: m, tasks, optimizer, progress: false, ...overrides }) };
+}
+
 describe('Trainer', () => {
   it('iterate yields each step and each epoch, and runs the same training as fit', () => {
-    const make = () => {
-      const m = model();
-      return new Trainer({
-        model: m,
-        tasks,
-        optimizer: new Adam(m.parameters(), { lr: 0.02 }),
-        progress: false,
-      });
-    };
+    const make = () => makeTrainer().trainer;
     const options = { epochs: 2, batchSize: 64, validation: data(50, 9) };
     const stepped = make();
     const kinds: string[] = [];
@@ -63,13 +71,7 @@ describe('Trainer', () => {
   });
 
   it('fits three tasks with missing labels and reports per-task metrics', () => {
-    const m = model();
-    const trainer = new Trainer({
-      model: m,
-      tasks,
-      optimizer: new Adam(m.parameters(), { lr: 0.02 }),
-      progress: false,
-    });
+    const { trainer } = makeTrainer();
     const before = trainer.evaluate(data(100, 9));
     const history = trainer.fit(data(200, 2), { epochs: 30, batchSize: 32, validation: data(100, 9) });
     const after = trainer.evaluate(data(100, 9));
@@ -85,14 +87,10 @@ describe('Trainer', () => {
   });
 
   it('records gradient diagnostics every k steps for gradient-level methods', () => {
-    const m = model();
-    const trainer = new Trainer({
-      model: m,
-      tasks,
-      optimizer: new Adam(m.parameters(), { lr: 0.01 }),
+    const { trainer } = makeTrainer({
+      lr: 0.01,
       weighting: new PCGrad({ order: 'fixed' }),
       diagnosticsEvery: 3,
-      progress: false,
     });
     trainer.fit(data(64, 3), { epochs: 1, batchSize: 8 });
     const withDiagnostics = trainer.history.steps.filter((s) => s.cosine !== undefined).map((s) => s.step);
@@ -100,20 +98,27 @@ describe('Trainer', () => {
     expect(trainer.history.steps[0]!.cosine!.length).toBe(3);
   });
 
+  it('takes the model’s shared parameters once per fit, not once per step', () => {
+    const { m, trainer } = makeTrainer({ weighting: new PCGrad({ order: 'fixed' }) });
+    const shared = vi.spyOn(m, 'sharedParameters');
+    const history = trainer.fit(data(64, 3), { epochs: 2, batchSize: 16 });
+    expect(history.steps.length).toBe(8);
+    expect(shared).toHaveBeenCalledTimes(1);
+    // A step outside fit still asks the model.
+    const x = randn([4, 4], { dtype: 'float64' });
+    trainer.trainStep({
+      features: x,
+      labels: { sum: x.sum(1), diff: x.select(1, 0), positive: x.select(1, 1) },
+    });
+    expect(shared).toHaveBeenCalledTimes(2);
+  });
+
   it('passes the representation to methods that need it (GradDrop) and, when asked, to others (MGDA-UB)', () => {
     for (const [weighting, useRepresentation] of [
       [new GradDrop({ seed: 1 }), false],
       [new MGDA(), true],
     ] as const) {
-      const m = model();
-      const trainer = new Trainer({
-        model: m,
-        tasks,
-        optimizer: new Adam(m.parameters(), { lr: 0.01 }),
-        weighting,
-        useRepresentation,
-        progress: false,
-      });
+      const { m, trainer } = makeTrainer({ lr: 0.01, weighting, useRepresentation });
       const history = trainer.fit(data(64, 3), { epochs: 2, batchSize: 16 });
       expect(history.steps.length).toBe(8);
       expect(m.sharedParameters().every((p) => p.value.data.every(Number.isFinite))).toBe(true);
@@ -121,13 +126,7 @@ describe('Trainer', () => {
   });
 
   it('a batch where a task has no labels trains the others and gives no NaN', () => {
-    const m = model();
-    const trainer = new Trainer({
-      model: m,
-      tasks,
-      optimizer: new Adam(m.parameters(), { lr: 0.01 }),
-      progress: false,
-    });
+    const { m, trainer } = makeTrainer({ lr: 0.01 });
     const x = randn([4, 4], { dtype: 'float64' });
     const record = trainer.trainStep({
       features: x,
@@ -142,13 +141,7 @@ describe('Trainer', () => {
   });
 
   it('a NaN loss names the task, the step and the last finite loss', () => {
-    const m = model();
-    const trainer = new Trainer({
-      model: m,
-      tasks,
-      optimizer: new Adam(m.parameters(), { lr: 0.01 }),
-      progress: false,
-    });
+    const { trainer } = makeTrainer({ lr: 0.01 });
     const x = randn([4, 4], { dtype: 'float64' });
     const labels = {
       sum: x.sum(1),
@@ -163,13 +156,7 @@ describe('Trainer', () => {
   });
 
   it('early stopping restores the best weights', () => {
-    const m = model();
-    const trainer = new Trainer({
-      model: m,
-      tasks,
-      optimizer: new Adam(m.parameters(), { lr: 0.05 }),
-      progress: false,
-    });
+    const { trainer } = makeTrainer({ lr: 0.05 });
     const validation = data(50, 4);
     trainer.fit(data(100, 5), {
       epochs: 40,
@@ -182,15 +169,9 @@ describe('Trainer', () => {
   });
 
   it('names a task the model does not have', () => {
-    const m = model();
-    expect(
-      () =>
-        new Trainer({
-          model: m,
-          tasks: [{ name: 'price', type: 'regression' }],
-          optimizer: new Adam(m.parameters()),
-        }),
-    ).toThrow(/task "price" is not an output of the model \(sum, diff, positive\)/);
+    expect(() => makeTrainer({ tasks: [{ name: 'price', type: 'regression' }] })).toThrow(
+      /task "price" is not an output of the model \(sum, diff, positive\)/,
+    );
   });
 });
 
@@ -200,7 +181,7 @@ describe('checkpoints', () => {
     const weighting = new UW({ tasks: ['sum', 'diff', 'positive'] });
     const optimizer = new Adam([...m.parameters(), ...weighting.parameters()], { lr: 0.02 });
     const scheduler = new StepLR(optimizer, { stepSize: 2, gamma: 0.5 });
-    return { m, trainer: new Trainer({ model: m, tasks, optimizer, weighting, scheduler, progress: false }) };
+    return makeTrainer({ model: m, weighting, optimizer, scheduler });
   };
 
   it('a run resumed from a checkpoint ends bit-identical to an uninterrupted one', () => {
@@ -250,18 +231,8 @@ describe('metrics in original units', () => {
     const m = model();
     const plainTasks = [...tasks];
     const withScaler = tasks.map((t) => (t.name === 'diff' ? { ...t, targetScaler: scaler } : t));
-    const a = new Trainer({
-      model: m,
-      tasks: plainTasks,
-      optimizer: new Adam(m.parameters()),
-      progress: false,
-    }).evaluate(scaled);
-    const b = new Trainer({
-      model: m,
-      tasks: withScaler,
-      optimizer: new Adam(m.parameters()),
-      progress: false,
-    }).evaluate(scaled);
+    const a = makeTrainer({ model: m, tasks: plainTasks }).trainer.evaluate(scaled);
+    const b = makeTrainer({ model: m, tasks: withScaler }).trainer.evaluate(scaled);
     expect(b.diff!.mae).toBeCloseTo(a.diff!.mae! * scaler.std.data[0]!, 10);
     expect(b.diff!.loss).toBe(a.diff!.loss);
   });

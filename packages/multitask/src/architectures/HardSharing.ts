@@ -27,6 +27,8 @@ export interface HardSharingMlpOptions {
 export class HardSharing extends MultiTaskModel {
   readonly encoder: Layer;
   readonly heads: ModuleDict<Layer>;
+  /** `linearHeads()`, once worked out (undefined before the first forward). */
+  private linearCache: Linear[] | null | undefined = undefined;
 
   constructor({ encoder, heads }: { encoder: Layer; heads: Record<string, Layer> }) {
     super(Object.keys(heads));
@@ -92,32 +94,14 @@ export class HardSharing extends MultiTaskModel {
   /**
    * The heads' Linear layers when every head is exactly one (a Linear, or a Sequential of just
    * one), with the same dtype and bias setting, and there are at least two; otherwise null.
+   * Worked out at the first forward and kept: the heads are fixed after construction (`heads`
+   * has no setter; changing what is inside a head afterwards is not supported).
    */
   private linearHeads(): Linear[] | null {
-    if (this.tasks.length < 2) return null;
-    const linears: Linear[] = [];
-    for (const task of this.tasks) {
-      let head: Module = this.heads.get(task);
-      if (head.constructor === Sequential) {
-        const items = (head as Sequential).items;
-        if (items.length !== 1) return null;
-        head = items[0]!;
-      }
-      if (head.constructor !== Linear) return null;
-      const l = head as Linear;
-      const first = linears[0];
-      if (
-        first !== undefined &&
-        (l.inFeatures !== first.inFeatures ||
-          l.weight.value.dtype !== first.weight.value.dtype ||
-          (l.bias === null) !== (first.bias === null) ||
-          (l.bias !== null && l.bias.value.dtype !== first.weight.value.dtype))
-      ) {
-        return null;
-      }
-      linears.push(l);
+    if (this.linearCache === undefined) {
+      this.linearCache = findLinearHeads(this.tasks.map((task) => this.heads.get(task) as Module));
     }
-    return linears;
+    return this.linearCache;
   }
 
   sharedParameters(): Parameter[] {
@@ -128,4 +112,31 @@ export class HardSharing extends MultiTaskModel {
     this.checkTask(task);
     return this.heads.get(task).parameters();
   }
+}
+
+/** See `HardSharing.linearHeads`. */
+function findLinearHeads(heads: readonly Module[]): Linear[] | null {
+  if (heads.length < 2) return null;
+  const linears: Linear[] = [];
+  for (let head of heads) {
+    if (head.constructor === Sequential) {
+      const items = (head as Sequential).items;
+      if (items.length !== 1) return null;
+      head = items[0]!;
+    }
+    if (head.constructor !== Linear) return null;
+    const l = head as Linear;
+    const first = linears[0];
+    if (
+      first !== undefined &&
+      (l.inFeatures !== first.inFeatures ||
+        l.weight.value.dtype !== first.weight.value.dtype ||
+        (l.bias === null) !== (first.bias === null) ||
+        (l.bias !== null && l.bias.value.dtype !== first.weight.value.dtype))
+    ) {
+      return null;
+    }
+    linears.push(l);
+  }
+  return linears;
 }

@@ -1,5 +1,6 @@
 import { ValueError } from '@mtl/tensor';
 import { cagradWeights } from '../solvers/cagradWeights';
+import { gramTrace } from '../solvers/validateGram';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
 
 export interface CAGradOptions {
@@ -51,16 +52,10 @@ export class CAGrad extends GradientAggregation {
       for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) gwSq += w[i]! * gram[i * t + j]! * w[j]!;
       const gwNorm = Math.sqrt(Math.max(gwSq, 0));
       // g_w = 0 (possible for calpha ≥ 1) leaves g_w/‖g_w‖ undefined; rounding-level g_w counts as 0.
-      lambda = gwNorm > 1e-12 * Math.sqrt(trace(gram, t)) ? c / gwNorm : 0;
+      lambda = gwNorm > 1e-12 * Math.sqrt(gramTrace(gram, t)) ? c / gwNorm : 0;
     }
     const scale = this.rescale === 0 ? 1 : this.rescale === 1 ? 1 + this.calpha ** 2 : 1 + this.calpha;
     const weights = Array.from(w, (wi) => (1 / t + lambda * wi) / scale);
     return { direction: weightedSum(rows, weights), weights };
   }
-}
-
-function trace(gram: Float64Array, t: number): number {
-  let s = 0;
-  for (let i = 0; i < t; i++) s += gram[i * t + i]!;
-  return s;
 }

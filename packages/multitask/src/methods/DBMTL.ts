@@ -19,6 +19,7 @@ export interface DBMTLOptions {
  */
 export class DBMTL extends GradientAggregation {
   readonly name = 'DBMTL';
+  override readonly needsParameters = true;
   readonly beta: number;
   readonly betaSigma: number;
   private step = 0;
@@ -36,15 +37,10 @@ export class DBMTL extends GradientAggregation {
     return losses.map((l) => 1 / (l + 1e-8));
   }
 
-  protected aggregate({ rows, losses, onRepresentation }: AggregationInput): {
+  protected aggregate({ rows, losses }: AggregationInput): {
     direction: Float64Array;
     weights: number[];
   } {
-    if (onRepresentation) {
-      throw new MtlError(
-        'DBMTL: keeps an average of parameter gradients across steps; give it the shared parameters, not a representation',
-      );
-    }
     const t = rows.length;
     const d = rows[0]!.length;
     if (this.buffer === null) {

@@ -1,7 +1,8 @@
-import { abs, mul, Parameter, reshape, softmax, stack, sub, sum, type Variable } from '@mtl/autograd';
-import { full, MtlError, tensor } from '@mtl/tensor';
+import { abs, mul, type Parameter, reshape, softmax, stack, sub, sum, type Variable } from '@mtl/autograd';
+import { MtlError, tensor } from '@mtl/tensor';
 import { requireEpoch } from './DWA';
 import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { TaskScalars } from './TaskScalars';
 import { type BackwardContext, dot, taskGradients } from './WeightingMethod';
 
 export interface GradNormOptions extends LossWeightingOptions {
@@ -29,13 +30,13 @@ export interface GradNormOptions extends LossWeightingOptions {
  * `.grad`: give `parameters()` to the optimizer, like UW — LibMTL also steps s with the model's
  * optimizer), and Σ sg(wᵢ)Lᵢ into the model. Unlike LibMTL, whose heads get their unweighted
  * gradient, heads get wᵢ∇Lᵢ here, as in the paper and every loss-level method.
- * Costs T extra backward passes per step from epoch 1. Needs `context.epoch`.
+ * Costs T extra backward passes per step from epoch 1 (the same ones as the diagnostics', when
+ * `normParameters` is not given). Needs `context.epoch`.
  */
 export class GradNorm extends LossWeighting {
   readonly name = 'GradNorm';
   readonly alpha: number;
-  readonly logits = new Map<string, Parameter>();
-  private readonly init: number;
+  readonly logits: TaskScalars;
   private readonly normParameters: readonly Parameter[] | undefined;
   /** Per task, the sum and count of its losses in epoch 0. */
   private initial: Record<string, { sum: number; count: number }> = {};
@@ -45,23 +46,18 @@ export class GradNorm extends LossWeighting {
     super(options);
     if (!Number.isFinite(alpha)) throw new MtlError(`GradNorm: alpha must be finite, got ${String(alpha)}`);
     this.alpha = alpha;
-    this.init = init;
+    this.logits = new TaskScalars('logit', init);
     this.normParameters = normParameters;
     for (const task of tasks) this.logit(task);
   }
 
   override parameters(): Parameter[] {
-    return [...this.logits.values()];
+    return this.logits.parameters();
   }
 
   /** The logit parameter sᵢ of a task, created at s₀ on first use. */
   logit(task: string): Parameter {
-    let s = this.logits.get(task);
-    if (s === undefined) {
-      s = new Parameter(full([], this.init, { dtype: 'float64' }), { name: `logit.${task}` });
-      this.logits.set(task, s);
-    }
-    return s;
+    return this.logits.of(task);
   }
 
   /** The mean loss of a task over epoch 0, or undefined before any was recorded. */
@@ -74,6 +70,7 @@ export class GradNorm extends LossWeighting {
     losses: Variable[],
     tasks: string[],
     context: BackwardContext,
+    sharedRows: () => Float64Array[],
   ): { total: Variable; weights: number[] } {
     const epoch = requireEpoch(this.name, context, this.lastEpoch);
     this.lastEpoch = epoch;
@@ -102,7 +99,8 @@ export class GradNorm extends LossWeighting {
       return losses[i]!.item() / l0;
     });
     const meanRatio = ratios.reduce((a, b) => a + b, 0) / ratios.length;
-    const norms = taskGradients(losses, inputs).rows.map((row) => Math.sqrt(dot(row, row)));
+    const rows = this.normParameters === undefined ? sharedRows() : taskGradients(losses, inputs).rows;
+    const norms = rows.map((row) => Math.sqrt(dot(row, row)));
     const t = tasks.length;
     const s = stack(tasks.map((task) => reshape(this.logit(task), [])));
     const w = mul(softmax(s, 0), t);
@@ -115,22 +113,21 @@ export class GradNorm extends LossWeighting {
   }
 
   override reset(): void {
-    for (const s of this.logits.values()) s.value.data.fill(this.init);
+    this.logits.reset();
     this.initial = {};
     this.lastEpoch = null;
   }
 
   override stateDict(): Record<string, unknown> {
     return {
-      logits: Object.fromEntries([...this.logits].map(([task, s]) => [task, s.item()])),
+      logits: this.logits.stateDict(),
       initial: structuredClone(this.initial),
       lastEpoch: this.lastEpoch,
     };
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
-    const logits = (state.logits ?? {}) as Record<string, number>;
-    for (const [task, value] of Object.entries(logits)) this.logit(task).value.data[0] = Number(value);
+    this.logits.loadStateDict((state.logits ?? {}) as Record<string, unknown>);
     this.initial = structuredClone((state.initial ?? {}) as Record<string, { sum: number; count: number }>);
     this.lastEpoch = typeof state.lastEpoch === 'number' ? state.lastEpoch : null;
   }

@@ -1,6 +1,12 @@
 import { grad, type Variable } from '@mtl/autograd';
 import { MtlError, Tensor } from '@mtl/tensor';
-import { type BackwardContext, gradientDiagnostics, gramian, WeightingMethod } from './WeightingMethod';
+import {
+  type BackwardContext,
+  flattenGradients,
+  gradientDiagnostics,
+  gramian,
+  WeightingMethod,
+} from './WeightingMethod';
 
 /** What `aggregate` sees: the per-task gradients and what else a method may need. */
 export interface AggregationInput {
@@ -45,6 +51,11 @@ export abstract class GradientAggregation extends WeightingMethod {
         `${this.name}: works on the shared representation; pass { representation: model.representation }`,
       );
     }
+    if (this.needsParameters && rep !== null) {
+      throw new MtlError(
+        `${this.name}: keeps an average of parameter gradients across steps; give it the shared parameters, not a representation`,
+      );
+    }
     if (rep === null && context.shared.length === 0) {
       throw new MtlError(`${this.name}: no shared parameters and no representation to combine gradients on`);
     }
@@ -63,7 +74,7 @@ export abstract class GradientAggregation extends WeightingMethod {
         retainGraph: !last || rep !== null,
         allowUnused: true,
       });
-      rows.push(flattenGrads(grads, inputs.length, d));
+      rows.push(flattenGradients(grads, d, inputs.length));
       ownGrads.push(grads.slice(inputs.length));
     });
     const gram = gramian(rows);
@@ -157,18 +168,6 @@ function ownLeaves(loss: Variable, stops: readonly Variable[]): Variable[] {
     for (const input of v.node.inputs) if (input?.requiresGrad) stack.push(input);
   }
   return leaves;
-}
-
-/** The first `count` gradients, flattened into one float64 row of length d. */
-function flattenGrads(grads: readonly Tensor[], count: number, d: number): Float64Array {
-  const out = new Float64Array(d);
-  let offset = 0;
-  for (let i = 0; i < count; i++) {
-    const t = grads[i]!;
-    out.set(t.data as ArrayLike<number>, offset);
-    offset += t.size;
-  }
-  return out;
 }
 
 function castLike(values: Float64Array, dtype: Tensor['dtype']): Float32Array | Float64Array {

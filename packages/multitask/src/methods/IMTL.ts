@@ -1,6 +1,7 @@
-import { exp, mul, Parameter, sub, type Variable } from '@mtl/autograd';
-import { full, pinv, Tensor } from '@mtl/tensor';
+import { exp, mul, type Parameter, sub, type Variable } from '@mtl/autograd';
+import { pinv, Tensor } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { TaskScalars } from './TaskScalars';
 import type { BackwardContext } from './WeightingMethod';
 
 export interface IMTLOptions {
@@ -28,7 +29,7 @@ export class IMTL extends GradientAggregation {
   readonly name = 'IMTL';
   readonly lossScale: boolean;
   /** IMTL-L's sᵢ per task (only with `lossScale`), created at 0 on first use. */
-  readonly logScales = new Map<string, Parameter>();
+  readonly logScales = new TaskScalars('logScale', 0);
 
   constructor({ lossScale = false }: IMTLOptions = {}) {
     super();
@@ -69,27 +70,23 @@ export class IMTL extends GradientAggregation {
 
   /** IMTL-L's sᵢ of a task, created at 0 on first use. */
   logScale(task: string): Parameter {
-    let s = this.logScales.get(task);
-    if (s === undefined) {
-      s = new Parameter(full([], 0, { dtype: 'float64' }), { name: `logScale.${task}` });
-      this.logScales.set(task, s);
-    }
-    return s;
+    return this.logScales.of(task);
   }
 
   override parameters(): Parameter[] {
-    return [...this.logScales.values()];
+    return this.logScales.parameters();
   }
 
   override reset(): void {
-    for (const s of this.logScales.values()) s.value.data.fill(0);
+    this.logScales.reset();
   }
 
+  /** `{ task: sᵢ }` */
   override stateDict(): Record<string, unknown> {
-    return Object.fromEntries([...this.logScales].map(([task, s]) => [task, s.item()]));
+    return this.logScales.stateDict();
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
-    for (const [task, value] of Object.entries(state)) this.logScale(task).value.data[0] = Number(value);
+    this.logScales.loadStateDict(state);
   }
 }

@@ -1,6 +1,6 @@
-import { exp, mul, Parameter, sub, type Variable } from '@mtl/autograd';
-import { full } from '@mtl/tensor';
+import { exp, mul, type Parameter, sub, type Variable } from '@mtl/autograd';
 import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { TaskScalars } from './TaskScalars';
 
 export interface IMTLLOptions extends LossWeightingOptions {
   /** Initial log-scale s₀ of every task. Default 0, as LibMTL. */
@@ -19,27 +19,21 @@ export interface IMTLLOptions extends LossWeightingOptions {
  */
 export class IMTLL extends LossWeighting {
   readonly name = 'IMTLL';
-  readonly logScales = new Map<string, Parameter>();
-  private readonly init: number;
+  readonly logScales: TaskScalars;
 
   constructor({ init = 0, tasks = [], ...options }: IMTLLOptions = {}) {
     super(options);
-    this.init = init;
+    this.logScales = new TaskScalars('logScale', init);
     for (const task of tasks) this.logScale(task);
   }
 
   override parameters(): Parameter[] {
-    return [...this.logScales.values()];
+    return this.logScales.parameters();
   }
 
   /** The log-scale parameter of a task, created at s₀ on first use. */
   logScale(task: string): Parameter {
-    let s = this.logScales.get(task);
-    if (s === undefined) {
-      s = new Parameter(full([], this.init, { dtype: 'float64' }), { name: `logScale.${task}` });
-      this.logScales.set(task, s);
-    }
-    return s;
+    return this.logScales.of(task);
   }
 
   protected combine(losses: Variable[], tasks: string[]): { total: Variable; weights: number[] } {
@@ -51,14 +45,15 @@ export class IMTLL extends LossWeighting {
   }
 
   override reset(): void {
-    for (const s of this.logScales.values()) s.value.data.fill(this.init);
+    this.logScales.reset();
   }
 
+  /** `{ task: sᵢ }` */
   override stateDict(): Record<string, unknown> {
-    return Object.fromEntries([...this.logScales].map(([task, s]) => [task, s.item()]));
+    return this.logScales.stateDict();
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
-    for (const [task, value] of Object.entries(state)) this.logScale(task).value.data[0] = Number(value);
+    this.logScales.loadStateDict(state);
   }
 }

@@ -9,7 +9,10 @@ import {
 } from './WeightingMethod';
 
 export interface LossWeightingOptions {
-  /** Also compute per-task gradient norms and cosines of the shared parameters (T extra backward passes). */
+  /**
+   * Also compute per-task gradient norms and cosines of the shared parameters (T extra backward
+   * passes; GradNorm, which takes the same gradients, reuses them).
+   */
   diagnostics?: boolean;
 }
 
@@ -24,11 +27,15 @@ export abstract class LossWeighting extends WeightingMethod {
     super();
   }
 
-  /** The scalar to back-propagate and the weight each task got. */
+  /**
+   * The scalar to back-propagate and the weight each task got. `sharedRows()` gives the shared
+   * parameters' per-task gradients (float64 rows), taken on the first call and kept for the step.
+   */
   protected abstract combine(
     losses: Variable[],
     tasks: string[],
     context: BackwardContext,
+    sharedRows: () => Float64Array[],
   ): { total: Variable; weights: number[] };
 
   backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
@@ -40,11 +47,18 @@ export abstract class LossWeighting extends WeightingMethod {
       );
     }
     const list = tasks.map((t) => losses[t]!);
+    // The shared parameters' per-task gradients, taken at most once: the diagnostics and GradNorm
+    // (on the shared parameters) use the same T backward passes.
+    let rows: Float64Array[] | undefined;
+    const sharedRows = () => {
+      rows ??= taskGradients(list, context.shared).rows;
+      return rows;
+    };
     let extra = {};
     if (this.baseOptions.diagnostics && context.shared.length > 0) {
-      extra = gradientDiagnostics(tasks, gramian(taskGradients(list, context.shared).rows));
+      extra = gradientDiagnostics(tasks, gramian(sharedRows()));
     }
-    const { total, weights } = this.combine(list, tasks, context);
+    const { total, weights } = this.combine(list, tasks, context, sharedRows);
     total.backward();
     const record = Object.fromEntries(tasks.map((t, i) => [t, weights[i]!]));
     this.lastDiagnostics = { weights: record, ...extra };

@@ -1,5 +1,7 @@
 import { MtlError } from '@mtl/tensor';
+import { scaledSoftmax } from './DWA';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { gramian } from './WeightingMethod';
 
 export interface MoCoOptions {
   /** Rate of the tracking EMA yᵢ. Default 0.5. */
@@ -25,6 +27,7 @@ export interface MoCoOptions {
  */
 export class MoCo extends GradientAggregation {
   readonly name = 'MoCo';
+  override readonly needsParameters = true;
   readonly beta: number;
   readonly gamma: number;
   readonly rho: number;
@@ -49,15 +52,10 @@ export class MoCo extends GradientAggregation {
     this.gammaSigma = gammaSigma;
   }
 
-  protected aggregate({ rows, gram, losses, onRepresentation }: AggregationInput): {
+  protected aggregate({ rows, gram, losses }: AggregationInput): {
     direction: Float64Array;
     weights: number[];
   } {
-    if (onRepresentation) {
-      throw new MtlError(
-        'MoCo: keeps an average of parameter gradients across steps; give it the shared parameters, not a representation',
-      );
-    }
     const t = rows.length;
     const d = rows[0]!.length;
     if (this.y === null || this.lambda === null) {
@@ -78,19 +76,13 @@ export class MoCo extends GradientAggregation {
       for (let k = 0; k < d; k++) yi[k]! -= rate * (yi[k]! - row[k]! * scale);
     });
     const lambda = this.lambda;
+    const yy = gramian(y);
     const logits = lambda.map((li, i) => {
       let s = this.rho * li;
-      for (let j = 0; j < t; j++) {
-        let yy = 0;
-        for (let k = 0; k < d; k++) yy += y[i]![k]! * y[j]![k]!;
-        s += yy * lambda[j]!;
-      }
+      for (let j = 0; j < t; j++) s += yy[i * t + j]! * lambda[j]!;
       return li - step * s;
     });
-    const top = Math.max(...logits);
-    const exps = logits.map((z) => Math.exp(z - top));
-    const total = exps.reduce((a, b) => a + b, 0);
-    this.lambda = exps.map((e) => e / total);
+    this.lambda = scaledSoftmax(logits);
     return { direction: weightedSum(y, this.lambda), weights: [...this.lambda] };
   }
 

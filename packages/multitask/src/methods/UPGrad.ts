@@ -1,5 +1,6 @@
 import { ValueError } from '@mtl/tensor';
 import { boxQP } from '../solvers/boxQP';
+import { gramTrace } from '../solvers/validateGram';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
 
 export interface UPGradOptions {
@@ -19,8 +20,7 @@ export function regularizedGramian(
   eps: number,
   normEps: number,
 ): Float64Array {
-  let trace = 0;
-  for (let i = 0; i < t; i++) trace += gram[i * t + i]!;
+  const trace = gramTrace(gram, t);
   const out = new Float64Array(t * t);
   if (trace >= normEps) for (let k = 0; k < t * t; k++) out[k] = gram[k]! / trace;
   for (let i = 0; i < t; i++) out[i * t + i]! += eps;

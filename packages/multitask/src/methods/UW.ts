@@ -1,6 +1,6 @@
-import { add, div, exp, mul, Parameter, type Variable } from '@mtl/autograd';
-import { full } from '@mtl/tensor';
+import { add, div, exp, mul, type Parameter, type Variable } from '@mtl/autograd';
 import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { TaskScalars } from './TaskScalars';
 
 export interface UWOptions extends LossWeightingOptions {
   /** Initial log-variance s₀ for every task. Default −0.5, as LibMTL. */
@@ -15,27 +15,21 @@ export interface UWOptions extends LossWeightingOptions {
  */
 export class UW extends LossWeighting {
   readonly name = 'UW';
-  readonly logVars = new Map<string, Parameter>();
-  private readonly init: number;
+  readonly logVars: TaskScalars;
 
   constructor({ init = -0.5, tasks = [], ...options }: UWOptions = {}) {
     super(options);
-    this.init = init;
+    this.logVars = new TaskScalars('logVar', init);
     for (const task of tasks) this.logVar(task);
   }
 
   override parameters(): Parameter[] {
-    return [...this.logVars.values()];
+    return this.logVars.parameters();
   }
 
   /** The log-variance parameter of a task, created at s₀ on first use. */
   logVar(task: string): Parameter {
-    let s = this.logVars.get(task);
-    if (s === undefined) {
-      s = new Parameter(full([], this.init, { dtype: 'float64' }), { name: `logVar.${task}` });
-      this.logVars.set(task, s);
-    }
-    return s;
+    return this.logVars.of(task);
   }
 
   protected combine(losses: Variable[], tasks: string[]): { total: Variable; weights: number[] } {
@@ -48,14 +42,15 @@ export class UW extends LossWeighting {
   }
 
   override reset(): void {
-    for (const s of this.logVars.values()) s.value.data.fill(this.init);
+    this.logVars.reset();
   }
 
+  /** `{ task: sᵢ }` */
   override stateDict(): Record<string, unknown> {
-    return Object.fromEntries([...this.logVars].map(([task, s]) => [task, s.item()]));
+    return this.logVars.stateDict();
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
-    for (const [task, value] of Object.entries(state)) this.logVar(task).value.data[0] = Number(value);
+    this.logVars.loadStateDict(state);
   }
 }

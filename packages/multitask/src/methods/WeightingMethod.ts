@@ -35,6 +35,11 @@ export abstract class WeightingMethod {
   lastDiagnostics: Diagnostics | null = null;
   /** True for methods that only work on the shared representation (GradDrop): callers must pass it. */
   readonly needsRepresentation: boolean = false;
+  /**
+   * True for methods that only work on the shared parameters (DB-MTL, MoCo keep per-parameter
+   * averages across steps): a representation is refused before any gradient is taken.
+   */
+  readonly needsParameters: boolean = false;
 
   abstract backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number>;
 
@@ -87,15 +92,17 @@ export function taskGradients(
   const d = inputs.reduce((n, p) => n + p.value.size, 0);
   const rows = losses.map((loss) => {
     const grads = grad(loss, [...inputs], { retainGraph: true, allowUnused: true });
-    return flatten(grads, d);
+    return flattenGradients(grads, d);
   });
   return { rows, d };
 }
 
-function flatten(parts: readonly Tensor[], d: number): Float64Array {
+/** The first `count` tensors (default: all), flattened into one float64 row of length d. */
+export function flattenGradients(parts: readonly Tensor[], d: number, count = parts.length): Float64Array {
   const out = new Float64Array(d);
   let offset = 0;
-  for (const t of parts) {
+  for (let i = 0; i < count; i++) {
+    const t = parts[i]!;
     out.set(t.data as ArrayLike<number>, offset);
     offset += t.size;
   }

@@ -26,6 +26,33 @@ const HIGHER = new Set(['accuracy', 'acc', 'f1', 'macrof1', 'microf1', 'weighted
 for (const name of ['precision', 'recall', 'miou', 'pixacc']) HIGHER.add(name);
 const LOWER = new Set(['mse', 'mae', 'rmse', 'loss', 'nll', 'error', 'err', 'abserr', 'relerr']);
 
+/** Higher-is-better by name (case, `_`, `-` and spaces ignored), or undefined for a name not listed. */
+function directionByName(metric: string): boolean | undefined {
+  const key = metric.toLowerCase().replace(/[\s_-]/g, '');
+  if (HIGHER.has(key)) return true;
+  if (LOWER.has(key)) return false;
+  return undefined;
+}
+
+/**
+ * Whether higher is better for a metric, by its name — the defaults of {@link deltaM}: accuracy,
+ * acc, f1 (and macro/micro/weighted variants), auc, r2, precision, recall and miou are
+ * higher-is-better; mse, mae, rmse, loss, nll, error and err are lower-is-better (case, `_`, `-`
+ * and spaces ignored). For early stopping, plots and tables that must know which way is up.
+ *
+ * @throws MtlError for a name not listed.
+ */
+export function higherIsBetter(metric: string): boolean {
+  const known = directionByName(metric);
+  if (known === undefined) {
+    throw new MtlError(
+      `higherIsBetter: cannot tell whether higher is better for metric '${metric}' ` +
+        `(known: ${[...HIGHER, ...LOWER].join(', ')})`,
+    );
+  }
+  return known;
+}
+
 function direction(task: string, metric: string, overrides: Readonly<Record<string, boolean>>): boolean {
   const own = overrides[`${task}.${metric}`] ?? overrides[metric];
   if (own !== undefined) {
@@ -34,9 +61,8 @@ function direction(task: string, metric: string, overrides: Readonly<Record<stri
     }
     return own;
   }
-  const key = metric.toLowerCase().replace(/[\s_-]/g, '');
-  if (HIGHER.has(key)) return true;
-  if (LOWER.has(key)) return false;
+  const known = directionByName(metric);
+  if (known !== undefined) return known;
   throw new MtlError(
     `deltaM: cannot tell whether higher is better for metric '${metric}' of task '${task}' ` +
       `(pass { higherIsBetter: { ${JSON.stringify(metric)}: true } } or false)`,

@@ -1,6 +1,6 @@
 import { ValueError } from '@mtl/tensor';
 import { nonnegativeQP } from './nonnegativeQP';
-import { validateGram } from './validateGram';
+import { gramTrace, validateGram } from './validateGram';
 
 /** Options of {@link boxQP}. */
 export interface BoxQPOptions {
@@ -39,8 +39,7 @@ export function boxQP(
   for (let i = 0; i < t; i++) {
     if (!Number.isFinite(lower[i])) throw new ValueError(`boxQP: lower[${i}]=${lower[i]} is not finite`);
   }
-  let trace = 0;
-  for (let i = 0; i < t; i++) trace += g[i * t + i];
+  const trace = gramTrace(g, t);
   if (!(trace > 0)) return Float64Array.from(lower);
   const q = new Float64Array(t * t);
   for (let i = 0; i < t * t; i++) q[i] = g[i] / trace;

@@ -1,6 +1,6 @@
 import { LinAlgError, solve, Tensor, ValueError } from '@mtl/tensor';
 import { minNormSimplex } from './minNormSimplex';
-import { validateGram } from './validateGram';
+import { gramTrace, validateGram } from './validateGram';
 
 /** Options of {@link cagradWeights}. */
 export interface CagradWeightsOptions {
@@ -40,8 +40,7 @@ export function cagradWeights(gram: Float64Array, t: number, options: CagradWeig
   }
   const maxIter = options.maxIter ?? 100;
   if (t === 1) return Float64Array.of(1);
-  let trace = 0;
-  for (let i = 0; i < t; i++) trace += g[i * t + i];
+  const trace = gramTrace(g, t);
   if (!(trace > 0)) return new Float64Array(t).fill(1 / t);
   // Scale-free: the minimiser is unchanged when gram is divided by its trace and c by sqrt(trace).
   const gs = g.map((v) => v / trace);

@@ -1,5 +1,5 @@
 import { nonnegativeQP } from './nonnegativeQP';
-import { validateGram } from './validateGram';
+import { gramTrace, validateGram } from './validateGram';
 
 /** Options of {@link minNormSimplex}. */
 export interface MinNormSimplexOptions {
@@ -32,8 +32,7 @@ export function minNormSimplex(
 ): Float64Array {
   const g = validateGram(gram, t, 'minNormSimplex');
   if (t === 1) return Float64Array.of(1);
-  let trace = 0;
-  for (let i = 0; i < t; i++) trace += g[i * t + i];
+  const trace = gramTrace(g, t);
   if (!(trace > 0)) return new Float64Array(t).fill(1 / t);
   const q = new Float64Array(t * t);
   for (let i = 0; i < t * t; i++) q[i] = g[i] / trace + 1;

@@ -47,18 +47,9 @@ export function nonnegativeQP(
     }
   };
   const solveFree = (): Float64Array => {
-    const idx: number[] = [];
-    for (let i = 0; i < t; i++) if (free[i]) idx.push(i);
-    const n = idx.length;
-    const a = new Float64Array(n * n);
-    const b = new Float64Array(n);
-    for (let r = 0; r < n; r++) {
-      b[r] = c[idx[r]];
-      for (let s = 0; s < n; s++) a[r * n + s] = q[idx[r] * t + idx[s]];
-    }
-    const { x } = solvePsd(a, n, b);
+    const { idx, x } = solveFreeBlock(q, t, free, c);
     const z = new Float64Array(t);
-    for (let r = 0; r < n; r++) z[idx[r]] = x[r];
+    for (let r = 0; r < idx.length; r++) z[idx[r]] = x[r];
     return z;
   };
 
@@ -119,19 +110,33 @@ export function nonnegativeQP(
   for (let i = 0; i < t; i++) if (free[i]) anyFree = true;
   if (anyFree) {
     gradient();
-    const idx: number[] = [];
-    for (let i = 0; i < t; i++) if (free[i]) idx.push(i);
+    const { idx, x } = solveFreeBlock(q, t, free, w);
     const n = idx.length;
-    const a = new Float64Array(n * n);
-    const r = new Float64Array(n);
-    for (let u = 0; u < n; u++) {
-      r[u] = w[idx[u]];
-      for (let s = 0; s < n; s++) a[u * n + s] = q[idx[u] * t + idx[s]];
-    }
-    const { x } = solvePsd(a, n, r);
     let ok = true;
     for (let u = 0; u < n; u++) if (!(y[idx[u]] + x[u] > 0)) ok = false;
     if (ok) for (let u = 0; u < n; u++) y[idx[u]] += x[u];
   }
   return y;
+}
+
+/**
+ * Q_FF·x = v_F on the free set F (the indices where `free` is set): the free indices and the
+ * solution, by solvePsd on the gathered block.
+ */
+function solveFreeBlock(
+  q: Float64Array,
+  t: number,
+  free: Uint8Array,
+  v: Float64Array,
+): { idx: number[]; x: Float64Array } {
+  const idx: number[] = [];
+  for (let i = 0; i < t; i++) if (free[i]) idx.push(i);
+  const n = idx.length;
+  const a = new Float64Array(n * n);
+  const b = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    b[r] = v[idx[r]];
+    for (let s = 0; s < n; s++) a[r * n + s] = q[idx[r] * t + idx[s]];
+  }
+  return { idx, x: solvePsd(a, n, b).x };
 }

@@ -47,3 +47,10 @@ export function validateGram(gram: Float64Array, t: number, solver: string): Flo
   }
   return out;
 }
+
+/** tr(G) of a T×T row-major Gramian: the sum of its diagonal, in order. */
+export function gramTrace(gram: Float64Array, t: number): number {
+  let trace = 0;
+  for (let i = 0; i < t; i++) trace += gram[i * t + i];
+  return trace;
+}

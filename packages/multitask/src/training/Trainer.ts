@@ -1,4 +1,4 @@
-import { mul, noGrad, type Variable } from '@mtl/autograd';
+import { mul, noGrad, type Parameter, type Variable } from '@mtl/autograd';
 import { loadSafetensors, saveSafetensors } from '@mtl/nn';
 import { clipGradNorm, type Optimizer } from '@mtl/optim';
 import { Generator, MtlError, type Tensor } from '@mtl/tensor';
@@ -10,6 +10,7 @@ import { EW } from '../methods/EW';
 import type { WeightingMethod } from '../methods/WeightingMethod';
 import { accuracy } from '../metrics/accuracy';
 import { auc } from '../metrics/auc';
+import { higherIsBetter } from '../metrics/deltaM';
 import { f1 } from '../metrics/f1';
 import { mae } from '../metrics/mae';
 import { mse } from '../metrics/mse';
@@ -147,6 +148,11 @@ export class Trainer {
   private readonly lastFinite = new Map<string, number>();
   /** Shuffles the training data; created by the first `fit`, kept across fits and in checkpoints. */
   private generator: Generator | null = null;
+  /**
+   * The model's shared parameters during `fit`/`iterate`, taken once per run (the model's split
+   * into shared and task parameters is fixed; some models build it with a Set and a filter).
+   */
+  private shared: Parameter[] | null = null;
 
   constructor(private readonly options: TrainerOptions) {
     const { model, tasks, optimizer, weighting = new EW() } = options;
@@ -187,7 +193,7 @@ export class Trainer {
     if (Object.keys(losses).length === 0) return null;
     for (const [task, value] of Object.entries(values)) this.lastFinite.set(task, value);
     const weights = this.weighting.backward(losses, {
-      shared: this.model.sharedParameters(),
+      shared: this.shared ?? this.model.sharedParameters(),
       representation:
         this.options.useRepresentation || this.weighting.needsRepresentation
           ? this.model.representation
@@ -253,6 +259,7 @@ export class Trainer {
     let best = Number.POSITIVE_INFINITY;
     let bestState: Record<string, Tensor> | null = null;
     let sinceBest = 0;
+    this.shared = this.model.sharedParameters();
     try {
       for (let e = this.epoch; e < epochs; e++) {
         const sums: Record<string, { total: number; count: number }> = {};
@@ -295,6 +302,7 @@ export class Trainer {
       }
       if (bestState !== null) this.model.loadStateDict(bestState);
     } finally {
+      this.shared = null;
       bar?.finish();
     }
     return this.history;
@@ -456,7 +464,7 @@ function monitored(monitor: string, validation: Record<string, Record<string, nu
     throw new MtlError(
       `Trainer.fit: earlyStopping.monitor ${JSON.stringify(monitor)} is not among the validation results`,
     );
-  return ['accuracy', 'f1', 'auc', 'r2'].includes(metric) ? -value : value;
+  return higherIsBetter(metric) ? -value : value;
 }
 
 function snapshot(sd: Record<string, Tensor>): Record<string, Tensor> {

@@ -139,7 +139,7 @@ export function formatComparison({
 }: {
   rows: readonly Pick<ComparisonRow, 'method' | 'metrics' | 'deltaM' | 'msPerStep'>[];
 }): string {
-  // Kept as [task, metric] pairs: a task name may itself contain a dot (a file's column `body.mass`).
+  // Kept as [task, metric] pairs, not joined and split again: a task name may contain a dot.
   const columns = Object.entries(rows[0]?.metrics ?? {}).flatMap(([task, ms]) =>
     Object.keys(ms)
       .filter((k) => k !== 'loss')
