@@ -27,21 +27,30 @@ export function biasRelu(y: usize, b: usize, rows: i32, n: i32): void {
  */
 export function maskRows(g: usize, y: usize, out: usize, sums: usize, rows: i32, n: i32): void {
   const rowBytes = (<usize>n) << 2;
-  const zero = f32x4.splat(0);
+  if (sums === 0) {
+    // No column sums: the rows are one contiguous run of rows·n values.
+    const end = <usize>rows * rowBytes;
+    for (let j: usize = 0; j < end; j += 16) v128.store(out + j, masked(g + j, y + j));
+    return;
+  }
   for (let r = 0; r < rows; r++) {
     for (let j: usize = 0; j < rowBytes; j += 16) {
-      // The mask keeps g's bits or gives +0; adding +0 turns a kept −0 into +0, as the loop does.
-      const v = f32x4.add(v128.and(v128.load(g + j), f32x4.gt(v128.load(y + j), zero)), zero);
+      const v = masked(g + j, y + j);
       v128.store(out + j, v);
-      if (sums !== 0) {
-        const s = sums + (j << 1);
-        v128.store(s, f64x2.add(v128.load(s), f64x2.promote_low_f32x4(v)));
-        const high = i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
-        v128.store(s, f64x2.add(v128.load(s, 16), f64x2.promote_low_f32x4(high)), 16);
-      }
+      const s = sums + (j << 1);
+      v128.store(s, f64x2.add(v128.load(s), f64x2.promote_low_f32x4(v)));
+      const high = i8x16.shuffle(v, v, 8, 9, 10, 11, 12, 13, 14, 15, 0, 1, 2, 3, 4, 5, 6, 7);
+      v128.store(s, f64x2.add(v128.load(s, 16), f64x2.promote_low_f32x4(high)), 16);
     }
     g += rowBytes;
     y += rowBytes;
     out += rowBytes;
   }
+}
+
+/** Four lanes of g where y > 0, else +0. */
+function masked(g: usize, y: usize): v128 {
+  const zero = f32x4.splat(0);
+  // The mask keeps g's bits or gives +0; adding +0 turns a kept −0 into +0, as the loop does.
+  return f32x4.add(v128.and(v128.load(g), f32x4.gt(v128.load(y), zero)), zero);
 }

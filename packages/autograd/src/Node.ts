@@ -9,8 +9,11 @@ import type { Variable } from './Variable';
 export class Node<P extends Primitive = Primitive> {
   /** The input Variables (null for constants), emptied when the graph is freed. */
   inputs: (Variable | null)[];
-  /** What the backward rule reads; null once the graph is freed. */
-  saved: SavedContext<P> | null;
+  /**
+   * What the backward rule reads; null once the graph is freed. (Which inputs need a gradient
+   * depends on the backward call, so the engine adds `needsGrad` when it runs the rule.)
+   */
+  saved: Omit<SavedContext<P>, 'needsGrad'> | null;
 
   constructor(
     readonly primitive: P,
@@ -20,7 +23,7 @@ export class Node<P extends Primitive = Primitive> {
     params: PrimitiveParams[P],
   ) {
     this.inputs = inputs;
-    this.saved = { inputs: values, output, params, needsGrad: inputs.map((v) => v?.requiresGrad === true) };
+    this.saved = { inputs: values, output, params };
   }
 
   get released(): boolean {

@@ -52,8 +52,8 @@ describe('the API mirrors @mtl/tensor', () => {
       ...['allClose', 'scatterAdd', 'indexAdd', 'sliceScatter', 'oneHot'],
       // Settings, not ops: which float32 matmul kernel runs, on how many threads.
       ...['matmulBackend', 'setMatmulBackend', 'matmulThreads', 'setMatmulThreads'],
-      // The loader of the packages' embedded WASM kernels.
-      'compileSimdModule',
+      // The loader of the packages' embedded WASM kernels, and their memory helpers.
+      ...['compileSimdModule', 'growMemory', 'alignBytes'],
     ]);
     const missing = Object.entries(tensorApi)
       .filter(([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !tensorOnly.has(name))

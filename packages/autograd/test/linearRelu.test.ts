@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Generator, randn, type Tensor, tensor } from '@mtl/tensor';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { grad, linear, linearRelu, mul, relu, sum, variable } from '../src/index';
 import {
   biasRelu,
@@ -77,6 +77,77 @@ describe('linearRelu kernels: the WASM SIMD path and the loops agree bit for bit
         if (sFast !== null) sameBits(sFast, sSlow!);
         for (let i = 0; i < rows * n; i++) expect(Object.is(gmSlow[i], y[i]! > 0 ? grads[i]! : 0)).toBe(true);
       }
+    });
+  }
+});
+
+describe('linearRelu kernels when WASM memory cannot grow', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('fall back to the loops instead of throwing', () => {
+    expect(wasmPassesAvailable()).toBe(true);
+    // Larger than anything before in this file, so the module's memory would have to grow.
+    const [rows, n] = [256, 1024];
+    const grow = vi.spyOn(WebAssembly.Memory.prototype, 'grow').mockImplementation(() => {
+      throw new RangeError('WebAssembly.Memory.grow(): Maximum memory size exceeded');
+    });
+    const grads = awkward(rows * n);
+    const y = awkward(rows * n);
+    const fast = y.slice();
+    const slow = y.slice();
+    const b = awkward(n);
+    biasRelu(fast, b, rows, n);
+    biasReluLoop(slow, b, rows, n);
+    sameBits(fast, slow);
+    const gmFast = new Float32Array(rows * n);
+    const gmSlow = new Float32Array(rows * n);
+    const sFast = new Float64Array(n);
+    const sSlow = new Float64Array(n);
+    maskRows(grads, slow, gmFast, sFast, rows, n);
+    maskRowsLoop(grads, slow, gmSlow, sSlow, rows, n);
+    sameBits(gmFast, gmSlow);
+    sameBits(sFast, sSlow);
+    expect(grow).toHaveBeenCalled();
+    // Once memory grows again, the WASM path is back.
+    grow.mockRestore();
+    const again = new Float32Array(rows * n);
+    maskRows(grads, slow, again, null, rows, n);
+    sameBits(again, gmSlow);
+  });
+});
+
+describe("relu's backward is the same mask pass", () => {
+  // 4096 float32 elements take the WASM path, the others the loop.
+  for (const [size, dtype] of [
+    [4096, 'float32'],
+    [4097, 'float32'],
+    [50, 'float32'],
+    [4096, 'float64'],
+  ] as const) {
+    it(`g where x > 0, else +0, also for a non-finite g (${size} × ${dtype})`, () => {
+      const xs = awkward(size); // NaN, ±∞ and ±0 among the values
+      const r = awkward(size).reverse(); // the same in g, mostly where x is finite
+      // Non-finite g and −0 where x > 0 (NaN and ±∞ pass, −0 becomes +0) and where x ≤ 0 (+0).
+      const positive = [...xs.keys()].filter((i) => xs[i]! > 0);
+      const other = [...xs.keys()].filter((i) => !(xs[i]! > 0));
+      for (const [k, v] of [-0, Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY].entries()) {
+        r[positive[k]!] = v;
+        r[other[k]!] = v;
+      }
+      const x = variable(tensor(Array.from(xs), { dtype }), { requiresGrad: true });
+      const [gx] = grad(sum(mul(relu(x), tensor(Array.from(r), { dtype }))), [x]);
+      expect(gx!.dtype).toBe(dtype);
+      const xd = x.value.data;
+      const gd = gx!.data;
+      let nans = 0;
+      for (let i = 0; i < size; i++) {
+        const want = xd[i]! > 0 ? r[i]! + 0 : 0;
+        if (Number.isNaN(want)) nans++;
+        expect(Object.is(gd[i], want), `element ${i}: x ${xd[i]}, g ${r[i]}, got ${gd[i]}`).toBe(true);
+      }
+      expect(nans).toBeGreaterThan(0);
     });
   }
 });

@@ -117,7 +117,7 @@ export function gemmChunk(args: usize, index: i32, scratch: usize): void {
  * With n ≤ NR there is a single strip of B, so each element of A would be used once after
  * packing: A is then read in place (four row pointers) instead of packed.
  */
-export function gemmStrided(
+function gemmStrided(
   a: usize,
   b: usize,
   c: usize,

@@ -140,6 +140,8 @@ describe('every op is a function and a method', () => {
     'formatTensor',
     'setMatmulBackend',
     'compileSimdModule',
+    'growMemory',
+    'alignBytes',
     'matmulBackend',
     'setMatmulThreads',
     'matmulThreads',

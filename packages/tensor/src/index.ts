@@ -77,3 +77,4 @@ export { Generator } from './random/Generator';
 export { broadcastShapes, normalizeDim, normalizeDims, sizeOf } from './shape';
 export { type NestedArray, Tensor } from './Tensor';
 export { compileSimdModule } from './wasm/compileSimdModule';
+export { alignBytes, growMemory } from './wasm/wasmMemory';

@@ -45,8 +45,8 @@ export const linearRelu: Rule<'linearRelu'> = {
     const out = w.shape[0]!;
     const rows = leadingSize(x.shape);
     const x2 = x.rank === 2 ? x : reshape(x, [rows, x.shape[x.rank - 1]!]);
-    const hasBias = bIn !== undefined;
-    const wantBias = hasBias && needsGrad[2] === true;
+    // db is only made when there is a bias that wants a gradient (else it stays null).
+    const wantBias = bIn !== undefined && needsGrad[2] === true;
     const dtype = output.dtype;
     // The masked gradient, in scratch when only this rule reads it (it goes on to the products).
     const gm = scratch(dtype, rows * out);
@@ -63,7 +63,7 @@ export const linearRelu: Rule<'linearRelu'> = {
       const data = dtype === 'float64' ? biasSums : Float32Array.from(biasSums);
       db = new Tensor(data, [out], dtype);
     }
-    return [dx, dw, hasBias ? db : null];
+    return [dx, dw, db];
   },
 };
 

@@ -1,9 +1,9 @@
 /**
  * The two elementwise passes of `linearRelu` (rules/linearRelu.ts): the bias and relu after the
- * product (forward), and the relu mask with the bias gradient's column sums (backward). float32
- * rows whose length is a multiple of 4 run in a small WebAssembly SIMD module (four lanes at a
- * time; the operands are copied in and the result out, a few µs against the loop's ~100 µs for
- * a 256×128 activation); everything else, and environments without WASM SIMD, run the
+ * product (forward), and the relu mask with the bias gradient's column sums (backward; the mask
+ * alone is also relu's backward, rules/relu.ts). float32 rows whose length is a multiple of 4
+ * run in a small WebAssembly SIMD module (four lanes at a time; the operands are copied in and
+ * the result out, a few µs against the loop's ~100 µs for a 256×128 activation); everything else, and environments without WASM SIMD, run the
  * TypeScript loops below, which give the same values bit for bit.
  *
  * The module is compiled from `assembly/linearRelu.ts` (AssemblyScript) and embedded by
@@ -15,7 +15,7 @@
  * row by row.
  */
 
-import { compileSimdModule } from '@mtl/tensor';
+import { alignBytes, compileSimdModule, growMemory } from '@mtl/tensor';
 import { linearReluWasmBase64 } from './linearReluWasm.generated';
 
 type FloatData = Float32Array | Float64Array;
@@ -31,7 +31,6 @@ interface Kernels {
 const MIN_WASM_SIZE = 4096;
 /** Above this many bytes of WASM memory, use the loops rather than keep a big memory alive. */
 const MAX_WASM_BYTES = 64 * 2 ** 20;
-const PAGE = 65536;
 
 /** undefined: not tried yet; null: unavailable. */
 let kernels: Kernels | null | undefined;
@@ -45,20 +44,22 @@ function load(): Kernels | null {
     const module = compileSimdModule(linearReluWasmBase64);
     if (module === null) return null;
     const loaded = new WebAssembly.Instance(module).exports as unknown as Kernels;
-    base = Math.ceil(loaded.heapBase() / 16) * 16;
+    base = alignBytes(loaded.heapBase(), 16);
     return loaded;
   } catch {
     return null;
   }
 }
 
-/** The module with at least `bytes` of memory (views refreshed), or null to use the loops. */
+/**
+ * The module with at least `bytes` of memory (views refreshed), or null to use the loops: no WASM
+ * SIMD here, more than MAX_WASM_BYTES, or the memory cannot grow (then nothing has changed).
+ */
 function withMemory(bytes: number): Kernels | null {
   if (kernels === undefined) kernels = load();
   if (kernels === null || bytes > MAX_WASM_BYTES) return null;
   const memory = kernels.memory;
-  const needed = base + bytes;
-  if (memory.buffer.byteLength < needed) memory.grow(Math.ceil((needed - memory.buffer.byteLength) / PAGE));
+  if (!growMemory(memory, base + bytes)) return null;
   if (heap32.buffer !== memory.buffer) {
     // The views start at `base`: offsets below are relative to it.
     heap32 = new Float32Array(memory.buffer, base);

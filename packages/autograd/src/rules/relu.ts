@@ -1,25 +1,25 @@
 import * as T from '@mtl/tensor';
 import type { Rule } from '../primitives';
+import { maskRows } from './linearReluKernels';
 
-/** d relu(x) = [x > 0]: 0 at the kink, as in PyTorch. One pass over g and x (no mask tensor). */
+/**
+ * d relu(x) = [x > 0]: 0 at the kink, as in PyTorch. The backward is linearRelu's mask pass
+ * (one pass over g and x, no mask tensor; WASM SIMD for large float32): g where x > 0, else +0,
+ * also where g is ±∞ or NaN; NaN where x > 0 and g is NaN; +0 at x = NaN.
+ */
 export const relu: Rule<'relu'> = {
   forward: ([x]) => T.relu(x!),
   backward: (g, { inputs: [input] }) => {
     const x = input as T.Tensor;
-    if (g.dtype !== x.dtype || g.size !== x.size || g.dtype === 'bool') return [T.mul(g, T.gt(x, 0))];
-    const gd = g.data;
-    const xd = x.data;
-    const n = gd.length;
-    const out = new (gd.constructor as new (n: number) => typeof gd)(n);
-    // Branchless g·[x > 0] (+ 0 turns −0 into 0); `bad` turns NaN if some g is not finite, where
-    // g·0 would be NaN instead of 0: then the branching loop redoes it.
-    let bad = 0;
-    for (let i = 0; i < n; i++) {
-      const gi = gd[i]!;
-      out[i] = gi * +(xd[i]! > 0) + 0;
-      bad += gi * 0;
+    // relu rejects bool, so g and x here are float or int32.
+    if (g.dtype !== x.dtype || g.size !== x.size || (x.dtype !== 'float32' && x.dtype !== 'float64')) {
+      return [T.mul(g, T.gt(x, 0))];
     }
-    if (Number.isNaN(bad)) for (let i = 0; i < n; i++) out[i] = xd[i]! > 0 ? gd[i]! : 0;
+    const gd = g.data as Float32Array | Float64Array;
+    const out = new (gd.constructor as new (n: number) => typeof gd)(gd.length);
+    // As one row: the pass is elementwise without bias sums (the WASM path wants a length that is
+    // a multiple of 4, else the loop runs).
+    maskRows(gd, x.data as Float32Array | Float64Array, out, null, 1, gd.length);
     return [new T.Tensor(out, x.shape, x.dtype)];
   },
 };

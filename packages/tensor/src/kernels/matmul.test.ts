@@ -340,6 +340,64 @@ describe('matmulKernel float32 dispatch', () => {
     expect(Array.from(out)).toEqual(new Array(16).fill(1 + 2 ** -23));
   });
 
+  it.each([
+    ['a dot product (m = n = 1) stays on the TypeScript kernel', 1, 1],
+    ['one row and two columns goes to WASM', 1, 2],
+    ['two rows and one column goes to WASM', 2, 1],
+    ['one row goes to WASM', 1, 16],
+    ['one column goes to WASM', 16, 1],
+  ] as const)('above the size threshold, %s', (_, m, n) => {
+    setMatmulBackend('wasm');
+    // The first term is 1, then k − 1 terms of 2^-24: float32 accumulation rounds each addition
+    // back to 1 (ties to even); float64 accumulation keeps them and rounds once at the end. (k
+    // at most 256, the WASM kernel's depth block, so that its sum is one float32 sequence.)
+    const viaWasm = m * n > 1;
+    const k = viaWasm ? 256 : 600;
+    expect(m * k * n).toBeGreaterThanOrEqual(WASM_MIN_WORK);
+    for (const [transA, transB] of TRANSPOSES) {
+      const a = new Float32Array(m * k).fill(1);
+      const b = new Float32Array(k * n).fill(2 ** -24);
+      // B[0, j] = 1, stored as B (k×n) or Bᵀ (n×k).
+      for (let j = 0; j < n; j++) b[transB ? j * k : j] = 1;
+      const out = new Float32Array(m * n);
+      matmulKernel(a, 0, b, 0, out, 0, m, k, n, transA, transB);
+      const want = viaWasm ? 1 : Math.fround(1 + (k - 1) * 2 ** -24);
+      expect(Array.from(out), `transA=${transA} transB=${transB}`).toEqual(new Array(m * n).fill(want));
+    }
+  });
+
+  it('k = 1 (an outer product) on the TypeScript kernel equals the WASM kernel bit for bit', () => {
+    const next = lcg(7);
+    for (const [m, n] of [
+      [64, 48],
+      [5, 9],
+      [1, 700],
+    ] as const) {
+      const a = Float32Array.from({ length: m }, () => next() / 2 ** 31 - 1);
+      const b = Float32Array.from({ length: n }, () => next() / 2 ** 31 - 1);
+      a[0] = -0; // −0·x: +0 on both kernels (sums start at +0)
+      b[1] = Number.NaN;
+      b[2] = Number.NEGATIVE_INFINITY;
+      const wasm = new Float32Array(m * n);
+      expect(matmulWasmF32(a, 0, b, 0, wasm, 0, m, 1, n, false, false)).toBe(true);
+      for (const [transA, transB] of TRANSPOSES) {
+        setMatmulBackend('js');
+        const js = new Float32Array(m * n);
+        matmulKernel(a, 0, b, 0, js, 0, m, 1, n, transA, transB);
+        expect(sameBits(js, wasm), `${m}×1·1×${n} transA=${transA} transB=${transB}`).toBe(true);
+        expect(Object.is(js[0], 0)).toBe(true);
+        // And in float64: the exact products, −0 also made +0.
+        const js64 = new Float64Array(m * n);
+        matmulKernel(Float64Array.from(a), 0, Float64Array.from(b), 0, js64, 0, m, 1, n, transA, transB);
+        for (let i = 0; i < m; i++) {
+          for (let j = 0; j < n; j++) {
+            expect(Object.is(js64[i * n + j], a[i]! * b[j]! + 0), `out[${i},${j}]`).toBe(true);
+          }
+        }
+      }
+    }
+  });
+
   it('both backends agree to float32 accuracy on every transpose combination', () => {
     const next = lcg(99);
     const [m, k, n] = [37, 70, 45];

@@ -4,12 +4,12 @@
  * It knows nothing about tensors. The `matmul` op validates shapes, promotes dtypes and calls it
  * once per (broadcast) batch element with offsets into the batched buffers.
  *
- * float32 products of at least `WASM_MIN_WORK` multiply-adds go to the WebAssembly SIMD kernel
- * (`matmulWasm.ts`, source in `assembly/matmul.ts`; float32 accumulated in float32, as in
- * PyTorch) unless `setMatmulBackend('js')` was called or WASM SIMD is unavailable; with
- * `setMatmulThreads(2)`, those of at least `THREAD_MIN_WORK` are shared with a helper Worker
- * (`matmulThreads.ts`; same results bit for bit). Everything
- * else runs the TypeScript kernels below, which stay the reference and the fallback.
+ * float32 products of at least `WASM_MIN_WORK` multiply-adds (except dot products, m = n = 1) go
+ * to the WebAssembly SIMD kernel (`matmulWasm.ts`, source in `assembly/matmul.ts`; float32
+ * accumulated in float32, as in PyTorch) unless `setMatmulBackend('js')` was called or WASM
+ * SIMD is unavailable; with `setMatmulThreads(2)`, those of at least `THREAD_MIN_WORK` are shared
+ * with a helper Worker (`matmulThreads.ts`; same results bit for bit). Everything else runs the
+ * TypeScript kernels below, which stay the reference and the fallback.
  *
  * In TypeScript, floats (float32 and float64) go through a GotoBLAS-style blocked kernel. For each block of B
  * (KC×NC) and of A (MC×KC), the operands are packed into one Float64Array as micro-panels (4
@@ -23,7 +23,8 @@
  *
  * Shapes where packing does not pay: with n ≤ 8 each A panel would be used once or twice, so
  * the micro-kernel reads A in place; with m < 4 or n < 4 the product is a few matrix-vector
- * products (memory-bound), done as dot products or AXPYs along contiguous rows.
+ * products (memory-bound), done as dot products or AXPYs along contiguous rows; with k = 1 it is
+ * an outer product, one multiply per element.
  *
  * int32 has its own blocked i-k-j loop with `Math.imul` and `| 0`: products and sums wrap
  * modulo 2^32 exactly as two's-complement int32 arithmetic does (what PyTorch's int32 matmul
@@ -117,7 +118,16 @@ export function matmulKernel<T extends MatmulArray>(
     out.fill(0, outOffset, outOffset + m * n);
     return;
   }
-  if (out instanceof Float32Array && m * k * n >= WASM_MIN_WORK && requestedMatmulBackend() === 'wasm') {
+  // A dot product (m = n = 1) stays here: the WASM tile (4×4 at least) would be 1/16 used and
+  // B's packing scalar, so the TypeScript dot product is 3–5× faster (measured at k = 512 and
+  // 100 000). From m·n = 2 on, WASM is as fast or faster (3–7× for one row or one column of 256
+  // or more), its copies of A and B notwithstanding.
+  if (
+    out instanceof Float32Array &&
+    m * k * n >= WASM_MIN_WORK &&
+    m * n > 1 &&
+    requestedMatmulBackend() === 'wasm'
+  ) {
     const fa = a as Float32Array;
     const fb = b as Float32Array;
     if (
@@ -131,6 +141,8 @@ export function matmulKernel<T extends MatmulArray>(
   }
   if (out instanceof Int32Array) {
     matmulInt32(a as Int32Array, aOffset, b as Int32Array, bOffset, out, outOffset, m, k, n, transA, transB);
+  } else if (k === 1) {
+    outerFloat(a, aOffset, b, bOffset, out, outOffset, m, n);
   } else if (m < MR || n < NR) {
     gemvFloat(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
   } else {
@@ -416,10 +428,11 @@ function gemvFloat(
   const bCol = transB ? k : 1;
   if (m < MR) {
     // out[i, :] = A[i, :] · B: the vector is row i of A (stride aCol).
+    // With n = 1, B (k×1) is laid out as Bᵀ (1×k), one contiguous row: a dot product.
     for (let i = 0; i < m; i++) {
       const vec = aOffset + i * aRow;
       const row = outOffset + i * n;
-      if (transB) dotRows(b, bOffset, n, k, a, vec, aCol, out, row, 1);
+      if (transB || n === 1) dotRows(b, bOffset, n, k, a, vec, aCol, out, row, 1);
       else axpyRows(a, vec, aCol, b, bOffset, k, n, out, row, 1);
     }
   } else {
@@ -429,6 +442,30 @@ function gemvFloat(
       if (transA) axpyRows(b, vec, bRow, a, aOffset, k, m, out, outOffset + j, n);
       else dotRows(a, aOffset, m, k, b, vec, bRow, out, outOffset + j, n);
     }
+  }
+}
+
+/**
+ * k = 1: `out[i, j] = A[i, 0]·B[0, j]`, an outer product. A (m×1) and Aᵀ (1×m) are the same m
+ * contiguous values, and likewise B, so the flags do not matter. One multiply per element, plus
+ * 0 as in the other paths (a sum that starts at +0, so a −0 product gives +0); for float32 the
+ * float64 product of two float32 values is exact, so the store rounds once, as WASM's f32 multiply
+ * does. The blocked kernel would spend a 4×4 tile call per 16 products and copy them twice.
+ */
+function outerFloat(
+  a: MatmulArray,
+  aOffset: number,
+  b: MatmulArray,
+  bOffset: number,
+  out: MatmulArray,
+  outOffset: number,
+  m: number,
+  n: number,
+): void {
+  const bEnd = bOffset + n;
+  for (let i = 0, o = outOffset; i < m; i++) {
+    const x = a[aOffset + i]!;
+    for (let j = bOffset; j < bEnd; j++) out[o++] = x * b[j]! + 0;
   }
 }
 

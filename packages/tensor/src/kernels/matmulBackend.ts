@@ -17,7 +17,7 @@ let requested: MatmulBackend = 'wasm';
  * `'wasm'` (the default) uses WebAssembly SIMD where available and falls back to `'js'` where
  * not; `'js'` forces the pure-TypeScript kernel, e.g. to compare results or timings. float64 and
  * int32 products always use the TypeScript kernel, and so do float32 products too small to
- * repay copying the operands into WebAssembly memory.
+ * repay copying the operands into WebAssembly memory, and dot products (one row times one column).
  *
  * Results differ between the two in the last bits: the WASM kernel accumulates float32 in
  * float32 (as PyTorch does); the TypeScript kernel accumulates in float64 and rounds once.

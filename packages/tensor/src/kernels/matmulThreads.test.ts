@@ -11,6 +11,7 @@ import { Generator } from '../random/Generator';
 import { matmulKernel } from './matmul';
 import { matmulThreads, setMatmulBackend, setMatmulThreads } from './matmulBackend';
 import {
+  helperJobs,
   helperState,
   matmulThreadedF32,
   resetMatmulThreads,
@@ -129,11 +130,36 @@ describe('2 threads', () => {
 
   it('uses the helper for large products only, and reuses it', () => {
     const before = helperState();
+    expect(before).toBe(1); // ready
+    const jobs = helperJobs()!;
+    expect(jobs).toBeTypeOf('number');
     const { a, b } = operands(64, 64, 64, 4); // 256 Ki multiply-adds: one thread
     const out = new Float32Array(64 * 64);
     matmulKernel(a, 0, b, 0, out, 0, 64, 64, 64, false, false);
     expectSameBits(out, single(a, b, 64, 64, 64, false, false));
     expect(helperState()).toBe(before);
+    expect(helperJobs(), 'a small product is not handed to the helper').toBe(jobs);
+    // 64³ could not be split anyway (64 columns are one chunk); 16×64·64×512 could (4 chunks of
+    // 128 columns), but is below THREAD_MIN_WORK.
+    const wide = operands(16, 64, 512, 8);
+    const wideOut = new Float32Array(16 * 512);
+    matmulKernel(wide.a, 0, wide.b, 0, wideOut, 0, 16, 64, 512, false, false);
+    expectSameBits(wideOut, single(wide.a, wide.b, 16, 64, 512, false, false));
+    expect(helperJobs(), 'a small product is not handed to the helper').toBe(jobs);
+    // Large products are, each as one more job for the same helper (a new pool would start
+    // counting from 0 again, and would have to become ready first).
+    const [m, k, n] = [200, 190, 180];
+    expect(m * k * n).toBeGreaterThanOrEqual(THREAD_MIN_WORK);
+    const big = operands(m, k, n, 7);
+    const expected = single(big.a, big.b, m, k, n, false, true);
+    for (const [i, helperOnly] of [false, true].entries()) {
+      testHooks.helperOnly = helperOnly; // true: the helper's instance computes every chunk
+      const bigOut = new Float32Array(m * n);
+      matmulKernel(big.a, 0, big.b, 0, bigOut, 0, m, k, n, false, true);
+      expectSameBits(bigOut, expected);
+      expect(helperJobs()).toBe(jobs + i + 1);
+      expect(helperState()).toBe(1);
+    }
   });
 });
 

@@ -32,6 +32,7 @@
  * helper per realm instead of leaking more.
  */
 import { compileSimdModule } from '../wasm/compileSimdModule';
+import { alignBytes as align, growMemory } from '../wasm/wasmMemory';
 import { matmulWasmSourceHash, matmulWasmThreadsBase64 } from './wasm/matmulWasm.generated';
 
 interface ThreadExports {
@@ -147,8 +148,6 @@ function slot(): Slot {
   }
   return s;
 }
-
-const align = (x: number) => Math.ceil(x / 64) * 64;
 
 /** Whether this thread may block in `Atomics.wait` on shared memory (not a browser's main thread). */
 function canBlock(): boolean {
@@ -336,11 +335,7 @@ export function matmulThreadedF32(
   const end = cPtr + 4 * sizeC;
   if (end > MAX_PAGES * PAGE) return false;
   if (pool.heap.byteLength < end) {
-    try {
-      pool.memory.grow(Math.ceil((end - pool.memory.buffer.byteLength) / PAGE));
-    } catch {
-      return false;
-    }
+    if (!growMemory(pool.memory, end)) return false;
     pool.heap = new Float32Array(pool.memory.buffer);
   }
   const heap = pool.heap;
@@ -394,6 +389,15 @@ export function matmulThreadedF32(
 export function helperState(): number | undefined {
   const state = slot().state;
   return state && state !== 'off' ? Atomics.load(state.ctl, READY) : undefined;
+}
+
+/**
+ * For tests: the job counter (GEN, bumped once per product handed to the helper), or undefined
+ * without a pool. Unchanged across a product means it ran on this thread alone.
+ */
+export function helperJobs(): number | undefined {
+  const state = slot().state;
+  return state && state !== 'off' ? Atomics.load(state.ctl, GEN) : undefined;
 }
 
 /** For tests: blocks until the helper is ready (true) or `timeoutMs` passes or it failed (false). */

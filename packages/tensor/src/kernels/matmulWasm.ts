@@ -10,7 +10,7 @@
  *
  * Memory: one linear memory per JS realm (module instance), laid out per call as
  * [scratch (packed panels, ~640 KiB) | A | B | C]. It grows on demand (to the largest product
- * seen); after a product that needed more than `RELEASE_BYTES` the instance is dropped, so its
+ * seen); after a product that needed more than 256 MiB the instance is dropped, so its
  * memory can be garbage-collected, and a fresh one is made on the next call. The operands are
  * copied in and the result out: O(mk + kn + mn) copies against O(mkn) arithmetic. The per-call
  * cost outside the kernel is kept to those three copies: the layout addresses and one float32
@@ -18,6 +18,7 @@
  * operand array is copied as is, without a subarray view.
  */
 import { compileSimdModule } from '../wasm/compileSimdModule';
+import { alignBytes as align, growMemory } from '../wasm/wasmMemory';
 import { matmulWasmBase64 } from './wasm/matmulWasm.generated';
 
 interface MatmulExports {
@@ -37,12 +38,8 @@ interface MatmulExports {
   ): void;
 }
 
-/** Memory above this after a call is given back (the instance is dropped). */
-const RELEASE_BYTES = 256 * 2 ** 20;
-const PAGE = 65536;
-
-/** Rounds a byte address up to a cache line (plain arithmetic: addresses may pass 2^31). */
-const align = (x: number) => Math.ceil(x / 64) * 64;
+/** Memory above this after a call is given back (the instance is dropped); tests lower it. */
+let releaseBytes = 256 * 2 ** 20;
 
 /** undefined: not tried yet; null: unavailable here. */
 let compiled: WebAssembly.Module | null | undefined;
@@ -104,22 +101,33 @@ export function matmulWasmF32(
   const end = cPtr + 4 * sizeC;
   if (end > 2 ** 32) return false;
   if (heap.byteLength < end) {
-    const memory = wasm.memory;
-    try {
-      memory.grow(Math.ceil((end - memory.buffer.byteLength) / PAGE));
-    } catch {
-      return false; // out of memory for WASM: the TypeScript kernel works on the JS heap
-    }
-    heap = new Float32Array(memory.buffer);
+    // Out of memory for WASM: the TypeScript kernel works on the JS heap.
+    if (!growMemory(wasm.memory, end)) return false;
+    heap = new Float32Array(wasm.memory.buffer);
   }
   // Whole arrays (the usual case: a tensor's own buffer) are copied without making a subarray.
   heap.set(aOffset === 0 && a.length === sizeA ? a : a.subarray(aOffset, aOffset + sizeA), aPtr / 4);
   heap.set(bOffset === 0 && b.length === sizeB ? b : b.subarray(bOffset, bOffset + sizeB), bPtr / 4);
   wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, scratchPtr);
   out.set(heap.subarray(cPtr / 4, cPtr / 4 + sizeC), outOffset);
-  if (heap.byteLength > RELEASE_BYTES) {
+  if (heap.byteLength > releaseBytes) {
     instance = undefined;
     heap = new Float32Array(0);
   }
   return true;
+}
+
+/**
+ * For tests: the current instance's memory (undefined before the first product and after a
+ * release), to see whether a product reused it.
+ */
+export function wasmMemoryForTests(): WebAssembly.Memory | undefined {
+  return instance?.memory;
+}
+
+/** For tests: the memory size past which the instance is dropped after a call; returns the previous one. */
+export function setReleaseBytes(bytes: number): number {
+  const previous = releaseBytes;
+  releaseBytes = bytes;
+  return previous;
 }

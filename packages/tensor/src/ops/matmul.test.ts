@@ -2,7 +2,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rand } from '../creation/random';
 import type { DType } from '../dtype';
 import { ShapeError, ValueError } from '../errors';
+import { WASM_MIN_WORK } from '../kernels/matmul';
 import { type MatmulBackend, setMatmulBackend } from '../kernels/matmulBackend';
+import { matmulWasmF32 } from '../kernels/matmulWasm';
 import { Generator } from '../random/Generator';
 import { broadcastShapes, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../Tensor';
@@ -71,6 +73,8 @@ function random(shape: number[], dtype: DType, seed: number): Tensor {
 const stored = (batch: number[], rows: number, cols: number, trans: boolean) =>
   trans ? [...batch, cols, rows] : [...batch, rows, cols];
 
+const f32 = (t: Tensor) => t.data as Float32Array;
+
 const TRANSPOSES = [
   [false, false],
   [false, true],
@@ -108,14 +112,27 @@ describe.each<MatmulBackend>(['wasm', 'js'])('matmul with the %s float32 backend
 
   it('a flag equals transposing first, also with a 1-d operand on the other side', () => {
     setMatmulBackend(backend);
-    const w = random([5, 7], 'float32', 1); // [out, in]
-    const x = random([7], 'float32', 2);
-    const viaFlag = matmul(x, w, { transposeB: true }); // [7]·[7,5] → [5]
-    expect(viaFlag.shape).toEqual([5]);
+    // Sizes over WASM_MIN_WORK (and not a dot product), so that the 'wasm' run takes the WASM
+    // kernel: checked below against that kernel called directly.
+    const w = random([24, 40], 'float32', 1); // [out, in]
+    const x = random([40], 'float32', 2);
+    const viaFlag = matmul(x, w, { transposeB: true }); // [40]·[40,24] → [24]
+    expect(viaFlag.shape).toEqual([24]);
     expect(Array.from(viaFlag.data)).toEqual(Array.from(matmul(x, transpose(w, 0, 1)).data));
-    const g = random([5, 3], 'float32', 3);
-    const viaA = matmul(w, g, { transposeA: true }); // [5,7]ᵀ·[5,3] → [7,3]
+    const g = random([24, 12], 'float32', 3);
+    const viaA = matmul(w, g, { transposeA: true }); // [24,40]ᵀ·[24,12] → [40,12]
     expect(Array.from(viaA.data)).toEqual(Array.from(matmul(transpose(w, 0, 1), g).data));
+    for (const [got, a, b, m, k, n, transA, transB] of [
+      [viaFlag, x, w, 1, 40, 24, false, true],
+      [viaA, w, g, 40, 24, 12, true, false],
+    ] as const) {
+      expect(m * k * n).toBeGreaterThanOrEqual(WASM_MIN_WORK);
+      const direct = new Float32Array(m * n);
+      expect(matmulWasmF32(f32(a), 0, f32(b), 0, direct, 0, m, k, n, transA, transB)).toBe(true);
+      // Its float32 sums differ from the TypeScript kernel's float64 ones somewhere.
+      const same = Array.from(got.data).every((v, i) => Object.is(v, direct[i]));
+      expect(same, `${m}×${k}·${k}×${n} ran the ${backend} kernel`).toBe(backend === 'wasm');
+    }
   });
 });
 
