@@ -26,7 +26,7 @@
  * newest). If a memory cannot be made, the state stays on the JS heap and the TypeScript update
  * runs.
  */
-import { compileSimdModule } from '@mtl/tensor';
+import { alignBytes, compileSimdModule } from '@mtl/tensor';
 import { optimWasmBase64 } from './optimWasm.generated';
 
 interface OptimExports {
@@ -122,8 +122,6 @@ export function wasmOptimAvailable(): boolean {
   return getModule() !== null;
 }
 
-const align = (x: number) => (x + 63) & ~63;
-
 /** A new slab with room for `bytes` of state after its scratch area; undefined if it cannot be made. */
 function newSlab(bytes: number): Slab | undefined {
   const module = getModule();
@@ -136,7 +134,7 @@ function newSlab(bytes: number): Slab | undefined {
     const pages = total / PAGE;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     const wasm = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as OptimExports;
-    const gPtr = align(wasm.heapBase());
+    const gPtr = alignBytes(wasm.heapBase());
     const buffer = memory.buffer;
     const slab: Slab = {
       wasm,
@@ -161,7 +159,7 @@ function newSlab(bytes: number): Slab | undefined {
  * use them together); undefined if the kernels are unavailable or no memory could be made.
  */
 export function allocateInWasm(n: number, count: number): Float32Array[] | undefined {
-  const each = align(4 * n);
+  const each = alignBytes(4 * n);
   const bytes = each * count;
   let slab = newest;
   if (slab === undefined || slab.end - slab.next < bytes) {
