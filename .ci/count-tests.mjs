@@ -29,7 +29,8 @@ for (const project of projects) {
   const brokenFiles = report.testResults.filter(
     (r) => r.status === 'failed' && !r.assertionResults.some((a) => a.status === 'failed'),
   );
-  for (const r of brokenFiles) console.log(`${project}: ${r.name} failed to run: ${r.message.split('\n')[0]}`);
+  for (const r of brokenFiles)
+    console.log(`${project}: ${r.name} failed to run: ${r.message.split('\n')[0]}`);
   const projectFailed = report.numFailedTests + brokenFiles.length;
   const projectSkipped = report.numPendingTests + report.numTodoTests;
   passed += report.numPassedTests;
