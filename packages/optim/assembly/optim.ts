@@ -8,7 +8,9 @@
  * good, so each element crosses main memory only as often as the update needs. The
  * arithmetic follows `src/updates/*.ts` (PyTorch 1.13's order of operations), in float32 as
  * PyTorch computes float32 tensors, with `f32x4.mul` + `f32x4.add` (no FMA: relaxed SIMD is not
- * on by default in Node 20). Pointers are 16-byte aligned; a scalar loop finishes the tail. The
+ * on by default in Node 20). As in PyTorch, the weight-decay term is added only when the weight
+ * decay is not 0 (0 · ±∞ would be NaN), so infinities and NaN come out as on the TypeScript path.
+ * Pointers are 16-byte aligned; a scalar loop finishes the tail. The
  * common case (no L2 term, minimizing) has its own loop, two vectors per iteration: the updates
  * with a square root and a division are close to compute-bound, and the saved products and loop
  * overhead show (RMSprop ≈ 20% less time per element in cache).
@@ -25,7 +27,7 @@ export function heapBase(): usize {
 }
 
 /**
- * Adam/AdamW (see `adamUpdate`): p ·= shrink; d = sign·g + l2·p; m = β₁m + a1·d;
+ * Adam/AdamW (see `adamUpdate`): p ·= shrink; d = sign·g (+ l2·p when l2 ≠ 0); m = β₁m + a1·d;
  * v = β₂v + a2·d²; p −= (stepSize · m) / (√v · invC2 + ε), where invC2 = 1/√(1 − β₂ᵗ) and the
  * caller computes a1 = 1 − β₁ and a2 = 1 − β₂ in float64 (as PyTorch does: 1 − β₂ in float32
  * would be off by ~1e-5 relative for β₂ = 0.999). `(stepSize · m) / denom` is PyTorch's `addcdiv`
@@ -58,12 +60,14 @@ export function adam(
   const vShrink = f32x4.splat(shrink);
   const vL2 = f32x4.splat(l2);
   const vSign = f32x4.splat(sign);
-  // The common case (no L2 term, minimizing; AdamW's decay is the shrink) skips two products and
-  // handles two vectors per iteration: the loop is close to compute-bound on sqrt and div.
-  const plain = l2 === f32(0) && sign === f32(1);
+  // PyTorch adds the L2 term only when weightDecay ≠ 0: 0 · p would turn an infinite parameter
+  // into NaN. (AdamW's shrink is always applied, as PyTorch multiplies by 1 − lr·wd regardless.)
+  const decay = l2 !== f32(0);
   const end = n & ~3;
   let i = 0;
-  if (plain) {
+  if (!decay && sign === f32(1)) {
+    // The common case (no L2 term, minimizing; AdamW's decay is the shrink) skips two products and
+    // handles two vectors per iteration: the loop is close to compute-bound on sqrt and div.
     const end2 = n & ~7;
     for (; i < end2; i += 8) {
       const o: usize = (<usize>i) << 2;
@@ -82,7 +86,8 @@ export function adam(
       v128.store(p + o, f32x4.sub(f32x4.mul(v128.load(p + o), vShrink), q0));
       v128.store(p + o, f32x4.sub(f32x4.mul(v128.load(p + o, 16), vShrink), q1), 16);
     }
-  } else {
+  }
+  if (decay) {
     for (; i < end; i += 4) {
       const o: usize = (<usize>i) << 2;
       const pi = f32x4.mul(v128.load(p + o), vShrink);
@@ -94,11 +99,23 @@ export function adam(
       const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vi), vInv), vEps);
       v128.store(p + o, f32x4.sub(pi, f32x4.div(f32x4.mul(vStep, mi), denom)));
     }
+  } else {
+    for (; i < end; i += 4) {
+      const o: usize = (<usize>i) << 2;
+      const pi = f32x4.mul(v128.load(p + o), vShrink);
+      const d = f32x4.mul(vSign, v128.load(g + o));
+      const mi = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(va1, d));
+      const vi = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(va2, f32x4.mul(d, d)));
+      v128.store(m + o, mi);
+      v128.store(v + o, vi);
+      const denom = f32x4.add(f32x4.mul(f32x4.sqrt(vi), vInv), vEps);
+      v128.store(p + o, f32x4.sub(pi, f32x4.div(f32x4.mul(vStep, mi), denom)));
+    }
   }
   for (; i < n; i++) {
     const o: usize = (<usize>i) << 2;
     const pi = load<f32>(p + o) * shrink;
-    const d = sign * load<f32>(g + o) + l2 * pi;
+    const d = decay ? sign * load<f32>(g + o) + l2 * pi : sign * load<f32>(g + o);
     const mi = beta1 * load<f32>(m + o) + a1 * d;
     const vi = beta2 * load<f32>(v + o) + a2 * (d * d);
     store<f32>(m + o, mi);
@@ -108,7 +125,8 @@ export function adam(
 }
 
 /**
- * SGD with momentum after the first step, no Nesterov (see `sgdUpdate`): d = sign·g + wd·p;
+ * SGD with momentum after the first step, no Nesterov (see `sgdUpdate`): d = sign·g (+ wd·p when
+ * wd ≠ 0);
  * buf = μ·buf + (1 − dampening)·d; p −= lr·buf.
  */
 export function sgdMomentum(
@@ -127,9 +145,12 @@ export function sgdMomentum(
   const vKeep = f32x4.splat(keep);
   const vWd = f32x4.splat(weightDecay);
   const vSign = f32x4.splat(sign);
+  // PyTorch adds weightDecay · p only when weightDecay ≠ 0: 0 · p would turn an infinite
+  // parameter into NaN.
+  const decay = weightDecay !== f32(0);
   const end = n & ~3;
   let i = 0;
-  if (weightDecay === f32(0) && sign === f32(1)) {
+  if (!decay && sign === f32(1)) {
     // The common case: d = g, two vectors per iteration.
     const end2 = n & ~7;
     for (; i < end2; i += 8) {
@@ -145,7 +166,8 @@ export function sgdMomentum(
   for (; i < end; i += 4) {
     const o: usize = (<usize>i) << 2;
     const pi = v128.load(p + o);
-    const d = f32x4.add(f32x4.mul(vSign, v128.load(g + o)), f32x4.mul(vWd, pi));
+    const sg = f32x4.mul(vSign, v128.load(g + o));
+    const d = decay ? f32x4.add(sg, f32x4.mul(vWd, pi)) : sg;
     const b = f32x4.add(f32x4.mul(vMom, v128.load(buf + o)), f32x4.mul(vKeep, d));
     v128.store(buf + o, b);
     v128.store(p + o, f32x4.sub(pi, f32x4.mul(vLr, b)));
@@ -153,7 +175,7 @@ export function sgdMomentum(
   for (; i < n; i++) {
     const o: usize = (<usize>i) << 2;
     const pi = load<f32>(p + o);
-    const d = sign * load<f32>(g + o) + weightDecay * pi;
+    const d = decay ? sign * load<f32>(g + o) + weightDecay * pi : sign * load<f32>(g + o);
     const b = momentum * load<f32>(buf + o) + keep * d;
     store<f32>(buf + o, b);
     store<f32>(p + o, pi - lr * b);
@@ -161,7 +183,7 @@ export function sgdMomentum(
 }
 
 /**
- * RMSprop without centering or momentum (see `rmspropUpdate`): d = sign·g + wd·p;
+ * RMSprop without centering or momentum (see `rmspropUpdate`): d = sign·g (+ wd·p when wd ≠ 0);
  * s = αs + keep·d²; p −= lr · d / (√s + ε), with keep = 1 − α computed by the caller in float64.
  */
 export function rmsprop(
@@ -182,9 +204,12 @@ export function rmsprop(
   const vEps = f32x4.splat(eps);
   const vWd = f32x4.splat(weightDecay);
   const vSign = f32x4.splat(sign);
+  // PyTorch adds weightDecay · p only when weightDecay ≠ 0: 0 · p would turn an infinite
+  // parameter into NaN.
+  const decay = weightDecay !== f32(0);
   const end = n & ~3;
   let i = 0;
-  if (weightDecay === f32(0) && sign === f32(1)) {
+  if (!decay && sign === f32(1)) {
     // The common case: d = g, two vectors per iteration (the loop is close to compute-bound).
     const end2 = n & ~7;
     for (; i < end2; i += 8) {
@@ -204,7 +229,8 @@ export function rmsprop(
   for (; i < end; i += 4) {
     const o: usize = (<usize>i) << 2;
     const pi = v128.load(p + o);
-    const d = f32x4.add(f32x4.mul(vSign, v128.load(g + o)), f32x4.mul(vWd, pi));
+    const sg = f32x4.mul(vSign, v128.load(g + o));
+    const d = decay ? f32x4.add(sg, f32x4.mul(vWd, pi)) : sg;
     const s = f32x4.add(f32x4.mul(vAlpha, v128.load(square + o)), f32x4.mul(vKeep, f32x4.mul(d, d)));
     v128.store(square + o, s);
     v128.store(p + o, f32x4.sub(pi, f32x4.mul(vLr, f32x4.div(d, f32x4.add(f32x4.sqrt(s), vEps)))));
@@ -212,7 +238,7 @@ export function rmsprop(
   for (; i < n; i++) {
     const o: usize = (<usize>i) << 2;
     const pi = load<f32>(p + o);
-    const d = sign * load<f32>(g + o) + weightDecay * pi;
+    const d = decay ? sign * load<f32>(g + o) + weightDecay * pi : sign * load<f32>(g + o);
     const s = alpha * load<f32>(square + o) + keep * (d * d);
     store<f32>(square + o, s);
     store<f32>(p + o, pi - lr * (d / (Mathf.sqrt(s) + eps)));
@@ -220,7 +246,7 @@ export function rmsprop(
 }
 
 /**
- * Adagrad (see `adagradUpdate`): d = sign·g + wd·p; sum += d²; p −= clr · d / (√sum + ε).
+ * Adagrad (see `adagradUpdate`): d = sign·g (+ wd·p when wd ≠ 0); sum += d²; p −= clr · d / (√sum + ε).
  */
 export function adagrad(
   p: usize,
@@ -236,9 +262,12 @@ export function adagrad(
   const vEps = f32x4.splat(eps);
   const vWd = f32x4.splat(weightDecay);
   const vSign = f32x4.splat(sign);
+  // PyTorch adds weightDecay · p only when weightDecay ≠ 0: 0 · p would turn an infinite
+  // parameter into NaN.
+  const decay = weightDecay !== f32(0);
   const end = n & ~3;
   let i = 0;
-  if (weightDecay === f32(0) && sign === f32(1)) {
+  if (!decay && sign === f32(1)) {
     // The common case: d = g, two vectors per iteration (the loop is close to compute-bound).
     const end2 = n & ~7;
     for (; i < end2; i += 8) {
@@ -258,7 +287,8 @@ export function adagrad(
   for (; i < end; i += 4) {
     const o: usize = (<usize>i) << 2;
     const pi = v128.load(p + o);
-    const d = f32x4.add(f32x4.mul(vSign, v128.load(g + o)), f32x4.mul(vWd, pi));
+    const sg = f32x4.mul(vSign, v128.load(g + o));
+    const d = decay ? f32x4.add(sg, f32x4.mul(vWd, pi)) : sg;
     const s = f32x4.add(v128.load(sum + o), f32x4.mul(d, d));
     v128.store(sum + o, s);
     v128.store(p + o, f32x4.sub(pi, f32x4.mul(vClr, f32x4.div(d, f32x4.add(f32x4.sqrt(s), vEps)))));
@@ -266,7 +296,7 @@ export function adagrad(
   for (; i < n; i++) {
     const o: usize = (<usize>i) << 2;
     const pi = load<f32>(p + o);
-    const d = sign * load<f32>(g + o) + weightDecay * pi;
+    const d = decay ? sign * load<f32>(g + o) + weightDecay * pi : sign * load<f32>(g + o);
     const s = load<f32>(sum + o) + d * d;
     store<f32>(sum + o, s);
     store<f32>(p + o, pi - clr * (d / (Mathf.sqrt(s) + eps)));

@@ -4,6 +4,7 @@
  * available; the reference, and the path for float64).
  */
 import { OptimError } from './OptimError';
+import { show } from './validate';
 import { wasmOptimAvailable } from './wasm/optimWasm';
 
 /** `'wasm'`: WebAssembly SIMD kernels for float32; `'js'`: the pure-TypeScript updates. */
@@ -21,10 +22,13 @@ let requested: OptimBackend = 'wasm';
  *
  * Results differ between the two in the last bits of float32: the kernels compute in float32, as
  * PyTorch does for float32 tensors; the TypeScript updates compute in float64 and round on store.
+ * ±Infinity, NaN and −0 in parameters and gradients come out the same on both, bit for bit, and
+ * as in PyTorch. (A finite float32 value near the top of its range can still overflow to
+ * Infinity in the kernels' float32 intermediates where the TypeScript path's float64 ones do not.)
  */
 export function setOptimBackend(backend: OptimBackend): void {
   if (backend !== 'wasm' && backend !== 'js') {
-    throw new OptimError(`setOptimBackend: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
+    throw new OptimError(`setOptimBackend: backend must be 'wasm' or 'js', got ${show(backend)}`);
   }
   requested = backend;
 }

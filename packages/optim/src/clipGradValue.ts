@@ -1,14 +1,19 @@
 import { OptimError } from './OptimError';
 import type { ParameterLike } from './ParameterLike';
+import { gradientsOf, show } from './validate';
 
-/** Clamps every gradient element to [−clipValue, clipValue], in place, as `clip_grad_value_`. */
-export function clipGradValue(params: Iterable<ParameterLike>, clipValue: number): void {
+/**
+ * Clamps every gradient element to [−clipValue, clipValue], in place, as `clip_grad_value_`:
+ * ±Infinity become ±clipValue and NaN stays NaN, as in PyTorch. `params` may also be one parameter.
+ */
+export function clipGradValue(params: Iterable<ParameterLike> | ParameterLike, clipValue: number): void {
+  const grads = gradientsOf('clipGradValue', params);
   if (typeof clipValue !== 'number' || !(clipValue >= 0)) {
-    throw new OptimError(`clipGradValue: clipValue must be a number ≥ 0, got ${String(clipValue)}`);
+    throw new OptimError(
+      `clipGradValue: clipValue must be a number ≥ 0 (such as 1.0), got ${show(clipValue)}`,
+    );
   }
-  for (const p of params) {
-    const g = p.grad?.data;
-    if (g === undefined) continue;
+  for (const { data: g } of grads) {
     for (let i = 0; i < g.length; i++) g[i] = Math.min(Math.max(g[i]!, -clipValue), clipValue);
   }
 }

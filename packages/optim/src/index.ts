@@ -5,17 +5,19 @@
  */
 
 export { type OptimBackend, optimBackend, setOptimBackend } from './backend';
-export { clipGradNorm } from './clipGradNorm';
+export { type ClipGradNormOptions, clipGradNorm } from './clipGradNorm';
 export { clipGradValue } from './clipGradValue';
 export { OptimError } from './OptimError';
 export {
   type BaseOptions,
   Optimizer,
   type OptimizerStateDict,
+  type OptimizerStateDictInput,
   type ParamGroup,
   type ParamGroupInput,
   type ParamState,
   type SerializedTensor,
+  type StateTensorInput,
 } from './Optimizer';
 export { Adagrad, type AdagradOptions } from './optimizers/Adagrad';
 export { Adam, type AdamOptions, AdamW } from './optimizers/Adam';

@@ -651,7 +651,7 @@ describe('validation', () => {
     );
     expect(step.gamma).toBe(0.1);
     expect(() => step.loadStateDict({ ...step.stateDict(), lastEpoch: 1.5 })).toThrow(
-      'StepLR.loadStateDict: lastEpoch must be an integer, got 1.5',
+      'StepLR.loadStateDict: lastEpoch must be an integer ≥ -1, got 1.5',
     );
     const seq = new SequentialLR(opt, { schedulers: [step, cos], milestones: [3] });
     expect(() => seq.loadStateDict(step.stateDict())).toThrow(

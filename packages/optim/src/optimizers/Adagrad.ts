@@ -6,7 +6,7 @@ import { nextStep, stateBuffer, wasmStateBuffers } from '../stateBuffer';
 import { type AdagradHyper, adagradUpdate } from '../updates/adagradUpdate';
 import type { FloatArray } from '../updates/FloatArray';
 import { isBoolean, nonNegative } from '../validate';
-import { adagradWasm } from '../wasm/updatesWasm';
+import { adagradWasm, kernelTakes } from '../wasm/updatesWasm';
 
 const SUM = ['sum'];
 
@@ -30,6 +30,8 @@ const DEFAULTS: AdagradOptions = {
 
 /** Adagrad, as `torch.optim.Adagrad`. */
 export class Adagrad extends Optimizer<AdagradOptions> {
+  protected readonly stateKeys = ['step', 'sum'];
+
   constructor(
     params: Iterable<ParameterLike> | Iterable<ParamGroupInput<AdagradOptions>>,
     options: Partial<AdagradOptions> = {},
@@ -60,7 +62,11 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     h.eps = group.eps;
     h.maximize = group.maximize;
     h.step = step;
-    if (param.value.dtype === 'float32' && requestedOptimBackend() === 'wasm') {
+    if (
+      param.value.dtype === 'float32' &&
+      requestedOptimBackend() === 'wasm' &&
+      kernelTakes(group.weightDecay)
+    ) {
       const wasm = wasmStateBuffers(state, SUM, param, group.initialAccumulatorValue);
       if (wasm !== undefined) {
         adagradWasm(wasm.slab, wasm.p, grad.data as Float32Array, wasm.buffers[0]!, h);

@@ -6,7 +6,7 @@ import { nextStep, stateBuffer, wasmStateBuffers } from '../stateBuffer';
 import { type AdamHyper, adamUpdate } from '../updates/adamUpdate';
 import type { FloatArray } from '../updates/FloatArray';
 import { betasPair, isBoolean, nonNegative } from '../validate';
-import { adamWasm } from '../wasm/updatesWasm';
+import { adamWasm, kernelTakes } from '../wasm/updatesWasm';
 
 const MOMENTS = ['expAvg', 'expAvgSq'];
 
@@ -33,6 +33,8 @@ const ADAM_DEFAULTS: AdamOptions = {
  * moment, L2 `weightDecay` added to the gradient, optional AMSGrad.
  */
 export class Adam extends Optimizer<AdamOptions> {
+  protected readonly stateKeys = ['step', 'expAvg', 'expAvgSq', 'maxExpAvgSq'];
+
   constructor(
     params: Iterable<ParameterLike> | Iterable<ParamGroupInput<AdamOptions>>,
     options: Partial<AdamOptions> = {},
@@ -69,7 +71,12 @@ export class Adam extends Optimizer<AdamOptions> {
     h.maximize = group.maximize;
     h.decoupled = this.isDecoupled();
     h.step = step;
-    if (!group.amsgrad && param.value.dtype === 'float32' && requestedOptimBackend() === 'wasm') {
+    if (
+      !group.amsgrad &&
+      param.value.dtype === 'float32' &&
+      requestedOptimBackend() === 'wasm' &&
+      kernelTakes(h.decoupled ? 0 : group.weightDecay)
+    ) {
       const wasm = wasmStateBuffers(state, MOMENTS, param);
       if (wasm !== undefined) {
         const [m, v] = wasm.buffers;

@@ -6,7 +6,7 @@ import { nextStep, stateBuffer, wasmStateBuffers } from '../stateBuffer';
 import type { FloatArray } from '../updates/FloatArray';
 import { type RmspropHyper, rmspropUpdate } from '../updates/rmspropUpdate';
 import { isBoolean, nonNegative } from '../validate';
-import { rmspropWasm } from '../wasm/updatesWasm';
+import { kernelTakes, rmspropWasm } from '../wasm/updatesWasm';
 
 const SQUARE = ['squareAvg'];
 
@@ -25,6 +25,8 @@ const DEFAULTS: RMSpropOptions = {
 
 /** RMSprop, as `torch.optim.RMSprop`: optionally centered, with optional momentum. */
 export class RMSprop extends Optimizer<RMSpropOptions> {
+  protected readonly stateKeys = ['step', 'squareAvg', 'gradAvg', 'momentumBuffer'];
+
   constructor(
     params: Iterable<ParameterLike> | Iterable<ParamGroupInput<RMSpropOptions>>,
     options: Partial<RMSpropOptions> = {},
@@ -53,7 +55,8 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       !group.centered &&
       group.momentum === 0 &&
       param.value.dtype === 'float32' &&
-      requestedOptimBackend() === 'wasm'
+      requestedOptimBackend() === 'wasm' &&
+      kernelTakes(group.weightDecay)
     ) {
       const wasm = wasmStateBuffers(state, SQUARE, param);
       if (wasm !== undefined) {

@@ -6,8 +6,8 @@ import type { ParameterLike } from '../ParameterLike';
 import { stateBuffer, wasmStateBuffers } from '../stateBuffer';
 import type { FloatArray } from '../updates/FloatArray';
 import { type SgdHyper, sgdUpdate } from '../updates/sgdUpdate';
-import { isBoolean, nonNegative } from '../validate';
-import { sgdMomentumWasm } from '../wasm/updatesWasm';
+import { isBoolean, nonNegative, optionsObject } from '../validate';
+import { kernelTakes, sgdMomentumWasm } from '../wasm/updatesWasm';
 
 const MOMENTUM = ['momentumBuffer'];
 
@@ -24,16 +24,19 @@ const DEFAULTS: Omit<SGDOptions, 'lr'> = {
 
 /** Stochastic gradient descent with optional momentum, as `torch.optim.SGD`. `lr` is required. */
 export class SGD extends Optimizer<SGDOptions> {
+  protected readonly stateKeys = ['momentumBuffer'];
+
   constructor(
     params: Iterable<ParameterLike> | Iterable<ParamGroupInput<SGDOptions>>,
     options: Partial<SGDOptions> & { lr: number },
     name = 'SGD',
     defaults: Omit<SGDOptions, 'lr'> = DEFAULTS,
   ) {
-    if (options === undefined || options.lr === undefined) {
+    const given = optionsObject(name, options, '{ lr: 0.01 }');
+    if (given.lr === undefined) {
       throw new OptimError(`${name}: lr is required (e.g. new ${name}(params, { lr: 0.01 }))`);
     }
-    super(name, params, { lr: options.lr, ...defaults }, options);
+    super(name, params, { lr: given.lr as number, ...defaults }, options);
   }
 
   protected validate(o: SGDOptions): void {
@@ -61,9 +64,12 @@ export class SGD extends Optimizer<SGDOptions> {
       group.momentum !== 0 &&
       !group.nesterov &&
       param.value.dtype === 'float32' &&
-      requestedOptimBackend() === 'wasm'
+      requestedOptimBackend() === 'wasm' &&
+      kernelTakes(group.weightDecay)
     ) {
-      const wasm = wasmStateBuffers(state, MOMENTUM, param);
+      // The kernel's first step is buf = 0·buf + d; a buffer of −0 makes that exactly d (−0 + x = x
+      // for every x, −0 included), as the TypeScript path's buf = d.
+      const wasm = wasmStateBuffers(state, MOMENTUM, param, -0);
       if (wasm !== undefined) {
         sgdMomentumWasm(wasm.slab, wasm.p, grad.data as Float32Array, wasm.buffers[0]!, first, group);
         return;

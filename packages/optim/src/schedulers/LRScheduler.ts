@@ -1,5 +1,6 @@
 import { OptimError } from '../OptimError';
 import { type BaseOptions, Optimizer, type ParamGroup } from '../Optimizer';
+import { isPlainData, isPlainObject } from '../validate';
 import { checkOptions, lastEpochValue, show } from './checks';
 
 /**
@@ -153,22 +154,26 @@ export abstract class LRScheduler {
    */
   loadStateDict(sd: LRSchedulerStateDict): void {
     const where = `${this.name}.loadStateDict`;
-    if (typeof sd !== 'object' || sd === null)
-      throw new OptimError(`${where}: expected an object, got ${show(sd)}`);
-    for (const key of ['lastEpoch', 'stepCount'] as const) {
-      if (!Number.isInteger(sd[key]))
-        throw new OptimError(`${where}: ${key} must be an integer, got ${show(sd[key])}`);
-    }
+    if (!isPlainObject(sd))
+      throw new OptimError(`${where}: expected the object scheduler.stateDict() returns, got ${show(sd)}`);
+    if (!Number.isSafeInteger(sd.lastEpoch) || sd.lastEpoch < -1)
+      throw new OptimError(`${where}: lastEpoch must be an integer ≥ -1, got ${show(sd.lastEpoch)}`);
+    if (!Number.isSafeInteger(sd.stepCount) || sd.stepCount < 0)
+      throw new OptimError(`${where}: stepCount must be an integer ≥ 0, got ${show(sd.stepCount)}`);
     for (const key of ['baseLrs', 'lastLr'] as const) {
       const v = sd[key];
-      if (!Array.isArray(v) || v.some((x) => typeof x !== 'number')) {
-        throw new OptimError(`${where}: ${key} must be an array of numbers, got ${show(v)}`);
+      if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
+        throw new OptimError(`${where}: ${key} must be an array of finite numbers, got ${show(v)}`);
       }
     }
     for (const key of this.stateKeys) {
-      if (!(key in sd))
+      if (!Object.hasOwn(sd, key))
         throw new OptimError(
           `${where}: missing ${JSON.stringify(key)} (is it another scheduler's state dict?)`,
+        );
+      if (!isPlainData(sd[key]))
+        throw new OptimError(
+          `${where}: ${key} must be plain data (numbers, strings, arrays), got ${show(sd[key])}`,
         );
     }
     const self = this as unknown as Record<string, unknown>;

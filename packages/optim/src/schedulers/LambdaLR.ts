@@ -1,5 +1,6 @@
 import { OptimError } from '../OptimError';
 import type { BaseOptions, Optimizer } from '../Optimizer';
+import { show } from './checks';
 import { LRScheduler } from './LRScheduler';
 
 /** A factor on the base lr as a function of the step index (0 at construction). */
@@ -56,6 +57,14 @@ export class LambdaLR extends LRScheduler {
 
   protected getLr(): number[] {
     const n = Math.min(this.lrLambdas.length, this.baseLrs.length);
-    return this.baseLrs.slice(0, n).map((base, i) => base * this.lrLambdas[i]!(this.lastEpoch));
+    return this.baseLrs.slice(0, n).map((base, i) => {
+      const factor: unknown = this.lrLambdas[i]!(this.lastEpoch);
+      if (typeof factor !== 'number') {
+        throw new OptimError(
+          `LambdaLR: lrLambda${this.lrLambdas.length > 1 ? `[${i}]` : ''}(${this.lastEpoch}) returned ${show(factor)}; it must return a number (the factor on the base lr)`,
+        );
+      }
+      return base * factor;
+    });
   }
 }

@@ -131,6 +131,7 @@ export class OneCycleLR extends LRScheduler {
       positiveInteger(name, 'epochs', options.epochs);
       positiveInteger(name, 'stepsPerEpoch', options.stepsPerEpoch);
       this.totalSteps = options.epochs * options.stepsPerEpoch;
+      positiveInteger(name, 'epochs * stepsPerEpoch', this.totalSteps);
     }
     inInterval(name, 'pctStart', pctStart, 0, 1);
     oneOf(name, 'annealStrategy', annealStrategy, ['cos', 'linear'] as const);
@@ -196,7 +197,18 @@ export class OneCycleLR extends LRScheduler {
     oneOf(this.name, 'annealStrategy', this.annealStrategy, ['cos', 'linear'] as const);
     isBoolean(this.name, 'cycleMomentum', this.cycleMomentum);
     isBoolean(this.name, 'useBeta1', this.useBeta1);
-    if (!Array.isArray(this.phases) || this.phases.some((p) => typeof p?.endStep !== 'number')) {
+    const lrKeys = ['initialLr', 'maxLr', 'minLr'];
+    const momentumKeys = ['maxMomentum', 'baseMomentum'];
+    const valid = (p: OneCyclePhase) =>
+      typeof p === 'object' &&
+      p !== null &&
+      typeof p.endStep === 'number' &&
+      Number.isFinite(p.endStep) &&
+      lrKeys.includes(p.startLr) &&
+      lrKeys.includes(p.endLr) &&
+      momentumKeys.includes(p.startMomentum) &&
+      momentumKeys.includes(p.endMomentum);
+    if (!Array.isArray(this.phases) || this.phases.length === 0 || !this.phases.every(valid)) {
       throw new OptimError(
         `${this.name}: phases must be a list of { endStep, startLr, endLr, … }, got ${show(this.phases)}`,
       );

@@ -1,6 +1,7 @@
 import { Tensor } from '@mtl/tensor';
 import { OptimError } from '../OptimError';
 import { type BaseOptions, Optimizer } from '../Optimizer';
+import { isPlainObject } from '../validate';
 import {
   checkOptions,
   inInterval,
@@ -156,7 +157,8 @@ export class ReduceLROnPlateau {
   step(metric: number | Tensor): void {
     let current: number;
     if (typeof metric === 'number') current = metric;
-    else if (metric instanceof Tensor && metric.size === 1) current = metric.item() as number;
+    else if (metric instanceof Tensor && metric.size === 1 && metric.dtype !== 'bool')
+      current = Number(metric.item());
     else
       throw new OptimError(
         `${this.name}.step: metric must be a number or a one-element tensor, got ${show(metric)}`,
@@ -218,8 +220,8 @@ export class ReduceLROnPlateau {
   /** Restores `stateDict()` output, hyperparameters included (as PyTorch does). */
   loadStateDict(sd: ReduceLROnPlateauStateDict): void {
     const where = `${this.name}.loadStateDict`;
-    if (typeof sd !== 'object' || sd === null)
-      throw new OptimError(`${where}: expected an object, got ${show(sd)}`);
+    if (!isPlainObject(sd))
+      throw new OptimError(`${where}: expected the object scheduler.stateDict() returns, got ${show(sd)}`);
     const keys = [...Object.keys(this.stateDict())] as (keyof ReduceLROnPlateauStateDict)[];
     for (const key of keys) {
       if (!(key in sd))
@@ -233,13 +235,13 @@ export class ReduceLROnPlateau {
         : sd.best === '-Infinity'
           ? Number.NEGATIVE_INFINITY
           : sd.best;
-    if (typeof best !== 'number')
-      throw new OptimError(`${where}: best must be a number, got ${show(sd.best)}`);
+    if (typeof best !== 'number' || Number.isNaN(best))
+      throw new OptimError(`${where}: best must be a number or "Infinity"/"-Infinity", got ${show(sd.best)}`);
     for (const key of ['numBadEpochs', 'cooldownCounter', 'lastEpoch'] as const) {
       nonNegativeInteger(where, key, sd[key]);
     }
-    if (!Array.isArray(sd.lastLr))
-      throw new OptimError(`${where}: lastLr must be an array, got ${show(sd.lastLr)}`);
+    if (!Array.isArray(sd.lastLr) || sd.lastLr.some((x) => typeof x !== 'number' || !Number.isFinite(x)))
+      throw new OptimError(`${where}: lastLr must be an array of finite numbers, got ${show(sd.lastLr)}`);
     const hyper = (o: ReduceLROnPlateauStateDict | this) => ({
       mode: o.mode,
       factor: o.factor,

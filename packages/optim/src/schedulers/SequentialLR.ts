@@ -94,6 +94,11 @@ export class SequentialLR extends LRScheduler {
   }
 
   protected checkState(): void {
+    if (!Array.isArray(this.milestones)) {
+      throw new OptimError(
+        `${this.name}: milestones must be an array of step indices, got ${show(this.milestones)}`,
+      );
+    }
     let previous = 0;
     this.milestones.forEach((m, i) => {
       positiveInteger(this.name, `milestones[${i}]`, m);
@@ -111,7 +116,12 @@ export class SequentialLR extends LRScheduler {
   }
 
   /** Steps the scheduler whose turn it is; at a milestone, that scheduler starts at its epoch 0. */
-  override step(): void {
+  override step(...args: unknown[]): void {
+    if (args.length > 0 && args[0] !== undefined) {
+      throw new OptimError(
+        `SequentialLR.step: takes no argument (the sequence counts its own steps), got ${show(args[0])}`,
+      );
+    }
     const epoch = this.lastEpoch + 1;
     const idx = this.milestones.filter((m) => m <= epoch).length;
     const scheduler = this.schedulers[idx]!;
@@ -136,13 +146,23 @@ export class SequentialLR extends LRScheduler {
 
   /** Restores `stateDict()` output into this sequence and the schedulers it was built with. */
   override loadStateDict(sd: LRSchedulerStateDict): void {
-    const nested = (sd as Partial<SequentialLRStateDict>).schedulers;
+    const nested = (sd as Partial<SequentialLRStateDict> | null)?.schedulers;
     if (!Array.isArray(nested) || nested.length !== this.schedulers.length) {
       throw new OptimError(
-        `SequentialLR.loadStateDict: expected state for ${this.schedulers.length} schedulers, got ${show(nested === undefined ? undefined : nested.length)}`,
+        `SequentialLR.loadStateDict: expected state for ${this.schedulers.length} schedulers, got ${Array.isArray(nested) ? nested.length : show(nested)}`,
       );
     }
-    super.loadStateDict(sd);
-    for (const [i, s] of nested.entries()) this.schedulers[i]!.loadStateDict(s);
+    // All or nothing: if a sequenced scheduler refuses its state, everything goes back as it was.
+    const before = this.stateDict();
+    try {
+      super.loadStateDict(sd);
+      for (const [i, s] of nested.entries()) this.schedulers[i]!.loadStateDict(s);
+    } catch (error) {
+      super.loadStateDict(before);
+      before.schedulers.forEach((s, i) => {
+        this.schedulers[i]!.loadStateDict(s);
+      });
+      throw error;
+    }
   }
 }

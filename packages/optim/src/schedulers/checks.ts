@@ -1,4 +1,7 @@
 import { OptimError } from '../OptimError';
+import { isPlainObject, show } from '../validate';
+
+export { show };
 
 /*
  * Option checks shared by the schedulers. Every message names the scheduler, the option and the
@@ -6,20 +9,9 @@ import { OptimError } from '../OptimError';
  * silently wrong costs a whole training run to notice.
  */
 
-/** A value as it reads in a message: numbers as JS prints them, everything else as JSON. */
-export function show(value: unknown): string {
-  if (typeof value === 'number' || value === undefined) return String(value);
-  if (typeof value === 'function') return 'a function';
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
-}
-
 /** Rejects option names the scheduler does not have: a typo (`step_size`) would otherwise be ignored. */
 export function checkOptions(op: string, options: unknown, known: readonly string[]): void {
-  if (typeof options !== 'object' || options === null || Array.isArray(options)) {
+  if (!isPlainObject(options)) {
     throw new OptimError(`${op}: expected an options object, got ${show(options)}`);
   }
   for (const key of Object.keys(options)) {

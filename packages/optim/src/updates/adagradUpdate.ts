@@ -27,8 +27,10 @@ export function adagradUpdate(p: FloatArray, g: FloatArray, sum: FloatArray, h: 
     }
     return;
   }
+  // PyTorch adds weightDecay·p only when weightDecay ≠ 0 (0·±∞ would make an infinite parameter NaN).
+  const decay = weightDecay !== 0;
   for (let i = 0; i < p.length; i++) {
-    const grad = sign * g[i]! + weightDecay * p[i]!;
+    const grad = decay ? sign * g[i]! + weightDecay * p[i]! : sign * g[i]!;
     sum[i] = sum[i]! + grad * grad;
     p[i] = p[i]! - clr * (grad / (Math.sqrt(sum[i]!) + eps));
   }

@@ -65,12 +65,14 @@ export function adamUpdate(
   }
   for (let i = 0; i < p.length; i++) {
     if (shrink !== 1) p[i] = p[i]! * shrink;
-    const grad = sign * g[i]! + l2 * p[i]!;
+    // PyTorch adds the L2 term only when weightDecay ≠ 0 (0·±∞ would make an infinite parameter NaN).
+    const grad = l2 !== 0 ? sign * g[i]! + l2 * p[i]! : sign * g[i]!;
     m[i] = beta1 * m[i]! + (1 - beta1) * grad;
     v[i] = beta2 * v[i]! + (1 - beta2) * (grad * grad);
     let second = v[i]!;
     if (vMax !== null) {
-      if (second > vMax[i]!) vMax[i] = second;
+      // torch.maximum: NaN in either wins, so a NaN second moment is kept, as in PyTorch.
+      if (second > vMax[i]! || Number.isNaN(second)) vMax[i] = second;
       second = vMax[i]!;
     }
     p[i] = p[i]! - stepSize * (m[i]! / (Math.sqrt(second) / correction2Sqrt + eps));

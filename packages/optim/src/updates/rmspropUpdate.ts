@@ -35,8 +35,10 @@ export function rmspropUpdate(
     }
     return;
   }
+  // PyTorch adds weightDecay·p only when weightDecay ≠ 0 (0·±∞ would make an infinite parameter NaN).
+  const decay = weightDecay !== 0;
   for (let i = 0; i < p.length; i++) {
-    const grad = sign * g[i]! + weightDecay * p[i]!;
+    const grad = decay ? sign * g[i]! + weightDecay * p[i]! : sign * g[i]!;
     square[i] = alpha * square[i]! + (1 - alpha) * (grad * grad);
     let variance = square[i]!;
     if (gAvg !== null) {

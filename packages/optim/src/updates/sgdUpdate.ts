@@ -10,7 +10,8 @@ export interface SgdHyper {
 }
 
 /**
- * One SGD step, in place, as `torch.optim.SGD` (1.13): d = ±g + weightDecay·p; with momentum,
+ * One SGD step, in place, as `torch.optim.SGD` (1.13): d = ±g (+ weightDecay·p when it is not 0,
+ * so ±∞ and NaN come out as in PyTorch); with momentum,
  * buf = momentum·buf + (1 − dampening)·d (buf = d on the first step), d = buf or, for Nesterov,
  * d + momentum·buf; then p −= lr·d. `buf` is null without momentum.
  */
@@ -39,8 +40,10 @@ export function sgdUpdate(
       return;
     }
   }
+  // PyTorch adds weightDecay·p only when weightDecay ≠ 0 (0·±∞ would make an infinite parameter NaN).
+  const decay = weightDecay !== 0;
   for (let i = 0; i < p.length; i++) {
-    let d = sign * g[i]! + weightDecay * p[i]!;
+    let d = decay ? sign * g[i]! + weightDecay * p[i]! : sign * g[i]!;
     if (buf !== null) {
       const b = first ? d : momentum * buf[i]! + keep * d;
       buf[i] = b;

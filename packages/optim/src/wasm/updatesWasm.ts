@@ -10,6 +10,15 @@ import type { RmspropHyper } from '../updates/rmspropUpdate';
 import type { SgdHyper } from '../updates/sgdUpdate';
 import { forEachChunk, type Slab } from './optimWasm';
 
+/**
+ * Whether the kernels compute with this weight decay as the TypeScript update does: they add the
+ * decay term only when it is not 0, and take it as float32, where a weight decay below ~1e-45
+ * is 0. Such a weight decay goes to the TypeScript update instead.
+ */
+export function kernelTakes(weightDecay: number): boolean {
+  return weightDecay === 0 || Math.fround(weightDecay) !== 0;
+}
+
 /** Adam/AdamW without amsgrad (see `adamUpdate`). */
 export function adamWasm(
   slab: Slab,
