@@ -76,7 +76,11 @@ export function fuzz(cases: readonly FuzzCase[], options: FuzzOptions): FuzzRepo
         if (isTyped(error)) report.typedErrors++;
         else {
           report.genericErrors++;
-          note('generic error', args, error instanceof Error ? `${error.name}: ${error.message}` : show([error]));
+          note(
+            'generic error',
+            args,
+            error instanceof Error ? `${error.name}: ${error.message}` : show([error]),
+          );
         }
       }
       const took = performance.now() - start;
@@ -188,9 +192,12 @@ export function junk(): fc.Arbitrary<unknown> {
     fc.double(),
     fc.string({ maxLength: 6 }),
     fc.array(fc.integer({ min: -3, max: 6 }), { maxLength: 4 }),
-    fc.dictionary(fc.constantFrom('dtype', 'keepDim', 'dim', 'shape', 'lr', 'reduction', 'foo'), fc.anything(), {
-      maxKeys: 3,
-    }),
+    fc.dictionary(
+      fc.constantFrom('dtype', 'keepDim', 'dim', 'shape', 'lr', 'reduction', 'foo'),
+      fc.anything(),
+      {
+        maxKeys: 3,
+      },
+    ),
   );
 }
-
