@@ -7,6 +7,7 @@ import {
   Tensor,
   type TensorData,
   tensor,
+  ValueError,
   type VarianceOptions,
 } from '@mtl/tensor';
 import { AutogradError } from './AutogradError';
@@ -84,6 +85,7 @@ import {
   transpose,
   unsqueeze,
 } from './ops/shapes';
+import { describe, requireDType, requireFlag, requireOptions, requireTensor } from './validate';
 
 export interface VariableOptions {
   /** Whether gradients flow to this variable (only leaves may set it). Default false. */
@@ -96,6 +98,12 @@ export interface VariableOptions {
  * A tensor in the autograd graph: its `value`, the gradient accumulated in `grad` by
  * `backward()`, and (unless it is a leaf) the op that produced it. Ops on Variables record the
  * graph as they run (define-by-run, like PyTorch); every differentiable op is also a method.
+ *
+ * Aliasing: a leaf made to be trained owns its value. `new Variable(t, { requiresGrad: true })`,
+ * `new Parameter(t)` and `variable(t, { requiresGrad: true })` copy `t`, for every dtype, so an
+ * optimizer step (which updates `value` in place) never changes the tensor you passed in. A
+ * Variable that does not require grad wraps `t` as it is, without a copy (a constant costs
+ * nothing); turning `requiresGrad` on later through the setter does not copy either.
  */
 export class Variable {
   /**
@@ -111,11 +119,17 @@ export class Variable {
   readonly node: Node | null;
   #requiresGrad: boolean;
 
-  constructor(value: Tensor, { requiresGrad = false, name }: VariableOptions = {}) {
-    if (!(value instanceof Tensor)) {
-      throw new TypeError(`Variable: value must be a Tensor, got ${value === null ? 'null' : typeof value}`);
-    }
-    this.value = value;
+  /**
+   * A leaf holding `value`. With `requiresGrad: true` the value is a copy of `value` (see the
+   * aliasing rule above); otherwise it is `value` itself.
+   */
+  constructor(value: Tensor, options: VariableOptions = {}) {
+    const op = new.target === Variable ? 'Variable' : new.target.name || 'Variable';
+    requireTensor(op, 'value', value);
+    const { requiresGrad = false, name } = requireOptions(op, options) as VariableOptions;
+    requireFlag(op, 'requiresGrad', requiresGrad);
+    requireName(op, name);
+    this.value = requiresGrad ? value.clone() : value;
     this.name = name;
     this.node = null;
     this.#requiresGrad = requiresGrad;
@@ -123,7 +137,9 @@ export class Variable {
 
   /** A non-leaf variable produced by `node` (used by ops, not by users). */
   static fromNode(value: Tensor, node: Node): Variable {
-    const v = new Variable(value, { requiresGrad: true });
+    // Not through the constructor's requiresGrad: an op's output is never copied.
+    const v = new Variable(value);
+    v.#requiresGrad = true;
     (v as { node: Node | null }).node = node;
     return v;
   }
@@ -133,6 +149,7 @@ export class Variable {
   }
 
   set requiresGrad(flag: boolean) {
+    requireFlag('requiresGrad', 'the new value', flag);
     if (!this.isLeaf) {
       throw new AutogradError(
         'requiresGrad: only leaf variables can change it; use detach() to get a leaf from a computed variable',
@@ -165,12 +182,15 @@ export class Variable {
    * with respect to this variable. The graph is freed afterwards unless `retainGraph`.
    */
   backward(grad?: Tensor, options: BackwardOptions = {}): void {
+    if (grad !== undefined && grad !== null) requireTensor('backward', 'grad', grad);
+    const { retainGraph } = requireOptions('backward', options);
+    requireFlag('backward', 'retainGraph', retainGraph);
     if (!this.requiresGrad) {
       throw new AutogradError(
         'backward: this variable does not require grad — no input of the computation had requiresGrad: true',
       );
     }
-    const seed = seedFor('backward', this, grad);
+    const seed = seedFor('backward', this, grad ?? undefined);
     const grads = runBackward([this], [seed], (v) => v.isLeaf && v.requiresGrad, options);
     for (const [leaf, g] of grads) leaf.grad = leaf.grad === null ? g : leaf.grad.add(g);
   }
@@ -463,19 +483,53 @@ export class Variable {
 
 /**
  * A Variable from values or a Tensor, like `torch.tensor(..., requires_grad=...)`:
- * `variable([[1, 2]], { requiresGrad: true })`. Tensors are used as they are, not copied.
+ * `variable([[1, 2]], { requiresGrad: true })`. With `requiresGrad: true` a Tensor is copied (a
+ * trainable leaf owns its value, so an optimizer step never changes the tensor passed in);
+ * otherwise it is used as it is (converted when `dtype` differs).
  */
 export function variable(
   values: TensorData | Tensor,
-  { requiresGrad = false, name, dtype }: VariableOptions & { dtype?: DType } = {},
+  options: VariableOptions & { dtype?: DType } = {},
 ): Variable {
+  const {
+    requiresGrad = false,
+    name,
+    dtype,
+  } = requireOptions('variable', options) as VariableOptions & {
+    dtype?: DType;
+  };
+  requireFlag('variable', 'requiresGrad', requiresGrad);
+  requireName('variable', name);
+  requireDType('variable', 'dtype', dtype, true);
+  if (
+    !(values instanceof Tensor) &&
+    typeof values !== 'number' &&
+    typeof values !== 'boolean' &&
+    !Array.isArray(values) &&
+    !ArrayBuffer.isView(values)
+  ) {
+    throw new ValueError(
+      `variable: values must be a Tensor, a number or a (nested) array of numbers, got ${describe(values)}` +
+        (values instanceof Variable ? ' (use values.detach() for a new leaf with the same value)' : ''),
+    );
+  }
   const value = values instanceof Tensor ? (dtype ? values.to(dtype) : values) : tensor(values, { dtype });
   return new Variable(value, { requiresGrad, name });
 }
 
-/** A learnable parameter: a leaf Variable that requires grad. */
+/**
+ * A learnable parameter: a leaf Variable that requires grad. It owns its value: `new
+ * Parameter(t)` copies `t` (whatever its dtype), so training updates the parameter and never
+ * the tensor it was made from; read the trained values from `parameter.value`.
+ */
 export class Parameter extends Variable {
-  constructor(value: Tensor, { name }: { name?: string } = {}) {
+  constructor(value: Tensor, options: { name?: string } = {}) {
+    const { name } = requireOptions('Parameter', options) as { name?: string };
     super(value, { requiresGrad: true, name });
   }
+}
+
+function requireName(op: string, name: unknown): void {
+  if (name === undefined || typeof name === 'string') return;
+  throw new ValueError(`${op}: name must be a string, got ${describe(name)}`);
 }

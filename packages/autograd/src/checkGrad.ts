@@ -1,8 +1,16 @@
-import { Generator, randn, type Tensor } from '@mtl/tensor';
+import { Generator, randn, type Tensor, ValueError } from '@mtl/tensor';
 import { grad } from './grad';
 import { mul } from './ops/elementwise';
 import { sum } from './ops/reductions';
 import { Variable } from './Variable';
+import {
+  describe,
+  requireFunction,
+  requireInteger,
+  requireNumber,
+  requireOptions,
+  requireTensor,
+} from './validate';
 
 export interface CheckGradOptions {
   /** Finite-difference step. Default 1e-6. */
@@ -31,10 +39,35 @@ export interface CheckGradResult {
 export function checkGrad(
   fn: (...inputs: Variable[]) => Variable,
   inputs: readonly Tensor[],
-  { eps = 1e-6, rtol = 1e-5, atol = 1e-7, seed = 0 }: CheckGradOptions = {},
+  options: CheckGradOptions = {},
 ): CheckGradResult {
+  const op = 'checkGrad';
+  requireFunction(op, 'fn', fn);
+  if (!Array.isArray(inputs) || inputs.length === 0) {
+    throw new ValueError(`${op}: inputs must be a non-empty array of Tensors, got ${describe(inputs)}`);
+  }
+  inputs.forEach((t, i) => {
+    requireTensor(op, `inputs[${i}]`, t);
+  });
+  const { eps = 1e-6, rtol = 1e-5, atol = 1e-7, seed = 0 } = requireOptions(op, options) as CheckGradOptions;
+  for (const [name, v] of [
+    ['eps', eps],
+    ['rtol', rtol],
+    ['atol', atol],
+  ] as const) {
+    requireNumber(op, name, v);
+    if (v < 0 || (name === 'eps' && v === 0)) {
+      throw new ValueError(
+        `${op}: ${name} must be ${name === 'eps' ? 'positive' : 'non-negative'}, got ${v}`,
+      );
+    }
+  }
+  requireInteger(op, 'seed', seed);
   const values = inputs.map((t) => t.to('float64').clone());
   const probe = fn(...values.map((v) => new Variable(v)));
+  if (!(probe instanceof Variable)) {
+    throw new ValueError(`${op}: fn must return a Variable, got ${describe(probe)}`);
+  }
   const r = randn(probe.shape as number[], { dtype: 'float64', generator: new Generator(seed) });
   const objective = (vs: Tensor[]): number => sum(mul(fn(...vs.map((v) => new Variable(v))), r)).item();
 

@@ -1,7 +1,8 @@
-import { type Tensor, zerosLike } from '@mtl/tensor';
+import { type Tensor, ValueError, zerosLike } from '@mtl/tensor';
 import { AutogradError } from './AutogradError';
 import { runBackward, seedFor } from './engine';
 import type { Variable } from './Variable';
+import { describe, requireFlag, requireOptions, requireTensor, requireVariables } from './validate';
 
 export interface GradOptions {
   /** The gradient to seed each output with (required for non-scalar outputs). */
@@ -20,12 +21,29 @@ export interface GradOptions {
 export function grad(
   outputs: Variable | readonly Variable[],
   inputs: Variable | readonly Variable[],
-  { gradOutputs, retainGraph = false, allowUnused = false }: GradOptions = {},
+  options: GradOptions = {},
 ): Tensor[] {
-  const outs = Array.isArray(outputs) ? outputs : [outputs as Variable];
-  const ins = Array.isArray(inputs) ? inputs : [inputs as Variable];
-  if (gradOutputs !== undefined && gradOutputs.length !== outs.length) {
-    throw new AutogradError(`grad: got ${gradOutputs.length} gradOutputs for ${outs.length} outputs`);
+  const outs = requireVariables('grad', 'outputs', outputs);
+  const ins = requireVariables('grad', 'inputs', inputs);
+  const {
+    gradOutputs,
+    retainGraph = false,
+    allowUnused = false,
+  } = requireOptions('grad', options) as GradOptions;
+  requireFlag('grad', 'retainGraph', retainGraph);
+  requireFlag('grad', 'allowUnused', allowUnused);
+  if (gradOutputs !== undefined) {
+    if (!Array.isArray(gradOutputs)) {
+      throw new ValueError(
+        `grad: gradOutputs must be an array of Tensors (one per output), got ${describe(gradOutputs)}`,
+      );
+    }
+    if (gradOutputs.length !== outs.length) {
+      throw new AutogradError(`grad: got ${gradOutputs.length} gradOutputs for ${outs.length} outputs`);
+    }
+    gradOutputs.forEach((g, i) => {
+      if (g !== undefined && g !== null) requireTensor('grad', `gradOutputs[${i}]`, g);
+    });
   }
   ins.forEach((input, i) => {
     if (!input.requiresGrad) {
@@ -41,7 +59,7 @@ export function grad(
       );
     }
   });
-  const seeds = outs.map((output, i) => seedFor('grad', output, gradOutputs?.[i]));
+  const seeds = outs.map((output, i) => seedFor('grad', output, gradOutputs?.[i] ?? undefined));
   const targets = new Set(ins);
   const grads = runBackward(outs, seeds, (v) => targets.has(v), { retainGraph });
   return ins.map((input, i) => {

@@ -1,3 +1,6 @@
+import { ValueError } from '@mtl/tensor';
+import { describe } from './validate';
+
 let disabled = 0;
 
 /** Whether ops record the graph (false inside `noGrad`). */
@@ -11,6 +14,9 @@ export function isGradEnabled(): boolean {
  * would be restored at their first `await`.
  */
 export function noGrad<T>(fn: () => T): T {
+  if (typeof fn !== 'function') {
+    throw new ValueError(`noGrad: fn must be a function (noGrad(() => …)), got ${describe(fn)}`);
+  }
   disabled++;
   try {
     return fn();

@@ -1,4 +1,5 @@
-import type { Tensor } from '@mtl/tensor';
+import { type Tensor, ValueError } from '@mtl/tensor';
+import { describe, requireOptions, requireTensor } from './validate';
 
 /**
  * Module state that is saved and loaded with the parameters but not trained, such as
@@ -6,8 +7,16 @@ import type { Tensor } from '@mtl/tensor';
  * in state-dict keys, so `runningMean` can be saved as PyTorch's `running_mean`.
  */
 export class Buffer {
-  constructor(
-    public value: Tensor,
-    readonly options: { name?: string } = {},
-  ) {}
+  value: Tensor;
+  readonly options: { name?: string };
+
+  constructor(value: Tensor, options: { name?: string } = {}) {
+    requireTensor('Buffer', 'value', value);
+    const o = requireOptions('Buffer', options) as { name?: string };
+    if (o.name !== undefined && typeof o.name !== 'string') {
+      throw new ValueError(`Buffer: name must be a string, got ${describe(o.name)}`);
+    }
+    this.value = value;
+    this.options = o;
+  }
 }

@@ -1,6 +1,7 @@
-import { Parameter } from '@mtl/autograd';
-import { type DType, formatShape, MtlError, ShapeError, type Tensor } from '@mtl/tensor';
+import { Parameter, Variable } from '@mtl/autograd';
+import { type DType, formatShape, MtlError, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
 import { Buffer } from './Buffer';
+import { describe, isTensor, requireFlag, requireFloatDType, requireOptions } from './validate';
 
 /** A state dict: parameter and buffer values by dotted PyTorch-style name. */
 export type StateDict = Record<string, Tensor>;
@@ -34,6 +35,10 @@ export abstract class Module {
 
   /** This module and every sub-module, depth first, each once. */
   *namedModules(prefix = '', seen = new Set<Module>()): Generator<[string, Module]> {
+    if (typeof prefix !== 'string')
+      throw new ValueError(`namedModules: prefix must be a string, got ${describe(prefix)}`);
+    if (!(seen instanceof Set))
+      throw new ValueError(`namedModules: seen must be a Set, got ${describe(seen)}`);
     if (seen.has(this)) return;
     seen.add(this);
     yield [prefix, this];
@@ -72,6 +77,7 @@ export abstract class Module {
 
   /** Sets training mode here and in every sub-module. */
   train(mode = true): this {
+    requireFlag('train', 'mode', mode);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -113,16 +119,40 @@ export abstract class Module {
    * does. Shape mismatches always throw, naming every one; with `strict` (the default) missing
    * and unexpected keys throw too, otherwise they are returned.
    */
-  loadStateDict(sd: StateDict, { strict = true }: { strict?: boolean } = {}): LoadResult {
+  loadStateDict(sd: StateDict, options: { strict?: boolean } = {}): LoadResult {
+    const op = 'loadStateDict';
+    if (typeof sd !== 'object' || sd === null || Array.isArray(sd) || (sd as unknown) instanceof Map) {
+      throw new ValueError(
+        `${op}: sd must be an object of Tensors by name (what stateDict() returns), got ${describe(sd)}` +
+          ((sd as unknown) instanceof Map ? ' (convert it: Object.fromEntries(map))' : ''),
+      );
+    }
+    const { strict = true } = requireOptions(op, options) as { strict?: boolean };
+    requireFlag(op, 'strict', strict);
+    const keys = Object.keys(sd);
+    for (const key of keys) {
+      const value: unknown = sd[key];
+      if (!isTensor(value)) {
+        throw new ValueError(
+          `${op}: sd[${JSON.stringify(key)}] must be a Tensor, got ${describe(value)}` +
+            (value instanceof Variable
+              ? ' (pass its .value)'
+              : Array.isArray(value)
+                ? ' (wrap it: tensor([...]))'
+                : ''),
+        );
+      }
+    }
+    const has = (k: string) => Object.hasOwn(sd, k);
     const targets = new Map<string, Parameter | Buffer>();
     for (const [name, p] of this.namedParameters()) targets.set(name, p);
     for (const [name, b] of this.namedBuffers()) targets.set(name, b);
-    const missingKeys = [...targets.keys()].filter((k) => !(k in sd));
-    const unexpectedKeys = Object.keys(sd).filter((k) => !targets.has(k));
+    const missingKeys = [...targets.keys()].filter((k) => !has(k));
+    const unexpectedKeys = keys.filter((k) => !targets.has(k));
     const mismatched: string[] = [];
     for (const [name, target] of targets) {
-      const source = sd[name];
-      if (source === undefined) continue;
+      if (!has(name)) continue;
+      const source = sd[name]!;
       const own = target.value.shape;
       if (source.rank !== own.length || source.shape.some((d, i) => d !== own[i])) {
         mismatched.push(`${name}: ${formatShape(source.shape)} in the state dict, ${formatShape(own)} here`);
@@ -140,8 +170,8 @@ export abstract class Module {
       );
     }
     for (const [name, target] of targets) {
-      const source = sd[name];
-      if (source === undefined) continue;
+      if (!has(name)) continue;
+      const source = sd[name]!;
       target.value.data.set(source.to(target.value.dtype).data as never);
     }
     return { missingKeys, unexpectedKeys };
@@ -149,6 +179,7 @@ export abstract class Module {
 
   /** Converts every parameter and buffer to `dtype` (say, float64 for exact checks). */
   to(dtype: DType): this {
+    requireFloatDType('to', 'dtype', dtype, false);
     for (const p of this.parameters()) p.value = p.value.to(dtype);
     for (const [, b] of this.namedBuffers()) if (b.value.dtype !== 'int32') b.value = b.value.to(dtype);
     return this;

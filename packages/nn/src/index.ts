@@ -9,6 +9,8 @@ export { type BatchNormOptions, batchNorm } from './functional/batchNorm';
 export { type DropoutOptions, dropout } from './functional/dropout';
 export { type LayerNormOptions, layerNorm } from './functional/layerNorm';
 export * as init from './init/index';
+export { SaveError } from './io/SaveError';
+export { writeFileAtomic } from './io/writeFileAtomic';
 export { ELU, GELU, LeakyReLU, ReLU, Sigmoid, SiLU, Softplus, Tanh } from './layers/activations';
 export { BatchNorm1d, type BatchNorm1dOptions } from './layers/BatchNorm1d';
 export { Identity, ModuleDict, ModuleList, Sequential } from './layers/containers';
@@ -29,7 +31,6 @@ export type { Reduction } from './losses/reduce';
 export { type SmoothL1LossOptions, smoothL1Loss } from './losses/smoothL1Loss';
 export type { LossInput } from './losses/validate';
 export { type LoadResult, Module, type StateDict } from './Module';
-
 // safetensors.
 export { loadSafetensors } from './safetensors/loadSafetensors';
 export { loadSafetensorsFile } from './safetensors/loadSafetensorsFile';
@@ -43,3 +44,4 @@ export type { SafetensorsDType } from './safetensors/safetensorsDTypes';
 export { safetensorsToBlob } from './safetensors/safetensorsToBlob';
 export { saveSafetensors } from './safetensors/saveSafetensors';
 export { saveSafetensorsFile } from './safetensors/saveSafetensorsFile';
+export { MAX_LAYER_ELEMENTS } from './validate';

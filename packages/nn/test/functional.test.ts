@@ -237,7 +237,7 @@ describe('functional errors', () => {
     expectThrow(
       () => layerNorm(x, []),
       ValueError,
-      'layerNorm: normalizedShape must be positive integers, got []',
+      'layerNorm: normalizedShape must be a positive integer or a non-empty array of them, got an array of 0',
     );
     expectThrow(
       () => layerNorm(x, [4], { eps: -1 }),
@@ -293,7 +293,7 @@ describe('functional errors', () => {
   it('reject inputs that are not tensors', () => {
     expectThrow(
       () => layerNorm([1, 2] as unknown as Tensor, [2]),
-      TypeError,
+      ValueError,
       'layerNorm: x must be a Variable or a Tensor, got an array',
     );
     expectThrow(

@@ -277,7 +277,7 @@ describe('loss errors', () => {
   it('reject inputs that are not tensors, and shapes that do not broadcast', () => {
     expectThrow(
       () => mseLoss([1, 2] as unknown as Tensor, f([1, 2])),
-      TypeError,
+      ValueError,
       'mseLoss: input must be a Variable or a Tensor, got an array',
     );
     expectThrow(() => cosineSimilarity(f([1, 2, 3]), f([1, 2])), ShapeError, /cosineSimilarity/);

@@ -58,8 +58,11 @@ describe('tensor()', () => {
     expect(tensor([[], []]).shape).toEqual([2, 0]);
   });
 
-  it('converts values to the requested dtype like PyTorch (truncation for int32, nonzero for bool)', () => {
-    expect(tensor([1.7, -1.7, 0], { dtype: 'int32' }).toArray()).toEqual([1, -1, 0]);
+  it('converts values to the requested dtype (int32 takes integers only; nonzero is true for bool)', () => {
+    expect(tensor([7, -7, 0], { dtype: 'int32' }).toArray()).toEqual([7, -7, 0]);
+    expect(() => tensor([1.7], { dtype: 'int32' })).toThrow(
+      /tensor: value at flat index 0 is not an integer/,
+    );
     expect(tensor([0.5, 0, -2], { dtype: 'bool' }).toArray()).toEqual([true, false, true]);
   });
 });
@@ -138,6 +141,8 @@ describe('every op is a function and a method', () => {
     'promoteTypes',
     'formatShape',
     'formatTensor',
+    'describeValue',
+    'formatValue',
     'setMatmulBackend',
     'compileSimdModule',
     'growMemory',

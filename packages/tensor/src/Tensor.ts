@@ -1,7 +1,8 @@
 import { type AllCloseOptions, allClose } from './allClose';
-import { allocate, type DType, dtypeOfArray, isDType, type TypedArray } from './dtype';
-import { DTypeError, formatShape, IndexError, ShapeError } from './errors';
+import { allocate, type DType, dtypeOfArray, isBackingArray, isDType, type TypedArray } from './dtype';
+import { DTypeError, formatShape, formatValue, IndexError, ShapeError, ValueError } from './errors';
 import { formatTensor } from './format';
+import { INT32_MAX, INT32_MIN } from './int32';
 import { elu, gelu, leakyRelu, relu, silu, softplus } from './ops/activations';
 import { add } from './ops/add';
 import type { TensorLike } from './ops/binary';
@@ -54,6 +55,7 @@ import { sum } from './ops/sum';
 import { std, type VarianceOptions, variance } from './ops/variance';
 import { where } from './ops/where';
 import { sizeOf } from './shape';
+import { requireDType, requireShape } from './validate';
 
 /** A nested JS array of a tensor's values, as `toArray()` returns it. */
 export type NestedArray = number | boolean | NestedArray[];
@@ -77,11 +79,17 @@ export class Tensor {
    * Wraps `data` (taking it over, not copying it) as a tensor of `shape`. The dtype follows from
    * the array type (Uint8Array is bool) unless given. Most code wants `tensor(...)` instead.
    */
-  constructor(data: TypedArray, shape: readonly number[], dtype: DType = dtypeOfArray(data)) {
-    if (!isDType(dtype)) throw new DTypeError(`Tensor: unknown dtype ${JSON.stringify(dtype)}`);
+  constructor(data: TypedArray, shape: readonly number[], dtype?: DType) {
+    if (!isBackingArray(data)) {
+      throw new DTypeError(
+        `Tensor: data must be a Float32Array, Float64Array, Int32Array or Uint8Array (bool) — got ${formatValue(data)} (for arrays use tensor(...))`,
+      );
+    }
+    dtype = requireDType('Tensor', 'dtype', dtype, dtypeOfArray(data));
     if (dtypeOfArray(data) !== dtype) {
       throw new DTypeError(`Tensor: a ${data.constructor.name} cannot back a ${dtype} tensor`);
     }
+    shape = requireShape('Tensor', 'shape', shape);
     const size = sizeOf(shape);
     if (data.length !== size) {
       throw new ShapeError(
@@ -89,7 +97,7 @@ export class Tensor {
       );
     }
     this.data = data;
-    this.shape = Object.freeze([...shape]);
+    this.shape = Object.freeze(shape as number[]);
     this.dtype = dtype;
     this.size = size;
   }
@@ -135,7 +143,7 @@ export class Tensor {
   to(dtype: DType): Tensor {
     if (!isDType(dtype)) {
       throw new DTypeError(
-        `to: unknown dtype ${JSON.stringify(dtype)} (use float32, float64, int32 or bool)`,
+        `to: dtype must be 'float32', 'float64', 'int32' or 'bool' — got ${formatValue(dtype)}`,
       );
     }
     if (dtype === this.dtype) return this;
@@ -143,8 +151,18 @@ export class Tensor {
     if (dtype === 'bool') {
       for (let i = 0; i < out.length; i++) out[i] = this.data[i] !== 0 ? 1 : 0;
     } else if (dtype === 'int32') {
-      // Truncate like C (and PyTorch); NaN and out-of-range values are undefined there, 0 here.
-      for (let i = 0; i < out.length; i++) out[i] = Math.trunc(this.data[i]!);
+      // Truncate toward zero like C and PyTorch; where C is undefined (NaN, ±Infinity, out of
+      // range) we refuse rather than invent a value (see the int32 rule in int32.ts).
+      const data = this.data;
+      for (let i = 0; i < out.length; i++) {
+        const v = Math.trunc(data[i]!);
+        if (!(v >= INT32_MIN && v <= INT32_MAX)) {
+          throw new ValueError(
+            `to: element ${i} (${formatValue(data[i])}) does not fit int32 [-2^31, 2^31 - 1] (keep it in float64, or clamp first)`,
+          );
+        }
+        out[i] = v;
+      }
     } else {
       out.set(this.data);
     }
@@ -167,9 +185,9 @@ export class Tensor {
     for (let d = 0; d < indices.length; d++) {
       const size = this.shape[d]!;
       const i = indices[d]!;
-      if (!Number.isInteger(i) || i < -size || i >= size) {
+      if (typeof i !== 'number' || !Number.isInteger(i) || i < -size || i >= size) {
         throw new IndexError(
-          `get: index ${i} is out of bounds for dim ${d} of shape ${formatShape(this.shape)}`,
+          `get: index ${formatValue(i)} is out of bounds for dim ${d} of shape ${formatShape(this.shape)} (indices are integers in [-size, size))`,
         );
       }
       offset = offset * size + (i < 0 ? i + size : i);

@@ -1,6 +1,7 @@
 import { formatShape, ShapeError } from './errors';
 import { broadcastShapes } from './shape';
 import type { Tensor } from './Tensor';
+import { requireFlag, requireNumber, requireOptions, requireTensor } from './validate';
 
 export interface AllCloseOptions {
   /** Relative tolerance. Default 1e-5, as in PyTorch. */
@@ -15,12 +16,20 @@ export interface AllCloseOptions {
  * True when |a − b| ≤ atol + rtol·|b| everywhere (a and b broadcast), as `torch.allclose`.
  * Infinities must match exactly.
  */
-export function allClose(
-  a: Tensor,
-  b: Tensor,
-  { rtol = 1e-5, atol = 1e-8, equalNan = false }: AllCloseOptions = {},
-): boolean {
-  return worstMismatch(a, b, { rtol, atol, equalNan }) === null;
+export function allClose(a: Tensor, b: Tensor, options?: AllCloseOptions): boolean {
+  requireTensor('allClose', 'a', a);
+  requireTensor('allClose', 'b', b);
+  const {
+    rtol = 1e-5,
+    atol = 1e-8,
+    equalNan,
+  } = requireOptions('allClose', options, ['rtol', 'atol', 'equalNan']);
+  requireNumber('allClose', 'rtol', rtol, { min: 0 });
+  requireNumber('allClose', 'atol', atol, { min: 0 });
+  return (
+    worstMismatch(a, b, { rtol, atol, equalNan: requireFlag('allClose', 'equalNan', equalNan, false) }) ===
+    null
+  );
 }
 
 /** The first element that is not close (by allClose's rule), or null when all are. */

@@ -1,4 +1,4 @@
-import { DTypeError } from './errors';
+import { DTypeError, formatValue, ValueError } from './errors';
 
 /** The element types a tensor can hold. `float32` is the default, as in PyTorch. */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
@@ -16,8 +16,23 @@ export type ArrayFor<D extends DType> = D extends 'float32'
 
 export const DTYPES: readonly DType[] = ['bool', 'int32', 'float32', 'float64'];
 
-/** Allocates a zero-filled array of `size` elements for `dtype`. */
+/**
+ * Allocates a zero-filled array of `size` elements for `dtype`. An engine that cannot (out of
+ * memory) gets a ValueError, not the engine's RangeError; sizes are checked against the package's
+ * limit before this (see `requireSize` in validate.ts).
+ */
 export function allocate(dtype: DType, size: number): TypedArray {
+  try {
+    return allocateRaw(dtype, size);
+  } catch (error) {
+    if (!(error instanceof RangeError)) throw error;
+    throw new ValueError(
+      `could not allocate ${formatValue(size)} ${dtype} elements (out of memory — use smaller tensors)`,
+    );
+  }
+}
+
+function allocateRaw(dtype: DType, size: number): TypedArray {
   switch (dtype) {
     case 'float32':
       return new Float32Array(size);
@@ -38,6 +53,16 @@ export function isFloating(dtype: DType): boolean {
   return dtype === 'float32' || dtype === 'float64';
 }
 
+/** True for the four typed arrays that back tensors (Uint8Array for bool). */
+export function isBackingArray(data: unknown): data is TypedArray {
+  return (
+    data instanceof Float32Array ||
+    data instanceof Float64Array ||
+    data instanceof Int32Array ||
+    data instanceof Uint8Array
+  );
+}
+
 /** The dtype a typed array stands for (Uint8Array is bool). */
 export function dtypeOfArray(data: TypedArray): DType {
   if (data instanceof Float32Array) return 'float32';
@@ -50,6 +75,12 @@ const RANK: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 
 
 /** PyTorch's `promote_types` on our four dtypes: the larger category wins. */
 export function promoteTypes(a: DType, b: DType): DType {
+  if (!isDType(a) || !isDType(b)) {
+    const [name, value] = isDType(a) ? ['b', b] : ['a', a];
+    throw new DTypeError(
+      `promoteTypes: ${name} must be 'float32', 'float64', 'int32' or 'bool' — got ${formatValue(value)}`,
+    );
+  }
   return RANK[a] >= RANK[b] ? a : b;
 }
 

@@ -5,8 +5,9 @@
  * user comparing our output with theirs sees the same numbers in the same places, and the
  * fixture test (`test/fixtures/format.json`, from `tools/reference/format.py`) can assert equality.
  */
-import type { DType, TypedArray } from './dtype';
-import { formatShape, ShapeError } from './errors';
+import { type DType, isBackingArray, type TypedArray } from './dtype';
+import { DTypeError, formatShape, formatValue, ShapeError } from './errors';
+import { requireDType, requireShape } from './validate';
 
 // PyTorch's default print options (`torch.set_printoptions(profile='default')`).
 const PRECISION = 4;
@@ -41,6 +42,13 @@ const PREFIX = 'tensor(';
  * @throws ShapeError if the shape has a negative or fractional size, or `data` has the wrong length
  */
 export function formatTensor(data: TypedArray, shape: readonly number[], dtype: DType): string {
+  if (!isBackingArray(data)) {
+    throw new DTypeError(
+      `formatTensor: data must be a Float32Array, Float64Array, Int32Array or Uint8Array — got ${formatValue(data)}`,
+    );
+  }
+  requireShape('formatTensor', 'shape', shape);
+  requireDType('formatTensor', 'dtype', dtype ?? null, 'float32');
   let size = 1;
   for (const d of shape) {
     if (!Number.isInteger(d) || d < 0) {

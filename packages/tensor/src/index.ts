@@ -10,7 +10,17 @@ export { type RandomOptions, rand, randint, randn, randperm } from './creation/r
 export { arange, eye, linspace } from './creation/ranges';
 export { type TensorData, type TensorOptions, tensor } from './creation/tensor';
 export { type DType, promoteTypes, type TypedArray } from './dtype';
-export { DTypeError, formatShape, IndexError, LinAlgError, MtlError, ShapeError, ValueError } from './errors';
+export {
+  DTypeError,
+  describeValue,
+  formatShape,
+  formatValue,
+  IndexError,
+  LinAlgError,
+  MtlError,
+  ShapeError,
+  ValueError,
+} from './errors';
 export { formatTensor } from './format';
 export {
   type MatmulBackend,

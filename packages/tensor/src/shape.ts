@@ -1,9 +1,15 @@
-import { formatShape, IndexError, ShapeError } from './errors';
+import { formatShape, formatValue, IndexError, ShapeError, ValueError } from './errors';
+import { requireShape, requireSize } from './validate';
 
-/** Number of elements of a shape (1 for a scalar's `[]`). */
+/** Number of elements of a shape (1 for a scalar's `[]`); a malformed shape is a ShapeError. */
 export function sizeOf(shape: readonly number[]): number {
+  if (!Array.isArray(shape)) requireShape('sizeOf', 'shape', shape);
   let size = 1;
-  for (const d of shape) size *= d;
+  for (const d of shape) {
+    // requireShape throws here, with the message; valid shapes pay one check per dim.
+    if (!Number.isInteger(d) || d < 0) requireShape('sizeOf', 'shape', shape);
+    size *= d;
+  }
   return size;
 }
 
@@ -24,32 +30,30 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return true;
 }
 
-/** Throws unless `shape` is a list of non-negative integers. */
-export function checkShape(op: string, shape: readonly number[]): void {
-  if (!Array.isArray(shape)) {
-    throw new ShapeError(`${op}: shape must be an array of non-negative integers, got ${String(shape)}`);
-  }
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new ShapeError(
-        `${op}: shape must hold non-negative integers, got ${formatShape(shape)} (bad entry ${d})`,
-      );
-    }
-  }
-}
-
 /**
  * Resolves a possibly negative dim against `rank`, as PyTorch does (`-1` is the last dim).
  * A scalar accepts dims 0 and -1, as in PyTorch.
  */
-export function normalizeDim(op: string, dim: number, rank: number, shape?: readonly number[]): number {
+export function normalizeDim(
+  op: string,
+  dim: number,
+  rank: number,
+  shape?: readonly number[],
+  name = 'dim',
+): number {
+  if (typeof op !== 'string') op = 'normalizeDim';
+  if (typeof rank !== 'number' || !Number.isInteger(rank) || rank < 0) {
+    throw new ValueError(`${op}: rank must be a non-negative integer — got ${formatValue(rank)}`);
+  }
   const r = Math.max(rank, 1);
-  if (!Number.isInteger(dim)) {
-    throw new IndexError(`${op}: dim must be an integer, got ${dim}`);
+  if (typeof dim !== 'number' || !Number.isInteger(dim)) {
+    throw new IndexError(`${op}: ${name} must be an integer — got ${formatValue(dim)}`);
   }
   if (dim < -r || dim >= r) {
     const where = shape ? ` of a tensor with shape ${formatShape(shape)}` : '';
-    throw new IndexError(`${op}: dim ${dim} is out of range [${-r}, ${r - 1}]${where}`);
+    throw new IndexError(
+      `${op}: ${name} ${dim} is out of range [${-r}, ${r - 1}]${where} (negative dims count from the end)`,
+    );
   }
   return dim < 0 ? dim + r : dim;
 }
@@ -63,9 +67,16 @@ export function normalizeDims(
   dim: number | readonly number[] | undefined | null,
   shape: readonly number[],
 ): number[] {
+  if (typeof op !== 'string') op = 'normalizeDims';
+  if (!Array.isArray(shape)) requireShape(op, 'shape', shape);
   const rank = shape.length;
   if (dim === undefined || dim === null) return Array.from({ length: rank }, (_, i) => i);
-  const list = typeof dim === 'number' ? [dim] : [...dim];
+  if (typeof dim !== 'number' && !Array.isArray(dim)) {
+    throw new IndexError(
+      `${op}: dim must be an integer, an array of integers, or omitted for every dim — got ${formatValue(dim)}`,
+    );
+  }
+  const list: number[] = typeof dim === 'number' ? [dim] : [...dim];
   if (rank === 0) {
     // A scalar reduces over "dim 0 / -1" to itself, as in PyTorch.
     for (const d of list) normalizeDim(op, d, 0, shape);
@@ -74,8 +85,7 @@ export function normalizeDims(
   const dims = list.map((d) => normalizeDim(op, d, rank, shape));
   const seen = new Set<number>();
   for (const d of dims) {
-    if (seen.has(d))
-      throw new IndexError(`${op}: dim ${d} appears more than once in ${JSON.stringify(list)}`);
+    if (seen.has(d)) throw new IndexError(`${op}: dim ${d} appears more than once in ${formatValue(list)}`);
     seen.add(d);
   }
   return dims.sort((a, b) => a - b);
@@ -86,6 +96,9 @@ export function normalizeDims(
  * be equal or one of them 1.
  */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
+  if (typeof op !== 'string') op = 'broadcastShapes';
+  for (const s of shapes)
+    if (!Array.isArray(s) || s.some((d) => !Number.isInteger(d) || d < 0)) requireShape(op, 'shape', s);
   const rank = Math.max(0, ...shapes.map((s) => s.length));
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {
@@ -101,6 +114,7 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
       }
     }
   }
+  requireSize(op, out);
   return out;
 }
 

@@ -7,6 +7,7 @@ import { tensor } from './creation/tensor';
 import { formatShape } from './errors';
 import { sameShape, stridesOf } from './shape';
 import { Tensor } from './Tensor';
+import { requireFlag, requireNumber, requireOptions, requireTensor } from './validate';
 
 export interface ExpectAllCloseOptions extends AllCloseOptions {
   /** Also require equal dtypes. Default false. */
@@ -21,17 +22,27 @@ export interface ExpectAllCloseOptions extends AllCloseOptions {
 export function expectAllClose(
   actual: Tensor,
   expected: Tensor | number | readonly unknown[],
-  { checkDType = false, ...tolerances }: ExpectAllCloseOptions = {},
+  options?: ExpectAllCloseOptions,
 ): void {
-  if (!(actual instanceof Tensor))
-    throw new Error(`expectAllClose: actual is not a Tensor (got ${typeof actual})`);
+  requireTensor('expectAllClose', 'actual', actual);
+  const { checkDType, rtol, atol, equalNan } = requireOptions('expectAllClose', options, [
+    'checkDType',
+    'rtol',
+    'atol',
+    'equalNan',
+  ]);
+  const tolerances = {
+    rtol: rtol === undefined ? undefined : requireNumber('expectAllClose', 'rtol', rtol, { min: 0 }),
+    atol: atol === undefined ? undefined : requireNumber('expectAllClose', 'atol', atol, { min: 0 }),
+    equalNan: requireFlag('expectAllClose', 'equalNan', equalNan, false),
+  };
   const want = expected instanceof Tensor ? expected : tensor(expected as never, { dtype: 'float64' });
   if (!sameShape(actual.shape, want.shape)) {
     throw new Error(
       `expectAllClose: shapes differ — actual ${formatShape(actual.shape)}, expected ${formatShape(want.shape)}`,
     );
   }
-  if (checkDType && actual.dtype !== want.dtype) {
+  if (requireFlag('expectAllClose', 'checkDType', checkDType, false) && actual.dtype !== want.dtype) {
     throw new Error(`expectAllClose: dtypes differ — actual ${actual.dtype}, expected ${want.dtype}`);
   }
   const worst = worstMismatch(actual, want, tolerances);

@@ -177,7 +177,7 @@ const cases: [string, () => unknown, ErrorClass, ...(string | RegExp)[]][] = [
   ],
   ['tensor: shape does not fit', () => tensor([1, 2, 3], { shape: [2, 2] }), ShapeError, 'tensor', '[2,2]'],
   ['tensor: unknown dtype', () => tensor([1], { dtype: 'int64' as never }), DTypeError, 'tensor', 'int64'],
-  ['zeros: negative size', () => zeros([2, -1]), ShapeError, 'full', '[2,-1]'],
+  ['zeros: negative size', () => zeros([2, -1]), ShapeError, 'zeros', 'shape', '[2,-1]'],
   ['arange: step of zero', () => arange(0, 5, 0), ValueError, 'arange', 'step'],
   // Indexing.
   ['select: index out of bounds', () => select(ones([2, 3]), 1, 3), IndexError, 'select', 'index 3', '[2,3]'],

@@ -1,6 +1,7 @@
-import { gt, lt, Tensor } from '@mtl/tensor';
+import { DTypeError, gt, lt, Tensor, ValueError } from '@mtl/tensor';
 import { apply, unwrap, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
+import { describe, requireNumber, requireOneOf, requireOperand, requireOptions } from '../validate';
 
 /*
  * Differentiable elementwise ops, with the signatures of their @mtl/tensor namesakes. Operands
@@ -51,14 +52,17 @@ export function sqrt(x: VariableLike): Variable {
 }
 /** 1/√x, as a composite of sqrt and div. */
 export function rsqrt(x: VariableLike): Variable {
+  requireOperand('rsqrt', 'x', x);
   return div(1, sqrt(x));
 }
 /** 1/x, as a composite of div. */
 export function reciprocal(x: VariableLike): Variable {
+  requireOperand('reciprocal', 'x', x);
   return div(1, x);
 }
 /** x², as x·x. */
 export function square(x: VariableLike): Variable {
+  requireOperand('square', 'x', x);
   return mul(x, x);
 }
 /** |x|; the gradient at 0 is 0, as in PyTorch. */
@@ -90,25 +94,27 @@ export function relu(x: VariableLike): Variable {
   return apply('relu', [x], undefined);
 }
 export function leakyRelu(x: VariableLike, negativeSlope = 0.01): Variable {
+  requireNumber('leakyRelu', 'negativeSlope', negativeSlope);
   return apply('leakyRelu', [x], { negativeSlope });
 }
 export function elu(x: VariableLike, alpha = 1): Variable {
+  requireNumber('elu', 'alpha', alpha);
   return apply('elu', [x], { alpha });
 }
-export function gelu(
-  x: VariableLike,
-  { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {},
-): Variable {
-  return apply('gelu', [x], { approximate });
+export function gelu(x: VariableLike, options: { approximate?: 'none' | 'tanh' } = {}): Variable {
+  const { approximate = 'none' } = requireOptions('gelu', options);
+  requireOneOf('gelu', 'approximate', approximate, ['none', 'tanh']);
+  return apply('gelu', [x], { approximate: approximate as 'none' | 'tanh' });
 }
 export function silu(x: VariableLike): Variable {
   return apply('silu', [x], undefined);
 }
-export function softplus(
-  x: VariableLike,
-  { beta = 1, threshold = 20 }: { beta?: number; threshold?: number } = {},
-): Variable {
-  return apply('softplus', [x], { beta, threshold });
+export function softplus(x: VariableLike, options: { beta?: number; threshold?: number } = {}): Variable {
+  const { beta = 1, threshold = 20 } = requireOptions('softplus', options);
+  requireNumber('softplus', 'beta', beta);
+  requireNumber('softplus', 'threshold', threshold, 'infinite');
+  if (beta === 0) throw new ValueError('softplus: beta must be non-zero (it divides), got 0');
+  return apply('softplus', [x], { beta: beta as number, threshold: threshold as number });
 }
 
 /**
@@ -116,6 +122,12 @@ export function softplus(
  * PyTorch); tensor or Variable bounds get the gradient where they are the result.
  */
 export function clamp(x: VariableLike, min?: VariableLike | null, max?: VariableLike | null): Variable {
+  requireOperand('clamp', 'x', x);
+  if (min !== undefined && min !== null) requireOperand('clamp', 'min', min);
+  if (max !== undefined && max !== null) requireOperand('clamp', 'max', max);
+  if (typeof min === 'boolean' || typeof max === 'boolean') {
+    throw new ValueError('clamp: min and max must be numbers, Tensors or Variables, not booleans');
+  }
   const isNumber = (b: VariableLike | null | undefined): b is number | null | undefined =>
     b === undefined || b === null || typeof b === 'number';
   if (isNumber(min) && isNumber(max)) return apply('clamp', [x], { min: min ?? null, max: max ?? null });
@@ -127,6 +139,10 @@ export function clamp(x: VariableLike, min?: VariableLike | null, max?: Variable
 
 /** Picks a where cond holds and b elsewhere; cond is a constant. */
 export function where(cond: VariableLike, a: VariableLike, b: VariableLike): Variable {
+  requireOperand('where', 'cond', cond);
+  requireOperand('where', 'a', a);
+  requireOperand('where', 'b', b);
+  requireMask('where', 'cond', cond);
   const c = unwrap(cond);
   return apply('where', [a, b], {
     cond: c instanceof Tensor ? c : new Tensor(Uint8Array.of(c ? 1 : 0), [], 'bool'),
@@ -135,5 +151,20 @@ export function where(cond: VariableLike, a: VariableLike, b: VariableLike): Var
 
 /** x with `value` where mask holds (the gradient of those positions is 0). */
 export function maskedFill(x: VariableLike, mask: VariableLike, value: number): Variable {
+  requireOperand('maskedFill', 'x', x);
+  requireMask('maskedFill', 'mask', mask);
+  requireNumber('maskedFill', 'value', value, 'any');
+  if (value === undefined) throw new ValueError('maskedFill: value must be a number, got undefined');
   return where(mask, value, x);
+}
+
+/** As PyTorch: a condition or mask is a bool tensor (or a boolean), never a number or a float tensor. */
+function requireMask(op: string, name: string, mask: VariableLike): void {
+  requireOperand(op, name, mask);
+  const m = unwrap(mask);
+  if (typeof m === 'boolean' || (m instanceof Tensor && m.dtype === 'bool')) return;
+  throw new DTypeError(
+    `${op}: ${name} must be a bool Tensor or a boolean, got ${describe(mask)} ` +
+      "(make a mask with a comparison, e.g. gt(x, 0), or convert it: mask.to('bool'))",
+  );
 }

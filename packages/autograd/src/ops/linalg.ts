@@ -1,6 +1,7 @@
 import { dot as dotOp, formatShape, outer as outerOp, ShapeError, Tensor } from '@mtl/tensor';
 import { apply, unwrap, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
+import { requireNumber, requireOptions, requireTensorLike } from '../validate';
 import { reshape } from './shapes';
 
 /*
@@ -9,6 +10,8 @@ import { reshape } from './shapes';
  */
 
 export function matmul(a: VariableLike, b: VariableLike): Variable {
+  requireTensorLike('matmul', 'a', a);
+  requireTensorLike('matmul', 'b', b);
   return apply('matmul', [a, b], undefined);
 }
 
@@ -37,12 +40,13 @@ function linearInputs(
   weight: VariableLike,
   bias: VariableLike | null | undefined,
 ): VariableLike[] {
-  const xt = unwrap(x) as Tensor;
-  const wt = unwrap(weight) as Tensor;
-  if (!(wt instanceof Tensor) || wt.rank !== 2) {
+  const xt = requireTensorLike(op, 'x', x);
+  const wt = requireTensorLike(op, 'weight', weight);
+  if (bias !== undefined && bias !== null) requireTensorLike(op, 'bias', bias);
+  if (wt.rank !== 2) {
     throw new ShapeError(`${op}: weight must be 2-d [out, in], got weight.shape=${shapeOf(wt)}`);
   }
-  if (!(xt instanceof Tensor) || xt.rank === 0 || xt.shape[xt.rank - 1] !== wt.shape[1]) {
+  if (xt.rank === 0 || xt.shape[xt.rank - 1] !== wt.shape[1]) {
     throw new ShapeError(
       `${op}: x's last dim must equal weight.shape[1] — x.shape=${shapeOf(xt)}, weight.shape=${formatShape(wt.shape)}`,
     );
@@ -62,22 +66,25 @@ function shapeOf(t: unknown): string {
 }
 
 export function dot(a: VariableLike, b: VariableLike): Variable {
-  dotOp(unwrap(a) as Tensor, unwrap(b) as Tensor); // validates shapes with dot's messages
+  dotOp(requireTensorLike('dot', 'a', a), requireTensorLike('dot', 'b', b)); // validates shapes with dot's messages
   return matmul(a, b);
 }
 
 export function outer(a: VariableLike, b: VariableLike): Variable {
-  const at = unwrap(a) as Tensor;
-  const bt = unwrap(b) as Tensor;
+  const at = requireTensorLike('outer', 'a', a);
+  const bt = requireTensorLike('outer', 'b', b);
   outerOp(at, bt);
   return matmul(reshape(a, [at.size, 1]), reshape(b, [1, bt.size]));
 }
 
 export function solve(a: VariableLike, b: VariableLike): Variable {
+  requireTensorLike('solve', 'a', a);
+  requireTensorLike('solve', 'b', b);
   return apply('solve', [a, b], undefined);
 }
 
 export function inv(a: VariableLike): Variable {
+  requireTensorLike('inv', 'a', a);
   return apply('inv', [a], undefined);
 }
 
@@ -86,10 +93,15 @@ export function inv(a: VariableLike): Variable {
  * (PyTorch's formulas; the eigenvector gradient is undefined at repeated eigenvalues).
  */
 export function eigh(a: VariableLike): { eigenvalues: Variable; eigenvectors: Variable } {
+  requireTensorLike('eigh', 'a', a);
   return { eigenvalues: apply('eigvalsh', [a], undefined), eigenvectors: apply('eigvecsh', [a], undefined) };
 }
 
 /** Moore–Penrose pseudo-inverse, differentiable where the rank does not change. */
-export function pinv(a: VariableLike, { rtol, atol }: { rtol?: number; atol?: number } = {}): Variable {
+export function pinv(a: VariableLike, options: { rtol?: number; atol?: number } = {}): Variable {
+  requireTensorLike('pinv', 'a', a);
+  const { rtol, atol } = requireOptions('pinv', options) as { rtol?: number; atol?: number };
+  requireNumber('pinv', 'rtol', rtol);
+  requireNumber('pinv', 'atol', atol);
   return apply('pinv', [a], { rtol, atol });
 }

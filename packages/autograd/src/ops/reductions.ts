@@ -14,8 +14,16 @@ import {
   type VarianceOptions,
   where as whereOp,
 } from '@mtl/tensor';
-import { apply, unwrap, type VariableLike } from '../apply';
+import { apply, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
+import {
+  requireDims,
+  requireFlag,
+  requireInteger,
+  requireOneOf,
+  requireOptions,
+  requireTensorLike,
+} from '../validate';
 import { add, div, exp, log, mul, sub } from './elementwise';
 import { reshape } from './shapes';
 
@@ -30,32 +38,44 @@ function dimParam(dim: Dims): number | number[] | undefined {
 }
 
 function tensorOf(op: string, x: VariableLike): Tensor {
-  const v = unwrap(x);
-  if (typeof v !== 'object') throw new TypeError(`${op}: expected a Variable or a Tensor, got a ${typeof v}`);
-  return v;
+  return requireTensorLike(op, 'x', x);
 }
 
-export function sum(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+/** Checks a reduction's x, dim and options, and returns keepDim (and the rest of the options). */
+function reduceArgs(op: string, x: VariableLike, dim: unknown, options: unknown): Record<string, unknown> {
+  requireTensorLike(op, 'x', x);
+  requireDims(op, dim);
+  const o = requireOptions(op, options);
+  requireFlag(op, 'keepDim', o.keepDim);
+  return o;
+}
+
+export function sum(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
+  const { keepDim = false } = reduceArgs('sum', x, dim, options) as ReduceOptions;
   return apply('sum', [x], { dim: dimParam(dim), keepDim });
 }
 
-export function prod(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+export function prod(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
+  const { keepDim = false } = reduceArgs('prod', x, dim, options) as ReduceOptions;
   return apply('prod', [x], { dim: dimParam(dim), keepDim });
 }
 
-export function mean(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+export function mean(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
+  const { keepDim = false } = reduceArgs('mean', x, dim, options) as ReduceOptions;
   const t = tensorOf('mean', x);
   requireFloat('mean', t);
   return div(sum(x, dim, { keepDim }), reducedCount('mean', t.shape, dim));
 }
 
 /** The gradient is shared evenly among tied maxima, as `torch.amax`. */
-export function amax(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+export function amax(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
+  const { keepDim = false } = reduceArgs('amax', x, dim, options) as ReduceOptions;
   return apply('amax', [x], { dim: dimParam(dim), keepDim });
 }
 
 /** The gradient is shared evenly among tied minima, as `torch.amin`. */
-export function amin(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+export function amin(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
+  const { keepDim = false } = reduceArgs('amin', x, dim, options) as ReduceOptions;
   return apply('amin', [x], { dim: dimParam(dim), keepDim });
 }
 
@@ -63,33 +83,37 @@ export function amin(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOpt
  * Largest values. Over everything or a list of dims the gradient is shared among ties (as
  * `torch.max()`/`torch.amax`); along one dim it goes to the first maximum (as `torch.max(x, dim)`).
  */
-export function max(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+export function max(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
+  const { keepDim = false } = reduceArgs('max', x, dim, options) as ReduceOptions;
   if (typeof dim !== 'number') return amax(x, dim, { keepDim });
   return apply('maxDim', [x], { dim, keepDim, largest: true });
 }
 
 /** Smallest values; ties as in `max`. */
-export function min(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+export function min(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
+  const { keepDim = false } = reduceArgs('min', x, dim, options) as ReduceOptions;
   if (typeof dim !== 'number') return amin(x, dim, { keepDim });
   return apply('maxDim', [x], { dim, keepDim, largest: false });
 }
 
 /** Indices of the maxima: not differentiable, so a plain int32 Tensor. */
 export function argmax(x: VariableLike, dim?: number | null, options: ReduceOptions = {}): Tensor {
+  reduceArgs('argmax', x, dim, options);
+  requireInteger('argmax', 'dim', dim, true);
   return argmaxOp(tensorOf('argmax', x), dim, options);
 }
 
 /** Indices of the minima: not differentiable, so a plain int32 Tensor. */
 export function argmin(x: VariableLike, dim?: number | null, options: ReduceOptions = {}): Tensor {
+  reduceArgs('argmin', x, dim, options);
+  requireInteger('argmin', 'dim', dim, true);
   return argminOp(tensorOf('argmin', x), dim, options);
 }
 
 /** Variance from the two-pass form Σ(x − mean)²/(N − 1) (or /N when unbiased is false). */
-export function variance(
-  x: VariableLike,
-  dim?: Dims,
-  { unbiased = true, keepDim = false }: VarianceOptions = {},
-): Variable {
+export function variance(x: VariableLike, dim?: Dims, options: VarianceOptions = {}): Variable {
+  const { unbiased = true, keepDim = false } = reduceArgs('variance', x, dim, options) as VarianceOptions;
+  requireFlag('variance', 'unbiased', unbiased);
   const t = tensorOf('variance', x);
   requireFloat('variance', t);
   const n = reducedCount('variance', t.shape, dim);
@@ -98,31 +122,33 @@ export function variance(
 }
 
 /** Standard deviation; its gradient is 0 where the deviation is 0, as in PyTorch. */
-export function std(
-  x: VariableLike,
-  dim?: Dims,
-  { unbiased = true, keepDim = false }: VarianceOptions = {},
-): Variable {
+export function std(x: VariableLike, dim?: Dims, options: VarianceOptions = {}): Variable {
+  const { unbiased = true, keepDim = false } = reduceArgs('std', x, dim, options) as VarianceOptions;
+  requireFlag('std', 'unbiased', unbiased);
   return apply('std', [x], { dim: dimParam(dim), unbiased, keepDim });
 }
 
 /** The vector p-norm (`torch.linalg.vector_norm`); its gradient at the zero vector is 0. */
-export function norm(
-  x: VariableLike,
-  p: NormOrder = 2,
-  dim?: Dims,
-  { keepDim = false }: ReduceOptions = {},
-): Variable {
+export function norm(x: VariableLike, p: NormOrder = 2, dim?: Dims, options: ReduceOptions = {}): Variable {
+  const { keepDim = false } = reduceArgs('norm', x, dim, options) as ReduceOptions;
+  if (!(typeof p === 'number' && !Number.isNaN(p))) requireOneOf('norm', 'p', p, ['inf', '-inf', 'fro']);
   return apply('norm', [x], { p, dim: dimParam(dim), keepDim });
 }
 
 /** log Σ exp(x), stable: the max (0 where infinite) is shifted out as a constant. */
-export function logsumexp(x: VariableLike, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Variable {
+export function logsumexp(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
+  const { keepDim = false } = reduceArgs('logsumexp', x, dim, options) as ReduceOptions;
   const t = tensorOf('logsumexp', x);
   const dims = normalizeDims('logsumexp', dim, t.shape);
-  const m = amaxOp(t.to(t.dtype === 'float64' ? 'float64' : 'float32'), dims, { keepDim: true });
+  if (dims.length === 0 && t.rank > 0) {
+    // An explicit empty list: let the reduction refuse it with its own message.
+    amaxOp(t, dims);
+  }
+  // A 0-d tensor reduces over "all of its (no) dims": reduce everything rather than an empty list.
+  const over = dims.length === 0 ? undefined : dims;
+  const m = amaxOp(t.to(t.dtype === 'float64' ? 'float64' : 'float32'), over, { keepDim: true });
   const shift = whereOp(eq(abs(m), Number.POSITIVE_INFINITY), 0, m);
-  const out = add(log(sum(exp(sub(x, shift)), dims, { keepDim: true })), shift);
+  const out = add(log(sum(exp(sub(x, shift)), over, { keepDim: true })), shift);
   return keepDim
     ? out
     : reshape(
@@ -134,6 +160,7 @@ export function logsumexp(x: VariableLike, dim?: Dims, { keepDim = false }: Redu
 /** exp(x)/Σexp(x) along dim, with the max shifted out as a constant. */
 export function softmax(x: VariableLike, dim: number): Variable {
   const t = tensorOf('softmax', x);
+  requireInteger('softmax', 'dim', dim);
   normalizeDim('softmax', dim, t.rank, t.shape);
   const e = exp(sub(x, amaxOp(t, dim, { keepDim: true })));
   return div(e, sum(e, dim, { keepDim: true }));
@@ -142,6 +169,7 @@ export function softmax(x: VariableLike, dim: number): Variable {
 /** x − log Σ exp(x) along dim, with the max shifted out as a constant. */
 export function logSoftmax(x: VariableLike, dim: number): Variable {
   const t = tensorOf('logSoftmax', x);
+  requireInteger('logSoftmax', 'dim', dim);
   normalizeDim('logSoftmax', dim, t.rank, t.shape);
   const shifted = sub(x, amaxOp(t, dim, { keepDim: true }));
   return sub(shifted, log(sum(exp(shifted), dim, { keepDim: true })));

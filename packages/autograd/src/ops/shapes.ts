@@ -9,10 +9,21 @@ import {
   split as splitOp,
   squeeze as squeezeOp,
   type Tensor,
+  tensor,
   unsqueeze as unsqueezeOp,
 } from '@mtl/tensor';
 import { apply, unwrap, type VariableLike } from '../apply';
 import { Variable } from '../Variable';
+import {
+  describe,
+  requireDims,
+  requireDType,
+  requireInteger,
+  requireIntegerList,
+  requireOperand,
+  requireTensor,
+  requireTensorLike,
+} from '../validate';
 
 /*
  * Differentiable shape and indexing ops. reshape, permute, expand, concat, slice, gather and
@@ -21,33 +32,39 @@ import { Variable } from '../Variable';
  */
 
 function tensorOf(op: string, x: VariableLike): Tensor {
-  const v = unwrap(x);
-  if (typeof v !== 'object')
-    throw new ShapeError(`${op}: expected a Variable or a Tensor, got a ${typeof v}`);
-  return v;
+  return requireTensorLike(op, 'x', x);
 }
 
 export function reshape(x: VariableLike, shape: readonly number[]): Variable {
+  requireIntegerList('reshape', 'shape', shape);
   return apply('reshape', [x], { shape: [...reshapeOp(tensorOf('reshape', x), shape).shape] });
 }
 
 export function flatten(x: VariableLike, startDim = 0, endDim = -1): Variable {
+  requireInteger('flatten', 'startDim', startDim);
+  requireInteger('flatten', 'endDim', endDim);
   return reshape(x, flattenOp(tensorOf('flatten', x), startDim, endDim).shape);
 }
 
 export function squeeze(x: VariableLike, dim?: number | readonly number[]): Variable {
+  requireDims('squeeze', dim);
   return reshape(x, squeezeOp(tensorOf('squeeze', x), dim).shape);
 }
 
 export function unsqueeze(x: VariableLike, dim: number): Variable {
+  requireInteger('unsqueeze', 'dim', dim);
   return reshape(x, unsqueezeOp(tensorOf('unsqueeze', x), dim).shape);
 }
 
 export function permute(x: VariableLike, dims: readonly number[]): Variable {
+  tensorOf('permute', x);
+  requireIntegerList('permute', 'dims', dims);
   return apply('permute', [x], { dims: [...dims] });
 }
 
 export function transpose(x: VariableLike, dim0: number, dim1: number): Variable {
+  requireInteger('transpose', 'dim0', dim0);
+  requireInteger('transpose', 'dim1', dim1);
   const t = tensorOf('transpose', x);
   const a = normalizeDim('transpose', dim0, t.rank, t.shape);
   const b = normalizeDim('transpose', dim1, t.rank, t.shape);
@@ -56,23 +73,31 @@ export function transpose(x: VariableLike, dim0: number, dim1: number): Variable
 }
 
 export function expand(x: VariableLike, shape: readonly number[]): Variable {
+  requireIntegerList('expand', 'shape', shape);
   return apply('expand', [x], { shape: [...expandOp(tensorOf('expand', x), shape).shape] });
 }
 
 export function broadcastTo(x: VariableLike, shape: readonly number[]): Variable {
+  tensorOf('broadcastTo', x);
+  requireIntegerList('broadcastTo', 'shape', shape);
   return expand(x, shape);
 }
 
 export function concat(xs: readonly VariableLike[], dim = 0): Variable {
   if (!Array.isArray(xs) || xs.length === 0)
-    throw new ShapeError('concat: expected a non-empty array of tensors');
+    throw new ShapeError(`concat: xs must be a non-empty array of tensors, got ${describe(xs)}`);
+  xs.forEach((x, i) => {
+    requireTensorLike('concat', `xs[${i}]`, x);
+  });
+  requireInteger('concat', 'dim', dim);
   return apply('concat', xs, { dim });
 }
 
 export function stack(xs: readonly VariableLike[], dim = 0): Variable {
   if (!Array.isArray(xs) || xs.length === 0)
-    throw new ShapeError('stack: expected a non-empty array of tensors');
-  const shapes = xs.map((x) => tensorOf('stack', x).shape);
+    throw new ShapeError(`stack: xs must be a non-empty array of tensors, got ${describe(xs)}`);
+  requireInteger('stack', 'dim', dim);
+  const shapes = xs.map((x, i) => requireTensorLike('stack', `xs[${i}]`, x).shape);
   const first = shapes[0]!;
   if (shapes.some((s) => s.length !== first.length || s.some((d, i) => d !== first[i]))) {
     throw new ShapeError(
@@ -87,10 +112,18 @@ export function stack(xs: readonly VariableLike[], dim = 0): Variable {
 }
 
 export function slice(x: VariableLike, dim: number, start = 0, end?: number, step = 1): Variable {
+  tensorOf('slice', x);
+  requireInteger('slice', 'dim', dim);
+  requireInteger('slice', 'start', start);
+  requireInteger('slice', 'end', end, true);
+  requireInteger('slice', 'step', step);
   return apply('slice', [x], { dim, start, end: end ?? undefined, step });
 }
 
 export function narrow(x: VariableLike, dim: number, start: number, length: number): Variable {
+  requireInteger('narrow', 'dim', dim);
+  requireInteger('narrow', 'start', start);
+  requireInteger('narrow', 'length', length);
   const t = tensorOf('narrow', x);
   t.narrow(dim, start, length); // validates, with narrow's own messages
   const d = normalizeDim('narrow', dim, t.rank, t.shape);
@@ -99,6 +132,8 @@ export function narrow(x: VariableLike, dim: number, start: number, length: numb
 }
 
 export function select(x: VariableLike, dim: number, index: number): Variable {
+  requireInteger('select', 'dim', dim);
+  requireInteger('select', 'index', index);
   const t = tensorOf('select', x);
   const shape = t.select(dim, index).shape; // validates, with select's own messages
   const d = normalizeDim('select', dim, t.rank, t.shape);
@@ -107,12 +142,18 @@ export function select(x: VariableLike, dim: number, index: number): Variable {
 }
 
 export function split(x: VariableLike, splitSizeOrSections: number | readonly number[], dim = 0): Variable[] {
+  if (typeof splitSizeOrSections === 'number')
+    requireInteger('split', 'splitSizeOrSections', splitSizeOrSections);
+  else requireIntegerList('split', 'splitSizeOrSections', splitSizeOrSections);
+  requireInteger('split', 'dim', dim);
   const t = tensorOf('split', x);
   const d = normalizeDim('split', dim, t.rank, t.shape);
   return piecesAlong(x, splitOp(t, splitSizeOrSections, d), d);
 }
 
 export function chunk(x: VariableLike, chunks: number, dim = 0): Variable[] {
+  requireInteger('chunk', 'chunks', chunks);
+  requireInteger('chunk', 'dim', dim);
   const t = tensorOf('chunk', x);
   const d = normalizeDim('chunk', dim, t.rank, t.shape);
   return piecesAlong(x, chunkOp(t, chunks, d), d);
@@ -129,15 +170,24 @@ function piecesAlong(x: VariableLike, pieces: Tensor[], d: number): Variable[] {
 }
 
 export function gather(x: VariableLike, dim: number, index: Tensor): Variable {
+  tensorOf('gather', x);
+  requireInteger('gather', 'dim', dim);
+  requireTensor('gather', 'index', index);
   return apply('gather', [x], { dim, index });
 }
 
 export function indexSelect(x: VariableLike, dim: number, index: Tensor): Variable {
+  tensorOf('indexSelect', x);
+  requireInteger('indexSelect', 'dim', dim);
+  requireTensor('indexSelect', 'index', index);
   return apply('indexSelect', [x], { dim, index });
 }
 
 /** Converts between dtypes; between float dtypes the gradient flows (converted back). */
 export function cast(x: VariableLike, dtype: Tensor['dtype']): Variable {
+  requireOperand('cast', 'x', x);
+  requireDType('cast', 'dtype', dtype);
+  if (typeof x === 'number' || typeof x === 'boolean') return new Variable(tensor(x, { dtype }));
   const v = unwrap(x);
   if (x instanceof Variable && typeof v === 'object' && v.dtype === dtype) return x;
   return apply('cast', [x], { dtype });

@@ -1,6 +1,7 @@
 import { add, mean, mul, reshape, rsqrt, sub, type Variable, type VariableLike } from '@mtl/autograd';
 import { formatShape, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
 import { requireFloat, requireNumber, tensorOf } from '../losses/validate';
+import { describe, requireFlag, requireOptions, requireTensor } from '../validate';
 
 export interface BatchNormOptions {
   /** A per-channel scale, shape [C] (differentiable when a Variable). */
@@ -31,14 +32,22 @@ export function batchNorm(
   x: VariableLike,
   runningMean: Tensor | null,
   runningVar: Tensor | null,
-  { weight, bias, training = false, momentum = 0.1, eps = 1e-5 }: BatchNormOptions = {},
+  options: BatchNormOptions = {},
 ): Variable {
   const op = 'batchNorm';
+  const {
+    weight,
+    bias,
+    training = false,
+    momentum = 0.1,
+    eps = 1e-5,
+  } = requireOptions(op, options) as BatchNormOptions;
+  requireFlag(op, 'training', training);
   const t = tensorOf(op, 'x', x);
   requireFloat(op, 'x', t);
   requireNumber(op, 'eps', eps, 0);
   if (!(typeof momentum === 'number' && Number.isFinite(momentum))) {
-    throw new ValueError(`${op}: momentum must be a finite number, got ${String(momentum)}`);
+    throw new ValueError(`${op}: momentum must be a finite number, got ${describe(momentum)}`);
   }
   if (t.rank < 2) {
     throw new ShapeError(`${op}: x must be (N, C) or (N, C, L, …) — x.shape=${formatShape(t.shape)}`);
@@ -52,6 +61,8 @@ export function batchNorm(
       );
     }
   };
+  if (runningMean !== null) requireTensor(op, 'runningMean', runningMean);
+  if (runningVar !== null) requireTensor(op, 'runningVar', runningVar);
   if ((runningMean === null) !== (runningVar === null)) {
     throw new ValueError(`${op}: give both runningMean and runningVar, or neither`);
   }

@@ -1,6 +1,7 @@
 import { add, mean, mul, rsqrt, sub, type Variable, type VariableLike } from '@mtl/autograd';
 import { formatShape, ShapeError, ValueError } from '@mtl/tensor';
 import { requireFloat, requireNumber, sameShape, tensorOf } from '../losses/validate';
+import { describe, requireOptions } from '../validate';
 
 export interface LayerNormOptions {
   /** A scale of shape `normalizedShape` (differentiable when a Variable). */
@@ -23,18 +24,14 @@ export interface LayerNormOptions {
 export function layerNorm(
   x: VariableLike,
   normalizedShape: number | readonly number[],
-  { weight, bias, eps = 1e-5 }: LayerNormOptions = {},
+  options: LayerNormOptions = {},
 ): Variable {
   const op = 'layerNorm';
+  const { weight, bias, eps = 1e-5 } = requireOptions(op, options) as LayerNormOptions;
   const t = tensorOf(op, 'x', x);
   requireFloat(op, 'x', t);
   requireNumber(op, 'eps', eps, 0);
-  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-  if (shape.length === 0 || !shape.every((s) => Number.isInteger(s) && s > 0)) {
-    throw new ValueError(
-      `${op}: normalizedShape must be positive integers, got ${JSON.stringify(normalizedShape)}`,
-    );
-  }
+  const shape = normalizedShapeOf(op, normalizedShape);
   const k = shape.length;
   if (t.rank < k || !sameShape(t.shape.slice(t.rank - k), shape)) {
     throw new ShapeError(
@@ -63,4 +60,25 @@ export function layerNorm(
   if (weight !== undefined) out = mul(out, weight);
   if (bias !== undefined) out = add(out, bias);
   return out;
+}
+
+/** `normalizedShape` as a list of positive integers (a number n means [n]). */
+export function normalizedShapeOf(op: string, normalizedShape: unknown): number[] {
+  const shape = typeof normalizedShape === 'number' ? [normalizedShape] : normalizedShape;
+  if (
+    !Array.isArray(shape) ||
+    shape.length === 0 ||
+    shape.length > 64 ||
+    !shape.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0 && s <= 2 ** 31 - 1)
+  ) {
+    throw new ValueError(
+      `${op}: normalizedShape must be a positive integer or a non-empty array of them, got ${describe(normalizedShape)}` +
+        (Array.isArray(shape) ? ` ${describeList(shape)}` : ''),
+    );
+  }
+  return [...shape];
+}
+
+function describeList(list: unknown[]): string {
+  return `[${list.slice(0, 8).map(describe).join(', ')}${list.length > 8 ? ', …' : ''}]`;
 }

@@ -1,10 +1,13 @@
 import { formatShape, type Tensor, ValueError } from '@mtl/tensor';
+import { describe, requireFinite, requireTensor } from '../validate';
 
 /**
  * fan_in and fan_out as PyTorch computes them: for a weight [out, in, …kernel], fan_in is
  * in·∏kernel and fan_out is out·∏kernel. A tensor needs at least 2 dims.
  */
 export function fans(op: string, t: Tensor): { fanIn: number; fanOut: number } {
+  const name = typeof op === 'string' ? op : 'fans';
+  requireTensor(name, 't', t);
   if (t.rank < 2) {
     throw new ValueError(
       `${op}: fan in and fan out need a tensor with at least 2 dims, got shape ${formatShape(t.shape)}`,
@@ -27,6 +30,12 @@ export type Nonlinearity =
 
 /** The recommended gain for a nonlinearity, as `torch.nn.init.calculate_gain`. */
 export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  return gainFor('calculateGain', nonlinearity, param);
+}
+
+/** calculateGain, with errors named after `op` (the initialiser that asked). */
+export function gainFor(op: string, nonlinearity: Nonlinearity, param?: number): number {
+  if (nonlinearity === 'leakyRelu') requireFinite(op, 'param', param);
   switch (nonlinearity) {
     case 'linear':
     case 'conv1d':
@@ -45,6 +54,9 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'selu':
       return 3 / 4;
     default:
-      throw new ValueError(`calculateGain: unknown nonlinearity ${JSON.stringify(nonlinearity)}`);
+      throw new ValueError(
+        `${op}: unknown nonlinearity ${describe(nonlinearity)} (expected 'linear', 'conv1d', 'conv2d', 'conv3d', ` +
+          `'sigmoid', 'tanh', 'relu', 'leakyRelu' or 'selu')`,
+      );
   }
 }

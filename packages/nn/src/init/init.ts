@@ -1,5 +1,21 @@
-import { type Generator, getDefaultGenerator, randn, Tensor, transpose, ValueError } from '@mtl/tensor';
-import { calculateGain, fans, type Nonlinearity } from './fans';
+import {
+  DTypeError,
+  type Generator,
+  getDefaultGenerator,
+  randn,
+  Tensor,
+  transpose,
+  ValueError,
+} from '@mtl/tensor';
+import {
+  describe,
+  requireFinite,
+  requireGenerator,
+  requireOneOf,
+  requireOptions,
+  requireTensor,
+} from '../validate';
+import { fans, gainFor, type Nonlinearity } from './fans';
 
 /*
  * Initialisers, as `torch.nn.init`: each fills a float tensor in place (typically a parameter's
@@ -15,60 +31,91 @@ export interface InitOptions {
 type FanMode = 'fanIn' | 'fanOut';
 
 function floatData(op: string, t: Tensor): Float32Array | Float64Array {
+  requireTensor(op, 't', t);
   if (t.dtype !== 'float32' && t.dtype !== 'float64') {
-    throw new ValueError(`${op}: can only fill float tensors, got dtype ${t.dtype}`);
+    throw new DTypeError(
+      `${op}: can only fill float tensors, got dtype ${t.dtype} (make it with { dtype: 'float32' })`,
+    );
   }
   return t.data as Float32Array | Float64Array;
 }
 
-/** U(low, high). */
-export function uniform(
+/** Checks an initialiser's tensor and options: the options object, its numbers and its generator. */
+function initArgs<O extends InitOptions>(
+  op: string,
   t: Tensor,
-  { low = 0, high = 1, generator }: InitOptions & { low?: number; high?: number } = {},
-): Tensor {
+  options: unknown,
+  numbers: readonly string[],
+): O {
+  floatData(op, t);
+  const o = requireOptions(op, options);
+  for (const name of numbers) requireFinite(op, name, o[name]);
+  requireGenerator(op, o.generator);
+  return o as O;
+}
+
+/** U(low, high). */
+export function uniform(t: Tensor, options: InitOptions & { low?: number; high?: number } = {}): Tensor {
+  const {
+    low = 0,
+    high = 1,
+    generator,
+  } = initArgs<InitOptions & { low?: number; high?: number }>('uniform', t, options, ['low', 'high']);
+  if (low > high) throw new ValueError(`uniform: low must be <= high, got low=${low}, high=${high}`);
   (generator ?? getDefaultGenerator()).fillUniform(floatData('uniform', t), low, high);
   return t;
 }
 
 /** N(mean, std²). */
-export function normal(
-  t: Tensor,
-  { mean = 0, std = 1, generator }: InitOptions & { mean?: number; std?: number } = {},
-): Tensor {
+export function normal(t: Tensor, options: InitOptions & { mean?: number; std?: number } = {}): Tensor {
+  const {
+    mean = 0,
+    std = 1,
+    generator,
+  } = initArgs<InitOptions & { mean?: number; std?: number }>('normal', t, options, ['mean', 'std']);
+  if (std < 0) throw new ValueError(`normal: std must be >= 0, got ${std}`);
   (generator ?? getDefaultGenerator()).fillNormal(floatData('normal', t), mean, std);
   return t;
 }
 
 /** Every element `value`. */
 export function constant(t: Tensor, value: number): Tensor {
-  floatData('constant', t).fill(value);
+  const data = floatData('constant', t);
+  if (typeof value !== 'number') {
+    throw new ValueError(`constant: value must be a number, got ${describe(value)}`);
+  }
+  data.fill(value);
   return t;
 }
 
 export function zeros(t: Tensor): Tensor {
+  floatData('zeros', t);
   return constant(t, 0);
 }
 
 export function ones(t: Tensor): Tensor {
+  floatData('ones', t);
   return constant(t, 1);
 }
 
 /** U(−a, a) with a = gain·√(6/(fanIn + fanOut)) (Glorot & Bengio). */
-export function xavierUniform(
-  t: Tensor,
-  { gain = 1, generator }: InitOptions & { gain?: number } = {},
-): Tensor {
+export function xavierUniform(t: Tensor, options: InitOptions & { gain?: number } = {}): Tensor {
+  const { gain = 1, generator } = initArgs<InitOptions & { gain?: number }>('xavierUniform', t, options, [
+    'gain',
+  ]);
   const { fanIn, fanOut } = fans('xavierUniform', t);
+  if (t.size === 0) return t; // as PyTorch: initialising a zero-element tensor is a no-op
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
   return uniform(t, { low: -a, high: a, generator });
 }
 
 /** N(0, std²) with std = gain·√(2/(fanIn + fanOut)). */
-export function xavierNormal(
-  t: Tensor,
-  { gain = 1, generator }: InitOptions & { gain?: number } = {},
-): Tensor {
+export function xavierNormal(t: Tensor, options: InitOptions & { gain?: number } = {}): Tensor {
+  const { gain = 1, generator } = initArgs<InitOptions & { gain?: number }>('xavierNormal', t, options, [
+    'gain',
+  ]);
   const { fanIn, fanOut } = fans('xavierNormal', t);
+  if (t.size === 0) return t; // as PyTorch: initialising a zero-element tensor is a no-op
   return normal(t, { std: gain * Math.sqrt(2 / (fanIn + fanOut)), generator });
 }
 
@@ -80,16 +127,25 @@ export interface KaimingOptions extends InitOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(
-  op: string,
-  t: Tensor,
-  { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu' }: KaimingOptions,
-): number {
+function kaimingStd(op: string, t: Tensor, options: unknown): number {
+  const {
+    a = 0,
+    mode = 'fanIn',
+    nonlinearity = 'leakyRelu',
+  } = initArgs<KaimingOptions>(op, t, options, ['a']);
+  requireOneOf(op, 'mode', mode, ['fanIn', 'fanOut']);
   const f = fans(op, t);
   const fan = mode === 'fanIn' ? f.fanIn : f.fanOut;
-  if (mode !== 'fanIn' && mode !== 'fanOut')
-    throw new ValueError(`${op}: mode must be 'fanIn' or 'fanOut', got ${String(mode)}`);
-  return calculateGain(nonlinearity, a) / Math.sqrt(fan);
+  return gainFor(op, nonlinearity, a) / Math.sqrt(fan);
+}
+
+/** Checks the arguments; true for a zero-element tensor, which (as in PyTorch) is left as it is. */
+function isEmpty(op: string, t: Tensor, options: unknown): boolean {
+  const { mode, nonlinearity = 'leakyRelu', a = 0 } = initArgs<KaimingOptions>(op, t, options, ['a']);
+  requireOneOf(op, 'mode', mode, ['fanIn', 'fanOut']);
+  fans(op, t);
+  gainFor(op, nonlinearity, a);
+  return t.size === 0;
 }
 
 /**
@@ -97,13 +153,15 @@ function kaimingStd(
  * which gives U(−1/√fanIn, 1/√fanIn).
  */
 export function kaimingUniform(t: Tensor, options: KaimingOptions = {}): Tensor {
+  if (isEmpty('kaimingUniform', t, options)) return t;
   const bound = Math.sqrt(3) * kaimingStd('kaimingUniform', t, options);
-  return uniform(t, { low: -bound, high: bound, generator: options.generator });
+  return uniform(t, { low: -bound, high: bound, generator: options?.generator });
 }
 
 /** N(0, std²) with std = gain/√fan (He et al.). */
 export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
-  return normal(t, { std: kaimingStd('kaimingNormal', t, options), generator: options.generator });
+  if (isEmpty('kaimingNormal', t, options)) return t;
+  return normal(t, { std: kaimingStd('kaimingNormal', t, options), generator: options?.generator });
 }
 
 /**
@@ -111,8 +169,12 @@ export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
  * matrix (Gram–Schmidt here), with Q's columns signed by R's diagonal so the result is
  * uniformly distributed. Tensors with more than 2 dims are flattened to [rows, rest].
  */
-export function orthogonal(t: Tensor, { gain = 1, generator }: InitOptions & { gain?: number } = {}): Tensor {
+export function orthogonal(t: Tensor, options: InitOptions & { gain?: number } = {}): Tensor {
+  const { gain = 1, generator } = initArgs<InitOptions & { gain?: number }>('orthogonal', t, options, [
+    'gain',
+  ]);
   if (t.rank < 2) throw new ValueError(`orthogonal: needs at least 2 dims, got shape [${t.shape.join(',')}]`);
+  if (t.size === 0) return t; // as PyTorch: initialising a zero-element tensor is a no-op
   const rows = t.shape[0]!;
   const cols = t.size / rows;
   const tall = rows >= cols;

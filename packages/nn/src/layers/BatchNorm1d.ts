@@ -1,8 +1,17 @@
 import { Parameter, type Variable, type VariableLike } from '@mtl/autograd';
-import { type DType, ones, tensor, ValueError, zeros } from '@mtl/tensor';
+import { type DType, ones, tensor, zeros } from '@mtl/tensor';
 import { Buffer } from '../Buffer';
 import { batchNorm } from '../functional/batchNorm';
 import { Module } from '../Module';
+import {
+  requireFinite,
+  requireFlag,
+  requireFloatDType,
+  requireInput,
+  requireLayerSize,
+  requireOptions,
+  requireSize,
+} from '../validate';
 
 export interface BatchNorm1dOptions {
   eps?: number;
@@ -33,10 +42,21 @@ export class BatchNorm1d extends Module {
     readonly options: BatchNorm1dOptions = {},
   ) {
     super();
-    if (!Number.isInteger(numFeatures) || numFeatures <= 0) {
-      throw new ValueError(`BatchNorm1d: numFeatures must be a positive integer, got ${numFeatures}`);
-    }
-    const { affine = true, trackRunningStats = true, dtype = 'float32' } = options;
+    const op = 'BatchNorm1d';
+    requireSize(op, 'numFeatures', numFeatures);
+    requireLayerSize(op, 'weight', [numFeatures]);
+    const {
+      affine = true,
+      trackRunningStats = true,
+      dtype = 'float32',
+      eps,
+      momentum,
+    } = requireOptions(op, options) as BatchNorm1dOptions;
+    requireFinite(op, 'eps', eps, 0);
+    requireFinite(op, 'momentum', momentum);
+    requireFlag(op, 'affine', affine);
+    requireFlag(op, 'trackRunningStats', trackRunningStats);
+    requireFloatDType(op, 'dtype', dtype);
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures], { dtype })) : null;
     const track = (value: ReturnType<typeof zeros>, name: string) =>
@@ -47,6 +67,7 @@ export class BatchNorm1d extends Module {
   }
 
   forward(x: VariableLike): Variable {
+    requireInput('BatchNorm1d', 'x', x);
     const useBatchStats = this.training || this.runningMean === null;
     if (this.training && this.numBatchesTracked !== null) this.numBatchesTracked.value.data[0]! += 1;
     return batchNorm(x, this.runningMean?.value ?? null, this.runningVar?.value ?? null, {

@@ -2,6 +2,7 @@ import type { Variable, VariableLike } from '@mtl/autograd';
 import type { Generator } from '@mtl/tensor';
 import { dropout } from '../functional/dropout';
 import { Module } from '../Module';
+import { requireGenerator, requireOptions } from '../validate';
 
 /** Zeroes each element with probability p in training (scaling the rest by 1/(1−p)); identity in eval. */
 export class Dropout extends Module {
@@ -10,6 +11,7 @@ export class Dropout extends Module {
     readonly options: { generator?: Generator } = {},
   ) {
     super();
+    requireGenerator('Dropout', requireOptions('Dropout', options).generator);
     dropout(0, { p, training: false }); // validates p now rather than at the first forward
   }
 

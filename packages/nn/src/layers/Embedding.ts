@@ -1,7 +1,15 @@
 import { indexSelect, Parameter, reshape, type Variable } from '@mtl/autograd';
-import { type DType, DTypeError, type Generator, type Tensor, ValueError, zeros } from '@mtl/tensor';
+import { type DType, DTypeError, type Generator, type Tensor, zeros } from '@mtl/tensor';
 import { normal } from '../init/init';
 import { Module } from '../Module';
+import {
+  requireFloatDType,
+  requireGenerator,
+  requireLayerSize,
+  requireOptions,
+  requireSize,
+  requireTensor,
+} from '../validate';
 
 /** A lookup table of `numEmbeddings` vectors of size `embeddingDim`, initialised N(0, 1), as `torch.nn.Embedding`. */
 export class Embedding extends Module {
@@ -10,21 +18,25 @@ export class Embedding extends Module {
   constructor(
     readonly numEmbeddings: number,
     readonly embeddingDim: number,
-    { dtype = 'float32', generator }: { dtype?: DType; generator?: Generator } = {},
+    options: { dtype?: DType; generator?: Generator } = {},
   ) {
     super();
-    for (const [name, n] of [
-      ['numEmbeddings', numEmbeddings],
-      ['embeddingDim', embeddingDim],
-    ] as const) {
-      if (!Number.isInteger(n) || n <= 0)
-        throw new ValueError(`Embedding: ${name} must be a positive integer, got ${n}`);
-    }
+    const op = 'Embedding';
+    requireSize(op, 'numEmbeddings', numEmbeddings);
+    requireSize(op, 'embeddingDim', embeddingDim);
+    const { dtype = 'float32', generator } = requireOptions(op, options) as {
+      dtype?: DType;
+      generator?: Generator;
+    };
+    requireFloatDType(op, 'dtype', dtype);
+    requireGenerator(op, generator);
+    requireLayerSize(op, 'weight', [numEmbeddings, embeddingDim]);
     this.weight = new Parameter(normal(zeros([numEmbeddings, embeddingDim], { dtype }), { generator }));
   }
 
   /** The rows of the table for int32 `indices` of any shape: [...indices.shape, embeddingDim]. */
   forward(indices: Tensor): Variable {
+    requireTensor('Embedding', 'indices', indices);
     if (indices.dtype !== 'int32') {
       throw new DTypeError(`Embedding: indices must be an int32 Tensor, got dtype ${indices.dtype}`);
     }

@@ -1,7 +1,15 @@
 import { Parameter, type Variable, type VariableLike } from '@mtl/autograd';
-import { type DType, ones, ValueError, zeros } from '@mtl/tensor';
-import { layerNorm } from '../functional/layerNorm';
+import { type DType, ones, zeros } from '@mtl/tensor';
+import { layerNorm, normalizedShapeOf } from '../functional/layerNorm';
 import { Module } from '../Module';
+import {
+  requireFinite,
+  requireFlag,
+  requireFloatDType,
+  requireInput,
+  requireLayerSize,
+  requireOptions,
+} from '../validate';
 
 /** Normalises over the trailing `normalizedShape` dims, with a learned scale and shift, as `torch.nn.LayerNorm`. */
 export class LayerNorm extends Module {
@@ -14,21 +22,27 @@ export class LayerNorm extends Module {
     readonly options: { eps?: number; elementwiseAffine?: boolean; dtype?: DType } = {},
   ) {
     super();
-    this.normalizedShape = typeof normalizedShape === 'number' ? [normalizedShape] : [...normalizedShape];
-    if (
-      this.normalizedShape.length === 0 ||
-      this.normalizedShape.some((d) => !Number.isInteger(d) || d <= 0)
-    ) {
-      throw new ValueError(
-        `LayerNorm: normalizedShape must hold positive integers, got ${JSON.stringify(normalizedShape)}`,
-      );
-    }
-    const { elementwiseAffine = true, dtype = 'float32' } = options;
+    const op = 'LayerNorm';
+    this.normalizedShape = normalizedShapeOf(op, normalizedShape);
+    const {
+      elementwiseAffine = true,
+      dtype = 'float32',
+      eps,
+    } = requireOptions(op, options) as {
+      elementwiseAffine?: boolean;
+      dtype?: DType;
+      eps?: number;
+    };
+    requireFinite(op, 'eps', eps, 0);
+    requireFlag(op, 'elementwiseAffine', elementwiseAffine);
+    requireFloatDType(op, 'dtype', dtype);
+    requireLayerSize(op, 'weight', this.normalizedShape);
     this.weight = elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype })) : null;
     this.bias = elementwiseAffine ? new Parameter(zeros(this.normalizedShape, { dtype })) : null;
   }
 
   forward(x: VariableLike): Variable {
+    requireInput('LayerNorm', 'x', x);
     return layerNorm(x, this.normalizedShape, {
       weight: this.weight ?? undefined,
       bias: this.bias ?? undefined,

@@ -1,7 +1,16 @@
 import { linear, Parameter, type Variable, type VariableLike } from '@mtl/autograd';
-import { type DType, type Generator, ValueError, zeros } from '@mtl/tensor';
+import { type DType, type Generator, zeros } from '@mtl/tensor';
 import { kaimingUniform, uniform } from '../init/init';
 import { Module } from '../Module';
+import {
+  requireFlag,
+  requireFloatDType,
+  requireGenerator,
+  requireInput,
+  requireLayerSize,
+  requireOptions,
+  requireSize,
+} from '../validate';
 
 export interface LinearOptions {
   /** Learn an additive bias. Default true. */
@@ -22,16 +31,17 @@ export class Linear extends Module {
   constructor(
     readonly inFeatures: number,
     readonly outFeatures: number,
-    { bias = true, dtype = 'float32', generator }: LinearOptions = {},
+    options: LinearOptions = {},
   ) {
     super();
-    for (const [name, n] of [
-      ['inFeatures', inFeatures],
-      ['outFeatures', outFeatures],
-    ] as const) {
-      if (!Number.isInteger(n) || n < 0)
-        throw new ValueError(`Linear: ${name} must be a non-negative integer, got ${n}`);
-    }
+    const op = 'Linear';
+    requireSize(op, 'inFeatures', inFeatures, 0);
+    requireSize(op, 'outFeatures', outFeatures, 0);
+    const { bias = true, dtype = 'float32', generator } = requireOptions(op, options) as LinearOptions;
+    requireFlag(op, 'bias', bias);
+    requireFloatDType(op, 'dtype', dtype);
+    requireGenerator(op, generator);
+    requireLayerSize(op, 'weight', [outFeatures, inFeatures]);
     this.weight = new Parameter(
       kaimingUniform(zeros([outFeatures, inFeatures], { dtype }), { a: Math.sqrt(5), generator }),
     );
@@ -42,6 +52,7 @@ export class Linear extends Module {
   }
 
   forward(x: VariableLike): Variable {
+    requireInput('Linear', 'x', x);
     // One primitive: no transposed copy of the weight, the bias added in place.
     return linear(x, this.weight, this.bias);
   }

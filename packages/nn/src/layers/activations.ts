@@ -10,12 +10,15 @@ import {
   type Variable,
   type VariableLike,
 } from '@mtl/autograd';
+import { ValueError } from '@mtl/tensor';
 import { Module } from '../Module';
+import { describe, requireFinite, requireInput, requireOneOf, requireOptions } from '../validate';
 
 /* Activation functions as modules, with PyTorch's names and defaults. */
 
 export class ReLU extends Module {
   forward(x: VariableLike): Variable {
+    requireInput(this.constructor.name, 'x', x);
     return relu(x);
   }
 }
@@ -23,8 +26,10 @@ export class ReLU extends Module {
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) {
     super();
+    requireFinite('LeakyReLU', 'negativeSlope', negativeSlope);
   }
   forward(x: VariableLike): Variable {
+    requireInput(this.constructor.name, 'x', x);
     return leakyRelu(x, this.negativeSlope);
   }
 }
@@ -32,8 +37,10 @@ export class LeakyReLU extends Module {
 export class ELU extends Module {
   constructor(readonly alpha = 1) {
     super();
+    requireFinite('ELU', 'alpha', alpha);
   }
   forward(x: VariableLike): Variable {
+    requireInput(this.constructor.name, 'x', x);
     return elu(x, this.alpha);
   }
 }
@@ -41,26 +48,31 @@ export class ELU extends Module {
 export class GELU extends Module {
   constructor(readonly options: { approximate?: 'none' | 'tanh' } = {}) {
     super();
+    requireOneOf('GELU', 'approximate', requireOptions('GELU', options).approximate, ['none', 'tanh']);
   }
   forward(x: VariableLike): Variable {
+    requireInput(this.constructor.name, 'x', x);
     return gelu(x, this.options);
   }
 }
 
 export class SiLU extends Module {
   forward(x: VariableLike): Variable {
+    requireInput(this.constructor.name, 'x', x);
     return silu(x);
   }
 }
 
 export class Tanh extends Module {
   forward(x: VariableLike): Variable {
+    requireInput(this.constructor.name, 'x', x);
     return tanh(x);
   }
 }
 
 export class Sigmoid extends Module {
   forward(x: VariableLike): Variable {
+    requireInput(this.constructor.name, 'x', x);
     return sigmoid(x);
   }
 }
@@ -68,8 +80,15 @@ export class Sigmoid extends Module {
 export class Softplus extends Module {
   constructor(readonly options: { beta?: number; threshold?: number } = {}) {
     super();
+    const { beta, threshold } = requireOptions('Softplus', options);
+    requireFinite('Softplus', 'beta', beta);
+    if (beta === 0) throw new ValueError('Softplus: beta must be non-zero (it divides), got 0');
+    if (threshold !== undefined && (typeof threshold !== 'number' || Number.isNaN(threshold))) {
+      throw new ValueError(`Softplus: threshold must be a number, got ${describe(threshold)}`);
+    }
   }
   forward(x: VariableLike): Variable {
+    requireInput(this.constructor.name, 'x', x);
     return softplus(x, this.options);
   }
 }

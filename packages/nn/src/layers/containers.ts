@@ -1,6 +1,7 @@
 import { linearRelu, Variable, type VariableLike } from '@mtl/autograd';
-import { MtlError, Tensor } from '@mtl/tensor';
+import { MtlError, Tensor, ValueError } from '@mtl/tensor';
 import { Module } from '../Module';
+import { describe, requireInput, requireInteger } from '../validate';
 import { ReLU } from './activations';
 import { Linear } from './Linear';
 
@@ -15,7 +16,21 @@ export class ModuleList<M extends Module = Module> extends Module {
 
   constructor(modules: Iterable<M> = []) {
     super();
-    this.items = [...modules];
+    const op = new.target.name || 'ModuleList';
+    if (
+      modules === null ||
+      typeof modules !== 'object' ||
+      typeof (modules as Iterable<M>)[Symbol.iterator] !== 'function'
+    ) {
+      throw new ValueError(
+        `${op}: modules must be an array (or iterable) of Modules, got ${describe(modules)}`,
+      );
+    }
+    const items = [...modules];
+    items.forEach((m, i) => {
+      requireModule(op, `modules[${i}]`, m);
+    });
+    this.items = items;
   }
 
   get length(): number {
@@ -23,6 +38,7 @@ export class ModuleList<M extends Module = Module> extends Module {
   }
 
   at(index: number): M {
+    requireInteger('ModuleList.at', 'index', index);
     const m = this.items.at(index);
     if (m === undefined)
       throw new MtlError(`ModuleList: index ${index} is out of range for ${this.items.length} modules`);
@@ -30,6 +46,7 @@ export class ModuleList<M extends Module = Module> extends Module {
   }
 
   push(module: M): this {
+    requireModule('ModuleList.push', 'module', module);
     this.items.push(module);
     return this;
   }
@@ -54,6 +71,7 @@ export class Sequential extends ModuleList<Module & Layer> {
   }
 
   override forward(x: VariableLike): Variable {
+    requireInput('Sequential', 'x', x);
     let out: VariableLike = x;
     const items = this.items;
     for (let i = 0; i < items.length; i++) {
@@ -82,16 +100,30 @@ export class ModuleDict<M extends Module = Module> extends Module {
 
   constructor(modules: Record<string, M> | Iterable<[string, M]> = {}) {
     super();
-    this.items = new Map(
-      Symbol.iterator in modules ? (modules as Iterable<[string, M]>) : Object.entries(modules),
-    );
-    for (const key of this.items.keys()) {
-      if (key === '' || key.includes('.'))
-        throw new MtlError(`ModuleDict: key ${JSON.stringify(key)} must be non-empty and have no '.'`);
+    const op = 'ModuleDict';
+    if (modules === null || typeof modules !== 'object') {
+      throw new ValueError(
+        `${op}: modules must be an object of Modules by name (or [name, module] pairs), got ${describe(modules)}`,
+      );
+    }
+    const entries: unknown[] =
+      Symbol.iterator in modules ? [...(modules as Iterable<unknown>)] : Object.entries(modules);
+    this.items = new Map();
+    for (const entry of entries) {
+      if (!Array.isArray(entry) || entry.length !== 2) {
+        throw new ValueError(`${op}: each entry must be a [name, module] pair, got ${describe(entry)}`);
+      }
+      const [key, module] = entry as [unknown, unknown];
+      if (typeof key !== 'string' || key === '' || key.includes('.'))
+        throw new ValueError(`${op}: key ${describe(key)} must be a non-empty string with no '.'`);
+      requireModule(op, `modules[${JSON.stringify(key)}]`, module);
+      this.items.set(key, module as M);
     }
   }
 
   get(key: string): M {
+    if (typeof key !== 'string')
+      throw new ValueError(`ModuleDict.get: key must be a string, got ${describe(key)}`);
     const m = this.items.get(key);
     if (m === undefined) {
       throw new MtlError(
@@ -123,4 +155,11 @@ export class Identity extends Module {
   forward(x: VariableLike): VariableLike {
     return x;
   }
+}
+
+function requireModule(op: string, name: string, m: unknown): void {
+  if (m instanceof Module) return;
+  throw new ValueError(
+    `${op}: ${name} must be a Module (a layer such as new Linear(2, 3)), got ${describe(m)}`,
+  );
 }

@@ -1,7 +1,7 @@
 import { add, exp, log1p, mul, neg, relu, sub, type Variable, where } from '@mtl/autograd';
 import { ge, type Tensor } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
-import { checkElementwise, type LossInput, requireBroadcastsTo } from './validate';
+import { checkElementwise, type LossInput, lossOptions, requireBroadcastsTo } from './validate';
 
 export interface BceWithLogitsOptions {
   /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
@@ -26,8 +26,13 @@ export interface BceWithLogitsOptions {
 export function bceWithLogits(
   input: LossInput,
   target: LossInput,
-  { reduction = 'mean', weight, posWeight }: BceWithLogitsOptions = {},
+  options: BceWithLogitsOptions = {},
 ): Variable {
+  const {
+    reduction = 'mean',
+    weight,
+    posWeight,
+  } = lossOptions<BceWithLogitsOptions>('bceWithLogits', options);
   const op = 'bceWithLogits';
   const { x, reduction: r } = checkElementwise(op, input, target, reduction);
   if (weight !== undefined) requireBroadcastsTo(op, 'weight', weight, x.shape);

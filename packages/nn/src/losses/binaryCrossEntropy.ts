@@ -1,7 +1,7 @@
 import { add, mul, neg, sub, Variable } from '@mtl/autograd';
 import { type Tensor, tensor, ValueError } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
-import { checkElementwise, formatIndex, type LossInput, requireBroadcastsTo } from './validate';
+import { checkElementwise, formatIndex, type LossInput, lossOptions, requireBroadcastsTo } from './validate';
 
 export interface BinaryCrossEntropyOptions {
   /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
@@ -29,8 +29,12 @@ const GRAD_EPSILON = Math.fround(1e-12);
 export function binaryCrossEntropy(
   input: LossInput,
   target: LossInput,
-  { reduction = 'mean', weight }: BinaryCrossEntropyOptions = {},
+  options: BinaryCrossEntropyOptions = {},
 ): Variable {
+  const { reduction = 'mean', weight } = lossOptions<BinaryCrossEntropyOptions>(
+    'binaryCrossEntropy',
+    options,
+  );
   const op = 'binaryCrossEntropy';
   const { x, reduction: r } = checkElementwise(op, input, target, reduction);
   if (weight !== undefined) requireBroadcastsTo(op, 'weight', weight, x.shape);

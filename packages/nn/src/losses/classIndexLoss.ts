@@ -1,5 +1,6 @@
 import { add, div, gather, mul, neg, reshape, sum, type Variable } from '@mtl/autograd';
 import { DTypeError, formatShape, IndexError, ShapeError, type Tensor, tensor } from '@mtl/tensor';
+import { requireTensor } from '../validate';
 import type { Reduction } from './reduce';
 import { formatIndex, type LossInput, requireFloat, sameShape, tensorOf } from './validate';
 
@@ -24,8 +25,9 @@ export function indexShapeOf(x: Tensor, classDim: number): number[] {
 }
 
 /** Checks the per-class weight: float, one value per class. */
-export function checkClassWeight(op: string, weight: Tensor | undefined, x: Tensor, classDim: number): void {
+export function checkClassWeight(op: string, weight: unknown, x: Tensor, classDim: number): void {
   if (weight === undefined) return;
+  requireTensor(op, 'weight', weight);
   const classes = x.shape[classDim]!;
   if (weight.rank !== 1 || weight.size !== classes) {
     throw new ShapeError(

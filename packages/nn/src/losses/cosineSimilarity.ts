@@ -1,6 +1,7 @@
 import { add, broadcastTo, div, mul, norm, sum, type Variable } from '@mtl/autograd';
 import { broadcastShapes, normalizeDim, type Tensor } from '@mtl/tensor';
-import { type LossInput, requireFloat, requireNumber, sameShape, tensorOf } from './validate';
+import { requireInteger } from '../validate';
+import { type LossInput, lossOptions, requireFloat, requireNumber, sameShape, tensorOf } from './validate';
 
 export interface CosineSimilarityOptions {
   /** The dim holding the vectors (negative counts from the end). Default 1. */
@@ -19,14 +20,16 @@ export interface CosineSimilarityOptions {
 export function cosineSimilarity(
   a: LossInput,
   b: LossInput,
-  { dim = 1, eps = 1e-8 }: CosineSimilarityOptions = {},
+  options: CosineSimilarityOptions = {},
 ): Variable {
+  const { dim = 1, eps = 1e-8 } = lossOptions<CosineSimilarityOptions>('cosineSimilarity', options);
   const op = 'cosineSimilarity';
   const av = tensorOf(op, 'a', a);
   const bv = tensorOf(op, 'b', b);
   requireFloat(op, 'a', av);
   requireFloat(op, 'b', bv);
   requireNumber(op, 'eps', eps, 0);
+  requireInteger(op, 'dim', dim);
   const shape = broadcastShapes(op, av.shape, bv.shape);
   const d = normalizeDim(op, dim, shape.length, shape);
   // Broadcast first: a vector repeated along `dim` has a larger norm than the original.

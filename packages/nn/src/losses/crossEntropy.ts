@@ -1,5 +1,6 @@
 import { add, div, logSoftmax, mul, neg, sum, type Variable } from '@mtl/autograd';
 import { DTypeError, formatShape, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
+import { describe, requireInteger } from '../validate';
 import {
   checkClassWeight,
   checkIndexTarget,
@@ -9,7 +10,7 @@ import {
   indexShapeOf,
 } from './classIndexLoss';
 import { checkReduction, type Reduction } from './reduce';
-import { type LossInput, requireFloat, sameShape, tensorOf } from './validate';
+import { type LossInput, lossOptions, requireFloat, sameShape, tensorOf } from './validate';
 
 export interface CrossEntropyOptions {
   /**
@@ -44,17 +45,24 @@ export interface CrossEntropyOptions {
 export function crossEntropy(
   input: LossInput,
   target: LossInput,
-  { reduction = 'mean', weight, ignoreIndex = -100, labelSmoothing = 0 }: CrossEntropyOptions = {},
+  options: CrossEntropyOptions = {},
 ): Variable {
+  const {
+    reduction = 'mean',
+    weight,
+    ignoreIndex = -100,
+    labelSmoothing = 0,
+  } = lossOptions<CrossEntropyOptions>('crossEntropy', options);
   const op = 'crossEntropy';
   const r = checkReduction<Reduction>(op, reduction);
+  requireInteger(op, 'ignoreIndex', ignoreIndex);
   const x = tensorOf(op, 'input', input);
   const t = tensorOf(op, 'target', target);
   requireFloat(op, 'input', x);
   const classDim = classDimOf(op, x);
   checkClassWeight(op, weight, x, classDim);
   if (!(typeof labelSmoothing === 'number' && labelSmoothing >= 0 && labelSmoothing <= 1)) {
-    throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${String(labelSmoothing)}`);
+    throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${describe(labelSmoothing)}`);
   }
   const logp = logSoftmax(input, classDim);
 

@@ -1,7 +1,7 @@
 import { abs, mul, sub, type Variable, where } from '@mtl/autograd';
 import { lt } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
-import { checkElementwise, type LossInput, requireNumber } from './validate';
+import { checkElementwise, type LossInput, lossOptions, requireNumber } from './validate';
 
 export interface HuberLossOptions {
   /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
@@ -15,11 +15,8 @@ export interface HuberLossOptions {
  * δ·(z − 0.5·δ) elsewhere — `smoothL1Loss` with β = δ, times δ. Input and target must have the
  * same shape; both are differentiable.
  */
-export function huberLoss(
-  input: LossInput,
-  target: LossInput,
-  { reduction = 'mean', delta = 1 }: HuberLossOptions = {},
-): Variable {
+export function huberLoss(input: LossInput, target: LossInput, options: HuberLossOptions = {}): Variable {
+  const { reduction = 'mean', delta = 1 } = lossOptions<HuberLossOptions>('huberLoss', options);
   const op = 'huberLoss';
   const { reduction: r } = checkElementwise(op, input, target, reduction);
   requireNumber(op, 'delta', delta, 0, true);

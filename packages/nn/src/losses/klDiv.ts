@@ -1,7 +1,8 @@
 import { div, exp, log, mul, sub, sum, type Variable, where } from '@mtl/autograd';
 import { eq } from '@mtl/tensor';
+import { requireFlag } from '../validate';
 import { checkReduction, type Reduction, reduce } from './reduce';
-import { checkElementwise, type LossInput, tensorOf } from './validate';
+import { checkElementwise, type LossInput, lossOptions, tensorOf } from './validate';
 
 export interface KlDivOptions {
   /**
@@ -21,13 +22,11 @@ const KL_REDUCTIONS = ['mean', 'sum', 'none', 'batchmean'] as const;
  * log-probabilities with `logTarget`) of the same shape. Pointwise y·(log y − x), with 0·log 0 = 0
  * (exp(y)·(y − x) with `logTarget`); both arguments are differentiable.
  */
-export function klDiv(
-  input: LossInput,
-  target: LossInput,
-  { reduction = 'mean', logTarget = false }: KlDivOptions = {},
-): Variable {
+export function klDiv(input: LossInput, target: LossInput, options: KlDivOptions = {}): Variable {
+  const { reduction = 'mean', logTarget = false } = lossOptions<KlDivOptions>('klDiv', options);
   const op = 'klDiv';
   const r = checkReduction(op, reduction, KL_REDUCTIONS);
+  requireFlag(op, 'logTarget', logTarget);
   // The reduction is checked above (it has one more name); the shapes and dtypes here.
   const { x } = checkElementwise(op, input, target, 'none');
   let pointwise: Variable;

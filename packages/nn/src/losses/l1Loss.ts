@@ -1,6 +1,6 @@
 import { abs, sub, type Variable } from '@mtl/autograd';
 import { type Reduction, reduce } from './reduce';
-import { checkElementwise, type LossInput } from './validate';
+import { checkElementwise, type LossInput, lossOptions } from './validate';
 
 export interface L1LossOptions {
   /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
@@ -11,11 +11,8 @@ export interface L1LossOptions {
  * Mean absolute error |x − y|, as `torch.nn.functional.l1_loss`; its gradient where x = y is 0,
  * as in PyTorch. Input and target must have the same shape; both are differentiable.
  */
-export function l1Loss(
-  input: LossInput,
-  target: LossInput,
-  { reduction = 'mean' }: L1LossOptions = {},
-): Variable {
+export function l1Loss(input: LossInput, target: LossInput, options: L1LossOptions = {}): Variable {
+  const { reduction = 'mean' } = lossOptions<L1LossOptions>('l1Loss', options);
   const { reduction: r } = checkElementwise('l1Loss', input, target, reduction);
   return reduce(abs(sub(input, target)), r);
 }

@@ -1,6 +1,6 @@
 import { mul, sub, type Variable } from '@mtl/autograd';
 import { type Reduction, reduce } from './reduce';
-import { checkElementwise, type LossInput } from './validate';
+import { checkElementwise, type LossInput, lossOptions } from './validate';
 
 export interface MseLossOptions {
   /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
@@ -17,11 +17,8 @@ export interface MseLossOptions {
  * mseLoss(prediction, target, { reduction: 'none' }); // one loss per element
  * ```
  */
-export function mseLoss(
-  input: LossInput,
-  target: LossInput,
-  { reduction = 'mean' }: MseLossOptions = {},
-): Variable {
+export function mseLoss(input: LossInput, target: LossInput, options: MseLossOptions = {}): Variable {
+  const { reduction = 'mean' } = lossOptions<MseLossOptions>('mseLoss', options);
   const { reduction: r } = checkElementwise('mseLoss', input, target, reduction);
   const diff = sub(input, target);
   return reduce(mul(diff, diff), r);

@@ -1,8 +1,9 @@
 import type { Variable } from '@mtl/autograd';
 import type { Tensor } from '@mtl/tensor';
+import { requireInteger } from '../validate';
 import { checkClassWeight, checkIndexTarget, classDimOf, classIndexLoss } from './classIndexLoss';
 import { checkReduction, type Reduction } from './reduce';
-import { type LossInput, requireFloat, tensorOf } from './validate';
+import { type LossInput, lossOptions, requireFloat, tensorOf } from './validate';
 
 export interface NllLossOptions {
   /** 'mean' (default: the weighted mean over non-ignored targets), 'sum' or 'none'. */
@@ -20,13 +21,11 @@ export interface NllLossOptions {
  * total weight of the non-ignored targets, as PyTorch does. Pair it with `logSoftmax`, or use
  * `crossEntropy` on logits.
  */
-export function nllLoss(
-  input: LossInput,
-  target: LossInput,
-  { reduction = 'mean', weight, ignoreIndex = -100 }: NllLossOptions = {},
-): Variable {
+export function nllLoss(input: LossInput, target: LossInput, options: NllLossOptions = {}): Variable {
+  const { reduction = 'mean', weight, ignoreIndex = -100 } = lossOptions<NllLossOptions>('nllLoss', options);
   const op = 'nllLoss';
   const r = checkReduction<Reduction>(op, reduction);
+  requireInteger(op, 'ignoreIndex', ignoreIndex);
   const x = tensorOf(op, 'input', input);
   const t = tensorOf(op, 'target', target);
   requireFloat(op, 'input', x);

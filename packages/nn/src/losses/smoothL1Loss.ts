@@ -1,7 +1,7 @@
 import { abs, div, mul, sub, type Variable, where } from '@mtl/autograd';
 import { lt } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
-import { checkElementwise, type LossInput, requireNumber } from './validate';
+import { checkElementwise, type LossInput, lossOptions, requireNumber } from './validate';
 
 export interface SmoothL1LossOptions {
   /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
@@ -18,8 +18,9 @@ export interface SmoothL1LossOptions {
 export function smoothL1Loss(
   input: LossInput,
   target: LossInput,
-  { reduction = 'mean', beta = 1 }: SmoothL1LossOptions = {},
+  options: SmoothL1LossOptions = {},
 ): Variable {
+  const { reduction = 'mean', beta = 1 } = lossOptions<SmoothL1LossOptions>('smoothL1Loss', options);
   const op = 'smoothL1Loss';
   const { reduction: r } = checkElementwise(op, input, target, reduction);
   requireNumber(op, 'beta', beta, 0);

@@ -1,6 +1,9 @@
-import { Variable } from '@mtl/autograd';
+import type { Variable } from '@mtl/autograd';
 import { broadcastShapes, DTypeError, formatShape, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
+import { describe, isTensor, requireOptions, requireTensor, tensorOf } from '../validate';
 import { checkReduction, type Reduction } from './reduce';
+
+export { isTensor, tensorOf };
 
 /*
  * Checks shared by the losses and the functional forms. Every message names the function and
@@ -9,25 +12,6 @@ import { checkReduction, type Reduction } from './reduce';
 
 /** What the losses take: a Variable (differentiable) or a constant Tensor. */
 export type LossInput = Variable | Tensor;
-
-/** The tensor behind `x`, which must be a Variable or a Tensor. */
-export function tensorOf(op: string, name: string, x: unknown): Tensor {
-  if (x instanceof Variable) return x.value;
-  if (isTensor(x)) return x;
-  throw new TypeError(`${op}: ${name} must be a Variable or a Tensor, got ${describe(x)}`);
-}
-
-/** A Tensor (by shape, dtype and data, so a second copy of @mtl/tensor still counts). */
-export function isTensor(x: unknown): x is Tensor {
-  return typeof x === 'object' && x !== null && 'shape' in x && 'dtype' in x && 'data' in x;
-}
-
-function describe(x: unknown): string {
-  if (x === null || x === undefined) return String(x);
-  if (Array.isArray(x)) return 'an array (wrap it: tensor([...]))';
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return `a ${typeof x}`;
-}
 
 /** Requires a float32 or float64 tensor. */
 export function requireFloat(op: string, name: string, t: Tensor): void {
@@ -56,7 +40,8 @@ export function requireSameShape(op: string, input: Tensor, target: Tensor): voi
 }
 
 /** Requires an optional tensor option (a weight) that broadcasts to `shape` without growing it. */
-export function requireBroadcastsTo(op: string, name: string, t: Tensor, shape: readonly number[]): void {
+export function requireBroadcastsTo(op: string, name: string, t: unknown, shape: readonly number[]): void {
+  requireTensor(op, name, t);
   let ok = t.rank <= shape.length;
   if (ok) {
     try {
@@ -79,9 +64,14 @@ export function requireNumber(op: string, name: string, value: unknown, min: num
   const ok = typeof value === 'number' && Number.isFinite(value) && (strict ? value > min : value >= min);
   if (!ok) {
     const bound = strict ? `> ${min}` : `>= ${min}`;
-    throw new ValueError(`${op}: ${name} must be a finite number ${bound}, got ${String(value)}`);
+    throw new ValueError(`${op}: ${name} must be a finite number ${bound}, got ${describe(value)}`);
   }
   return value as number;
+}
+
+/** The options of a loss (undefined or an object), checked. */
+export function lossOptions<O>(op: string, options: unknown): O {
+  return requireOptions(op, options) as O;
 }
 
 /** `[1,0,2]`: a flat index as a multi-index of `shape`, for messages. */

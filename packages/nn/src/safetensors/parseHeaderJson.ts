@@ -6,12 +6,22 @@ export class JsonNonInteger {
 }
 
 /**
- * A parsed header value. Objects are Maps (so a key such as `__proto__` is just a key), and
- * integers are numbers while other numbers stay `JsonNonInteger`, because the format's sizes and
- * offsets are integers and `2.0` is not one in the reference reader either.
+ * A parsed header value. Objects are plain records whose keys are all own properties (a key such
+ * as `__proto__` is just a key: read them with `Object.entries`/`Object.hasOwn`, never by
+ * inherited lookup), and integers are numbers while other numbers stay `JsonNonInteger`, because
+ * the format's sizes and offsets are integers and `2.0` is not one in the reference reader either.
  */
 export type JsonValue = null | boolean | number | string | JsonNonInteger | JsonValue[] | JsonObject;
-export type JsonObject = Map<string, JsonValue>;
+export interface JsonObject {
+  [key: string]: JsonValue;
+}
+
+/** True for a parsed JSON object (not null, an array or a `JsonNonInteger`). */
+export function isJsonObject(value: JsonValue | undefined): value is JsonObject {
+  return (
+    typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof JsonNonInteger)
+  );
+}
 
 /** Deeper nesting than any real header; the limit keeps a hostile `[[[[…` off the call stack. */
 const MAX_DEPTH = 64;
@@ -22,8 +32,86 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 /**
  * Parses a safetensors header strictly: RFC 8259 JSON, where a repeated key in any object is an
  * error (JSON.parse would keep the last one silently, so two tensors could claim one name).
+ *
+ * Fast path: one pass over the text counts the keys and looks for what JSON.parse would read
+ * differently (a fraction or an exponent, nesting past the limit); when there is none, the
+ * engine's JSON.parse builds the value and a repeated key shows as a key count that came up
+ * short. Anything else goes to the strict parser below, which names the problem and where.
  */
 export function parseHeaderJson(op: string, text: string): JsonValue {
+  const keys = countKeysInText(text);
+  if (keys !== null) {
+    let value: JsonValue | undefined;
+    try {
+      value = JSON.parse(text) as JsonValue;
+    } catch {
+      // The strict parser says where the syntax error is.
+    }
+    if (value !== undefined && countKeysInValue(value) === keys) return value;
+  }
+  return parseStrictly(op, text);
+}
+
+/**
+ * The number of object keys in JSON text (strings followed by `:`), or null when JSON.parse's
+ * reading could differ from the strict one: a number with a fraction or an exponent, or nesting
+ * deeper than the limit. Invalid text is fine here; JSON.parse rejects it next.
+ */
+function countKeysInText(text: string): number | null {
+  let keys = 0;
+  let depth = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x22) {
+      // Skip the string, escapes included, then see whether a ':' follows.
+      for (i++; i < n; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 0x5c) i++;
+        else if (d === 0x22) break;
+      }
+      let j = i + 1;
+      for (; j < n; j++) {
+        const d = text.charCodeAt(j);
+        if (d !== 0x20 && d !== 0x0a && d !== 0x0d && d !== 0x09) break;
+      }
+      if (text.charCodeAt(j) === 0x3a) keys++;
+    } else if (c === 0x7b || c === 0x5b) {
+      if (++depth > MAX_DEPTH) return null;
+    } else if (c === 0x7d || c === 0x5d) {
+      depth--;
+    } else if (c === 0x2e) {
+      return null;
+    } else if ((c === 0x65 || c === 0x45) && isDigit(text.charCodeAt(i - 1))) {
+      return null;
+    }
+  }
+  return keys;
+}
+
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+/** The number of keys of every object in a parsed value (depth is bounded by the text scan). */
+function countKeysInValue(value: JsonValue): number {
+  if (Array.isArray(value)) {
+    let total = 0;
+    for (const item of value) if (typeof item === 'object' && item !== null) total += countKeysInValue(item);
+    return total;
+  }
+  if (!isJsonObject(value)) return 0;
+  let total = 0;
+  for (const key in value) {
+    total++;
+    const item = value[key]!;
+    if (typeof item === 'object' && item !== null) total += countKeysInValue(item);
+  }
+  return total;
+}
+
+/** The strict parser: slower, and names the problem and where it is. */
+function parseStrictly(op: string, text: string): JsonValue {
   let pos = 0;
 
   const fail = (problem: string): never => {
@@ -127,7 +215,8 @@ export function parseHeaderJson(op: string, text: string): JsonValue {
 
   const parseObject = (depth: number): JsonObject => {
     pos++;
-    const out: JsonObject = new Map();
+    // No prototype: `out[key] = …` makes an own property even for `__proto__`.
+    const out: JsonObject = Object.create(null);
     skipWhitespace();
     if (text[pos] === '}') {
       pos++;
@@ -138,7 +227,7 @@ export function parseHeaderJson(op: string, text: string): JsonValue {
       if (text[pos] !== '"') return fail('expected a string key');
       const keyAt = pos;
       const key = parseString();
-      if (out.has(key)) {
+      if (key in out) {
         throw new SafetensorsError(
           `${op}: the header names ${JSON.stringify(key)} twice (at character ${keyAt}) — each tensor name and field may appear once`,
         );
@@ -146,7 +235,7 @@ export function parseHeaderJson(op: string, text: string): JsonValue {
       skipWhitespace();
       if (text[pos] !== ':') return fail("expected ':'");
       pos++;
-      out.set(key, parseValue(depth + 1));
+      out[key] = parseValue(depth + 1);
       skipWhitespace();
       const c = text[pos++];
       if (c === '}') return out;
@@ -189,10 +278,10 @@ export function describeJson(value: JsonValue): string {
       for (let i = 0; i < v.length; i++) if ((i > 0 && !emit(',')) || !walk(v[i]!)) return false;
       return emit(']');
     }
-    if (v instanceof Map) {
+    if (isJsonObject(v)) {
       if (!emit('{')) return false;
       let first = true;
-      for (const [k, item] of v) {
+      for (const [k, item] of Object.entries(v)) {
         if ((!first && !emit(',')) || !emit(`${JSON.stringify(k)}:`) || !walk(item)) return false;
         first = false;
       }

@@ -1,6 +1,12 @@
 import { formatShape } from '@mtl/tensor';
 import { describeValue } from './describeValue';
-import { describeJson, type JsonObject, type JsonValue, parseHeaderJson } from './parseHeaderJson';
+import {
+  describeJson,
+  isJsonObject,
+  type JsonObject,
+  type JsonValue,
+  parseHeaderJson,
+} from './parseHeaderJson';
 import { SafetensorsError } from './SafetensorsError';
 import { SAFETENSORS_DTYPES, type SafetensorsDType } from './safetensorsDTypes';
 import { setOwn } from './setOwn';
@@ -78,7 +84,7 @@ export function parseSafetensors(op: string, input: Uint8Array | ArrayBuffer): P
     throw new SafetensorsError(`${op}: the header (bytes 8 to ${8 + n}) is not valid UTF-8`);
   }
   const root = parseHeaderJson(op, text);
-  if (!(root instanceof Map)) {
+  if (!isJsonObject(root)) {
     throw new SafetensorsError(
       `${op}: the header must be a JSON object mapping tensor names to {dtype, shape, data_offsets}, got ${describeJson(root)}`,
     );
@@ -88,7 +94,8 @@ export function parseSafetensors(op: string, input: Uint8Array | ArrayBuffer): P
   const dataLength = bytes.length - dataStart;
   let metadata: Record<string, string> | null = null;
   const entries: [string, SafetensorsTensorInfo][] = [];
-  for (const [name, value] of root) {
+  for (const name in root) {
+    const value = root[name]!;
     if (name === '__metadata__') metadata = readMetadata(op, value);
     else entries.push([name, readTensorInfo(op, name, value, dataLength)]);
   }
@@ -111,13 +118,13 @@ function asBytes(op: string, input: unknown): Uint8Array {
 function readMetadata(op: string, value: JsonValue): Record<string, string> | null {
   // The reference reader treats `"__metadata__": null` as no metadata (a serde Option).
   if (value === null) return null;
-  if (!(value instanceof Map)) {
+  if (!isJsonObject(value)) {
     throw new SafetensorsError(
       `${op}: __metadata__ must be an object mapping strings to strings, got ${describeJson(value)}`,
     );
   }
   const out: Record<string, string> = {};
-  for (const [key, item] of value) {
+  for (const [key, item] of Object.entries(value)) {
     if (typeof item !== 'string') {
       throw new SafetensorsError(
         `${op}: __metadata__ must map strings to strings, but __metadata__[${JSON.stringify(key)}] is ${describeJson(item)}`,
@@ -135,7 +142,7 @@ function readTensorInfo(
   dataLength: number,
 ): SafetensorsTensorInfo {
   const label = `tensor ${JSON.stringify(name)}`;
-  if (!(value instanceof Map)) {
+  if (!isJsonObject(value)) {
     throw new SafetensorsError(
       `${op}: ${label} must be an object {dtype, shape, data_offsets}, got ${describeJson(value)}`,
     );
@@ -175,9 +182,8 @@ function readTensorInfo(
       `${op}: ${label} has data_offsets [${begin},${end}], past the end of the data buffer (${dataLength} bytes) — the file is truncated or its header is wrong`,
     );
   }
-  // Exact in BigInt: a hostile shape's element count can pass 2^53.
-  const needed = dims.reduce((acc, d) => acc * BigInt(d), 1n) * BigInt(info.width);
-  if (needed !== BigInt(end - begin)) {
+  const needed = byteSize(dims, info.width);
+  if (typeof needed === 'number' ? needed !== end - begin : needed !== BigInt(end - begin)) {
     throw new SafetensorsError(
       `${op}: ${label} is ${dtype} of shape ${formatShape(dims)}, which takes ${needed} bytes, but its data_offsets [${begin},${end}] hold ${end - begin}`,
     );
@@ -185,8 +191,15 @@ function readTensorInfo(
   return { dtype: dtype as SafetensorsDType, shape: [...dims], dataOffsets: [begin, end] };
 }
 
+/** shape × width in bytes, exact: a BigInt only when a hostile shape's count passes 2^53. */
+function byteSize(dims: number[], width: number): number | bigint {
+  let count = width;
+  for (const d of dims) count *= d;
+  return Number.isSafeInteger(count) ? count : dims.reduce((acc, d) => acc * BigInt(d), BigInt(width));
+}
+
 function field(op: string, label: string, entry: JsonObject, key: string): JsonValue {
-  const value = entry.get(key);
+  const value = Object.hasOwn(entry, key) ? entry[key] : undefined;
   if (value === undefined) {
     throw new SafetensorsError(
       `${op}: ${label} has no "${key}" (each tensor needs dtype, shape and data_offsets)`,

@@ -1,7 +1,14 @@
-import { allocate, type DType, isDType } from '../dtype';
-import { DTypeError } from '../errors';
-import { checkShape, sizeOf } from '../shape';
+import type { DType } from '../dtype';
+import { requireInt32Value } from '../int32';
 import { Tensor } from '../Tensor';
+import {
+  allocateChecked,
+  requireDType,
+  requireOptions,
+  requireScalar,
+  requireShape,
+  requireTensor,
+} from '../validate';
 
 export interface DTypeOptions {
   /** Element type; float32 by default. */
@@ -9,40 +16,47 @@ export interface DTypeOptions {
 }
 
 /** A tensor of `shape` with every element `value`. */
-export function full(
-  shape: readonly number[],
-  value: number | boolean,
-  { dtype = 'float32' }: DTypeOptions = {},
-): Tensor {
-  checkShape('full', shape);
-  if (!isDType(dtype)) throw new DTypeError(`full: unknown dtype ${JSON.stringify(dtype)}`);
-  const data = allocate(dtype, sizeOf(shape));
-  const v = Number(value);
-  if (v !== 0) data.fill(dtype === 'bool' ? 1 : v);
-  return new Tensor(data, shape, dtype);
+export function full(shape: readonly number[], value: number | boolean, options: DTypeOptions = {}): Tensor {
+  return fill('full', shape, value, options);
 }
 
 /** A tensor of zeros. */
 export function zeros(shape: readonly number[], options: DTypeOptions = {}): Tensor {
-  return full(shape, 0, options);
+  return fill('zeros', shape, 0, options);
 }
 
 /** A tensor of ones. */
 export function ones(shape: readonly number[], options: DTypeOptions = {}): Tensor {
-  return full(shape, 1, options);
+  return fill('ones', shape, 1, options);
 }
 
 /** Zeros with x's shape and (unless given) dtype. */
-export function zerosLike(x: Tensor, { dtype = x.dtype }: DTypeOptions = {}): Tensor {
-  return full(x.shape, 0, { dtype });
+export function zerosLike(x: Tensor, options: DTypeOptions = {}): Tensor {
+  return fill('zerosLike', requireTensor('zerosLike', 'x', x).shape, 0, options, x.dtype);
 }
 
 /** Ones with x's shape and (unless given) dtype. */
-export function onesLike(x: Tensor, { dtype = x.dtype }: DTypeOptions = {}): Tensor {
-  return full(x.shape, 1, { dtype });
+export function onesLike(x: Tensor, options: DTypeOptions = {}): Tensor {
+  return fill('onesLike', requireTensor('onesLike', 'x', x).shape, 1, options, x.dtype);
 }
 
 /** `value` everywhere, with x's shape and (unless given) dtype. */
-export function fullLike(x: Tensor, value: number | boolean, { dtype = x.dtype }: DTypeOptions = {}): Tensor {
-  return full(x.shape, value, { dtype });
+export function fullLike(x: Tensor, value: number | boolean, options: DTypeOptions = {}): Tensor {
+  return fill('fullLike', requireTensor('fullLike', 'x', x).shape, value, options, x.dtype);
+}
+
+function fill(
+  op: string,
+  shape: readonly number[],
+  value: number | boolean,
+  options: DTypeOptions,
+  defaultDType: DType = 'float32',
+): Tensor {
+  const checked = requireShape(op, 'shape', shape);
+  const v = requireScalar(op, 'value', value);
+  const dtype = requireDType(op, 'dtype', requireOptions(op, options, ['dtype']).dtype, defaultDType);
+  if (dtype === 'int32') requireInt32Value(op, 'value', v);
+  const data = allocateChecked(op, dtype, checked);
+  if (v !== 0) data.fill(dtype === 'bool' ? 1 : v);
+  return new Tensor(data, checked, dtype);
 }

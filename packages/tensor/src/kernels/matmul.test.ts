@@ -435,6 +435,6 @@ describe('matmulKernel float32 dispatch', () => {
   });
 
   it('rejects an unknown backend', () => {
-    expect(() => setMatmulBackend('gpu' as never)).toThrow(/backend must be 'wasm' or 'js', got "gpu"/);
+    expect(() => setMatmulBackend('gpu' as never)).toThrow(/backend must be 'wasm' or 'js' — got "gpu"/);
   });
 });

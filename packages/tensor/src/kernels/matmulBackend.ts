@@ -3,7 +3,7 @@
  * environment supports WebAssembly SIMD) or the pure-TypeScript kernel (always available; the
  * reference, and the path for float64 and int32).
  */
-import { ValueError } from '../errors';
+import { formatValue, ValueError } from '../errors';
 import { matmulThreadsAvailable } from './matmulThreads';
 import { wasmMatmulAvailable } from './matmulWasm';
 
@@ -24,7 +24,7 @@ let requested: MatmulBackend = 'wasm';
  */
 export function setMatmulBackend(backend: MatmulBackend): void {
   if (backend !== 'wasm' && backend !== 'js') {
-    throw new ValueError(`setMatmulBackend: backend must be 'wasm' or 'js', got ${JSON.stringify(backend)}`);
+    throw new ValueError(`setMatmulBackend: backend must be 'wasm' or 'js' — got ${formatValue(backend)}`);
   }
   requested = backend;
 }
@@ -58,7 +58,7 @@ let requestedThreads: MatmulThreads = 1;
  */
 export function setMatmulThreads(threads: MatmulThreads): void {
   if (threads !== 1 && threads !== 2) {
-    throw new ValueError(`setMatmulThreads: threads must be 1 or 2, got ${JSON.stringify(threads)}`);
+    throw new ValueError(`setMatmulThreads: threads must be 1 or 2 — got ${formatValue(threads)}`);
   }
   requestedThreads = threads;
 }

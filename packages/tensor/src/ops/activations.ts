@@ -1,7 +1,8 @@
-import { ValueError } from '../errors';
+import { formatValue, ValueError } from '../errors';
 import { reluLoop } from '../kernels/elementwise';
 import { erf } from '../kernels/erf';
 import type { Tensor } from '../Tensor';
+import { requireNumber, requireOptions } from '../validate';
 import type { TensorLike } from './binary';
 import { sigmoidScalar } from './math';
 import { unaryOp } from './unary';
@@ -32,15 +33,13 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  * Gaussian error linear unit: x·Φ(x) with the exact erf (`approximate: 'none'`, the default),
  * or PyTorch's tanh approximation (`approximate: 'tanh'`).
  */
-export function gelu(
-  x: TensorLike,
-  { approximate = 'none' }: { approximate?: 'none' | 'tanh' } = {},
-): Tensor {
+export function gelu(x: TensorLike, options?: { approximate?: 'none' | 'tanh' }): Tensor {
+  const { approximate = 'none' } = requireOptions('gelu', options, ['approximate']);
   if (approximate === 'tanh') {
     return unaryOp('gelu', x, (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
   }
   if (approximate !== 'none') {
-    throw new ValueError(`gelu: approximate must be 'none' or 'tanh', got ${JSON.stringify(approximate)}`);
+    throw new ValueError(`gelu: approximate must be 'none' or 'tanh' — got ${formatValue(approximate)}`);
   }
   return unaryOp('gelu', x, (v) => 0.5 * v * (1 + erf(v * SQRT1_2)));
 }
@@ -54,17 +53,14 @@ export function silu(x: TensorLike): Tensor {
  * log(1 + e^{βx})/β, reverting to x where βx > threshold (where the two agree to float
  * precision and the exponential would overflow), as in PyTorch.
  */
-export function softplus(
-  x: TensorLike,
-  { beta = 1, threshold = 20 }: { beta?: number; threshold?: number } = {},
-): Tensor {
+export function softplus(x: TensorLike, options?: { beta?: number; threshold?: number }): Tensor {
+  const { beta = 1, threshold = 20 } = requireOptions('softplus', options, ['beta', 'threshold']);
   checkFinite('softplus', 'beta', beta);
+  requireNumber('softplus', 'threshold', threshold);
   if (beta === 0) throw new ValueError('softplus: beta must be nonzero, got 0');
   return unaryOp('softplus', x, (v) => (v * beta > threshold ? v : Math.log1p(Math.exp(v * beta)) / beta));
 }
 
 function checkFinite(op: string, name: string, value: number): void {
-  if (typeof value !== 'number' || !Number.isFinite(value)) {
-    throw new ValueError(`${op}: ${name} must be a finite number, got ${String(value)}`);
-  }
+  requireNumber(op, name, value, { finite: true });
 }

@@ -1,5 +1,6 @@
 import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar } from '../dtype';
-import { DTypeError, describeValue } from '../errors';
+import { DTypeError, formatValue } from '../errors';
+import { toInt32 } from '../int32';
 import { type BinaryFn, type BinaryLoop, binaryKernel } from '../kernels/elementwise';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
@@ -35,10 +36,10 @@ function category(dtype: DType): number {
   return dtype === 'bool' ? 0 : dtype === 'int32' ? 1 : 2;
 }
 
-function checkOperand(op: string, name: string, x: TensorLike): void {
+export function checkOperand(op: string, name: string, x: TensorLike): void {
   if (!(x instanceof Tensor) && typeof x !== 'number' && typeof x !== 'boolean') {
     throw new DTypeError(
-      `${op}: ${name} must be a Tensor or a number, got ${describeValue(x)} (wrap arrays with tensor(...); ` +
+      `${op}: ${name} must be a Tensor or a number — got ${formatValue(x)} (wrap arrays with tensor(...); ` +
         "for Variables use @mtl/autograd's ops)",
     );
   }
@@ -69,9 +70,11 @@ export function binaryOp(
   const ad = asData(a);
   const bd = asData(b);
   const shape = broadcastShapes(op, ad.shape, bd.shape);
-  const out = allocate(dtype, sizeOf(shape));
+  // int32 results are computed exactly in float64 and then checked (the int32 rule, int32.ts).
+  const exact = dtype === 'int32';
+  const out = exact ? new Float64Array(sizeOf(shape)) : allocate(dtype, sizeOf(shape));
   const normalise = dtype === 'bool' && rule !== 'bool';
   const kernelFn: BinaryFn = normalise ? (x, y) => (fn(x, y) !== 0 ? 1 : 0) : fn;
   binaryKernel(ad.data, ad.shape, bd.data, bd.shape, out, shape, kernelFn, normalise ? undefined : loop);
-  return new Tensor(out, shape, dtype);
+  return new Tensor(exact ? toInt32(op, out) : out, shape, dtype);
 }

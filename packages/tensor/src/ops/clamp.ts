@@ -1,6 +1,6 @@
 import { ValueError } from '../errors';
 import type { Tensor } from '../Tensor';
-import { binaryOp, type TensorLike } from './binary';
+import { binaryOp, checkOperand, type TensorLike } from './binary';
 import { asTensor } from './unary';
 
 /**
@@ -16,6 +16,8 @@ export function clamp(x: TensorLike, min?: TensorLike | null, max?: TensorLike |
     );
   }
   let out = asTensor('clamp', x);
+  if (hasMin) checkOperand('clamp', 'min', min);
+  if (hasMax) checkOperand('clamp', 'max', max);
   if (hasMin) out = binaryOp('clamp', out, min, Math.max);
   if (hasMax) out = binaryOp('clamp', out, max, Math.min);
   return out;

@@ -1,7 +1,8 @@
-import { allocate, promoteTypes } from '../dtype';
-import { formatShape, ShapeError } from '../errors';
+import { promoteTypes } from '../dtype';
+import { formatShape, IndexError, ShapeError } from '../errors';
 import { normalizeDim, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
+import { allocateChecked, requireInt, requireTensorList } from '../validate';
 import { unsqueeze } from './squeeze';
 
 /**
@@ -9,12 +10,8 @@ import { unsqueeze } from './squeeze';
  * `torch.cat`. As in PyTorch, 1-d empty tensors (shape [0]) are skipped.
  */
 export function concat(xs: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0) {
-    throw new ShapeError('concat: expected a non-empty array of tensors');
-  }
-  for (const x of xs) {
-    if (!(x instanceof Tensor)) throw new ShapeError('concat: every element of xs must be a Tensor');
-  }
+  requireTensorList('concat', 'xs', xs);
+  requireInt('concat', 'dim', dim, {}, IndexError);
   const parts = xs.filter((x) => !(x.rank === 1 && x.size === 0));
   if (parts.length === 0) return xs[0]!.clone();
   const first = parts[0]!;
@@ -39,7 +36,7 @@ export function concat(xs: readonly Tensor[], dim = 0): Tensor {
   shape[d] = total;
   const outer = sizeOf(first.shape.slice(0, d));
   const inner = sizeOf(first.shape.slice(d + 1));
-  const out = allocate(dtype, sizeOf(shape));
+  const out = allocateChecked('concat', dtype, shape);
   const rowLength = total * inner;
   let offset = 0;
   for (const x of parts) {
@@ -54,11 +51,9 @@ export function concat(xs: readonly Tensor[], dim = 0): Tensor {
 
 /** Joins equal-shaped tensors along a new dim. */
 export function stack(xs: readonly Tensor[], dim = 0): Tensor {
-  if (!Array.isArray(xs) || xs.length === 0)
-    throw new ShapeError('stack: expected a non-empty array of tensors');
+  requireTensorList('stack', 'xs', xs);
   const first = xs[0]!;
   for (const x of xs) {
-    if (!(x instanceof Tensor)) throw new ShapeError('stack: every element of xs must be a Tensor');
     if (x.rank !== first.rank || x.shape.some((s, i) => s !== first.shape[i])) {
       throw new ShapeError(
         `stack: every tensor must have the same shape, got ${xs.map((t) => formatShape(t.shape)).join(', ')}`,

@@ -1,7 +1,15 @@
-import { ValueError } from '../errors';
+import { formatValue, IndexError } from '../errors';
 import { argReduceKernel } from '../kernels/reduce';
 import { Tensor } from '../Tensor';
-import { type Dims, foldReduction, planReduction, type ReduceOptions, requireNonEmpty } from './reduction';
+import { requireTensor } from '../validate';
+import {
+  type Dims,
+  foldReduction,
+  planReduction,
+  type ReduceOptions,
+  readKeepDim,
+  requireNonEmpty,
+} from './reduction';
 import { reshape } from './reshape';
 
 /*
@@ -13,36 +21,46 @@ const larger = (acc: number, v: number) => (Number.isNaN(acc) || v <= acc ? acc 
 const smaller = (acc: number, v: number) => (Number.isNaN(acc) || v >= acc ? acc : v);
 
 /** Largest value over `dim` (all dims by default). */
-export function amax(x: Tensor, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Tensor {
-  const plan = planReduction('amax', x, dim, keepDim);
-  requireNonEmpty('amax', x, plan);
-  return foldReduction(plan, x.dtype, Number.NEGATIVE_INFINITY, larger, 'max');
+export function amax(x: Tensor, dim?: Dims, options?: ReduceOptions): Tensor {
+  return extreme('amax', x, dim, options, true);
 }
 
 /** Smallest value over `dim` (all dims by default). */
-export function amin(x: Tensor, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Tensor {
-  const plan = planReduction('amin', x, dim, keepDim);
-  requireNonEmpty('amin', x, plan);
-  return foldReduction(plan, x.dtype, Number.POSITIVE_INFINITY, smaller, 'min');
+export function amin(x: Tensor, dim?: Dims, options?: ReduceOptions): Tensor {
+  return extreme('amin', x, dim, options, false);
 }
 
 /** Largest value over `dim` (all dims by default); the same as `amax`. */
-export function max(x: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
-  return amax(x, dim, options);
+export function max(x: Tensor, dim?: Dims, options?: ReduceOptions): Tensor {
+  return extreme('max', x, dim, options, true);
 }
 
 /** Smallest value over `dim` (all dims by default); the same as `amin`. */
-export function min(x: Tensor, dim?: Dims, options: ReduceOptions = {}): Tensor {
-  return amin(x, dim, options);
+export function min(x: Tensor, dim?: Dims, options?: ReduceOptions): Tensor {
+  return extreme('min', x, dim, options, false);
+}
+
+function extreme(
+  op: string,
+  x: Tensor,
+  dim: Dims,
+  options: ReduceOptions | undefined,
+  largest: boolean,
+): Tensor {
+  const plan = planReduction(op, x, dim, readKeepDim(op, options));
+  requireNonEmpty(op, x, plan);
+  return largest
+    ? foldReduction(op, plan, x.dtype, Number.NEGATIVE_INFINITY, larger, 'max')
+    : foldReduction(op, plan, x.dtype, Number.POSITIVE_INFINITY, smaller, 'min');
 }
 
 /** Index of the first largest value along `dim`, or in the flattened tensor when dim is omitted. */
-export function argmax(x: Tensor, dim?: number | null, options: ReduceOptions = {}): Tensor {
+export function argmax(x: Tensor, dim?: number | null, options?: ReduceOptions): Tensor {
   return argExtreme('argmax', x, dim, options, true);
 }
 
 /** Index of the first smallest value along `dim`, or in the flattened tensor when dim is omitted. */
-export function argmin(x: Tensor, dim?: number | null, options: ReduceOptions = {}): Tensor {
+export function argmin(x: Tensor, dim?: number | null, options?: ReduceOptions): Tensor {
   return argExtreme('argmin', x, dim, options, false);
 }
 
@@ -50,11 +68,13 @@ function argExtreme(
   op: string,
   x: Tensor,
   dim: number | null | undefined,
-  { keepDim = false }: ReduceOptions,
+  options: ReduceOptions | undefined,
   largest: boolean,
 ): Tensor {
-  if (Array.isArray(dim))
-    throw new ValueError(`${op}: dim must be a single number (or omitted), got ${JSON.stringify(dim)}`);
+  requireTensor(op, 'x', x);
+  const keepDim = readKeepDim(op, options);
+  if (dim !== undefined && dim !== null && typeof dim !== 'number')
+    throw new IndexError(`${op}: dim must be a single integer (or omitted) — got ${formatValue(dim)}`);
   const flat = dim === undefined || dim === null;
   const source = flat ? reshape(x, [x.size]) : x;
   const plan = planReduction(op, source, flat ? 0 : dim, keepDim && !flat);

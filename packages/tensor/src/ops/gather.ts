@@ -1,13 +1,15 @@
 import { allocate } from '../dtype';
-import { DTypeError, formatShape, IndexError, ShapeError, ValueError } from '../errors';
+import { DTypeError, formatShape, formatValue, IndexError, ShapeError, ValueError } from '../errors';
 import { normalizeDim, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../Tensor';
+import { allocateChecked, MAX_ELEMENTS, requireInt, requireTensor } from '../validate';
 
 /**
  * Picks values along `dim` by `index` (int32, same rank as x): for dim 1,
  * out[i][j][k] = x[i][index[i][j][k]][k]. The output has index's shape.
  */
 export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
+  requireTensor('gather', 'x', x);
   checkIndexTensor('gather', index);
   const d = normalizeDim('gather', dim, x.rank, x.shape);
   const rank = Math.max(x.rank, 1);
@@ -44,6 +46,7 @@ export function gather(x: Tensor, dim: number, index: Tensor): Tensor {
 
 /** The slices of x along `dim` at the positions in `index` (1-d int32), in that order. */
 export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
+  requireTensor('indexSelect', 'x', x);
   checkIndexTensor('indexSelect', index);
   if (index.rank > 1) {
     throw new ShapeError(
@@ -56,7 +59,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
   const outer = sizeOf(xShape.slice(0, d));
   const inner = sizeOf(xShape.slice(d + 1));
   const count = index.size;
-  const out = allocate(x.dtype, outer * count * inner);
+  const out = allocateChecked('indexSelect', x.dtype, [outer, count, inner]);
   for (let j = 0; j < count; j++) {
     const i = index.data[j]!;
     if (i < -size || i >= size) {
@@ -81,6 +84,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   checkIndexTensor('oneHot', indices);
+  requireInt('oneHot', 'numClasses', numClasses, { min: -1, max: MAX_ELEMENTS }, IndexError);
   let classes = numClasses;
   if (classes === -1) {
     if (indices.size === 0)
@@ -91,7 +95,7 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   if (!Number.isInteger(classes) || classes < 0) {
     throw new IndexError(`oneHot: numClasses must be a non-negative integer or -1, got ${numClasses}`);
   }
-  const out = new Int32Array(indices.size * classes);
+  const out = allocateChecked('oneHot', 'int32', [...indices.shape, classes]);
   for (let i = 0; i < indices.size; i++) {
     const c = indices.data[i]!;
     if (c < 0 || c >= classes) {
@@ -106,7 +110,7 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
 
 function checkIndexTensor(op: string, index: Tensor): void {
   if (!(index instanceof Tensor) || index.dtype !== 'int32') {
-    const got = index instanceof Tensor ? `dtype ${index.dtype}` : typeof index;
+    const got = index instanceof Tensor ? `dtype ${index.dtype}` : formatValue(index);
     throw new DTypeError(
       `${op}: index must be an int32 Tensor, got ${got} (create it with { dtype: 'int32' })`,
     );

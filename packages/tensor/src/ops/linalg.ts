@@ -5,6 +5,7 @@ import { solve as solveKernel } from '../kernels/linalg/luSolve';
 import { pseudoInverse } from '../kernels/linalg/pseudoInverse';
 import { symmetricEigen } from '../kernels/linalg/symmetricEigen';
 import { Tensor } from '../Tensor';
+import { requireNumber, requireOptions, requireTensor } from '../validate';
 
 /*
  * Small dense linear algebra for the T×T matrices that gradient aggregation needs (T = number of
@@ -14,9 +15,10 @@ import { Tensor } from '../Tensor';
 /** Solves A·X = B for square A; B is [n] (a vector) or [n, k]. Singular A is a LinAlgError. */
 export function solve(a: Tensor, b: Tensor): Tensor {
   const n = squareSize('solve', a);
-  if (!(b instanceof Tensor) || (b.rank !== 1 && b.rank !== 2) || b.shape[0] !== n) {
+  requireTensor('solve', 'b', b);
+  if ((b.rank !== 1 && b.rank !== 2) || b.shape[0] !== n) {
     throw new ShapeError(
-      `solve: b must be [${n}] or [${n}, k] to match a.shape=${formatShape(a.shape)}, got b.shape=${b instanceof Tensor ? formatShape(b.shape) : typeof b}`,
+      `solve: b must be [${n}] or [${n}, k] to match a.shape=${formatShape(a.shape)}, got b.shape=${formatShape(b.shape)}`,
     );
   }
   const dtype = resultDType('solve', a, b);
@@ -50,21 +52,23 @@ export function eigh(a: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
  * Moore–Penrose pseudo-inverse of an m×n matrix via the SVD; singular values below
  * max(atol, rtol·σ_max) count as zero (default rtol = max(m, n)·ε, as in `torch.linalg.pinv`).
  */
-export function pinv(a: Tensor, options: { rtol?: number; atol?: number } = {}): Tensor {
-  if (!(a instanceof Tensor) || a.rank !== 2) {
-    throw new ShapeError(
-      `pinv: a must be a matrix (2-d), got a.shape=${a instanceof Tensor ? formatShape(a.shape) : typeof a}`,
-    );
+export function pinv(a: Tensor, options?: { rtol?: number; atol?: number }): Tensor {
+  requireTensor('pinv', 'a', a);
+  const { rtol, atol } = requireOptions('pinv', options, ['rtol', 'atol']);
+  if (rtol !== undefined) requireNumber('pinv', 'rtol', rtol, { min: 0 });
+  if (atol !== undefined) requireNumber('pinv', 'atol', atol, { min: 0 });
+  if (a.rank !== 2) {
+    throw new ShapeError(`pinv: a must be a matrix (2-d), got a.shape=${formatShape(a.shape)}`);
   }
   const [m, n] = a.shape as [number, number];
-  return new Tensor(pseudoInverse(float64(a), m, n, options), [n, m], 'float64').to(resultDType('pinv', a));
+  const dtype = resultDType('pinv', a);
+  return new Tensor(pseudoInverse(float64(a), m, n, { rtol, atol }), [n, m], 'float64').to(dtype);
 }
 
 function squareSize(op: string, a: Tensor): number {
-  if (!(a instanceof Tensor) || a.rank !== 2 || a.shape[0] !== a.shape[1]) {
-    throw new ShapeError(
-      `${op}: a must be a square matrix, got a.shape=${a instanceof Tensor ? formatShape(a.shape) : typeof a}`,
-    );
+  requireTensor(op, 'a', a);
+  if (a.rank !== 2 || a.shape[0] !== a.shape[1]) {
+    throw new ShapeError(`${op}: a must be a square matrix, got a.shape=${formatShape(a.shape)}`);
   }
   return a.shape[0]!;
 }

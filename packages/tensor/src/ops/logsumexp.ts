@@ -1,11 +1,12 @@
 import { full } from '../creation/fill';
 import { assertDType, floatResult } from '../dtype';
 import type { Tensor } from '../Tensor';
+import { requireTensor } from '../validate';
 import { add } from './add';
 import { eq } from './comparison';
 import { amax } from './extrema';
 import { abs, exp, log } from './math';
-import { type Dims, planReduction, type ReduceOptions } from './reduction';
+import { type Dims, planReduction, type ReduceOptions, readKeepDim } from './reduction';
 import { squeeze } from './squeeze';
 import { sub } from './sub';
 import { sum } from './sum';
@@ -15,7 +16,9 @@ import { where } from './where';
  * log(Σ exp(x)) over `dim`, computed stably: the max is subtracted first, and an infinite max is
  * treated as 0 so that all −∞ gives −∞ (not NaN), as in PyTorch. The log-sum-exp of nothing is −∞.
  */
-export function logsumexp(x: Tensor, dim?: Dims, { keepDim = false }: ReduceOptions = {}): Tensor {
+export function logsumexp(x: Tensor, dim?: Dims, options?: ReduceOptions): Tensor {
+  requireTensor('logsumexp', 'x', x);
+  const keepDim = readKeepDim('logsumexp', options);
   assertDType('logsumexp', 'x', x.dtype, ['float32', 'float64', 'int32', 'bool']);
   const plan = planReduction('logsumexp', x, dim, keepDim);
   const dtype = floatResult(x.dtype);

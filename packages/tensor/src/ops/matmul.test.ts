@@ -186,7 +186,7 @@ describe('matmul options', () => {
     const m = new Tensor(new Float32Array(4), [2, 2], 'float32');
     expect(() => matmul(m, m, { transposeA: 1 as never })).toThrow(ValueError);
     expect(() => matmul(m, m, { transposeB: 'yes' as never })).toThrow(
-      'matmul: transposeB must be a boolean, got string',
+      'matmul: transposeB must be true or false — got "yes"',
     );
     expect(() => matmul(m, m, null as never)).toThrow(/options must be an object/);
   });

@@ -1,8 +1,10 @@
-import { allocate, type DType, promoteTypes } from '../dtype';
-import { DTypeError, describeValue, formatShape, ShapeError, ValueError } from '../errors';
+import { type allocate, type DType, promoteTypes } from '../dtype';
+import { DTypeError, formatShape, formatValue, ShapeError } from '../errors';
+import { int32Error } from '../int32';
 import { matmulKernel } from '../kernels/matmul';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
+import { allocateChecked, requireFlag, requireOptions } from '../validate';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -35,14 +37,14 @@ export interface MatmulOptions {
  * matmul(x, w, { transposeB: true }); // x: [batch, in], w: [out, in] → [batch, out]
  * matmul(a, g, { transposeA: true }); // aᵀ·g, e.g. a weight gradient
  */
-export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
   for (const [name, t] of [
     ['a', a],
     ['b', b],
   ] as const) {
     if (!(t instanceof Tensor)) {
       throw new DTypeError(
-        `matmul: ${name} must be a Tensor, got ${describeValue(t)} (use @mtl/autograd's matmul for Variables)`,
+        `matmul: ${name} must be a Tensor, got ${formatValue(t)} (use @mtl/autograd's matmul for Variables)`,
       );
     }
     if (t.rank === 0) {
@@ -51,13 +53,9 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
       );
     }
   }
-  if (options === null || typeof options !== 'object') {
-    throw new ValueError(
-      `matmul: options must be an object like { transposeB: true }, got ${describeValue(options)}`,
-    );
-  }
-  const transA = flag(options.transposeA, 'transposeA');
-  const transB = flag(options.transposeB, 'transposeB');
+  const opts = requireOptions('matmul', options, ['transposeA', 'transposeB']);
+  const transA = requireFlag('matmul', 'transposeA', opts.transposeA, false);
+  const transB = requireFlag('matmul', 'transposeB', opts.transposeB, false);
   if (transA && a.rank === 1) {
     throw new ShapeError(
       `matmul: transposeA needs a with at least 2 dims, got a.shape=${formatShape(a.shape)} (a 1-d vector has no transpose; drop the flag)`,
@@ -88,20 +86,30 @@ export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tenso
   const aBatch = aShape.slice(0, -2);
   const bBatch = bShape.slice(0, -2);
   const batch = broadcastShapes('matmul', aBatch, bBatch);
-  const out = allocate(dtype, sizeOf(batch) * m * n);
+  const shape = [...batch, ...(a.rank === 1 ? [] : [m]), ...(b.rank === 1 ? [] : [n])];
+  const out = allocateChecked('matmul', dtype, shape);
   const ad = cast(a, dtype);
   const bd = cast(b, dtype);
   batchedMatmul(ad, aBatch, bd, bBatch, out, batch, m, k, n, transA, transB);
-  const shape = [...batch, ...(a.rank === 1 ? [] : [m]), ...(b.rank === 1 ? [] : [n])];
-  return new Tensor(out, shape, dtype);
-}
-
-function flag(value: unknown, name: string): boolean {
-  if (value === undefined) return false;
-  if (typeof value !== 'boolean') {
-    throw new ValueError(`matmul: ${name} must be a boolean, got ${describeValue(value)}`);
+  if (dtype === 'int32') {
+    // The int32 kernel wraps modulo 2^32; a float64 product tells whether it had to (int32.ts).
+    const approx = new Float64Array(out.length);
+    batchedMatmul(
+      cast(a, 'float64'),
+      aBatch,
+      cast(b, 'float64'),
+      bBatch,
+      approx,
+      batch,
+      m,
+      k,
+      n,
+      transA,
+      transB,
+    );
+    checkInt32Product(out as Int32Array, approx);
   }
-  return value;
+  return new Tensor(out, shape, dtype);
 }
 
 /** Product of two 1-d tensors of equal length, as a 0-d tensor. */
@@ -128,7 +136,20 @@ export function outer(a: Tensor, b: Tensor): Tensor {
 }
 
 function shapeOf(t: unknown): string {
-  return t instanceof Tensor ? formatShape(t.shape) : typeof t;
+  return t instanceof Tensor ? formatShape(t.shape) : formatValue(t);
+}
+
+/**
+ * The wrapped int32 result W equals the exact one E (mod 2^32); the float64 result A is within
+ * a rounding error δ of E (δ < 2^31 for any inner size below 2^20). So W is exact when
+ * |W − A| ≤ 2^31, and otherwise E does not fit int32 — which the int32 rule makes an error.
+ */
+function checkInt32Product(wrapped: Int32Array, approx: Float64Array): void {
+  for (let i = 0; i < wrapped.length; i++) {
+    if (!(Math.abs(wrapped[i]! - approx[i]!) <= 2 ** 31)) {
+      throw int32Error('matmul', `the int32 result at flat index ${i}`, approx[i]!);
+    }
+  }
 }
 
 type NumericArray = Float32Array | Float64Array | Int32Array;

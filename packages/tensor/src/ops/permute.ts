@@ -1,19 +1,21 @@
 import { allocate } from '../dtype';
-import { IndexError } from '../errors';
+import { formatShape, formatValue, IndexError } from '../errors';
 import { permuteKernel } from '../kernels/permute';
 import { normalizeDim } from '../shape';
 import { Tensor } from '../Tensor';
+import { requireTensor } from '../validate';
 
 /** x with its dims reordered: result dim i is x's dim `dims[i]`. Copies into a contiguous tensor. */
 export function permute(x: Tensor, dims: readonly number[]): Tensor {
+  requireTensor('permute', 'x', x);
   if (!Array.isArray(dims) || dims.length !== x.rank) {
     throw new IndexError(
-      `permute: dims ${JSON.stringify(dims)} must list each of the ${x.rank} dims of x.shape=[${x.shape.join(',')}] once`,
+      `permute: dims ${formatValue(dims)} must list each of the ${x.rank} dims of x.shape=${formatShape(x.shape)} once`,
     );
   }
   const perm = dims.map((d) => normalizeDim('permute', d, x.rank, x.shape));
   if (new Set(perm).size !== perm.length) {
-    throw new IndexError(`permute: dims ${JSON.stringify(dims)} repeat a dim (each dim must appear once)`);
+    throw new IndexError(`permute: dims ${formatValue(dims)} repeat a dim (each dim must appear once)`);
   }
   if (perm.every((p, i) => p === i)) return x;
   const out = allocate(x.dtype, x.size);
@@ -27,8 +29,9 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
 
 /** x with dims dim0 and dim1 swapped (a copy). */
 export function transpose(x: Tensor, dim0: number, dim1: number): Tensor {
-  const a = normalizeDim('transpose', dim0, x.rank, x.shape);
-  const b = normalizeDim('transpose', dim1, x.rank, x.shape);
+  requireTensor('transpose', 'x', x);
+  const a = normalizeDim('transpose', dim0, x.rank, x.shape, 'dim0');
+  const b = normalizeDim('transpose', dim1, x.rank, x.shape, 'dim1');
   if (a === b || x.rank === 0) return x;
   const perm = Array.from({ length: x.rank }, (_, i) => i);
   perm[a] = b;

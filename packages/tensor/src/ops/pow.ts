@@ -1,12 +1,14 @@
 import { DTypeError } from '../errors';
 import { Tensor } from '../Tensor';
-import { binaryOp, commonDType, type TensorLike } from './binary';
+import { binaryOp, checkOperand, commonDType, type TensorLike } from './binary';
 
 /**
  * Elementwise x ** exponent, with broadcasting. Integer powers of integers stay int32 and, as in
  * PyTorch, may not be negative.
  */
 export function pow(x: TensorLike, exponent: TensorLike): Tensor {
+  checkOperand('pow', 'x', x);
+  checkOperand('pow', 'exponent', exponent);
   const dtype = commonDType(x, exponent);
   if (dtype === 'int32' || dtype === 'bool') {
     const e = exponent instanceof Tensor ? exponent.data : [Number(exponent)];
@@ -22,15 +24,18 @@ export function pow(x: TensorLike, exponent: TensorLike): Tensor {
   return binaryOp('pow', x, exponent, floatPow);
 }
 
-/** Exact integer power with int32 wrap-around, like PyTorch's integer pow. */
+/**
+ * Exact integer power by squaring, in float64: a result that fits int32 is exact, and one that
+ * does not is caught by binaryOp's int32 check (it never wraps). Stops once |result| > 2^31.
+ */
 function intPow(base: number, exp: number): number {
   let result = 1;
-  let b = base | 0;
+  let b = base;
   let e = exp;
-  while (e > 0) {
-    if (e & 1) result = Math.imul(result, b);
-    b = Math.imul(b, b);
-    e >>>= 1;
+  while (e > 0 && Math.abs(result) <= 2 ** 31) {
+    if (e % 2 === 1) result *= b;
+    b *= b;
+    e = Math.floor(e / 2);
   }
   return result;
 }

@@ -1,8 +1,10 @@
 import { allocate, type DType, type TypedArray } from '../dtype';
-import { formatShape, ShapeError } from '../errors';
+import { formatShape, IndexError, ShapeError } from '../errors';
+import { toInt32 } from '../int32';
 import { type FoldKind, type Lanes, reduceKernel } from '../kernels/reduce';
 import { normalizeDims, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
+import { requireFlag, requireOptions, requireTensor } from '../validate';
 import { permute } from './permute';
 
 /** The `dim` argument of a reduction: one dim, several, or (undefined/null) all of them. */
@@ -26,6 +28,13 @@ export interface Reduction {
  * otherwise they are first moved to the end (one copy), so the kernels see one layout.
  */
 export function planReduction(op: string, x: Tensor, dim: Dims, keepDim = false): Reduction {
+  requireTensor(op, 'x', x);
+  if (Array.isArray(dim) && dim.length === 0) {
+    throw new IndexError(
+      `${op}: dim is an empty list, which PyTorch reads as every dim and NumPy as none — ` +
+        'omit dim (or pass null) to reduce every dim, or skip the call to reduce none',
+    );
+  }
   const dims = normalizeDims(op, dim, x.shape);
   const shape = keepDim
     ? x.shape.map((s, i) => (dims.includes(i) ? 1 : s))
@@ -44,14 +53,31 @@ export function planReduction(op: string, x: Tensor, dim: Dims, keepDim = false)
   return { dims, data: moved.data, lanes: { outer, length, inner: 1 }, shape };
 }
 
+/** The checked `keepDim` of a reduction's options (unknown keys and non-booleans are errors). */
+export function readKeepDim(
+  op: string,
+  options: ReduceOptions | undefined,
+  extra: readonly string[] = [],
+): boolean {
+  const opts = requireOptions(op, options, ['keepDim', ...extra]);
+  return requireFlag(op, 'keepDim', opts.keepDim, false);
+}
+
 /** Runs a fold over a planned reduction into a new tensor of `dtype` (`kind`: a built-in loop equal to `step`). */
 export function foldReduction(
+  op: string,
   plan: Reduction,
   dtype: DType,
   init: number,
   step: (acc: number, value: number) => number,
   kind?: FoldKind,
 ): Tensor {
+  if (dtype === 'int32') {
+    // Accumulate in float64 and check: an int32 sum or product that does not fit is an error (int32.ts).
+    const exact = new Float64Array(sizeOf(plan.shape));
+    reduceKernel(plan.data, plan.lanes, exact, init, step, kind);
+    return new Tensor(toInt32(op, exact), plan.shape, dtype);
+  }
   const out = allocate(dtype, sizeOf(plan.shape));
   reduceKernel(plan.data, plan.lanes, out, init, step, kind);
   return new Tensor(out, plan.shape, dtype);

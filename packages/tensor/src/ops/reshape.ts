@@ -1,13 +1,15 @@
-import { formatShape, ShapeError } from '../errors';
+import { formatShape, formatValue, ShapeError } from '../errors';
 import { normalizeDim, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
+import { MAX_RANK, requireShape, requireTensor } from '../validate';
 
 /**
  * x with a new shape of the same size; one dim may be -1 (inferred). The result shares x's data,
  * like a PyTorch view of a contiguous tensor.
  */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
-  if (!Array.isArray(shape)) throw new ShapeError(`reshape: shape must be an array, got ${String(shape)}`);
+  requireTensor('reshape', 'x', x);
+  if (!Array.isArray(shape) || shape.length > MAX_RANK) requireShape('reshape', 'shape', shape);
   let inferred = -1;
   let known = 1;
   for (let i = 0; i < shape.length; i++) {
@@ -15,9 +17,9 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
     if (d === -1) {
       if (inferred >= 0) throw new ShapeError(`reshape: only one dim may be -1, got ${formatShape(shape)}`);
       inferred = i;
-    } else if (!Number.isInteger(d) || d < 0) {
+    } else if (typeof d !== 'number' || !Number.isInteger(d) || d < 0) {
       throw new ShapeError(
-        `reshape: invalid dim ${d} in ${formatShape(shape)} (dims are non-negative integers or -1)`,
+        `reshape: invalid dim ${formatValue(d)} in ${formatShape(shape)} (dims are non-negative integers or -1)`,
       );
     } else known *= d;
   }
@@ -40,9 +42,10 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
 
 /** Merges dims startDim..endDim into one (all dims by default), as `torch.flatten`. */
 export function flatten(x: Tensor, startDim = 0, endDim = -1): Tensor {
+  requireTensor('flatten', 'x', x);
+  const start = normalizeDim('flatten', startDim, x.rank, x.shape, 'startDim');
+  const end = normalizeDim('flatten', endDim, x.rank, x.shape, 'endDim');
   if (x.rank === 0) return reshape(x, [1]);
-  const start = normalizeDim('flatten', startDim, x.rank, x.shape);
-  const end = normalizeDim('flatten', endDim, x.rank, x.shape);
   if (start > end) {
     throw new ShapeError(
       `flatten: startDim ${startDim} comes after endDim ${endDim} for x.shape=${formatShape(x.shape)}`,

@@ -1,7 +1,9 @@
 import { promoteTypes } from '../dtype';
-import { DTypeError, formatShape, IndexError, ShapeError } from '../errors';
+import { DTypeError, formatShape, formatValue, IndexError, ShapeError } from '../errors';
+import { requireInt32Value } from '../int32';
 import { normalizeDim, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../Tensor';
+import { requireTensor } from '../validate';
 import { sliceBounds } from './slice';
 
 /*
@@ -14,7 +16,9 @@ import { sliceBounds } from './slice';
  * `torch.scatter_add`: for dim 1, out[i][index[i][j]] += src[i][j]. index and src share a shape.
  */
 export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): Tensor {
+  requireTensor('scatterAdd', 'x', x);
   checkIndex('scatterAdd', index);
+  requireTensor('scatterAdd', 'src', src);
   const d = normalizeDim('scatterAdd', dim, x.rank, x.shape);
   const rank = Math.max(x.rank, 1);
   const xShape = x.rank === 0 ? [1] : x.shape;
@@ -31,6 +35,7 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     );
   }
   const out = x.to(promoteTypes(x.dtype, src.dtype)).clone();
+  const exact = out.dtype === 'int32';
   const strides = stridesOf(xShape);
   const size = xShape[d]!;
   const counter = new Array<number>(rank).fill(0);
@@ -44,7 +49,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
     let offset = 0;
     for (let k = 0; k < rank; k++)
       offset += (k === d ? (target < 0 ? target + size : target) : counter[k]!) * strides[k]!;
-    out.data[offset]! += src.data[n]!;
+    out.data[offset] = exact
+      ? int32Sum('scatterAdd', out.data[offset]!, src.data[n]!)
+      : out.data[offset]! + src.data[n]!;
     for (let k = rank - 1; k >= 0; k--) {
       if (++counter[k]! < iShape[k]!) break;
       counter[k] = 0;
@@ -58,7 +65,9 @@ export function scatterAdd(x: Tensor, dim: number, index: Tensor, src: Tensor): 
  * `torch.index_add`: out.select(dim, index[j]) += source.select(dim, j).
  */
 export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor): Tensor {
+  requireTensor('indexAdd', 'x', x);
   checkIndex('indexAdd', index);
+  requireTensor('indexAdd', 'source', source);
   const d = normalizeDim('indexAdd', dim, x.rank, x.shape);
   const xShape = x.rank === 0 ? [1] : x.shape;
   const sShape = source.rank === 0 ? [1] : source.shape;
@@ -74,6 +83,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor):
     );
   }
   const out = x.to(promoteTypes(x.dtype, source.dtype)).clone();
+  const exact = out.dtype === 'int32';
   const size = xShape[d]!;
   const outer = sizeOf(xShape.slice(0, d));
   const inner = sizeOf(xShape.slice(d + 1));
@@ -88,7 +98,11 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor):
     for (let o = 0; o < outer; o++) {
       const to = (o * size + target) * inner;
       const from = (o * count + j) * inner;
-      for (let k = 0; k < inner; k++) out.data[to + k]! += source.data[from + k]!;
+      const od = out.data;
+      const sd = source.data;
+      if (exact)
+        for (let k = 0; k < inner; k++) od[to + k] = int32Sum('indexAdd', od[to + k]!, sd[from + k]!);
+      else for (let k = 0; k < inner; k++) od[to + k]! += sd[from + k]!;
     }
   }
   return out;
@@ -99,6 +113,7 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor):
  * `torch.slice_scatter`; src must have that slice's shape.
  */
 export function sliceScatter(x: Tensor, src: Tensor, dim = 0, start = 0, end?: number, step = 1): Tensor {
+  requireTensor('sliceScatter', 'src', src);
   const { d, from: first, length } = sliceBounds('sliceScatter', x, dim, start, end, step);
   const viewShape = [...x.shape];
   viewShape[d] = length;
@@ -131,6 +146,14 @@ export function sliceScatter(x: Tensor, src: Tensor, dim = 0, start = 0, end?: n
 
 function checkIndex(op: string, index: Tensor): void {
   if (!(index instanceof Tensor) || index.dtype !== 'int32') {
-    throw new DTypeError(`${op}: index must be an int32 Tensor (create it with { dtype: 'int32' })`);
+    const got = index instanceof Tensor ? `dtype ${index.dtype}` : formatValue(index);
+    throw new DTypeError(
+      `${op}: index must be an int32 Tensor — got ${got} (create it with { dtype: 'int32' })`,
+    );
   }
+}
+
+/** a + b for an int32 result, which must fit (the int32 rule). */
+function int32Sum(op: string, a: number, b: number): number {
+  return requireInt32Value(op, 'a sum', a + b);
 }

@@ -1,7 +1,8 @@
 import { allocate } from '../dtype';
-import { formatShape, IndexError, ValueError } from '../errors';
+import { formatShape, IndexError } from '../errors';
 import { normalizeDim } from '../shape';
 import { Tensor } from '../Tensor';
+import { requireInt, requireTensor } from '../validate';
 import { reshape } from './reshape';
 
 /**
@@ -22,14 +23,12 @@ export function sliceBounds(
   end: number | undefined,
   step: number,
 ): { d: number; from: number; length: number } {
+  requireTensor(op, 'x', x);
   const d = normalizeDim(op, dim, x.rank, x.shape);
   if (x.rank === 0) throw new IndexError(`${op}: cannot slice a 0-d tensor`);
-  if (!Number.isInteger(step) || step <= 0) {
-    throw new ValueError(`${op}: step must be a positive integer, got ${step}`);
-  }
-  if (!Number.isInteger(start) || (end !== undefined && end !== null && !Number.isInteger(end))) {
-    throw new IndexError(`${op}: start and end must be integers, got start=${start}, end=${end}`);
-  }
+  requireInt(op, 'step', step, { min: 1 });
+  requireInt(op, 'start', start, {}, IndexError);
+  if (end !== undefined && end !== null) requireInt(op, 'end', end, {}, IndexError);
   const size = x.shape[d]!;
   const clampIndex = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const from = clampIndex(start);
@@ -40,8 +39,11 @@ export function sliceBounds(
 
 /** `length` elements from `start` along `dim`; unlike slice, out-of-range bounds are errors. */
 export function narrow(x: Tensor, dim: number, start: number, length: number): Tensor {
+  requireTensor('narrow', 'x', x);
   const d = normalizeDim('narrow', dim, x.rank, x.shape);
   if (x.rank === 0) throw new IndexError('narrow: cannot narrow a 0-d tensor');
+  requireInt('narrow', 'start', start, {}, IndexError);
+  requireInt('narrow', 'length', length, { min: 0 }, IndexError);
   const size = x.shape[d]!;
   const from = start < 0 ? start + size : start;
   if (
@@ -60,10 +62,12 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
 
 /** The slice at `index` along `dim`, with that dim removed (`x[:, index]` for dim 1). */
 export function select(x: Tensor, dim: number, index: number): Tensor {
+  requireTensor('select', 'x', x);
   const d = normalizeDim('select', dim, x.rank, x.shape);
   if (x.rank === 0) throw new IndexError('select: cannot select from a 0-d tensor');
   const size = x.shape[d]!;
-  if (!Number.isInteger(index) || index < -size || index >= size) {
+  requireInt('select', 'index', index, {}, IndexError);
+  if (index < -size || index >= size) {
     throw new IndexError(
       `select: index ${index} is out of bounds for dim ${dim} of x.shape=${formatShape(x.shape)} (size ${size})`,
     );

@@ -1,6 +1,7 @@
 import { floatResult } from '../dtype';
 import { normalizeDim } from '../shape';
 import type { Tensor } from '../Tensor';
+import { requireTensor } from '../validate';
 import { div } from './div';
 import { amax } from './extrema';
 import { exp, log } from './math';
@@ -11,6 +12,7 @@ import { sum } from './sum';
 
 /** exp(x) / Σ exp(x) along `dim`. */
 export function softmax(x: Tensor, dim: number): Tensor {
+  requireTensor('softmax', 'x', x);
   normalizeDim('softmax', dim, x.rank, x.shape);
   const xf = x.to(floatResult(x.dtype));
   if (x.size === 0) return xf;
@@ -20,6 +22,7 @@ export function softmax(x: Tensor, dim: number): Tensor {
 
 /** x − log Σ exp(x) along `dim`: the log of softmax, without its underflow. */
 export function logSoftmax(x: Tensor, dim: number): Tensor {
+  requireTensor('logSoftmax', 'x', x);
   normalizeDim('logSoftmax', dim, x.rank, x.shape);
   const xf = x.to(floatResult(x.dtype));
   if (x.size === 0) return xf;

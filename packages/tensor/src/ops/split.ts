@@ -1,6 +1,7 @@
-import { formatShape, ShapeError, ValueError } from '../errors';
+import { formatShape, formatValue, IndexError, ShapeError } from '../errors';
 import { normalizeDim } from '../shape';
 import type { Tensor } from '../Tensor';
+import { requireInt, requireTensor } from '../validate';
 import { narrow } from './slice';
 
 /**
@@ -8,23 +9,25 @@ import { narrow } from './slice';
  * the given sizes, as `torch.split`.
  */
 export function split(x: Tensor, splitSizeOrSections: number | readonly number[], dim = 0): Tensor[] {
+  requireTensor('split', 'x', x);
   const d = normalizeDim('split', dim, x.rank, x.shape);
+  if (x.rank === 0) throw new IndexError('split: cannot split a 0-d tensor');
   const size = x.shape[d]!;
   let sizes: number[];
-  if (typeof splitSizeOrSections === 'number') {
-    const step = splitSizeOrSections;
-    if (!Number.isInteger(step) || step < 0 || (step === 0 && size !== 0)) {
-      throw new ValueError(`split: splitSize must be a positive integer, got ${step}`);
-    }
+  if (!Array.isArray(splitSizeOrSections)) {
+    const step = requireInt('split', 'splitSize', splitSizeOrSections, { min: size === 0 ? 0 : 1 });
     sizes = [];
     for (let start = 0; start < size; start += step) sizes.push(Math.min(step, size - start));
     if (sizes.length === 0) sizes.push(0);
   } else {
     sizes = [...splitSizeOrSections];
+    if (sizes.some((s) => typeof s !== 'number' || !Number.isInteger(s) || s < 0)) {
+      throw new ShapeError(`split: sizes must be non-negative integers — got ${formatValue(sizes)}`);
+    }
     const total = sizes.reduce((a, b) => a + b, 0);
-    if (sizes.some((s) => !Number.isInteger(s) || s < 0) || total !== size) {
+    if (total !== size) {
       throw new ShapeError(
-        `split: sizes ${JSON.stringify(sizes)} must be non-negative integers summing to ${size}, ` +
+        `split: sizes ${formatValue(sizes)} must be non-negative integers summing to ${size}, ` +
           `the size of dim ${dim} of x.shape=${formatShape(x.shape)} (they sum to ${total})`,
       );
     }
@@ -43,10 +46,10 @@ export function split(x: Tensor, splitSizeOrSections: number | readonly number[]
  * as `torch.chunk`.
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
-  if (!Number.isInteger(chunks) || chunks <= 0) {
-    throw new ValueError(`chunk: chunks must be a positive integer, got ${chunks}`);
-  }
+  requireTensor('chunk', 'x', x);
+  requireInt('chunk', 'chunks', chunks, { min: 1 });
   const d = normalizeDim('chunk', dim, x.rank, x.shape);
+  if (x.rank === 0) throw new IndexError('chunk: cannot chunk a 0-d tensor');
   const size = x.shape[d]!;
   return split(x, Math.max(1, Math.ceil(size / chunks)), d);
 }

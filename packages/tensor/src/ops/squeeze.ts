@@ -1,5 +1,6 @@
 import { normalizeDim, normalizeDims } from '../shape';
 import type { Tensor } from '../Tensor';
+import { requireTensor } from '../validate';
 import { reshape } from './reshape';
 
 /**
@@ -7,6 +8,7 @@ import { reshape } from './reshape';
  * alone, as in PyTorch). Shares x's data.
  */
 export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
+  requireTensor('squeeze', 'x', x);
   const dims = new Set(normalizeDims('squeeze', dim, x.shape));
   return reshape(
     x,
@@ -16,6 +18,7 @@ export function squeeze(x: Tensor, dim?: number | readonly number[]): Tensor {
 
 /** Inserts a size-1 dim at `dim` (which may be negative, counting from rank + 1). Shares x's data. */
 export function unsqueeze(x: Tensor, dim: number): Tensor {
+  requireTensor('unsqueeze', 'x', x);
   const d = normalizeDim('unsqueeze', dim, x.rank + 1, x.shape);
   return reshape(x, [...x.shape.slice(0, d), 1, ...x.shape.slice(d)]);
 }

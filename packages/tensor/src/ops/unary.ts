@@ -1,5 +1,6 @@
 import { allocate, type DType, floatResult } from '../dtype';
-import { DTypeError, describeValue } from '../errors';
+import { DTypeError, formatValue } from '../errors';
+import { toInt32 } from '../int32';
 import { type UnaryFn, type UnaryLoop, unaryKernel } from '../kernels/elementwise';
 import { Tensor } from '../Tensor';
 import type { TensorLike } from './binary';
@@ -13,12 +14,12 @@ import type { TensorLike } from './binary';
 export type UnaryRule = 'float' | 'numeric' | 'any';
 
 /** Accepts a JS number where a tensor is expected, as a 0-d float32 tensor. */
-export function asTensor(op: string, x: TensorLike): Tensor {
+export function asTensor(op: string, x: TensorLike, name = 'x'): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number') return new Tensor(Float32Array.of(x), [], 'float32');
   if (typeof x === 'boolean') return new Tensor(Uint8Array.of(x ? 1 : 0), [], 'bool');
   throw new DTypeError(
-    `${op}: expected a Tensor or a number, got ${describeValue(x)} (wrap arrays with tensor(...); ` +
+    `${op}: ${name} must be a Tensor or a number — got ${formatValue(x)} (wrap arrays with tensor(...); ` +
       "for Variables use @mtl/autograd's ops)",
   );
 }
@@ -38,6 +39,12 @@ export function unaryOp(
     throw new DTypeError(
       `${op}: not defined for bool tensors (cast first: x.to('int32') or x.to('float32'))`,
     );
+  }
+  // int32 results are computed in float64 and checked: neg and abs of −2^31 do not fit (int32.ts).
+  if (dtype === 'int32') {
+    const exact = new Float64Array(t.size);
+    unaryKernel(t.data, exact, fn, loop);
+    return new Tensor(toInt32(op, exact), t.shape, dtype);
   }
   const out = allocate(dtype, t.size);
   unaryKernel(t.data, out, fn, loop);

@@ -254,6 +254,19 @@ describe('Generator.fillUniform', () => {
   });
 });
 
+describe('Generator fill arguments', () => {
+  it('refuses an out that is not a float array, and a range float32 cannot draw from (it used to loop forever)', () => {
+    const g = new Generator(1);
+    expect(() => g.fillUniform('x' as never)).toThrow(
+      /^Generator.fillUniform: out must be a Float32Array or a Float64Array — got "x"/,
+    );
+    expect(() => g.fillNormal(null as never)).toThrow(ValueError);
+    expect(() => g.fillUniform(new Float32Array(2), 1e300, 1e301)).toThrow(/holds no float32 value/);
+    expect(() => g.fillUniform(new Float32Array(2), 0.1, 0.1 + 1e-12)).toThrow(/holds no float32 value/);
+    expect(g.fillUniform(new Float64Array(2), 1e300, 1e301).every((v) => v >= 1e300 && v < 1e301)).toBe(true);
+  });
+});
+
 describe('Generator state', () => {
   it('round-trips through getState/setState, including a cached normal', () => {
     const g = new Generator(16);

@@ -3,7 +3,7 @@
  * JavaScript engine: xoshiro128** (Blackman & Vigna) on 32-bit integer arithmetic
  * (`Math.imul`, shifts, `>>> 0`), seeded through SplitMix64 as its authors recommend.
  */
-import { ValueError } from '../errors';
+import { formatValue, ValueError } from '../errors';
 
 const TWO_32 = 4294967296;
 /** 2^-53: one ulp of a double in [0.5, 1), the spacing of `uniform()`. */
@@ -176,10 +176,18 @@ export class Generator {
    * @throws ValueError unless low and high are finite with low ≤ high and a finite difference
    */
   fillUniform<T extends Float32Array | Float64Array>(out: T, low = 0, high = 1): T {
+    requireFloatArray('Generator.fillUniform', out);
     const span = high - low;
     if (!Number.isFinite(low) || !Number.isFinite(high) || !(low <= high) || !Number.isFinite(span)) {
       throw new ValueError(
         `Generator.fillUniform: need finite low <= high — got low=${show(low)}, high=${show(high)}`,
+      );
+    }
+    // The redraw loop below needs float32 draws that land below high; past float32's range, or
+    // when low already rounds up to high, none would, and it would never end.
+    if (out instanceof Float32Array && span > 0 && !(Math.fround(low) < high)) {
+      throw new ValueError(
+        `Generator.fillUniform: [low, high) holds no float32 value — got low=${show(low)}, high=${show(high)} (use a Float64Array)`,
       );
     }
     if (out instanceof Float32Array) {
@@ -207,6 +215,7 @@ export class Generator {
    * @throws ValueError unless mean is finite and std is finite and ≥ 0
    */
   fillNormal<T extends Float32Array | Float64Array>(out: T, mean = 0, std = 1): T {
+    requireFloatArray('Generator.fillNormal', out);
     if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
       throw new ValueError(
         `Generator.fillNormal: need a finite mean and a finite std >= 0 — got mean=${show(mean)}, std=${show(std)}`,
@@ -335,8 +344,12 @@ function rotl(x: number, k: number): number {
 }
 
 /** A value as it should appear in an error message: numbers plainly, strings quoted. */
+function requireFloatArray(method: string, out: unknown): void {
+  if (!(out instanceof Float32Array) && !(out instanceof Float64Array)) {
+    throw new ValueError(`${method}: out must be a Float32Array or a Float64Array — got ${show(out)}`);
+  }
+}
+
 function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value);
-  if (typeof value === 'bigint') return `${value}n`;
-  return String(value);
+  return formatValue(value);
 }

@@ -2,7 +2,7 @@
  * The process-wide default generator, used by random ops that are not handed a generator
  * (`rand`, `randn`, initialisers, …), as PyTorch's global generator is.
  */
-import { ValueError } from '../errors';
+import { formatValue, ValueError } from '../errors';
 import { Generator } from './Generator';
 
 // Created on first use rather than at import, so the package stays free of import-time side
@@ -27,7 +27,7 @@ export function manualSeed(seed: number): Generator {
   // Checked here as well so that the message names the function the user called.
   if (!Number.isSafeInteger(seed)) {
     throw new ValueError(
-      `manualSeed: seed must be an integer in [-(2^53 - 1), 2^53 - 1] — got ${typeof seed === 'string' ? JSON.stringify(seed) : String(seed)}`,
+      `manualSeed: seed must be an integer in [-(2^53 - 1), 2^53 - 1] — got ${formatValue(seed)}`,
     );
   }
   return getDefaultGenerator().manualSeed(seed);

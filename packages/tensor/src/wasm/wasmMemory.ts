@@ -4,6 +4,9 @@
  * and lay them out there themselves.
  */
 
+import { formatValue, ValueError } from '../errors';
+import { requireNumber } from '../validate';
+
 const PAGE = 65536;
 
 /**
@@ -13,6 +16,10 @@ const PAGE = 65536;
  * throwing. After a true return, views made on the old `memory.buffer` are detached: remake them.
  */
 export function growMemory(memory: WebAssembly.Memory, bytes: number): boolean {
+  if (!(memory instanceof WebAssembly.Memory)) {
+    throw new ValueError(`growMemory: memory must be a WebAssembly.Memory — got ${formatValue(memory)}`);
+  }
+  requireNumber('growMemory', 'bytes', bytes, { min: 0 });
   const have = memory.buffer.byteLength;
   if (have >= bytes) return true;
   try {
@@ -28,5 +35,7 @@ export function growMemory(memory: WebAssembly.Memory, bytes: number): boolean {
  * arithmetic rather than bit masks, so addresses may pass 2^31.
  */
 export function alignBytes(address: number, multiple = 64): number {
+  requireNumber('alignBytes', 'address', address, { finite: true, min: 0 });
+  requireNumber('alignBytes', 'multiple', multiple, { finite: true, min: 1 });
   return Math.ceil(address / multiple) * multiple;
 }

@@ -1,0 +1,356 @@
+import { grad, Parameter, sum, variable } from '@mtl/autograd';
+import { Adam, SGD } from '@mtl/optim';
+import { DTypeError, Generator, IndexError, MtlError, ShapeError, tensor, ValueError } from '@mtl/tensor';
+import { describe, expect, it } from 'vitest';
+import {
+  BatchNorm1d,
+  Buffer,
+  batchNorm,
+  crossEntropy,
+  Dropout,
+  dropout,
+  Embedding,
+  GELU,
+  init,
+  LayerNorm,
+  Linear,
+  layerNorm,
+  MAX_LAYER_ELEMENTS,
+  ModuleDict,
+  ModuleList,
+  mseLoss,
+  nllLoss,
+  ReLU,
+  Sequential,
+} from '../src/index';
+
+/** Runs `fn`, expecting a typed error of `type` whose message matches every pattern. */
+function expectTyped(fn: () => unknown, type: new (...a: never[]) => Error, ...patterns: RegExp[]): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught, 'expected a throw').toBeInstanceOf(type);
+  expect(caught).toBeInstanceOf(MtlError);
+  for (const p of patterns) expect((caught as Error).message).toMatch(p);
+}
+
+const model = () =>
+  new Sequential(new Linear(2, 3, { generator: new Generator(1) }), new ReLU(), new Linear(3, 1));
+const f64 = (v: number[]) => tensor(v, { dtype: 'float64' });
+
+describe('Module methods', () => {
+  it('loadStateDict refuses values that are not tensors, naming the key', () => {
+    expectTyped(
+      () => model().loadStateDict({ '0.bias': [1, 2, 3] } as never),
+      ValueError,
+      /^loadStateDict: sd\["0.bias"\] must be a Tensor, got an array of 3 \(wrap it: tensor\(\[...\]\)\)/,
+    );
+    expectTyped(
+      () => model().loadStateDict({ '0.bias': variable([1, 2, 3]) } as never),
+      ValueError,
+      /sd\["0.bias"\] must be a Tensor, got Variable\(float32 \[3\]\) \(pass its .value\)/,
+    );
+  });
+
+  it('loadStateDict refuses a missing or non-object state dict and bad options', () => {
+    expectTyped(
+      () => model().loadStateDict(null as never),
+      ValueError,
+      /^loadStateDict: sd must be an object .* got null/,
+    );
+    expectTyped(() => model().loadStateDict('w' as never), ValueError, /got "w"/);
+    expectTyped(() => model().loadStateDict(new Map() as never), ValueError, /Object.fromEntries/);
+    const sd = model().stateDict();
+    expectTyped(
+      () => model().loadStateDict(sd, null as never),
+      ValueError,
+      /^loadStateDict: options must be an object/,
+    );
+    expectTyped(
+      () => model().loadStateDict(sd, { strict: 'no' } as never),
+      ValueError,
+      /strict must be true or false, got "no"/,
+    );
+  });
+
+  it('loadStateDict reads only own keys (an inherited name is not a parameter)', () => {
+    const m = model();
+    const sd = Object.create({ '0.weight': tensor([[9, 9]]) }) as Record<string, unknown>;
+    expectTyped(
+      () => m.loadStateDict(sd as never),
+      MtlError,
+      /missing keys: 0.weight, 0.bias, 2.weight, 2.bias/,
+    );
+  });
+
+  it('to() takes float dtypes only; train() a boolean', () => {
+    expectTyped(
+      () => model().to('float16' as never),
+      DTypeError,
+      /^to: dtype must be 'float32' or 'float64', got "float16" \(half/,
+    );
+    expectTyped(() => model().to('int32' as never), DTypeError, /^to: dtype must be 'float32' or 'float64'/);
+    expectTyped(
+      () => model().train('yes' as never),
+      ValueError,
+      /^train: mode must be true or false, got "yes"/,
+    );
+  });
+
+  it('containers check what they hold', () => {
+    expectTyped(
+      () => new ModuleList([new ReLU(), 3] as never),
+      ValueError,
+      /^ModuleList: modules\[1\] must be a Module/,
+    );
+    expectTyped(() => new ModuleList(5 as never), ValueError, /^ModuleList: modules must be an array/);
+    expectTyped(
+      () => new Sequential(new ReLU(), null as never),
+      ValueError,
+      /^Sequential: modules\[1\] must be a Module .*got null/,
+    );
+    expectTyped(
+      () => new ModuleDict({ a: 'relu' } as never),
+      ValueError,
+      /^ModuleDict: modules\["a"\] must be a Module/,
+    );
+    expectTyped(() => new ModuleDict(-3 as never), ValueError, /^ModuleDict: modules must be an object/);
+    expectTyped(() => model().at(0.5), IndexError, /^ModuleList.at: index must be an integer, got 0.5/);
+    expectTyped(() => new Buffer([1] as never), ValueError, /^Buffer: value must be a Tensor/);
+  });
+});
+
+describe('layer constructors', () => {
+  it('refuse bad sizes', () => {
+    expectTyped(
+      () => new Linear(-1, 2),
+      ValueError,
+      /^Linear: inFeatures must be a non-negative integer, got -1/,
+    );
+    expectTyped(
+      () => new Linear(2.5, 3),
+      ValueError,
+      /^Linear: inFeatures must be a non-negative integer, got 2.5/,
+    );
+    expectTyped(() => new Linear(2, '3' as never), ValueError, /^Linear: outFeatures .* got "3"/);
+    expectTyped(
+      () => new Embedding(0, 2),
+      ValueError,
+      /^Embedding: numEmbeddings must be a positive integer, got 0/,
+    );
+    expectTyped(
+      () => new BatchNorm1d(Number.NaN),
+      ValueError,
+      /^BatchNorm1d: numFeatures must be a positive integer, got NaN/,
+    );
+    expectTyped(() => new LayerNorm([2, -1]), ValueError, /^LayerNorm: normalizedShape must be/);
+  });
+
+  it('refuse sizes that would allocate gigabytes, with the limit', () => {
+    expectTyped(
+      () => new Linear(100_000, 100_000),
+      ValueError,
+      /^Linear: weight of shape \[100000,100000\] would hold 10000000000 elements, more than the limit of 268435456/,
+    );
+    expectTyped(
+      () => new Linear(2 ** 31, 1),
+      ValueError,
+      /Linear: inFeatures must be a non-negative integer, got 2147483648/,
+    );
+    expectTyped(
+      () => new Embedding(2 ** 20, 2 ** 10),
+      ValueError,
+      /Embedding: weight .* more than the limit/,
+    );
+    expect(MAX_LAYER_ELEMENTS).toBe(2 ** 28);
+  });
+
+  it('refuse bad options', () => {
+    expectTyped(() => new Linear(2, 3, null as never), ValueError, /^Linear: options must be an object/);
+    expectTyped(
+      () => new Linear(2, 3, { dtype: 'float16' as never }),
+      DTypeError,
+      /^Linear: dtype must be 'float32' or 'float64'/,
+    );
+    expectTyped(
+      () => new Linear(2, 3, { bias: 0 as never }),
+      ValueError,
+      /^Linear: bias must be true or false, got 0/,
+    );
+    expectTyped(
+      () => new Linear(2, 3, { generator: 42 as never }),
+      ValueError,
+      /^Linear: generator must be a Generator/,
+    );
+    expectTyped(
+      () => new GELU({ approximate: 'fast' as never }),
+      ValueError,
+      /^GELU: approximate must be 'none' or 'tanh'/,
+    );
+    expectTyped(() => new Dropout(1.5), ValueError, /^dropout: p must be a probability in \[0, 1\], got 1.5/);
+    expectTyped(
+      () => new BatchNorm1d(3, { momentum: 'x' as never }),
+      ValueError,
+      /^BatchNorm1d: momentum must be a finite number/,
+    );
+  });
+
+  it('forwards name the layer', () => {
+    expectTyped(
+      () => new Linear(2, 3).forward(null as never),
+      ValueError,
+      /^Linear: x must be a Variable or a Tensor, got null/,
+    );
+    expectTyped(
+      () => new Embedding(3, 2).forward([1] as never),
+      ValueError,
+      /^Embedding: indices must be a Tensor/,
+    );
+  });
+});
+
+describe('losses, functional forms and initialisers', () => {
+  it('losses refuse bad reductions, options and targets', () => {
+    const x = f64([1, 2]);
+    expectTyped(
+      () => mseLoss(x, x, { reduction: 'avg' as never }),
+      ValueError,
+      /^mseLoss: unknown reduction 'avg'/,
+    );
+    expectTyped(
+      () => mseLoss(x, x, { reduction: Symbol('r') as never }),
+      ValueError,
+      /reduction the symbol Symbol\(r\)/,
+    );
+    expectTyped(() => mseLoss(x, x, 'sum' as never), ValueError, /^mseLoss: options must be an object/);
+    expectTyped(
+      () => mseLoss(x, null as never),
+      ValueError,
+      /^mseLoss: target must be a Variable or a Tensor, got null/,
+    );
+    const logits = tensor([[1, 2, 3]], { dtype: 'float64' });
+    const y = tensor([1], { dtype: 'int32' });
+    expectTyped(
+      () => crossEntropy(logits, y, { weight: [1, 1, 1] as never }),
+      ValueError,
+      /^crossEntropy: weight must be a Tensor/,
+    );
+    expectTyped(
+      () => crossEntropy(logits, y, { ignoreIndex: 'x' as never }),
+      IndexError,
+      /^crossEntropy: ignoreIndex must be an integer/,
+    );
+    expectTyped(
+      () => nllLoss(logits, tensor([3], { dtype: 'int32' })),
+      IndexError,
+      /nllLoss: target 3 .* out of range for 3 classes/,
+    );
+  });
+
+  it('functional forms check their options', () => {
+    const x = f64([1, 2, 3, 4]).reshape([2, 2]);
+    expectTyped(
+      () => layerNorm(x, 'x' as never),
+      ValueError,
+      /^layerNorm: normalizedShape must be a positive integer/,
+    );
+    expectTyped(() => layerNorm(x, [2], null as never), ValueError, /^layerNorm: options must be an object/);
+    expectTyped(
+      () => batchNorm(x, [0, 0] as never, f64([1, 1])),
+      ValueError,
+      /^batchNorm: runningMean must be a Tensor/,
+    );
+    expectTyped(
+      () => batchNorm(x, null, null, { training: 1 } as never),
+      ValueError,
+      /^batchNorm: training must be true or false/,
+    );
+    expectTyped(
+      () => dropout(x, { generator: {} } as never),
+      ValueError,
+      /^dropout: generator must be a Generator/,
+    );
+  });
+
+  it('initialisers check the tensor and the options', () => {
+    expectTyped(() => init.uniform(null as never), ValueError, /^uniform: t must be a Tensor, got null/);
+    expectTyped(() => init.xavierUniform([1, 2] as never), ValueError, /^xavierUniform: t must be a Tensor/);
+    expectTyped(
+      () => init.normal(tensor([1, 2]), { std: Number.NaN }),
+      ValueError,
+      /^normal: std must be a finite number, got NaN/,
+    );
+    expectTyped(
+      () => init.uniform(tensor([1, 2]), { low: 2, high: 1 }),
+      ValueError,
+      /^uniform: low must be <= high/,
+    );
+    expectTyped(
+      () => init.constant(tensor([1, 2]), '7' as never),
+      ValueError,
+      /^constant: value must be a number, got "7"/,
+    );
+    expectTyped(
+      () => init.kaimingUniform(tensor([[1]]), { mode: 'fanAvg' as never }),
+      ValueError,
+      /^kaimingUniform: mode must be 'fanIn' or 'fanOut'/,
+    );
+    expectTyped(
+      () => init.kaimingNormal(tensor([[1]]), { nonlinearity: 1n as never }),
+      ValueError,
+      /^kaimingNormal: unknown nonlinearity the bigint 1n/,
+    );
+    expectTyped(
+      () => init.ones(tensor([1], { dtype: 'int32' })),
+      DTypeError,
+      /^ones: can only fill float tensors, got dtype int32/,
+    );
+    // Zero-element tensors are left as they are, as in PyTorch.
+    expect(init.kaimingUniform(tensor(new Float32Array(0), { shape: [3, 0] })).size).toBe(0);
+    expect(new Linear(0, 2).weight.shape).toEqual([2, 0]);
+  });
+});
+
+describe('aliasing: an optimizer step never changes the tensor a Parameter was made from', () => {
+  for (const dtype of ['float32', 'float64'] as const) {
+    for (const [name, make] of [
+      ['SGD', (ps: Parameter[]) => new SGD(ps, { lr: 0.1 })],
+      ['Adam', (ps: Parameter[]) => new Adam(ps, { lr: 0.1 })],
+    ] as const) {
+      it(`${name}, ${dtype}`, () => {
+        const w0 = tensor([1, -2, 3], { dtype });
+        const before = w0.toArray();
+        const p = new Parameter(w0);
+        const optimizer = make([p]);
+        [p.grad] = grad(sum(p.mul(p)), p);
+        optimizer.step();
+        expect(w0.toArray()).toEqual(before);
+        expect(p.value.toArray()).not.toEqual(before);
+        expect(p.value.dtype).toBe(dtype);
+      });
+    }
+  }
+
+  it('a layer trained from loaded weights leaves the state dict it loaded intact', () => {
+    const source = model().to('float64');
+    const snapshot = Object.fromEntries(Object.entries(source.stateDict()).map(([k, v]) => [k, v.clone()]));
+    const target = model().to('float64');
+    target.loadStateDict(snapshot);
+    const optimizer = new SGD(target.parameters(), { lr: 0.5 });
+    mseLoss(target.forward(f64([1, 2]).reshape([1, 2])), f64([3]).reshape([1, 1])).backward();
+    optimizer.step();
+    for (const [k, v] of Object.entries(source.stateDict()))
+      expect(snapshot[k]!.toArray()).toEqual(v.toArray());
+  });
+});
+
+it('ShapeError is still what a shape mismatch gives', () => {
+  expectTyped(
+    () => model().loadStateDict({ ...model().stateDict(), '0.bias': tensor([1, 2]) }),
+    ShapeError,
+    /0.bias: \[2\]/,
+  );
+});

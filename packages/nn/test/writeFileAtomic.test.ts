@@ -1,0 +1,60 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { tensor } from '@mtl/tensor';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadSafetensorsFile, SaveError, saveSafetensorsFile, writeFileAtomic } from '../src/index';
+
+const folder = mkdtempSync(join(tmpdir(), 'mtl-atomic-'));
+afterAll(() => rmSync(folder, { recursive: true, force: true }));
+
+describe('writeFileAtomic', () => {
+  it('writes and replaces a file, bytes or text, by path or URL, leaving no temporary file', async () => {
+    const path = join(folder, 'a.bin');
+    await writeFileAtomic(path, new Uint8Array([1, 2, 3]));
+    expect([...readFileSync(path)]).toEqual([1, 2, 3]);
+    await writeFileAtomic(pathToFileURL(path), 'text');
+    expect(readFileSync(path, 'utf8')).toBe('text');
+    expect(readdirSync(folder).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
+  it('a write that fails throws SaveError naming the call and the file, and changes nothing', async () => {
+    const missing = join(folder, 'no-such-folder', 'b.bin');
+    const error = await writeFileAtomic(missing, 'x', { op: 'Thing.save' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SaveError);
+    expect((error as Error).message).toMatch(
+      /^Thing\.save: could not write .*no-such-folder\/b\.bin — ENOENT/,
+    );
+    // A folder where the file should be: rename fails after the temporary file was written.
+    const blocked = join(folder, 'blocked');
+    await writeFileAtomic(join(blocked, 'inside'), 'x').catch(() => {});
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(blocked, 'inside'), { recursive: true });
+    await expect(writeFileAtomic(join(blocked, 'inside'), 'new')).rejects.toThrow(SaveError);
+    expect(readdirSync(blocked)).toEqual(['inside']);
+  });
+
+  it('sweeps temporary files left by writers that died, not those of live ones', async () => {
+    const path = join(folder, 'c.bin');
+    const dead = join(folder, '.c.bin.999999999-x-y.tmp');
+    const alive = join(folder, `.c.bin.${process.ppid}-x-y.tmp`);
+    writeFileSync(dead, 'partial');
+    writeFileSync(alive, 'partial');
+    await writeFileAtomic(path, 'done');
+    const left = readdirSync(folder).filter((f) => f.startsWith('.c.bin.'));
+    expect(left).toEqual([`.c.bin.${process.ppid}-x-y.tmp`]);
+  });
+});
+
+describe('saveSafetensorsFile', () => {
+  it('replaces the file atomically and reports a failed write as SaveError', async () => {
+    const path = join(folder, 'w.safetensors');
+    await saveSafetensorsFile(path, { w: tensor([1, 2]) });
+    await saveSafetensorsFile(path, { w: tensor([3, 4]) });
+    expect([...(await loadSafetensorsFile(path)).w!.data]).toEqual([3, 4]);
+    await expect(
+      saveSafetensorsFile(join(folder, 'nope', 'w.safetensors'), { w: tensor([1]) }),
+    ).rejects.toThrow(/saveSafetensorsFile: could not write/);
+  });
+});
