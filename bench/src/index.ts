@@ -19,6 +19,7 @@ import {
 } from './harness';
 import { matmulCase, matmulContenders, matmulRatios, matmulShapes } from './matmul';
 import { methodCosts } from './methods';
+import { safetensorsHeaderCase } from './safetensors';
 import { memoryCase, trainingCase, trainingModels, trainingRatios } from './training';
 
 const args = process.argv.slice(2);
@@ -132,6 +133,18 @@ if (memory !== null) {
   );
 }
 
+const header =
+  !filter || 'safetensors'.includes(filter) ? safetensorsHeaderCase(quick ? 200_000 : 1_650_000) : null;
+if (header !== null) {
+  console.log(
+    `\nsafetensors: a valid ${header.headerMB.toFixed(0)} MB header of ${header.tensors.toLocaleString('en-US')} tensors (ms, medians)`,
+  );
+  console.log(
+    `JSON.parse ${header.jsonParseMs.toFixed(0)}  readSafetensorsHeader ${header.readHeaderMs.toFixed(0)} (${(header.readHeaderMs / header.jsonParseMs).toFixed(2)}×)  ` +
+      `loadSafetensors ${header.loadMs.toFixed(0)} (${(header.loadMs / header.jsonParseMs).toFixed(2)}×)`,
+  );
+}
+
 const seconds = (performance.now() - started) / 1000;
 console.log(`\n${results.length} cases in ${seconds.toFixed(1)} s`);
 
@@ -140,6 +153,6 @@ writeJson(file, {
   environment: env,
   options,
   seconds,
-  suites: { matmul: results, autograd: chains, adam, methods, training, memory },
+  suites: { matmul: results, autograd: chains, adam, methods, training, memory, safetensors: header },
 });
 console.log(`wrote ${file}`);

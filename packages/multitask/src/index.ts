@@ -90,6 +90,7 @@ export {
   minNormSimplexFrankWolfe,
 } from './solvers/minNormSimplexFrankWolfe';
 export { type NashWeightsOptions, nashWeights } from './solvers/nashWeights';
+export { CheckpointError } from './training/CheckpointError';
 export {
   type CompareMethodsOptions,
   type Comparison,

@@ -1,4 +1,4 @@
-import { Generator } from '@mtl/tensor';
+import { Generator, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import { penguinsTasks } from '../src/datasets/penguinsTasks';
 import {
@@ -81,5 +81,53 @@ describe('compareMethods', () => {
     });
     expect(table.split('\n')[0]).toMatch(/^method\s+body\.mass\.mae\s+Δm %/);
     expect(table.split('\n')[2]).toMatch(/^EW\s+0\.250±0\.000/);
+  });
+
+  it('reports Δm as n/a with the reason when a baseline metric is 0, keeping every row', () => {
+    // A constant test target: every model's R² is 0 there, and Δm is relative to the baseline.
+    const g = new Generator(3);
+    const features = (n: number) =>
+      tensor(
+        Array.from({ length: n * 3 }, () => g.normal()),
+        { dtype: 'float64' },
+      ).reshape([n, 3]);
+    const train = new MultiTaskDataset({
+      features: features(32),
+      labels: {
+        y: tensor(
+          Array.from({ length: 32 }, (_, i) => i / 8),
+          { dtype: 'float64' },
+        ),
+      },
+    });
+    const test = new MultiTaskDataset({
+      features: features(8),
+      labels: { y: tensor(new Array(8).fill(2), { dtype: 'float64' }) },
+    });
+    const seen: string[] = [];
+    const comparison = compareMethods({
+      methods: { EW: () => new EW(), UW: () => new UW({ tasks: ['y'] }) },
+      train,
+      test,
+      tasks: [{ name: 'y', type: 'regression' }],
+      model: (seed) =>
+        HardSharing.mlp({
+          inputSize: 3,
+          hidden: [4],
+          tasks: { y: 1 },
+          dtype: 'float64',
+          generator: new Generator(seed),
+        }),
+      epochs: 2,
+      onRow: (row) => seen.push(row.method),
+    });
+    expect(seen).toEqual(['EW', 'UW']);
+    expect(comparison.baselines!.y!.r2).toBe(0);
+    for (const row of comparison.rows) {
+      expect(row.deltaM).toBeNull();
+      expect(row.deltaMUnavailable).toBe('baseline y.r2 is 0, and Δm is relative to the baseline');
+      expect(Number.isFinite(row.metrics.y!.mae!.mean)).toBe(true);
+    }
+    expect(formatComparison(comparison).split('\n')[2]).toMatch(/^EW\s+.*\s+n\/a\s+\d/);
   });
 });

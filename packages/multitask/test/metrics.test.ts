@@ -109,7 +109,7 @@ describe('regression metrics', () => {
     );
     expect(() => mae([1, 2], [1, 2], { mask: [1, 2] })).toThrow(ValueError);
     expect(() => rmse([1, Number.NaN], [1, 2])).toThrow('rmse: prediction is NaN at [1]');
-    expect(() => mse('abc' as never, [1])).toThrow(TypeError);
+    expect(() => mse('abc' as never, [1])).toThrow(ValueError);
     expect(() => mse([[1], [2]] as never, [1, 2])).toThrow(/mse: prediction\[0\] must be a number.*nested/);
   });
 });

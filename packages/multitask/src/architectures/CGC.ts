@@ -1,6 +1,18 @@
 import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
 import { Linear, ModuleDict, ModuleList } from '@mtl/nn';
 import { type DType, type Generator, MtlError } from '@mtl/tensor';
+import { checkOptions } from '../data/check';
+import {
+  checkCommon,
+  checkExpertOptions,
+  checkLayerList,
+  checkLayerRecord,
+  checkParameterCount,
+  checkPerTask,
+  countTasks,
+  mlpParameterCount,
+  towersParameterCount,
+} from './checkArgs';
 import { checkSameTasks, expertMlps, extract, type Layer, perTask, towerMlps } from './gate';
 import { MultiTaskModel } from './MultiTaskModel';
 import type { Activation } from './mlp';
@@ -37,21 +49,29 @@ export class CGC extends MultiTaskModel {
   readonly gates: ModuleDict<Layer>;
   readonly towers: ModuleDict<Layer>;
   /** The weights each task's gate gave [its experts…, shared experts…] in the last `forward`. */
-  gateWeights: Record<string, Variable> = {};
+  gateWeights: Record<string, Variable> = Object.create(null);
 
-  constructor({
-    sharedExperts,
-    taskExperts,
-    gates,
-    towers,
-  }: {
+  /**
+   * @throws ValueError unless given `{ sharedExperts, taskExperts, gates, towers }` with at least
+   *   one shared expert Module and, per task, an array of expert Modules, a gate and a tower;
+   *   MtlError when they name different tasks
+   */
+  constructor(options: {
     sharedExperts: readonly Layer[];
     taskExperts: Record<string, readonly Layer[]>;
     /** Per task, a module from the input to (its experts + shared experts) logits. */
     gates: Record<string, Layer>;
     towers: Record<string, Layer>;
   }) {
-    super(checkSameTasks(new.target.name, { towers, gates, taskExperts }));
+    const op = new.target.name;
+    const o = checkOptions(op, 'options', options, ['sharedExperts', 'taskExperts', 'gates', 'towers']);
+    const sharedExperts = checkLayerList(op, 'sharedExperts', o.sharedExperts, 1, 'shared expert') as Layer[];
+    const taskExperts = checkPerTask(op, 'taskExperts', o.taskExperts, '{ taskA: [expert, …] }', (v, where) =>
+      checkLayerList(op, where, v, 0),
+    ) as Record<string, Layer[]>;
+    const gates = checkLayerRecord(op, 'gates', o.gates) as Record<string, Layer>;
+    const towers = checkLayerRecord(op, 'towers', o.towers) as Record<string, Layer>;
+    super(checkSameTasks(op, { towers, gates, taskExperts }));
     if (sharedExperts.length === 0) {
       throw new MtlError(
         `${new.target.name}: needs at least one shared expert (without one, train the tasks apart)`,
@@ -65,18 +85,38 @@ export class CGC extends MultiTaskModel {
     this.towers = new ModuleDict(towers);
   }
 
-  /** The common case in one line: MLP experts, Linear gates, MLP towers. */
-  static mlp({
-    inputSize,
-    expertHidden,
-    numSharedExperts,
-    numTaskExperts,
-    tasks,
-    towerHidden = [],
-    activation = 'relu',
-    dtype,
-    generator,
-  }: CGCMlpOptions): CGC {
+  /**
+   * The common case in one line: MLP experts, Linear gates, MLP towers.
+   *
+   * @throws ValueError naming the option for an empty `expertHidden` (the experts need an
+   *   output size), sizes that are not integers in [1, 65,536], numSharedExperts outside
+   *   [1, 1024] or numTaskExperts outside [0, 1024], tasks that are not `{ name: outputSize }`,
+   *   an unknown option or activation, or a model above 2²⁷ parameters; DTypeError for a dtype
+   *   other than float32 or float64
+   */
+  static mlp(mlpOptions: CGCMlpOptions): CGC {
+    const op = 'CGC.mlp';
+    const o = checkOptions(op, 'options', mlpOptions, [
+      'inputSize',
+      'expertHidden',
+      'numSharedExperts',
+      'numTaskExperts',
+      'tasks',
+      'towerHidden',
+      'activation',
+      'dtype',
+      'generator',
+    ]);
+    const { inputSize, expertHidden, numSharedExperts, numTaskExperts, tasks, towerHidden } =
+      checkExpertOptions(op, o, ['numSharedExperts', 'numTaskExperts']);
+    const { activation, dtype, generator } = checkCommon(op, o);
+    const numTasks = countTasks(tasks);
+    checkParameterCount(
+      op,
+      (numSharedExperts + numTasks * numTaskExperts) * mlpParameterCount([inputSize, ...expertHidden]) +
+        numTasks * (inputSize + 1) * (numTaskExperts + numSharedExperts) +
+        towersParameterCount(tasks, expertHidden.at(-1)!, towerHidden),
+    );
     const options = { activation, dtype, generator };
     const sharedExperts = expertMlps('CGC.mlp', numSharedExperts, inputSize, expertHidden, options);
     const taskExperts = perTask(tasks, () =>

@@ -1,6 +1,20 @@
 import { matmul, Parameter, select, stack, type Variable, type VariableLike } from '@mtl/autograd';
 import { ModuleDict, ModuleList } from '@mtl/nn';
 import { type DType, type Generator, MtlError, type Tensor, tensor, ValueError } from '@mtl/tensor';
+import { checkFloatDType, checkNumber, checkOptions } from '../data/check';
+import {
+  checkCommon,
+  checkLayerList,
+  checkLayerRecord,
+  checkParameterCount,
+  checkPerTask,
+  checkTaskSizes,
+  checkWidth,
+  checkWidths,
+  countTasks,
+  mlpParameterCount,
+  towersParameterCount,
+} from './checkArgs';
 import { checkSameTasks, type Layer, perTask } from './gate';
 import { MultiTaskModel } from './MultiTaskModel';
 import { type Activation, mlp } from './mlp';
@@ -38,12 +52,13 @@ export class CrossStitch extends MultiTaskModel {
   readonly stitches: Parameter[];
   readonly heads: ModuleDict<Layer>;
 
-  constructor({
-    columns,
-    heads,
-    diagonal = 0.9,
-    dtype,
-  }: {
+  /**
+   * @throws ValueError unless given `{ columns, heads, diagonal?, dtype? }` with, per task, an
+   *   array of column-layer Modules (every column equally deep, at least one layer) and a head
+   *   Module, a diagonal in [0, 1]; DTypeError for a dtype other than float32 or float64;
+   *   MtlError when columns and heads name different tasks
+   */
+  constructor(options: {
     /** Per task, its column's layers; every column has the same number of layers and widths. */
     columns: Record<string, readonly Layer[]>;
     heads: Record<string, Layer>;
@@ -52,7 +67,15 @@ export class CrossStitch extends MultiTaskModel {
     /** The stitches' dtype. Default: the columns' first parameter's, else float32. */
     dtype?: DType;
   }) {
-    super(checkSameTasks(new.target.name, { heads, columns }));
+    const op = new.target.name;
+    const o = checkOptions(op, 'options', options, ['columns', 'heads', 'diagonal', 'dtype']);
+    const columns = checkPerTask(op, 'columns', o.columns, '{ taskA: [layer, …] }', (v, where) =>
+      checkLayerList(op, where, v, 1, 'layer (a stitch follows each)'),
+    ) as Record<string, Layer[]>;
+    const heads = checkLayerRecord(op, 'heads', o.heads) as Record<string, Layer>;
+    const diagonal = checkNumber(op, 'diagonal', o.diagonal ?? 0.9, { min: 0, max: 1 });
+    const dtype = checkFloatDType(op, 'dtype', o.dtype);
+    super(checkSameTasks(op, { heads, columns }));
     const depths = Object.values(columns).map((c) => c.length);
     if (depths[0] === 0 || depths.some((d) => d !== depths[0])) {
       throw new MtlError(
@@ -73,20 +96,39 @@ export class CrossStitch extends MultiTaskModel {
     );
   }
 
-  /** The common case in one line: MLP columns with a stitch after each hidden layer, MLP heads. */
-  static mlp({
-    inputSize,
-    hidden,
-    tasks,
-    headHidden = [],
-    activation = 'relu',
-    diagonal,
-    dtype,
-    generator,
-  }: CrossStitchMlpOptions): CrossStitch {
-    if (hidden.length === 0) {
-      throw new MtlError('CrossStitch.mlp: hidden must list at least one size (a stitch follows each)');
-    }
+  /**
+   * The common case in one line: MLP columns with a stitch after each hidden layer, MLP heads.
+   *
+   * @throws ValueError naming the option for an empty `hidden` (a stitch follows each hidden
+   *   layer), sizes that are not integers in [1, 65,536], tasks that are not
+   *   `{ name: outputSize }`, a diagonal outside [0, 1], an unknown option or activation, or a
+   *   model above 2²⁷ parameters; DTypeError for a dtype other than float32 or float64
+   */
+  static mlp(mlpOptions: CrossStitchMlpOptions): CrossStitch {
+    const op = 'CrossStitch.mlp';
+    const o = checkOptions(op, 'options', mlpOptions, [
+      'inputSize',
+      'hidden',
+      'tasks',
+      'headHidden',
+      'activation',
+      'diagonal',
+      'dtype',
+      'generator',
+    ]);
+    const inputSize = checkWidth(op, 'inputSize', o.inputSize);
+    const hidden = checkWidths(op, 'hidden', o.hidden, 1, 'a stitch follows each hidden layer');
+    const tasks = checkTaskSizes(op, o.tasks);
+    const headHidden = checkWidths(op, 'headHidden', o.headHidden ?? [], 0);
+    const diagonal = checkNumber(op, 'diagonal', o.diagonal ?? 0.9, { min: 0, max: 1 });
+    const { activation, dtype, generator } = checkCommon(op, o);
+    const numTasks = countTasks(tasks);
+    checkParameterCount(
+      op,
+      numTasks * mlpParameterCount([inputSize, ...hidden]) +
+        hidden.length * numTasks * numTasks +
+        towersParameterCount(tasks, hidden.at(-1)!, headHidden),
+    );
     const options = { activation, dtype, generator };
     const sizes = [inputSize, ...hidden];
     const columns = perTask(tasks, () =>

@@ -15,6 +15,26 @@ import {
 } from '@mtl/autograd';
 import { init, Linear, Module, type ModuleDict } from '@mtl/nn';
 import { type DType, type Generator, MtlError, tensor, ValueError } from '@mtl/tensor';
+import {
+  checkFloatDType,
+  checkGenerator,
+  checkInteger,
+  checkNumber,
+  checkOptions,
+  mustBe,
+} from '../data/check';
+import {
+  checkCommon,
+  checkExpertOptions,
+  checkLayerList,
+  checkParameterCount,
+  checkPerTask,
+  checkWidth,
+  countTasks,
+  MAX_EXPERTS,
+  mlpParameterCount,
+  towersParameterCount,
+} from './checkArgs';
 import { expertMlps, type Layer, perTask, towerMlps } from './gate';
 import { MMoE, type MMoEMlpOptions } from './MMoE';
 
@@ -49,18 +69,28 @@ export class DSelectKGate extends Module {
   readonly gamma: number;
   readonly bits: number;
 
-  constructor(
-    readonly inFeatures: number,
-    readonly numExperts: number,
-    { k, gamma = 1, dtype, generator }: DSelectKGateOptions,
-  ) {
+  readonly inFeatures: number;
+  readonly numExperts: number;
+
+  /**
+   * @throws ValueError for inFeatures outside [1, 65,536], numExperts or k outside [1, 1024], a
+   *   gamma that is not a finite number > 0, options that are not `{ k, gamma?, dtype?,
+   *   generator? }`; DTypeError for a dtype other than float32 or float64
+   */
+  constructor(inFeatures: number, numExperts: number, options: DSelectKGateOptions) {
+    const op = 'DSelectKGate';
+    const checkedIn = checkWidth(op, 'inFeatures', inFeatures);
+    const checkedExperts = checkInteger(op, 'numExperts', numExperts, { min: 1, max: MAX_EXPERTS });
+    if (options === undefined)
+      throw new ValueError(`${op}: options must be given, at least { k } — got undefined`);
+    const o = checkOptions(op, 'options', options, ['k', 'gamma', 'dtype', 'generator']);
+    const k = checkInteger(op, 'k', o.k, { min: 1, max: MAX_EXPERTS, fix: 'the number of selectors' });
+    const gamma = checkNumber(op, 'gamma', o.gamma ?? 1, { min: 0, minExclusive: true });
+    const dtype = checkFloatDType(op, 'dtype', o.dtype);
+    const generator = checkGenerator(op, 'generator', o.generator);
     super();
-    if (!Number.isInteger(numExperts) || numExperts < 1) {
-      throw new ValueError(`DSelectKGate: numExperts must be a positive integer, got ${numExperts}`);
-    }
-    if (!Number.isInteger(k) || k < 1)
-      throw new ValueError(`DSelectKGate: k must be a positive integer, got ${k}`);
-    if (!(gamma > 0)) throw new ValueError(`DSelectKGate: gamma must be positive, got ${gamma}`);
+    this.inFeatures = checkedIn;
+    this.numExperts = checkedExperts;
     this.k = k;
     this.gamma = gamma;
     this.bits = Math.max(1, Math.ceil(Math.log2(numExperts)));
@@ -121,15 +151,27 @@ export interface DSelectKMlpOptions extends MMoEMlpOptions {
 export class DSelectK extends MMoE {
   declare readonly gates: ModuleDict<DSelectKGate>;
 
-  constructor({
-    experts,
-    gates,
-    towers,
-  }: {
+  /**
+   * @throws ValueError unless given `{ experts, gates, towers }` with at least one expert Module
+   *   and, per task, a DSelectKGate and a tower Module; MtlError when a gate selects among a
+   *   different number of experts, or gates and towers name different tasks
+   */
+  constructor(options: {
     experts: readonly Layer[];
     gates: Record<string, DSelectKGate>;
     towers: Record<string, Layer>;
   }) {
+    const o = checkOptions('DSelectK', 'options', options, ['experts', 'gates', 'towers']);
+    const experts = checkLayerList('DSelectK', 'experts', o.experts, 1, 'expert') as Layer[];
+    const gates = checkPerTask('DSelectK', 'gates', o.gates, '{ taskA: new DSelectKGate(…) }', (v, where) => {
+      if (!(v instanceof DSelectKGate)) {
+        throw new ValueError(
+          mustBe('DSelectK', where, 'a DSelectKGate', v, 'new DSelectKGate(inFeatures, numExperts, { k })'),
+        );
+      }
+      return v;
+    });
+    const towers = o.towers as Record<string, Layer>;
     for (const [task, gate] of Object.entries(gates)) {
       if (gate.numExperts !== experts.length) {
         throw new MtlError(
@@ -140,19 +182,45 @@ export class DSelectK extends MMoE {
     super({ experts, gates, towers });
   }
 
-  /** The common case in one line: MLP experts, DSelect-k gates, MLP towers. */
-  static override mlp({
-    inputSize,
-    expertHidden,
-    numExperts,
-    tasks,
-    k,
-    gamma,
-    towerHidden = [],
-    activation = 'relu',
-    dtype,
-    generator,
-  }: DSelectKMlpOptions): DSelectK {
+  /**
+   * The common case in one line: MLP experts, DSelect-k gates, MLP towers.
+   *
+   * @throws ValueError naming the option for an empty `expertHidden`, sizes that are not integers
+   *   in [1, 65,536], numExperts or k outside [1, 1024], a gamma that is not a finite number > 0,
+   *   tasks that are not `{ name: outputSize }`, an unknown option or activation, or a model
+   *   above 2²⁷ parameters; DTypeError for a dtype other than float32 or float64
+   */
+  static override mlp(mlpOptions: DSelectKMlpOptions): DSelectK {
+    const op = 'DSelectK.mlp';
+    const o = checkOptions(op, 'options', mlpOptions, [
+      'inputSize',
+      'expertHidden',
+      'numExperts',
+      'tasks',
+      'k',
+      'gamma',
+      'towerHidden',
+      'activation',
+      'dtype',
+      'generator',
+    ]);
+    const { inputSize, expertHidden, numExperts, tasks, towerHidden } = checkExpertOptions(op, o, [
+      'numExperts',
+    ]);
+    const k = checkInteger(op, 'k', o.k, {
+      min: 1,
+      max: MAX_EXPERTS,
+      fix: 'the number of selectors per gate',
+    });
+    const gamma = checkNumber(op, 'gamma', o.gamma ?? 1, { min: 0, minExclusive: true });
+    const { activation, dtype, generator } = checkCommon(op, o);
+    const bits = Math.max(1, Math.ceil(Math.log2(numExperts)));
+    checkParameterCount(
+      op,
+      numExperts * mlpParameterCount([inputSize, ...expertHidden]) +
+        countTasks(tasks) * (inputSize + 1) * (k * bits + k) +
+        towersParameterCount(tasks, expertHidden.at(-1)!, towerHidden),
+    );
     const options = { activation, dtype, generator };
     const experts = expertMlps('DSelectK.mlp', numExperts, inputSize, expertHidden, options);
     const gates = perTask(

@@ -1,6 +1,17 @@
 import { concat, linear, narrow, type Parameter, type Variable, type VariableLike } from '@mtl/autograd';
 import { Identity, Linear, type Module, ModuleDict, Sequential } from '@mtl/nn';
 import type { DType, Generator } from '@mtl/tensor';
+import { checkOptions, ownEntries } from '../data/check';
+import {
+  checkCommon,
+  checkLayer,
+  checkLayerRecord,
+  checkParameterCount,
+  checkTaskSizes,
+  checkWidth,
+  checkWidths,
+  mlpParameterCount,
+} from './checkArgs';
 import { MultiTaskModel } from './MultiTaskModel';
 import { type Activation, mlp } from './mlp';
 
@@ -30,30 +41,57 @@ export class HardSharing extends MultiTaskModel {
   /** `linearHeads()`, once worked out (undefined before the first forward). */
   private linearCache: Linear[] | null | undefined = undefined;
 
-  constructor({ encoder, heads }: { encoder: Layer; heads: Record<string, Layer> }) {
+  /**
+   * @throws ValueError unless given `{ encoder, heads }` with a Module encoder and at least one
+   *   head Module per task (task names non-empty, without '.')
+   */
+  constructor(options: { encoder: Layer; heads: Record<string, Layer> }) {
+    const o = checkOptions('HardSharing', 'options', options, ['encoder', 'heads']);
+    checkLayer('HardSharing', 'encoder', o.encoder);
+    const heads = checkLayerRecord('HardSharing', 'heads', o.heads) as Record<string, Layer>;
     super(Object.keys(heads));
-    this.encoder = encoder;
+    this.encoder = o.encoder as Layer;
     this.heads = new ModuleDict(heads);
   }
 
-  /** The common case in one line: an MLP encoder and MLP heads. */
-  static mlp({
-    inputSize,
-    hidden,
-    tasks,
-    headHidden = [],
-    activation = 'relu',
-    dtype,
-    generator,
-  }: HardSharingMlpOptions): HardSharing {
+  /**
+   * The common case in one line: an MLP encoder and MLP heads. An empty `hidden` shares
+   * nothing: the heads read the input and there are no shared parameters (fine for loss
+   * weighting, but gradient methods need shared parameters to combine).
+   *
+   * @throws ValueError naming the option for sizes that are not integers in [1, 65,536], tasks
+   *   that are not `{ name: outputSize }`, an unknown option or activation, or a model above
+   *   2²⁷ parameters; DTypeError for a dtype other than float32 or float64
+   */
+  static mlp(options: HardSharingMlpOptions): HardSharing {
+    const op = 'HardSharing.mlp';
+    const o = checkOptions(op, 'options', options, [
+      'inputSize',
+      'hidden',
+      'tasks',
+      'headHidden',
+      'activation',
+      'dtype',
+      'generator',
+    ]);
+    const inputSize = checkWidth(op, 'inputSize', o.inputSize);
+    const hidden = checkWidths(op, 'hidden', o.hidden, 0);
+    const tasks = checkTaskSizes(op, o.tasks);
+    const headHidden = checkWidths(op, 'headHidden', o.headHidden ?? [], 0);
+    const { activation, dtype, generator } = checkCommon(op, o);
     const top = hidden.at(-1) ?? inputSize;
+    checkParameterCount(
+      op,
+      mlpParameterCount([inputSize, ...hidden]) +
+        Object.values(tasks).reduce((sum, size) => sum + mlpParameterCount([top, ...headHidden, size]), 0),
+    );
     // No hidden layers: nothing is shared, the heads read the input directly.
     const encoder =
       hidden.length > 0
         ? mlp([inputSize, ...hidden], { activation, finalActivation: true, dtype, generator })
         : new Identity();
     const heads = Object.fromEntries(
-      Object.entries(tasks).map(([task, size]) => [
+      ownEntries(tasks).map(([task, size]) => [
         task,
         mlp([top, ...headHidden, size], { activation, dtype, generator }),
       ]),

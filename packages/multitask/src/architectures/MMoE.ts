@@ -1,6 +1,17 @@
 import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
 import { Linear, ModuleDict, ModuleList } from '@mtl/nn';
 import { type DType, type Generator, MtlError } from '@mtl/tensor';
+import { checkOptions } from '../data/check';
+import {
+  checkCommon,
+  checkExpertOptions,
+  checkLayerList,
+  checkLayerRecord,
+  checkParameterCount,
+  countTasks,
+  mlpParameterCount,
+  towersParameterCount,
+} from './checkArgs';
 import {
   checkSameTasks,
   expertMlps,
@@ -43,36 +54,61 @@ export class MMoE extends MultiTaskModel {
   readonly gates: ModuleDict<Layer>;
   readonly towers: ModuleDict<Layer>;
   /** The weights [N, E] each task's gate gave the experts in the last `forward` (each row sums to 1). */
-  gateWeights: Record<string, Variable> = {};
+  gateWeights: Record<string, Variable> = Object.create(null);
 
-  constructor({
-    experts,
-    gates,
-    towers,
-  }: {
+  /**
+   * @throws ValueError unless given `{ experts, gates, towers }`: at least one expert Module, and
+   *   per task a gate and a tower Module; MtlError when gates and towers name different tasks
+   */
+  constructor(options: {
     experts: readonly Layer[];
     /** Per task, a module from the input to E gate values (logits; the softmax is applied here). */
     gates: Record<string, Layer>;
     towers: Record<string, Layer>;
   }) {
-    super(checkSameTasks(new.target.name, { towers, gates }));
-    if (experts.length === 0) throw new MtlError(`${new.target.name}: needs at least one expert`);
+    const op = new.target.name;
+    const o = checkOptions(op, 'options', options, ['experts', 'gates', 'towers']);
+    const experts = checkLayerList(op, 'experts', o.experts, 1, 'expert') as Layer[];
+    const gates = checkLayerRecord(op, 'gates', o.gates) as Record<string, Layer>;
+    const towers = checkLayerRecord(op, 'towers', o.towers) as Record<string, Layer>;
+    super(checkSameTasks(op, { towers, gates }));
+    if (experts.length === 0) throw new MtlError(`${op}: needs at least one expert`);
     this.experts = new ModuleList(experts);
     this.gates = new ModuleDict(gates);
     this.towers = new ModuleDict(towers);
   }
 
-  /** The common case in one line: MLP experts, Linear gates, MLP towers. */
-  static mlp({
-    inputSize,
-    expertHidden,
-    numExperts,
-    tasks,
-    towerHidden = [],
-    activation = 'relu',
-    dtype,
-    generator,
-  }: MMoEMlpOptions): MMoE {
+  /**
+   * The common case in one line: MLP experts, Linear gates, MLP towers.
+   *
+   * @throws ValueError naming the option for an empty `expertHidden` (the experts need an
+   *   output size), sizes that are not integers in [1, 65,536], numExperts outside [1, 1024],
+   *   tasks that are not `{ name: outputSize }`, an unknown option or activation, or a model
+   *   above 2²⁷ parameters; DTypeError for a dtype other than float32 or float64
+   */
+  static mlp(options: MMoEMlpOptions): MMoE {
+    const op = 'MMoE.mlp';
+    const o = checkOptions(op, 'options', options, [
+      'inputSize',
+      'expertHidden',
+      'numExperts',
+      'tasks',
+      'towerHidden',
+      'activation',
+      'dtype',
+      'generator',
+    ]);
+    const { inputSize, expertHidden, numExperts, tasks, towerHidden } = checkExpertOptions(op, o, [
+      'numExperts',
+    ]);
+    const { activation, dtype, generator } = checkCommon(op, o);
+    const top = expertHidden.at(-1)!;
+    checkParameterCount(
+      op,
+      numExperts * mlpParameterCount([inputSize, ...expertHidden]) +
+        countTasks(tasks) * (inputSize + 1) * numExperts +
+        towersParameterCount(tasks, top, towerHidden),
+    );
     const experts = expertMlps('MMoE.mlp', numExperts, inputSize, expertHidden, {
       activation,
       dtype,
@@ -86,7 +122,7 @@ export class MMoE extends MultiTaskModel {
   forward(x: VariableLike): Record<string, Variable> {
     const stacked = stackExperts(runExperts(this.experts, x));
     this.representation = stacked;
-    this.gateWeights = {};
+    this.gateWeights = Object.create(null);
     return Object.fromEntries(
       this.tasks.map((task) => {
         const weights = this.gate(task, x);

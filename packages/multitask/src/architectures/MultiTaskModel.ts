@@ -1,6 +1,7 @@
 import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
 import { Module } from '@mtl/nn';
 import { MtlError } from '@mtl/tensor';
+import { describeValue, mustBe } from '../data/check';
 
 /**
  * A multi-task network: `forward(x)` returns one output per task. It says which parameters are
@@ -12,8 +13,15 @@ export abstract class MultiTaskModel extends Module {
   /** The shared representation computed by the last `forward`, or null before the first. */
   representation: Variable | null = null;
 
-  constructor(readonly tasks: readonly string[]) {
+  readonly tasks: readonly string[];
+
+  /** @throws MtlError naming the model for tasks that are not a non-empty array of distinct strings */
+  constructor(tasks: readonly string[]) {
+    if (!Array.isArray(tasks) || tasks.some((t) => typeof t !== 'string')) {
+      throw new MtlError(mustBe(new.target.name, 'tasks', 'an array of task names (strings)', tasks));
+    }
     super();
+    this.tasks = tasks;
     if (tasks.length === 0) throw new MtlError(`${new.target.name}: needs at least one task`);
     if (new Set(tasks).size !== tasks.length)
       throw new MtlError(`${new.target.name}: task names repeat: ${tasks.join(', ')}`);
@@ -31,7 +39,7 @@ export abstract class MultiTaskModel extends Module {
   protected checkTask(task: string): void {
     if (!this.tasks.includes(task)) {
       throw new MtlError(
-        `${this.constructor.name}: no task named ${JSON.stringify(task)} (tasks: ${this.tasks.join(', ')})`,
+        `${this.constructor.name}: no task named ${describeValue(task)} (tasks: ${this.tasks.join(', ')})`,
       );
     }
   }

@@ -1,6 +1,20 @@
 import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
 import { Linear, Module, ModuleDict, ModuleList } from '@mtl/nn';
-import { type DType, type Generator, MtlError } from '@mtl/tensor';
+import { type DType, type Generator, MtlError, ValueError } from '@mtl/tensor';
+import { checkInteger, checkOptions, mustBe } from '../data/check';
+import {
+  checkCommon,
+  checkExpertOptions,
+  checkLayer,
+  checkLayerList,
+  checkLayerRecord,
+  checkParameterCount,
+  checkPerTask,
+  countTasks,
+  MAX_EXPERTS,
+  mlpParameterCount,
+  towersParameterCount,
+} from './checkArgs';
 import {
   checkSameTasks,
   type ExtractionParts,
@@ -25,12 +39,12 @@ export class PLELevel extends Module implements ExtractionParts {
   readonly gates: ModuleDict<Layer>;
   readonly sharedGate: Layer | null;
 
-  constructor({
-    sharedExperts,
-    taskExperts,
-    gates,
-    sharedGate = null,
-  }: {
+  /**
+   * @throws ValueError unless given `{ sharedExperts, taskExperts, gates, sharedGate? }` with at
+   *   least one shared expert Module, per task an array of expert Modules and a gate, and a
+   *   Module or null as the shared gate; MtlError when gates and taskExperts name different tasks
+   */
+  constructor(options: {
     sharedExperts: readonly Layer[];
     taskExperts: Record<string, readonly Layer[]>;
     /** Per task, from the task's input to (its experts + shared experts) logits. */
@@ -38,6 +52,17 @@ export class PLELevel extends Module implements ExtractionParts {
     /** From the shared input to (every task's experts + shared experts) logits; omit on the last level. */
     sharedGate?: Layer | null;
   }) {
+    const op = 'PLELevel';
+    const o = checkOptions(op, 'options', options, ['sharedExperts', 'taskExperts', 'gates', 'sharedGate']);
+    const sharedExperts = checkLayerList(op, 'sharedExperts', o.sharedExperts, 1, 'shared expert') as Layer[];
+    const taskExperts = checkPerTask(op, 'taskExperts', o.taskExperts, '{ taskA: [expert, …] }', (v, where) =>
+      checkLayerList(op, where, v, 0),
+    ) as Record<string, Layer[]>;
+    const gates = checkLayerRecord(op, 'gates', o.gates) as Record<string, Layer>;
+    const sharedGate =
+      o.sharedGate === undefined || o.sharedGate === null
+        ? null
+        : (checkLayer(op, 'sharedGate', o.sharedGate) as Layer);
     super();
     checkSameTasks('PLELevel', { gates, taskExperts });
     if (sharedExperts.length === 0) throw new MtlError('PLELevel: needs at least one shared expert');
@@ -95,7 +120,25 @@ export class PLE extends MultiTaskModel {
   /** The shared gates' weights on every level but the last in the last `forward`. */
   sharedGateWeights: Variable[] = [];
 
-  constructor({ levels, towers }: { levels: readonly PLELevel[]; towers: Record<string, Layer> }) {
+  /**
+   * @throws ValueError unless given `{ levels, towers }` with at least one PLELevel and a tower
+   *   Module per task; MtlError when the levels' gates and the towers name different tasks, or
+   *   the shared gates are not on every level but the last
+   */
+  constructor(options: { levels: readonly PLELevel[]; towers: Record<string, Layer> }) {
+    const op = new.target.name;
+    const o = checkOptions(op, 'options', options, ['levels', 'towers']);
+    if (!Array.isArray(o.levels))
+      throw new ValueError(mustBe(op, 'levels', 'an array of PLELevel', o.levels));
+    o.levels.forEach((level: unknown, l: number) => {
+      if (!(level instanceof PLELevel)) {
+        throw new ValueError(
+          mustBe(op, `levels[${l}]`, 'a PLELevel', level, 'new PLELevel({ sharedExperts, … })'),
+        );
+      }
+    });
+    const levels = o.levels as PLELevel[];
+    const towers = checkLayerRecord(op, 'towers', o.towers) as Record<string, Layer>;
     super(Object.keys(towers));
     if (levels.length === 0) throw new MtlError(`${new.target.name}: needs at least one level`);
     for (const [l, level] of levels.entries()) {
@@ -119,24 +162,45 @@ export class PLE extends MultiTaskModel {
     this.towers = new ModuleDict(towers);
   }
 
-  /** The common case in one line: MLP experts, Linear gates, MLP towers. */
-  static mlp({
-    inputSize,
-    expertHidden,
-    numSharedExperts,
-    numTaskExperts,
-    levels,
-    tasks,
-    towerHidden = [],
-    activation = 'relu',
-    dtype,
-    generator,
-  }: PLEMlpOptions): PLE {
-    if (!Number.isInteger(levels) || levels < 1) {
-      throw new MtlError(`PLE.mlp: levels must be a positive integer, got ${levels}`);
-    }
+  /**
+   * The common case in one line: MLP experts, Linear gates, MLP towers.
+   *
+   * @throws ValueError naming the option for an empty `expertHidden` (the experts need an
+   *   output size), sizes that are not integers in [1, 65,536], numSharedExperts or levels
+   *   outside [1, 1024], numTaskExperts outside [0, 1024], tasks that are not
+   *   `{ name: outputSize }`, an unknown option or activation, or a model above 2²⁷ parameters;
+   *   DTypeError for a dtype other than float32 or float64
+   */
+  static mlp(mlpOptions: PLEMlpOptions): PLE {
+    const op = 'PLE.mlp';
+    const o = checkOptions(op, 'options', mlpOptions, [
+      'inputSize',
+      'expertHidden',
+      'numSharedExperts',
+      'numTaskExperts',
+      'levels',
+      'tasks',
+      'towerHidden',
+      'activation',
+      'dtype',
+      'generator',
+    ]);
+    const { inputSize, expertHidden, numSharedExperts, numTaskExperts, tasks, towerHidden } =
+      checkExpertOptions(op, o, ['numSharedExperts', 'numTaskExperts']);
+    const levels = checkInteger(op, 'levels', o.levels, { min: 1, max: MAX_EXPERTS });
+    const { activation, dtype, generator } = checkCommon(op, o);
     const options = { activation, dtype, generator };
-    const numTasks = Object.keys(tasks).length;
+    const numTasks = countTasks(tasks);
+    const top = expertHidden.at(-1)!;
+    let count = towersParameterCount(tasks, top, towerHidden);
+    for (let l = 0; l < levels; l++) {
+      const size = l === 0 ? inputSize : top;
+      const experts = numSharedExperts + numTasks * numTaskExperts;
+      count += experts * mlpParameterCount([size, ...expertHidden]);
+      count += numTasks * (size + 1) * (numTaskExperts + numSharedExperts);
+      if (l + 1 < levels) count += (size + 1) * experts;
+    }
+    checkParameterCount(op, count);
     const built = Array.from({ length: levels }, (_, l) => {
       const size = l === 0 ? inputSize : expertHidden.at(-1)!;
       return new PLELevel({

@@ -97,8 +97,8 @@ export function extract(
   // Stacked once: the representation is this very Variable, so rep-grad methods see every use.
   const sharedStacked = stackExperts(runExperts(parts.sharedExperts, sharedInput));
   const own: Variable[] = [];
-  const mixed: Record<string, Variable> = {};
-  const weights: Record<string, Variable> = {};
+  const mixed: Record<string, Variable> = Object.create(null);
+  const weights: Record<string, Variable> = Object.create(null);
   for (const task of tasks) {
     const input = taskInputs[task]!;
     const outputs = runExperts(parts.taskExperts.get(task), input);

@@ -1,5 +1,7 @@
 import { ELU, GELU, LeakyReLU, Linear, type Module, ReLU, Sequential, Sigmoid, SiLU, Tanh } from '@mtl/nn';
 import { type DType, type Generator, ValueError } from '@mtl/tensor';
+import { checkBoolean, checkIntegerList, checkOptions, mustBe } from '../data/check';
+import { checkCommon, checkParameterCount, MAX_LAYER_WIDTH, mlpParameterCount } from './checkArgs';
 
 export type Activation = 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'silu' | 'tanh' | 'sigmoid';
 
@@ -11,7 +13,7 @@ export interface MlpOptions {
   generator?: Generator;
 }
 
-/** An activation module by name. */
+/** An activation module by name. @throws ValueError for a name not listed in {@link Activation} */
 export function activationModule(name: Activation): Module & { forward(x: never): never } {
   const make: Record<Activation, () => Module> = {
     relu: () => new ReLU(),
@@ -22,11 +24,9 @@ export function activationModule(name: Activation): Module & { forward(x: never)
     tanh: () => new Tanh(),
     sigmoid: () => new Sigmoid(),
   };
-  const factory = make[name];
+  const factory = typeof name === 'string' && Object.hasOwn(make, name) ? make[name] : undefined;
   if (factory === undefined) {
-    throw new ValueError(
-      `mlp: unknown activation ${JSON.stringify(name)} (use ${Object.keys(make).join(', ')})`,
-    );
+    throw new ValueError(mustBe('mlp', 'activation', `one of ${Object.keys(make).join(', ')}`, name));
   }
   return factory() as Module & { forward(x: never): never };
 }
@@ -34,20 +34,30 @@ export function activationModule(name: Activation): Module & { forward(x: never)
 /**
  * A multi-layer perceptron `sizes[0] → sizes[1] → … → sizes[n]`: Linear layers with the
  * activation between them (and after the last with `finalActivation`), as a Sequential.
+ *
+ * Sizes are integers in [1, 65,536], at most 1024 of them, and the whole MLP has at most 2²⁷
+ * parameters; larger requests are refused before anything is allocated.
+ *
+ * @throws ValueError for sizes that are not 2 to 1024 integers in [1, 65,536], an MLP above
+ *   the parameter limit, an unknown activation or option, a non-boolean finalActivation or a
+ *   generator that is not a Generator; DTypeError for a dtype other than float32 or float64
  */
-export function mlp(
-  sizes: readonly number[],
-  { activation = 'relu', finalActivation = false, dtype, generator }: MlpOptions = {},
-): Sequential {
-  if (sizes.length < 2 || sizes.some((s) => !Number.isInteger(s) || s <= 0)) {
-    throw new ValueError(
-      `mlp: sizes must list at least two positive integers (input and output), got ${JSON.stringify(sizes)}`,
-    );
-  }
+export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequential {
+  const op = 'mlp';
+  const checkedSizes = checkIntegerList(op, 'sizes', sizes, {
+    min: 1,
+    max: MAX_LAYER_WIDTH,
+    minLength: 2,
+    maxLength: 1024,
+  });
+  const o = checkOptions(op, 'options', options, ['activation', 'finalActivation', 'dtype', 'generator']);
+  const { activation, dtype, generator } = checkCommon(op, o);
+  const finalActivation = checkBoolean(op, 'finalActivation', o.finalActivation, false);
+  checkParameterCount(op, mlpParameterCount(checkedSizes));
   const layers: Module[] = [];
-  for (let i = 0; i + 1 < sizes.length; i++) {
-    layers.push(new Linear(sizes[i]!, sizes[i + 1]!, { dtype, generator }));
-    if (i + 2 < sizes.length || finalActivation) layers.push(activationModule(activation));
+  for (let i = 0; i + 1 < checkedSizes.length; i++) {
+    layers.push(new Linear(checkedSizes[i]!, checkedSizes[i + 1]!, { dtype, generator }));
+    if (i + 2 < checkedSizes.length || finalActivation) layers.push(activationModule(activation));
   }
   return new Sequential(...(layers as never[]));
 }

@@ -1,5 +1,6 @@
 import { type Generator, type Tensor, tensor, ValueError } from '@mtl/tensor';
-import type { MultiTaskDataset } from './MultiTaskDataset';
+import { checkBoolean, checkInteger, checkOptions, mustBe, ownEntries, taskRecord } from './check';
+import { MultiTaskDataset } from './MultiTaskDataset';
 import { type RandomSource, resolveGenerator } from './resolveGenerator';
 
 /** Options of {@link DataLoader}. */
@@ -16,7 +17,7 @@ export interface DataLoaderOptions extends RandomSource {
 export interface Batch {
   /** [B, F]. */
   features: Tensor;
-  /** Per task, its B labels (same encodings as the dataset). */
+  /** Per task, its B labels (same encodings as the dataset), in a null-prototype object. */
   labels: Record<string, Tensor>;
   /** Which dataset rows make up the batch, in batch order. */
   indices: Int32Array;
@@ -43,18 +44,50 @@ export class DataLoader implements Iterable<Batch> {
   readonly generator: Generator | undefined;
   private epochsStarted = 0;
 
-  /** @throws ValueError for a batch size that is not a positive integer, or both generator and seed */
+  /**
+   * @throws ValueError for a dataset that is not a MultiTaskDataset or has no rows, options
+   *   that are not an object with a `batchSize`, a batch size that is not a positive integer,
+   *   non-boolean flags, an unknown option, a generator that is not a Generator, or both
+   *   generator and seed
+   */
   constructor(dataset: MultiTaskDataset, options: DataLoaderOptions) {
-    const { batchSize, shuffle = false, dropLast = false } = options;
-    if (!Number.isInteger(batchSize) || batchSize < 1) {
-      throw new ValueError(`DataLoader: batchSize must be a positive integer — got ${String(batchSize)}`);
+    const op = 'DataLoader';
+    if (!(dataset instanceof MultiTaskDataset)) {
+      throw new ValueError(
+        mustBe(
+          op,
+          'dataset',
+          'a MultiTaskDataset',
+          dataset,
+          'wrap the tensors: new MultiTaskDataset({ features, labels })',
+        ),
+      );
+    }
+    if (options === undefined) {
+      throw new ValueError(`${op}: options must be given, at least { batchSize } — got undefined`);
+    }
+    const checked = checkOptions(op, 'options', options, [
+      'batchSize',
+      'shuffle',
+      'dropLast',
+      'generator',
+      'seed',
+    ]);
+    const batchSize = checkInteger(op, 'batchSize', checked.batchSize, { min: 1, fix: 'e.g. batchSize: 32' });
+    const shuffle = checkBoolean(op, 'shuffle', checked.shuffle, false);
+    const dropLast = checkBoolean(op, 'dropLast', checked.dropLast, false);
+    if (dataset.length === 0) {
+      throw new ValueError(
+        `${op}: the dataset has no rows, so an epoch would have no batches (check the split fractions ` +
+          'and the data source)',
+      );
     }
     this.dataset = dataset;
     this.batchSize = batchSize;
     this.shuffle = shuffle;
     this.dropLast = dropLast;
     // Resolved even when not shuffling, so that a bad seed or a generator-and-seed clash is caught.
-    const generator = resolveGenerator('DataLoader', options);
+    const generator = resolveGenerator(op, checked as RandomSource);
     this.generator = shuffle ? generator : undefined;
   }
 
@@ -83,8 +116,7 @@ export class DataLoader implements Iterable<Batch> {
     for (let b = 0; b < count; b++) {
       const indices = order.slice(b * batchSize, Math.min((b + 1) * batchSize, order.length));
       const at = tensor(indices, { dtype: 'int32' });
-      const labels: Record<string, Tensor> = {};
-      for (const [task, y] of Object.entries(dataset.labels)) labels[task] = y.indexSelect(0, at);
+      const labels = taskRecord(ownEntries(dataset.labels).map(([task, y]) => [task, y.indexSelect(0, at)]));
       yield { features: dataset.features.indexSelect(0, at), labels, indices };
     }
   }

@@ -1,4 +1,21 @@
-import { DTypeError, formatShape, IndexError, ShapeError, type Tensor, tensor } from '@mtl/tensor';
+import {
+  DTypeError,
+  formatShape,
+  IndexError,
+  ShapeError,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@mtl/tensor';
+import {
+  checkOptions,
+  checkRecord,
+  checkTensor,
+  describeValue,
+  mustBe,
+  ownEntries,
+  taskRecord,
+} from './check';
 
 /** What {@link MultiTaskDataset} is built from. */
 export interface MultiTaskDatasetOptions {
@@ -24,6 +41,11 @@ export interface MultiTaskDatasetOptions {
  * The dataset does not know task types: the dtype tells the missing-label convention (int32 →
  * negative, float → NaN). Bool labels are refused, since a bool cannot say "missing".
  *
+ * Any string is a task name, `__proto__` and `constructor` included: `labels` is kept in a
+ * null-prototype object. A dataset may have no rows (an empty split part), but a
+ * `DataLoader` refuses one. Other properties of the options object are ignored, so a
+ * built-in dataset's columns wrap as they are: `new MultiTaskDataset(penguins())`.
+ *
  * ```ts
  * const data = new MultiTaskDataset({ features: x, labels: { species, sex, mass } });
  * data.labelMask('sex'); // bool [N]: which samples have a sex label
@@ -34,11 +56,32 @@ export class MultiTaskDataset {
   readonly labels: Readonly<Record<string, Tensor>>;
 
   /**
+   * @throws ValueError if the options are not `{ features, labels }` with a Tensor of features
+   *   and an object of label Tensors (the message names the argument and what it got)
    * @throws ShapeError if features is not 2-d, or a task's labels are not [N] / [N, k] with N
    *   the number of feature rows (the message names the task and both sizes)
    * @throws DTypeError for non-float features, bool labels, or int32 labels that are not 1-d
    */
-  constructor({ features, labels }: MultiTaskDatasetOptions) {
+  constructor(options: MultiTaskDatasetOptions) {
+    const op = 'MultiTaskDataset';
+    // Other keys are ignored: `new MultiTaskDataset(penguins())` wraps a dataset's columns.
+    const checked = checkOptions(op, 'options', options, ['features', 'labels'], { ignoreOthers: true });
+    const features = checkTensor(op, 'features', checked.features, 'an [N, F] float tensor');
+    if (checked.labels === undefined || checked.labels === null) {
+      throw new ValueError(
+        mustBe(
+          op,
+          'labels',
+          'an object of label tensors, one per task',
+          checked.labels,
+          'pass labels: {} for none',
+        ),
+      );
+    }
+    const labels = checkRecord(op, 'labels', checked.labels, '{ species: Tensor, mass: Tensor }');
+    for (const [task, y] of ownEntries(labels)) {
+      checkTensor(op, `labels[${JSON.stringify(task)}]`, y, 'one label tensor of N rows per task');
+    }
     if (features.rank !== 2) {
       throw new ShapeError(
         `MultiTaskDataset: features must be 2-d [N, F] — got features.shape=${formatShape(features.shape)} ` +
@@ -51,7 +94,7 @@ export class MultiTaskDataset {
       );
     }
     const n = features.shape[0]!;
-    for (const [task, y] of Object.entries(labels)) {
+    for (const [task, y] of ownEntries(labels as Record<string, Tensor>)) {
       if (y.rank !== 1 && y.rank !== 2) {
         throw new ShapeError(
           `MultiTaskDataset: labels of task "${task}" must be [N] or [N, k] — got shape ${formatShape(y.shape)}`,
@@ -77,7 +120,9 @@ export class MultiTaskDataset {
       }
     }
     this.features = features;
-    this.labels = Object.freeze({ ...labels });
+    // A null-prototype copy: a task named like an Object.prototype member (`__proto__`,
+    // `constructor`) is an ordinary key.
+    this.labels = Object.freeze(taskRecord(ownEntries(labels as Record<string, Tensor>)));
   }
 
   /** Number of samples N. */
@@ -97,10 +142,11 @@ export class MultiTaskDataset {
 
   /** The labels of one task. @throws IndexError naming the known tasks */
   label(task: string): Tensor {
-    const y = Object.hasOwn(this.labels, task) ? this.labels[task] : undefined;
+    const y = typeof task === 'string' && Object.hasOwn(this.labels, task) ? this.labels[task] : undefined;
     if (y === undefined) {
+      const shown = typeof task === 'string' ? `"${task}"` : describeValue(task);
       throw new IndexError(
-        `MultiTaskDataset: no task "${task}" — the tasks are ${this.tasks.map((t) => `"${t}"`).join(', ') || '(none)'}`,
+        `MultiTaskDataset: no task ${shown} — the tasks are ${this.tasks.map((t) => `"${t}"`).join(', ') || '(none)'}`,
       );
     }
     return y;
@@ -133,17 +179,23 @@ export class MultiTaskDataset {
    */
   subset(indices: Int32Array | readonly number[]): MultiTaskDataset {
     const n = this.length;
+    if (!Array.isArray(indices) && !(indices instanceof Int32Array)) {
+      throw new ValueError(
+        mustBe('MultiTaskDataset.subset', 'indices', 'an array or Int32Array of row indices', indices),
+      );
+    }
     const index = new Int32Array(indices.length);
     for (let j = 0; j < indices.length; j++) {
       const i = indices[j]!;
       if (!Number.isInteger(i) || i < 0 || i >= n) {
-        throw new IndexError(`MultiTaskDataset.subset: indices[${j}]=${i} is not an integer in [0, ${n})`);
+        throw new IndexError(
+          `MultiTaskDataset.subset: indices[${j}]=${describeValue(i)} is not an integer in [0, ${n})`,
+        );
       }
       index[j] = i;
     }
     const at = tensor(index, { dtype: 'int32' });
-    const labels: Record<string, Tensor> = {};
-    for (const [task, y] of Object.entries(this.labels)) labels[task] = y.indexSelect(0, at);
+    const labels = taskRecord(ownEntries(this.labels).map(([task, y]) => [task, y.indexSelect(0, at)]));
     return new MultiTaskDataset({ features: this.features.indexSelect(0, at), labels });
   }
 }

@@ -1,4 +1,5 @@
 import { DTypeError, formatShape, MtlError, ShapeError, type Tensor, tensor, ValueError } from '@mtl/tensor';
+import { checkTensor, describeValue, mustBe } from './check';
 
 /** The fitted statistics, as {@link Standardizer.toJSON} writes them. */
 export interface StandardizerJSON {
@@ -41,7 +42,8 @@ export class Standardizer {
   /**
    * Learns per-column mean and population std from `x`, ignoring NaN.
    * @returns this standardizer, for chaining
-   * @throws DTypeError for non-float input, ShapeError for input that is not [N] or [N, F]
+   * @throws ValueError for an x that is not a Tensor, DTypeError for non-float input, ShapeError
+   *   for input that is not [N] or [N, F]
    */
   fit(x: Tensor): this {
     const { rows, cols } = this.layout('fit', x);
@@ -103,7 +105,18 @@ export class Standardizer {
    * @throws ValueError unless mean and std are equal-length arrays of finite numbers, std > 0
    */
   static fromJSON(json: StandardizerJSON): Standardizer {
-    const { mean, std } = (json ?? {}) as Partial<StandardizerJSON>;
+    if (typeof json !== 'object' || json === null) {
+      throw new ValueError(
+        mustBe(
+          'Standardizer.fromJSON',
+          'json',
+          '{ mean: number[], std: number[] }',
+          json,
+          'as toJSON() writes',
+        ),
+      );
+    }
+    const { mean, std } = json as Partial<StandardizerJSON>;
     if (!Array.isArray(mean) || !Array.isArray(std) || mean.length !== std.length) {
       throw new ValueError(
         'Standardizer.fromJSON: expected { mean: number[], std: number[] } of equal lengths, as toJSON() writes',
@@ -111,12 +124,14 @@ export class Standardizer {
     }
     mean.forEach((m, i) => {
       if (typeof m !== 'number' || !Number.isFinite(m)) {
-        throw new ValueError(`Standardizer.fromJSON: mean[${i}]=${String(m)} is not a finite number`);
+        throw new ValueError(`Standardizer.fromJSON: mean[${i}]=${describeValue(m)} is not a finite number`);
       }
     });
     std.forEach((s, i) => {
       if (typeof s !== 'number' || !Number.isFinite(s) || s <= 0) {
-        throw new ValueError(`Standardizer.fromJSON: std[${i}]=${String(s)} is not a finite number > 0`);
+        throw new ValueError(
+          `Standardizer.fromJSON: std[${i}]=${describeValue(s)} is not a finite number > 0`,
+        );
       }
     });
     const out = new Standardizer();
@@ -135,6 +150,7 @@ export class Standardizer {
   }
 
   private layout(op: string, x: Tensor): { rows: number; cols: number } {
+    checkTensor(`Standardizer.${op}`, 'x', x, 'an [N] or [N, F] float tensor');
     if (x.dtype !== 'float32' && x.dtype !== 'float64') {
       throw new DTypeError(`Standardizer.${op}: x must be float32 or float64 — got ${x.dtype}`);
     }

@@ -1,5 +1,6 @@
 import { type Tensor, tensor, ValueError } from '@mtl/tensor';
 import { type Category, categoryIndex } from './categories';
+import { checkOptions, describeValue } from './check';
 
 /** Options of {@link encodeLabels}. */
 export interface EncodeLabelsOptions {
@@ -18,27 +19,40 @@ export interface EncodeLabelsOptions {
  * A value not among the given `classes` is an error rather than a silent −1: an unknown label
  * is more likely a typo or a mismatched class list than a missing label.
  *
- * @throws ValueError for an unknown value, a non-string value or a duplicated class
+ * @throws ValueError for values that are not an array, an unknown value, a non-string value, a
+ *   duplicated class or an unknown option
  */
 export function encodeLabels(
   values: readonly Category[],
-  { classes }: EncodeLabelsOptions = {},
+  options: EncodeLabelsOptions = {},
 ): { indices: Tensor; classes: string[] } {
-  const { list, position } = categoryIndex('encodeLabels', 'classes', values, classes);
+  const { classes } = checkOptions('encodeLabels', 'options', options, ['classes']);
+  const { list, position } = categoryIndex(
+    'encodeLabels',
+    'classes',
+    values,
+    classes as string[] | undefined,
+  );
+  if (list.length > 2 ** 31 - 1) {
+    throw new ValueError(`encodeLabels: ${list.length} classes do not fit int32 class indices`);
+  }
   const out = new Int32Array(values.length);
-  values.forEach((v, i) => {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
     if (v === null || v === undefined) {
       out[i] = -1;
-      return;
+      continue;
     }
     const c = position.get(v);
     if (c === undefined) {
+      const shown =
+        list.length > 20 ? `${list.length} classes` : `[${list.map((x) => JSON.stringify(x)).join(', ')}]`;
       throw new ValueError(
-        `encodeLabels: values[${i}]="${v}" is not one of the classes [${list.map((x) => `"${x}"`).join(', ')}] ` +
+        `encodeLabels: values[${i}]=${describeValue(v)} is not one of the classes ${shown} ` +
           '(pass null for a missing label)',
       );
     }
     out[i] = c;
-  });
+  }
   return { indices: tensor(out, { dtype: 'int32' }), classes: list };
 }

@@ -1,4 +1,5 @@
 import { Generator, getDefaultGenerator, ValueError } from '@mtl/tensor';
+import { mustBe } from './check';
 
 /** How a data utility is told where its random draws come from. */
 export interface RandomSource {
@@ -11,16 +12,23 @@ export interface RandomSource {
 /**
  * The generator named by `generator` or `seed` (one of them, not both), else the process-wide
  * default generator, as PyTorch falls back to its global one.
- * @throws ValueError if both are given, or if the seed is not a safe integer
+ * @throws ValueError if both are given, the generator is not a Generator, or the seed is not a safe integer
  */
 export function resolveGenerator(op: string, { generator, seed }: RandomSource): Generator {
   if (generator !== undefined && seed !== undefined) {
     throw new ValueError(`${op}: give a generator or a seed, not both`);
   }
-  if (generator !== undefined) return generator;
+  if (generator !== undefined) {
+    if (!(generator instanceof Generator)) {
+      throw new ValueError(
+        mustBe(op, 'generator', 'a Generator', generator, 'pass new Generator(seed), or a seed'),
+      );
+    }
+    return generator;
+  }
   if (seed !== undefined) {
-    if (!Number.isSafeInteger(seed)) {
-      throw new ValueError(`${op}: seed must be a safe integer — got ${String(seed)}`);
+    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
+      throw new ValueError(mustBe(op, 'seed', 'a safe integer', seed));
     }
     return new Generator(seed);
   }

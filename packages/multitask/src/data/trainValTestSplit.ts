@@ -1,5 +1,6 @@
 import { ValueError } from '@mtl/tensor';
-import type { MultiTaskDataset } from './MultiTaskDataset';
+import { checkOptions, describeValue, mustBe } from './check';
+import { MultiTaskDataset } from './MultiTaskDataset';
 import { type RandomSource, resolveGenerator } from './resolveGenerator';
 
 /** Options of {@link trainValTestSplit}. */
@@ -34,16 +35,35 @@ const SUM_TOLERANCE = 1e-9;
  * rounding spread over groups so the part sizes are still exactly those above; every class then
  * has its proportion in each part up to one sample.
  *
- * @throws ValueError for fractions that are not three numbers ≥ 0 summing to 1, an unknown
- *   task, or a stratifying task whose labels are not classes (a float label other than 0, 1, NaN)
+ * Parts may be empty (a fraction of 0, or a tiny dataset); a `DataLoader` refuses an empty part.
+ *
+ * @throws ValueError for a dataset that is not a MultiTaskDataset, an unknown option, fractions
+ *   that are not three numbers ≥ 0 summing to 1, a stratifyBy that is not a task of the dataset, or a stratifying task whose labels are not classes (a float label other than 0, 1, NaN)
  */
 export function trainValTestSplit(
   dataset: MultiTaskDataset,
   options: TrainValTestSplitOptions = {},
 ): TrainValTestSplit {
-  const { fractions = [0.6, 0.2, 0.2], stratifyBy } = options;
+  const op = 'trainValTestSplit';
+  if (!(dataset instanceof MultiTaskDataset)) {
+    throw new ValueError(
+      mustBe(
+        op,
+        'dataset',
+        'a MultiTaskDataset',
+        dataset,
+        'wrap the tensors: new MultiTaskDataset({ features, labels })',
+      ),
+    );
+  }
+  const checked = checkOptions(op, 'options', options, ['fractions', 'stratifyBy', 'generator', 'seed']);
+  const fractions = (checked.fractions ?? [0.6, 0.2, 0.2]) as readonly number[];
+  const stratifyBy = checked.stratifyBy;
+  if (stratifyBy !== undefined && typeof stratifyBy !== 'string') {
+    throw new ValueError(mustBe(op, 'stratifyBy', 'a task name', stratifyBy));
+  }
   checkFractions(fractions);
-  const generator = resolveGenerator('trainValTestSplit', options);
+  const generator = resolveGenerator(op, checked as RandomSource);
   const strata = stratifyBy === undefined ? [allRows(dataset.length)] : strataOf(dataset, stratifyBy);
   const counts = allocate(
     strata.map((s) => s.length),
@@ -72,7 +92,9 @@ export function trainValTestSplit(
 }
 
 function checkFractions(fractions: readonly number[]): void {
-  const shown = Array.isArray(fractions) ? `[${fractions.join(', ')}]` : String(fractions);
+  const shown = Array.isArray(fractions)
+    ? `[${fractions.map((f) => describeValue(f)).join(', ')}]`
+    : describeValue(fractions);
   if (
     !Array.isArray(fractions) ||
     fractions.length !== 3 ||

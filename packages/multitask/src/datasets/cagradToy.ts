@@ -9,10 +9,11 @@ import {
   square,
   sub,
   tanh,
-  type Variable,
+  Variable,
   type VariableLike,
 } from '@mtl/autograd';
-import { type Tensor, ValueError } from '@mtl/tensor';
+import { DTypeError, type Tensor, ValueError } from '@mtl/tensor';
+import { isTensorLike, mustBe } from '../data/check';
 
 /** The floor inside CAGrad's toy logarithms, so log never sees 0. */
 export const cagradToyLower = 5e-6;
@@ -43,14 +44,29 @@ export const cagradToyParetoSet = { x2: -8.3552, x1: [-7, 7] } as const;
  * [..., 2] to evaluate a grid at once (the losses then have shape [...]). The max with LOWER
  * and 0 is a `clamp`, as in the reference code.
  *
- * @throws ValueError naming `cagradToyLosses` when the last dimension of x is not 2.
+ * @throws ValueError naming `cagradToyLosses` when x is not a Variable or a Tensor, or its last
+ *   dimension is not 2; DTypeError when it is not float32 or float64.
  */
 export function cagradToyLosses(x: Variable | Tensor): { l1: Variable; l2: Variable } {
+  if (!(x instanceof Variable) && !isTensorLike(x)) {
+    throw new ValueError(
+      mustBe(
+        'cagradToyLosses',
+        'x',
+        'a Variable or a Tensor of shape [2] or [..., 2]',
+        x,
+        'e.g. variable([-8.5, 7.5])',
+      ),
+    );
+  }
   const shape = x.shape;
   if (shape.length === 0 || shape[shape.length - 1] !== 2) {
     throw new ValueError(
       `cagradToyLosses: x must have shape [2] or [..., 2] — got x.shape=[${shape.join(', ')}]`,
     );
+  }
+  if (x.dtype !== 'float32' && x.dtype !== 'float64') {
+    throw new DTypeError(`cagradToyLosses: x must be float32 or float64 — got ${x.dtype}`);
   }
   const last = shape.length - 1;
   const x1 = select(x, last, 0);

@@ -1,5 +1,7 @@
 import { Generator, matmul, Tensor, ValueError } from '@mtl/tensor';
+import { checkInteger, checkNumber, checkOptions, MAX_GENERATED_VALUES, mustBe } from '../data/check';
 import type { DatasetColumns } from './DatasetColumns';
+import { checkSeed, checkSize, checkWork, MAX_TASKS, MAX_WIDTH } from './limits';
 
 /** Options of {@link gradNormToy}. */
 export interface GradNormToyOptions {
@@ -44,31 +46,59 @@ export interface GradNormToyDataset extends DatasetColumns {
  * Returns features float64 [N, inputDim] named `x0` …, and regression tasks `task0` … `task{T−1}`
  * with labels float64 [N, outputDim] (no missing labels), plus B, ε and σ.
  *
- * @throws ValueError naming `gradNormToy` for non-positive sizes, a σ list whose length is not T,
- *   or a non-finite σ.
+ * Size limits (so a mistyped size is an error, not minutes of work or an out-of-memory crash):
+ * tasks ≤ 1024, inputDim and outputDim ≤ 65,536; samples × inputDim, samples × outputDim and
+ * tasks × outputDim × inputDim each at most 2²⁶ = 67,108,864 values; and
+ * tasks × samples × inputDim × outputDim at most 2³⁰ multiply-adds.
+ *
+ * @throws ValueError naming `gradNormToy` and the option for options that are not an object, an
+ *   unknown option, sizes that are not integers in range or over the limits above, tasks ≠ 2
+ *   without sigmas, a σ list whose length is not T, a non-finite σ, or a seed that is not a safe
+ *   integer.
  */
 export function gradNormToy(options: GradNormToyOptions = {}): GradNormToyDataset {
-  const { inputDim = 250, outputDim = 100, samples = 1000, seed = 0 } = options;
-  const tasks = options.tasks ?? options.sigmas?.length ?? 2;
-  for (const [name, value] of Object.entries({ tasks, inputDim, outputDim, samples })) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new ValueError(`gradNormToy: ${name} must be a positive integer — got ${value}`);
-    }
+  const op = 'gradNormToy';
+  const o = checkOptions(op, 'options', options, [
+    'tasks',
+    'sigmas',
+    'inputDim',
+    'outputDim',
+    'samples',
+    'seed',
+  ]);
+  if (o.sigmas !== undefined && !Array.isArray(o.sigmas)) {
+    throw new ValueError(mustBe(op, 'sigmas', 'an array of finite numbers, one per task', o.sigmas));
   }
-  if (options.sigmas === undefined && tasks !== 2) {
+  const given = o.sigmas as readonly unknown[] | undefined;
+  const tasks = checkInteger(op, 'tasks', o.tasks ?? given?.length ?? 2, { min: 1, max: MAX_TASKS });
+  const inputDim = checkInteger(op, 'inputDim', o.inputDim ?? 250, { min: 1, max: MAX_WIDTH });
+  const outputDim = checkInteger(op, 'outputDim', o.outputDim ?? 100, { min: 1, max: MAX_WIDTH });
+  const samples = checkInteger(op, 'samples', o.samples ?? 1000, { min: 1, max: MAX_GENERATED_VALUES });
+  const seed = checkSeed(op, o.seed ?? 0);
+  if (given === undefined && tasks !== 2) {
     throw new ValueError(
-      `gradNormToy: tasks=${tasks} needs its own sigmas (the default [1, 100] is for 2 tasks)`,
+      `gradNormToy: tasks=${tasks} needs its own sigmas (the default [1, 100] is for 2 tasks) — ` +
+        `pass sigmas: [σ_0, …, σ_${tasks - 1}], one scale per task`,
     );
   }
-  const sigmas = [...(options.sigmas ?? [1, 100])];
+  const sigmas = (given ?? [1, 100]).map((s, i) => checkNumber(op, `sigmas[${i}]`, s));
   if (sigmas.length !== tasks) {
     throw new ValueError(
       `gradNormToy: need one sigma per task — got ${sigmas.length} sigmas for tasks=${tasks}`,
     );
   }
-  if (!sigmas.every(Number.isFinite)) {
-    throw new ValueError(`gradNormToy: sigmas must be finite — got [${sigmas.join(', ')}]`);
-  }
+  checkSize(op, [
+    ['samples × inputDim', samples * inputDim, 'lower samples or inputDim'],
+    ['tasks × outputDim × inputDim', tasks * outputDim * inputDim, 'lower tasks, outputDim or inputDim'],
+    ['samples × outputDim', samples * outputDim, 'lower samples or outputDim'],
+  ]);
+  checkWork(op, [
+    [
+      'tasks × samples × inputDim × outputDim',
+      tasks * samples * inputDim * outputDim,
+      'lower samples, inputDim, outputDim or tasks',
+    ],
+  ]);
 
   const generator = new Generator(seed);
   const size = outputDim * inputDim;

@@ -1,5 +1,7 @@
 import { Generator, Tensor, ValueError } from '@mtl/tensor';
+import { checkInteger, checkNumber, checkOptions, MAX_GENERATED_VALUES } from '../data/check';
 import type { DatasetColumns } from './DatasetColumns';
+import { checkSeed, checkSize, checkWork, MAX_TASKS, MAX_WIDTH } from './limits';
 
 /** Options of {@link relatedTasks}. */
 export interface RelatedTasksOptions {
@@ -58,36 +60,36 @@ export interface RelatedTasksDataset extends DatasetColumns {
  * Returns features float64 [N, F] named `x0` …, and regression tasks `task0` … `task{T−1}` with
  * labels float64 [N] (no missing labels), plus the true weights and angles.
  *
- * @throws ValueError naming `relatedTasks` for bad sizes, conflict outside [0, 1], a negative
- *   noise, or too few features for orthonormal factor directions.
+ * Size limits (so a mistyped size is an error, not minutes of work or an out-of-memory crash):
+ * tasks ≤ 1024, features and factor counts ≤ 65,536; samples × features, samples × tasks and
+ * the factor basis each at most 2²⁶ = 67,108,864 values; tasks × samples × features and
+ * features × (2K_s + T·K_t)² each at most 2³⁰ multiply-adds.
+ *
+ * @throws ValueError naming `relatedTasks` and the option for options that are not an object,
+ *   an unknown option, sizes that are not integers in range or over the limits above, conflict
+ *   outside [0, 1], a negative or non-finite noise, a seed that is not a safe integer, or too
+ *   few features for orthonormal factor directions.
  */
 export function relatedTasks(options: RelatedTasksOptions = {}): RelatedTasksDataset {
-  const {
-    tasks = 2,
-    samples = 1000,
-    features = 20,
-    sharedFactors = 4,
-    taskFactors = 2,
-    conflict = 0,
-    noise = 0.1,
-    seed = 0,
-  } = options;
-  for (const [name, value] of Object.entries({ tasks, samples, features })) {
-    if (!Number.isInteger(value) || value < 1) {
-      throw new ValueError(`relatedTasks: ${name} must be a positive integer — got ${value}`);
-    }
-  }
-  for (const [name, value] of Object.entries({ sharedFactors, taskFactors })) {
-    if (!Number.isInteger(value) || value < 0) {
-      throw new ValueError(`relatedTasks: ${name} must be a non-negative integer — got ${value}`);
-    }
-  }
-  if (!(conflict >= 0 && conflict <= 1)) {
-    throw new ValueError(`relatedTasks: conflict must be in [0, 1] — got ${conflict}`);
-  }
-  if (!(noise >= 0 && Number.isFinite(noise))) {
-    throw new ValueError(`relatedTasks: noise must be a finite std >= 0 — got ${noise}`);
-  }
+  const op = 'relatedTasks';
+  const o = checkOptions(op, 'options', options, [
+    'tasks',
+    'samples',
+    'features',
+    'sharedFactors',
+    'taskFactors',
+    'conflict',
+    'noise',
+    'seed',
+  ]);
+  const tasks = checkInteger(op, 'tasks', o.tasks ?? 2, { min: 1, max: MAX_TASKS });
+  const samples = checkInteger(op, 'samples', o.samples ?? 1000, { min: 1, max: MAX_GENERATED_VALUES });
+  const features = checkInteger(op, 'features', o.features ?? 20, { min: 1, max: MAX_WIDTH });
+  const sharedFactors = checkInteger(op, 'sharedFactors', o.sharedFactors ?? 4, { min: 0, max: MAX_WIDTH });
+  const taskFactors = checkInteger(op, 'taskFactors', o.taskFactors ?? 2, { min: 0, max: MAX_WIDTH });
+  const conflict = checkNumber(op, 'conflict', o.conflict ?? 0, { min: 0, max: 1 });
+  const noise = checkNumber(op, 'noise', o.noise ?? 0.1, { min: 0, fix: 'a standard deviation' });
+  const seed = checkSeed(op, o.seed ?? 0);
   const directions = 2 * sharedFactors + tasks * taskFactors;
   if (features < directions) {
     throw new ValueError(
@@ -95,6 +97,19 @@ export function relatedTasks(options: RelatedTasksOptions = {}): RelatedTasksDat
         `directions can be orthonormal — got features=${features} (raise features or lower the factor counts)`,
     );
   }
+  checkSize(op, [
+    ['samples × features', samples * features, 'lower samples or features'],
+    ['samples × tasks', samples * tasks, 'lower samples or tasks'],
+    [
+      'features × (2·sharedFactors + tasks·taskFactors)',
+      features * directions,
+      'lower features or the factor counts',
+    ],
+  ]);
+  checkWork(op, [
+    ['tasks × samples × features', tasks * samples * features, 'lower samples, features or tasks'],
+    ['features × directions²', features * directions * directions, 'lower the factor counts'],
+  ]);
 
   const generator = new Generator(seed);
   const basis = orthonormalColumns(generator.fillNormal(new Float64Array(features * directions)), features);

@@ -53,7 +53,7 @@ export class DWA extends LossWeighting {
   private record(epoch: number, tasks: string[], losses: Variable[]): void {
     let sums = this.history.get(epoch);
     if (sums === undefined) {
-      sums = {};
+      sums = Object.create(null) as EpochSums;
       this.history.set(epoch, sums);
       for (const e of this.history.keys()) if (e < epoch - 2) this.history.delete(e);
     }

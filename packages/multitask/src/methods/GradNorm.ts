@@ -39,7 +39,7 @@ export class GradNorm extends LossWeighting {
   readonly logits: TaskScalars;
   private readonly normParameters: readonly Parameter[] | undefined;
   /** Per task, the sum and count of its losses in epoch 0. */
-  private initial: Record<string, { sum: number; count: number }> = {};
+  private initial: Record<string, { sum: number; count: number }> = Object.create(null);
   private lastEpoch: number | null = null;
 
   constructor({ alpha = 1.5, init = 1, tasks = [], normParameters, ...options }: GradNormOptions = {}) {
@@ -114,7 +114,7 @@ export class GradNorm extends LossWeighting {
 
   override reset(): void {
     this.logits.reset();
-    this.initial = {};
+    this.initial = Object.create(null);
     this.lastEpoch = null;
   }
 

@@ -33,9 +33,9 @@ export class STCH extends LossWeighting {
   readonly warmupEpochs: number;
   private readonly nadirMode: 'min' | 'mean' | 'given';
   /** The nadir so far (fixed once the warm-up is over). */
-  private nadir: Record<string, number> = {};
+  private nadir: Record<string, number> = Object.create(null);
   /** For 'mean': sums and counts of the last warm-up epoch's losses. */
-  private lastWarmup: Record<string, { sum: number; count: number }> = {};
+  private lastWarmup: Record<string, { sum: number; count: number }> = Object.create(null);
   private lastEpoch: number | null = null;
 
   constructor({ mu = 1, warmupEpochs = 4, nadir = 'min', ...options }: STCHOptions = {}) {
@@ -109,8 +109,8 @@ export class STCH extends LossWeighting {
   }
 
   override reset(): void {
-    if (this.nadirMode !== 'given') this.nadir = {};
-    this.lastWarmup = {};
+    if (this.nadirMode !== 'given') this.nadir = Object.create(null);
+    this.lastWarmup = Object.create(null);
     this.lastEpoch = null;
   }
 

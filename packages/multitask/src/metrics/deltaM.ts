@@ -89,7 +89,10 @@ function direction(task: string, metric: string, overrides: Readonly<Record<stri
  * more), negated so that lower is better — which `{ convention: 'flat' }` returns.
  *
  * @throws MtlError for a task or metric missing from `results`, or a metric of unknown direction;
- *   ValueError for a non-finite value or a zero baseline (Δm is relative to it).
+ *   ValueError for a non-finite value or a zero baseline (Δm is relative to it) — a caller with
+ *   such data (an F1 of 0 on a one-class test column, a metric that is NaN in a tiny split) should
+ *   report Δm as unavailable with this error's message, as `compareMethods` does
+ *   (`deltaM: null` and `deltaMUnavailable: <reason>`), rather than abort.
  */
 export function deltaM(results: TaskResults, baselines: TaskResults, options: DeltaMOptions = {}): number {
   const convention = options.convention ?? 'libmtl';

@@ -1,10 +1,11 @@
-import { ValueError } from '@mtl/tensor';
+import { checkChoice } from '../data/check';
 import {
   type BinaryDecisionOptions,
   classificationPairs,
   decisionThreshold,
   type MaskOptions,
   type MetricInput,
+  metricOptions,
 } from './validate';
 
 /** Options of {@link f1}. */
@@ -37,30 +38,31 @@ function score(tp: number, fp: number, fn: number): number {
  *   positive when `> 0` by default; `{ from: 'probabilities' }` when `> 0.5`; `threshold`
  *   overrides). With no positive among the targets or the predictions, F1 is 0/0, read as 0
  *   (scikit-learn's zero_division=0).
- * - Multiclass: `[N, C]` scores against `[N]` class indices; per-class F1 (one-vs-rest on the
+ * - Multiclass: `[N, C]` scores against `[N]` class indices (C = 1 included, as in
+ *   {@link accuracy}); per-class F1 (one-vs-rest on the
  *   argmax) combined by `average` (`'macro'` by default). A class absent from both the labelled
  *   targets and the predictions scores 0 and counts in the macro mean (zero_division=0 over all
  *   C classes), unless `absentClasses: 'ignore'`; see {@link F1Options}.
  *
  * Samples whose target is NaN, or that `mask` marks 0, are left out; NaN when none is labelled.
  *
- * @throws ShapeError naming `f1` and both shapes on a mismatch; ValueError for a bad option, a
+ * @throws ShapeError naming `f1` and both shapes on a mismatch; ValueError for an argument that
+ *   is not a Tensor or an array of numbers, a bad or unknown option, a
  *   binary target other than 0/1, a probability outside [0, 1] or a NaN prediction; IndexError
  *   for a class index outside [0, C).
  */
 export function f1(prediction: MetricInput, target: MetricInput, options: F1Options = {}): number {
-  const average = options.average ?? 'macro';
-  if (average !== 'macro' && average !== 'micro' && average !== 'weighted') {
-    throw new ValueError(
-      `f1: average must be 'macro', 'micro' or 'weighted', got ${JSON.stringify(average)}`,
-    );
-  }
-  const absent = options.absentClasses ?? 'zero';
-  if (absent !== 'zero' && absent !== 'ignore') {
-    throw new ValueError(`f1: absentClasses must be 'zero' or 'ignore', got ${JSON.stringify(absent)}`);
-  }
-  const threshold = decisionThreshold('f1', options);
-  const pairs = classificationPairs('f1', prediction, target, options.mask, options.from === 'probabilities');
+  const checked = metricOptions<F1Options>('f1', options, [
+    'mask',
+    'from',
+    'threshold',
+    'average',
+    'absentClasses',
+  ]);
+  const average = checkChoice('f1', 'average', checked.average, ['macro', 'micro', 'weighted'], 'macro');
+  const absent = checkChoice('f1', 'absentClasses', checked.absentClasses, ['zero', 'ignore'], 'zero');
+  const threshold = decisionThreshold('f1', checked);
+  const pairs = classificationPairs('f1', prediction, target, checked.mask, checked.from === 'probabilities');
   if (pairs.label.length === 0) return Number.NaN;
   if (pairs.kind === 'binary') {
     let tp = 0;

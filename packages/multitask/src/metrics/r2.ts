@@ -1,4 +1,5 @@
-import { type MaskOptions, type MetricInput, regressionPairs } from './validate';
+import { checkBoolean } from '../data/check';
+import { type MaskOptions, type MetricInput, metricOptions, regressionPairs } from './validate';
 
 /** Options of {@link r2}. */
 export interface R2Options extends MaskOptions {
@@ -21,17 +22,19 @@ export interface R2Options extends MaskOptions {
  * and is left out of the average. NaN when no column has 2 labelled entries. Shapes and missing
  * labels as in {@link mse}.
  *
- * @throws ShapeError naming `r2` and both shapes on a mismatch; ValueError for a NaN prediction
+ * @throws ShapeError naming `r2` and both shapes on a mismatch; ValueError for an argument that is
+ *   not a Tensor or an array of numbers, a bad or unknown option, or a NaN prediction
  *   at a labelled entry.
  */
 export function r2(prediction: MetricInput, target: MetricInput, options: R2Options = {}): number {
+  const checked = metricOptions<R2Options>('r2', options, ['mask', 'forceFinite']);
+  const forceFinite = checkBoolean('r2', 'forceFinite', checked.forceFinite, true);
   const {
     prediction: p,
     target: y,
     column,
     columns,
-  } = regressionPairs('r2', prediction, target, options.mask);
-  const forceFinite = options.forceFinite ?? true;
+  } = regressionPairs('r2', prediction, target, checked.mask);
   const count = new Float64Array(columns);
   const mean = new Float64Array(columns);
   for (let i = 0; i < y.length; i++) {

@@ -1,4 +1,4 @@
-import { type MaskOptions, type MetricInput, regressionPairs } from './validate';
+import { type MaskOptions, type MetricInput, metricOptions, regressionPairs } from './validate';
 
 /**
  * Root mean squared error over the labelled entries: √((1/n) Σ (ŷᵢ − yᵢ)²), in the target's units.
@@ -6,11 +6,13 @@ import { type MaskOptions, type MetricInput, regressionPairs } from './validate'
  * Shapes and missing labels as in {@link mse}. For an `[N, D]` target this is the root of the
  * mean over all labelled entries (scikit-learn instead averages per-column RMSEs).
  *
- * @throws ShapeError naming `rmse` and both shapes on a mismatch; ValueError for a NaN prediction
+ * @throws ShapeError naming `rmse` and both shapes on a mismatch; ValueError for an argument that is
+ *   not a Tensor or an array of numbers, a bad or unknown option, or a NaN prediction
  *   at a labelled entry.
  */
 export function rmse(prediction: MetricInput, target: MetricInput, options: MaskOptions = {}): number {
-  const { prediction: p, target: y } = regressionPairs('rmse', prediction, target, options.mask);
+  const { mask } = metricOptions<MaskOptions>('rmse', options, ['mask']);
+  const { prediction: p, target: y } = regressionPairs('rmse', prediction, target, mask);
   let sum = 0;
   for (let i = 0; i < p.length; i++) sum += (p[i] - y[i]) ** 2;
   return p.length === 0 ? Number.NaN : Math.sqrt(sum / p.length);

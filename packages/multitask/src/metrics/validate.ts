@@ -1,4 +1,5 @@
 import { formatShape, IndexError, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
+import { checkChoice, checkNumber, checkOptions, describeValue, isTensorLike } from '../data/check';
 
 /*
  * Input handling shared by the metrics. Every message names the metric and the argument and
@@ -37,20 +38,9 @@ interface Values {
   shape: readonly number[];
 }
 
-/** A Tensor by shape, dtype and data, so a second copy of @mtl/tensor still counts. */
-function isTensor(x: unknown): x is Tensor {
-  return typeof x === 'object' && x !== null && 'shape' in x && 'dtype' in x && 'data' in x;
-}
-
-function describe(x: unknown): string {
-  if (x === null || x === undefined) return String(x);
-  if (typeof x === 'object') return (x as object).constructor?.name ?? 'object';
-  return `a ${typeof x}`;
-}
-
 /** The values and shape of `x`: a Tensor's data as is, an array checked and copied, shape `[length]`. */
 function read(op: string, name: string, x: unknown): Values {
-  if (isTensor(x)) return { values: x.data, shape: x.shape };
+  if (isTensorLike(x)) return { values: x.data, shape: x.shape };
   if (Array.isArray(x) || (ArrayBuffer.isView(x) && !(x instanceof DataView))) {
     const arr = x as ArrayLike<unknown>;
     const values = new Float64Array(arr.length);
@@ -61,12 +51,15 @@ function read(op: string, name: string, x: unknown): Values {
       else if (typeof v === 'boolean') values[i] = v ? 1 : 0;
       else {
         const hint = Array.isArray(v) ? ' (nested arrays are not read: pass tensor([...]))' : '';
-        throw new TypeError(`${op}: ${name}[${i}] must be a number, got ${describe(v)}${hint}`);
+        throw new ValueError(`${op}: ${name}[${i}] must be a number, got ${describeValue(v)}${hint}`);
       }
     }
     return { values, shape: [arr.length] };
   }
-  throw new TypeError(`${op}: ${name} must be a Tensor or an array of numbers, got ${describe(x)}`);
+  throw new ValueError(
+    `${op}: ${name} must be a Tensor or an array of numbers, got ${describeValue(x)} ` +
+      '(pass tensor([...]) or a flat array)',
+  );
 }
 
 /** Equal once size-1 dims are dropped: [N,1], [1,N] and [N] list the same values in the same order. */
@@ -176,9 +169,23 @@ export type ClassificationPairs =
   | { kind: 'multiclass'; predicted: Int32Array; label: Int32Array; classes: number };
 
 /**
+ * Whether scores of shape `p` against targets of shape `y` are a multiclass problem: `[N, C]`
+ * scores with C ≥ 2, or `[N, 1]` scores against `[N]` class indices (a one-class problem, as
+ * the argmax of a one-column output always is). Binary scores are `[N]`, or any shape that
+ * matches the target's, e.g. `[N, 1]` against `[N, 1]`. With `binaryOnly` (auc) `[N, 1]` stays
+ * binary, since there is no other reading.
+ */
+function isMulticlass(p: readonly number[], y: readonly number[], binaryOnly: boolean): boolean {
+  if (p.length !== 2) return false;
+  if (p[1]! >= 2) return true;
+  return p[1] === 1 && !binaryOnly && y.length === 1;
+}
+
+/**
  * Checks a classification metric's arguments and returns the labelled pairs. Scores of shape
- * `[N, C]` with C ≥ 2 are multiclass (target: class indices `[N]`); anything else is binary
- * (target: 0/1 of the prediction's shape). `probabilities` checks binary scores lie in [0, 1].
+ * `[N, C]` are multiclass against class indices `[N]` (C = 1 included: a one-class problem);
+ * `[N]` scores, or scores of the target's own shape, are binary (target: 0/1).
+ * `probabilities` checks binary scores lie in [0, 1]; `binaryOnly` reads `[N, 1]` as binary.
  */
 export function classificationPairs(
   op: string,
@@ -186,11 +193,12 @@ export function classificationPairs(
   target: MetricInput,
   mask: MaskInput | undefined,
   probabilities = false,
+  binaryOnly = false,
 ): ClassificationPairs {
   const p = read(op, 'prediction', prediction);
   const y = read(op, 'target', target);
   const labelled = labelledTest(op, y, mask);
-  if (p.shape.length === 2 && p.shape[1] >= 2) {
+  if (isMulticlass(p.shape, y.shape, binaryOnly)) {
     const [n, classes] = p.shape;
     if (!sameValues(y.shape, [n])) {
       throw mismatch(
@@ -206,8 +214,13 @@ export function classificationPairs(
       if (!labelled(i)) continue;
       const c = y.values[i];
       if (!Number.isInteger(c) || c < 0 || c >= classes) {
+        const hint =
+          classes === 1
+            ? ' ([N,1] scores against [N] targets are a one-class problem; for binary logits pass ' +
+              '[N] scores, e.g. prediction.reshape([N]), or targets of shape [N,1])'
+            : '';
         throw new IndexError(
-          `${op}: target[${i}]=${c} is not a class index in [0, ${classes}) — prediction.shape=${formatShape(p.shape)}`,
+          `${op}: target[${i}]=${c} is not a class index in [0, ${classes}) — prediction.shape=${formatShape(p.shape)}${hint}`,
         );
       }
       let best = 0;
@@ -260,17 +273,17 @@ export function classificationPairs(
 
 /** The threshold of {@link BinaryDecisionOptions}, checked. */
 export function decisionThreshold(op: string, options: BinaryDecisionOptions): number {
-  const from = options.from ?? 'logits';
-  if (from !== 'logits' && from !== 'probabilities') {
-    throw new ValueError(`${op}: from must be 'logits' or 'probabilities', got ${JSON.stringify(from)}`);
-  }
-  const threshold = options.threshold ?? (from === 'logits' ? 0 : 0.5);
-  const ok =
-    typeof threshold === 'number' &&
-    (from === 'logits' ? Number.isFinite(threshold) : threshold >= 0 && threshold <= 1);
-  if (!ok) {
-    const range = from === 'logits' ? 'a finite number' : 'in [0, 1]';
-    throw new ValueError(`${op}: threshold for ${from} must be ${range}, got ${String(threshold)}`);
-  }
-  return threshold;
+  const from = checkChoice(op, 'from', options.from, ['logits', 'probabilities'], 'logits');
+  if (options.threshold === undefined) return from === 'logits' ? 0 : 0.5;
+  return from === 'logits'
+    ? checkNumber(op, 'threshold for logits', options.threshold)
+    : checkNumber(op, 'threshold for probabilities', options.threshold, { min: 0, max: 1 });
+}
+
+/**
+ * A metric's options object, checked: undefined reads as `{}`, unknown keys are refused, and
+ * the result has a null prototype.
+ */
+export function metricOptions<T extends object>(op: string, options: unknown, known: readonly string[]): T {
+  return checkOptions(op, 'options', options, known) as T;
 }

@@ -1,8 +1,9 @@
 import { mul, noGrad, type Parameter, type Variable } from '@mtl/autograd';
-import { loadSafetensors, saveSafetensors } from '@mtl/nn';
+import { loadSafetensors, saveSafetensors, writeFileAtomic } from '@mtl/nn';
 import { clipGradNorm, type Optimizer } from '@mtl/optim';
 import { Generator, MtlError, type Tensor } from '@mtl/tensor';
 import type { MultiTaskModel } from '../architectures/MultiTaskModel';
+import { checkTensor } from '../data/check';
 import { DataLoader } from '../data/DataLoader';
 import type { MultiTaskDataset } from '../data/MultiTaskDataset';
 import type { Standardizer } from '../data/Standardizer';
@@ -16,6 +17,10 @@ import { mae } from '../metrics/mae';
 import { mse } from '../metrics/mse';
 import { r2 } from '../metrics/r2';
 import { rmse } from '../metrics/rmse';
+import { CheckpointError } from './CheckpointError';
+import { decodeCheckpoint, encodeCheckpoint } from './checkpointFile';
+import { checkData, checkFit, checkTrainerOptions } from './checkTrainerOptions';
+import { checkTrainerState } from './checkTrainerState';
 import { defaultLoss, maskedTaskLoss, type TaskLossFn, type TaskType } from './maskedTaskLoss';
 import { ProgressBar } from './ProgressBar';
 
@@ -59,6 +64,8 @@ export interface EpochRecord {
   epoch: number;
   /** Mean training loss per task over the epoch's steps. */
   train: Record<string, number>;
+  /** Steps skipped for a non-finite loss (with `onNonFinite: 'skip'`), when there were any. */
+  skippedSteps?: number;
   /** Loss and metrics per task on the whole training set at the end of the epoch (unless `trainMetrics: false`). */
   trainMetrics?: Record<string, Record<string, number>>;
   /** Validation loss and metrics per task, when validation data was given. */
@@ -126,6 +133,12 @@ export interface TrainerOptions {
   diagnosticsEvery?: number;
   /** A NaN or infinite loss stops training with an error (default) or skips the step. */
   onNonFinite?: 'throw' | 'skip';
+  /**
+   * With `onNonFinite: 'skip'`, the share of an epoch's steps that may be skipped before `fit`
+   * stops with an error naming the first bad task and step (training that skips most steps is
+   * not training). Default 0.5.
+   */
+  maxSkippedFraction?: number;
   /** The terminal progress bar; false for none. Default: one on stdout (silent off a TTY). */
   progress?: ProgressBar | false;
 }
@@ -146,6 +159,8 @@ export class Trainer {
   stepCount = 0;
   epoch = 0;
   private readonly lastFinite = new Map<string, number>();
+  /** Steps skipped for a non-finite loss since the epoch began, and the first of them. */
+  private skipped: { count: number; first: string | null } = { count: 0, first: null };
   /** Shuffles the training data; created by the first `fit`, kept across fits and in checkpoints. */
   private generator: Generator | null = null;
   /**
@@ -155,19 +170,7 @@ export class Trainer {
   private shared: Parameter[] | null = null;
 
   constructor(private readonly options: TrainerOptions) {
-    const { model, tasks, optimizer, weighting = new EW() } = options;
-    for (const task of tasks) {
-      if (!model.tasks.includes(task.name)) {
-        throw new MtlError(
-          `Trainer: task ${JSON.stringify(task.name)} is not an output of the model (${model.tasks.join(', ')})`,
-        );
-      }
-      if (!(task.type in DEFAULT_METRICS)) {
-        throw new MtlError(
-          `Trainer: task ${JSON.stringify(task.name)} has type ${JSON.stringify(task.type)}; use regression, binary or multiclass`,
-        );
-      }
-    }
+    const { model, tasks, optimizer, weighting = new EW() } = checkTrainerOptions(options);
     this.model = model;
     this.tasks = tasks;
     this.optimizer = optimizer;
@@ -176,6 +179,7 @@ export class Trainer {
 
   /** One optimization step on a batch; null when no task had a label in it. */
   trainStep(batch: { features: Tensor; labels: Record<string, Tensor> }): StepRecord | null {
+    checkData('Trainer.trainStep', 'batch', batch, this.tasks);
     this.model.train();
     this.optimizer.zeroGrad();
     for (const p of this.weighting.parameters()) p.zeroGrad();
@@ -183,11 +187,15 @@ export class Trainer {
     const values = Object.fromEntries(Object.entries(losses).map(([t, l]) => [t, l.item()]));
     for (const [task, value] of Object.entries(values)) {
       if (Number.isFinite(value)) continue;
-      if (this.options.onNonFinite === 'skip') return null;
+      const where = `the loss of task ${JSON.stringify(task)} is ${value} at step ${this.stepCount} (epoch ${this.epoch})`;
+      if (this.options.onNonFinite === 'skip') {
+        this.skipped.count++;
+        this.skipped.first ??= where;
+        return null;
+      }
       const last = this.lastFinite.get(task);
       throw new MtlError(
-        `Trainer: the loss of task ${JSON.stringify(task)} is ${value} at step ${this.stepCount} (epoch ${this.epoch}); ` +
-          `its last finite loss was ${last ?? 'never seen'} — lower the learning rate, clip gradients, or pass onNonFinite: 'skip'`,
+        `Trainer: ${where}; its last finite loss was ${last ?? 'never seen'} — lower the learning rate, clip gradients, or pass onNonFinite: 'skip'`,
       );
     }
     if (Object.keys(losses).length === 0) return null;
@@ -244,12 +252,7 @@ export class Trainer {
       shuffle = true,
       seed = 0,
       trainMetrics = true,
-    } = fitOptions;
-    if (!Number.isInteger(epochs) || epochs < 1)
-      throw new MtlError(`Trainer.fit: epochs must be a positive integer, got ${epochs}`);
-    if (earlyStopping && validation === undefined) {
-      throw new MtlError('Trainer.fit: earlyStopping watches validation results; pass { validation }');
-    }
+    } = checkFit(train, fitOptions, this.tasks);
     this.generator ??= new Generator(seed);
     const loader = new DataLoader(train, { batchSize, shuffle, generator: this.generator });
     const bar = this.options.progress === false ? null : (this.options.progress ?? new ProgressBar());
@@ -262,8 +265,9 @@ export class Trainer {
     this.shared = this.model.sharedParameters();
     try {
       for (let e = this.epoch; e < epochs; e++) {
-        const sums: Record<string, { total: number; count: number }> = {};
+        const sums: Record<string, { total: number; count: number }> = Object.create(null);
         let step = 0;
+        this.skipped = { count: 0, first: null };
         for (const batch of loader) {
           const record = this.trainStep(batch);
           step++;
@@ -278,11 +282,13 @@ export class Trainer {
           bar?.update({ epoch: e, epochs, step, steps: loader.length, values: record.losses });
           yield { type: 'step', record };
         }
+        this.checkSkipped(step);
         this.options.scheduler?.step();
         const epochRecord: EpochRecord = {
           epoch: this.epoch,
           train: Object.fromEntries(Object.entries(sums).map(([t, s]) => [t, s.total / s.count])),
         };
+        if (this.skipped.count > 0) epochRecord.skippedSteps = this.skipped.count;
         if (trainMetrics) epochRecord.trainMetrics = this.evaluate(train);
         if (validation !== undefined) epochRecord.validation = this.evaluate(validation);
         this.history.epochs.push(epochRecord);
@@ -308,63 +314,121 @@ export class Trainer {
     return this.history;
   }
 
+  /** Stops a run whose epoch skipped more than `maxSkippedFraction` of its `steps`. */
+  private checkSkipped(steps: number): void {
+    const { count, first } = this.skipped;
+    const allowed = this.options.maxSkippedFraction ?? 0.5;
+    if (count === 0 || count <= allowed * steps) return;
+    throw new MtlError(
+      `Trainer.fit: ${count} of ${steps} steps in epoch ${this.epoch} were skipped for a non-finite loss (first: ${first}), ` +
+        `more than maxSkippedFraction (${allowed}) allows — lower the learning rate, clip gradients, or look for NaN in the data`,
+    );
+  }
+
   /**
-   * Everything needed to resume: the model's weights as safetensors bytes, and as JSON the
-   * optimizer, weighting method and scheduler states, the shuffling generator, the epoch, the step
-   * count and the history. A trainer built the same way and given it to `restore` continues
-   * the exact trajectory of an uninterrupted run.
+   * Everything needed to resume: the model's weights as safetensors bytes, and the optimizer,
+   * weighting method and scheduler states, the shuffling generator, the epoch, the step count and
+   * the history. A trainer built the same way and given it to `restore` continues the exact
+   * trajectory of an uninterrupted run. The state may hold NaN and ±Infinity (in optimizer
+   * moments, in the history): keep it in memory, or write both parts with `save`, which keeps
+   * every bit — `JSON.stringify` would turn them into `null`.
    */
   checkpoint(): { weights: Uint8Array; state: TrainerState } {
+    return { weights: saveSafetensors(this.model.stateDict()), state: this.state() };
+  }
+
+  /**
+   * Puts a checkpoint back (see `checkpoint`). Everything is checked before the trainer changes,
+   * and a part that fails to load (a model or optimizer of another shape) puts back what was
+   * there, so a bad checkpoint leaves the trainer as it was.
+   */
+  restore({ weights, state }: { weights: Uint8Array | Record<string, Tensor>; state: TrainerState }): void {
+    const tensors = weights instanceof Uint8Array ? loadSafetensors(weights) : weights;
+    checkTrainerState(state);
+    const before = { weights: snapshot(this.model.stateDict()), state: this.state() };
+    try {
+      this.apply(tensors, state);
+    } catch (error) {
+      this.apply(before.weights, before.state);
+      throw error;
+    }
+  }
+
+  /**
+   * Writes a checkpoint to `path` as one safetensors file (Node only): the model's weights under
+   * their own names, which PyTorch loads with
+   * `{k: v for k, v in load_file(path).items() if '/' not in k}`, and the rest of the trainer's
+   * state beside them, every number kept exactly. The file is replaced atomically (written to a
+   * temporary file, flushed, renamed), so a crash, a kill or a full disk during `save` leaves the
+   * previous checkpoint whole; a failed write throws `SaveError`.
+   */
+  async save(path: string): Promise<void> {
+    const bytes = encodeCheckpoint({ weights: this.model.stateDict(), state: this.state() });
+    await writeFileAtomic(path, bytes, { op: 'Trainer.save' });
+  }
+
+  /**
+   * Reads a checkpoint that `save` wrote into this trainer (Node only). A damaged, truncated or
+   * foreign file, or one written by a trainer of another shape, throws `CheckpointError` naming
+   * the file and the problem, and leaves this trainer as it was.
+   */
+  async load(path: string): Promise<void> {
+    const { readFile } = await import('node:fs/promises');
+    let bytes: Uint8Array;
+    try {
+      bytes = new Uint8Array(await readFile(path));
+    } catch (error) {
+      throw new CheckpointError(`Trainer.load: cannot read ${path} — ${(error as Error).message}`, {
+        cause: error,
+      });
+    }
+    const { weights, state } = decodeCheckpoint(bytes, `Trainer.load: ${path}`);
+    try {
+      this.restore({ weights, state: state as TrainerState });
+    } catch (error) {
+      if (error instanceof CheckpointError) throw error;
+      throw new CheckpointError(
+        `Trainer.load: ${path} does not fit this trainer — ${(error as Error).message}`,
+        { cause: error },
+      );
+    }
+  }
+
+  /** The JSON-like part of a checkpoint (a copy: later training does not change it). */
+  private state(): TrainerState {
     return {
-      weights: saveSafetensors(this.model.stateDict()),
-      state: {
-        epoch: this.epoch,
-        stepCount: this.stepCount,
-        optimizer: this.optimizer.stateDict(),
-        weighting: this.weighting.stateDict(),
-        scheduler: this.options.scheduler?.stateDict?.() ?? null,
-        generator: this.generator?.getState() ?? null,
-        history: structuredClone(this.history),
-      },
+      epoch: this.epoch,
+      stepCount: this.stepCount,
+      optimizer: this.optimizer.stateDict(),
+      weighting: structuredClone(this.weighting.stateDict()),
+      scheduler: structuredClone(this.options.scheduler?.stateDict?.() ?? null),
+      generator: this.generator?.getState() ?? null,
+      history: structuredClone(this.history),
     };
   }
 
-  /** Puts a checkpoint back (see `checkpoint`). */
-  restore({ weights, state }: { weights: Uint8Array; state: TrainerState }): void {
-    this.model.loadStateDict(loadSafetensors(weights));
+  private apply(weights: Record<string, Tensor>, state: TrainerState): void {
+    this.model.loadStateDict(weights);
     this.optimizer.loadStateDict(state.optimizer as never);
     this.weighting.loadStateDict(state.weighting);
     if (state.scheduler !== null) this.options.scheduler?.loadStateDict?.(state.scheduler as never);
     if (state.generator !== null) {
       this.generator ??= new Generator(0);
       this.generator.setState(state.generator);
+    } else {
+      this.generator = null;
     }
     this.epoch = state.epoch;
     this.stepCount = state.stepCount;
-    this.history.steps = state.history.steps;
-    this.history.epochs = state.history.epochs;
-  }
-
-  /** Writes `<path>.safetensors` (the weights, which PyTorch opens) and `<path>.json` (the rest). Node only. */
-  async save(path: string): Promise<void> {
-    const { writeFile } = await import('node:fs/promises');
-    const { weights, state } = this.checkpoint();
-    await writeFile(`${path}.safetensors`, weights);
-    await writeFile(`${path}.json`, JSON.stringify(state));
-  }
-
-  /** Reads what `save` wrote into this trainer. Node only. */
-  async load(path: string): Promise<void> {
-    const { readFile } = await import('node:fs/promises');
-    const weights = new Uint8Array(await readFile(`${path}.safetensors`));
-    const state = JSON.parse(await readFile(`${path}.json`, 'utf8')) as TrainerState;
-    this.restore({ weights, state });
+    this.history.steps = structuredClone(state.history.steps);
+    this.history.epochs = structuredClone(state.history.epochs);
   }
 
   /** Each task's loss and metrics on `data` (labels missing for a task are left out). */
   evaluate(data: MultiTaskDataset): Record<string, Record<string, number>> {
+    checkData('Trainer.evaluate', 'data', data, this.tasks);
     const out = this.predict(data.features);
-    const results: Record<string, Record<string, number>> = {};
+    const results: Record<string, Record<string, number>> = Object.create(null);
     noGrad(() => {
       for (const task of this.tasks) {
         const prediction = out[task.name]!;
@@ -394,6 +458,7 @@ export class Trainer {
 
   /** The model's outputs for `features`, in eval mode and without recording a graph. */
   predict(features: Tensor): Record<string, Tensor> {
+    checkTensor('Trainer.predict', 'features', features);
     const wasTraining = this.model.training;
     this.model.eval();
     try {
@@ -407,7 +472,7 @@ export class Trainer {
 
   private taskLosses(batch: { features: Tensor; labels: Record<string, Tensor> }): Record<string, Variable> {
     const out = this.model.forward(batch.features);
-    const losses: Record<string, Variable> = {};
+    const losses: Record<string, Variable> = Object.create(null);
     for (const task of this.tasks) {
       const target = batch.labels[task.name];
       if (target === undefined)

@@ -1,5 +1,6 @@
 import type { Parameter } from '@mtl/autograd';
 import { Adam, type Optimizer } from '@mtl/optim';
+import { ValueError } from '@mtl/tensor';
 import type { MultiTaskModel } from '../architectures/MultiTaskModel';
 import type { MultiTaskDataset } from '../data/MultiTaskDataset';
 import { EW } from '../methods/EW';
@@ -32,6 +33,11 @@ export interface CompareMethodsOptions {
   onRun?: (run: { method: string; seed: number; baseline: boolean }) => void;
   /** The progress bar each run's Trainer draws (default none). */
   progress?: ProgressBar | false;
+  /**
+   * Called with each method's row as soon as it is complete, so a caller can keep the results of
+   * the methods trained so far when a later one fails (a diverging loss, an interrupted run).
+   */
+  onRow?: (row: ComparisonRow) => void;
 }
 
 /** A mean and standard deviation over seeds. */
@@ -44,8 +50,18 @@ export interface ComparisonRow {
   method: string;
   /** Per task, per metric (the task's metrics and its loss), over seeds. */
   metrics: Record<string, Record<string, Stat>>;
-  /** Δm against the single-task baselines (LibMTL's convention: positive = better), or null without baselines. */
+  /**
+   * Δm against the single-task baselines (LibMTL's convention: positive = better), or null —
+   * without baselines, or when Δm is undefined for this comparison (see `deltaMUnavailable`).
+   */
   deltaM: Stat | null;
+  /**
+   * Why Δm is null although there are baselines — a baseline metric of 0 (Δm is relative to it)
+   * or a non-finite metric, e.g. an F1 of 0 on a one-class test column or a metric of a task with
+   * no labels in a tiny test split: `"baseline sex.f1 is 0 …"`. Absent when Δm has a value or
+   * there are no baselines. {@link formatComparison} prints such a Δm as `n/a`.
+   */
+  deltaMUnavailable?: string;
   msPerStep: number;
   /** The history of the first seed's run (losses and weights per step, metrics per epoch). */
   history: { steps: StepRecord[]; epochs: EpochRecord[] };
@@ -94,50 +110,69 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
     return { results: trainer.evaluate(test), msPerStep, history: trainer.history };
   };
 
-  let baselineMeans: Record<string, Record<string, number>> | null = null;
-  if (baselines) {
-    baselineMeans = {};
-    for (const task of tasks) {
-      const perSeed = seeds.map((seed) => {
-        onRun?.({ method: `${task.name} alone`, seed, baseline: true });
-        return runOnce(seed, new EW(), [task]).results[task.name]!;
-      });
-      baselineMeans[task.name] = meanOf(perSeed);
-    }
-  }
+  // Built with Object.fromEntries, never `record[task] = …`: a task may be called "__proto__".
+  const baselineMeans: Record<string, Record<string, number>> | null = baselines
+    ? Object.fromEntries(
+        tasks.map((task) => {
+          const perSeed = seeds.map((seed) => {
+            onRun?.({ method: `${task.name} alone`, seed, baseline: true });
+            return runOnce(seed, new EW(), [task]).results[task.name]!;
+          });
+          return [task.name, meanOf(perSeed)];
+        }),
+      )
+    : null;
 
   const rows: ComparisonRow[] = Object.entries(methods).map(([name, make]) => {
     const runs = seeds.map((seed) => {
       onRun?.({ method: name, seed, baseline: false });
       return runOnce(seed, make(), tasks);
     });
-    const metrics: Record<string, Record<string, Stat>> = {};
-    for (const task of tasks) {
-      const values = runs.map((r) => r.results[task.name]!);
-      metrics[task.name] = Object.fromEntries(
-        Object.keys(values[0]!).map((k) => [k, meanAndStd(values.map((v) => v[k]!))]),
-      );
+    const metrics: Record<string, Record<string, Stat>> = Object.fromEntries(
+      tasks.map((task) => {
+        const values = runs.map((r) => r.results[task.name]!);
+        return [
+          task.name,
+          Object.fromEntries(Object.keys(values[0]!).map((k) => [k, meanAndStd(values.map((v) => v[k]!))])),
+        ];
+      }),
+    );
+    let deltas: number[] | null = null;
+    let unavailable: string | undefined;
+    if (baselineMeans !== null) {
+      try {
+        deltas = runs.map((r) => deltaM(withoutLoss(r.results), withoutLoss(baselineMeans!)));
+      } catch (error) {
+        // A zero or non-finite metric (a one-class column, a tiny split) leaves Δm undefined:
+        // report it as unavailable with the reason rather than losing every run trained so far.
+        if (!(error instanceof ValueError)) throw error;
+        unavailable = error.message.replace(/^deltaM: /, '');
+      }
     }
-    const deltas =
-      baselineMeans === null
-        ? null
-        : runs.map((r) => deltaM(withoutLoss(r.results), withoutLoss(baselineMeans!)));
-    return {
+    const row: ComparisonRow = {
       method: name,
       metrics,
       deltaM: deltas === null ? null : meanAndStd(deltas),
       msPerStep: runs.reduce((s, r) => s + r.msPerStep, 0) / runs.length,
       history: runs[0]!.history,
     };
+    if (unavailable !== undefined) row.deltaMUnavailable = unavailable;
+    options.onRow?.(row);
+    return row;
   });
   return { rows, baselines: baselineMeans };
 }
 
-/** The comparison as a text table: one row per method, `mean±std` per task metric, Δm, ms/step. */
+/**
+ * The comparison as a text table: one row per method, `mean±std` per task metric, Δm, ms/step.
+ * Δm prints as `—` without baselines and as `n/a` when it is undefined (`deltaMUnavailable`).
+ */
 export function formatComparison({
   rows,
 }: {
-  rows: readonly Pick<ComparisonRow, 'method' | 'metrics' | 'deltaM' | 'msPerStep'>[];
+  rows: readonly (Pick<ComparisonRow, 'method' | 'metrics' | 'deltaM' | 'msPerStep'> & {
+    deltaMUnavailable?: string;
+  })[];
 }): string {
   // Kept as [task, metric] pairs, not joined and split again: a task name may contain a dot.
   const columns = Object.entries(rows[0]?.metrics ?? {}).flatMap(([task, ms]) =>
@@ -152,7 +187,11 @@ export function formatComparison({
       const s = r.metrics[task]![metric]!;
       return `${s.mean.toFixed(3)}±${s.std.toFixed(3)}`;
     }),
-    r.deltaM === null ? '—' : `${r.deltaM.mean >= 0 ? '+' : ''}${r.deltaM.mean.toFixed(2)}`,
+    r.deltaM === null
+      ? r.deltaMUnavailable === undefined
+        ? '—'
+        : 'n/a'
+      : `${r.deltaM.mean >= 0 ? '+' : ''}${r.deltaM.mean.toFixed(2)}`,
     r.msPerStep.toFixed(1),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
