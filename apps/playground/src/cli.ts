@@ -4,38 +4,84 @@
  *   mtl-playground                       the default experiment (penguins, 3 tasks, 8 methods, 3 seeds)
  *   mtl-playground run config.json       an experiment from a config file
  *   mtl-playground compare config.json --methods ew,uw,pcgrad
- *   options: --seed N  --epochs N  --out DIR (default results)  --json  --help
+ *   options: --seed N  --epochs N  --out DIR (default results)  --json  --verbose  --help
  *
  * Prints a results table (per-task test metrics, Δm, time per step) and writes
- * <out>/<name>.json and a self-contained <out>/<name>.html report. Run it as `pnpm start [args]`
- * from the repository root (tsx runs this TypeScript source; there is no compiled bin).
+ * <out>/<name>.json and a self-contained <out>/<name>.html report (each atomically: a reader finds
+ * the old file or the new one, never half of one). Run it as `pnpm start [args]` from the
+ * repository root (tsx runs this TypeScript source; there is no compiled bin).
+ *
+ * Exit codes: 0 done; 2 a problem with the input — the command line, the config, a file, a run
+ * that diverged, an output folder that cannot be written — told in one line naming the field (or
+ * file, row and column) and the fix; 1 an internal error, in one line (its stack trace with
+ * --verbose).
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { formatComparison } from '@mtl/multitask';
-import { ConfigError, DEFAULT_CONFIG, parseConfig } from './config';
+import { SaveError, writeFileAtomic } from '@mtl/nn';
+import { MtlError } from '@mtl/tensor';
+import { BOUNDS, ConfigError, DEFAULT_CONFIG, parseConfig } from './config';
 import { runExperiment } from './experiment';
+import type { ExperimentResults } from './report/ExperimentResults';
 import { htmlReport } from './report/htmlReport';
 
-const USAGE = `usage: mtl-playground [run|compare] [config.json] [--methods a,b,…] [--seed N] [--epochs N] [--out DIR] [--json] [--help]`;
+const USAGE =
+  'usage: mtl-playground [run|compare] [config.json] [--methods a,b,…] [--seed N] [--epochs N] [--out DIR] [--json] [--verbose] [--help]';
+const FLAGS = ['methods', 'seed', 'epochs', 'out', 'json', 'verbose', 'help', 'h'];
+/** Larger config files are refused before they are read. */
+const MAX_CONFIG_BYTES = 1 << 20;
+/** Larger data files are refused before they are read (a JS string holds at most ~512 MB). */
+const MAX_DATA_BYTES = 256 << 20;
 
-/** Parses the command line and runs; returns the exit code. */
-export function main(
+/** A problem with what the user gave (exit 2); the message is one line naming the field and the fix. */
+class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+type Print = (s: string) => void;
+
+/** Parses the command line and runs; resolves to the exit code (0, 2 for bad input, 1 for a bug). */
+export async function main(
   argv: string[],
-  out: (s: string) => void = (s) => process.stdout.write(`${s}\n`),
-  err: (s: string) => void = (s) => process.stderr.write(`${s}\n`),
-): number {
+  out: Print = (s) => process.stdout.write(`${s}\n`),
+  err: Print = (s) => process.stderr.write(`${s}\n`),
+): Promise<number> {
+  const verbose = argv.includes('--verbose');
+  try {
+    return await run(argv, out, err);
+  } catch (e) {
+    if (e instanceof UsageError || e instanceof ConfigError) return fail(err, e.message);
+    if (e instanceof SaveError) return fail(err, `${e.message} (choose another --out folder)`);
+    if (e instanceof MtlError && /the loss of task .* is (NaN|-?Infinity)/.test(e.message))
+      return fail(
+        err,
+        `training diverged — ${e.message.replace(/, or pass onNonFinite: 'skip'$/, '')} (lower optimizer.lr, or change optimizer.options or methodOptions)`,
+      );
+    if (verbose) err(e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e));
+    else {
+      const what = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
+      err(`mtl-playground: internal error — ${oneLine(what)} (rerun with --verbose for the stack trace)`);
+    }
+    return 1;
+  }
+}
+
+async function run(argv: string[], out: Print, err: Print): Promise<number> {
   // A bare `--` (as `pnpm start -- …` may pass it) separates nothing here.
   const args = argv.filter((a) => a !== '--');
-  const flags: Record<string, string | true> = {};
+  const flags: Record<string, string | true> = Object.create(null);
   const positional: string[] = [];
   while (args.length > 0) {
     const a = args.shift()!;
-    if (a === '--json' || a === '--help' || a === '-h') flags[a.replace(/^-+/, '')] = true;
+    if (a === '--json' || a === '--help' || a === '-h' || a === '--verbose')
+      flags[a.replace(/^-+/, '')] = true;
     else if (a.startsWith('--')) {
-      const [key, inline] = a.slice(2).split('=', 2) as [string, string | undefined];
+      const [key, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
+      if (!FLAGS.includes(key))
+        throw new UsageError(`unknown option --${/^[\w-]+$/.test(key) ? key : show(key)} — ${USAGE}`);
       const value = inline ?? args.shift();
-      if (value === undefined) return fail(err, `--${key} needs a value\n${USAGE}`);
+      if (value === undefined) throw new UsageError(`--${key} needs a value — ${USAGE}`);
       flags[key] = value;
     } else positional.push(a);
   }
@@ -43,83 +89,166 @@ export function main(
     out(USAGE);
     return 0;
   }
-  const unknown = Object.keys(flags).filter((k) => !['methods', 'seed', 'epochs', 'out', 'json'].includes(k));
-  if (unknown.length > 0) return fail(err, `unknown option --${unknown[0]}\n${USAGE}`);
   const command = positional[0] === 'run' || positional[0] === 'compare' ? positional.shift() : 'run';
   const file = positional.shift();
-  if (positional.length > 0)
-    return fail(err, `unexpected argument ${JSON.stringify(positional[0])}\n${USAGE}`);
+  if (positional.length > 0) throw new UsageError(`unexpected argument ${show(positional[0]!)} — ${USAGE}`);
+  if (command === 'compare' && flags.methods === undefined && file === undefined)
+    throw new UsageError(`compare needs a config file or --methods — ${USAGE}`);
+
   let raw: Record<string, unknown> = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
   if (file !== undefined) {
-    let text: string;
+    const text = readText(file, 'the config file', MAX_CONFIG_BYTES);
+    let parsed: unknown;
     try {
-      text = readFileSync(file, 'utf8');
-    } catch {
-      return fail(err, `cannot read the config file ${file}`);
-    }
-    try {
-      raw = JSON.parse(text);
+      parsed = JSON.parse(text);
     } catch (e) {
-      return fail(err, `${file} is not valid JSON: ${(e as Error).message}`);
+      throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
     }
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+      throw new UsageError(`${file}: expected a JSON object like {"epochs": 10}, got ${describe(parsed)}`);
+    raw = parsed as Record<string, unknown>;
   }
   if (typeof flags.methods === 'string')
     raw = { ...raw, methods: flags.methods.split(',').map((m) => m.trim().toLowerCase()) };
-  if (typeof flags.seed === 'string') raw = { ...raw, seeds: [Number(flags.seed)] };
-  if (typeof flags.epochs === 'string') raw = { ...raw, epochs: Number(flags.epochs) };
-  if (command === 'compare' && flags.methods === undefined && file === undefined)
-    return fail(err, `compare needs a config file or --methods\n${USAGE}`);
-  let config: ReturnType<typeof parseConfig>;
-  try {
-    config = parseConfig(raw);
-  } catch (e) {
-    if (e instanceof ConfigError) return fail(err, `bad config: ${e.message}`);
-    throw e;
-  }
+  if (typeof flags.seed === 'string')
+    raw = { ...raw, seeds: [integerFlag('seed', flags.seed, 0, BOUNDS.seedValue)] };
+  if (typeof flags.epochs === 'string')
+    raw = { ...raw, epochs: integerFlag('epochs', flags.epochs, 1, BOUNDS.epochs) };
+  if (flags.out === '') throw new UsageError('--out: expected a folder, got an empty value');
+  const config = parseConfig(raw);
+
   let fileText: string | undefined;
   if (config.data.dataset === 'file') {
     // A data file is found next to the config file, or from the working directory without one.
     const path = resolve(file === undefined ? '.' : dirname(file), config.data.file!.path);
-    try {
-      fileText = readFileSync(path, 'utf8');
-    } catch {
-      return fail(err, `cannot read the data file ${path}`);
-    }
+    fileText = readText(path, 'the data file (data.file.path)', MAX_DATA_BYTES);
   }
+
+  // The output folder is made before training, so a bad --out fails in a second, not after hours.
+  const dir = typeof flags.out === 'string' ? flags.out : 'results';
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new UsageError(`--out: cannot create the folder ${dir} — ${reason(e)}; choose another --out`);
+  }
+
   const started = performance.now();
-  let results: ReturnType<typeof runExperiment>;
+  let partial: ExperimentResults | null = null;
+  let results: ExperimentResults;
   try {
     results = runExperiment(config, {
       fileText,
       onRun: ({ method, seed }) => err(`training ${method} (seed ${seed})…`),
+      onNote: (note) => err(`note: ${oneLine(note)}`),
+      onResults: (r) => {
+        partial = r;
+      },
     });
   } catch (e) {
-    if (e instanceof ConfigError) return fail(err, `bad config: ${e.message}`);
+    // Keep what was computed: the methods that finished before the failure.
+    const done = partial as ExperimentResults | null;
+    if (done !== null && done.methods.length > 0) {
+      const written = await writeResults(dir, done).catch(() => []);
+      if (written.length > 0)
+        err(`kept the ${done.methods.length} method(s) that finished in ${written.join(' and ')}`);
+    }
     throw e;
   }
   const seconds = (performance.now() - started) / 1000;
-  const dir = typeof flags.out === 'string' ? flags.out : 'results';
-  mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, `${config.name}.json`), JSON.stringify(results, null, 2));
-  writeFileSync(join(dir, `${config.name}.html`), htmlReport(results));
+  const written = await writeResults(dir, results, err);
   if (flags.json) {
     out(JSON.stringify(results));
-  } else {
-    out(
-      `\n${config.name}: ${config.data.dataset}, ${results.tasks.map((t) => `${t.name} (${t.type})`).join(', ')}; ${config.seeds.length} seed(s), ${config.epochs} epochs — ${seconds.toFixed(1)} s`,
-    );
-    out(
-      'Test metrics (mean±std over seeds); Δm in % against single-task baselines, positive = better (LibMTL)\n',
-    );
-    out(formatComparison({ rows: results.methods }));
-    out(`\nwrote ${join(dir, `${config.name}.json`)} and ${join(dir, `${config.name}.html`)}`);
+    return 0;
   }
+  out(
+    `\n${config.name}: ${config.data.dataset}, ${results.tasks.map((t) => `${t.name} (${t.type})`).join(', ')}; ${config.seeds.length} seed(s), ${config.epochs} epochs — ${seconds.toFixed(1)} s`,
+  );
+  out(
+    'Test metrics (mean±std over seeds); Δm in % against single-task baselines, positive = better (LibMTL)\n',
+  );
+  out(formatComparison({ rows: results.methods }));
+  for (const m of results.methods)
+    if (m.deltaMUnavailable !== undefined) out(`Δm of ${m.method} is n/a: ${oneLine(m.deltaMUnavailable)}`);
+  out(`\nwrote ${written.join(' and ')}`);
   return 0;
 }
 
-function fail(err: (s: string) => void, message: string): number {
-  err(`mtl-playground: ${message}`);
+/**
+ * Writes <dir>/<name>.json, then <dir>/<name>.html, each atomically; returns the paths written.
+ * If the report fails, the JSON is already there, and stderr says so before the error.
+ */
+async function writeResults(dir: string, results: ExperimentResults, err?: Print): Promise<string[]> {
+  const json = join(dir, `${results.name}.json`);
+  await writeFileAtomic(json, JSON.stringify(results, null, 2), { op: 'results' });
+  const html = join(dir, `${results.name}.html`);
+  try {
+    await writeFileAtomic(html, htmlReport(results), { op: 'results' });
+  } catch (e) {
+    err?.(`kept the results in ${json}; the HTML report could not be written`);
+    throw e;
+  }
+  return [json, html];
+}
+
+/** A text file's content, or a UsageError naming it and why it cannot be read. */
+function readText(path: string, what: string, maxBytes: number): string {
+  try {
+    const size = statSync(path).size;
+    if (size > maxBytes)
+      throw new UsageError(`${what} ${path} has ${size} bytes, more than the ${maxBytes} allowed`);
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    throw new UsageError(`cannot read ${what} ${path} — ${reason(e)}`);
+  }
+}
+
+/** A whole number from a flag's text, or a UsageError saying what it got. */
+function integerFlag(name: string, text: string, min: number, max: number): number {
+  const n = /^\s*\d+\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name}: expected an integer from ${min} to ${max}, got ${show(text)}`);
+  return n;
+}
+
+function reason(e: unknown): string {
+  const code = (e as { code?: unknown })?.code;
+  if (code === 'ENOENT') return 'no such file or folder';
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EISDIR') return 'it is a folder';
+  if (code === 'ENOTDIR') return 'a part of the path is not a folder';
+  return oneLine(e instanceof Error ? e.message : String(e));
+}
+
+function describe(v: unknown): string {
+  return Array.isArray(v) ? 'a list' : v === null ? 'null' : `a ${typeof v}`;
+}
+
+/** Quoted and cut short, for a value the user typed. */
+function show(s: string): string {
+  const text = JSON.stringify(s);
+  return text.length > 60 ? `${text.slice(0, 60)}…"` : text;
+}
+
+/** One line, at most 500 characters: a message never spills over several lines. */
+function oneLine(s: string): string {
+  const line = s.replace(/\s*[\r\n]+\s*/g, ' ');
+  return line.length > 500 ? `${line.slice(0, 500)}…` : line;
+}
+
+function fail(err: Print, message: string): number {
+  err(`mtl-playground: ${oneLine(message)}`);
   return 2;
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exitCode = main(process.argv.slice(2));
+if (import.meta.url === `file://${process.argv[1]}`) {
+  // Output piped into a command that stops reading (`| head`) is not an error worth a trace.
+  for (const stream of [process.stdout, process.stderr])
+    stream.on('error', (e: NodeJS.ErrnoException) => {
+      if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw e;
+    });
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}

@@ -26,6 +26,50 @@ export const DATASET_OPTIONS: Record<(typeof DATASETS)[number], readonly string[
   file: [],
 };
 
+/**
+ * The bounds of every numeric config field: generous for real use, small enough that every run
+ * finishes (and fits in memory) — `epochs: 1e15` or a million-wide layer is refused up front.
+ */
+export const BOUNDS = {
+  /** Characters of `name` (it becomes a file name: also at most 200 UTF-8 bytes). */
+  name: 100,
+  epochs: 100_000,
+  batchSize: 65_536,
+  seeds: 100,
+  /** Seed values are integers 0 … 2³² − 1. */
+  seedValue: 4_294_967_295,
+  hiddenLayers: 16,
+  width: 4_096,
+  experts: 64,
+  levels: 8,
+  stepSize: 100_000,
+  tasks: 64,
+  samples: 1_000_000,
+  /** features / inputDim / outputDim / factors of the synthetic datasets. */
+  dimension: 4_096,
+  /** samples × (features + labels) of a synthetic dataset. */
+  cells: 2 ** 25,
+  /** Parameters of the model built for the data (checked once the input size is known). */
+  parameters: 2 ** 24,
+  /** Feature columns of a data file. */
+  featureColumns: 4_096,
+  /** Characters of a path or a column name. */
+  text: 1_000,
+  /** Nesting of the config's JSON (the real config is at most 5 levels deep). */
+  depth: 16,
+} as const;
+
+/** Integer options of the synthetic datasets and their ranges (others are numbers the generator checks). */
+const OPTION_RANGES: Record<string, readonly [number, number]> = {
+  tasks: [1, BOUNDS.tasks],
+  samples: [1, BOUNDS.samples],
+  features: [1, BOUNDS.dimension],
+  inputDim: [1, BOUNDS.dimension],
+  outputDim: [1, BOUNDS.dimension],
+  sharedFactors: [0, BOUNDS.dimension],
+  taskFactors: [0, BOUNDS.dimension],
+};
+
 export type TaskType = (typeof TASK_TYPES)[number];
 
 /** A table read from a CSV or JSON file: which columns are features and which are tasks. */
@@ -34,8 +78,13 @@ export interface FileData {
   path: string;
   /** Feature columns: numbers, or strings (one-hot encoded). */
   features: string[];
-  /** Task columns and their types. */
+  /** Task columns and their types (a null-prototype record: any column name works). */
   tasks: Record<string, TaskType>;
+  /**
+   * Drop the rows with a non-numeric cell in a numeric column (reporting how many) instead of
+   * refusing the file. Default false.
+   */
+  dropBadRows?: boolean;
 }
 
 export interface ExperimentConfig {
@@ -99,8 +148,12 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Fills defaults into a partial config and validates every field. */
+/**
+ * Fills defaults into a partial config and validates every field against its type and
+ * {@link BOUNDS}; a ConfigError names the first bad field, what it got and what it takes.
+ */
 export function parseConfig(input: unknown): ExperimentConfig {
+  checkDepth(input);
   const raw = object(input, 'config');
   known(raw, Object.keys(DEFAULT_CONFIG), 'config');
   const d = DEFAULT_CONFIG;
@@ -113,10 +166,9 @@ export function parseConfig(input: unknown): ExperimentConfig {
   const schedule = object(optimizer.schedule ?? {}, 'optimizer.schedule');
   known(schedule, Object.keys(d.optimizer.schedule), 'optimizer.schedule');
   const dataset = oneOf(data.dataset ?? d.data.dataset, DATASETS, 'data.dataset');
-  const options = numbers(data.options ?? {}, 'data.options');
-  known(options, [...DATASET_OPTIONS[dataset]], 'data.options');
+  const options = datasetOptions(data.options ?? {}, dataset);
   const config: ExperimentConfig = {
-    name: string(raw.name ?? d.name, 'name'),
+    name: fileName(raw.name ?? d.name, 'name'),
     data: {
       dataset,
       split: split(data.split ?? d.data.split),
@@ -125,19 +177,31 @@ export function parseConfig(input: unknown): ExperimentConfig {
     },
     architecture: {
       type: oneOf(architecture.type ?? d.architecture.type, ARCHITECTURES, 'architecture.type'),
-      hidden: integers(architecture.hidden ?? d.architecture.hidden, 'architecture.hidden', 1),
+      hidden: integers(
+        architecture.hidden ?? d.architecture.hidden,
+        'architecture.hidden',
+        1,
+        BOUNDS.width,
+        BOUNDS.hiddenLayers,
+      ),
       activation: oneOf(
         architecture.activation ?? d.architecture.activation,
         ACTIVATIONS,
         'architecture.activation',
       ),
-      experts: integer(architecture.experts ?? d.architecture.experts, 'architecture.experts', 1),
+      experts: integer(
+        architecture.experts ?? d.architecture.experts,
+        'architecture.experts',
+        1,
+        BOUNDS.experts,
+      ),
       taskExperts: integer(
         architecture.taskExperts ?? d.architecture.taskExperts,
         'architecture.taskExperts',
         1,
+        BOUNDS.experts,
       ),
-      levels: integer(architecture.levels ?? d.architecture.levels, 'architecture.levels', 1),
+      levels: integer(architecture.levels ?? d.architecture.levels, 'architecture.levels', 1, BOUNDS.levels),
     },
     optimizer: {
       name: oneOf(optimizer.name ?? d.optimizer.name, OPTIMIZERS, 'optimizer.name'),
@@ -152,6 +216,7 @@ export function parseConfig(input: unknown): ExperimentConfig {
           schedule.stepSize ?? d.optimizer.schedule.stepSize,
           'optimizer.schedule.stepSize',
           1,
+          BOUNDS.stepSize,
         ),
         gamma: positive(schedule.gamma ?? d.optimizer.schedule.gamma, 'optimizer.schedule.gamma'),
       },
@@ -161,9 +226,9 @@ export function parseConfig(input: unknown): ExperimentConfig {
     optimizers: list(raw.optimizers ?? d.optimizers, 'optimizers').map((o, i) =>
       oneOf(o, OPTIMIZERS, `optimizers[${i}]`),
     ),
-    epochs: integer(raw.epochs ?? d.epochs, 'epochs', 1),
-    batchSize: integer(raw.batchSize ?? d.batchSize, 'batchSize', 1),
-    seeds: integers(raw.seeds ?? d.seeds, 'seeds', 0),
+    epochs: integer(raw.epochs ?? d.epochs, 'epochs', 1, BOUNDS.epochs),
+    batchSize: integer(raw.batchSize ?? d.batchSize, 'batchSize', 1, BOUNDS.batchSize),
+    seeds: integers(raw.seeds ?? d.seeds, 'seeds', 0, BOUNDS.seedValue, BOUNDS.seeds),
   };
   if (config.methods.length === 0) throw new ConfigError('methods: list at least one method');
   if (new Set(config.methods).size !== config.methods.length)
@@ -171,11 +236,36 @@ export function parseConfig(input: unknown): ExperimentConfig {
   if (config.seeds.length === 0) throw new ConfigError('seeds: list at least one seed');
   if (dataset === 'file' && config.data.file === null)
     throw new ConfigError('data.file: dataset "file" needs { path, features, tasks }');
-  if (config.architecture.type === 'crossstitch' && config.architecture.hidden.length === 0)
-    throw new ConfigError('architecture.hidden: Cross-stitch needs at least one hidden layer');
+  if (new Set(config.optimizers).size !== config.optimizers.length)
+    throw new ConfigError(`optimizers: an optimizer is listed twice in ${show(config.optimizers)}`);
+  if (config.architecture.type !== 'hps' && config.architecture.hidden.length === 0)
+    throw new ConfigError(
+      `architecture.hidden: ${ARCHITECTURE_LABELS[config.architecture.type]} needs at least one hidden layer (e.g. [32])`,
+    );
+  if (config.architecture.hidden.length === 0 && config.data.dataset !== 'cagradToy') {
+    const gradient = config.methods.find((m) => methodFactory(m, ['a', 'b']).make().level === 'gradient');
+    if (gradient !== undefined)
+      throw new ConfigError(
+        `architecture.hidden: ${METHOD_TABLE[gradient].label} combines the tasks' gradients of the shared layers, and an empty hidden list has none — add a hidden layer (e.g. [32]) or use loss-weighting methods only`,
+      );
+  }
+  if (config.data.dataset === 'cagradToy') {
+    const i = config.methods.findIndex((m) => Object.hasOwn(TOY_UNSUITED, m));
+    if (i >= 0)
+      throw new ConfigError(
+        `methods[${i}]: ${METHOD_TABLE[config.methods[i]!].label} ${TOY_UNSUITED[config.methods[i]!]}, so it cannot run on the CAGrad toy — choose another method`,
+      );
+  }
   checkByBuilding(config);
   return config;
 }
+
+/** Methods the 2-D CAGrad toy cannot run, and why. */
+const TOY_UNSUITED: Partial<Record<MethodName, string>> = {
+  gls: 'takes the geometric mean of the losses, which needs every loss > 0, and the toy’s losses go below 0',
+  stch: 'takes logarithms of the losses, which needs every loss > 0, and the toy’s losses go below 0',
+  graddrop: 'works on a shared representation, and the toy has none (it optimises x directly)',
+};
 
 /** Builds the optimizers and methods once on a dummy parameter, so their own checks name the bad option. */
 function checkByBuilding(config: ExperimentConfig): void {
@@ -198,29 +288,39 @@ function checkByBuilding(config: ExperimentConfig): void {
 
 function fileData(v: unknown): FileData {
   const o = object(v, 'data.file');
-  known(o, ['path', 'features', 'tasks'], 'data.file');
-  const features = list(o.features ?? [], 'data.file.features').map((f, i) =>
+  known(o, ['path', 'features', 'tasks', 'dropBadRows'], 'data.file');
+  const features = list(o.features ?? [], 'data.file.features', BOUNDS.featureColumns).map((f, i) =>
     string(f, `data.file.features[${i}]`, true),
   );
   if (features.length === 0) throw new ConfigError('data.file.features: list at least one feature column');
-  const tasks = object(o.tasks ?? {}, 'data.file.tasks');
-  if (Object.keys(tasks).length === 0)
+  const twice = features.find((f, i) => features.indexOf(f) !== i);
+  if (twice !== undefined)
+    throw new ConfigError(`data.file.features: the column ${show(twice)} is listed twice`);
+  const raw = object(o.tasks ?? {}, 'data.file.tasks');
+  const entries = Object.entries(raw);
+  if (entries.length === 0)
     throw new ConfigError('data.file.tasks: name at least one task column and its type');
-  for (const [column, type] of Object.entries(tasks)) {
-    oneOf(type, TASK_TYPES, `data.file.tasks.${column}`);
-    if (features.includes(column))
-      throw new ConfigError(`data.file.tasks.${column}: the column is also a feature`);
+  if (entries.length > BOUNDS.tasks)
+    throw new ConfigError(`data.file.tasks: expected at most ${BOUNDS.tasks} tasks, got ${entries.length}`);
+  // A null-prototype record: a column may be called "__proto__" or "constructor".
+  const tasks: Record<string, TaskType> = Object.create(null);
+  for (const [column, type] of entries) {
+    const field = `data.file.tasks${key(column)}`;
+    string(column, field, true);
+    tasks[column] = oneOf(type, TASK_TYPES, field);
+    if (features.includes(column)) throw new ConfigError(`${field}: the column is also a feature`);
     // A task names its head in the model (and in the saved state dict), where '.' separates names.
-    if (column.includes('.') || column === '')
+    if (column.includes('.'))
       throw new ConfigError(
-        `data.file.tasks.${column}: a task column's name is its head's name in the model and may not contain '.' (rename the column, e.g. ${JSON.stringify(column.replaceAll('.', '_'))})`,
+        `${field}: a task column's name is its head's name in the model and may not contain '.' (rename the column, e.g. ${JSON.stringify(column.replaceAll('.', '_'))})`,
       );
   }
-  return {
-    path: string(o.path ?? '', 'data.file.path', true),
-    features,
-    tasks: tasks as Record<string, TaskType>,
-  };
+  const dropBadRows = o.dropBadRows ?? false;
+  if (typeof dropBadRows !== 'boolean')
+    throw new ConfigError(`data.file.dropBadRows: expected true or false, got ${show(dropBadRows)}`);
+  const file: FileData = { path: string(o.path ?? '', 'data.file.path', true), features, tasks };
+  if (dropBadRows) file.dropBadRows = true;
+  return file;
 }
 
 function methodOptions(v: unknown): ExperimentConfig['methodOptions'] {
@@ -229,8 +329,88 @@ function methodOptions(v: unknown): ExperimentConfig['methodOptions'] {
   for (const [method, options] of Object.entries(o)) {
     const values = numbers(options, `methodOptions.${method}`);
     known(values, Object.keys(METHOD_TABLE[method as MethodName].hyperparameters), `methodOptions.${method}`);
+    for (const [k, x] of Object.entries(values)) {
+      // Seeds and counts (maxIter, warmupEpochs, updateWeightsEvery) must stay integers a run can finish.
+      if (Math.abs(x) > BOUNDS.epochs * 10)
+        throw new ConfigError(
+          `methodOptions.${method}.${k}: expected a number from -${BOUNDS.epochs * 10} to ${BOUNDS.epochs * 10}, got ${x}`,
+        );
+    }
   }
   return o as ExperimentConfig['methodOptions'];
+}
+
+const ARCHITECTURE_LABELS: Record<(typeof ARCHITECTURES)[number], string> = {
+  hps: 'Hard sharing',
+  mmoe: 'MMoE',
+  cgc: 'CGC',
+  ple: 'PLE',
+  crossstitch: 'Cross-stitch',
+};
+
+/**
+ * Refuses a config nested deeper than any real one before anything recurses over it (a link or a
+ * file nested thousands deep would otherwise overflow the stack in JSON.stringify).
+ */
+function checkDepth(input: unknown): void {
+  const stack: [unknown, number, string][] = [[input, 0, 'config']];
+  while (stack.length > 0) {
+    const [v, depth, path] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (depth >= BOUNDS.depth)
+      throw new ConfigError(
+        `${path.length > 80 ? `${path.slice(0, 80)}…` : path}: the config is nested more than ${BOUNDS.depth} levels deep; an experiment config is at most 5 (see the README)`,
+      );
+    for (const [k, x] of Object.entries(v))
+      stack.push([x, depth + 1, `${path}${Array.isArray(v) ? `[${k}]` : key(k)}`]);
+  }
+}
+
+/** `.name`, or `["odd name"]` for a key that would not read as one. */
+function key(k: string): string {
+  if (/^[\p{L}\p{N}_$-]{1,60}$/u.test(k)) return `.${k}`;
+  const quoted = JSON.stringify(k);
+  return `[${quoted.length > 60 ? `${quoted.slice(0, 60)}…"` : quoted}]`;
+}
+
+function datasetOptions(v: unknown, dataset: (typeof DATASETS)[number]): Record<string, number> {
+  const options = numbers(v, 'data.options');
+  known(options, [...DATASET_OPTIONS[dataset]], 'data.options');
+  for (const [k, x] of Object.entries(options)) {
+    const range = OPTION_RANGES[k];
+    if (range !== undefined) integer(x, `data.options.${k}`, range[0], range[1]);
+  }
+  const samples = options.samples ?? (dataset === 'gradNormToy' ? 512 : 1000);
+  const width =
+    dataset === 'relatedTasks'
+      ? (options.features ?? 20) + (options.tasks ?? 2)
+      : dataset === 'gradNormToy'
+        ? (options.inputDim ?? 250) + (options.tasks ?? 2) * (options.outputDim ?? 100)
+        : 0;
+  if (samples * width > BOUNDS.cells)
+    throw new ConfigError(
+      `data.options.samples: ${samples} samples of ${width} values each make ${samples * width} numbers, more than the ${BOUNDS.cells} allowed — use fewer samples or smaller dimensions`,
+    );
+  return options;
+}
+
+/** A name that becomes a file name (`<out>/<name>.json`): printable, no path characters, not too long. */
+function fileName(v: unknown, field: string): string {
+  const name = string(v, field, true);
+  const why =
+    name.length > BOUNDS.name || new TextEncoder().encode(name).length > 200
+      ? `at most ${BOUNDS.name} characters (200 UTF-8 bytes)`
+      : // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
+        /[\u0000-\u001f\u007f-\u009f/\\:*?"<>|]/.test(name)
+        ? 'no control characters and none of / \\ : * ? " < > |'
+        : /^[.\s]|[.\s]$/.test(name)
+          ? 'no dot or space at the start or end'
+          : /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(name)
+            ? 'valid Unicode text'
+            : null;
+  if (why !== null)
+    throw new ConfigError(`${field}: the name becomes a file name, so it needs ${why} — got ${show(name)}`);
+  return name;
 }
 
 function object(v: unknown, field: string): Record<string, unknown> {
@@ -242,7 +422,7 @@ function object(v: unknown, field: string): Record<string, unknown> {
 function known(o: Record<string, unknown>, keys: readonly string[], field: string): void {
   for (const k of Object.keys(o)) {
     if (!keys.includes(k))
-      throw new ConfigError(`${field}.${k}: unknown field (known: ${keys.join(', ') || 'none'})`);
+      throw new ConfigError(`${field}${key(k)}: unknown field (known: ${keys.join(', ') || 'none'})`);
   }
 }
 
@@ -251,6 +431,8 @@ function string(v: unknown, field: string, slashes = false): string {
     throw new ConfigError(
       `${field}: expected a non-empty ${slashes ? 'string' : 'name without slashes'}, got ${show(v)}`,
     );
+  if (v.length > BOUNDS.text)
+    throw new ConfigError(`${field}: expected at most ${BOUNDS.text} characters, got ${v.length}`);
   return v;
 }
 
@@ -261,9 +443,9 @@ function oneOf<T extends string>(v: unknown, options: readonly T[], field: strin
   return v as T;
 }
 
-function integer(v: unknown, field: string, min: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
-    throw new ConfigError(`${field}: expected an integer ≥ ${min}, got ${show(v)}`);
+function integer(v: unknown, field: string, min: number, max: number): number {
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
+    throw new ConfigError(`${field}: expected an integer from ${min} to ${max}, got ${show(v)}`);
   return v;
 }
 
@@ -273,20 +455,21 @@ function positive(v: unknown, field: string): number {
   return v;
 }
 
-function list(v: unknown, field: string): unknown[] {
+function list(v: unknown, field: string, max = Number.POSITIVE_INFINITY): unknown[] {
   if (!Array.isArray(v)) throw new ConfigError(`${field}: expected a list, got ${show(v)}`);
+  if (v.length > max) throw new ConfigError(`${field}: expected at most ${max} entries, got ${v.length}`);
   return v;
 }
 
-function integers(v: unknown, field: string, min: number): number[] {
-  return list(v, field).map((x, i) => integer(x, `${field}[${i}]`, min));
+function integers(v: unknown, field: string, min: number, max: number, count: number): number[] {
+  return list(v, field, count).map((x, i) => integer(x, `${field}[${i}]`, min, max));
 }
 
 function numbers(v: unknown, field: string): Record<string, number> {
   const o = object(v, field);
   for (const [k, x] of Object.entries(o)) {
     if (typeof x !== 'number' || !Number.isFinite(x))
-      throw new ConfigError(`${field}.${k}: expected a number, got ${show(x)}`);
+      throw new ConfigError(`${field}${key(k)}: expected a number, got ${show(x)}`);
   }
   return o as Record<string, number>;
 }
@@ -303,6 +486,17 @@ function split(v: unknown): [number, number, number] {
   return s as [number, number, number];
 }
 
-function show(v: unknown): string {
-  return v === undefined ? 'nothing' : JSON.stringify(v);
+/** A value as a short one-line string for a message (JSON, cut at 60 characters). */
+export function show(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
+  let text: string | undefined;
+  try {
+    text = JSON.stringify(v);
+  } catch {
+    text = undefined;
+  }
+  // A value too deep for JSON.stringify (a data file's row nested thousands deep) is named by its kind.
+  text ??= Array.isArray(v) ? 'a list' : typeof v === 'object' && v !== null ? 'an object' : `a ${typeof v}`;
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

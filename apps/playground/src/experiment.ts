@@ -12,6 +12,13 @@ export interface RunExperimentOptions {
   onRun?: (run: { method: string; seed: number }) => void;
   /** The content of `data.file`, for `dataset: 'file'`. */
   fileText?: string;
+  /** Notes for the user (rows of a data file left out). */
+  onNote?: (message: string) => void;
+  /**
+   * Called with the results so far each time a method's runs finish, so a caller can still write
+   * them when a later run fails.
+   */
+  onResults?: (results: ExperimentResults) => void;
 }
 
 /** Trains every run of the config and returns what the table and the report show. */
@@ -22,14 +29,59 @@ export function runExperiment(
   return config.data.dataset === 'cagradToy' ? runToy(config, options) : runDataset(config, options);
 }
 
-function runDataset(config: ExperimentConfig, { onRun, fileText }: RunExperimentOptions): ExperimentResults {
-  const prepared = prepareExperiment(config, loadData(config, fileText));
-  const { taskNames, tasks } = prepared;
+function runDataset(
+  config: ExperimentConfig,
+  { onRun, fileText, onNote, onResults }: RunExperimentOptions,
+): ExperimentResults {
+  const prepared = prepareExperiment(config, loadData(config, fileText, onNote));
+  const { taskNames, tasks, displayNames, display } = prepared;
   const specs = runSpecs(config);
   const rows: ComparisonRow[] = [];
+  const createdAt = new Date().toISOString();
+  // deltaM's message names the model's task names; say the user's.
+  const shownNames = (text: string) =>
+    taskNames.reduce(
+      (t, name, i) => (name === displayNames[i] ? t : t.replaceAll(`${name}.`, `${displayNames[i]}.`)),
+      text,
+    );
+  const results = (): ExperimentResults => ({
+    name: config.name,
+    createdAt,
+    config,
+    // Keyed by the user's task names (the model's may differ: see safeTaskName).
+    tasks: tasks.map(({ type }, i) => ({ name: displayNames[i]!, type })),
+    methods: rows.map((row) => ({
+      method: row.method,
+      metrics: display(row.metrics),
+      deltaM: row.deltaM,
+      ...(row.deltaMUnavailable === undefined
+        ? {}
+        : { deltaMUnavailable: shownNames(row.deltaMUnavailable) }),
+      msPerStep: row.msPerStep,
+      curves: {
+        epochLoss: display(
+          Object.fromEntries(
+            taskNames.map((t) => [
+              t,
+              row.history.epochs.map((e) => (Object.hasOwn(e.train, t) ? e.train[t]! : Number.NaN)),
+            ]),
+          ),
+        ),
+        weights: display(
+          Object.fromEntries(
+            taskNames.map((t) => [
+              t,
+              row.history.steps.map((s) => (Object.hasOwn(s.weights, t) ? s.weights[t]! : Number.NaN)),
+            ]),
+          ),
+        ),
+        cosine: [...row.history.steps].reverse().find((s) => s.cosine !== undefined)?.cosine ?? null,
+      },
+    })),
+  });
   for (const optimizer of [...new Set(specs.map((s) => s.optimizer))]) {
     const mine = specs.filter((s) => s.optimizer === optimizer);
-    const comparison = compareMethods({
+    compareMethods({
       methods: Object.fromEntries(
         mine.map((s) => [s.label, methodFactory(s.method, taskNames, config.methodOptions[s.method]).make]),
       ),
@@ -43,30 +95,13 @@ function runDataset(config: ExperimentConfig, { onRun, fileText }: RunExperiment
       batchSize: config.batchSize,
       seeds: config.seeds,
       onRun,
-    });
-    rows.push(...comparison.rows);
-  }
-  return {
-    name: config.name,
-    createdAt: new Date().toISOString(),
-    config,
-    tasks: tasks.map(({ name, type }) => ({ name, type })),
-    methods: rows.map((row) => ({
-      method: row.method,
-      metrics: row.metrics,
-      deltaM: row.deltaM,
-      msPerStep: row.msPerStep,
-      curves: {
-        epochLoss: Object.fromEntries(
-          taskNames.map((t) => [t, row.history.epochs.map((e) => e.train[t] ?? Number.NaN)]),
-        ),
-        weights: Object.fromEntries(
-          taskNames.map((t) => [t, row.history.steps.map((s) => s.weights[t] ?? Number.NaN)]),
-        ),
-        cosine: [...row.history.steps].reverse().find((s) => s.cosine !== undefined)?.cosine ?? null,
+      onRow: (row) => {
+        rows.push(row);
+        onResults?.(results());
       },
-    })),
-  };
+    });
+  }
+  return results();
 }
 
 /** The 2-D toy: each run from the paper's three starts; the "metrics" are the final losses over the starts. */

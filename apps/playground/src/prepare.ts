@@ -19,28 +19,66 @@ import {
   type TaskSpec,
   trainValTestSplit,
 } from '@mtl/multitask';
-import { Generator } from '@mtl/tensor';
-import { ConfigError, type ExperimentConfig } from './config';
+import { Generator, MtlError } from '@mtl/tensor';
+import { BOUNDS, ConfigError, type ExperimentConfig } from './config';
 import { type MethodName, methodFactory } from './methods';
 import { OPTIMIZER_LABELS, type OptimizerName } from './optimizers';
-import { tableColumns } from './tabular';
+import { type TableReport, tableColumns } from './tabular';
 
-/** The dataset of a config; `fileText` is the content of `data.file` (read by the caller). */
-export function loadData(config: ExperimentConfig, fileText?: string): DatasetColumns {
+/**
+ * The dataset of a config; `fileText` is the content of `data.file` (read by the caller). `onNote`
+ * hears about rows of the file left out (a missing feature value, or dropped with `dropBadRows`).
+ */
+export function loadData(
+  config: ExperimentConfig,
+  fileText?: string,
+  onNote?: (message: string) => void,
+): DatasetColumns {
   const { dataset, options, file } = config.data;
   const seed = config.seeds[0];
   switch (dataset) {
     case 'penguins':
       return penguins();
     case 'relatedTasks':
-      return relatedTasks({ seed, ...options });
-    case 'gradNormToy':
-      return gradNormToy({ seed, samples: 512, ...options });
+      return generate('relatedTasks', options, () => relatedTasks({ seed, ...options }));
+    case 'gradNormToy': {
+      // The paper's σ spread for any number of tasks: log-uniform from 1 to 100 ([1, 100] for two).
+      const tasks = options.tasks ?? 2;
+      const sigmas = Array.from({ length: tasks }, (_, t) => (tasks === 1 ? 1 : 100 ** (t / (tasks - 1))));
+      return generate('gradNormToy', options, () => gradNormToy({ seed, samples: 512, sigmas, ...options }));
+    }
     case 'file':
       if (fileText === undefined) throw new ConfigError(`data.file: load ${file?.path ?? 'a file'} first`);
-      return tableColumns(fileText, file!);
+      {
+        const report: TableReport = { missing: 0, dropped: 0 };
+        const columns = tableColumns(fileText, file!, report);
+        if (report.dropped > 0)
+          onNote?.(
+            `${file!.path}: dropped ${report.dropped} row(s) with a non-numeric cell in a numeric column (dropBadRows), the first: ${report.firstDropped}`,
+          );
+        if (report.missing > 0)
+          onNote?.(`${file!.path}: left out ${report.missing} row(s) missing a feature value`);
+        return columns;
+      }
     case 'cagradToy':
       throw new ConfigError('data.dataset: cagradToy is a 2-D optimisation problem, not a dataset');
+  }
+}
+
+/** Runs a generator; its own message about a bad option becomes a ConfigError naming `data.options.<option>`. */
+function generate(name: string, options: Record<string, number>, make: () => DatasetColumns): DatasetColumns {
+  try {
+    return make();
+  } catch (e) {
+    if (!(e instanceof MtlError)) throw e;
+    const message = e.message.replace(new RegExp(`^${name}: `), '');
+    // The option the message is about: `features=3`, `tasks must…`, or else the first one it mentions.
+    const keys = Object.keys(options);
+    const option =
+      keys.find((k) => new RegExp(`\\b${k}(=| must)`).test(message)) ??
+      keys.find((k) => message.includes(k)) ??
+      'options';
+    throw new ConfigError(`data.options${option === 'options' ? '' : `.${option}`}: ${name}: ${message}`);
   }
 }
 
@@ -67,7 +105,12 @@ export function runSpecs(config: ExperimentConfig): RunSpec[] {
 }
 
 export interface PreparedExperiment {
+  /** The tasks' names inside the model and the Trainer (see {@link safeTaskName}). */
   taskNames: string[];
+  /** The tasks' names as the user gave them, in the same order. */
+  displayNames: string[];
+  /** A record keyed by internal task names, keyed by the user's names instead. */
+  display<T>(record: Readonly<Record<string, T>>): Record<string, T>;
   tasks: TaskSpec[];
   /** Standardised with the training split's statistics; regression targets too (metrics go back to original units). */
   train: MultiTaskDataset;
@@ -77,8 +120,35 @@ export interface PreparedExperiment {
   model(seed: number): MultiTaskModel;
 }
 
-export function prepareExperiment(config: ExperimentConfig, data: DatasetColumns): PreparedExperiment {
-  const taskNames = Object.keys(data.labels);
+/**
+ * The name a task gets inside the model and the training library, whose records are plain
+ * objects: a name plain objects inherit (`__proto__`, `constructor`, `toString`…) would vanish
+ * into or collide with Object.prototype there, so it gets trailing underscores (`__proto___`).
+ * Results are keyed by the user's names again ({@link PreparedExperiment.display}).
+ */
+export function safeTaskName(name: string, taken: ReadonlySet<string>): string {
+  if (!(name in Object.prototype)) return name;
+  let alias = `${name}_`;
+  while (alias in Object.prototype || taken.has(alias)) alias += '_';
+  return alias;
+}
+
+export function prepareExperiment(config: ExperimentConfig, original: DatasetColumns): PreparedExperiment {
+  const displayNames = Object.keys(original.labels);
+  const taken = new Set(displayNames);
+  const taskNames = displayNames.map((name) => {
+    const alias = safeTaskName(name, taken);
+    taken.add(alias);
+    return alias;
+  });
+  const shown = new Map(taskNames.map((t, i) => [t, displayNames[i]!]));
+  const display = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
+    Object.fromEntries(Object.entries(record).map(([k, v]) => [shown.get(k) ?? k, v]));
+  const data: DatasetColumns = {
+    ...original,
+    labels: Object.fromEntries(taskNames.map((t, i) => [t, original.labels[displayNames[i]!]!])),
+    tasks: Object.fromEntries(taskNames.map((t, i) => [t, original.tasks[displayNames[i]!]!])),
+  };
   const all = new MultiTaskDataset({ features: data.features, labels: data.labels });
   const stratify = taskNames.find((t) => data.tasks[t]!.type === 'multiclass');
   const split = trainValTestSplit(all, {
@@ -86,6 +156,15 @@ export function prepareExperiment(config: ExperimentConfig, data: DatasetColumns
     seed: config.seeds[0],
     stratifyBy: stratify,
   });
+  for (const [part, d] of [
+    ['training', split.train],
+    ['test', split.test],
+  ] as const) {
+    if (d.length === 0)
+      throw new ConfigError(
+        `data.split: the ${part} split of ${all.length} rows is empty with fractions ${JSON.stringify(config.data.split)} — give it a larger fraction (or use more data)`,
+      );
+  }
   const features = new Standardizer().fit(split.train.features);
   const scalers = Object.fromEntries(
     taskNames
@@ -112,8 +191,15 @@ export function prepareExperiment(config: ExperimentConfig, data: DatasetColumns
     }),
   );
   const inputSize = data.features.shape[1]!;
+  const parameters = estimateParameters(config.architecture, inputSize, Object.values(outputs));
+  if (parameters > BOUNDS.parameters)
+    throw new ConfigError(
+      `architecture: the model would have about ${parameters.toExponential(2)} parameters for ${inputSize} inputs and ${taskNames.length} tasks, more than the ${BOUNDS.parameters} allowed — use fewer or narrower hidden layers, or fewer experts`,
+    );
   return {
     taskNames,
+    displayNames,
+    display,
     tasks,
     train: standardise(split.train),
     validation: standardise(split.validation),
@@ -157,5 +243,50 @@ function buildModel(
       });
     case 'crossstitch':
       return CrossStitch.mlp({ inputSize, hidden, activation, tasks, generator });
+  }
+}
+
+/** About how many parameters buildModel makes (weights and biases of the MLPs, gates and heads). */
+export function estimateParameters(
+  architecture: ExperimentConfig['architecture'],
+  inputSize: number,
+  outputs: number[],
+): number {
+  const { type, hidden, experts, taskExperts, levels } = architecture;
+  const mlp = (input: number) => {
+    let total = 0;
+    let last = input;
+    for (const width of hidden) {
+      total += (last + 1) * width;
+      last = width;
+    }
+    return { total, last };
+  };
+  const tasks = outputs.length;
+  const heads = (last: number) => outputs.reduce((s, o) => s + (last + 1) * o, 0);
+  const { total, last } = mlp(inputSize);
+  switch (type) {
+    case 'hps':
+      return total + heads(last);
+    case 'mmoe':
+      return experts * total + tasks * (inputSize + 1) * experts + heads(last);
+    case 'cgc':
+      return (
+        (experts + tasks * taskExperts) * total +
+        tasks * (inputSize + 1) * (experts + taskExperts) +
+        heads(last)
+      );
+    case 'ple': {
+      const deeper = mlp(last).total;
+      const perLevel = (size: number) => (experts + tasks * taskExperts) * size;
+      return (
+        perLevel(total) +
+        (levels - 1) * perLevel(deeper) +
+        levels * (tasks + 1) * (last + 1) * (experts + taskExperts) +
+        heads(last)
+      );
+    }
+    case 'crossstitch':
+      return tasks * total + heads(last) + hidden.length * tasks * tasks;
   }
 }

@@ -29,13 +29,19 @@ export function* toySteps(
   start = 0,
 ): Generator<ToyStep> {
   const x = new Parameter(tensor([...cagradToyStarts[start]!], { dtype: 'float64' }));
-  const optimizer = optimizerFactory({ ...config.optimizer, name: optimizerName })([x]);
   const weighting = methodFactory(method, ['l1', 'l2'], config.methodOptions[method]).make();
+  // The method's own parameters (UW's log-variances, GradNorm's weights) learn alongside x.
+  const optimizer = optimizerFactory({ ...config.optimizer, name: optimizerName })([
+    x,
+    ...weighting.parameters(),
+  ]);
   for (let step = 0; step < config.epochs; step++) {
     optimizer.zeroGrad();
+    for (const p of weighting.parameters()) p.zeroGrad();
     const { l1, l2 } = cagradToyLosses(x);
     const losses = { l1: l1.item(), l2: l2.item() };
-    const weights = weighting.backward({ l1, l2 }, { shared: [x] });
+    // Each step is an "epoch" of the toy (DWA, GradNorm and STCH count epochs).
+    const weights = weighting.backward({ l1, l2 }, { shared: [x], epoch: step });
     optimizer.step();
     const [x1, x2] = x.value.data as Float64Array;
     yield { start, step, x: [x1!, x2!], losses, weights };

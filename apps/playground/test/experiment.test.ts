@@ -79,13 +79,16 @@ describe('a table from a file', () => {
 
   it.each([
     ['wing,mass\n1,2\n', 'birds.csv: no column "island" (columns: wing, mass)'],
-    ['wing,island,mass,sex,kind\n1,A,heavy,m,a\n', 'regression task mass has a non-number "heavy" in row 1'],
+    [
+      'wing,island,mass,sex,kind\n1,A,heavy,m,a\n',
+      'birds.csv: row 1 (line 2), column "mass": "heavy" is not a number',
+    ],
     [
       'wing,island,mass,sex,kind\n1,A,1,m,a\n1,A,1,f,a\n1,A,1,x,a\n',
-      'binary task sex needs exactly two classes, found 3',
+      'birds.csv: binary task "sex" needs exactly two classes, found 3 ("f", "m", "x") — use multiclass',
     ],
-    ['wing,island,mass,sex,kind\n1,A,1\n', 'birds.csv: line 2 has 3 fields, the header has 5'],
-    ['wing,island\n"1,A\n', 'a quoted field is never closed'],
+    ['wing,island,mass,sex,kind\n1,A,1\n', 'birds.csv: row 1 (line 2) has 3 fields, the header has 5'],
+    ['wing,island\n"1,A\n', 'birds.csv: a quoted field starting on line 2 is never closed'],
   ])('names what is wrong in %j', (text, message) => {
     expect(() => tableColumns(text, file)).toThrow(message);
   });

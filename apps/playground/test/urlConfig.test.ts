@@ -26,7 +26,7 @@ describe('the config in the URL', () => {
     [`?config=${Buffer.from('{"epochs":').toString('base64url')}`, 'not valid JSON'],
     [
       `?config=${Buffer.from('{"epochs":0}').toString('base64url')}`,
-      'epochs: expected an integer ≥ 1, got 0',
+      'epochs: expected an integer from 1 to 100000, got 0',
     ],
   ])('names what is wrong with %s', (search, message) => {
     expect(() => configFromSearch(search)).toThrow(message);

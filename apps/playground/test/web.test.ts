@@ -53,7 +53,8 @@ async function runToEnd(page: Page, runs: number): Promise<void> {
 describe.skipIf(!available)('the web page in Chromium', () => {
   beforeAll(async () => {
     await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'error' });
-    server = createServer((req, res) => {
+    // A large header limit: the tests open links with a config tens of kilobytes long.
+    server = createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const file = join(dist, path === '/' ? 'index.html' : path);
       if (!file.startsWith(dist) || !existsSync(file)) {
@@ -154,7 +155,9 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     const page = await open('?config=%%%not-base64');
     expect(await page.textContent('#page-error')).toMatch(/could not be used.*not valid/);
     const invalid = await open(`?config=${encode({ epochs: -1 })}`);
-    expect(await invalid.textContent('#page-error')).toContain('epochs: expected an integer ≥ 1, got -1');
+    expect(await invalid.textContent('#page-error')).toContain(
+      'epochs: expected an integer from 1 to 100000, got -1',
+    );
     // The page still works with the defaults.
     expect(await invalid.inputValue('#f-epochs')).toBe('40');
     // A bad value typed into the form is named too, and Start waits until it is fixed.
@@ -164,6 +167,53 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await page.close();
     await invalid.close();
   });
+
+  it('shows the error banner for a link nested 5,000 deep or huge, not a RangeError', async () => {
+    const deep = `{"data":{"options":${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}}}`;
+    const nested = await open(`?config=${Buffer.from(deep).toString('base64url')}`);
+    expect(await nested.textContent('#page-error')).toMatch(
+      /could not be used — config\.data\.options\.a\.a.*: the config is nested more than 16 levels deep/,
+    );
+    expect(await nested.inputValue('#f-epochs')).toBe('40');
+    const arrays = await open(
+      `?config=${Buffer.from(`{"methods":${'['.repeat(5000)}${']'.repeat(5000)}}`).toString('base64url')}`,
+    );
+    expect(await arrays.textContent('#page-error')).toContain(
+      'the config is nested more than 16 levels deep',
+    );
+    const huge = await open(`?config=${encode({ name: 'x'.repeat(150_000) })}`);
+    expect(await huge.textContent('#page-error')).toMatch(
+      /could not be used — the link’s config has \d+ characters/,
+    );
+    for (const page of [nested, arrays, huge]) await page.close();
+  });
+
+  it('neutralises formula cells in the CSV download (a task name from a file reaches a spreadsheet)', async () => {
+    const page = await open();
+    await page.selectOption('#f-dataset', 'file');
+    const rows = Array.from({ length: 60 }, (_, i) => `${(i % 12) / 12},${((i % 12) / 6 - 1).toFixed(3)}`);
+    await page.setInputFiles('#f-file', {
+      name: 'evil.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(`x,=1+2\n${rows.join('\n')}\n`),
+    });
+    await page.fill('#f-file-features', 'x');
+    await page.fill('#f-file-tasks', '=1+2:regression');
+    for (const m of ['uw', 'gradnorm', 'pcgrad', 'mgda', 'cagrad', 'nashmtl', 'upgrad'])
+      await page.uncheck(`input[name="f-methods"][value="${m}"]`);
+    await page.fill('#f-epochs', '2');
+    expect(await page.textContent('#form-error')).toBe('');
+    await page.click('#start');
+    await runToEnd(page, 1);
+    const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
+    const csv = readFileSync((await file.path())!)
+      .toString()
+      .split('\n');
+    expect(csv[0]).toBe("run,status,'=1+2.loss,'=1+2.mae,'=1+2.rmse,'=1+2.r2,msPerStep");
+    // Numbers, negative ones too, stay numbers.
+    expect(csv[1]).toMatch(/^EW,finished,-?[\d.]+(e-?\d+)?,[\d.]+/);
+    await page.close();
+  }, 120_000);
 
   it('shows names from a link as text, never as markup', async () => {
     const path = '<img src=x onerror="window.__injected = 1">.csv';

@@ -230,7 +230,8 @@ export function readForm(form: HTMLElement, previous: ExperimentConfig): Record<
 
 function readFile(form: HTMLElement, previous: ExperimentConfig): Record<string, unknown> {
   const value = (id: string) => form.querySelector<HTMLInputElement>(`#${id}`)?.value ?? '';
-  const tasks: Record<string, string> = {};
+  // Null prototype: a column may be called "__proto__".
+  const tasks: Record<string, string> = Object.create(null);
   for (const part of value('f-file-tasks').split(',')) {
     const [column, type] = part.split(':').map((s) => s.trim());
     if (column) tasks[column] = type ?? '';
@@ -242,5 +243,7 @@ function readFile(form: HTMLElement, previous: ExperimentConfig): Record<string,
       .map((s) => s.trim())
       .filter((s) => s !== ''),
     tasks,
+    // Not a control of its own: kept from the config (a link or a preset).
+    ...(previous.data.file?.dropBadRows ? { dropBadRows: true } : {}),
   };
 }

@@ -23,10 +23,20 @@ export function resultsJson(config: ExperimentConfig, runs: RunView[]): string {
   );
 }
 
-const csvCell = (v: string | number | null | undefined) => {
-  const s = v === null || v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
+/** A decimal number as text (`-0.5`, `1e-3`): a spreadsheet reads it as a number, never a formula. */
+const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
+
+/**
+ * One CSV field. A text cell that a spreadsheet would run as a formula — starting with `=`, `+`,
+ * `-`, `@`, a tab or a carriage return (a task name from a link or a file can be anything) — gets
+ * a leading `'`, as OWASP recommends against CSV injection; numbers (negative ones too) stay
+ * numbers. Fields with a quote, comma or line break are quoted.
+ */
+export function csvCell(v: string | number | null | undefined): string {
+  let s = v === null || v === undefined ? '' : String(v);
+  if (typeof v === 'string' && /^[=+\-@\t\r]/.test(s) && !NUMBER.test(s)) s = `'${s}`;
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
 
 /** One row per run: its label, status, every test metric as task.metric, and ms/step. */
 export function resultsCsv(runs: RunView[]): string {

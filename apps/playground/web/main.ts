@@ -457,10 +457,12 @@ function scheduleRender(): void {
 try {
   config = configFromSearch(location.search);
 } catch (e) {
-  if (!(e instanceof ConfigError)) throw e;
+  // Whatever a link holds, the page starts: with the defaults and the reason in the banner.
   config = parseConfig({});
+  const reason =
+    e instanceof ConfigError ? e.message : `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? e}`;
   showPageError(
-    `This link's config could not be used — ${e.message}. Showing the default experiment instead.`,
+    `This link's config could not be used — ${reason.length > 300 ? `${reason.slice(0, 300)}…` : reason}. Showing the default experiment instead.`,
   );
 }
 drawForm();

@@ -6,6 +6,8 @@
 import { ConfigError, DEFAULT_CONFIG, type ExperimentConfig, parseConfig } from '../src/config';
 
 const PARAM = 'config';
+/** Characters of `?config=` (a full config with every field is about 2,000). */
+const MAX_LINK = 100_000;
 
 /** The URL search string for a config ('' for the defaults). */
 export function configToSearch(config: ExperimentConfig): string {
@@ -14,10 +16,17 @@ export function configToSearch(config: ExperimentConfig): string {
   return `?${PARAM}=${toBase64Url(JSON.stringify(diff))}`;
 }
 
-/** The config a URL search string holds (the defaults when it has none); a ConfigError says what is wrong. */
+/**
+ * The config a URL search string holds (the defaults when it has none); a ConfigError says what is
+ * wrong — also for a link nested thousands deep or too long, which parseConfig's bounds refuse.
+ */
 export function configFromSearch(search: string): ExperimentConfig {
   const encoded = new URLSearchParams(search).get(PARAM);
   if (encoded === null) return parseConfig({});
+  if (encoded.length > MAX_LINK)
+    throw new ConfigError(
+      `the link\u2019s config has ${encoded.length} characters, more than the ${MAX_LINK} a config needs`,
+    );
   let json: string;
   try {
     json = fromBase64Url(encoded);
@@ -38,8 +47,10 @@ function difference(value: unknown, base: unknown): unknown {
   if (isObject(value) && isObject(base)) {
     const out: Record<string, unknown> = {};
     for (const [k, v] of Object.entries(value)) {
-      const d = difference(v, base[k]);
-      if (d !== undefined) out[k] = d;
+      const d = difference(v, Object.hasOwn(base, k) ? base[k] : undefined);
+      // defineProperty, not `out[k] =`: a key may be "__proto__" (a task column's name).
+      if (d !== undefined)
+        Object.defineProperty(out, k, { value: d, enumerable: true, writable: true, configurable: true });
     }
     return Object.keys(out).length > 0 ? out : undefined;
   }

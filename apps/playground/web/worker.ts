@@ -65,8 +65,10 @@ function datasetSession(config: ExperimentConfig, run: RunSpec, fileText?: strin
     trainMetrics: false,
   });
   const pending: Session['pending'] = { steps: [], epochs: [] };
+  // The page sees the user's task names (the model's may differ: see safeTaskName).
+  const { display } = prepared;
   return {
-    tasks: prepared.taskNames,
+    tasks: prepared.displayNames,
     totalSteps: Math.ceil(prepared.train.length / config.batchSize) * config.epochs,
     pending,
     step() {
@@ -77,21 +79,28 @@ function datasetSession(config: ExperimentConfig, run: RunSpec, fileText?: strin
         if (next.done) return false;
         const event = next.value;
         if (event.type === 'step') {
-          pending.steps.push({ ...event.record, lr });
+          const record = event.record;
+          pending.steps.push({
+            ...record,
+            losses: display(record.losses),
+            weights: display(record.weights),
+            ...(record.gradNorms === undefined ? {} : { gradNorms: display(record.gradNorms) }),
+            lr,
+          });
           return true;
         }
         const { epoch, train, validation } = event.record;
         pending.epochs.push({
           epoch,
-          train,
+          train: display(train),
           validation: validation
-            ? Object.fromEntries(Object.entries(validation).map(([t, m]) => [t, m.loss!]))
+            ? display(Object.fromEntries(Object.entries(validation).map(([t, m]) => [t, m.loss!])))
             : null,
           lr,
         });
       }
     },
-    finish: () => ({ metrics: trainer.evaluate(prepared.test) }),
+    finish: () => ({ metrics: display(trainer.evaluate(prepared.test)) }),
     modelBytes: () => saveSafetensors(model.stateDict()),
   };
 }

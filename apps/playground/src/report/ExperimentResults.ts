@@ -16,6 +16,8 @@ export interface ExperimentResults {
     metrics: Record<string, Record<string, Stat>>;
     /** LibMTL's Δm in percent (positive = better than the single-task baselines), or null without baselines. */
     deltaM: Stat | null;
+    /** Why Δm is "n/a" although there are baselines (a baseline metric of 0, a non-finite metric). */
+    deltaMUnavailable?: string;
     msPerStep: number;
     /** From the first seed's run: per-epoch mean training loss per task, task weights per step, and the last task-gradient cosine matrix (task order as `tasks`). */
     curves: {

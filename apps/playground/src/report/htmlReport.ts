@@ -175,6 +175,8 @@ function comparisonTable(results: ExperimentResults): string {
     .map((m) => {
       const cells = columns.map((c, k) => {
         const s = c.value(m);
+        if (k === columns.length - 2 && s === null && m.deltaMUnavailable !== undefined)
+          return `<td title="${escapeHtml(m.deltaMUnavailable)}">n/a</td>`;
         if (s === null || !Number.isFinite(s.mean)) return '<td>—</td>';
         const text = escapeHtml(c.format(s));
         return s.mean === best[k] ? `<td><strong>${text}</strong></td>` : `<td>${text}</td>`;
@@ -188,6 +190,12 @@ function comparisonTable(results: ExperimentResults): string {
     `<thead><tr>${head1}</tr>${head2 ? `<tr>${head2}</tr>` : ''}</thead>`,
     `<tbody>\n${body}\n</tbody>`,
     '</table></div>',
+    ...results.methods
+      .filter((m) => m.deltaM === null && m.deltaMUnavailable !== undefined)
+      .map(
+        (m) =>
+          `<p class="note">Δm of ${escapeHtml(m.method)} is n/a: ${escapeHtml(m.deltaMUnavailable!)}</p>`,
+      ),
   ].join('\n');
 }
 
