@@ -29,6 +29,12 @@ const MAX_DEPTH = 64;
 const INTEGER = /^-?(?:0|[1-9]\d*)$/;
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
+/** A parsed header: its value and, when the value is an object, its own entries in order. */
+export interface ParsedHeaderJson {
+  value: JsonValue;
+  entries: [string, JsonValue][] | null;
+}
+
 /**
  * Parses a safetensors header strictly: RFC 8259 JSON, where a repeated key in any object is an
  * error (JSON.parse would keep the last one silently, so two tensors could claim one name).
@@ -36,9 +42,11 @@ const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
  * Fast path: one pass over the text counts the keys and looks for what JSON.parse would read
  * differently (a fraction or an exponent, nesting past the limit); when there is none, the
  * engine's JSON.parse builds the value and a repeated key shows as a key count that came up
- * short. Anything else goes to the strict parser below, which names the problem and where.
+ * short — counted in the same walk that lists the root's entries, which a header of millions of
+ * tensors cannot afford twice. Anything else goes to the strict parser below, which names the
+ * problem and where.
  */
-export function parseHeaderJson(op: string, text: string): JsonValue {
+export function parseHeaderJson(op: string, text: string): ParsedHeaderJson {
   const keys = countKeysInText(text);
   if (keys !== null) {
     let value: JsonValue | undefined;
@@ -47,9 +55,26 @@ export function parseHeaderJson(op: string, text: string): JsonValue {
     } catch {
       // The strict parser says where the syntax error is.
     }
-    if (value !== undefined && countKeysInValue(value) === keys) return value;
+    if (value !== undefined) {
+      const listed = listEntries(value);
+      if (listed.keys === keys) return { value, entries: listed.entries };
+    }
   }
-  return parseStrictly(op, text);
+  const value = parseStrictly(op, text);
+  return { value, entries: isJsonObject(value) ? Object.entries(value) : null };
+}
+
+/** The root's own entries (null unless it is an object) and the key count of the whole value. */
+function listEntries(value: JsonValue): { entries: [string, JsonValue][] | null; keys: number } {
+  if (!isJsonObject(value)) return { entries: null, keys: countKeysInValue(value) };
+  const entries: [string, JsonValue][] = [];
+  let keys = 0;
+  for (const key in value) {
+    const item = value[key]!;
+    entries.push([key, item]);
+    keys += typeof item === 'object' && item !== null ? 1 + countKeysInValue(item) : 1;
+  }
+  return { entries, keys };
 }
 
 /**

@@ -83,8 +83,8 @@ export function parseSafetensors(op: string, input: Uint8Array | ArrayBuffer): P
   } catch {
     throw new SafetensorsError(`${op}: the header (bytes 8 to ${8 + n}) is not valid UTF-8`);
   }
-  const root = parseHeaderJson(op, text);
-  if (!isJsonObject(root)) {
+  const { value: root, entries: rootEntries } = parseHeaderJson(op, text);
+  if (rootEntries === null) {
     throw new SafetensorsError(
       `${op}: the header must be a JSON object mapping tensor names to {dtype, shape, data_offsets}, got ${describeJson(root)}`,
     );
@@ -94,8 +94,7 @@ export function parseSafetensors(op: string, input: Uint8Array | ArrayBuffer): P
   const dataLength = bytes.length - dataStart;
   let metadata: Record<string, string> | null = null;
   const entries: [string, SafetensorsTensorInfo][] = [];
-  for (const name in root) {
-    const value = root[name]!;
+  for (const [name, value] of rootEntries) {
     if (name === '__metadata__') metadata = readMetadata(op, value);
     else entries.push([name, readTensorInfo(op, name, value, dataLength)]);
   }
@@ -214,7 +213,8 @@ function isSize(value: JsonValue): value is number {
 
 /** The tensors' byte ranges must tile the data buffer exactly: no gap, no overlap, nothing after. */
 function checkTiling(op: string, entries: [string, SafetensorsTensorInfo][], dataLength: number): void {
-  entries.sort(([, a], [, b]) => a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1]);
+  // Writers lay the data out in the header's order, so the sort is usually not needed.
+  if (!inDataOrder(entries)) entries.sort(([, a], [, b]) => compareOffsets(a, b));
   let covered = 0;
   let previous: [string, SafetensorsTensorInfo] | null = null;
   for (const entry of entries) {
@@ -240,4 +240,14 @@ function checkTiling(op: string, entries: [string, SafetensorsTensorInfo][], dat
       `${op}: bytes [${covered},${dataLength}) at the end of the data buffer belong to no tensor — the tensors must cover the data buffer exactly`,
     );
   }
+}
+
+function compareOffsets(a: SafetensorsTensorInfo, b: SafetensorsTensorInfo): number {
+  return a.dataOffsets[0] - b.dataOffsets[0] || a.dataOffsets[1] - b.dataOffsets[1];
+}
+
+function inDataOrder(entries: [string, SafetensorsTensorInfo][]): boolean {
+  for (let i = 1; i < entries.length; i++)
+    if (compareOffsets(entries[i - 1]![1], entries[i]![1]) > 0) return false;
+  return true;
 }
