@@ -151,7 +151,7 @@ describe('experiment config', () => {
     [{ optimizer: { options: { momentun: 0.9 } } }, 'optimizer.options: Adam: unknown option "momentun"'],
     [
       { optimizer: { options: { betas: [0.9, 2] } } },
-      'optimizer.options: Adam: betas[1] must be in [0, 1), got 2',
+      'optimizer.options: Adam: betas[1] must be in [0, 1) — got 2',
     ],
     [{ optimizer: { schedule: { type: 'cyclic' } } }, 'optimizer.schedule.type: expected one of none, step'],
     [

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { SaveError } from '@mtl/nn';
 import { MtlError } from '@mtl/tensor';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { main } from '../src/cli';
 import type { RunExperimentOptions } from '../src/experiment';
 import type { ExperimentResults } from '../src/report/ExperimentResults';
+import { runCli } from './runCli';
 
 const runExperiment = vi.hoisted(() => vi.fn());
 vi.mock('../src/experiment', () => ({ runExperiment }));
@@ -25,17 +25,6 @@ vi.mock('@mtl/nn', async (original) => {
 
 const root = mkdtempSync(join(tmpdir(), 'mtl-cli-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    args,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  );
-  return { code, out, err };
-}
 
 const one: ExperimentResults = {
   name: 'penguins',
@@ -63,7 +52,7 @@ describe('the CLI on failures that are not the input', () => {
       throw new TypeError("Cannot read properties of undefined (reading 'x')");
     });
     const dir = mkdtempSync(join(root, 'run-'));
-    const quiet = await run(['--out', dir]);
+    const quiet = await runCli(['--out', dir]);
     expect(quiet).toEqual({
       code: 1,
       out: [],
@@ -71,7 +60,7 @@ describe('the CLI on failures that are not the input', () => {
         "mtl-playground: internal error — TypeError: Cannot read properties of undefined (reading 'x') (rerun with --verbose for the stack trace)",
       ],
     });
-    const verbose = await run(['--out', dir, '--verbose']);
+    const verbose = await runCli(['--out', dir, '--verbose']);
     expect(verbose.code).toBe(1);
     expect(verbose.err.join('\n')).toMatch(/^TypeError: Cannot read properties.*\n\s+at /);
   });
@@ -86,7 +75,7 @@ describe('the CLI on failures that are not the input', () => {
       );
     });
     const dir = mkdtempSync(join(root, 'run-'));
-    const { code, out, err } = await run(['--out', dir]);
+    const { code, out, err } = await runCli(['--out', dir]);
     expect(code).toBe(2);
     expect(out).toEqual([]);
     expect(err).toEqual([
@@ -107,7 +96,7 @@ describe('the CLI on failures that are not the input', () => {
       );
     });
     const dir = mkdtempSync(join(root, 'run-'));
-    const { code, err } = await run(['--out', dir]);
+    const { code, err } = await runCli(['--out', dir]);
     expect(code).toBe(2);
     expect(err).toEqual([
       `mtl-playground: results: could not write ${join(dir, 'penguins.json')} — ENOSPC: no space left on device, write; the file that was there before is unchanged (choose another --out folder)`,

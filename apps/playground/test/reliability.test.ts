@@ -6,28 +6,17 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { main } from '../src/cli';
 import { ConfigError, type FileData, parseConfig } from '../src/config';
 import { loadData, prepareExperiment } from '../src/prepare';
 import { type TableReport, tableColumns } from '../src/tabular';
 import { csvCell, resultsCsv } from '../web/downloads';
 import type { RunView } from '../web/runs';
 import { configFromSearch } from '../web/urlConfig';
+import { runCli } from './runCli';
 
 const root = mkdtempSync(join(tmpdir(), 'mtl-reliability-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 const tmp = () => mkdtempSync(join(root, 'run-'));
-
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = await main(
-    args,
-    (s) => out.push(s),
-    (s) => err.push(s),
-  );
-  return { code, out: out.join('\n'), err };
-}
 
 const deep = (n: number) => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`);
 
@@ -215,10 +204,10 @@ describe('a table from a file, strictly', () => {
 
 describe('the CLI', () => {
   it('says what --epochs got, in one line, exit 2', async () => {
-    const { code, out, err } = await run(['--epochs', 'abc']);
+    const { code, out, err } = await runCli(['--epochs', 'abc']);
     expect({ code, out, err }).toEqual({
       code: 2,
-      out: '',
+      out: [],
       err: ['mtl-playground: --epochs: expected an integer from 1 to 100000, got "abc"'],
     });
   });
@@ -226,7 +215,7 @@ describe('the CLI', () => {
   it('checks --out before training', async () => {
     const dir = tmp();
     writeFileSync(join(dir, 'file'), '');
-    const { code, err } = await run(['--epochs', '1', '--out', join(dir, 'file', 'sub')]);
+    const { code, err } = await runCli(['--epochs', '1', '--out', join(dir, 'file', 'sub')]);
     expect(code).toBe(2);
     expect(err).toEqual([
       `mtl-playground: --out: cannot create the folder ${join(dir, 'file', 'sub')} — a part of the path is not a folder; choose another --out`,
@@ -255,12 +244,12 @@ describe('the CLI', () => {
       }),
     );
     const out = join(dir, 'out');
-    const result = await run(['run', join(dir, 'flat.json'), '--out', out]);
+    const result = await runCli(['run', join(dir, 'flat.json'), '--out', out]);
     expect(result.code).toBe(0);
-    expect(result.out).toContain(
+    expect(result.out.join('\n')).toContain(
       'Δm of EW is n/a: baseline target.r2 is 0, and Δm is relative to the baseline',
     );
-    expect(result.out).toMatch(/\nEW\s+.*\sn\/a\s/);
+    expect(result.out.join('\n')).toMatch(/\nEW\s+.*\sn\/a\s/);
     const json = JSON.parse(readFileSync(join(out, 'flat.json'), 'utf8'));
     expect(json.methods[0]).toMatchObject({
       deltaM: null,
@@ -279,10 +268,16 @@ describe('the CLI', () => {
       join(dir, 'p.json'),
       `{"name":"p","data":{"dataset":"file","file":{"path":"p.csv","features":["x"],"tasks":{"__proto__":"regression"}}},"methods":["ew"],"epochs":1,"seeds":[0]}`,
     );
-    const { code, out, err } = await run(['run', join(dir, 'p.json'), '--out', join(dir, 'out'), '--json']);
+    const { code, out, err } = await runCli([
+      'run',
+      join(dir, 'p.json'),
+      '--out',
+      join(dir, 'out'),
+      '--json',
+    ]);
     expect(err.at(-1)).toBe('training EW (seed 0)…');
     expect(code).toBe(0);
-    const results = JSON.parse(out);
+    const results = JSON.parse(out.join('\n'));
     expect(results.tasks).toEqual([{ name: '__proto__', type: 'regression' }]);
     expect(Object.keys(results.methods[0].metrics)).toEqual(['__proto__']);
     expect(existsSync(join(dir, 'out', 'p.html'))).toBe(true);

@@ -1,6 +1,8 @@
 import {
+  checkBoolean,
   type Dims,
   type DType,
+  formatValue,
   type NestedArray,
   type NormOrder,
   type ReduceOptions,
@@ -10,11 +12,15 @@ import {
   ValueError,
   type VarianceOptions,
 } from '@mtl/tensor';
+
 import { AutogradError } from './AutogradError';
+
 import type { VariableLike } from './apply';
 import { type BackwardOptions, runBackward, seedFor } from './engine';
+
 import type { Node } from './Node';
 import { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, logicalXor, lt, ne } from './ops/comparison';
+
 import {
   abs,
   add,
@@ -49,7 +55,9 @@ import {
   tanh,
   where,
 } from './ops/elementwise';
+
 import { dot, eigh, inv, linear, linearRelu, matmul, outer, pinv, solve } from './ops/linalg';
+
 import {
   amax,
   amin,
@@ -67,6 +75,7 @@ import {
   sum,
   variance,
 } from './ops/reductions';
+
 import {
   broadcastTo,
   cast,
@@ -85,7 +94,8 @@ import {
   transpose,
   unsqueeze,
 } from './ops/shapes';
-import { describe, requireDType, requireFlag, requireOptions, requireTensor } from './validate';
+
+import { requireDType, requireOptions, requireTensor } from './validate';
 
 export interface VariableOptions {
   /** Whether gradients flow to this variable (only leaves may set it). Default false. */
@@ -127,7 +137,7 @@ export class Variable {
     const op = new.target === Variable ? 'Variable' : new.target.name || 'Variable';
     requireTensor(op, 'value', value);
     const { requiresGrad = false, name } = requireOptions(op, options) as VariableOptions;
-    requireFlag(op, 'requiresGrad', requiresGrad);
+    checkBoolean(op, 'requiresGrad', requiresGrad, false);
     requireName(op, name);
     this.value = requiresGrad ? value.clone() : value;
     this.name = name;
@@ -149,7 +159,7 @@ export class Variable {
   }
 
   set requiresGrad(flag: boolean) {
-    requireFlag('requiresGrad', 'the new value', flag);
+    checkBoolean('requiresGrad', 'the new value', flag, false);
     if (!this.isLeaf) {
       throw new AutogradError(
         'requiresGrad: only leaf variables can change it; use detach() to get a leaf from a computed variable',
@@ -184,7 +194,7 @@ export class Variable {
   backward(grad?: Tensor, options: BackwardOptions = {}): void {
     if (grad !== undefined && grad !== null) requireTensor('backward', 'grad', grad);
     const { retainGraph } = requireOptions('backward', options);
-    requireFlag('backward', 'retainGraph', retainGraph);
+    checkBoolean('backward', 'retainGraph', retainGraph, false);
     if (!this.requiresGrad) {
       throw new AutogradError(
         'backward: this variable does not require grad — no input of the computation had requiresGrad: true',
@@ -498,7 +508,7 @@ export function variable(
   } = requireOptions('variable', options) as VariableOptions & {
     dtype?: DType;
   };
-  requireFlag('variable', 'requiresGrad', requiresGrad);
+  checkBoolean('variable', 'requiresGrad', requiresGrad, false);
   requireName('variable', name);
   requireDType('variable', 'dtype', dtype, true);
   if (
@@ -509,7 +519,7 @@ export function variable(
     !ArrayBuffer.isView(values)
   ) {
     throw new ValueError(
-      `variable: values must be a Tensor, a number or a (nested) array of numbers, got ${describe(values)}` +
+      `variable: values must be a Tensor, a number or a (nested) array of numbers, got ${formatValue(values)}` +
         (values instanceof Variable ? ' (use values.detach() for a new leaf with the same value)' : ''),
     );
   }
@@ -531,5 +541,5 @@ export class Parameter extends Variable {
 
 function requireName(op: string, name: unknown): void {
   if (name === undefined || typeof name === 'string') return;
-  throw new ValueError(`${op}: name must be a string, got ${describe(name)}`);
+  throw new ValueError(`${op}: name must be a string, got ${formatValue(name)}`);
 }

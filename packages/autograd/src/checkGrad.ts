@@ -1,16 +1,14 @@
-import { Generator, randn, type Tensor, ValueError } from '@mtl/tensor';
+import { formatValue, Generator, randn, type Tensor, ValueError } from '@mtl/tensor';
+
 import { grad } from './grad';
+
 import { mul } from './ops/elementwise';
+
 import { sum } from './ops/reductions';
+
 import { Variable } from './Variable';
-import {
-  describe,
-  requireFunction,
-  requireInteger,
-  requireNumber,
-  requireOptions,
-  requireTensor,
-} from './validate';
+
+import { requireFunction, requireInteger, requireNumber, requireOptions, requireTensor } from './validate';
 
 export interface CheckGradOptions {
   /** Finite-difference step. Default 1e-6. */
@@ -44,7 +42,7 @@ export function checkGrad(
   const op = 'checkGrad';
   requireFunction(op, 'fn', fn);
   if (!Array.isArray(inputs) || inputs.length === 0) {
-    throw new ValueError(`${op}: inputs must be a non-empty array of Tensors, got ${describe(inputs)}`);
+    throw new ValueError(`${op}: inputs must be a non-empty array of Tensors, got ${formatValue(inputs)}`);
   }
   inputs.forEach((t, i) => {
     requireTensor(op, `inputs[${i}]`, t);
@@ -66,7 +64,7 @@ export function checkGrad(
   const values = inputs.map((t) => t.to('float64').clone());
   const probe = fn(...values.map((v) => new Variable(v)));
   if (!(probe instanceof Variable)) {
-    throw new ValueError(`${op}: fn must return a Variable, got ${describe(probe)}`);
+    throw new ValueError(`${op}: fn must return a Variable, got ${formatValue(probe)}`);
   }
   const r = randn(probe.shape as number[], { dtype: 'float64', generator: new Generator(seed) });
   const objective = (vs: Tensor[]): number => sum(mul(fn(...vs.map((v) => new Variable(v))), r)).item();

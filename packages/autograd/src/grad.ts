@@ -1,8 +1,11 @@
-import { type Tensor, ValueError, zerosLike } from '@mtl/tensor';
+import { checkBoolean, formatValue, type Tensor, ValueError, zerosLike } from '@mtl/tensor';
+
 import { AutogradError } from './AutogradError';
+
 import { runBackward, seedFor } from './engine';
+
 import type { Variable } from './Variable';
-import { describe, requireFlag, requireOptions, requireTensor, requireVariables } from './validate';
+import { requireOptions, requireTensor, requireVariables } from './validate';
 
 export interface GradOptions {
   /** The gradient to seed each output with (required for non-scalar outputs). */
@@ -30,12 +33,12 @@ export function grad(
     retainGraph = false,
     allowUnused = false,
   } = requireOptions('grad', options) as GradOptions;
-  requireFlag('grad', 'retainGraph', retainGraph);
-  requireFlag('grad', 'allowUnused', allowUnused);
+  checkBoolean('grad', 'retainGraph', retainGraph, false);
+  checkBoolean('grad', 'allowUnused', allowUnused, false);
   if (gradOutputs !== undefined) {
     if (!Array.isArray(gradOutputs)) {
       throw new ValueError(
-        `grad: gradOutputs must be an array of Tensors (one per output), got ${describe(gradOutputs)}`,
+        `grad: gradOutputs must be an array of Tensors (one per output), got ${formatValue(gradOutputs)}`,
       );
     }
     if (gradOutputs.length !== outs.length) {

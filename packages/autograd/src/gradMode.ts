@@ -1,5 +1,4 @@
-import { ValueError } from '@mtl/tensor';
-import { describe } from './validate';
+import { formatValue, ValueError } from '@mtl/tensor';
 
 let disabled = 0;
 
@@ -15,7 +14,7 @@ export function isGradEnabled(): boolean {
  */
 export function noGrad<T>(fn: () => T): T {
   if (typeof fn !== 'function') {
-    throw new ValueError(`noGrad: fn must be a function (noGrad(() => …)), got ${describe(fn)}`);
+    throw new ValueError(`noGrad: fn must be a function (noGrad(() => …)), got ${formatValue(fn)}`);
   }
   disabled++;
   try {

@@ -1,4 +1,12 @@
-import { type DType, DTypeError, formatShape, IndexError, Tensor, ValueError } from '@mtl/tensor';
+import {
+  checkInteger,
+  type DType,
+  DTypeError,
+  formatValue,
+  IndexError,
+  Tensor,
+  ValueError,
+} from '@mtl/tensor';
 import type { VariableLike } from './apply';
 import { Variable } from './Variable';
 
@@ -6,7 +14,8 @@ import { Variable } from './Variable';
  * The argument checks at the public boundary of @mtl/autograd, shared by every op, so a bad
  * argument fails before any work with a typed error that names the function, the argument, what
  * it got and the fix: `sum: dim must be an integer or an array of integers, got "x"`.
- * Formatting a message never throws, whatever the value (symbols, bigints, revoked proxies).
+ * Values are shown with @mtl/tensor's `formatValue`, which never throws; flags, choices and plain
+ * integers use its generic checks (`checkBoolean`, `checkChoice`, `checkInteger`) directly.
  */
 
 const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
@@ -28,41 +37,11 @@ function safeIsArray(x: unknown): x is unknown[] {
   }
 }
 
-/** A short description of any value for a message: `null`, `-1`, `"x"`, `Tensor(float32 [2,3])`, `an array of 2`. */
-export function describe(value: unknown): string {
-  try {
-    switch (typeof value) {
-      case 'number':
-        return Object.is(value, -0) ? '-0' : String(value);
-      case 'string':
-        return JSON.stringify(value.length > 30 ? `${value.slice(0, 30)}…` : value);
-      case 'bigint':
-        return `the bigint ${String(value)}n`;
-      case 'symbol':
-        return `the symbol ${String(value)}`;
-      case 'function':
-        return 'a function';
-      case 'undefined':
-        return 'undefined';
-      case 'boolean':
-        return String(value);
-    }
-    if (value === null) return 'null';
-    if (value instanceof Variable) return `Variable(${value.dtype} ${formatShape(value.shape)})`;
-    if (value instanceof Tensor) return `Tensor(${value.dtype} ${formatShape(value.shape)})`;
-    if (safeIsArray(value)) return `an array of ${value.length}`;
-    const name = (value as object).constructor?.name;
-    return typeof name === 'string' && name !== '' && name !== 'Object' ? `a ${name}` : 'an object';
-  } catch {
-    return 'an unreadable value';
-  }
-}
-
 /** Requires a differentiable-op operand: a Variable, a Tensor, a number or a boolean. */
 export function requireOperand(op: string, name: string, x: unknown): asserts x is VariableLike {
   if (isA(x, Variable) || isA(x, Tensor) || typeof x === 'number' || typeof x === 'boolean') return;
   throw new ValueError(
-    `${op}: ${name} must be a Variable, a Tensor or a number, got ${describe(x)}` +
+    `${op}: ${name} must be a Variable, a Tensor or a number, got ${formatValue(x)}` +
       (safeIsArray(x) ? ' (wrap arrays: variable([...]) or tensor([...]))' : ''),
   );
 }
@@ -72,7 +51,7 @@ export function requireTensorLike(op: string, name: string, x: unknown): Tensor 
   if (isA(x, Variable)) return x.value;
   if (isA(x, Tensor)) return x;
   throw new ValueError(
-    `${op}: ${name} must be a Variable or a Tensor, got ${describe(x)}` +
+    `${op}: ${name} must be a Variable or a Tensor, got ${formatValue(x)}` +
       (safeIsArray(x) ? ' (wrap arrays: variable([...]) or tensor([...]))' : ''),
   );
 }
@@ -81,7 +60,7 @@ export function requireTensorLike(op: string, name: string, x: unknown): Tensor 
 export function requireTensor(op: string, name: string, x: unknown): asserts x is Tensor {
   if (isA(x, Tensor)) return;
   throw new ValueError(
-    `${op}: ${name} must be a Tensor, got ${describe(x)}` +
+    `${op}: ${name} must be a Tensor, got ${formatValue(x)}` +
       (isA(x, Variable)
         ? ` (pass ${name}.value, or ${name}.detach().value)`
         : ' (make one with tensor([...]))'),
@@ -92,7 +71,7 @@ export function requireTensor(op: string, name: string, x: unknown): asserts x i
 export function requireVariable(op: string, name: string, x: unknown): asserts x is Variable {
   if (isA(x, Variable)) return;
   throw new ValueError(
-    `${op}: ${name} must be a Variable, got ${describe(x)}` +
+    `${op}: ${name} must be a Variable, got ${formatValue(x)}` +
       (isA(x, Tensor) ? ` (wrap it: variable(${name}, { requiresGrad: true }))` : ''),
   );
 }
@@ -103,13 +82,9 @@ export function requireOptions(op: string, options: unknown, name = 'options'): 
   if (typeof options === 'object' && options !== null && !safeIsArray(options)) {
     return options as Record<string, unknown>;
   }
-  throw new ValueError(`${op}: ${name} must be an object such as { … } or omitted, got ${describe(options)}`);
-}
-
-/** Requires undefined or a boolean flag. */
-export function requireFlag(op: string, name: string, value: unknown): void {
-  if (value === undefined || typeof value === 'boolean') return;
-  throw new ValueError(`${op}: ${name} must be true or false, got ${describe(value)}`);
+  throw new ValueError(
+    `${op}: ${name} must be an object such as { … } or omitted, got ${formatValue(options)}`,
+  );
 }
 
 /**
@@ -128,14 +103,12 @@ export function requireNumber(
   }
   const kind =
     allow === 'finite' ? 'a finite number' : allow === 'infinite' ? 'a number (not NaN)' : 'a number';
-  throw new ValueError(`${op}: ${name} must be ${kind}, got ${describe(value)}`);
+  throw new ValueError(`${op}: ${name} must be ${kind}, got ${formatValue(value)}`);
 }
 
-/** Requires an integer (a dim, an index, a count); undefined passes when `optional`. */
+/** Requires an integer (a dim, an index, a count); undefined or null passes when `optional`. */
 export function requireInteger(op: string, name: string, value: unknown, optional = false): void {
-  if (optional && (value === undefined || value === null)) return;
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return;
-  throw new IndexError(`${op}: ${name} must be an integer, got ${describe(value)}`);
+  if (!(optional && (value === undefined || value === null))) checkInteger(op, name, value, {}, IndexError);
 }
 
 /** Requires a reduction's `dim`: omitted/null, an integer, or an array of integers. */
@@ -149,7 +122,7 @@ export function requireDims(op: string, dim: unknown, name = 'dim'): void {
   )
     return;
   throw new IndexError(
-    `${op}: ${name} must be an integer or an array of integers (or omitted), got ${describe(dim)}`,
+    `${op}: ${name} must be an integer or an array of integers (or omitted), got ${formatValue(dim)}`,
   );
 }
 
@@ -161,7 +134,9 @@ export function requireIntegerList(op: string, name: string, value: unknown): vo
     value.every((d) => typeof d === 'number' && Number.isSafeInteger(d))
   )
     return;
-  throw new ValueError(`${op}: ${name} must be an array of integers such as [2, 3], got ${describe(value)}`);
+  throw new ValueError(
+    `${op}: ${name} must be an array of integers such as [2, 3], got ${formatValue(value)}`,
+  );
 }
 
 /** Requires a known dtype name. */
@@ -174,15 +149,7 @@ export function requireDType(
   if (optional && value === undefined) return;
   if (typeof value === 'string' && (DTYPES as readonly string[]).includes(value)) return;
   throw new DTypeError(
-    `${op}: ${name} must be one of ${DTYPES.map((d) => `'${d}'`).join(', ')}, got ${describe(value)}`,
-  );
-}
-
-/** Requires one of a few string values. */
-export function requireOneOf(op: string, name: string, value: unknown, allowed: readonly string[]): void {
-  if (value === undefined || (typeof value === 'string' && allowed.includes(value))) return;
-  throw new ValueError(
-    `${op}: ${name} must be ${allowed.map((a) => `'${a}'`).join(' or ')}, got ${describe(value)}`,
+    `${op}: ${name} must be one of ${DTYPES.map((d) => `'${d}'`).join(', ')}, got ${formatValue(value)}`,
   );
 }
 
@@ -193,7 +160,7 @@ export function requireFunction(
   value: unknown,
 ): asserts value is (...a: never[]) => unknown {
   if (typeof value === 'function') return;
-  throw new ValueError(`${op}: ${name} must be a function, got ${describe(value)}`);
+  throw new ValueError(`${op}: ${name} must be a function, got ${formatValue(value)}`);
 }
 
 /** Requires a Variable or an array of Variables and returns the array. */

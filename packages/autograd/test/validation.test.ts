@@ -1,5 +1,6 @@
-import { DTypeError, IndexError, MtlError, tensor, ValueError } from '@mtl/tensor';
+import { DTypeError, IndexError, tensor, ValueError } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
+import { expectTyped } from '../../../tools/testing/expectTyped';
 import {
   add,
   checkGrad,
@@ -18,25 +19,12 @@ import {
   where,
 } from '../src/index';
 
-/** Runs `fn`, expecting a typed error of `type` whose message matches every pattern. */
-function expectTyped(fn: () => unknown, type: new (...a: never[]) => Error, ...patterns: RegExp[]): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected a throw').toBeInstanceOf(type);
-  expect(caught).toBeInstanceOf(MtlError);
-  for (const p of patterns) expect((caught as Error).message).toMatch(p);
-}
-
 const x = () => variable([1, 2, 3], { requiresGrad: true, dtype: 'float64' });
 
 describe('bad arguments give typed errors naming the function and the argument', () => {
   it('the Variable constructor (was a plain TypeError)', () => {
     expectTyped(() => new Variable(null as never), ValueError, /^Variable: value must be a Tensor, got null/);
-    expectTyped(() => new Variable([1, 2] as never), ValueError, /Variable: value .* got an array of 2/);
+    expectTyped(() => new Variable([1, 2] as never), ValueError, /Variable: value .* got \[1, 2\]/);
     expectTyped(
       () => new Variable(tensor([1]), null as never),
       ValueError,
@@ -45,7 +33,7 @@ describe('bad arguments give typed errors naming the function and the argument',
     expectTyped(
       () => new Variable(tensor([1]), { requiresGrad: 'yes' as never }),
       ValueError,
-      /Variable: requiresGrad must be true or false, got "yes"/,
+      /Variable: requiresGrad must be true or false — got "yes"/,
     );
     expectTyped(
       () => new Variable(tensor([1]), { name: 7 as never }),
@@ -61,7 +49,7 @@ describe('bad arguments give typed errors naming the function and the argument',
       ValueError,
       /^Parameter: options must be an object/,
     );
-    expectTyped(() => variable({} as never), ValueError, /^variable: values must be a Tensor.*got an object/);
+    expectTyped(() => variable({} as never), ValueError, /^variable: values must be a Tensor.*got \{\}/);
     expectTyped(
       () => variable([1], { dtype: 'float16' as never }),
       DTypeError,
@@ -79,7 +67,7 @@ describe('bad arguments give typed errors naming the function and the argument',
     expectTyped(
       () => y.backward([1, 1, 1] as never),
       ValueError,
-      /^backward: grad must be a Tensor, got an array of 3/,
+      /^backward: grad must be a Tensor, got \[1, 1, 1\]/,
     );
     expectTyped(
       () => y.backward(undefined, 'all' as never),
@@ -89,7 +77,7 @@ describe('bad arguments give typed errors naming the function and the argument',
     expectTyped(
       () => sum(y).backward(undefined, { retainGraph: 'no' as never }),
       ValueError,
-      /backward: retainGraph must be true or false, got "no"/,
+      /backward: retainGraph must be true or false — got "no"/,
     );
   });
 
@@ -101,7 +89,7 @@ describe('bad arguments give typed errors naming the function and the argument',
     expectTyped(
       () => grad(y, [v, tensor([1])] as never),
       ValueError,
-      /grad: inputs\[1\] must be a Variable, got Tensor/,
+      /grad: inputs\[1\] must be a Variable, got a float32 Tensor of shape \[1\]/,
     );
     expectTyped(() => grad(y, [] as never), ValueError, /grad: inputs must hold at least one Variable/);
     expectTyped(
@@ -156,7 +144,7 @@ describe('bad arguments give typed errors naming the function and the argument',
       ValueError,
       /^relu: x must be a Variable, a Tensor or a number, got "x"/,
     );
-    expectTyped(() => mul({} as never, 2), ValueError, /^mul: a must be .* got an object/);
+    expectTyped(() => mul({} as never, 2), ValueError, /^mul: a must be .* got \{\}/);
     expectTyped(
       () => sum(x(), true as never),
       IndexError,
@@ -166,13 +154,13 @@ describe('bad arguments give typed errors naming the function and the argument',
     expectTyped(
       () => sum(x(), 0, { keepDim: 1 } as never),
       ValueError,
-      /^sum: keepDim must be true or false, got 1/,
+      /^sum: keepDim must be true or false — got 1/,
     );
     expectTyped(() => reshape(x(), 'x' as never), ValueError, /^reshape: shape must be an array of integers/);
     expectTyped(
       () => linear([[1]] as never, x()),
       ValueError,
-      /^linear: x must be a Variable or a Tensor, got an array/,
+      /^linear: x must be a Variable or a Tensor, got \[\[1\]\]/,
     );
   });
 
@@ -180,7 +168,7 @@ describe('bad arguments give typed errors naming the function and the argument',
     expectTyped(
       () => where(tensor([1, 0, 1]), x(), 0),
       DTypeError,
-      /^where: cond must be a bool Tensor or a boolean, got Tensor\(float32 \[3\]\)/,
+      /^where: cond must be a bool Tensor or a boolean, got a float32 Tensor of shape \[3\]/,
     );
     expectTyped(
       () => where(0.5 as never, x(), 0),
@@ -196,9 +184,9 @@ describe('bad arguments give typed errors naming the function and the argument',
   });
 
   it('messages never throw themselves, whatever the value', () => {
-    expectTyped(() => add(x(), Symbol('s') as never), ValueError, /add: b .* got the symbol Symbol\(s\)/);
-    expectTyped(() => add(x(), 10n as never), ValueError, /add: b .* got the bigint 10n/);
-    expectTyped(() => sum(x(), Symbol('d') as never), IndexError, /sum: dim .* got the symbol Symbol\(d\)/);
+    expectTyped(() => add(x(), Symbol('s') as never), ValueError, /add: b .* got Symbol\(s\)/);
+    expectTyped(() => add(x(), 10n as never), ValueError, /add: b .* got 10n/);
+    expectTyped(() => sum(x(), Symbol('d') as never), IndexError, /sum: dim .* got Symbol\(d\)/);
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
     expectTyped(() => add(x(), revoked.proxy as never), ValueError, /add: b must be/);

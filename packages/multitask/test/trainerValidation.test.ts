@@ -38,7 +38,7 @@ function data(n: number, bad: (i: number) => boolean = () => false) {
 
 describe('Trainer refuses bad options before any work, naming the option', () => {
   for (const [label, make, pattern] of [
-    ['no options', () => null, /Trainer: options must be an options object — got null/],
+    ['no options', () => null, /Trainer: options must be an object such as \{ .* \} — got null/],
     ['a typo', () => options({ onNonFinit: 'skip' }), /unknown option "onNonFinit"/],
     [
       'onNonFinite: ignore',

@@ -1,5 +1,6 @@
-import { type Tensor, ValueError } from '@mtl/tensor';
-import { describe, requireOptions, requireTensor } from './validate';
+import { formatValue, type Tensor, ValueError } from '@mtl/tensor';
+
+import { requireOptions, requireTensor } from './validate';
 
 /**
  * Module state that is saved and loaded with the parameters but not trained, such as
@@ -14,7 +15,7 @@ export class Buffer {
     requireTensor('Buffer', 'value', value);
     const o = requireOptions('Buffer', options) as { name?: string };
     if (o.name !== undefined && typeof o.name !== 'string') {
-      throw new ValueError(`Buffer: name must be a string, got ${describe(o.name)}`);
+      throw new ValueError(`Buffer: name must be a string, got ${formatValue(o.name)}`);
     }
     this.value = value;
     this.options = o;

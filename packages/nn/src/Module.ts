@@ -1,7 +1,20 @@
 import { Parameter, Variable } from '@mtl/autograd';
-import { type DType, formatShape, MtlError, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
+
+import {
+  checkBoolean,
+  type DType,
+  formatShape,
+  formatValue,
+  isTensorLike,
+  MtlError,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@mtl/tensor';
+
 import { Buffer } from './Buffer';
-import { describe, isTensor, requireFlag, requireFloatDType, requireOptions } from './validate';
+
+import { requireFloatDType, requireOptions } from './validate';
 
 /** A state dict: parameter and buffer values by dotted PyTorch-style name. */
 export type StateDict = Record<string, Tensor>;
@@ -36,9 +49,9 @@ export abstract class Module {
   /** This module and every sub-module, depth first, each once. */
   *namedModules(prefix = '', seen = new Set<Module>()): Generator<[string, Module]> {
     if (typeof prefix !== 'string')
-      throw new ValueError(`namedModules: prefix must be a string, got ${describe(prefix)}`);
+      throw new ValueError(`namedModules: prefix must be a string, got ${formatValue(prefix)}`);
     if (!(seen instanceof Set))
-      throw new ValueError(`namedModules: seen must be a Set, got ${describe(seen)}`);
+      throw new ValueError(`namedModules: seen must be a Set, got ${formatValue(seen)}`);
     if (seen.has(this)) return;
     seen.add(this);
     yield [prefix, this];
@@ -77,7 +90,7 @@ export abstract class Module {
 
   /** Sets training mode here and in every sub-module. */
   train(mode = true): this {
-    requireFlag('train', 'mode', mode);
+    checkBoolean('train', 'mode', mode, false);
     for (const m of this.modules()) m.training = mode;
     return this;
   }
@@ -123,18 +136,18 @@ export abstract class Module {
     const op = 'loadStateDict';
     if (typeof sd !== 'object' || sd === null || Array.isArray(sd) || (sd as unknown) instanceof Map) {
       throw new ValueError(
-        `${op}: sd must be an object of Tensors by name (what stateDict() returns), got ${describe(sd)}` +
+        `${op}: sd must be an object of Tensors by name (what stateDict() returns), got ${formatValue(sd)}` +
           ((sd as unknown) instanceof Map ? ' (convert it: Object.fromEntries(map))' : ''),
       );
     }
     const { strict = true } = requireOptions(op, options) as { strict?: boolean };
-    requireFlag(op, 'strict', strict);
+    checkBoolean(op, 'strict', strict, false);
     const keys = Object.keys(sd);
     for (const key of keys) {
       const value: unknown = sd[key];
-      if (!isTensor(value)) {
+      if (!isTensorLike(value)) {
         throw new ValueError(
-          `${op}: sd[${JSON.stringify(key)}] must be a Tensor, got ${describe(value)}` +
+          `${op}: sd[${JSON.stringify(key)}] must be a Tensor, got ${formatValue(value)}` +
             (value instanceof Variable
               ? ' (pass its .value)'
               : Array.isArray(value)

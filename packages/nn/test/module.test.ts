@@ -202,7 +202,9 @@ describe('Linear', () => {
   });
 
   it('names a bad size', () => {
-    expect(() => new Linear(2.5, 3)).toThrow(/Linear: inFeatures must be a non-negative integer, got 2.5/);
+    expect(() => new Linear(2.5, 3)).toThrow(
+      /Linear: inFeatures must be a non-negative integer <= 2,147,483,647 — got 2.5/,
+    );
   });
 
   it('maps [N, in] to [N, out] and works without bias', () => {

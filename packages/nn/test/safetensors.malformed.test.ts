@@ -274,7 +274,7 @@ describe('safetensors: malformed files are rejected', () => {
 
   it('a value that is not bytes', () => {
     expect(() => loadSafetensors('model.safetensors' as never)).toThrow(
-      /^loadSafetensors: expected the file's bytes as a Uint8Array or ArrayBuffer, got string/,
+      /^loadSafetensors: expected the file's bytes as a Uint8Array or ArrayBuffer, got "model\.safetensors" \(in a browser/,
     );
   });
 

@@ -2,6 +2,7 @@ import { grad, Parameter, sum, variable } from '@mtl/autograd';
 import { Adam, SGD } from '@mtl/optim';
 import { DTypeError, Generator, IndexError, MtlError, ShapeError, tensor, ValueError } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
+import { expectTyped } from '../../../tools/testing/expectTyped';
 import {
   BatchNorm1d,
   Buffer,
@@ -24,19 +25,6 @@ import {
   Sequential,
 } from '../src/index';
 
-/** Runs `fn`, expecting a typed error of `type` whose message matches every pattern. */
-function expectTyped(fn: () => unknown, type: new (...a: never[]) => Error, ...patterns: RegExp[]): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (error) {
-    caught = error;
-  }
-  expect(caught, 'expected a throw').toBeInstanceOf(type);
-  expect(caught).toBeInstanceOf(MtlError);
-  for (const p of patterns) expect((caught as Error).message).toMatch(p);
-}
-
 const model = () =>
   new Sequential(new Linear(2, 3, { generator: new Generator(1) }), new ReLU(), new Linear(3, 1));
 const f64 = (v: number[]) => tensor(v, { dtype: 'float64' });
@@ -46,12 +34,12 @@ describe('Module methods', () => {
     expectTyped(
       () => model().loadStateDict({ '0.bias': [1, 2, 3] } as never),
       ValueError,
-      /^loadStateDict: sd\["0.bias"\] must be a Tensor, got an array of 3 \(wrap it: tensor\(\[...\]\)\)/,
+      /^loadStateDict: sd\["0.bias"\] must be a Tensor, got \[1, 2, 3\] \(wrap it: tensor\(\[...\]\)\)/,
     );
     expectTyped(
       () => model().loadStateDict({ '0.bias': variable([1, 2, 3]) } as never),
       ValueError,
-      /sd\["0.bias"\] must be a Tensor, got Variable\(float32 \[3\]\) \(pass its .value\)/,
+      /sd\["0.bias"\] must be a Tensor, got a float32 Variable of shape \[3\] \(pass its .value\)/,
     );
   });
 
@@ -72,7 +60,7 @@ describe('Module methods', () => {
     expectTyped(
       () => model().loadStateDict(sd, { strict: 'no' } as never),
       ValueError,
-      /strict must be true or false, got "no"/,
+      /strict must be true or false — got "no"/,
     );
   });
 
@@ -96,7 +84,7 @@ describe('Module methods', () => {
     expectTyped(
       () => model().train('yes' as never),
       ValueError,
-      /^train: mode must be true or false, got "yes"/,
+      /^train: mode must be true or false — got "yes"/,
     );
   });
 
@@ -118,7 +106,7 @@ describe('Module methods', () => {
       /^ModuleDict: modules\["a"\] must be a Module/,
     );
     expectTyped(() => new ModuleDict(-3 as never), ValueError, /^ModuleDict: modules must be an object/);
-    expectTyped(() => model().at(0.5), IndexError, /^ModuleList.at: index must be an integer, got 0.5/);
+    expectTyped(() => model().at(0.5), IndexError, /^ModuleList.at: index must be an integer — got 0.5/);
     expectTyped(() => new Buffer([1] as never), ValueError, /^Buffer: value must be a Tensor/);
   });
 });
@@ -128,23 +116,23 @@ describe('layer constructors', () => {
     expectTyped(
       () => new Linear(-1, 2),
       ValueError,
-      /^Linear: inFeatures must be a non-negative integer, got -1/,
+      /^Linear: inFeatures must be a non-negative integer <= 2,147,483,647 — got -1/,
     );
     expectTyped(
       () => new Linear(2.5, 3),
       ValueError,
-      /^Linear: inFeatures must be a non-negative integer, got 2.5/,
+      /^Linear: inFeatures must be a non-negative integer <= 2,147,483,647 — got 2.5/,
     );
     expectTyped(() => new Linear(2, '3' as never), ValueError, /^Linear: outFeatures .* got "3"/);
     expectTyped(
       () => new Embedding(0, 2),
       ValueError,
-      /^Embedding: numEmbeddings must be a positive integer, got 0/,
+      /^Embedding: numEmbeddings must be a positive integer <= 2,147,483,647 — got 0/,
     );
     expectTyped(
       () => new BatchNorm1d(Number.NaN),
       ValueError,
-      /^BatchNorm1d: numFeatures must be a positive integer, got NaN/,
+      /^BatchNorm1d: numFeatures must be a positive integer <= 2,147,483,647 — got NaN/,
     );
     expectTyped(() => new LayerNorm([2, -1]), ValueError, /^LayerNorm: normalizedShape must be/);
   });
@@ -158,7 +146,7 @@ describe('layer constructors', () => {
     expectTyped(
       () => new Linear(2 ** 31, 1),
       ValueError,
-      /Linear: inFeatures must be a non-negative integer, got 2147483648/,
+      /Linear: inFeatures must be a non-negative integer <= 2,147,483,647 — got 2147483648/,
     );
     expectTyped(
       () => new Embedding(2 ** 20, 2 ** 10),
@@ -178,7 +166,7 @@ describe('layer constructors', () => {
     expectTyped(
       () => new Linear(2, 3, { bias: 0 as never }),
       ValueError,
-      /^Linear: bias must be true or false, got 0/,
+      /^Linear: bias must be true or false — got 0/,
     );
     expectTyped(
       () => new Linear(2, 3, { generator: 42 as never }),
@@ -188,7 +176,7 @@ describe('layer constructors', () => {
     expectTyped(
       () => new GELU({ approximate: 'fast' as never }),
       ValueError,
-      /^GELU: approximate must be 'none' or 'tanh'/,
+      /^GELU: approximate must be one of 'none', 'tanh'/,
     );
     expectTyped(() => new Dropout(1.5), ValueError, /^dropout: p must be a probability in \[0, 1\], got 1.5/);
     expectTyped(
@@ -223,7 +211,7 @@ describe('losses, functional forms and initialisers', () => {
     expectTyped(
       () => mseLoss(x, x, { reduction: Symbol('r') as never }),
       ValueError,
-      /reduction the symbol Symbol\(r\)/,
+      /reduction Symbol\(r\)/,
     );
     expectTyped(() => mseLoss(x, x, 'sum' as never), ValueError, /^mseLoss: options must be an object/);
     expectTyped(
@@ -281,7 +269,7 @@ describe('losses, functional forms and initialisers', () => {
     expectTyped(
       () => init.normal(tensor([1, 2]), { std: Number.NaN }),
       ValueError,
-      /^normal: std must be a finite number, got NaN/,
+      /^normal: std must be a finite number — got NaN/,
     );
     expectTyped(
       () => init.uniform(tensor([1, 2]), { low: 2, high: 1 }),
@@ -296,12 +284,12 @@ describe('losses, functional forms and initialisers', () => {
     expectTyped(
       () => init.kaimingUniform(tensor([[1]]), { mode: 'fanAvg' as never }),
       ValueError,
-      /^kaimingUniform: mode must be 'fanIn' or 'fanOut'/,
+      /^kaimingUniform: mode must be one of 'fanIn', 'fanOut'/,
     );
     expectTyped(
       () => init.kaimingNormal(tensor([[1]]), { nonlinearity: 1n as never }),
       ValueError,
-      /^kaimingNormal: unknown nonlinearity the bigint 1n/,
+      /^kaimingNormal: unknown nonlinearity 1n/,
     );
     expectTyped(
       () => init.ones(tensor([1], { dtype: 'int32' })),

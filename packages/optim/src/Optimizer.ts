@@ -1,16 +1,23 @@
-import { type DType, formatShape, Tensor } from '@mtl/tensor';
+import {
+  checkInteger,
+  checkKnownKeys,
+  checkOptionsObject,
+  type DType,
+  formatShape,
+  formatValue,
+  isPlainObject,
+  Tensor,
+} from '@mtl/tensor';
+
 import { OptimError } from './OptimError';
+
 import type { ParameterLike } from './ParameterLike';
 import {
-  checkKnown,
   isBoolean,
   isFloatTensor,
   isParameter,
   isPlainData,
-  isPlainObject,
   iterableArgument,
-  optionsObject,
-  show,
   UNSAFE_KEYS,
 } from './validate';
 
@@ -87,9 +94,10 @@ export abstract class Optimizer<O extends BaseOptions> {
     defaults: O,
     options: Partial<O>,
   ) {
-    const given = optionsObject(name, options, '{ lr: 0.01 }');
-    const known = Object.keys(defaults);
-    checkKnown(name, given, known);
+    const given = checkOptionsObject(name, options, Object.keys(defaults), {
+      example: '{ lr: 0.01 }',
+      ErrorType: OptimError,
+    });
     const merged = { ...defaults, ...given } as O;
     this.validate(merged);
     this.defaults = Object.freeze(merged);
@@ -129,7 +137,7 @@ export abstract class Optimizer<O extends BaseOptions> {
   step(closure?: () => unknown): unknown {
     if (closure !== undefined && typeof closure !== 'function') {
       throw new OptimError(
-        `${this.name}.step: takes no argument, or a closure that recomputes the loss (as in PyTorch), got ${show(closure)}`,
+        `${this.name}.step: takes no argument, or a closure that recomputes the loss (as in PyTorch), got ${formatValue(closure)}`,
       );
     }
     const loss = closure === undefined ? undefined : closure();
@@ -158,8 +166,7 @@ export abstract class Optimizer<O extends BaseOptions> {
   /** Clears every gradient: to null (the default, as in PyTorch), or to zeros. */
   zeroGrad(options: { setToNull?: boolean } = {}): void {
     const where = `${this.name}.zeroGrad`;
-    const given = optionsObject(where, options, '{ setToNull: false }');
-    checkKnown(where, given, ['setToNull']);
+    const given = checkOptionsObject(where, options, ['setToNull'], { ErrorType: OptimError });
     const setToNull = given.setToNull ?? true;
     isBoolean(where, 'setToNull', setToNull);
     const params = this.paramGroups.flatMap((g) => g.params);
@@ -167,7 +174,9 @@ export abstract class Optimizer<O extends BaseOptions> {
       params.forEach((param, i) => {
         const g = (param as { grad?: unknown } | null)?.grad;
         if (g !== null && g !== undefined && !(g instanceof Tensor)) {
-          throw new OptimError(`${where}: parameter ${i}'s grad must be null or a Tensor, got ${show(g)}`);
+          throw new OptimError(
+            `${where}: parameter ${i}'s grad must be null or a Tensor, got ${formatValue(g)}`,
+          );
         }
       });
     }
@@ -188,17 +197,17 @@ export abstract class Optimizer<O extends BaseOptions> {
   private addGroup(input: unknown, label: string, where: string): void {
     if (!isPlainObject(input) || !('params' in input)) {
       throw new OptimError(
-        `${where}: a parameter group must be an object { params: [...], lr?, … }, got ${show(input)}`,
+        `${where}: a parameter group must be an object { params: [...], lr?, … }, got ${formatValue(input)}`,
       );
     }
     const { params, ...options } = input as Record<string, unknown>;
-    checkKnown(this.name, options, Object.keys(this.defaults), label);
+    checkKnownKeys(this.name, options, Object.keys(this.defaults), { where: label, ErrorType: OptimError });
     const list = iterableArgument(where, `${label}.params`, params);
     const seen = new Set(this.paramGroups.flatMap((g) => g.params));
     list.forEach((p, i) => {
       if (!isParameter(p)) {
         throw new OptimError(
-          `${this.name}: params[${i}] is not a { value: Tensor, grad } object (got ${show(p)}); pass parameters such as @mtl/autograd Parameters`,
+          `${this.name}: params[${i}] is not a { value: Tensor, grad } object (got ${formatValue(p)}); pass parameters such as @mtl/autograd Parameters`,
         );
       }
       const { dtype } = p.value;
@@ -229,7 +238,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       for (const [key, value] of Object.entries(options)) {
         if (!isPlainData(value)) {
           throw new OptimError(
-            `${this.name}.stateDict: paramGroups[${g}].${key} is ${show(value)}, which a state dict cannot hold (numbers, strings, booleans and arrays of them)`,
+            `${this.name}.stateDict: paramGroups[${g}].${key} is ${formatValue(value)}, which a state dict cannot hold (numbers, strings, booleans and arrays of them)`,
           );
         }
       }
@@ -263,7 +272,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     const where = `${this.name}.loadStateDict`;
     if (!isPlainObject(sd) || !Array.isArray(sd.paramGroups) || !isPlainObject(sd.state)) {
       throw new OptimError(
-        `${where}: expected the object optimizer.stateDict() returns, { state: {…}, paramGroups: [...] }, got ${show(sd)}`,
+        `${where}: expected the object optimizer.stateDict() returns, { state: {…}, paramGroups: [...] }, got ${formatValue(sd)}`,
       );
     }
     if (sd.paramGroups.length !== this.paramGroups.length) {
@@ -276,7 +285,7 @@ export abstract class Optimizer<O extends BaseOptions> {
     sd.paramGroups.forEach((g: unknown, i) => {
       if (!isPlainObject(g) || !Array.isArray(g.params)) {
         throw new OptimError(
-          `${where}: paramGroups[${i}] must be an object { params: [indices], … }, got ${show(g)}`,
+          `${where}: paramGroups[${i}] must be an object { params: [indices], … }, got ${formatValue(g)}`,
         );
       }
       const own = this.paramGroups[i]!.params;
@@ -288,7 +297,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       g.params.forEach((id: unknown, j) => {
         if (typeof id !== 'number' || !Number.isSafeInteger(id) || id < 0) {
           throw new OptimError(
-            `${where}: paramGroups[${i}].params[${j}] must be a parameter index (an integer ≥ 0), got ${show(id)}`,
+            `${where}: paramGroups[${i}].params[${j}] must be a parameter index (an integer ≥ 0), got ${formatValue(id)}`,
           );
         }
         if (ids.has(id)) throw new OptimError(`${where}: parameter index ${id} appears twice in paramGroups`);
@@ -298,7 +307,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       for (const [key, value] of Object.entries(rest)) {
         if (UNSAFE_KEYS.has(key) || !isPlainData(value)) {
           throw new OptimError(
-            `${where}: paramGroups[${i}] has ${JSON.stringify(key)}: ${show(value)}, which is not a hyperparameter (numbers, strings, booleans and arrays of them)`,
+            `${where}: paramGroups[${i}] has ${JSON.stringify(key)}: ${formatValue(value)}, which is not a hyperparameter (numbers, strings, booleans and arrays of them)`,
           );
         }
       }
@@ -323,7 +332,7 @@ export abstract class Optimizer<O extends BaseOptions> {
       }
       if (!isPlainObject(values)) {
         throw new OptimError(
-          `${where}: state[${key}] must be an object of state values, got ${show(values)}`,
+          `${where}: state[${key}] must be an object of state values, got ${formatValue(values)}`,
         );
       }
       const entry: ParamState = {};
@@ -335,10 +344,7 @@ export abstract class Optimizer<O extends BaseOptions> {
           );
         }
         if (k === 'step') {
-          if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0) {
-            throw new OptimError(`${where}: ${label} must be an integer ≥ 0, got ${show(v)}`);
-          }
-          entry.step = v;
+          entry.step = checkInteger(where, label, v, { min: 0 }, OptimError);
         } else entry[k] = deserialize(where, label, v, param);
       }
       if (this.stateKeys.includes('step') && Object.keys(entry).length > 0 && entry.step === undefined) {
@@ -360,20 +366,20 @@ export abstract class Optimizer<O extends BaseOptions> {
     this.validate(group);
     if (!Array.isArray(group.params)) {
       throw new OptimError(
-        `${this.name}.step: a parameter group's params must be an array, got ${show(group.params)}`,
+        `${this.name}.step: a parameter group's params must be an array, got ${formatValue(group.params)}`,
       );
     }
     group.params.forEach((param: unknown, i) => {
       if (!isParameter(param) || !isFloatTensor(param.value)) {
         throw new OptimError(
-          `${this.name}.step: params[${i}] of a group must be a parameter with a float32/float64 value, got ${show(param)}`,
+          `${this.name}.step: params[${i}] of a group must be a parameter with a float32/float64 value, got ${formatValue(param)}`,
         );
       }
       const grad: unknown = param.grad;
       if (grad === null || grad === undefined) return;
       if (!isFloatTensor(grad)) {
         throw new OptimError(
-          `${this.name}.step: a gradient must be null or a float32/float64 Tensor, got ${show(grad)} (for a parameter of shape ${formatShape(param.value.shape)})`,
+          `${this.name}.step: a gradient must be null or a float32/float64 Tensor, got ${formatValue(grad)} (for a parameter of shape ${formatShape(param.value.shape)})`,
         );
       }
       const value = param.value;
@@ -404,17 +410,19 @@ function deserialize(where: string, label: string, v: unknown, param: ParameterL
   let data: ArrayLike<number>;
   if (v instanceof Tensor) {
     if (!isFloatTensor(v))
-      throw new OptimError(`${where}: ${label} must be a float32 or float64 tensor, got ${show(v)}`);
+      throw new OptimError(`${where}: ${label} must be a float32 or float64 tensor, got ${formatValue(v)}`);
     if (v.size !== own.size) throw wrongSize(v.shape);
     data = v.data as ArrayLike<number>;
   } else {
     if (!isPlainObject(v)) {
       throw new OptimError(
-        `${where}: ${label} must be a state tensor ({ dtype, shape, data } as stateDict() writes it, or a Tensor), got ${show(v)}`,
+        `${where}: ${label} must be a state tensor ({ dtype, shape, data } as stateDict() writes it, or a Tensor), got ${formatValue(v)}`,
       );
     }
     if (v.dtype !== 'float32' && v.dtype !== 'float64') {
-      throw new OptimError(`${where}: ${label}.dtype must be 'float32' or 'float64', got ${show(v.dtype)}`);
+      throw new OptimError(
+        `${where}: ${label}.dtype must be 'float32' or 'float64', got ${formatValue(v.dtype)}`,
+      );
     }
     const shape = v.shape;
     if (
@@ -422,7 +430,9 @@ function deserialize(where: string, label: string, v: unknown, param: ParameterL
       shape.length > 64 ||
       !shape.every((d: unknown) => typeof d === 'number' && Number.isSafeInteger(d) && d >= 0)
     ) {
-      throw new OptimError(`${where}: ${label}.shape must be an array of integers ≥ 0, got ${show(shape)}`);
+      throw new OptimError(
+        `${where}: ${label}.shape must be an array of integers ≥ 0, got ${formatValue(shape)}`,
+      );
     }
     const size = (shape as number[]).reduce((a, b) => a * b, 1);
     if (size !== own.size) throw wrongSize(shape as number[]);
@@ -436,7 +446,7 @@ function deserialize(where: string, label: string, v: unknown, param: ParameterL
             `${where}: ${label}.data[${i}] is null — NaN/Inf cannot go through JSON (it writes them as null); save with Trainer.save or saveSafetensors, or pass the values as a Float32Array/Float64Array or Tensor`,
           );
         }
-        throw new OptimError(`${where}: ${label}.data[${i}] must be a number, got ${show(x)}`);
+        throw new OptimError(`${where}: ${label}.data[${i}] must be a number, got ${formatValue(x)}`);
       }
       data = raw as number[];
     } else if (raw instanceof Float32Array || raw instanceof Float64Array) {
@@ -445,7 +455,7 @@ function deserialize(where: string, label: string, v: unknown, param: ParameterL
       data = raw.data as ArrayLike<number>;
     } else {
       throw new OptimError(
-        `${where}: ${label}.data must be a number[], a Float32Array/Float64Array or a float Tensor, got ${show(raw)}`,
+        `${where}: ${label}.data must be a number[], a Float32Array/Float64Array or a float Tensor, got ${formatValue(raw)}`,
       );
     }
     if (data.length !== size) {

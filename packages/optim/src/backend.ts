@@ -1,10 +1,11 @@
+import { formatValue } from '@mtl/tensor';
 /**
  * Which implementation the float32 updates use: the WASM SIMD kernels (the default, where the
  * environment supports WebAssembly SIMD) or the pure-TypeScript update functions (always
  * available; the reference, and the path for float64).
  */
 import { OptimError } from './OptimError';
-import { show } from './validate';
+
 import { wasmOptimAvailable } from './wasm/optimWasm';
 
 /** `'wasm'`: WebAssembly SIMD kernels for float32; `'js'`: the pure-TypeScript updates. */
@@ -28,7 +29,7 @@ let requested: OptimBackend = 'wasm';
  */
 export function setOptimBackend(backend: OptimBackend): void {
   if (backend !== 'wasm' && backend !== 'js') {
-    throw new OptimError(`setOptimBackend: backend must be 'wasm' or 'js', got ${show(backend)}`);
+    throw new OptimError(`setOptimBackend: backend must be 'wasm' or 'js', got ${formatValue(backend)}`);
   }
   requested = backend;
 }

@@ -1,6 +1,8 @@
+import { checkOptionsObject, formatValue } from '@mtl/tensor';
 import { OptimError } from './OptimError';
+
 import type { ParameterLike } from './ParameterLike';
-import { checkKnown, gradientsOf, isBoolean, optionsObject, show } from './validate';
+import { gradientsOf, isBoolean } from './validate';
 
 export interface ClipGradNormOptions {
   /** The order of the norm: 2 (default), 1, Infinity, or any p > 0. */
@@ -31,14 +33,16 @@ export function clipGradNorm(
   const where = 'clipGradNorm';
   const grads = gradientsOf(where, params).map((g) => g.data);
   if (typeof maxNorm !== 'number' || !(maxNorm >= 0)) {
-    throw new OptimError(`${where}: maxNorm must be a number ≥ 0 (such as 1.0), got ${show(maxNorm)}`);
+    throw new OptimError(`${where}: maxNorm must be a number ≥ 0 (such as 1.0), got ${formatValue(maxNorm)}`);
   }
-  const given = optionsObject(where, options, '{ normType: 2 }');
-  checkKnown(where, given, ['normType', 'errorIfNonfinite']);
+  const given = checkOptionsObject(where, options, ['normType', 'errorIfNonfinite'], {
+    example: '{ normType: 2 }',
+    ErrorType: OptimError,
+  });
   const { normType = 2, errorIfNonfinite = false } = given as ClipGradNormOptions;
   if (typeof normType !== 'number' || !(normType > 0)) {
     throw new OptimError(
-      `${where}: normType must be a positive number or Infinity (2 for the Euclidean norm), got ${show(normType)}`,
+      `${where}: normType must be a positive number or Infinity (2 for the Euclidean norm), got ${formatValue(normType)}`,
     );
   }
   isBoolean(where, 'errorIfNonfinite', errorIfNonfinite);

@@ -1,6 +1,8 @@
+import { formatValue } from '@mtl/tensor';
 import { OptimError } from './OptimError';
+
 import type { ParameterLike } from './ParameterLike';
-import { gradientsOf, show } from './validate';
+import { gradientsOf } from './validate';
 
 /**
  * Clamps every gradient element to [−clipValue, clipValue], in place, as `clip_grad_value_`:
@@ -10,7 +12,7 @@ export function clipGradValue(params: Iterable<ParameterLike> | ParameterLike, c
   const grads = gradientsOf('clipGradValue', params);
   if (typeof clipValue !== 'number' || !(clipValue >= 0)) {
     throw new OptimError(
-      `clipGradValue: clipValue must be a number ≥ 0 (such as 1.0), got ${show(clipValue)}`,
+      `clipGradValue: clipValue must be a number ≥ 0 (such as 1.0), got ${formatValue(clipValue)}`,
     );
   }
   for (const { data: g } of grads) {

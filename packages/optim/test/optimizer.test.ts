@@ -177,12 +177,12 @@ describe('validation', () => {
     [
       'betas[0] ≥ 1',
       () => new Adam(p(), { betas: [1.2, 0.999] }),
-      'Adam: betas[0] must be in [0, 1), got 1.2',
+      'Adam: betas[0] must be in [0, 1) — got 1.2',
     ],
     [
       'betas[1] < 0',
       () => new AdamW(p(), { betas: [0.9, -0.1] }),
-      'AdamW: betas[1] must be in [0, 1), got -0.1',
+      'AdamW: betas[1] must be in [0, 1) — got -0.1',
     ],
     ['negative eps', () => new Adam(p(), { eps: -1e-8 }), /Adam: eps must be .* got -1e-8/],
     [

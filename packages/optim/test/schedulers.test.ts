@@ -400,22 +400,22 @@ describe('validation', () => {
     [
       'StepLR stepSize 0',
       (o) => new StepLR(o, { stepSize: 0 }),
-      'StepLR: stepSize must be a positive integer, got 0',
+      'StepLR: stepSize must be a positive integer — got 0',
     ],
     [
       'StepLR stepSize 2.5',
       (o) => new StepLR(o, { stepSize: 2.5 }),
-      'StepLR: stepSize must be a positive integer, got 2.5',
+      'StepLR: stepSize must be a positive integer — got 2.5',
     ],
     [
       'StepLR missing stepSize',
       (o) => new StepLR(o, {} as never),
-      'StepLR: stepSize must be a positive integer, got undefined',
+      'StepLR: stepSize must be a positive integer — got undefined',
     ],
     [
       'StepLR gamma',
       (o) => new StepLR(o, { stepSize: 2, gamma: -0.5 }),
-      'StepLR: gamma must be a finite number > 0, got -0.5',
+      'StepLR: gamma must be a finite number > 0 — got -0.5',
     ],
     [
       'StepLR snake_case option',
@@ -425,7 +425,7 @@ describe('validation', () => {
     [
       'StepLR lastEpoch',
       (o) => new StepLR(o, { stepSize: 2, lastEpoch: -2 }),
-      'StepLR: lastEpoch must be an integer ≥ -1, got -2',
+      'StepLR: lastEpoch must be an integer >= -1 — got -2',
     ],
     [
       'StepLR resume without initialLr',
@@ -440,7 +440,7 @@ describe('validation', () => {
     [
       'MultiStepLR negative milestone',
       (o) => new MultiStepLR(o, { milestones: [3, -1] }),
-      'MultiStepLR: milestones[1] must be an integer ≥ 0, got -1',
+      'MultiStepLR: milestones[1] must be a non-negative integer — got -1',
     ],
     [
       'MultiStepLR milestones not an array',
@@ -455,37 +455,37 @@ describe('validation', () => {
     [
       'ExponentialLR gamma NaN',
       (o) => new ExponentialLR(o, { gamma: Number.NaN }),
-      'ExponentialLR: gamma must be a finite number > 0, got NaN',
+      'ExponentialLR: gamma must be a finite number > 0 — got NaN',
     ],
     [
       'CosineAnnealingLR tMax 0',
       (o) => new CosineAnnealingLR(o, { tMax: 0 }),
-      'CosineAnnealingLR: tMax must be a positive integer, got 0',
+      'CosineAnnealingLR: tMax must be a positive integer — got 0',
     ],
     [
       'CosineAnnealingLR etaMin',
       (o) => new CosineAnnealingLR(o, { tMax: 5, etaMin: -1 }),
-      'CosineAnnealingLR: etaMin must be a finite number ≥ 0, got -1',
+      'CosineAnnealingLR: etaMin must be a finite number >= 0 — got -1',
     ],
     [
       'LinearLR startFactor 0',
       (o) => new LinearLR(o, { startFactor: 0 }),
-      'LinearLR: startFactor must be in (0, 1], got 0',
+      'LinearLR: startFactor must be in (0, 1] — got 0',
     ],
     [
       'LinearLR startFactor 1.5',
       (o) => new LinearLR(o, { startFactor: 1.5 }),
-      'LinearLR: startFactor must be in (0, 1], got 1.5',
+      'LinearLR: startFactor must be in (0, 1] — got 1.5',
     ],
     [
       'LinearLR endFactor',
       (o) => new LinearLR(o, { endFactor: 2 }),
-      'LinearLR: endFactor must be in [0, 1], got 2',
+      'LinearLR: endFactor must be in [0, 1] — got 2',
     ],
     [
       'LinearLR totalIters',
       (o) => new LinearLR(o, { totalIters: 0 }),
-      'LinearLR: totalIters must be a positive integer, got 0',
+      'LinearLR: totalIters must be a positive integer — got 0',
     ],
     [
       'LambdaLR count',
@@ -513,7 +513,7 @@ describe('validation', () => {
           schedulers: [new StepLR(o, { stepSize: 1 }), new ExponentialLR(o, { gamma: 0.9 }), new LinearLR(o)],
           milestones: [5, 3],
         }),
-      'SequentialLR: milestones must be increasing, got [5,3]',
+      'SequentialLR: milestones must be increasing, got [5, 3]',
     ],
     [
       'SequentialLR other optimizer',
@@ -533,17 +533,17 @@ describe('validation', () => {
     [
       'OneCycleLR totalSteps 0',
       (o) => new OneCycleLR(o, { maxLr: 1, totalSteps: 0 }),
-      'OneCycleLR: totalSteps must be a positive integer, got 0',
+      'OneCycleLR: totalSteps must be a positive integer — got 0',
     ],
     [
       'OneCycleLR epochs only',
       (o) => new OneCycleLR(o, { maxLr: 1, epochs: 3 }),
-      'OneCycleLR: stepsPerEpoch must be a positive integer, got undefined',
+      'OneCycleLR: stepsPerEpoch must be a positive integer — got undefined',
     ],
     [
       'OneCycleLR pctStart',
       (o) => new OneCycleLR(o, { maxLr: 1, totalSteps: 9, pctStart: 1.5 }),
-      'OneCycleLR: pctStart must be in [0, 1], got 1.5',
+      'OneCycleLR: pctStart must be in [0, 1] — got 1.5',
     ],
     [
       'OneCycleLR annealStrategy',
@@ -558,22 +558,22 @@ describe('validation', () => {
     [
       'OneCycleLR maxLr value',
       (o) => new OneCycleLR(o, { maxLr: [1, -2], totalSteps: 9 }),
-      'OneCycleLR: maxLr[1] must be a finite number > 0, got -2',
+      'OneCycleLR: maxLr[1] must be a finite number > 0 — got -2',
     ],
     [
       'OneCycleLR divFactor',
       (o) => new OneCycleLR(o, { maxLr: 1, totalSteps: 9, divFactor: 0 }),
-      'OneCycleLR: divFactor must be a finite number > 0, got 0',
+      'OneCycleLR: divFactor must be a finite number > 0 — got 0',
     ],
     [
       'OneCycleLR momentum',
       (o) => new OneCycleLR(o, { maxLr: 1, totalSteps: 9, maxMomentum: -0.1 }),
-      'OneCycleLR: maxMomentum must be a finite number ≥ 0, got -0.1',
+      'OneCycleLR: maxMomentum must be a finite number >= 0 — got -0.1',
     ],
     [
       'ReduceLROnPlateau factor',
       (o) => new ReduceLROnPlateau(o, { factor: 1 }),
-      'ReduceLROnPlateau: factor must be in [0, 1), got 1',
+      'ReduceLROnPlateau: factor must be in [0, 1) — got 1',
     ],
     [
       'ReduceLROnPlateau mode',
@@ -588,7 +588,7 @@ describe('validation', () => {
     [
       'ReduceLROnPlateau patience',
       (o) => new ReduceLROnPlateau(o, { patience: -1 }),
-      'ReduceLROnPlateau: patience must be an integer ≥ 0, got -1',
+      'ReduceLROnPlateau: patience must be a non-negative integer — got -1',
     ],
     [
       'ReduceLROnPlateau minLr count',
@@ -598,7 +598,7 @@ describe('validation', () => {
     [
       'ReduceLROnPlateau minLr value',
       (o) => new ReduceLROnPlateau(o, { minLr: [0.1, -1] }),
-      'ReduceLROnPlateau: minLr[1] must be a finite number ≥ 0, got -1',
+      'ReduceLROnPlateau: minLr[1] must be a finite number >= 0 — got -1',
     ],
     [
       'ReduceLROnPlateau unknown option',
@@ -635,7 +635,7 @@ describe('validation', () => {
   it('OneCycleLR keeps Adam betas[0] below 1', () => {
     const opt = new Adam([param()]);
     expect(() => new OneCycleLR(opt, { maxLr: 1, totalSteps: 9, maxMomentum: 1 })).toThrow(
-      'OneCycleLR: maxMomentum must be in [0, 1), got 1',
+      'OneCycleLR: maxMomentum must be in [0, 1) — got 1',
     );
   });
 
@@ -647,11 +647,11 @@ describe('validation', () => {
       `StepLR.loadStateDict: missing "stepSize" (is it another scheduler's state dict?)`,
     );
     expect(() => step.loadStateDict({ ...step.stateDict(), gamma: -1 })).toThrow(
-      'StepLR: gamma must be a finite number > 0, got -1',
+      'StepLR: gamma must be a finite number > 0 — got -1',
     );
     expect(step.gamma).toBe(0.1);
     expect(() => step.loadStateDict({ ...step.stateDict(), lastEpoch: 1.5 })).toThrow(
-      'StepLR.loadStateDict: lastEpoch must be an integer ≥ -1, got 1.5',
+      'StepLR.loadStateDict: lastEpoch must be an integer >= -1 — got 1.5',
     );
     const seq = new SequentialLR(opt, { schedulers: [step, cos], milestones: [3] });
     expect(() => seq.loadStateDict(step.stateDict())).toThrow(
@@ -659,7 +659,7 @@ describe('validation', () => {
     );
     const plateau = new ReduceLROnPlateau(opt);
     expect(() => plateau.loadStateDict({ ...plateau.stateDict(), factor: 2 })).toThrow(
-      'ReduceLROnPlateau: factor must be in [0, 1), got 2',
+      'ReduceLROnPlateau: factor must be in [0, 1) — got 2',
     );
     expect(plateau.factor).toBe(0.1);
   });

@@ -1,7 +1,8 @@
+import { checkBoolean } from './checks';
 import { formatShape, ShapeError } from './errors';
 import { broadcastShapes } from './shape';
 import type { Tensor } from './Tensor';
-import { requireFlag, requireNumber, requireOptions, requireTensor } from './validate';
+import { requireNumber, requireOptions, requireTensor } from './validate';
 
 export interface AllCloseOptions {
   /** Relative tolerance. Default 1e-5, as in PyTorch. */
@@ -27,7 +28,7 @@ export function allClose(a: Tensor, b: Tensor, options?: AllCloseOptions): boole
   requireNumber('allClose', 'rtol', rtol, { min: 0 });
   requireNumber('allClose', 'atol', atol, { min: 0 });
   return (
-    worstMismatch(a, b, { rtol, atol, equalNan: requireFlag('allClose', 'equalNan', equalNan, false) }) ===
+    worstMismatch(a, b, { rtol, atol, equalNan: checkBoolean('allClose', 'equalNan', equalNan, false) }) ===
     null
   );
 }

@@ -5,6 +5,21 @@
  */
 
 export { type AllCloseOptions, allClose } from './allClose';
+export {
+  checkBoolean,
+  checkChoice,
+  checkInteger,
+  checkKnownKeys,
+  checkNumber,
+  checkOptionsObject,
+  type ErrorClass,
+  formatCount,
+  type IntegerRange,
+  isPlainObject,
+  isTensorLike,
+  mustBe,
+  type NumberRange,
+} from './checks';
 export { type DTypeOptions, full, fullLike, ones, onesLike, zeros, zerosLike } from './creation/fill';
 export { type RandomOptions, rand, randint, randn, randperm } from './creation/random';
 export { arange, eye, linspace } from './creation/ranges';
@@ -12,7 +27,6 @@ export { type TensorData, type TensorOptions, tensor } from './creation/tensor';
 export { type DType, promoteTypes, type TypedArray } from './dtype';
 export {
   DTypeError,
-  describeValue,
   formatShape,
   formatValue,
   IndexError,

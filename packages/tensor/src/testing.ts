@@ -3,11 +3,12 @@
  * Error whose message names the worst element, so vitest, jest, node:test or mocha all report it.
  */
 import { type AllCloseOptions, worstMismatch } from './allClose';
+import { checkBoolean } from './checks';
 import { tensor } from './creation/tensor';
 import { formatShape } from './errors';
 import { sameShape, stridesOf } from './shape';
 import { Tensor } from './Tensor';
-import { requireFlag, requireNumber, requireOptions, requireTensor } from './validate';
+import { requireNumber, requireOptions, requireTensor } from './validate';
 
 export interface ExpectAllCloseOptions extends AllCloseOptions {
   /** Also require equal dtypes. Default false. */
@@ -34,7 +35,7 @@ export function expectAllClose(
   const tolerances = {
     rtol: rtol === undefined ? undefined : requireNumber('expectAllClose', 'rtol', rtol, { min: 0 }),
     atol: atol === undefined ? undefined : requireNumber('expectAllClose', 'atol', atol, { min: 0 }),
-    equalNan: requireFlag('expectAllClose', 'equalNan', equalNan, false),
+    equalNan: checkBoolean('expectAllClose', 'equalNan', equalNan, false),
   };
   const want = expected instanceof Tensor ? expected : tensor(expected as never, { dtype: 'float64' });
   if (!sameShape(actual.shape, want.shape)) {
@@ -42,7 +43,7 @@ export function expectAllClose(
       `expectAllClose: shapes differ — actual ${formatShape(actual.shape)}, expected ${formatShape(want.shape)}`,
     );
   }
-  if (requireFlag('expectAllClose', 'checkDType', checkDType, false) && actual.dtype !== want.dtype) {
+  if (checkBoolean('expectAllClose', 'checkDType', checkDType, false) && actual.dtype !== want.dtype) {
     throw new Error(`expectAllClose: dtypes differ — actual ${actual.dtype}, expected ${want.dtype}`);
   }
   const worst = worstMismatch(actual, want, tolerances);

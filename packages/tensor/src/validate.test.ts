@@ -155,29 +155,64 @@ describe('formatValue', () => {
   it('shows any value without throwing, symbols and bigints included', () => {
     const revoked = Proxy.revocable({}, {});
     revoked.revoke();
+    const hostile = {
+      get shape(): never {
+        throw new Error('no');
+      },
+    };
+    const ownConstructor = Object.defineProperty({}, 'constructor', {
+      get() {
+        throw new Error('no');
+      },
+    });
     const values: unknown[] = [
       Symbol('s'),
       10n,
       null,
       undefined,
       'x',
+      'y'.repeat(50),
       -0,
       [1, [2]],
+      [1, 2, 3, 4, 5, 6, 7, 8, 9],
+      new Float32Array(3),
+      zeros([2, 3]),
       Object.create(null),
+      { lr: 0.1, 'a-b': 'x' },
+      { a: 1, b: 2, c: 3, d: 4, e: 5 },
+      new Map(),
+      new Error('e'),
       () => 1,
       revoked.proxy,
+      hostile,
+      ownConstructor,
     ];
+    const cyclic: { dtype: string; shape: unknown[] } = { dtype: 'float32', shape: [] };
+    cyclic.shape.push(cyclic);
+    values.push(cyclic, { ['k'.repeat(100)]: 1 });
     expect(values.map((v) => formatValue(v))).toEqual([
       'Symbol(s)',
       '10n',
       'null',
       'undefined',
       '"x"',
+      `"${'y'.repeat(40)}…"`,
       '-0',
       '[1, [2]]',
-      'object',
+      'an array of length 9',
+      'a Float32Array of length 3',
+      'a float32 Tensor of shape [2,3]',
+      '{}',
+      '{ lr: 0.1, "a-b": "x" }',
+      'an object',
+      'a Map',
+      'an Error',
       'a function',
-      'object',
+      'an unreadable value',
+      'an unreadable value',
+      '{}',
+      'a float32 Tensor',
+      `{ "${'k'.repeat(40)}…": 1 }`,
     ]);
   });
 });

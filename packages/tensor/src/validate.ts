@@ -7,6 +7,7 @@
  * ShapeError; a dim or an index → IndexError; any other number, flag or options object →
  * ValueError. Messages show values with `formatValue`, which never throws (symbols, bigints).
  */
+import { checkOptionsObject } from './checks';
 import { allocate, DTYPES, type DType, isDType, type TypedArray } from './dtype';
 import { DTypeError, formatShape, formatValue, type MtlError, ShapeError, ValueError } from './errors';
 import { Tensor } from './Tensor';
@@ -63,31 +64,11 @@ export function requireNumber(
   return x;
 }
 
-/** An integer in [min, max] (sizes, counts, seeds). */
-export function requireInt(
-  op: string,
-  name: string,
-  x: unknown,
-  { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER } = {},
-  ErrorType: ErrorClass = ValueError,
-): number {
-  return requireNumber(op, name, x, { integer: true, min, max }, ErrorType);
-}
-
 /** A fill value: a number or a boolean (true is 1), as PyTorch's Python scalars. */
 export function requireScalar(op: string, name: string, x: unknown): number {
   if (typeof x === 'boolean') return x ? 1 : 0;
   if (typeof x !== 'number') {
     throw new ValueError(`${op}: ${name} must be a number or a boolean — got ${formatValue(x)}`);
-  }
-  return x;
-}
-
-/** An optional boolean flag (undefined means `fallback`). */
-export function requireFlag(op: string, name: string, x: unknown, fallback: boolean): boolean {
-  if (x === undefined) return fallback;
-  if (typeof x !== 'boolean') {
-    throw new ValueError(`${op}: ${name} must be true or false — got ${formatValue(x)}`);
   }
   return x;
 }
@@ -112,29 +93,15 @@ export function requireDType(
 }
 
 /**
- * An options object: undefined (no options) or a plain object whose keys are all in `known`, so
- * a misspelt option (`keepdim`) is an error rather than silently ignored. Returns it, or {}.
+ * An options object, checked by {@link checkOptionsObject} and typed as the caller's options
+ * interface. Returns it, or {}.
  */
 export function requireOptions<T extends object>(
   op: string,
   options: T | undefined,
   known: readonly string[],
 ): T {
-  if (options === undefined) return {} as T;
-  const proto = options !== null && typeof options === 'object' ? Object.getPrototypeOf(options) : undefined;
-  if (proto !== Object.prototype && proto !== null) {
-    throw new ValueError(
-      `${op}: options must be an object like { ${known.map((k) => `${k}: …`).join(', ')} } — got ${formatValue(options)}`,
-    );
-  }
-  for (const key of Object.keys(options)) {
-    if (!known.includes(key)) {
-      throw new ValueError(
-        `${op}: unknown option ${formatValue(key)} (known: ${known.join(', ') || 'none'})`,
-      );
-    }
-  }
-  return options;
+  return checkOptionsObject(op, options, known) as T;
 }
 
 /**

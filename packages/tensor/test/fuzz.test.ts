@@ -1276,7 +1276,6 @@ add('normalizeDims', fc.tuple(some(fc.constant('op')), dimsArb, shapeOrJunk), (o
 );
 add('sizeOf', fc.tuple(shapeOrJunk), (s) => F.sizeOf!(s));
 add('formatShape', fc.tuple(shapeOrJunk), (s) => F.formatShape!(s));
-add('describeValue', fc.tuple(junk()), (v) => F.describeValue!(v));
 add('formatValue', fc.tuple(junk()), (v) => F.formatValue!(v));
 add(
   'formatTensor',

@@ -1,7 +1,9 @@
-import { DTypeError, gt, lt, Tensor, ValueError } from '@mtl/tensor';
+import { checkChoice, DTypeError, formatValue, gt, lt, Tensor, ValueError } from '@mtl/tensor';
+
 import { apply, unwrap, type VariableLike } from '../apply';
+
 import type { Variable } from '../Variable';
-import { describe, requireNumber, requireOneOf, requireOperand, requireOptions } from '../validate';
+import { requireNumber, requireOperand, requireOptions } from '../validate';
 
 /*
  * Differentiable elementwise ops, with the signatures of their @mtl/tensor namesakes. Operands
@@ -103,7 +105,7 @@ export function elu(x: VariableLike, alpha = 1): Variable {
 }
 export function gelu(x: VariableLike, options: { approximate?: 'none' | 'tanh' } = {}): Variable {
   const { approximate = 'none' } = requireOptions('gelu', options);
-  requireOneOf('gelu', 'approximate', approximate, ['none', 'tanh']);
+  checkChoice('gelu', 'approximate', approximate, ['none', 'tanh'], 'none');
   return apply('gelu', [x], { approximate: approximate as 'none' | 'tanh' });
 }
 export function silu(x: VariableLike): Variable {
@@ -164,7 +166,7 @@ function requireMask(op: string, name: string, mask: VariableLike): void {
   const m = unwrap(mask);
   if (typeof m === 'boolean' || (m instanceof Tensor && m.dtype === 'bool')) return;
   throw new DTypeError(
-    `${op}: ${name} must be a bool Tensor or a boolean, got ${describe(mask)} ` +
+    `${op}: ${name} must be a bool Tensor or a boolean, got ${formatValue(mask)} ` +
       "(make a mask with a comparison, e.g. gt(x, 0), or convert it: mask.to('bool'))",
   );
 }

@@ -3,6 +3,8 @@ import {
   amax as amaxOp,
   argmax as argmaxOp,
   argmin as argminOp,
+  checkBoolean,
+  checkChoice,
   type Dims,
   DTypeError,
   eq,
@@ -16,14 +18,7 @@ import {
 } from '@mtl/tensor';
 import { apply, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
-import {
-  requireDims,
-  requireFlag,
-  requireInteger,
-  requireOneOf,
-  requireOptions,
-  requireTensorLike,
-} from '../validate';
+import { requireDims, requireInteger, requireOptions, requireTensorLike } from '../validate';
 import { add, div, exp, log, mul, sub } from './elementwise';
 import { reshape } from './shapes';
 
@@ -46,7 +41,7 @@ function reduceArgs(op: string, x: VariableLike, dim: unknown, options: unknown)
   requireTensorLike(op, 'x', x);
   requireDims(op, dim);
   const o = requireOptions(op, options);
-  requireFlag(op, 'keepDim', o.keepDim);
+  checkBoolean(op, 'keepDim', o.keepDim, false);
   return o;
 }
 
@@ -113,7 +108,7 @@ export function argmin(x: VariableLike, dim?: number | null, options: ReduceOpti
 /** Variance from the two-pass form Σ(x − mean)²/(N − 1) (or /N when unbiased is false). */
 export function variance(x: VariableLike, dim?: Dims, options: VarianceOptions = {}): Variable {
   const { unbiased = true, keepDim = false } = reduceArgs('variance', x, dim, options) as VarianceOptions;
-  requireFlag('variance', 'unbiased', unbiased);
+  checkBoolean('variance', 'unbiased', unbiased, false);
   const t = tensorOf('variance', x);
   requireFloat('variance', t);
   const n = reducedCount('variance', t.shape, dim);
@@ -124,14 +119,15 @@ export function variance(x: VariableLike, dim?: Dims, options: VarianceOptions =
 /** Standard deviation; its gradient is 0 where the deviation is 0, as in PyTorch. */
 export function std(x: VariableLike, dim?: Dims, options: VarianceOptions = {}): Variable {
   const { unbiased = true, keepDim = false } = reduceArgs('std', x, dim, options) as VarianceOptions;
-  requireFlag('std', 'unbiased', unbiased);
+  checkBoolean('std', 'unbiased', unbiased, false);
   return apply('std', [x], { dim: dimParam(dim), unbiased, keepDim });
 }
 
 /** The vector p-norm (`torch.linalg.vector_norm`); its gradient at the zero vector is 0. */
 export function norm(x: VariableLike, p: NormOrder = 2, dim?: Dims, options: ReduceOptions = {}): Variable {
   const { keepDim = false } = reduceArgs('norm', x, dim, options) as ReduceOptions;
-  if (!(typeof p === 'number' && !Number.isNaN(p))) requireOneOf('norm', 'p', p, ['inf', '-inf', 'fro']);
+  if (!(typeof p === 'number' && !Number.isNaN(p)))
+    checkChoice('norm', 'p', p, ['inf', '-inf', 'fro'], 'inf');
   return apply('norm', [x], { p, dim: dimParam(dim), keepDim });
 }
 

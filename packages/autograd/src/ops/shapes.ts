@@ -3,6 +3,7 @@ import {
   expand as expandOp,
   flatten as flattenOp,
   formatShape,
+  formatValue,
   normalizeDim,
   reshape as reshapeOp,
   ShapeError,
@@ -12,10 +13,12 @@ import {
   tensor,
   unsqueeze as unsqueezeOp,
 } from '@mtl/tensor';
+
 import { apply, unwrap, type VariableLike } from '../apply';
+
 import { Variable } from '../Variable';
+
 import {
-  describe,
   requireDims,
   requireDType,
   requireInteger,
@@ -85,7 +88,7 @@ export function broadcastTo(x: VariableLike, shape: readonly number[]): Variable
 
 export function concat(xs: readonly VariableLike[], dim = 0): Variable {
   if (!Array.isArray(xs) || xs.length === 0)
-    throw new ShapeError(`concat: xs must be a non-empty array of tensors, got ${describe(xs)}`);
+    throw new ShapeError(`concat: xs must be a non-empty array of tensors, got ${formatValue(xs)}`);
   xs.forEach((x, i) => {
     requireTensorLike('concat', `xs[${i}]`, x);
   });
@@ -95,7 +98,7 @@ export function concat(xs: readonly VariableLike[], dim = 0): Variable {
 
 export function stack(xs: readonly VariableLike[], dim = 0): Variable {
   if (!Array.isArray(xs) || xs.length === 0)
-    throw new ShapeError(`stack: xs must be a non-empty array of tensors, got ${describe(xs)}`);
+    throw new ShapeError(`stack: xs must be a non-empty array of tensors, got ${formatValue(xs)}`);
   requireInteger('stack', 'dim', dim);
   const shapes = xs.map((x, i) => requireTensorLike('stack', `xs[${i}]`, x).shape);
   const first = shapes[0]!;

@@ -7,6 +7,7 @@ import {
   checkExpertOptions,
   checkLayerList,
   checkLayerRecord,
+  checkMlpOptions,
   checkParameterCount,
   checkPerTask,
   countTasks,
@@ -96,16 +97,11 @@ export class CGC extends MultiTaskModel {
    */
   static mlp(mlpOptions: CGCMlpOptions): CGC {
     const op = 'CGC.mlp';
-    const o = checkOptions(op, 'options', mlpOptions, [
-      'inputSize',
+    const o = checkMlpOptions(op, mlpOptions, [
       'expertHidden',
       'numSharedExperts',
       'numTaskExperts',
-      'tasks',
       'towerHidden',
-      'activation',
-      'dtype',
-      'generator',
     ]);
     const { inputSize, expertHidden, numSharedExperts, numTaskExperts, tasks, towerHidden } =
       checkExpertOptions(op, o, ['numSharedExperts', 'numTaskExperts']);

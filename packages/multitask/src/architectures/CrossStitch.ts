@@ -1,11 +1,20 @@
 import { matmul, Parameter, select, stack, type Variable, type VariableLike } from '@mtl/autograd';
 import { ModuleDict, ModuleList } from '@mtl/nn';
-import { type DType, type Generator, MtlError, type Tensor, tensor, ValueError } from '@mtl/tensor';
-import { checkFloatDType, checkNumber, checkOptions } from '../data/check';
+import {
+  checkNumber,
+  type DType,
+  type Generator,
+  MtlError,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@mtl/tensor';
+import { checkFloatDType, checkOptions } from '../data/check';
 import {
   checkCommon,
   checkLayerList,
   checkLayerRecord,
+  checkMlpOptions,
   checkParameterCount,
   checkPerTask,
   checkTaskSizes,
@@ -106,16 +115,7 @@ export class CrossStitch extends MultiTaskModel {
    */
   static mlp(mlpOptions: CrossStitchMlpOptions): CrossStitch {
     const op = 'CrossStitch.mlp';
-    const o = checkOptions(op, 'options', mlpOptions, [
-      'inputSize',
-      'hidden',
-      'tasks',
-      'headHidden',
-      'activation',
-      'diagonal',
-      'dtype',
-      'generator',
-    ]);
+    const o = checkMlpOptions(op, mlpOptions, ['hidden', 'headHidden', 'diagonal']);
     const inputSize = checkWidth(op, 'inputSize', o.inputSize);
     const hidden = checkWidths(op, 'hidden', o.hidden, 1, 'a stitch follows each hidden layer');
     const tasks = checkTaskSizes(op, o.tasks);

@@ -14,19 +14,22 @@ import {
   type VariableLike,
 } from '@mtl/autograd';
 import { init, Linear, Module, type ModuleDict } from '@mtl/nn';
-import { type DType, type Generator, MtlError, tensor, ValueError } from '@mtl/tensor';
 import {
-  checkFloatDType,
-  checkGenerator,
   checkInteger,
   checkNumber,
-  checkOptions,
+  type DType,
+  type Generator,
+  MtlError,
   mustBe,
-} from '../data/check';
+  tensor,
+  ValueError,
+} from '@mtl/tensor';
+import { checkFloatDType, checkGenerator, checkOptions } from '../data/check';
 import {
   checkCommon,
   checkExpertOptions,
   checkLayerList,
+  checkMlpOptions,
   checkParameterCount,
   checkPerTask,
   checkWidth,
@@ -192,18 +195,7 @@ export class DSelectK extends MMoE {
    */
   static override mlp(mlpOptions: DSelectKMlpOptions): DSelectK {
     const op = 'DSelectK.mlp';
-    const o = checkOptions(op, 'options', mlpOptions, [
-      'inputSize',
-      'expertHidden',
-      'numExperts',
-      'tasks',
-      'k',
-      'gamma',
-      'towerHidden',
-      'activation',
-      'dtype',
-      'generator',
-    ]);
+    const o = checkMlpOptions(op, mlpOptions, ['expertHidden', 'numExperts', 'k', 'gamma', 'towerHidden']);
     const { inputSize, expertHidden, numExperts, tasks, towerHidden } = checkExpertOptions(op, o, [
       'numExperts',
     ]);

@@ -6,6 +6,7 @@ import {
   checkCommon,
   checkLayer,
   checkLayerRecord,
+  checkMlpOptions,
   checkParameterCount,
   checkTaskSizes,
   checkWidth,
@@ -65,15 +66,7 @@ export class HardSharing extends MultiTaskModel {
    */
   static mlp(options: HardSharingMlpOptions): HardSharing {
     const op = 'HardSharing.mlp';
-    const o = checkOptions(op, 'options', options, [
-      'inputSize',
-      'hidden',
-      'tasks',
-      'headHidden',
-      'activation',
-      'dtype',
-      'generator',
-    ]);
+    const o = checkMlpOptions(op, options, ['hidden', 'headHidden']);
     const inputSize = checkWidth(op, 'inputSize', o.inputSize);
     const hidden = checkWidths(op, 'hidden', o.hidden, 0);
     const tasks = checkTaskSizes(op, o.tasks);

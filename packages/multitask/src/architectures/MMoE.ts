@@ -7,6 +7,7 @@ import {
   checkExpertOptions,
   checkLayerList,
   checkLayerRecord,
+  checkMlpOptions,
   checkParameterCount,
   countTasks,
   mlpParameterCount,
@@ -88,16 +89,7 @@ export class MMoE extends MultiTaskModel {
    */
   static mlp(options: MMoEMlpOptions): MMoE {
     const op = 'MMoE.mlp';
-    const o = checkOptions(op, 'options', options, [
-      'inputSize',
-      'expertHidden',
-      'numExperts',
-      'tasks',
-      'towerHidden',
-      'activation',
-      'dtype',
-      'generator',
-    ]);
+    const o = checkMlpOptions(op, options, ['expertHidden', 'numExperts', 'towerHidden']);
     const { inputSize, expertHidden, numExperts, tasks, towerHidden } = checkExpertOptions(op, o, [
       'numExperts',
     ]);

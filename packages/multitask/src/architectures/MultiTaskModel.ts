@@ -1,7 +1,6 @@
 import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
 import { Module } from '@mtl/nn';
-import { MtlError } from '@mtl/tensor';
-import { describeValue, mustBe } from '../data/check';
+import { formatValue, MtlError, mustBe } from '@mtl/tensor';
 
 /**
  * A multi-task network: `forward(x)` returns one output per task. It says which parameters are
@@ -39,7 +38,7 @@ export abstract class MultiTaskModel extends Module {
   protected checkTask(task: string): void {
     if (!this.tasks.includes(task)) {
       throw new MtlError(
-        `${this.constructor.name}: no task named ${describeValue(task)} (tasks: ${this.tasks.join(', ')})`,
+        `${this.constructor.name}: no task named ${formatValue(task)} (tasks: ${this.tasks.join(', ')})`,
       );
     }
   }

@@ -1,13 +1,14 @@
 import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
 import { Linear, Module, ModuleDict, ModuleList } from '@mtl/nn';
-import { type DType, type Generator, MtlError, ValueError } from '@mtl/tensor';
-import { checkInteger, checkOptions, mustBe } from '../data/check';
+import { checkInteger, type DType, type Generator, MtlError, mustBe, ValueError } from '@mtl/tensor';
+import { checkOptions } from '../data/check';
 import {
   checkCommon,
   checkExpertOptions,
   checkLayer,
   checkLayerList,
   checkLayerRecord,
+  checkMlpOptions,
   checkParameterCount,
   checkPerTask,
   countTasks,
@@ -173,17 +174,12 @@ export class PLE extends MultiTaskModel {
    */
   static mlp(mlpOptions: PLEMlpOptions): PLE {
     const op = 'PLE.mlp';
-    const o = checkOptions(op, 'options', mlpOptions, [
-      'inputSize',
+    const o = checkMlpOptions(op, mlpOptions, [
       'expertHidden',
       'numSharedExperts',
       'numTaskExperts',
       'levels',
-      'tasks',
       'towerHidden',
-      'activation',
-      'dtype',
-      'generator',
     ]);
     const { inputSize, expertHidden, numSharedExperts, numTaskExperts, tasks, towerHidden } =
       checkExpertOptions(op, o, ['numSharedExperts', 'numTaskExperts']);

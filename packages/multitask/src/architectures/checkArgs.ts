@@ -1,15 +1,12 @@
 import { Module } from '@mtl/nn';
-import { type Generator, ValueError } from '@mtl/tensor';
+import { checkChoice, checkInteger, formatCount, type Generator, mustBe, ValueError } from '@mtl/tensor';
 import {
-  checkChoice,
   checkFloatDType,
   checkGenerator,
-  checkInteger,
   checkIntegerList,
+  checkOptions,
   checkRecord,
   checkTaskName,
-  formatCount,
-  mustBe,
   ownEntries,
 } from '../data/check';
 import type { Activation } from './mlp';
@@ -127,6 +124,21 @@ export interface CommonMlpOptions {
   activation: Activation;
   dtype: 'float32' | 'float64' | undefined;
   generator: Generator | undefined;
+}
+
+/**
+ * The options object of a `.mlp` builder: the builder's `own` keys plus the ones every builder
+ * takes (inputSize, tasks, activation, dtype, generator); an unknown key is refused.
+ */
+export function checkMlpOptions(op: string, value: unknown, own: readonly string[]): Record<string, unknown> {
+  return checkOptions(op, 'options', value, [
+    'inputSize',
+    ...own,
+    'tasks',
+    'activation',
+    'dtype',
+    'generator',
+  ]);
 }
 
 export function checkCommon(op: string, o: Record<string, unknown>): CommonMlpOptions {

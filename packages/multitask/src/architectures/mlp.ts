@@ -1,6 +1,6 @@
 import { ELU, GELU, LeakyReLU, Linear, type Module, ReLU, Sequential, Sigmoid, SiLU, Tanh } from '@mtl/nn';
-import { type DType, type Generator, ValueError } from '@mtl/tensor';
-import { checkBoolean, checkIntegerList, checkOptions, mustBe } from '../data/check';
+import { checkBoolean, type DType, type Generator, mustBe, ValueError } from '@mtl/tensor';
+import { checkIntegerList, checkOptions } from '../data/check';
 import { checkCommon, checkParameterCount, MAX_LAYER_WIDTH, mlpParameterCount } from './checkArgs';
 
 export type Activation = 'relu' | 'leakyRelu' | 'elu' | 'gelu' | 'silu' | 'tanh' | 'sigmoid';

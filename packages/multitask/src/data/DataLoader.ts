@@ -1,6 +1,6 @@
-import { type Generator, type Tensor, tensor, ValueError } from '@mtl/tensor';
-import { checkBoolean, checkInteger, checkOptions, mustBe, ownEntries, taskRecord } from './check';
-import { MultiTaskDataset } from './MultiTaskDataset';
+import { checkBoolean, checkInteger, type Generator, type Tensor, tensor, ValueError } from '@mtl/tensor';
+import { checkOptions, ownEntries, taskRecord } from './check';
+import { checkDataset, type MultiTaskDataset } from './MultiTaskDataset';
 import { type RandomSource, resolveGenerator } from './resolveGenerator';
 
 /** Options of {@link DataLoader}. */
@@ -52,17 +52,7 @@ export class DataLoader implements Iterable<Batch> {
    */
   constructor(dataset: MultiTaskDataset, options: DataLoaderOptions) {
     const op = 'DataLoader';
-    if (!(dataset instanceof MultiTaskDataset)) {
-      throw new ValueError(
-        mustBe(
-          op,
-          'dataset',
-          'a MultiTaskDataset',
-          dataset,
-          'wrap the tensors: new MultiTaskDataset({ features, labels })',
-        ),
-      );
-    }
+    checkDataset(op, dataset);
     if (options === undefined) {
       throw new ValueError(`${op}: options must be given, at least { batchSize } — got undefined`);
     }

@@ -1,21 +1,15 @@
 import {
   DTypeError,
   formatShape,
+  formatValue,
   IndexError,
+  mustBe,
   ShapeError,
   type Tensor,
   tensor,
   ValueError,
 } from '@mtl/tensor';
-import {
-  checkOptions,
-  checkRecord,
-  checkTensor,
-  describeValue,
-  mustBe,
-  ownEntries,
-  taskRecord,
-} from './check';
+import { checkOptions, checkRecord, checkTensor, ownEntries, taskRecord } from './check';
 
 /** What {@link MultiTaskDataset} is built from. */
 export interface MultiTaskDatasetOptions {
@@ -144,7 +138,7 @@ export class MultiTaskDataset {
   label(task: string): Tensor {
     const y = typeof task === 'string' && Object.hasOwn(this.labels, task) ? this.labels[task] : undefined;
     if (y === undefined) {
-      const shown = typeof task === 'string' ? `"${task}"` : describeValue(task);
+      const shown = typeof task === 'string' ? `"${task}"` : formatValue(task);
       throw new IndexError(
         `MultiTaskDataset: no task ${shown} — the tasks are ${this.tasks.map((t) => `"${t}"`).join(', ') || '(none)'}`,
       );
@@ -189,7 +183,7 @@ export class MultiTaskDataset {
       const i = indices[j]!;
       if (!Number.isInteger(i) || i < 0 || i >= n) {
         throw new IndexError(
-          `MultiTaskDataset.subset: indices[${j}]=${describeValue(i)} is not an integer in [0, ${n})`,
+          `MultiTaskDataset.subset: indices[${j}]=${formatValue(i)} is not an integer in [0, ${n})`,
         );
       }
       index[j] = i;
@@ -198,4 +192,20 @@ export class MultiTaskDataset {
     const labels = taskRecord(ownEntries(this.labels).map(([task, y]) => [task, y.indexSelect(0, at)]));
     return new MultiTaskDataset({ features: this.features.indexSelect(0, at), labels });
   }
+}
+
+/** `dataset` itself if it is a MultiTaskDataset (the data utilities take nothing else). */
+export function checkDataset(op: string, dataset: unknown): MultiTaskDataset {
+  if (!(dataset instanceof MultiTaskDataset)) {
+    throw new ValueError(
+      mustBe(
+        op,
+        'dataset',
+        'a MultiTaskDataset',
+        dataset,
+        'wrap the tensors: new MultiTaskDataset({ features, labels })',
+      ),
+    );
+  }
+  return dataset;
 }

@@ -1,5 +1,15 @@
-import { DTypeError, formatShape, MtlError, ShapeError, type Tensor, tensor, ValueError } from '@mtl/tensor';
-import { checkTensor, describeValue, mustBe } from './check';
+import {
+  DTypeError,
+  formatShape,
+  formatValue,
+  MtlError,
+  mustBe,
+  ShapeError,
+  type Tensor,
+  tensor,
+  ValueError,
+} from '@mtl/tensor';
+import { checkTensor } from './check';
 
 /** The fitted statistics, as {@link Standardizer.toJSON} writes them. */
 export interface StandardizerJSON {
@@ -124,14 +134,12 @@ export class Standardizer {
     }
     mean.forEach((m, i) => {
       if (typeof m !== 'number' || !Number.isFinite(m)) {
-        throw new ValueError(`Standardizer.fromJSON: mean[${i}]=${describeValue(m)} is not a finite number`);
+        throw new ValueError(`Standardizer.fromJSON: mean[${i}]=${formatValue(m)} is not a finite number`);
       }
     });
     std.forEach((s, i) => {
       if (typeof s !== 'number' || !Number.isFinite(s) || s <= 0) {
-        throw new ValueError(
-          `Standardizer.fromJSON: std[${i}]=${describeValue(s)} is not a finite number > 0`,
-        );
+        throw new ValueError(`Standardizer.fromJSON: std[${i}]=${formatValue(s)} is not a finite number > 0`);
       }
     });
     const out = new Standardizer();

@@ -1,5 +1,4 @@
-import { ValueError } from '@mtl/tensor';
-import { describeValue, mustBe } from './check';
+import { formatValue, mustBe, ValueError } from '@mtl/tensor';
 
 /** A categorical value; null (or undefined) means missing. */
 export type Category = string | null | undefined;
@@ -55,7 +54,7 @@ export function categoryIndex(
   list.forEach((c, i) => {
     if (typeof c !== 'string') throw new ValueError(mustBe(op, `${name}[${i}]`, 'a string', c));
     if (position.has(c))
-      throw new ValueError(`${op}: ${name} lists ${describeValue(c)} twice (at ${position.get(c)} and ${i})`);
+      throw new ValueError(`${op}: ${name} lists ${formatValue(c)} twice (at ${position.get(c)} and ${i})`);
     position.set(c, i);
   });
   return { list, position };

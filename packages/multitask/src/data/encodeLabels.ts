@@ -1,6 +1,6 @@
-import { type Tensor, tensor, ValueError } from '@mtl/tensor';
+import { formatValue, type Tensor, tensor, ValueError } from '@mtl/tensor';
 import { type Category, categoryIndex } from './categories';
-import { checkOptions, describeValue } from './check';
+import { checkOptions } from './check';
 
 /** Options of {@link encodeLabels}. */
 export interface EncodeLabelsOptions {
@@ -48,7 +48,7 @@ export function encodeLabels(
       const shown =
         list.length > 20 ? `${list.length} classes` : `[${list.map((x) => JSON.stringify(x)).join(', ')}]`;
       throw new ValueError(
-        `encodeLabels: values[${i}]=${describeValue(v)} is not one of the classes ${shown} ` +
+        `encodeLabels: values[${i}]=${formatValue(v)} is not one of the classes ${shown} ` +
           '(pass null for a missing label)',
       );
     }

@@ -1,6 +1,6 @@
-import { type Tensor, tensor, ValueError } from '@mtl/tensor';
+import { formatCount, type Tensor, tensor, ValueError } from '@mtl/tensor';
 import { type Category, categoryIndex } from './categories';
-import { checkFloatDType, checkOptions, formatCount, MAX_GENERATED_VALUES } from './check';
+import { checkFloatDType, checkOptions, MAX_GENERATED_VALUES } from './check';
 
 /** Options of {@link oneHotEncode}. */
 export interface OneHotEncodeOptions {

@@ -1,5 +1,5 @@
 import { Generator, getDefaultGenerator, ValueError } from '@mtl/tensor';
-import { mustBe } from './check';
+import { checkGenerator, checkSeed } from './check';
 
 /** How a data utility is told where its random draws come from. */
 export interface RandomSource {
@@ -18,19 +18,7 @@ export function resolveGenerator(op: string, { generator, seed }: RandomSource):
   if (generator !== undefined && seed !== undefined) {
     throw new ValueError(`${op}: give a generator or a seed, not both`);
   }
-  if (generator !== undefined) {
-    if (!(generator instanceof Generator)) {
-      throw new ValueError(
-        mustBe(op, 'generator', 'a Generator', generator, 'pass new Generator(seed), or a seed'),
-      );
-    }
-    return generator;
-  }
-  if (seed !== undefined) {
-    if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-      throw new ValueError(mustBe(op, 'seed', 'a safe integer', seed));
-    }
-    return new Generator(seed);
-  }
+  if (generator !== undefined) return checkGenerator(op, 'generator', generator)!;
+  if (seed !== undefined) return new Generator(checkSeed(op, seed));
   return getDefaultGenerator();
 }

@@ -1,6 +1,6 @@
-import { ValueError } from '@mtl/tensor';
-import { checkOptions, describeValue, mustBe } from './check';
-import { MultiTaskDataset } from './MultiTaskDataset';
+import { formatValue, mustBe, ValueError } from '@mtl/tensor';
+import { checkOptions } from './check';
+import { checkDataset, type MultiTaskDataset } from './MultiTaskDataset';
 import { type RandomSource, resolveGenerator } from './resolveGenerator';
 
 /** Options of {@link trainValTestSplit}. */
@@ -45,17 +45,7 @@ export function trainValTestSplit(
   options: TrainValTestSplitOptions = {},
 ): TrainValTestSplit {
   const op = 'trainValTestSplit';
-  if (!(dataset instanceof MultiTaskDataset)) {
-    throw new ValueError(
-      mustBe(
-        op,
-        'dataset',
-        'a MultiTaskDataset',
-        dataset,
-        'wrap the tensors: new MultiTaskDataset({ features, labels })',
-      ),
-    );
-  }
+  checkDataset(op, dataset);
   const checked = checkOptions(op, 'options', options, ['fractions', 'stratifyBy', 'generator', 'seed']);
   const fractions = (checked.fractions ?? [0.6, 0.2, 0.2]) as readonly number[];
   const stratifyBy = checked.stratifyBy;
@@ -93,8 +83,8 @@ export function trainValTestSplit(
 
 function checkFractions(fractions: readonly number[]): void {
   const shown = Array.isArray(fractions)
-    ? `[${fractions.map((f) => describeValue(f)).join(', ')}]`
-    : describeValue(fractions);
+    ? `[${fractions.map((f) => formatValue(f)).join(', ')}]`
+    : formatValue(fractions);
   if (
     !Array.isArray(fractions) ||
     fractions.length !== 3 ||

@@ -12,8 +12,7 @@ import {
   Variable,
   type VariableLike,
 } from '@mtl/autograd';
-import { DTypeError, type Tensor, ValueError } from '@mtl/tensor';
-import { isTensorLike, mustBe } from '../data/check';
+import { DTypeError, isTensorLike, mustBe, type Tensor, ValueError } from '@mtl/tensor';
 
 /** The floor inside CAGrad's toy logarithms, so log never sees 0. */
 export const cagradToyLower = 5e-6;

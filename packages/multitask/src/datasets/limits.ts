@@ -1,5 +1,5 @@
-import { ValueError } from '@mtl/tensor';
-import { formatCount, MAX_GENERATED_VALUES, mustBe } from '../data/check';
+import { formatCount, ValueError } from '@mtl/tensor';
+import { MAX_GENERATED_VALUES } from '../data/check';
 
 /** At most this many tasks in a generated dataset. */
 export const MAX_TASKS = 1024;
@@ -9,14 +9,6 @@ export const MAX_WIDTH = 65_536;
 
 /** At most this many multiply-adds to generate one dataset: 2³⁰ (about a second). */
 export const MAX_WORK = 2 ** 30;
-
-/** A generator seed: a safe integer. */
-export function checkSeed(op: string, seed: unknown): number {
-  if (typeof seed !== 'number' || !Number.isSafeInteger(seed)) {
-    throw new ValueError(mustBe(op, 'seed', 'a safe integer', seed));
-  }
-  return seed;
-}
 
 /** Each `[what, count, fix]` must stay within {@link MAX_GENERATED_VALUES} values. */
 export function checkSize(op: string, sizes: readonly (readonly [string, number, string])[]): void {

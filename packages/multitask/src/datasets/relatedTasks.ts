@@ -1,7 +1,7 @@
-import { Generator, Tensor, ValueError } from '@mtl/tensor';
-import { checkInteger, checkNumber, checkOptions, MAX_GENERATED_VALUES } from '../data/check';
+import { checkInteger, checkNumber, Generator, Tensor, ValueError } from '@mtl/tensor';
+import { checkOptions, checkSeed, MAX_GENERATED_VALUES } from '../data/check';
 import type { DatasetColumns } from './DatasetColumns';
-import { checkSeed, checkSize, checkWork, MAX_TASKS, MAX_WIDTH } from './limits';
+import { checkSize, checkWork, MAX_TASKS, MAX_WIDTH } from './limits';
 
 /** Options of {@link relatedTasks}. */
 export interface RelatedTasksOptions {

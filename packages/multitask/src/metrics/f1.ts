@@ -1,4 +1,4 @@
-import { checkChoice } from '../data/check';
+import { checkChoice } from '@mtl/tensor';
 import {
   type BinaryDecisionOptions,
   classificationPairs,

@@ -1,4 +1,4 @@
-import { checkBoolean } from '../data/check';
+import { checkBoolean } from '@mtl/tensor';
 import { type MaskOptions, type MetricInput, metricOptions, regressionPairs } from './validate';
 
 /** Options of {@link r2}. */

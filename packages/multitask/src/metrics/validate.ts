@@ -1,5 +1,15 @@
-import { formatShape, IndexError, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
-import { checkChoice, checkNumber, checkOptions, describeValue, isTensorLike } from '../data/check';
+import {
+  checkChoice,
+  checkNumber,
+  formatShape,
+  formatValue,
+  IndexError,
+  isTensorLike,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@mtl/tensor';
+import { checkOptions } from '../data/check';
 
 /*
  * Input handling shared by the metrics. Every message names the metric and the argument and
@@ -51,13 +61,13 @@ function read(op: string, name: string, x: unknown): Values {
       else if (typeof v === 'boolean') values[i] = v ? 1 : 0;
       else {
         const hint = Array.isArray(v) ? ' (nested arrays are not read: pass tensor([...]))' : '';
-        throw new ValueError(`${op}: ${name}[${i}] must be a number, got ${describeValue(v)}${hint}`);
+        throw new ValueError(`${op}: ${name}[${i}] must be a number, got ${formatValue(v)}${hint}`);
       }
     }
     return { values, shape: [arr.length] };
   }
   throw new ValueError(
-    `${op}: ${name} must be a Tensor or an array of numbers, got ${describeValue(x)} ` +
+    `${op}: ${name} must be a Tensor or an array of numbers, got ${formatValue(x)} ` +
       '(pass tensor([...]) or a flat array)',
   );
 }

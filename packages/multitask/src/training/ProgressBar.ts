@@ -69,7 +69,7 @@ export class ProgressBar {
     const filled = Math.round(done * width);
     const elapsed = (now - this.started) / 1000;
     const eta = done > 0 ? (elapsed * (1 - done)) / done : Number.NaN;
-    const parts = Object.entries(values).map(([k, v]) => `${k} ${formatValue(v)}`);
+    const parts = Object.entries(values).map(([k, v]) => `${k} ${formatMetric(v)}`);
     return [
       `epoch ${epoch + 1}/${epochs}`,
       `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}]`,
@@ -82,7 +82,8 @@ export class ProgressBar {
   }
 }
 
-function formatValue(v: number): string {
+/** A metric as the bar prints it: 3 significant digits, an exponent outside [1e-3, 1e4). */
+function formatMetric(v: number): string {
   if (!Number.isFinite(v)) return String(v);
   const a = Math.abs(v);
   return a !== 0 && (a < 1e-3 || a >= 1e4) ? v.toExponential(2) : v.toPrecision(3);

@@ -1,13 +1,5 @@
-import { ValueError } from '@mtl/tensor';
-import {
-  checkBoolean,
-  checkChoice,
-  checkInteger,
-  checkNumber,
-  checkOptions,
-  checkTensor,
-  mustBe,
-} from '../data/check';
+import { checkBoolean, checkChoice, checkInteger, checkNumber, mustBe, ValueError } from '@mtl/tensor';
+import { checkOptions, checkTensor } from '../data/check';
 import type { FitOptions, TaskSpec, TrainerOptions } from './Trainer';
 
 /*

@@ -1,4 +1,4 @@
-import { describeValue } from '@mtl/tensor';
+import { formatValue } from '@mtl/tensor';
 import { CheckpointError } from './CheckpointError';
 import type { TrainerState } from './Trainer';
 
@@ -9,7 +9,7 @@ import type { TrainerState } from './Trainer';
 export function checkTrainerState(state: unknown): asserts state is TrainerState {
   const fail = (what: string, got: unknown) => {
     throw new CheckpointError(
-      `Trainer.restore: state.${what} — got ${typeof got === 'number' ? String(got) : describeValue(got)} (pass what Trainer.checkpoint() returned)`,
+      `Trainer.restore: state.${what} — got ${formatValue(got)} (pass what Trainer.checkpoint() returned)`,
     );
   };
   if (typeof state !== 'object' || state === null || Array.isArray(state)) fail('', state);

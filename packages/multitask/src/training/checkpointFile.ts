@@ -1,5 +1,5 @@
 import { loadSafetensors, readSafetensorsHeader, saveSafetensors } from '@mtl/nn';
-import { type DType, describeValue, MtlError, Tensor } from '@mtl/tensor';
+import { type DType, formatValue, isPlainObject, MtlError, Tensor } from '@mtl/tensor';
 import { CheckpointError } from './CheckpointError';
 import { crc32 } from './crc32';
 
@@ -108,10 +108,7 @@ function encodeValue(value: unknown, path: string, tensors: Record<string, Tenso
     return { $tensor: store(t, path, tensors), $serialized: true };
   }
   if (Array.isArray(value)) return value.map((item, i) => encodeValue(item, `${path}/${i}`, tensors));
-  if (
-    typeof value === 'object' &&
-    (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null)
-  ) {
+  if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
     for (const [key, item] of Object.entries(value)) {
       if (item === undefined) continue;
@@ -124,7 +121,7 @@ function encodeValue(value: unknown, path: string, tensors: Record<string, Tenso
     return out;
   }
   throw new CheckpointError(
-    `Trainer.save: the trainer state holds ${describeValue(value)} at ${path || '/'}, which a checkpoint cannot store (numbers, strings, booleans, arrays, plain objects and tensors only)`,
+    `Trainer.save: the trainer state holds ${formatValue(value)} at ${path || '/'}, which a checkpoint cannot store (numbers, strings, booleans, arrays, plain objects and tensors only)`,
   );
 }
 

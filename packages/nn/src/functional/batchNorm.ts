@@ -1,7 +1,18 @@
 import { add, mean, mul, reshape, rsqrt, sub, type Variable, type VariableLike } from '@mtl/autograd';
-import { formatShape, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
-import { requireFloat, requireNumber, tensorOf } from '../losses/validate';
-import { describe, requireFlag, requireOptions, requireTensor } from '../validate';
+
+import {
+  checkBoolean,
+  checkNumber,
+  formatShape,
+  formatValue,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@mtl/tensor';
+
+import { requireFloat, tensorOf } from '../losses/validate';
+
+import { requireOptions, requireTensor } from '../validate';
 
 export interface BatchNormOptions {
   /** A per-channel scale, shape [C] (differentiable when a Variable). */
@@ -42,12 +53,12 @@ export function batchNorm(
     momentum = 0.1,
     eps = 1e-5,
   } = requireOptions(op, options) as BatchNormOptions;
-  requireFlag(op, 'training', training);
+  checkBoolean(op, 'training', training, false);
   const t = tensorOf(op, 'x', x);
   requireFloat(op, 'x', t);
-  requireNumber(op, 'eps', eps, 0);
+  checkNumber(op, 'eps', eps, { min: 0 });
   if (!(typeof momentum === 'number' && Number.isFinite(momentum))) {
-    throw new ValueError(`${op}: momentum must be a finite number, got ${describe(momentum)}`);
+    throw new ValueError(`${op}: momentum must be a finite number, got ${formatValue(momentum)}`);
   }
   if (t.rank < 2) {
     throw new ShapeError(`${op}: x must be (N, C) or (N, C, L, …) — x.shape=${formatShape(t.shape)}`);

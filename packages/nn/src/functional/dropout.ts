@@ -1,7 +1,17 @@
 import { mul, Variable, type VariableLike } from '@mtl/autograd';
-import { type Generator, getDefaultGenerator, tensor, ValueError } from '@mtl/tensor';
+
+import {
+  checkBoolean,
+  formatValue,
+  type Generator,
+  getDefaultGenerator,
+  tensor,
+  ValueError,
+} from '@mtl/tensor';
+
 import { requireFloat, tensorOf } from '../losses/validate';
-import { describe, requireFlag, requireGenerator, requireOptions } from '../validate';
+
+import { requireGenerator, requireOptions } from '../validate';
 
 export interface DropoutOptions {
   /** The probability of zeroing each element, in [0, 1]. Default 0.5. */
@@ -23,9 +33,9 @@ export function dropout(x: VariableLike, options: DropoutOptions = {}): Variable
   const op = 'dropout';
   const { p = 0.5, training = true, generator } = requireOptions(op, options) as DropoutOptions;
   if (!(typeof p === 'number' && p >= 0 && p <= 1)) {
-    throw new ValueError(`${op}: p must be a probability in [0, 1], got ${describe(p)}`);
+    throw new ValueError(`${op}: p must be a probability in [0, 1], got ${formatValue(p)}`);
   }
-  requireFlag(op, 'training', training);
+  checkBoolean(op, 'training', training, false);
   requireGenerator(op, generator);
   const value = typeof x === 'number' || typeof x === 'boolean' ? tensor(Number(x)) : tensorOf(op, 'x', x);
   if (!training || p === 0) return x instanceof Variable ? x : new Variable(value);

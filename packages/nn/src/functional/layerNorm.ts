@@ -1,7 +1,10 @@
 import { add, mean, mul, rsqrt, sub, type Variable, type VariableLike } from '@mtl/autograd';
-import { formatShape, ShapeError, ValueError } from '@mtl/tensor';
-import { requireFloat, requireNumber, sameShape, tensorOf } from '../losses/validate';
-import { describe, requireOptions } from '../validate';
+
+import { checkNumber, formatShape, formatValue, ShapeError, ValueError } from '@mtl/tensor';
+
+import { requireFloat, sameShape, tensorOf } from '../losses/validate';
+
+import { requireOptions } from '../validate';
 
 export interface LayerNormOptions {
   /** A scale of shape `normalizedShape` (differentiable when a Variable). */
@@ -30,7 +33,7 @@ export function layerNorm(
   const { weight, bias, eps = 1e-5 } = requireOptions(op, options) as LayerNormOptions;
   const t = tensorOf(op, 'x', x);
   requireFloat(op, 'x', t);
-  requireNumber(op, 'eps', eps, 0);
+  checkNumber(op, 'eps', eps, { min: 0 });
   const shape = normalizedShapeOf(op, normalizedShape);
   const k = shape.length;
   if (t.rank < k || !sameShape(t.shape.slice(t.rank - k), shape)) {
@@ -72,13 +75,8 @@ export function normalizedShapeOf(op: string, normalizedShape: unknown): number[
     !shape.every((s) => typeof s === 'number' && Number.isInteger(s) && s > 0 && s <= 2 ** 31 - 1)
   ) {
     throw new ValueError(
-      `${op}: normalizedShape must be a positive integer or a non-empty array of them, got ${describe(normalizedShape)}` +
-        (Array.isArray(shape) ? ` ${describeList(shape)}` : ''),
+      `${op}: normalizedShape must be a positive integer or a non-empty array of them, got ${formatValue(normalizedShape)}`,
     );
   }
   return [...shape];
-}
-
-function describeList(list: unknown[]): string {
-  return `[${list.slice(0, 8).map(describe).join(', ')}${list.length > 8 ? ', …' : ''}]`;
 }

@@ -1,5 +1,6 @@
-import { formatShape, type Tensor, ValueError } from '@mtl/tensor';
-import { describe, requireFinite, requireTensor } from '../validate';
+import { formatShape, formatValue, type Tensor, ValueError } from '@mtl/tensor';
+
+import { requireFinite, requireTensor } from '../validate';
 
 /**
  * fan_in and fan_out as PyTorch computes them: for a weight [out, in, …kernel], fan_in is
@@ -55,7 +56,7 @@ export function gainFor(op: string, nonlinearity: Nonlinearity, param?: number):
       return 3 / 4;
     default:
       throw new ValueError(
-        `${op}: unknown nonlinearity ${describe(nonlinearity)} (expected 'linear', 'conv1d', 'conv2d', 'conv3d', ` +
+        `${op}: unknown nonlinearity ${formatValue(nonlinearity)} (expected 'linear', 'conv1d', 'conv2d', 'conv3d', ` +
           `'sigmoid', 'tanh', 'relu', 'leakyRelu' or 'selu')`,
       );
   }

@@ -1,5 +1,7 @@
 import {
+  checkChoice,
   DTypeError,
+  formatValue,
   type Generator,
   getDefaultGenerator,
   randn,
@@ -7,14 +9,8 @@ import {
   transpose,
   ValueError,
 } from '@mtl/tensor';
-import {
-  describe,
-  requireFinite,
-  requireGenerator,
-  requireOneOf,
-  requireOptions,
-  requireTensor,
-} from '../validate';
+
+import { requireFinite, requireGenerator, requireOptions, requireTensor } from '../validate';
 import { fans, gainFor, type Nonlinearity } from './fans';
 
 /*
@@ -82,7 +78,7 @@ export function normal(t: Tensor, options: InitOptions & { mean?: number; std?: 
 export function constant(t: Tensor, value: number): Tensor {
   const data = floatData('constant', t);
   if (typeof value !== 'number') {
-    throw new ValueError(`constant: value must be a number, got ${describe(value)}`);
+    throw new ValueError(`constant: value must be a number, got ${formatValue(value)}`);
   }
   data.fill(value);
   return t;
@@ -133,7 +129,7 @@ function kaimingStd(op: string, t: Tensor, options: unknown): number {
     mode = 'fanIn',
     nonlinearity = 'leakyRelu',
   } = initArgs<KaimingOptions>(op, t, options, ['a']);
-  requireOneOf(op, 'mode', mode, ['fanIn', 'fanOut']);
+  checkChoice(op, 'mode', mode, ['fanIn', 'fanOut'], 'fanIn');
   const f = fans(op, t);
   const fan = mode === 'fanIn' ? f.fanIn : f.fanOut;
   return gainFor(op, nonlinearity, a) / Math.sqrt(fan);
@@ -142,7 +138,7 @@ function kaimingStd(op: string, t: Tensor, options: unknown): number {
 /** Checks the arguments; true for a zero-element tensor, which (as in PyTorch) is left as it is. */
 function isEmpty(op: string, t: Tensor, options: unknown): boolean {
   const { mode, nonlinearity = 'leakyRelu', a = 0 } = initArgs<KaimingOptions>(op, t, options, ['a']);
-  requireOneOf(op, 'mode', mode, ['fanIn', 'fanOut']);
+  checkChoice(op, 'mode', mode, ['fanIn', 'fanOut'], 'fanIn');
   fans(op, t);
   gainFor(op, nonlinearity, a);
   return t.size === 0;

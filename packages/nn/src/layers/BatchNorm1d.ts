@@ -1,11 +1,10 @@
 import { Parameter, type Variable, type VariableLike } from '@mtl/autograd';
-import { type DType, ones, tensor, zeros } from '@mtl/tensor';
+import { checkBoolean, type DType, ones, tensor, zeros } from '@mtl/tensor';
 import { Buffer } from '../Buffer';
 import { batchNorm } from '../functional/batchNorm';
 import { Module } from '../Module';
 import {
   requireFinite,
-  requireFlag,
   requireFloatDType,
   requireInput,
   requireLayerSize,
@@ -54,8 +53,8 @@ export class BatchNorm1d extends Module {
     } = requireOptions(op, options) as BatchNorm1dOptions;
     requireFinite(op, 'eps', eps, 0);
     requireFinite(op, 'momentum', momentum);
-    requireFlag(op, 'affine', affine);
-    requireFlag(op, 'trackRunningStats', trackRunningStats);
+    checkBoolean(op, 'affine', affine, false);
+    checkBoolean(op, 'trackRunningStats', trackRunningStats, false);
     requireFloatDType(op, 'dtype', dtype);
     this.weight = affine ? new Parameter(ones([numFeatures], { dtype })) : null;
     this.bias = affine ? new Parameter(zeros([numFeatures], { dtype })) : null;

@@ -1,10 +1,9 @@
 import { Parameter, type Variable, type VariableLike } from '@mtl/autograd';
-import { type DType, ones, zeros } from '@mtl/tensor';
+import { checkBoolean, type DType, ones, zeros } from '@mtl/tensor';
 import { layerNorm, normalizedShapeOf } from '../functional/layerNorm';
 import { Module } from '../Module';
 import {
   requireFinite,
-  requireFlag,
   requireFloatDType,
   requireInput,
   requireLayerSize,
@@ -34,7 +33,7 @@ export class LayerNorm extends Module {
       eps?: number;
     };
     requireFinite(op, 'eps', eps, 0);
-    requireFlag(op, 'elementwiseAffine', elementwiseAffine);
+    checkBoolean(op, 'elementwiseAffine', elementwiseAffine, false);
     requireFloatDType(op, 'dtype', dtype);
     requireLayerSize(op, 'weight', this.normalizedShape);
     this.weight = elementwiseAffine ? new Parameter(ones(this.normalizedShape, { dtype })) : null;

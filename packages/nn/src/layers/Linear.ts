@@ -1,9 +1,8 @@
 import { linear, Parameter, type Variable, type VariableLike } from '@mtl/autograd';
-import { type DType, type Generator, zeros } from '@mtl/tensor';
+import { checkBoolean, type DType, type Generator, zeros } from '@mtl/tensor';
 import { kaimingUniform, uniform } from '../init/init';
 import { Module } from '../Module';
 import {
-  requireFlag,
   requireFloatDType,
   requireGenerator,
   requireInput,
@@ -38,7 +37,7 @@ export class Linear extends Module {
     requireSize(op, 'inFeatures', inFeatures, 0);
     requireSize(op, 'outFeatures', outFeatures, 0);
     const { bias = true, dtype = 'float32', generator } = requireOptions(op, options) as LinearOptions;
-    requireFlag(op, 'bias', bias);
+    checkBoolean(op, 'bias', bias, false);
     requireFloatDType(op, 'dtype', dtype);
     requireGenerator(op, generator);
     requireLayerSize(op, 'weight', [outFeatures, inFeatures]);

@@ -10,9 +10,12 @@ import {
   type Variable,
   type VariableLike,
 } from '@mtl/autograd';
-import { ValueError } from '@mtl/tensor';
+
+import { checkChoice, formatValue, ValueError } from '@mtl/tensor';
+
 import { Module } from '../Module';
-import { describe, requireFinite, requireInput, requireOneOf, requireOptions } from '../validate';
+
+import { requireFinite, requireInput, requireOptions } from '../validate';
 
 /* Activation functions as modules, with PyTorch's names and defaults. */
 
@@ -48,7 +51,7 @@ export class ELU extends Module {
 export class GELU extends Module {
   constructor(readonly options: { approximate?: 'none' | 'tanh' } = {}) {
     super();
-    requireOneOf('GELU', 'approximate', requireOptions('GELU', options).approximate, ['none', 'tanh']);
+    checkChoice('GELU', 'approximate', requireOptions('GELU', options).approximate, ['none', 'tanh'], 'none');
   }
   forward(x: VariableLike): Variable {
     requireInput(this.constructor.name, 'x', x);
@@ -84,7 +87,7 @@ export class Softplus extends Module {
     requireFinite('Softplus', 'beta', beta);
     if (beta === 0) throw new ValueError('Softplus: beta must be non-zero (it divides), got 0');
     if (threshold !== undefined && (typeof threshold !== 'number' || Number.isNaN(threshold))) {
-      throw new ValueError(`Softplus: threshold must be a number, got ${describe(threshold)}`);
+      throw new ValueError(`Softplus: threshold must be a number, got ${formatValue(threshold)}`);
     }
   }
   forward(x: VariableLike): Variable {

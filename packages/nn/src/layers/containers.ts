@@ -1,8 +1,12 @@
 import { linearRelu, Variable, type VariableLike } from '@mtl/autograd';
-import { MtlError, Tensor, ValueError } from '@mtl/tensor';
+
+import { formatValue, MtlError, Tensor, ValueError } from '@mtl/tensor';
+
 import { Module } from '../Module';
-import { describe, requireInput, requireInteger } from '../validate';
+
+import { requireInput, requireInteger } from '../validate';
 import { ReLU } from './activations';
+
 import { Linear } from './Linear';
 
 /** A module whose forward runs one input through a single-input module. */
@@ -23,7 +27,7 @@ export class ModuleList<M extends Module = Module> extends Module {
       typeof (modules as Iterable<M>)[Symbol.iterator] !== 'function'
     ) {
       throw new ValueError(
-        `${op}: modules must be an array (or iterable) of Modules, got ${describe(modules)}`,
+        `${op}: modules must be an array (or iterable) of Modules, got ${formatValue(modules)}`,
       );
     }
     const items = [...modules];
@@ -103,7 +107,7 @@ export class ModuleDict<M extends Module = Module> extends Module {
     const op = 'ModuleDict';
     if (modules === null || typeof modules !== 'object') {
       throw new ValueError(
-        `${op}: modules must be an object of Modules by name (or [name, module] pairs), got ${describe(modules)}`,
+        `${op}: modules must be an object of Modules by name (or [name, module] pairs), got ${formatValue(modules)}`,
       );
     }
     const entries: unknown[] =
@@ -111,11 +115,11 @@ export class ModuleDict<M extends Module = Module> extends Module {
     this.items = new Map();
     for (const entry of entries) {
       if (!Array.isArray(entry) || entry.length !== 2) {
-        throw new ValueError(`${op}: each entry must be a [name, module] pair, got ${describe(entry)}`);
+        throw new ValueError(`${op}: each entry must be a [name, module] pair, got ${formatValue(entry)}`);
       }
       const [key, module] = entry as [unknown, unknown];
       if (typeof key !== 'string' || key === '' || key.includes('.'))
-        throw new ValueError(`${op}: key ${describe(key)} must be a non-empty string with no '.'`);
+        throw new ValueError(`${op}: key ${formatValue(key)} must be a non-empty string with no '.'`);
       requireModule(op, `modules[${JSON.stringify(key)}]`, module);
       this.items.set(key, module as M);
     }
@@ -123,7 +127,7 @@ export class ModuleDict<M extends Module = Module> extends Module {
 
   get(key: string): M {
     if (typeof key !== 'string')
-      throw new ValueError(`ModuleDict.get: key must be a string, got ${describe(key)}`);
+      throw new ValueError(`ModuleDict.get: key must be a string, got ${formatValue(key)}`);
     const m = this.items.get(key);
     if (m === undefined) {
       throw new MtlError(
@@ -160,6 +164,6 @@ export class Identity extends Module {
 function requireModule(op: string, name: string, m: unknown): void {
   if (m instanceof Module) return;
   throw new ValueError(
-    `${op}: ${name} must be a Module (a layer such as new Linear(2, 3)), got ${describe(m)}`,
+    `${op}: ${name} must be a Module (a layer such as new Linear(2, 3)), got ${formatValue(m)}`,
   );
 }

@@ -1,7 +1,7 @@
 import { add, broadcastTo, div, mul, norm, sum, type Variable } from '@mtl/autograd';
-import { broadcastShapes, normalizeDim, type Tensor } from '@mtl/tensor';
+import { broadcastShapes, checkNumber, normalizeDim, type Tensor } from '@mtl/tensor';
 import { requireInteger } from '../validate';
-import { type LossInput, lossOptions, requireFloat, requireNumber, sameShape, tensorOf } from './validate';
+import { type LossInput, lossOptions, requireFloat, sameShape, tensorOf } from './validate';
 
 export interface CosineSimilarityOptions {
   /** The dim holding the vectors (negative counts from the end). Default 1. */
@@ -28,7 +28,7 @@ export function cosineSimilarity(
   const bv = tensorOf(op, 'b', b);
   requireFloat(op, 'a', av);
   requireFloat(op, 'b', bv);
-  requireNumber(op, 'eps', eps, 0);
+  checkNumber(op, 'eps', eps, { min: 0 });
   requireInteger(op, 'dim', dim);
   const shape = broadcastShapes(op, av.shape, bv.shape);
   const d = normalizeDim(op, dim, shape.length, shape);

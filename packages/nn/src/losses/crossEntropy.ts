@@ -1,6 +1,8 @@
 import { add, div, logSoftmax, mul, neg, sum, type Variable } from '@mtl/autograd';
-import { DTypeError, formatShape, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
-import { describe, requireInteger } from '../validate';
+
+import { DTypeError, formatShape, formatValue, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
+
+import { requireInteger } from '../validate';
 import {
   checkClassWeight,
   checkIndexTarget,
@@ -9,7 +11,9 @@ import {
   classWeightView,
   indexShapeOf,
 } from './classIndexLoss';
+
 import { checkReduction, type Reduction } from './reduce';
+
 import { type LossInput, lossOptions, requireFloat, sameShape, tensorOf } from './validate';
 
 export interface CrossEntropyOptions {
@@ -62,7 +66,7 @@ export function crossEntropy(
   const classDim = classDimOf(op, x);
   checkClassWeight(op, weight, x, classDim);
   if (!(typeof labelSmoothing === 'number' && labelSmoothing >= 0 && labelSmoothing <= 1)) {
-    throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${describe(labelSmoothing)}`);
+    throw new ValueError(`${op}: labelSmoothing must be in [0, 1], got ${formatValue(labelSmoothing)}`);
   }
   const logp = logSoftmax(input, classDim);
 

@@ -1,7 +1,7 @@
 import { abs, mul, sub, type Variable, where } from '@mtl/autograd';
-import { lt } from '@mtl/tensor';
+import { checkNumber, lt } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
-import { checkElementwise, type LossInput, lossOptions, requireNumber } from './validate';
+import { checkElementwise, type LossInput, lossOptions } from './validate';
 
 export interface HuberLossOptions {
   /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
@@ -19,7 +19,7 @@ export function huberLoss(input: LossInput, target: LossInput, options: HuberLos
   const { reduction = 'mean', delta = 1 } = lossOptions<HuberLossOptions>('huberLoss', options);
   const op = 'huberLoss';
   const { reduction: r } = checkElementwise(op, input, target, reduction);
-  requireNumber(op, 'delta', delta, 0, true);
+  checkNumber(op, 'delta', delta, { min: 0, minExclusive: true });
   const diff = sub(input, target);
   const z = abs(diff);
   const quadratic = mul(mul(diff, diff), 0.5);

@@ -1,6 +1,5 @@
 import { div, exp, log, mul, sub, sum, type Variable, where } from '@mtl/autograd';
-import { eq } from '@mtl/tensor';
-import { requireFlag } from '../validate';
+import { checkBoolean, eq } from '@mtl/tensor';
 import { checkReduction, type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions, tensorOf } from './validate';
 
@@ -26,7 +25,7 @@ export function klDiv(input: LossInput, target: LossInput, options: KlDivOptions
   const { reduction = 'mean', logTarget = false } = lossOptions<KlDivOptions>('klDiv', options);
   const op = 'klDiv';
   const r = checkReduction(op, reduction, KL_REDUCTIONS);
-  requireFlag(op, 'logTarget', logTarget);
+  checkBoolean(op, 'logTarget', logTarget, false);
   // The reduction is checked above (it has one more name); the shapes and dtypes here.
   const { x } = checkElementwise(op, input, target, 'none');
   let pointwise: Variable;

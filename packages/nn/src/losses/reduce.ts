@@ -1,6 +1,6 @@
 import { mean, sum, type Variable } from '@mtl/autograd';
-import { ValueError } from '@mtl/tensor';
-import { describe } from '../validate';
+
+import { formatValue, ValueError } from '@mtl/tensor';
 
 /** How a loss combines its per-element values, as PyTorch's `reduction`. */
 export type Reduction = 'mean' | 'sum' | 'none';
@@ -19,7 +19,7 @@ export function checkReduction<R extends string>(
   if (typeof reduction !== 'string' || !(allowed as readonly string[]).includes(reduction)) {
     const names = allowed.map((r) => `'${r}'`);
     const list = `${names.slice(0, -1).join(', ')} or ${names[names.length - 1]}`;
-    const got = typeof reduction === 'string' ? `'${reduction}'` : describe(reduction);
+    const got = typeof reduction === 'string' ? `'${reduction}'` : formatValue(reduction);
     throw new ValueError(`${loss}: unknown reduction ${got} (expected ${list})`);
   }
   return reduction as R;

@@ -1,7 +1,7 @@
 import { abs, div, mul, sub, type Variable, where } from '@mtl/autograd';
-import { lt } from '@mtl/tensor';
+import { checkNumber, lt } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
-import { checkElementwise, type LossInput, lossOptions, requireNumber } from './validate';
+import { checkElementwise, type LossInput, lossOptions } from './validate';
 
 export interface SmoothL1LossOptions {
   /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
@@ -23,7 +23,7 @@ export function smoothL1Loss(
   const { reduction = 'mean', beta = 1 } = lossOptions<SmoothL1LossOptions>('smoothL1Loss', options);
   const op = 'smoothL1Loss';
   const { reduction: r } = checkElementwise(op, input, target, reduction);
-  requireNumber(op, 'beta', beta, 0);
+  checkNumber(op, 'beta', beta, { min: 0 });
   const diff = sub(input, target);
   const z = abs(diff);
   // β = 0 leaves only the linear piece; the quadratic one would divide by zero.

@@ -1,9 +1,9 @@
 import type { Variable } from '@mtl/autograd';
-import { broadcastShapes, DTypeError, formatShape, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
-import { describe, isTensor, requireOptions, requireTensor, tensorOf } from '../validate';
+import { broadcastShapes, DTypeError, formatShape, ShapeError, type Tensor } from '@mtl/tensor';
+import { requireOptions, requireTensor, tensorOf } from '../validate';
 import { checkReduction, type Reduction } from './reduce';
 
-export { isTensor, tensorOf };
+export { tensorOf };
 
 /*
  * Checks shared by the losses and the functional forms. Every message names the function and
@@ -57,16 +57,6 @@ export function requireBroadcastsTo(op: string, name: string, t: unknown, shape:
     );
   }
   requireFloat(op, name, t);
-}
-
-/** Requires a finite number no smaller than `min` (or greater than it when `strict`). */
-export function requireNumber(op: string, name: string, value: unknown, min: number, strict = false): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (strict ? value > min : value >= min);
-  if (!ok) {
-    const bound = strict ? `> ${min}` : `>= ${min}`;
-    throw new ValueError(`${op}: ${name} must be a finite number ${bound}, got ${describe(value)}`);
-  }
-  return value as number;
 }
 
 /** The options of a loss (undefined or an object), checked. */

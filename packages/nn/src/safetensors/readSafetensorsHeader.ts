@@ -1,5 +1,4 @@
-import { formatShape } from '@mtl/tensor';
-import { describeValue } from './describeValue';
+import { formatShape, formatValue } from '@mtl/tensor';
 import {
   describeJson,
   isJsonObject,
@@ -110,7 +109,7 @@ function asBytes(op: string, input: unknown): Uint8Array {
     return new Uint8Array(input);
   }
   throw new SafetensorsError(
-    `${op}: expected the file's bytes as a Uint8Array or ArrayBuffer, got ${describeValue(input)} (in a browser: new Uint8Array(await blob.arrayBuffer()))`,
+    `${op}: expected the file's bytes as a Uint8Array or ArrayBuffer, got ${formatValue(input)} (in a browser: new Uint8Array(await blob.arrayBuffer()))`,
   );
 }
 

@@ -1,6 +1,6 @@
 import type { DType, Tensor } from '@mtl/tensor';
+import { formatValue } from '@mtl/tensor';
 import { compareCodePoints } from './compareCodePoints';
-import { describeValue } from './describeValue';
 import { hostIsLittleEndian } from './hostIsLittleEndian';
 import { SafetensorsError } from './SafetensorsError';
 import { SAVED_AS, WRITE_RANK } from './safetensorsDTypes';
@@ -88,7 +88,7 @@ function writeData(out: Uint8Array, view: DataView, position: number, t: Tensor)
 function checkStateDict(op: string, stateDict: Record<string, Tensor>): [string, Tensor][] {
   if (typeof stateDict !== 'object' || stateDict === null || Array.isArray(stateDict)) {
     throw new SafetensorsError(
-      `${op}: stateDict must be an object mapping names to tensors, got ${describeValue(stateDict)}`,
+      `${op}: stateDict must be an object mapping names to tensors, got ${formatValue(stateDict)}`,
     );
   }
   if (stateDict instanceof Map) {
@@ -110,7 +110,7 @@ function checkStateDict(op: string, stateDict: Record<string, Tensor>): [string,
         ? ' (a Variable or Parameter: pass its .value, or use module.stateDict())'
         : '';
       throw new SafetensorsError(
-        `${op}: stateDict[${JSON.stringify(name)}] must be a Tensor, got ${describeValue(value)}${hint}`,
+        `${op}: stateDict[${JSON.stringify(name)}] must be a Tensor, got ${formatValue(value)}${hint}`,
       );
     }
     entries.push([name, value]);
@@ -134,7 +134,7 @@ function isTensor(value: unknown): value is Tensor {
 function metadataJson(op: string, metadata: Record<string, string>): string {
   if (typeof metadata !== 'object' || Array.isArray(metadata) || metadata instanceof Map) {
     throw new SafetensorsError(
-      `${op}: metadata must be an object mapping strings to strings, got ${describeValue(metadata)}`,
+      `${op}: metadata must be an object mapping strings to strings, got ${formatValue(metadata)}`,
     );
   }
   const keys = Object.keys(metadata).sort(compareCodePoints);
@@ -142,7 +142,7 @@ function metadataJson(op: string, metadata: Record<string, string>): string {
     const value: unknown = metadata[key];
     if (typeof value !== 'string') {
       throw new SafetensorsError(
-        `${op}: metadata must map strings to strings (as PyTorch's safetensors requires), but metadata[${JSON.stringify(key)}] is ${describeValue(value)} — String(...) or JSON.stringify(...) it`,
+        `${op}: metadata must map strings to strings (as PyTorch's safetensors requires), but metadata[${JSON.stringify(key)}] is ${formatValue(value)} — String(...) or JSON.stringify(...) it`,
       );
     }
     checkText(op, `metadata key ${JSON.stringify(key)}`, key);

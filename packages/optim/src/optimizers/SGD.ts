@@ -1,4 +1,4 @@
-import type { Tensor } from '@mtl/tensor';
+import { checkOptionsObject, type Tensor } from '@mtl/tensor';
 import { requestedOptimBackend } from '../backend';
 import { OptimError } from '../OptimError';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
@@ -6,7 +6,7 @@ import type { ParameterLike } from '../ParameterLike';
 import { stateBuffer, wasmStateBuffers } from '../stateBuffer';
 import type { FloatArray } from '../updates/FloatArray';
 import { type SgdHyper, sgdUpdate } from '../updates/sgdUpdate';
-import { isBoolean, nonNegative, optionsObject } from '../validate';
+import { isBoolean, nonNegative } from '../validate';
 import { kernelTakes, sgdMomentumWasm } from '../wasm/updatesWasm';
 
 const MOMENTUM = ['momentumBuffer'];
@@ -32,7 +32,10 @@ export class SGD extends Optimizer<SGDOptions> {
     name = 'SGD',
     defaults: Omit<SGDOptions, 'lr'> = DEFAULTS,
   ) {
-    const given = optionsObject(name, options, '{ lr: 0.01 }');
+    const given = checkOptionsObject(name, options, ['lr', ...Object.keys(defaults)], {
+      example: '{ lr: 0.01 }',
+      ErrorType: OptimError,
+    });
     if (given.lr === undefined) {
       throw new OptimError(`${name}: lr is required (e.g. new ${name}(params, { lr: 0.01 }))`);
     }

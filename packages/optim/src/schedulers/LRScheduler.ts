@@ -1,7 +1,11 @@
+import { checkInteger, checkOptionsObject, formatValue, isPlainObject } from '@mtl/tensor';
 import { OptimError } from '../OptimError';
+
 import { type BaseOptions, Optimizer, type ParamGroup } from '../Optimizer';
-import { isPlainData, isPlainObject } from '../validate';
-import { checkOptions, lastEpochValue, show } from './checks';
+
+import { isPlainData } from '../validate';
+
+import { lastEpochValue } from './checks';
 
 /**
  * A parameter group as the schedulers see it. Like PyTorch's `initial_lr`, `initialLr` lives on
@@ -50,10 +54,10 @@ export abstract class LRScheduler {
   ) {
     if (!(optimizer instanceof Optimizer)) {
       throw new OptimError(
-        `${name}: the first argument must be an Optimizer (SGD, Adam, …), got ${show(optimizer)}`,
+        `${name}: the first argument must be an Optimizer (SGD, Adam, …), got ${formatValue(optimizer)}`,
       );
     }
-    checkOptions(name, options, known);
+    checkOptionsObject(name, options, known, { ErrorType: OptimError });
     this.optimizer = optimizer;
   }
 
@@ -116,7 +120,7 @@ export abstract class LRScheduler {
         values = this.getLr();
       } else {
         if (!Number.isInteger(epoch))
-          throw new OptimError(`${this.name}.step: epoch must be an integer, got ${show(epoch)}`);
+          throw new OptimError(`${this.name}.step: epoch must be an integer, got ${formatValue(epoch)}`);
         this.lastEpoch = epoch;
         values = this.closedFormLr ? this.closedFormLr() : this.getLr();
       }
@@ -155,15 +159,15 @@ export abstract class LRScheduler {
   loadStateDict(sd: LRSchedulerStateDict): void {
     const where = `${this.name}.loadStateDict`;
     if (!isPlainObject(sd))
-      throw new OptimError(`${where}: expected the object scheduler.stateDict() returns, got ${show(sd)}`);
-    if (!Number.isSafeInteger(sd.lastEpoch) || sd.lastEpoch < -1)
-      throw new OptimError(`${where}: lastEpoch must be an integer ≥ -1, got ${show(sd.lastEpoch)}`);
-    if (!Number.isSafeInteger(sd.stepCount) || sd.stepCount < 0)
-      throw new OptimError(`${where}: stepCount must be an integer ≥ 0, got ${show(sd.stepCount)}`);
+      throw new OptimError(
+        `${where}: expected the object scheduler.stateDict() returns, got ${formatValue(sd)}`,
+      );
+    checkInteger(where, 'lastEpoch', sd.lastEpoch, { min: -1 }, OptimError);
+    checkInteger(where, 'stepCount', sd.stepCount, { min: 0 }, OptimError);
     for (const key of ['baseLrs', 'lastLr'] as const) {
       const v = sd[key];
       if (!Array.isArray(v) || v.some((x) => typeof x !== 'number' || !Number.isFinite(x))) {
-        throw new OptimError(`${where}: ${key} must be an array of finite numbers, got ${show(v)}`);
+        throw new OptimError(`${where}: ${key} must be an array of finite numbers, got ${formatValue(v)}`);
       }
     }
     for (const key of this.stateKeys) {
@@ -173,7 +177,7 @@ export abstract class LRScheduler {
         );
       if (!isPlainData(sd[key]))
         throw new OptimError(
-          `${where}: ${key} must be plain data (numbers, strings, arrays), got ${show(sd[key])}`,
+          `${where}: ${key} must be plain data (numbers, strings, arrays), got ${formatValue(sd[key])}`,
         );
     }
     const self = this as unknown as Record<string, unknown>;

@@ -1,6 +1,7 @@
+import { formatValue } from '@mtl/tensor';
 import { OptimError } from '../OptimError';
+
 import type { BaseOptions, Optimizer } from '../Optimizer';
-import { show } from './checks';
 import { LRScheduler } from './LRScheduler';
 
 /** A factor on the base lr as a function of the step index (0 at construction). */
@@ -61,7 +62,7 @@ export class LambdaLR extends LRScheduler {
       const factor: unknown = this.lrLambdas[i]!(this.lastEpoch);
       if (typeof factor !== 'number') {
         throw new OptimError(
-          `LambdaLR: lrLambda${this.lrLambdas.length > 1 ? `[${i}]` : ''}(${this.lastEpoch}) returned ${show(factor)}; it must return a number (the factor on the base lr)`,
+          `LambdaLR: lrLambda${this.lrLambdas.length > 1 ? `[${i}]` : ''}(${this.lastEpoch}) returned ${formatValue(factor)}; it must return a number (the factor on the base lr)`,
         );
       }
       return base * factor;

@@ -1,6 +1,8 @@
+import { formatValue } from '@mtl/tensor';
 import { OptimError } from '../OptimError';
+
 import type { BaseOptions, Optimizer } from '../Optimizer';
-import { nonNegativeInteger, positiveFinite, show } from './checks';
+import { nonNegativeInteger, positiveFinite } from './checks';
 import { LRScheduler } from './LRScheduler';
 
 export interface MultiStepLROptions {
@@ -33,7 +35,7 @@ export class MultiStepLR extends LRScheduler {
   protected checkState(): void {
     if (!Array.isArray(this.milestones)) {
       throw new OptimError(
-        `${this.name}: milestones must be an array of step indices, got ${show(this.milestones)}`,
+        `${this.name}: milestones must be an array of step indices, got ${formatValue(this.milestones)}`,
       );
     }
     for (const [i, m] of this.milestones.entries()) nonNegativeInteger(this.name, `milestones[${i}]`, m);

@@ -1,4 +1,6 @@
+import { formatValue } from '@mtl/tensor';
 import { OptimError } from '../OptimError';
+
 import type { BaseOptions, Optimizer } from '../Optimizer';
 import {
   inInterval,
@@ -9,7 +11,6 @@ import {
   perGroup,
   positiveFinite,
   positiveInteger,
-  show,
 } from './checks';
 import { LRScheduler, type ScheduledGroup } from './LRScheduler';
 
@@ -210,7 +211,7 @@ export class OneCycleLR extends LRScheduler {
       momentumKeys.includes(p.endMomentum);
     if (!Array.isArray(this.phases) || this.phases.length === 0 || !this.phases.every(valid)) {
       throw new OptimError(
-        `${this.name}: phases must be a list of { endStep, startLr, endLr, … }, got ${show(this.phases)}`,
+        `${this.name}: phases must be a list of { endStep, startLr, endLr, … }, got ${formatValue(this.phases)}`,
       );
     }
   }

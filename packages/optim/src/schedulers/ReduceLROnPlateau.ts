@@ -1,16 +1,10 @@
-import { Tensor } from '@mtl/tensor';
+import { checkOptionsObject, formatValue, isPlainObject, Tensor } from '@mtl/tensor';
+
 import { OptimError } from '../OptimError';
+
 import { type BaseOptions, Optimizer } from '../Optimizer';
-import { isPlainObject } from '../validate';
-import {
-  checkOptions,
-  inInterval,
-  nonNegativeFinite,
-  nonNegativeInteger,
-  oneOf,
-  perGroup,
-  show,
-} from './checks';
+
+import { inInterval, nonNegativeFinite, nonNegativeInteger, oneOf, perGroup } from './checks';
 import type { ScheduledGroup } from './LRScheduler';
 
 export interface ReduceLROnPlateauOptions {
@@ -97,10 +91,10 @@ export class ReduceLROnPlateau {
     const name = 'ReduceLROnPlateau';
     if (!(optimizer instanceof Optimizer)) {
       throw new OptimError(
-        `${name}: the first argument must be an Optimizer (SGD, Adam, …), got ${show(optimizer)}`,
+        `${name}: the first argument must be an Optimizer (SGD, Adam, …), got ${formatValue(optimizer)}`,
       );
     }
-    checkOptions(name, options, KNOWN);
+    checkOptionsObject(name, options, KNOWN, { ErrorType: OptimError });
     this.optimizer = optimizer;
     this.mode = options.mode ?? 'min';
     this.factor = options.factor ?? 0.1;
@@ -125,7 +119,7 @@ export class ReduceLROnPlateau {
     nonNegativeInteger(this.name, 'cooldown', this.cooldown);
     nonNegativeFinite(this.name, 'eps', this.eps);
     if (!Array.isArray(this.minLrs))
-      throw new OptimError(`${this.name}: minLrs must be an array, got ${show(this.minLrs)}`);
+      throw new OptimError(`${this.name}: minLrs must be an array, got ${formatValue(this.minLrs)}`);
     for (const [i, v] of this.minLrs.entries()) {
       nonNegativeFinite(this.name, perGroupName === null ? 'minLr' : `${perGroupName}[${i}]`, v);
     }
@@ -161,7 +155,7 @@ export class ReduceLROnPlateau {
       current = Number(metric.item());
     else
       throw new OptimError(
-        `${this.name}.step: metric must be a number or a one-element tensor, got ${show(metric)}`,
+        `${this.name}.step: metric must be a number or a one-element tensor, got ${formatValue(metric)}`,
       );
     this.lastEpoch += 1;
 
@@ -221,7 +215,9 @@ export class ReduceLROnPlateau {
   loadStateDict(sd: ReduceLROnPlateauStateDict): void {
     const where = `${this.name}.loadStateDict`;
     if (!isPlainObject(sd))
-      throw new OptimError(`${where}: expected the object scheduler.stateDict() returns, got ${show(sd)}`);
+      throw new OptimError(
+        `${where}: expected the object scheduler.stateDict() returns, got ${formatValue(sd)}`,
+      );
     const keys = [...Object.keys(this.stateDict())] as (keyof ReduceLROnPlateauStateDict)[];
     for (const key of keys) {
       if (!(key in sd))
@@ -236,12 +232,16 @@ export class ReduceLROnPlateau {
           ? Number.NEGATIVE_INFINITY
           : sd.best;
     if (typeof best !== 'number' || Number.isNaN(best))
-      throw new OptimError(`${where}: best must be a number or "Infinity"/"-Infinity", got ${show(sd.best)}`);
+      throw new OptimError(
+        `${where}: best must be a number or "Infinity"/"-Infinity", got ${formatValue(sd.best)}`,
+      );
     for (const key of ['numBadEpochs', 'cooldownCounter', 'lastEpoch'] as const) {
       nonNegativeInteger(where, key, sd[key]);
     }
     if (!Array.isArray(sd.lastLr) || sd.lastLr.some((x) => typeof x !== 'number' || !Number.isFinite(x)))
-      throw new OptimError(`${where}: lastLr must be an array of finite numbers, got ${show(sd.lastLr)}`);
+      throw new OptimError(
+        `${where}: lastLr must be an array of finite numbers, got ${formatValue(sd.lastLr)}`,
+      );
     const hyper = (o: ReduceLROnPlateauStateDict | this) => ({
       mode: o.mode,
       factor: o.factor,

@@ -1,6 +1,8 @@
+import { formatValue } from '@mtl/tensor';
 import { OptimError } from '../OptimError';
+
 import type { BaseOptions, Optimizer } from '../Optimizer';
-import { positiveInteger, show } from './checks';
+import { lastEpochValue, positiveInteger } from './checks';
 import { LRScheduler, type LRSchedulerStateDict } from './LRScheduler';
 
 export interface SequentialLROptions {
@@ -44,13 +46,13 @@ export class SequentialLR extends LRScheduler {
     const { schedulers, milestones } = options;
     if (!Array.isArray(schedulers) || schedulers.length === 0) {
       throw new OptimError(
-        `SequentialLR: schedulers must be a non-empty array of schedulers, got ${show(schedulers)}`,
+        `SequentialLR: schedulers must be a non-empty array of schedulers, got ${formatValue(schedulers)}`,
       );
     }
     schedulers.forEach((s, i) => {
       if (!(s instanceof LRScheduler)) {
         throw new OptimError(
-          `SequentialLR: schedulers[${i}] must be an epoch-based scheduler (StepLR, LinearLR, …; not ReduceLROnPlateau), got ${show(s)}`,
+          `SequentialLR: schedulers[${i}] must be an epoch-based scheduler (StepLR, LinearLR, …; not ReduceLROnPlateau), got ${formatValue(s)}`,
         );
       }
       if (s instanceof SequentialLR) {
@@ -66,17 +68,14 @@ export class SequentialLR extends LRScheduler {
     });
     if (!Array.isArray(milestones) || milestones.length !== schedulers.length - 1) {
       throw new OptimError(
-        `SequentialLR: milestones must have one entry fewer than schedulers (${schedulers.length - 1}), got ${show(milestones)}`,
+        `SequentialLR: milestones must have one entry fewer than schedulers (${schedulers.length - 1}), got ${formatValue(milestones)}`,
       );
     }
     this.schedulers = [...schedulers];
     this.milestones = [...milestones];
     this.checkState();
 
-    const last = options.lastEpoch ?? -1;
-    if (!Number.isInteger(last) || last < -1) {
-      throw new OptimError(`SequentialLR: lastEpoch must be an integer ≥ -1, got ${show(last)}`);
-    }
+    const last = lastEpochValue('SequentialLR', options.lastEpoch);
     const groups = this.groups();
     groups.forEach((g, i) => {
       if (g.initialLr === undefined) {
@@ -96,7 +95,7 @@ export class SequentialLR extends LRScheduler {
   protected checkState(): void {
     if (!Array.isArray(this.milestones)) {
       throw new OptimError(
-        `${this.name}: milestones must be an array of step indices, got ${show(this.milestones)}`,
+        `${this.name}: milestones must be an array of step indices, got ${formatValue(this.milestones)}`,
       );
     }
     let previous = 0;
@@ -104,7 +103,9 @@ export class SequentialLR extends LRScheduler {
       positiveInteger(this.name, `milestones[${i}]`, m);
       // PyTorch bisects the milestones, which is only meaningful when they increase.
       if (m <= previous && i > 0) {
-        throw new OptimError(`${this.name}: milestones must be increasing, got ${show(this.milestones)}`);
+        throw new OptimError(
+          `${this.name}: milestones must be increasing, got ${formatValue(this.milestones)}`,
+        );
       }
       previous = m;
     });
@@ -119,7 +120,7 @@ export class SequentialLR extends LRScheduler {
   override step(...args: unknown[]): void {
     if (args.length > 0 && args[0] !== undefined) {
       throw new OptimError(
-        `SequentialLR.step: takes no argument (the sequence counts its own steps), got ${show(args[0])}`,
+        `SequentialLR.step: takes no argument (the sequence counts its own steps), got ${formatValue(args[0])}`,
       );
     }
     const epoch = this.lastEpoch + 1;
@@ -149,7 +150,7 @@ export class SequentialLR extends LRScheduler {
     const nested = (sd as Partial<SequentialLRStateDict> | null)?.schedulers;
     if (!Array.isArray(nested) || nested.length !== this.schedulers.length) {
       throw new OptimError(
-        `SequentialLR.loadStateDict: expected state for ${this.schedulers.length} schedulers, got ${Array.isArray(nested) ? nested.length : show(nested)}`,
+        `SequentialLR.loadStateDict: expected state for ${this.schedulers.length} schedulers, got ${Array.isArray(nested) ? nested.length : formatValue(nested)}`,
       );
     }
     // All or nothing: if a sequenced scheduler refuses its state, everything goes back as it was.

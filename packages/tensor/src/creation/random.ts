@@ -1,17 +1,11 @@
+import { checkInteger } from '../checks';
 import type { DType } from '../dtype';
 import { formatValue, ValueError } from '../errors';
 import { INT32_MAX, INT32_MIN } from '../int32';
 import { getDefaultGenerator } from '../random/defaultGenerator';
 import { Generator } from '../random/Generator';
 import { Tensor } from '../Tensor';
-import {
-  allocateChecked,
-  MAX_ELEMENTS,
-  requireDType,
-  requireInt,
-  requireOptions,
-  requireShape,
-} from '../validate';
+import { allocateChecked, MAX_ELEMENTS, requireDType, requireOptions, requireShape } from '../validate';
 
 export interface RandomOptions {
   /** Float dtype of the result; float32 by default. */
@@ -57,8 +51,8 @@ export function randint(
   const dtype = requireDType('randint', 'dtype', opts.dtype, 'int32');
   const g = requireGenerator('randint', opts.generator);
   const [min, max] = EXACT[dtype];
-  requireInt('randint', 'low', low, { min, max });
-  requireInt('randint', 'high', high, { min, max });
+  checkInteger('randint', 'low', low, { min, max });
+  checkInteger('randint', 'high', high, { min, max });
   if (low >= high) {
     throw new ValueError(
       `randint: low must be less than high (the range is [low, high)) — got low=${low}, high=${high}`,
@@ -71,7 +65,7 @@ export function randint(
 
 /** A random permutation of 0…n−1 as an int32 tensor, as `torch.randperm`. */
 export function randperm(n: number, options: Pick<RandomOptions, 'generator'> = {}): Tensor {
-  requireInt('randperm', 'n', n, { min: 0, max: MAX_ELEMENTS });
+  checkInteger('randperm', 'n', n, { min: 0, max: MAX_ELEMENTS });
   const g = requireGenerator('randperm', requireOptions('randperm', options, ['generator']).generator);
   return new Tensor(g.permutation(n), [n], 'int32');
 }

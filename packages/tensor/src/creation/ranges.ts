@@ -1,3 +1,4 @@
+import { checkInteger } from '../checks';
 import { ValueError } from '../errors';
 import { requireInt32Value, toInt32 } from '../int32';
 import { Tensor } from '../Tensor';
@@ -5,7 +6,6 @@ import {
   allocateChecked,
   MAX_ELEMENTS,
   requireDType,
-  requireInt,
   requireNumber,
   requireOptions,
   requireSize,
@@ -58,7 +58,7 @@ export function arange(start: number, end?: number | null, step = 1, options: DT
 export function linspace(start: number, end: number, steps: number, options: DTypeOptions = {}): Tensor {
   requireNumber('linspace', 'start', start, { finite: true });
   requireNumber('linspace', 'end', end, { finite: true });
-  requireInt('linspace', 'steps', steps, { min: 0, max: MAX_ELEMENTS });
+  checkInteger('linspace', 'steps', steps, { min: 0, max: MAX_ELEMENTS });
   const dtype = requireDType(
     'linspace',
     'dtype',
@@ -77,8 +77,8 @@ export function linspace(start: number, end: number, steps: number, options: DTy
 
 /** The n×m identity-like matrix (m = n by default): ones on the diagonal, zeros elsewhere. */
 export function eye(n: number, m?: number, options: DTypeOptions = {}): Tensor {
-  requireInt('eye', 'n', n, { min: 0, max: MAX_ELEMENTS });
-  const cols = m === undefined || m === null ? n : requireInt('eye', 'm', m, { min: 0, max: MAX_ELEMENTS });
+  checkInteger('eye', 'n', n, { min: 0, max: MAX_ELEMENTS });
+  const cols = m === undefined || m === null ? n : checkInteger('eye', 'm', m, { min: 0, max: MAX_ELEMENTS });
   const dtype = requireDType('eye', 'dtype', requireOptions('eye', options, ['dtype']).dtype, 'float32');
   const data = allocateChecked('eye', dtype, [n, cols]);
   for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1;

@@ -69,7 +69,7 @@ function ownDType(values: ArrayBufferView): DType {
   }
   if (OTHER_NUMERIC.some((C) => values instanceof C)) return 'float32';
   throw new DTypeError(
-    `tensor: a ${formatValue(values)} cannot be read as numbers (use a Float32Array, Float64Array, Int32Array, Uint8Array or a plain array)`,
+    `tensor: ${formatValue(values)} cannot be read as numbers (use a Float32Array, Float64Array, Int32Array, Uint8Array or a plain array)`,
   );
 }
 

@@ -1,8 +1,9 @@
+import { checkInteger } from '../checks';
 import { promoteTypes } from '../dtype';
 import { formatShape, IndexError, ShapeError } from '../errors';
 import { normalizeDim, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
-import { allocateChecked, requireInt, requireTensorList } from '../validate';
+import { allocateChecked, requireTensorList } from '../validate';
 import { unsqueeze } from './squeeze';
 
 /**
@@ -11,7 +12,7 @@ import { unsqueeze } from './squeeze';
  */
 export function concat(xs: readonly Tensor[], dim = 0): Tensor {
   requireTensorList('concat', 'xs', xs);
-  requireInt('concat', 'dim', dim, {}, IndexError);
+  checkInteger('concat', 'dim', dim, {}, IndexError);
   const parts = xs.filter((x) => !(x.rank === 1 && x.size === 0));
   if (parts.length === 0) return xs[0]!.clone();
   const first = parts[0]!;

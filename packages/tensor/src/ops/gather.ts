@@ -1,8 +1,9 @@
+import { checkInteger } from '../checks';
 import { allocate } from '../dtype';
 import { DTypeError, formatShape, formatValue, IndexError, ShapeError, ValueError } from '../errors';
 import { normalizeDim, sizeOf, stridesOf } from '../shape';
 import { Tensor } from '../Tensor';
-import { allocateChecked, MAX_ELEMENTS, requireInt, requireTensor } from '../validate';
+import { allocateChecked, MAX_ELEMENTS, requireTensor } from '../validate';
 
 /**
  * Picks values along `dim` by `index` (int32, same rank as x): for dim 1,
@@ -84,7 +85,7 @@ export function indexSelect(x: Tensor, dim: number, index: Tensor): Tensor {
  */
 export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   checkIndexTensor('oneHot', indices);
-  requireInt('oneHot', 'numClasses', numClasses, { min: -1, max: MAX_ELEMENTS }, IndexError);
+  checkInteger('oneHot', 'numClasses', numClasses, { min: -1, max: MAX_ELEMENTS }, IndexError);
   let classes = numClasses;
   if (classes === -1) {
     if (indices.size === 0)

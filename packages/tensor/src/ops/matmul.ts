@@ -1,10 +1,11 @@
+import { checkBoolean } from '../checks';
 import { type allocate, type DType, promoteTypes } from '../dtype';
 import { DTypeError, formatShape, formatValue, ShapeError } from '../errors';
 import { int32Error } from '../int32';
 import { matmulKernel } from '../kernels/matmul';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
-import { allocateChecked, requireFlag, requireOptions } from '../validate';
+import { allocateChecked, requireOptions } from '../validate';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -54,8 +55,8 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
     }
   }
   const opts = requireOptions('matmul', options, ['transposeA', 'transposeB']);
-  const transA = requireFlag('matmul', 'transposeA', opts.transposeA, false);
-  const transB = requireFlag('matmul', 'transposeB', opts.transposeB, false);
+  const transA = checkBoolean('matmul', 'transposeA', opts.transposeA, false);
+  const transB = checkBoolean('matmul', 'transposeB', opts.transposeB, false);
   if (transA && a.rank === 1) {
     throw new ShapeError(
       `matmul: transposeA needs a with at least 2 dims, got a.shape=${formatShape(a.shape)} (a 1-d vector has no transpose; drop the flag)`,

@@ -1,10 +1,11 @@
+import { checkBoolean } from '../checks';
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { formatShape, IndexError, ShapeError } from '../errors';
 import { toInt32 } from '../int32';
 import { type FoldKind, type Lanes, reduceKernel } from '../kernels/reduce';
 import { normalizeDims, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
-import { requireFlag, requireOptions, requireTensor } from '../validate';
+import { requireOptions, requireTensor } from '../validate';
 import { permute } from './permute';
 
 /** The `dim` argument of a reduction: one dim, several, or (undefined/null) all of them. */
@@ -60,7 +61,7 @@ export function readKeepDim(
   extra: readonly string[] = [],
 ): boolean {
   const opts = requireOptions(op, options, ['keepDim', ...extra]);
-  return requireFlag(op, 'keepDim', opts.keepDim, false);
+  return checkBoolean(op, 'keepDim', opts.keepDim, false);
 }
 
 /** Runs a fold over a planned reduction into a new tensor of `dtype` (`kind`: a built-in loop equal to `step`). */

@@ -1,8 +1,9 @@
+import { checkInteger } from '../checks';
 import { allocate } from '../dtype';
 import { formatShape, IndexError } from '../errors';
 import { normalizeDim } from '../shape';
 import { Tensor } from '../Tensor';
-import { requireInt, requireTensor } from '../validate';
+import { requireTensor } from '../validate';
 import { reshape } from './reshape';
 
 /**
@@ -26,9 +27,9 @@ export function sliceBounds(
   requireTensor(op, 'x', x);
   const d = normalizeDim(op, dim, x.rank, x.shape);
   if (x.rank === 0) throw new IndexError(`${op}: cannot slice a 0-d tensor`);
-  requireInt(op, 'step', step, { min: 1 });
-  requireInt(op, 'start', start, {}, IndexError);
-  if (end !== undefined && end !== null) requireInt(op, 'end', end, {}, IndexError);
+  checkInteger(op, 'step', step, { min: 1 });
+  checkInteger(op, 'start', start, {}, IndexError);
+  if (end !== undefined && end !== null) checkInteger(op, 'end', end, {}, IndexError);
   const size = x.shape[d]!;
   const clampIndex = (i: number) => Math.min(Math.max(i < 0 ? i + size : i, 0), size);
   const from = clampIndex(start);
@@ -42,8 +43,8 @@ export function narrow(x: Tensor, dim: number, start: number, length: number): T
   requireTensor('narrow', 'x', x);
   const d = normalizeDim('narrow', dim, x.rank, x.shape);
   if (x.rank === 0) throw new IndexError('narrow: cannot narrow a 0-d tensor');
-  requireInt('narrow', 'start', start, {}, IndexError);
-  requireInt('narrow', 'length', length, { min: 0 }, IndexError);
+  checkInteger('narrow', 'start', start, {}, IndexError);
+  checkInteger('narrow', 'length', length, { min: 0 }, IndexError);
   const size = x.shape[d]!;
   const from = start < 0 ? start + size : start;
   if (
@@ -66,7 +67,7 @@ export function select(x: Tensor, dim: number, index: number): Tensor {
   const d = normalizeDim('select', dim, x.rank, x.shape);
   if (x.rank === 0) throw new IndexError('select: cannot select from a 0-d tensor');
   const size = x.shape[d]!;
-  requireInt('select', 'index', index, {}, IndexError);
+  checkInteger('select', 'index', index, {}, IndexError);
   if (index < -size || index >= size) {
     throw new IndexError(
       `select: index ${index} is out of bounds for dim ${dim} of x.shape=${formatShape(x.shape)} (size ${size})`,

@@ -1,7 +1,8 @@
+import { checkInteger } from '../checks';
 import { formatShape, formatValue, IndexError, ShapeError } from '../errors';
 import { normalizeDim } from '../shape';
 import type { Tensor } from '../Tensor';
-import { requireInt, requireTensor } from '../validate';
+import { requireTensor } from '../validate';
 import { narrow } from './slice';
 
 /**
@@ -15,7 +16,7 @@ export function split(x: Tensor, splitSizeOrSections: number | readonly number[]
   const size = x.shape[d]!;
   let sizes: number[];
   if (!Array.isArray(splitSizeOrSections)) {
-    const step = requireInt('split', 'splitSize', splitSizeOrSections, { min: size === 0 ? 0 : 1 });
+    const step = checkInteger('split', 'splitSize', splitSizeOrSections, { min: size === 0 ? 0 : 1 });
     sizes = [];
     for (let start = 0; start < size; start += step) sizes.push(Math.min(step, size - start));
     if (sizes.length === 0) sizes.push(0);
@@ -47,7 +48,7 @@ export function split(x: Tensor, splitSizeOrSections: number | readonly number[]
  */
 export function chunk(x: Tensor, chunks: number, dim = 0): Tensor[] {
   requireTensor('chunk', 'x', x);
-  requireInt('chunk', 'chunks', chunks, { min: 1 });
+  checkInteger('chunk', 'chunks', chunks, { min: 1 });
   const d = normalizeDim('chunk', dim, x.rank, x.shape);
   if (x.rank === 0) throw new IndexError('chunk: cannot chunk a 0-d tensor');
   const size = x.shape[d]!;

@@ -1,6 +1,7 @@
+import { checkBoolean } from '../checks';
 import { assertDType } from '../dtype';
 import type { Tensor } from '../Tensor';
-import { requireFlag, requireTensor } from '../validate';
+import { requireTensor } from '../validate';
 import { div } from './div';
 import { sqrt } from './math';
 import { mean } from './mean';
@@ -25,7 +26,7 @@ export function variance(x: Tensor, dim?: Dims, options?: VarianceOptions): Tens
 function varianceOf(op: string, x: Tensor, dim: Dims, options: VarianceOptions | undefined): Tensor {
   requireTensor(op, 'x', x);
   const keepDim = readKeepDim(op, options, ['unbiased']);
-  const unbiased = requireFlag(op, 'unbiased', options?.unbiased, true);
+  const unbiased = checkBoolean(op, 'unbiased', options?.unbiased, true);
   assertDType(op, 'x', x.dtype, ['float32', 'float64'], "cast first: x.to('float32')");
   const n = planReduction(op, x, dim).lanes.length;
   const deviation = sub(x, mean(x, dim, { keepDim: true }));

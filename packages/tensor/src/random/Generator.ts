@@ -130,7 +130,7 @@ export class Generator {
   integer(low: number, high: number): number {
     if (!Number.isSafeInteger(low) || !Number.isSafeInteger(high)) {
       throw new ValueError(
-        `Generator.integer: low and high must be safe integers — got low=${show(low)}, high=${show(high)}`,
+        `Generator.integer: low and high must be safe integers — got low=${formatValue(low)}, high=${formatValue(high)}`,
       );
     }
     if (!(low < high)) {
@@ -154,7 +154,9 @@ export class Generator {
    */
   permutation(n: number): Int32Array {
     if (!Number.isInteger(n) || n < 0 || n > 0x7fffffff) {
-      throw new ValueError(`Generator.permutation: n must be an integer in [0, 2^31 - 1] — got ${show(n)}`);
+      throw new ValueError(
+        `Generator.permutation: n must be an integer in [0, 2^31 - 1] — got ${formatValue(n)}`,
+      );
     }
     const result = new Int32Array(n);
     for (let i = 0; i < n; i++) result[i] = i;
@@ -180,14 +182,14 @@ export class Generator {
     const span = high - low;
     if (!Number.isFinite(low) || !Number.isFinite(high) || !(low <= high) || !Number.isFinite(span)) {
       throw new ValueError(
-        `Generator.fillUniform: need finite low <= high — got low=${show(low)}, high=${show(high)}`,
+        `Generator.fillUniform: need finite low <= high — got low=${formatValue(low)}, high=${formatValue(high)}`,
       );
     }
     // The redraw loop below needs float32 draws that land below high; past float32's range, or
     // when low already rounds up to high, none would, and it would never end.
     if (out instanceof Float32Array && span > 0 && !(Math.fround(low) < high)) {
       throw new ValueError(
-        `Generator.fillUniform: [low, high) holds no float32 value — got low=${show(low)}, high=${show(high)} (use a Float64Array)`,
+        `Generator.fillUniform: [low, high) holds no float32 value — got low=${formatValue(low)}, high=${formatValue(high)} (use a Float64Array)`,
       );
     }
     if (out instanceof Float32Array) {
@@ -218,7 +220,7 @@ export class Generator {
     requireFloatArray('Generator.fillNormal', out);
     if (!Number.isFinite(mean) || !Number.isFinite(std) || std < 0) {
       throw new ValueError(
-        `Generator.fillNormal: need a finite mean and a finite std >= 0 — got mean=${show(mean)}, std=${show(std)}`,
+        `Generator.fillNormal: need a finite mean and a finite std >= 0 — got mean=${formatValue(mean)}, std=${formatValue(std)}`,
       );
     }
     for (let i = 0; i < out.length; i++) out[i] = mean + std * this.normal();
@@ -249,7 +251,7 @@ export class Generator {
    */
   setState(state: readonly number[]): void {
     if (!Array.isArray(state) || state.length !== STATE_LENGTH) {
-      const got = Array.isArray(state) ? `${state.length} numbers` : show(state);
+      const got = Array.isArray(state) ? `${state.length} numbers` : formatValue(state);
       throw new ValueError(
         `Generator.setState: expected the ${STATE_LENGTH} numbers getState() returns — got ${got}`,
       );
@@ -258,7 +260,7 @@ export class Generator {
     for (const [i, word] of [a, b, c, d].entries()) {
       if (!Number.isInteger(word) || word < 0 || word >= TWO_32) {
         throw new ValueError(
-          `Generator.setState: state[${i}] must be an integer in [0, 2^32) — got ${show(word)}`,
+          `Generator.setState: state[${i}] must be an integer in [0, 2^32) — got ${formatValue(word)}`,
         );
       }
     }
@@ -268,17 +270,17 @@ export class Generator {
     }
     if (flag !== 0 && flag !== 1) {
       throw new ValueError(
-        `Generator.setState: state[4] (has a cached normal) must be 0 or 1 — got ${show(flag)}`,
+        `Generator.setState: state[4] (has a cached normal) must be 0 or 1 — got ${formatValue(flag)}`,
       );
     }
     if (!Number.isFinite(spare)) {
       throw new ValueError(
-        `Generator.setState: state[5] (the cached normal) must be finite — got ${show(spare)}`,
+        `Generator.setState: state[5] (the cached normal) must be finite — got ${formatValue(spare)}`,
       );
     }
     if (!Number.isSafeInteger(seed)) {
       throw new ValueError(
-        `Generator.setState: state[6] (the seed) must be a safe integer — got ${show(seed)}`,
+        `Generator.setState: state[6] (the seed) must be a safe integer — got ${formatValue(seed)}`,
       );
     }
     this.s0 = a | 0;
@@ -312,7 +314,7 @@ export class Generator {
   private reseed(method: string, seed: number): void {
     if (!Number.isSafeInteger(seed)) {
       throw new ValueError(
-        `${method}: seed must be an integer in [-(2^53 - 1), 2^53 - 1] — got ${show(seed)}`,
+        `${method}: seed must be an integer in [-(2^53 - 1), 2^53 - 1] — got ${formatValue(seed)}`,
       );
     }
     // SplitMix64 (Steele, Lea & Flood) expands the 64-bit seed into two 64-bit words. It runs once
@@ -343,13 +345,8 @@ function rotl(x: number, k: number): number {
   return (x << k) | (x >>> (32 - k));
 }
 
-/** A value as it should appear in an error message: numbers plainly, strings quoted. */
 function requireFloatArray(method: string, out: unknown): void {
   if (!(out instanceof Float32Array) && !(out instanceof Float64Array)) {
-    throw new ValueError(`${method}: out must be a Float32Array or a Float64Array — got ${show(out)}`);
+    throw new ValueError(`${method}: out must be a Float32Array or a Float64Array — got ${formatValue(out)}`);
   }
-}
-
-function show(value: unknown): string {
-  return formatValue(value);
 }
