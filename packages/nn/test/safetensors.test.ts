@@ -203,11 +203,7 @@ describe('saveSafetensors: bad input', () => {
       () => saveSafetensors({ '\uD800x': tensor([1]) }),
       /lone UTF-16 surrogate/,
     ],
-    [
-      'non-string metadata',
-      () => saveSafetensors({}, { epoch: 3 as never }),
-      /metadata\["epoch"\] is 3 —/,
-    ],
+    ['non-string metadata', () => saveSafetensors({}, { epoch: 3 as never }), /metadata\["epoch"\] is 3 —/],
     [
       'array metadata',
       () => saveSafetensors({}, ['a'] as never),
