@@ -3,12 +3,15 @@
 
 Run from the repository root:
 
-    /usr/bin/python3 tools/reference/optim_specials.py > packages/optim/test/fixtures/specials.json
+    /usr/bin/python3 tools/reference/optim_specials.py
+
+It writes packages/optim/test/fixtures/specials.json.
 
 One float32 parameter of 15 elements with ±inf, NaN and -0 in the parameter, the gradient or both,
 three steps of every optimizer variant the test lists (same names); "cases" holds the parameter
 after the last step. Non-finite values and -0 are written as strings ("Infinity", "NaN", "-0")."""
 import json
+import os
 import math
 import sys
 
@@ -72,4 +75,6 @@ for name,make in configs:
         p.grad=torch.tensor(values(N,2,'g',s))
         opt.step()
     out['cases'][name]=[enc(x) for x in p.detach().tolist()]
-json.dump(out, sys.stdout, indent=None)
+path = os.path.join(os.path.dirname(__file__), '..', '..', 'packages', 'optim', 'test', 'fixtures', 'specials.json')
+with open(path, 'w') as f:
+    json.dump(out, f, indent=None)

@@ -95,7 +95,7 @@ import {
   unsqueeze,
 } from './ops/shapes';
 
-import { requireDType, requireOptions, requireTensor } from './validate';
+import { optionKeys, requireDType, requireOptions, requireTensor } from './validate';
 
 export interface VariableOptions {
   /** Whether gradients flow to this variable (only leaves may set it). Default false. */
@@ -103,6 +103,15 @@ export interface VariableOptions {
   /** A label for messages and debugging. */
   name?: string;
 }
+
+const VARIABLE_OPTIONS = optionKeys<VariableOptions>({ requiresGrad: true, name: true });
+const VARIABLE_FN_OPTIONS = optionKeys<VariableOptions & { dtype?: DType }>({
+  requiresGrad: true,
+  name: true,
+  dtype: true,
+});
+const PARAMETER_OPTIONS = optionKeys<{ name?: string }>({ name: true });
+const BACKWARD_OPTIONS = optionKeys<BackwardOptions>({ retainGraph: true });
 
 /**
  * A tensor in the autograd graph: its `value`, the gradient accumulated in `grad` by
@@ -136,7 +145,7 @@ export class Variable {
   constructor(value: Tensor, options: VariableOptions = {}) {
     const op = new.target === Variable ? 'Variable' : new.target.name || 'Variable';
     requireTensor(op, 'value', value);
-    const { requiresGrad = false, name } = requireOptions(op, options) as VariableOptions;
+    const { requiresGrad = false, name } = requireOptions(op, options, VARIABLE_OPTIONS);
     checkBoolean(op, 'requiresGrad', requiresGrad, false);
     requireName(op, name);
     this.value = requiresGrad ? value.clone() : value;
@@ -193,7 +202,7 @@ export class Variable {
    */
   backward(grad?: Tensor, options: BackwardOptions = {}): void {
     if (grad !== undefined && grad !== null) requireTensor('backward', 'grad', grad);
-    const { retainGraph } = requireOptions('backward', options);
+    const { retainGraph } = requireOptions('backward', options, BACKWARD_OPTIONS);
     checkBoolean('backward', 'retainGraph', retainGraph, false);
     if (!this.requiresGrad) {
       throw new AutogradError(
@@ -501,13 +510,7 @@ export function variable(
   values: TensorData | Tensor,
   options: VariableOptions & { dtype?: DType } = {},
 ): Variable {
-  const {
-    requiresGrad = false,
-    name,
-    dtype,
-  } = requireOptions('variable', options) as VariableOptions & {
-    dtype?: DType;
-  };
+  const { requiresGrad = false, name, dtype } = requireOptions('variable', options, VARIABLE_FN_OPTIONS);
   checkBoolean('variable', 'requiresGrad', requiresGrad, false);
   requireName('variable', name);
   requireDType('variable', 'dtype', dtype, true);
@@ -534,7 +537,7 @@ export function variable(
  */
 export class Parameter extends Variable {
   constructor(value: Tensor, options: { name?: string } = {}) {
-    const { name } = requireOptions('Parameter', options) as { name?: string };
+    const { name } = requireOptions('Parameter', options, PARAMETER_OPTIONS);
     super(value, { requiresGrad: true, name });
   }
 }

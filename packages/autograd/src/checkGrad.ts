@@ -8,7 +8,14 @@ import { sum } from './ops/reductions';
 
 import { Variable } from './Variable';
 
-import { requireFunction, requireInteger, requireNumber, requireOptions, requireTensor } from './validate';
+import {
+  optionKeys,
+  requireFunction,
+  requireInteger,
+  requireNumber,
+  requireOptions,
+  requireTensor,
+} from './validate';
 
 export interface CheckGradOptions {
   /** Finite-difference step. Default 1e-6. */
@@ -20,6 +27,8 @@ export interface CheckGradOptions {
   /** Seed of the random projection applied to non-scalar outputs. Default 0. */
   seed?: number;
 }
+
+const CHECK_GRAD_OPTIONS = optionKeys<CheckGradOptions>({ eps: true, rtol: true, atol: true, seed: true });
 
 export interface CheckGradResult {
   ok: boolean;
@@ -47,7 +56,7 @@ export function checkGrad(
   inputs.forEach((t, i) => {
     requireTensor(op, `inputs[${i}]`, t);
   });
-  const { eps = 1e-6, rtol = 1e-5, atol = 1e-7, seed = 0 } = requireOptions(op, options) as CheckGradOptions;
+  const { eps = 1e-6, rtol = 1e-5, atol = 1e-7, seed = 0 } = requireOptions(op, options, CHECK_GRAD_OPTIONS);
   for (const [name, v] of [
     ['eps', eps],
     ['rtol', rtol],

@@ -5,7 +5,7 @@ import { AutogradError } from './AutogradError';
 import { runBackward, seedFor } from './engine';
 
 import type { Variable } from './Variable';
-import { requireOptions, requireTensor, requireVariables } from './validate';
+import { optionKeys, requireOptions, requireTensor, requireVariables } from './validate';
 
 export interface GradOptions {
   /** The gradient to seed each output with (required for non-scalar outputs). */
@@ -15,6 +15,8 @@ export interface GradOptions {
   /** Return zeros for inputs the outputs do not depend on, instead of throwing. Default false. */
   allowUnused?: boolean;
 }
+
+const GRAD_OPTIONS = optionKeys<GradOptions>({ gradOutputs: true, retainGraph: true, allowUnused: true });
 
 /**
  * The gradients of the sum of `outputs` with respect to each of `inputs`, like
@@ -32,7 +34,7 @@ export function grad(
     gradOutputs,
     retainGraph = false,
     allowUnused = false,
-  } = requireOptions('grad', options) as GradOptions;
+  } = requireOptions('grad', options, GRAD_OPTIONS);
   checkBoolean('grad', 'retainGraph', retainGraph, false);
   checkBoolean('grad', 'allowUnused', allowUnused, false);
   if (gradOutputs !== undefined) {

@@ -1,5 +1,6 @@
 import {
   checkInteger,
+  checkOptionsObject,
   type DType,
   DTypeError,
   formatValue,
@@ -76,15 +77,29 @@ export function requireVariable(op: string, name: string, x: unknown): asserts x
   );
 }
 
-/** Requires undefined or an options object (not null, an array or a primitive). */
-export function requireOptions(op: string, options: unknown, name = 'options'): Record<string, unknown> {
-  if (options === undefined) return {};
-  if (typeof options === 'object' && options !== null && !safeIsArray(options)) {
-    return options as Record<string, unknown>;
-  }
-  throw new ValueError(
-    `${op}: ${name} must be an object such as { … } or omitted, got ${formatValue(options)}`,
-  );
+/** The known keys of an options interface `T`, as {@link optionKeys} lists them. */
+export type OptionKeys<T> = readonly (keyof T & string)[];
+
+/**
+ * The keys of the options interface `T`, listed once next to it: the compiler checks the list
+ * against the interface, so a key missing from it, or one the interface lacks, is a type error.
+ * `optionKeys<ReduceOptions>({ keepDim: true })` gives `['keepDim']`.
+ */
+export function optionKeys<T extends object>(keys: { [K in keyof Required<T>]: true }): OptionKeys<T> {
+  return Object.freeze(Object.keys(keys)) as OptionKeys<T>;
+}
+
+/**
+ * An options argument, checked by @mtl/tensor's `checkOptionsObject`: undefined reads as `{}`;
+ * anything else must be a plain object whose keys are all in `known`, so a misspelt option is a
+ * ValueError naming it (`sum: unknown option "keepdim" (known: keepDim)`) rather than ignored.
+ */
+export function requireOptions<T extends object>(
+  op: string,
+  options: T | undefined,
+  known: OptionKeys<T>,
+): T {
+  return checkOptionsObject(op, options, known) as T;
 }
 
 /**

@@ -3,19 +3,33 @@ import { describe, expect, it } from 'vitest';
 import { expectTyped } from '../../../tools/testing/expectTyped';
 import {
   add,
+  amax,
+  amin,
+  argmax,
+  argmin,
   checkGrad,
+  gelu,
   grad,
   linear,
+  logsumexp,
   maskedFill,
+  max,
   mean,
+  min,
   mul,
   noGrad,
+  norm,
   Parameter,
+  pinv,
+  prod,
   relu,
   reshape,
+  softplus,
+  std,
   sum,
   Variable,
   variable,
+  variance,
   where,
 } from '../src/index';
 
@@ -231,5 +245,122 @@ describe('aliasing: a trainable leaf owns its value (the same rule for every dty
     const y = relu(x());
     expect(y.requiresGrad).toBe(true);
     expect(y.isLeaf).toBe(false);
+  });
+});
+
+describe('a misspelt or unknown option is a ValueError naming it (it used to be ignored)', () => {
+  const t = () => tensor([1, 2, 3], { dtype: 'float64' });
+  const m = () =>
+    variable(
+      [
+        [2, 0],
+        [0, 4],
+      ],
+      { requiresGrad: true, dtype: 'float64' },
+    );
+  const scalar = () => sum(mul(x(), x()));
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      'sum keepdim',
+      () => sum(x(), 0, { keepdim: true } as never),
+      /^sum: unknown option "keepdim" \(known: keepDim\)/,
+    ],
+    [
+      'mean keepdim',
+      () => mean(x(), 0, { keepdim: true } as never),
+      /^mean: unknown option "keepdim" \(known: keepDim\)/,
+    ],
+    ['prod keepdim', () => prod(x(), 0, { keepdim: true } as never), /^prod: unknown option "keepdim"/],
+    ['amax keepdims', () => amax(x(), 0, { keepdims: true } as never), /^amax: unknown option "keepdims"/],
+    ['amin keepdim', () => amin(x(), 0, { keepdim: true } as never), /^amin: unknown option "keepdim"/],
+    ['max keepdim', () => max(x(), 0, { keepdim: true } as never), /^max: unknown option "keepdim"/],
+    ['min keepdim', () => min(x(), 0, { keepdim: true } as never), /^min: unknown option "keepdim"/],
+    ['argmax keepdim', () => argmax(x(), 0, { keepdim: true } as never), /^argmax: unknown option "keepdim"/],
+    ['argmin keepdim', () => argmin(x(), 0, { keepdim: true } as never), /^argmin: unknown option "keepdim"/],
+    ['norm keepdim', () => norm(x(), 2, 0, { keepdim: true } as never), /^norm: unknown option "keepdim"/],
+    ['logsumexp dim', () => logsumexp(x(), 0, { dim: 0 } as never), /^logsumexp: unknown option "dim"/],
+    [
+      'sum takes no unbiased',
+      () => sum(x(), 0, { unbiased: false } as never),
+      /^sum: unknown option "unbiased" \(known: keepDim\)/,
+    ],
+    [
+      'variance unbiassed',
+      () => variance(x(), 0, { unbiassed: false } as never),
+      /^variance: unknown option "unbiassed" \(known: keepDim, unbiased\)/,
+    ],
+    [
+      'std correction',
+      () => std(x(), 0, { correction: 0 } as never),
+      /^std: unknown option "correction" \(known: keepDim, unbiased\)/,
+    ],
+    ['the sum method', () => x().sum(0, { keepdim: true } as never), /^sum: unknown option "keepdim"/],
+    [
+      'gelu approximat',
+      () => gelu(x(), { approximat: 'tanh' } as never),
+      /^gelu: unknown option "approximat" \(known: approximate\)/,
+    ],
+    [
+      'softplus Beta',
+      () => softplus(x(), { Beta: 2 } as never),
+      /^softplus: unknown option "Beta" \(known: beta, threshold\)/,
+    ],
+    [
+      'pinv rcond',
+      () => pinv(m(), { rcond: 1e-3 } as never),
+      /^pinv: unknown option "rcond" \(known: rtol, atol\)/,
+    ],
+    [
+      'grad retainGraf',
+      () => grad(scalar(), x(), { retainGraf: true } as never),
+      /^grad: unknown option "retainGraf" \(known: gradOutputs, retainGraph, allowUnused\)/,
+    ],
+    [
+      'backward retain_graph',
+      () => scalar().backward(undefined, { retain_graph: true } as never),
+      /^backward: unknown option "retain_graph" \(known: retainGraph\)/,
+    ],
+    [
+      'checkGrad tol',
+      () => checkGrad((v) => sum(v), [t()], { tol: 1e-3 } as never),
+      /^checkGrad: unknown option "tol" \(known: eps, rtol, atol, seed\)/,
+    ],
+    [
+      'Variable requiresgrad',
+      () => new Variable(t(), { requiresgrad: true } as never),
+      /^Variable: unknown option "requiresgrad" \(known: requiresGrad, name\)/,
+    ],
+    [
+      'variable() requires_grad',
+      () => variable([1], { requires_grad: true } as never),
+      /^variable: unknown option "requires_grad" \(known: requiresGrad, name, dtype\)/,
+    ],
+    [
+      'Parameter takes no requiresGrad',
+      () => new Parameter(t(), { requiresGrad: false } as never),
+      /^Parameter: unknown option "requiresGrad" \(known: name\)/,
+    ],
+  ];
+  it.each(cases)('%s', (_, call, message) => {
+    expectTyped(call, ValueError, message);
+  });
+
+  it('options must be a plain object: a Map or a class instance is refused', () => {
+    class Options {
+      keepDim = true;
+    }
+    expectTyped(
+      () => sum(x(), 0, new Map() as never),
+      ValueError,
+      /^sum: options must be an object such as \{ keepDim \}/,
+    );
+    expectTyped(() => sum(x(), 0, new Options()), ValueError, /^sum: options must be an object/);
+  });
+
+  it('known options still work, whatever their order, and undefined values are allowed', () => {
+    expect(sum(x(), 0, { keepDim: true }).shape).toEqual([1]);
+    expect(variance(x(), 0, { unbiased: false, keepDim: undefined }).shape).toEqual([]);
+    expect(variable([1], { dtype: 'float64', name: 'w', requiresGrad: true }).name).toBe('w');
+    expect(sum(x(), 0, Object.create(null)).shape).toEqual([]);
   });
 });

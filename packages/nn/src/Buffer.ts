@@ -1,6 +1,8 @@
 import { formatValue, type Tensor, ValueError } from '@mtl/tensor';
 
-import { requireOptions, requireTensor } from './validate';
+import { optionKeys, requireOptions, requireTensor } from './validate';
+
+const BUFFER_OPTIONS = optionKeys<{ name?: string }>({ name: true });
 
 /**
  * Module state that is saved and loaded with the parameters but not trained, such as
@@ -13,7 +15,7 @@ export class Buffer {
 
   constructor(value: Tensor, options: { name?: string } = {}) {
     requireTensor('Buffer', 'value', value);
-    const o = requireOptions('Buffer', options) as { name?: string };
+    const o = requireOptions('Buffer', options, BUFFER_OPTIONS);
     if (o.name !== undefined && typeof o.name !== 'string') {
       throw new ValueError(`Buffer: name must be a string, got ${formatValue(o.name)}`);
     }

@@ -14,7 +14,9 @@ import {
 
 import { Buffer } from './Buffer';
 
-import { requireFloatDType, requireOptions } from './validate';
+import { optionKeys, requireFloatDType, requireOptions } from './validate';
+
+const LOAD_STATE_DICT_OPTIONS = optionKeys<{ strict?: boolean }>({ strict: true });
 
 /** A state dict: parameter and buffer values by dotted PyTorch-style name. */
 export type StateDict = Record<string, Tensor>;
@@ -140,7 +142,7 @@ export abstract class Module {
           ((sd as unknown) instanceof Map ? ' (convert it: Object.fromEntries(map))' : ''),
       );
     }
-    const { strict = true } = requireOptions(op, options) as { strict?: boolean };
+    const { strict = true } = requireOptions(op, options, LOAD_STATE_DICT_OPTIONS);
     checkBoolean(op, 'strict', strict, false);
     const keys = Object.keys(sd);
     for (const key of keys) {

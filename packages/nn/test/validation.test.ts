@@ -7,14 +7,20 @@ import {
   BatchNorm1d,
   Buffer,
   batchNorm,
+  bceWithLogits,
+  binaryCrossEntropy,
+  cosineSimilarity,
   crossEntropy,
   Dropout,
   dropout,
   Embedding,
   GELU,
+  huberLoss,
   init,
+  klDiv,
   LayerNorm,
   Linear,
+  l1Loss,
   layerNorm,
   MAX_LAYER_ELEMENTS,
   ModuleDict,
@@ -23,6 +29,9 @@ import {
   nllLoss,
   ReLU,
   Sequential,
+  Softplus,
+  smoothL1Loss,
+  writeFileAtomic,
 } from '../src/index';
 
 const model = () =>
@@ -341,4 +350,204 @@ it('ShapeError is still what a shape mismatch gives', () => {
     ShapeError,
     /0.bias: \[2\]/,
   );
+});
+
+describe('a misspelt or unknown option is a ValueError naming it (it used to be ignored)', () => {
+  const t = () =>
+    tensor([
+      [0.5, -1],
+      [2, 0.25],
+    ]);
+  const p = () =>
+    tensor([
+      [0.2, 0.7],
+      [0.9, 0.4],
+    ]);
+  const labels = () => tensor([1, 0], { dtype: 'int32' });
+  const w = () =>
+    tensor([
+      [0, 0],
+      [0, 0],
+    ]);
+  const cases: [string, () => unknown, RegExp][] = [
+    [
+      'Linear bais',
+      () => new Linear(2, 2, { bais: false } as never),
+      /^Linear: unknown option "bais" \(known: bias, dtype, generator\)/,
+    ],
+    [
+      'LayerNorm elementWiseAffine',
+      () => new LayerNorm([2], { elementWiseAffine: false } as never),
+      /^LayerNorm: unknown option "elementWiseAffine" \(known: eps, elementwiseAffine, dtype\)/,
+    ],
+    [
+      'BatchNorm1d track_running_stats',
+      () => new BatchNorm1d(2, { track_running_stats: false } as never),
+      /^BatchNorm1d: unknown option "track_running_stats" \(known: eps, momentum, affine, trackRunningStats, dtype\)/,
+    ],
+    [
+      'Embedding paddingIdx',
+      () => new Embedding(3, 2, { paddingIdx: 0 } as never),
+      /^Embedding: unknown option "paddingIdx" \(known: dtype, generator\)/,
+    ],
+    [
+      'Dropout p as an option',
+      () => new Dropout(0.5, { p: 0.2 } as never),
+      /^Dropout: unknown option "p" \(known: generator\)/,
+    ],
+    [
+      'GELU approximation',
+      () => new GELU({ approximation: 'tanh' } as never),
+      /^GELU: unknown option "approximation" \(known: approximate\)/,
+    ],
+    [
+      'Softplus Beta',
+      () => new Softplus({ Beta: 2 } as never),
+      /^Softplus: unknown option "Beta" \(known: beta, threshold\)/,
+    ],
+    [
+      'Buffer persistent',
+      () => new Buffer(t(), { persistent: false } as never),
+      /^Buffer: unknown option "persistent" \(known: name\)/,
+    ],
+    [
+      'loadStateDict Strict',
+      () => new Linear(2, 2).loadStateDict({}, { Strict: false } as never),
+      /^loadStateDict: unknown option "Strict" \(known: strict\)/,
+    ],
+    [
+      'mseLoss reduce',
+      () => mseLoss(t(), t(), { reduce: 'sum' } as never),
+      /^mseLoss: unknown option "reduce" \(known: reduction\)/,
+    ],
+    [
+      'l1Loss size_average',
+      () => l1Loss(t(), t(), { size_average: true } as never),
+      /^l1Loss: unknown option "size_average" \(known: reduction\)/,
+    ],
+    [
+      'crossEntropy ignore_index',
+      () => crossEntropy(t(), labels(), { ignore_index: 0 } as never),
+      /^crossEntropy: unknown option "ignore_index" \(known: reduction, weight, ignoreIndex, labelSmoothing\)/,
+    ],
+    [
+      'nllLoss labelSmoothing (crossEntropy only)',
+      () => nllLoss(t(), labels(), { labelSmoothing: 0.1 } as never),
+      /^nllLoss: unknown option "labelSmoothing" \(known: reduction, weight, ignoreIndex\)/,
+    ],
+    [
+      'bceWithLogits pos_weight',
+      () => bceWithLogits(t(), p(), { pos_weight: p() } as never),
+      /^bceWithLogits: unknown option "pos_weight" \(known: reduction, weight, posWeight\)/,
+    ],
+    [
+      'binaryCrossEntropy posWeight (bceWithLogits only)',
+      () => binaryCrossEntropy(p(), p(), { posWeight: p() } as never),
+      /^binaryCrossEntropy: unknown option "posWeight" \(known: reduction, weight\)/,
+    ],
+    [
+      'huberLoss beta',
+      () => huberLoss(t(), t(), { beta: 2 } as never),
+      /^huberLoss: unknown option "beta" \(known: reduction, delta\)/,
+    ],
+    [
+      'smoothL1Loss delta',
+      () => smoothL1Loss(t(), t(), { delta: 2 } as never),
+      /^smoothL1Loss: unknown option "delta" \(known: reduction, beta\)/,
+    ],
+    [
+      'klDiv log_target',
+      () => klDiv(t(), p(), { log_target: true } as never),
+      /^klDiv: unknown option "log_target" \(known: reduction, logTarget\)/,
+    ],
+    [
+      'cosineSimilarity axis',
+      () => cosineSimilarity(t(), t(), { axis: 0 } as never),
+      /^cosineSimilarity: unknown option "axis" \(known: dim, eps\)/,
+    ],
+    [
+      'layerNorm epsilon',
+      () => layerNorm(t(), [2], { epsilon: 1e-5 } as never),
+      /^layerNorm: unknown option "epsilon" \(known: weight, bias, eps\)/,
+    ],
+    [
+      'batchNorm train',
+      () => batchNorm(t(), null, null, { train: true } as never),
+      /^batchNorm: unknown option "train" \(known: weight, bias, training, momentum, eps\)/,
+    ],
+    [
+      'dropout prob',
+      () => dropout(t(), { prob: 0.1 } as never),
+      /^dropout: unknown option "prob" \(known: p, training, generator\)/,
+    ],
+    [
+      'init.uniform lo',
+      () => init.uniform(w(), { lo: -1 } as never),
+      /^uniform: unknown option "lo" \(known: low, high, generator\)/,
+    ],
+    [
+      'init.normal mu',
+      () => init.normal(w(), { mu: 1 } as never),
+      /^normal: unknown option "mu" \(known: mean, std, generator\)/,
+    ],
+    [
+      'init.xavierUniform Gain',
+      () => init.xavierUniform(w(), { Gain: 2 } as never),
+      /^xavierUniform: unknown option "Gain" \(known: gain, generator\)/,
+    ],
+    [
+      'init.xavierNormal seed',
+      () => init.xavierNormal(w(), { seed: 1 } as never),
+      /^xavierNormal: unknown option "seed"/,
+    ],
+    [
+      'init.orthogonal a',
+      () => init.orthogonal(w(), { a: 1 } as never),
+      /^orthogonal: unknown option "a" \(known: gain, generator\)/,
+    ],
+    [
+      'init.kaimingUniform nonLinearity',
+      () => init.kaimingUniform(w(), { nonLinearity: 'relu' } as never),
+      /^kaimingUniform: unknown option "nonLinearity" \(known: a, mode, nonlinearity, generator\)/,
+    ],
+    [
+      'init.kaimingNormal fan',
+      () => init.kaimingNormal(w(), { fan: 'fanOut' } as never),
+      /^kaimingNormal: unknown option "fan"/,
+    ],
+  ];
+  it.each(cases)('%s', (_, call, message) => {
+    expectTyped(call, ValueError, message);
+  });
+
+  it('writeFileAtomic refuses an unknown option before touching the disk', async () => {
+    const error = await writeFileAtomic('/nonexistent-folder/x.bin', 'x', { mode: 0o600 } as never).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ValueError);
+    expect((error as Error).message).toMatch(/^writeFileAtomic: unknown option "mode" \(known: op\)/);
+  });
+
+  it('options must be a plain object: a Map or a class instance is refused', () => {
+    class Options {
+      bias = false;
+    }
+    expectTyped(
+      () => new Linear(2, 2, new Options()),
+      ValueError,
+      /^Linear: options must be an object such as \{ bias, dtype, generator \}/,
+    );
+    expectTyped(
+      () => mseLoss(t(), t(), new Map() as never),
+      ValueError,
+      /^mseLoss: options must be an object/,
+    );
+  });
+
+  it('known options still work, and undefined values are allowed', () => {
+    expect(new Linear(2, 3, { bias: false, dtype: 'float64', generator: undefined }).bias).toBeNull();
+    expect(mseLoss(t(), t(), { reduction: 'sum' }).value.item()).toBe(0);
+    expect(new LayerNorm(2, { elementwiseAffine: false }).weight).toBeNull();
+    expect(init.uniform(w(), Object.create(null)).shape).toEqual([2, 2]);
+  });
 });

@@ -35,6 +35,18 @@ describe('writeFileAtomic', () => {
     expect(readdirSync(blocked)).toEqual(['inside']);
   });
 
+  it('refuses a path or data of the wrong kind before touching the disk', async () => {
+    const { ValueError } = await import('@mtl/tensor');
+    await expect(writeFileAtomic(null as never, 'x')).rejects.toThrow(ValueError);
+    await expect(writeFileAtomic('', 'x')).rejects.toThrow(
+      /writeFileAtomic: path must be a non-empty string or a file URL — got ""/,
+    );
+    await expect(writeFileAtomic(join(folder, 'd.bin'), [1, 2] as never)).rejects.toThrow(
+      /data must be a Uint8Array or a string — got \[1, 2\]/,
+    );
+    expect(readdirSync(folder)).not.toContain('d.bin');
+  });
+
   it('sweeps temporary files left by writers that died, not those of live ones', async () => {
     const path = join(folder, 'c.bin');
     const dead = join(folder, '.c.bin.999999999-x-y.tmp');

@@ -3,7 +3,10 @@ import { checkChoice, DTypeError, formatValue, gt, lt, Tensor, ValueError } from
 import { apply, unwrap, type VariableLike } from '../apply';
 
 import type { Variable } from '../Variable';
-import { requireNumber, requireOperand, requireOptions } from '../validate';
+import { optionKeys, requireNumber, requireOperand, requireOptions } from '../validate';
+
+const GELU_OPTIONS = optionKeys<{ approximate?: 'none' | 'tanh' }>({ approximate: true });
+const SOFTPLUS_OPTIONS = optionKeys<{ beta?: number; threshold?: number }>({ beta: true, threshold: true });
 
 /*
  * Differentiable elementwise ops, with the signatures of their @mtl/tensor namesakes. Operands
@@ -104,7 +107,7 @@ export function elu(x: VariableLike, alpha = 1): Variable {
   return apply('elu', [x], { alpha });
 }
 export function gelu(x: VariableLike, options: { approximate?: 'none' | 'tanh' } = {}): Variable {
-  const { approximate = 'none' } = requireOptions('gelu', options);
+  const { approximate = 'none' } = requireOptions('gelu', options, GELU_OPTIONS);
   checkChoice('gelu', 'approximate', approximate, ['none', 'tanh'], 'none');
   return apply('gelu', [x], { approximate: approximate as 'none' | 'tanh' });
 }
@@ -112,7 +115,7 @@ export function silu(x: VariableLike): Variable {
   return apply('silu', [x], undefined);
 }
 export function softplus(x: VariableLike, options: { beta?: number; threshold?: number } = {}): Variable {
-  const { beta = 1, threshold = 20 } = requireOptions('softplus', options);
+  const { beta = 1, threshold = 20 } = requireOptions('softplus', options, SOFTPLUS_OPTIONS);
   requireNumber('softplus', 'beta', beta);
   requireNumber('softplus', 'threshold', threshold, 'infinite');
   if (beta === 0) throw new ValueError('softplus: beta must be non-zero (it divides), got 0');

@@ -18,7 +18,14 @@ import {
 } from '@mtl/tensor';
 import { apply, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
-import { requireDims, requireInteger, requireOptions, requireTensorLike } from '../validate';
+import {
+  type OptionKeys,
+  optionKeys,
+  requireDims,
+  requireInteger,
+  requireOptions,
+  requireTensorLike,
+} from '../validate';
 import { add, div, exp, log, mul, sub } from './elementwise';
 import { reshape } from './shapes';
 
@@ -36,27 +43,39 @@ function tensorOf(op: string, x: VariableLike): Tensor {
   return requireTensorLike(op, 'x', x);
 }
 
-/** Checks a reduction's x, dim and options, and returns keepDim (and the rest of the options). */
-function reduceArgs(op: string, x: VariableLike, dim: unknown, options: unknown): Record<string, unknown> {
+const REDUCE_OPTIONS = optionKeys<ReduceOptions>({ keepDim: true });
+const VARIANCE_OPTIONS = optionKeys<VarianceOptions>({ keepDim: true, unbiased: true });
+
+/**
+ * Checks a reduction's x, dim and options (only `keepDim`, plus `unbiased` for variance and std),
+ * and returns the options.
+ */
+function reduceArgs<O extends ReduceOptions>(
+  op: string,
+  x: VariableLike,
+  dim: unknown,
+  options: O | undefined,
+  known: OptionKeys<O>,
+): O {
   requireTensorLike(op, 'x', x);
   requireDims(op, dim);
-  const o = requireOptions(op, options);
+  const o = requireOptions(op, options, known);
   checkBoolean(op, 'keepDim', o.keepDim, false);
   return o;
 }
 
 export function sum(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
-  const { keepDim = false } = reduceArgs('sum', x, dim, options) as ReduceOptions;
+  const { keepDim = false } = reduceArgs('sum', x, dim, options, REDUCE_OPTIONS);
   return apply('sum', [x], { dim: dimParam(dim), keepDim });
 }
 
 export function prod(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
-  const { keepDim = false } = reduceArgs('prod', x, dim, options) as ReduceOptions;
+  const { keepDim = false } = reduceArgs('prod', x, dim, options, REDUCE_OPTIONS);
   return apply('prod', [x], { dim: dimParam(dim), keepDim });
 }
 
 export function mean(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
-  const { keepDim = false } = reduceArgs('mean', x, dim, options) as ReduceOptions;
+  const { keepDim = false } = reduceArgs('mean', x, dim, options, REDUCE_OPTIONS);
   const t = tensorOf('mean', x);
   requireFloat('mean', t);
   return div(sum(x, dim, { keepDim }), reducedCount('mean', t.shape, dim));
@@ -64,13 +83,13 @@ export function mean(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): 
 
 /** The gradient is shared evenly among tied maxima, as `torch.amax`. */
 export function amax(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
-  const { keepDim = false } = reduceArgs('amax', x, dim, options) as ReduceOptions;
+  const { keepDim = false } = reduceArgs('amax', x, dim, options, REDUCE_OPTIONS);
   return apply('amax', [x], { dim: dimParam(dim), keepDim });
 }
 
 /** The gradient is shared evenly among tied minima, as `torch.amin`. */
 export function amin(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
-  const { keepDim = false } = reduceArgs('amin', x, dim, options) as ReduceOptions;
+  const { keepDim = false } = reduceArgs('amin', x, dim, options, REDUCE_OPTIONS);
   return apply('amin', [x], { dim: dimParam(dim), keepDim });
 }
 
@@ -79,35 +98,35 @@ export function amin(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): 
  * `torch.max()`/`torch.amax`); along one dim it goes to the first maximum (as `torch.max(x, dim)`).
  */
 export function max(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
-  const { keepDim = false } = reduceArgs('max', x, dim, options) as ReduceOptions;
+  const { keepDim = false } = reduceArgs('max', x, dim, options, REDUCE_OPTIONS);
   if (typeof dim !== 'number') return amax(x, dim, { keepDim });
   return apply('maxDim', [x], { dim, keepDim, largest: true });
 }
 
 /** Smallest values; ties as in `max`. */
 export function min(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
-  const { keepDim = false } = reduceArgs('min', x, dim, options) as ReduceOptions;
+  const { keepDim = false } = reduceArgs('min', x, dim, options, REDUCE_OPTIONS);
   if (typeof dim !== 'number') return amin(x, dim, { keepDim });
   return apply('maxDim', [x], { dim, keepDim, largest: false });
 }
 
 /** Indices of the maxima: not differentiable, so a plain int32 Tensor. */
 export function argmax(x: VariableLike, dim?: number | null, options: ReduceOptions = {}): Tensor {
-  reduceArgs('argmax', x, dim, options);
+  reduceArgs('argmax', x, dim, options, REDUCE_OPTIONS);
   requireInteger('argmax', 'dim', dim, true);
   return argmaxOp(tensorOf('argmax', x), dim, options);
 }
 
 /** Indices of the minima: not differentiable, so a plain int32 Tensor. */
 export function argmin(x: VariableLike, dim?: number | null, options: ReduceOptions = {}): Tensor {
-  reduceArgs('argmin', x, dim, options);
+  reduceArgs('argmin', x, dim, options, REDUCE_OPTIONS);
   requireInteger('argmin', 'dim', dim, true);
   return argminOp(tensorOf('argmin', x), dim, options);
 }
 
 /** Variance from the two-pass form Σ(x − mean)²/(N − 1) (or /N when unbiased is false). */
 export function variance(x: VariableLike, dim?: Dims, options: VarianceOptions = {}): Variable {
-  const { unbiased = true, keepDim = false } = reduceArgs('variance', x, dim, options) as VarianceOptions;
+  const { unbiased = true, keepDim = false } = reduceArgs('variance', x, dim, options, VARIANCE_OPTIONS);
   checkBoolean('variance', 'unbiased', unbiased, false);
   const t = tensorOf('variance', x);
   requireFloat('variance', t);
@@ -118,14 +137,14 @@ export function variance(x: VariableLike, dim?: Dims, options: VarianceOptions =
 
 /** Standard deviation; its gradient is 0 where the deviation is 0, as in PyTorch. */
 export function std(x: VariableLike, dim?: Dims, options: VarianceOptions = {}): Variable {
-  const { unbiased = true, keepDim = false } = reduceArgs('std', x, dim, options) as VarianceOptions;
+  const { unbiased = true, keepDim = false } = reduceArgs('std', x, dim, options, VARIANCE_OPTIONS);
   checkBoolean('std', 'unbiased', unbiased, false);
   return apply('std', [x], { dim: dimParam(dim), unbiased, keepDim });
 }
 
 /** The vector p-norm (`torch.linalg.vector_norm`); its gradient at the zero vector is 0. */
 export function norm(x: VariableLike, p: NormOrder = 2, dim?: Dims, options: ReduceOptions = {}): Variable {
-  const { keepDim = false } = reduceArgs('norm', x, dim, options) as ReduceOptions;
+  const { keepDim = false } = reduceArgs('norm', x, dim, options, REDUCE_OPTIONS);
   if (!(typeof p === 'number' && !Number.isNaN(p)))
     checkChoice('norm', 'p', p, ['inf', '-inf', 'fro'], 'inf');
   return apply('norm', [x], { p, dim: dimParam(dim), keepDim });
@@ -133,7 +152,7 @@ export function norm(x: VariableLike, p: NormOrder = 2, dim?: Dims, options: Red
 
 /** log Σ exp(x), stable: the max (0 where infinite) is shifted out as a constant. */
 export function logsumexp(x: VariableLike, dim?: Dims, options: ReduceOptions = {}): Variable {
-  const { keepDim = false } = reduceArgs('logsumexp', x, dim, options) as ReduceOptions;
+  const { keepDim = false } = reduceArgs('logsumexp', x, dim, options, REDUCE_OPTIONS);
   const t = tensorOf('logsumexp', x);
   const dims = normalizeDims('logsumexp', dim, t.shape);
   if (dims.length === 0 && t.rank > 0) {

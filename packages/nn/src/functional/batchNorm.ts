@@ -12,7 +12,7 @@ import {
 
 import { requireFloat, tensorOf } from '../losses/validate';
 
-import { requireOptions, requireTensor } from '../validate';
+import { optionKeys, requireOptions, requireTensor } from '../validate';
 
 export interface BatchNormOptions {
   /** A per-channel scale, shape [C] (differentiable when a Variable). */
@@ -26,6 +26,14 @@ export interface BatchNormOptions {
   /** Added to the variance before the square root. Default 1e-5. */
   eps?: number;
 }
+
+const BATCH_NORM_OPTIONS = optionKeys<BatchNormOptions>({
+  weight: true,
+  bias: true,
+  training: true,
+  momentum: true,
+  eps: true,
+});
 
 /**
  * Batch normalisation over the channel dim 1 of an (N, C) or (N, C, L, …) input, as
@@ -52,7 +60,7 @@ export function batchNorm(
     training = false,
     momentum = 0.1,
     eps = 1e-5,
-  } = requireOptions(op, options) as BatchNormOptions;
+  } = requireOptions(op, options, BATCH_NORM_OPTIONS);
   checkBoolean(op, 'training', training, false);
   const t = tensorOf(op, 'x', x);
   requireFloat(op, 'x', t);

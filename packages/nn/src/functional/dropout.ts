@@ -11,7 +11,7 @@ import {
 
 import { requireFloat, tensorOf } from '../losses/validate';
 
-import { requireGenerator, requireOptions } from '../validate';
+import { optionKeys, requireGenerator, requireOptions } from '../validate';
 
 export interface DropoutOptions {
   /** The probability of zeroing each element, in [0, 1]. Default 0.5. */
@@ -22,6 +22,8 @@ export interface DropoutOptions {
   generator?: Generator;
 }
 
+const DROPOUT_OPTIONS = optionKeys<DropoutOptions>({ p: true, training: true, generator: true });
+
 /**
  * Inverted dropout, as `torch.nn.functional.dropout`: in training, zeroes each element with
  * probability p and scales the rest by 1/(1 − p), so the expected value is unchanged; the
@@ -31,7 +33,7 @@ export interface DropoutOptions {
  */
 export function dropout(x: VariableLike, options: DropoutOptions = {}): Variable {
   const op = 'dropout';
-  const { p = 0.5, training = true, generator } = requireOptions(op, options) as DropoutOptions;
+  const { p = 0.5, training = true, generator } = requireOptions(op, options, DROPOUT_OPTIONS);
   if (!(typeof p === 'number' && p >= 0 && p <= 1)) {
     throw new ValueError(`${op}: p must be a probability in [0, 1], got ${formatValue(p)}`);
   }

@@ -4,7 +4,7 @@ import { checkNumber, formatShape, formatValue, ShapeError, ValueError } from '@
 
 import { requireFloat, sameShape, tensorOf } from '../losses/validate';
 
-import { requireOptions } from '../validate';
+import { optionKeys, requireOptions } from '../validate';
 
 export interface LayerNormOptions {
   /** A scale of shape `normalizedShape` (differentiable when a Variable). */
@@ -14,6 +14,8 @@ export interface LayerNormOptions {
   /** Added to the variance before the square root. Default 1e-5. */
   eps?: number;
 }
+
+const LAYER_NORM_OPTIONS = optionKeys<LayerNormOptions>({ weight: true, bias: true, eps: true });
 
 /**
  * Layer normalisation, as `torch.nn.functional.layer_norm`: normalises x over its trailing dims
@@ -30,7 +32,7 @@ export function layerNorm(
   options: LayerNormOptions = {},
 ): Variable {
   const op = 'layerNorm';
-  const { weight, bias, eps = 1e-5 } = requireOptions(op, options) as LayerNormOptions;
+  const { weight, bias, eps = 1e-5 } = requireOptions(op, options, LAYER_NORM_OPTIONS);
   const t = tensorOf(op, 'x', x);
   requireFloat(op, 'x', t);
   checkNumber(op, 'eps', eps, { min: 0 });

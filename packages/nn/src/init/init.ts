@@ -10,7 +10,14 @@ import {
   ValueError,
 } from '@mtl/tensor';
 
-import { requireFinite, requireGenerator, requireOptions, requireTensor } from '../validate';
+import {
+  type OptionKeys,
+  optionKeys,
+  requireFinite,
+  requireGenerator,
+  requireOptions,
+  requireTensor,
+} from '../validate';
 import { fans, gainFor, type Nonlinearity } from './fans';
 
 /*
@@ -36,39 +43,43 @@ function floatData(op: string, t: Tensor): Float32Array | Float64Array {
   return t.data as Float32Array | Float64Array;
 }
 
-/** Checks an initialiser's tensor and options: the options object, its numbers and its generator. */
+type UniformOptions = InitOptions & { low?: number; high?: number };
+type NormalOptions = InitOptions & { mean?: number; std?: number };
+type GainOptions = InitOptions & { gain?: number };
+
+const UNIFORM_OPTIONS = optionKeys<UniformOptions>({ low: true, high: true, generator: true });
+const NORMAL_OPTIONS = optionKeys<NormalOptions>({ mean: true, std: true, generator: true });
+const GAIN_OPTIONS = optionKeys<GainOptions>({ gain: true, generator: true });
+
+/**
+ * Checks an initialiser's tensor and options: the options object (only the `known` keys), its
+ * `numbers` (finite) and its generator.
+ */
 function initArgs<O extends InitOptions>(
   op: string,
   t: Tensor,
-  options: unknown,
-  numbers: readonly string[],
+  options: O | undefined,
+  known: OptionKeys<O>,
+  numbers: readonly (keyof O & string)[],
 ): O {
   floatData(op, t);
-  const o = requireOptions(op, options);
+  const o = requireOptions(op, options, known);
   for (const name of numbers) requireFinite(op, name, o[name]);
   requireGenerator(op, o.generator);
-  return o as O;
+  return o;
 }
 
 /** U(low, high). */
-export function uniform(t: Tensor, options: InitOptions & { low?: number; high?: number } = {}): Tensor {
-  const {
-    low = 0,
-    high = 1,
-    generator,
-  } = initArgs<InitOptions & { low?: number; high?: number }>('uniform', t, options, ['low', 'high']);
+export function uniform(t: Tensor, options: UniformOptions = {}): Tensor {
+  const { low = 0, high = 1, generator } = initArgs('uniform', t, options, UNIFORM_OPTIONS, ['low', 'high']);
   if (low > high) throw new ValueError(`uniform: low must be <= high, got low=${low}, high=${high}`);
   (generator ?? getDefaultGenerator()).fillUniform(floatData('uniform', t), low, high);
   return t;
 }
 
 /** N(mean, std²). */
-export function normal(t: Tensor, options: InitOptions & { mean?: number; std?: number } = {}): Tensor {
-  const {
-    mean = 0,
-    std = 1,
-    generator,
-  } = initArgs<InitOptions & { mean?: number; std?: number }>('normal', t, options, ['mean', 'std']);
+export function normal(t: Tensor, options: NormalOptions = {}): Tensor {
+  const { mean = 0, std = 1, generator } = initArgs('normal', t, options, NORMAL_OPTIONS, ['mean', 'std']);
   if (std < 0) throw new ValueError(`normal: std must be >= 0, got ${std}`);
   (generator ?? getDefaultGenerator()).fillNormal(floatData('normal', t), mean, std);
   return t;
@@ -95,10 +106,8 @@ export function ones(t: Tensor): Tensor {
 }
 
 /** U(−a, a) with a = gain·√(6/(fanIn + fanOut)) (Glorot & Bengio). */
-export function xavierUniform(t: Tensor, options: InitOptions & { gain?: number } = {}): Tensor {
-  const { gain = 1, generator } = initArgs<InitOptions & { gain?: number }>('xavierUniform', t, options, [
-    'gain',
-  ]);
+export function xavierUniform(t: Tensor, options: GainOptions = {}): Tensor {
+  const { gain = 1, generator } = initArgs('xavierUniform', t, options, GAIN_OPTIONS, ['gain']);
   const { fanIn, fanOut } = fans('xavierUniform', t);
   if (t.size === 0) return t; // as PyTorch: initialising a zero-element tensor is a no-op
   const a = gain * Math.sqrt(6 / (fanIn + fanOut));
@@ -106,10 +115,8 @@ export function xavierUniform(t: Tensor, options: InitOptions & { gain?: number 
 }
 
 /** N(0, std²) with std = gain·√(2/(fanIn + fanOut)). */
-export function xavierNormal(t: Tensor, options: InitOptions & { gain?: number } = {}): Tensor {
-  const { gain = 1, generator } = initArgs<InitOptions & { gain?: number }>('xavierNormal', t, options, [
-    'gain',
-  ]);
+export function xavierNormal(t: Tensor, options: GainOptions = {}): Tensor {
+  const { gain = 1, generator } = initArgs('xavierNormal', t, options, GAIN_OPTIONS, ['gain']);
   const { fanIn, fanOut } = fans('xavierNormal', t);
   if (t.size === 0) return t; // as PyTorch: initialising a zero-element tensor is a no-op
   return normal(t, { std: gain * Math.sqrt(2 / (fanIn + fanOut)), generator });
@@ -123,12 +130,19 @@ export interface KaimingOptions extends InitOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(op: string, t: Tensor, options: unknown): number {
+const KAIMING_OPTIONS = optionKeys<KaimingOptions>({
+  a: true,
+  mode: true,
+  nonlinearity: true,
+  generator: true,
+});
+
+function kaimingStd(op: string, t: Tensor, options: KaimingOptions | undefined): number {
   const {
     a = 0,
     mode = 'fanIn',
     nonlinearity = 'leakyRelu',
-  } = initArgs<KaimingOptions>(op, t, options, ['a']);
+  } = initArgs(op, t, options, KAIMING_OPTIONS, ['a']);
   checkChoice(op, 'mode', mode, ['fanIn', 'fanOut'], 'fanIn');
   const f = fans(op, t);
   const fan = mode === 'fanIn' ? f.fanIn : f.fanOut;
@@ -136,8 +150,8 @@ function kaimingStd(op: string, t: Tensor, options: unknown): number {
 }
 
 /** Checks the arguments; true for a zero-element tensor, which (as in PyTorch) is left as it is. */
-function isEmpty(op: string, t: Tensor, options: unknown): boolean {
-  const { mode, nonlinearity = 'leakyRelu', a = 0 } = initArgs<KaimingOptions>(op, t, options, ['a']);
+function isEmpty(op: string, t: Tensor, options: KaimingOptions | undefined): boolean {
+  const { mode, nonlinearity = 'leakyRelu', a = 0 } = initArgs(op, t, options, KAIMING_OPTIONS, ['a']);
   checkChoice(op, 'mode', mode, ['fanIn', 'fanOut'], 'fanIn');
   fans(op, t);
   gainFor(op, nonlinearity, a);
@@ -165,10 +179,8 @@ export function kaimingNormal(t: Tensor, options: KaimingOptions = {}): Tensor {
  * matrix (Gram–Schmidt here), with Q's columns signed by R's diagonal so the result is
  * uniformly distributed. Tensors with more than 2 dims are flattened to [rows, rest].
  */
-export function orthogonal(t: Tensor, options: InitOptions & { gain?: number } = {}): Tensor {
-  const { gain = 1, generator } = initArgs<InitOptions & { gain?: number }>('orthogonal', t, options, [
-    'gain',
-  ]);
+export function orthogonal(t: Tensor, options: GainOptions = {}): Tensor {
+  const { gain = 1, generator } = initArgs('orthogonal', t, options, GAIN_OPTIONS, ['gain']);
   if (t.rank < 2) throw new ValueError(`orthogonal: needs at least 2 dims, got shape [${t.shape.join(',')}]`);
   if (t.size === 0) return t; // as PyTorch: initialising a zero-element tensor is a no-op
   const rows = t.shape[0]!;

@@ -1,4 +1,8 @@
+import { formatValue, ValueError } from '@mtl/tensor';
+import { optionKeys, requireOptions } from '../validate';
 import { SaveError } from './SaveError';
+
+const WRITE_FILE_ATOMIC_OPTIONS = optionKeys<{ op?: string }>({ op: true });
 
 /**
  * Node only: writes `data` to `path` so that a reader — or the next run after a crash, a kill or
@@ -11,8 +15,15 @@ import { SaveError } from './SaveError';
 export async function writeFileAtomic(
   path: string | URL,
   data: Uint8Array | string,
-  { op = 'writeFileAtomic' }: { op?: string } = {},
+  options: { op?: string } = {},
 ): Promise<void> {
+  const { op = 'writeFileAtomic' } = requireOptions('writeFileAtomic', options, WRITE_FILE_ATOMIC_OPTIONS);
+  if (!(typeof path === 'string' && path !== '') && !(path instanceof URL)) {
+    throw new ValueError(`${op}: path must be a non-empty string or a file URL — got ${formatValue(path)}`);
+  }
+  if (typeof data !== 'string' && !(data instanceof Uint8Array)) {
+    throw new ValueError(`${op}: data must be a Uint8Array or a string — got ${formatValue(data)}`);
+  }
   let fs: typeof import('node:fs/promises');
   let pathModule: typeof import('node:path');
   let url: typeof import('node:url');

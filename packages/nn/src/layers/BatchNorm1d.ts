@@ -4,6 +4,7 @@ import { Buffer } from '../Buffer';
 import { batchNorm } from '../functional/batchNorm';
 import { Module } from '../Module';
 import {
+  optionKeys,
   requireFinite,
   requireFloatDType,
   requireInput,
@@ -22,6 +23,14 @@ export interface BatchNorm1dOptions {
   trackRunningStats?: boolean;
   dtype?: DType;
 }
+
+const BATCH_NORM1D_OPTIONS = optionKeys<BatchNorm1dOptions>({
+  eps: true,
+  momentum: true,
+  affine: true,
+  trackRunningStats: true,
+  dtype: true,
+});
 
 /**
  * Batch normalisation over (N, C) or (N, C, L) inputs, as `torch.nn.BatchNorm1d`: batch
@@ -50,7 +59,7 @@ export class BatchNorm1d extends Module {
       dtype = 'float32',
       eps,
       momentum,
-    } = requireOptions(op, options) as BatchNorm1dOptions;
+    } = requireOptions(op, options, BATCH_NORM1D_OPTIONS);
     requireFinite(op, 'eps', eps, 0);
     requireFinite(op, 'momentum', momentum);
     checkBoolean(op, 'affine', affine, false);

@@ -2,7 +2,9 @@ import type { Variable, VariableLike } from '@mtl/autograd';
 import type { Generator } from '@mtl/tensor';
 import { dropout } from '../functional/dropout';
 import { Module } from '../Module';
-import { requireGenerator, requireOptions } from '../validate';
+import { optionKeys, requireGenerator, requireOptions } from '../validate';
+
+const DROPOUT_OPTIONS = optionKeys<{ generator?: Generator }>({ generator: true });
 
 /** Zeroes each element with probability p in training (scaling the rest by 1/(1−p)); identity in eval. */
 export class Dropout extends Module {
@@ -11,7 +13,7 @@ export class Dropout extends Module {
     readonly options: { generator?: Generator } = {},
   ) {
     super();
-    requireGenerator('Dropout', requireOptions('Dropout', options).generator);
+    requireGenerator('Dropout', requireOptions('Dropout', options, DROPOUT_OPTIONS).generator);
     dropout(0, { p, training: false }); // validates p now rather than at the first forward
   }
 

@@ -3,6 +3,7 @@ import { type DType, DTypeError, type Generator, type Tensor, zeros } from '@mtl
 import { normal } from '../init/init';
 import { Module } from '../Module';
 import {
+  optionKeys,
   requireFloatDType,
   requireGenerator,
   requireLayerSize,
@@ -10,6 +11,11 @@ import {
   requireSize,
   requireTensor,
 } from '../validate';
+
+const EMBEDDING_OPTIONS = optionKeys<{ dtype?: DType; generator?: Generator }>({
+  dtype: true,
+  generator: true,
+});
 
 /** A lookup table of `numEmbeddings` vectors of size `embeddingDim`, initialised N(0, 1), as `torch.nn.Embedding`. */
 export class Embedding extends Module {
@@ -24,10 +30,7 @@ export class Embedding extends Module {
     const op = 'Embedding';
     requireSize(op, 'numEmbeddings', numEmbeddings);
     requireSize(op, 'embeddingDim', embeddingDim);
-    const { dtype = 'float32', generator } = requireOptions(op, options) as {
-      dtype?: DType;
-      generator?: Generator;
-    };
+    const { dtype = 'float32', generator } = requireOptions(op, options, EMBEDDING_OPTIONS);
     requireFloatDType(op, 'dtype', dtype);
     requireGenerator(op, generator);
     requireLayerSize(op, 'weight', [numEmbeddings, embeddingDim]);

@@ -3,12 +3,19 @@ import { checkBoolean, type DType, ones, zeros } from '@mtl/tensor';
 import { layerNorm, normalizedShapeOf } from '../functional/layerNorm';
 import { Module } from '../Module';
 import {
+  optionKeys,
   requireFinite,
   requireFloatDType,
   requireInput,
   requireLayerSize,
   requireOptions,
 } from '../validate';
+
+const LAYER_NORM_OPTIONS = optionKeys<{ eps?: number; elementwiseAffine?: boolean; dtype?: DType }>({
+  eps: true,
+  elementwiseAffine: true,
+  dtype: true,
+});
 
 /** Normalises over the trailing `normalizedShape` dims, with a learned scale and shift, as `torch.nn.LayerNorm`. */
 export class LayerNorm extends Module {
@@ -27,11 +34,7 @@ export class LayerNorm extends Module {
       elementwiseAffine = true,
       dtype = 'float32',
       eps,
-    } = requireOptions(op, options) as {
-      elementwiseAffine?: boolean;
-      dtype?: DType;
-      eps?: number;
-    };
+    } = requireOptions(op, options, LAYER_NORM_OPTIONS);
     requireFinite(op, 'eps', eps, 0);
     checkBoolean(op, 'elementwiseAffine', elementwiseAffine, false);
     requireFloatDType(op, 'dtype', dtype);

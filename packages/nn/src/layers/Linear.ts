@@ -3,6 +3,7 @@ import { checkBoolean, type DType, type Generator, zeros } from '@mtl/tensor';
 import { kaimingUniform, uniform } from '../init/init';
 import { Module } from '../Module';
 import {
+  optionKeys,
   requireFloatDType,
   requireGenerator,
   requireInput,
@@ -18,6 +19,8 @@ export interface LinearOptions {
   /** Where the initial weights come from (the default generator otherwise). */
   generator?: Generator;
 }
+
+const LINEAR_OPTIONS = optionKeys<LinearOptions>({ bias: true, dtype: true, generator: true });
 
 /**
  * y = x·Wᵀ + b, as `torch.nn.Linear`: weight [out, in], bias [out], initialised like PyTorch
@@ -36,7 +39,7 @@ export class Linear extends Module {
     const op = 'Linear';
     requireSize(op, 'inFeatures', inFeatures, 0);
     requireSize(op, 'outFeatures', outFeatures, 0);
-    const { bias = true, dtype = 'float32', generator } = requireOptions(op, options) as LinearOptions;
+    const { bias = true, dtype = 'float32', generator } = requireOptions(op, options, LINEAR_OPTIONS);
     checkBoolean(op, 'bias', bias, false);
     requireFloatDType(op, 'dtype', dtype);
     requireGenerator(op, generator);

@@ -15,7 +15,10 @@ import { checkChoice, formatValue, ValueError } from '@mtl/tensor';
 
 import { Module } from '../Module';
 
-import { requireFinite, requireInput, requireOptions } from '../validate';
+import { optionKeys, requireFinite, requireInput, requireOptions } from '../validate';
+
+const GELU_OPTIONS = optionKeys<{ approximate?: 'none' | 'tanh' }>({ approximate: true });
+const SOFTPLUS_OPTIONS = optionKeys<{ beta?: number; threshold?: number }>({ beta: true, threshold: true });
 
 /* Activation functions as modules, with PyTorch's names and defaults. */
 
@@ -51,7 +54,13 @@ export class ELU extends Module {
 export class GELU extends Module {
   constructor(readonly options: { approximate?: 'none' | 'tanh' } = {}) {
     super();
-    checkChoice('GELU', 'approximate', requireOptions('GELU', options).approximate, ['none', 'tanh'], 'none');
+    checkChoice(
+      'GELU',
+      'approximate',
+      requireOptions('GELU', options, GELU_OPTIONS).approximate,
+      ['none', 'tanh'],
+      'none',
+    );
   }
   forward(x: VariableLike): Variable {
     requireInput(this.constructor.name, 'x', x);
@@ -83,7 +92,7 @@ export class Sigmoid extends Module {
 export class Softplus extends Module {
   constructor(readonly options: { beta?: number; threshold?: number } = {}) {
     super();
-    const { beta, threshold } = requireOptions('Softplus', options);
+    const { beta, threshold } = requireOptions('Softplus', options, SOFTPLUS_OPTIONS);
     requireFinite('Softplus', 'beta', beta);
     if (beta === 0) throw new ValueError('Softplus: beta must be non-zero (it divides), got 0');
     if (threshold !== undefined && (typeof threshold !== 'number' || Number.isNaN(threshold))) {

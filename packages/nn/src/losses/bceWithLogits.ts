@@ -1,5 +1,6 @@
 import { add, exp, log1p, mul, neg, relu, sub, type Variable, where } from '@mtl/autograd';
 import { ge, type Tensor } from '@mtl/tensor';
+import { optionKeys } from '../validate';
 import { type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions, requireBroadcastsTo } from './validate';
 
@@ -14,6 +15,12 @@ export interface BceWithLogitsOptions {
    */
   posWeight?: Tensor;
 }
+
+const BCE_WITH_LOGITS_OPTIONS = optionKeys<BceWithLogitsOptions>({
+  reduction: true,
+  weight: true,
+  posWeight: true,
+});
 
 /**
  * Binary cross-entropy on logits, as `torch.nn.functional.binary_cross_entropy_with_logits`:
@@ -32,7 +39,7 @@ export function bceWithLogits(
     reduction = 'mean',
     weight,
     posWeight,
-  } = lossOptions<BceWithLogitsOptions>('bceWithLogits', options);
+  } = lossOptions('bceWithLogits', options, BCE_WITH_LOGITS_OPTIONS);
   const op = 'bceWithLogits';
   const { x, reduction: r } = checkElementwise(op, input, target, reduction);
   if (weight !== undefined) requireBroadcastsTo(op, 'weight', weight, x.shape);

@@ -1,5 +1,6 @@
 import { add, mul, neg, sub, Variable } from '@mtl/autograd';
 import { type Tensor, tensor, ValueError } from '@mtl/tensor';
+import { optionKeys } from '../validate';
 import { type Reduction, reduce } from './reduce';
 import { checkElementwise, formatIndex, type LossInput, lossOptions, requireBroadcastsTo } from './validate';
 
@@ -9,6 +10,8 @@ export interface BinaryCrossEntropyOptions {
   /** A rescaling weight per element, broadcast to the input's shape (e.g. [C] or [N, 1]). */
   weight?: Tensor;
 }
+
+const BINARY_CROSS_ENTROPY_OPTIONS = optionKeys<BinaryCrossEntropyOptions>({ reduction: true, weight: true });
 
 /** PyTorch's floor on each log term, so a certain wrong prediction costs 100, not Infinity. */
 const LOG_FLOOR = -100;
@@ -31,9 +34,10 @@ export function binaryCrossEntropy(
   target: LossInput,
   options: BinaryCrossEntropyOptions = {},
 ): Variable {
-  const { reduction = 'mean', weight } = lossOptions<BinaryCrossEntropyOptions>(
+  const { reduction = 'mean', weight } = lossOptions(
     'binaryCrossEntropy',
     options,
+    BINARY_CROSS_ENTROPY_OPTIONS,
   );
   const op = 'binaryCrossEntropy';
   const { x, reduction: r } = checkElementwise(op, input, target, reduction);

@@ -1,6 +1,6 @@
 import { add, broadcastTo, div, mul, norm, sum, type Variable } from '@mtl/autograd';
 import { broadcastShapes, checkNumber, normalizeDim, type Tensor } from '@mtl/tensor';
-import { requireInteger } from '../validate';
+import { optionKeys, requireInteger } from '../validate';
 import { type LossInput, lossOptions, requireFloat, sameShape, tensorOf } from './validate';
 
 export interface CosineSimilarityOptions {
@@ -9,6 +9,8 @@ export interface CosineSimilarityOptions {
   /** The floor on each vector's norm, so near-zero vectors do not divide by zero. Default 1e-8. */
   eps?: number;
 }
+
+const COSINE_SIMILARITY_OPTIONS = optionKeys<CosineSimilarityOptions>({ dim: true, eps: true });
 
 /**
  * Cosine similarity along `dim`, as `torch.nn.functional.cosine_similarity` in PyTorch 1.13:
@@ -22,7 +24,7 @@ export function cosineSimilarity(
   b: LossInput,
   options: CosineSimilarityOptions = {},
 ): Variable {
-  const { dim = 1, eps = 1e-8 } = lossOptions<CosineSimilarityOptions>('cosineSimilarity', options);
+  const { dim = 1, eps = 1e-8 } = lossOptions('cosineSimilarity', options, COSINE_SIMILARITY_OPTIONS);
   const op = 'cosineSimilarity';
   const av = tensorOf(op, 'a', a);
   const bv = tensorOf(op, 'b', b);

@@ -2,7 +2,7 @@ import { add, div, logSoftmax, mul, neg, sum, type Variable } from '@mtl/autogra
 
 import { DTypeError, formatShape, formatValue, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
 
-import { requireInteger } from '../validate';
+import { optionKeys, requireInteger } from '../validate';
 import {
   checkClassWeight,
   checkIndexTarget,
@@ -30,6 +30,13 @@ export interface CrossEntropyOptions {
   labelSmoothing?: number;
 }
 
+const CROSS_ENTROPY_OPTIONS = optionKeys<CrossEntropyOptions>({
+  reduction: true,
+  weight: true,
+  ignoreIndex: true,
+  labelSmoothing: true,
+});
+
 /**
  * Cross-entropy of logits, as `torch.nn.functional.cross_entropy`: logSoftmax over the class
  * dim, then the negative log-likelihood. The input is (N, C), (N, C, d1, …) or unbatched (C).
@@ -56,7 +63,7 @@ export function crossEntropy(
     weight,
     ignoreIndex = -100,
     labelSmoothing = 0,
-  } = lossOptions<CrossEntropyOptions>('crossEntropy', options);
+  } = lossOptions('crossEntropy', options, CROSS_ENTROPY_OPTIONS);
   const op = 'crossEntropy';
   const r = checkReduction<Reduction>(op, reduction);
   requireInteger(op, 'ignoreIndex', ignoreIndex);

@@ -1,5 +1,6 @@
 import { abs, mul, sub, type Variable, where } from '@mtl/autograd';
 import { checkNumber, lt } from '@mtl/tensor';
+import { optionKeys } from '../validate';
 import { type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions } from './validate';
 
@@ -10,13 +11,15 @@ export interface HuberLossOptions {
   delta?: number;
 }
 
+const HUBER_LOSS_OPTIONS = optionKeys<HuberLossOptions>({ reduction: true, delta: true });
+
 /**
  * Huber loss, as `torch.nn.functional.huber_loss`: with z = |x − y|, 0.5·z² where z < δ and
  * δ·(z − 0.5·δ) elsewhere — `smoothL1Loss` with β = δ, times δ. Input and target must have the
  * same shape; both are differentiable.
  */
 export function huberLoss(input: LossInput, target: LossInput, options: HuberLossOptions = {}): Variable {
-  const { reduction = 'mean', delta = 1 } = lossOptions<HuberLossOptions>('huberLoss', options);
+  const { reduction = 'mean', delta = 1 } = lossOptions('huberLoss', options, HUBER_LOSS_OPTIONS);
   const op = 'huberLoss';
   const { reduction: r } = checkElementwise(op, input, target, reduction);
   checkNumber(op, 'delta', delta, { min: 0, minExclusive: true });

@@ -1,5 +1,6 @@
 import { div, exp, log, mul, sub, sum, type Variable, where } from '@mtl/autograd';
 import { checkBoolean, eq } from '@mtl/tensor';
+import { optionKeys } from '../validate';
 import { checkReduction, type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions, tensorOf } from './validate';
 
@@ -13,6 +14,8 @@ export interface KlDivOptions {
   logTarget?: boolean;
 }
 
+const KL_DIV_OPTIONS = optionKeys<KlDivOptions>({ reduction: true, logTarget: true });
+
 const KL_REDUCTIONS = ['mean', 'sum', 'none', 'batchmean'] as const;
 
 /**
@@ -22,7 +25,7 @@ const KL_REDUCTIONS = ['mean', 'sum', 'none', 'batchmean'] as const;
  * (exp(y)·(y − x) with `logTarget`); both arguments are differentiable.
  */
 export function klDiv(input: LossInput, target: LossInput, options: KlDivOptions = {}): Variable {
-  const { reduction = 'mean', logTarget = false } = lossOptions<KlDivOptions>('klDiv', options);
+  const { reduction = 'mean', logTarget = false } = lossOptions('klDiv', options, KL_DIV_OPTIONS);
   const op = 'klDiv';
   const r = checkReduction(op, reduction, KL_REDUCTIONS);
   checkBoolean(op, 'logTarget', logTarget, false);

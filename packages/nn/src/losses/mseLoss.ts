@@ -1,4 +1,5 @@
 import { mul, sub, type Variable } from '@mtl/autograd';
+import { optionKeys } from '../validate';
 import { type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions } from './validate';
 
@@ -6,6 +7,8 @@ export interface MseLossOptions {
   /** 'mean' (default), 'sum' or 'none' (the per-element losses). */
   reduction?: Reduction;
 }
+
+const MSE_LOSS_OPTIONS = optionKeys<MseLossOptions>({ reduction: true });
 
 /**
  * Mean squared error (x − y)², as `torch.nn.functional.mse_loss`. Input and target must have
@@ -18,7 +21,7 @@ export interface MseLossOptions {
  * ```
  */
 export function mseLoss(input: LossInput, target: LossInput, options: MseLossOptions = {}): Variable {
-  const { reduction = 'mean' } = lossOptions<MseLossOptions>('mseLoss', options);
+  const { reduction = 'mean' } = lossOptions('mseLoss', options, MSE_LOSS_OPTIONS);
   const { reduction: r } = checkElementwise('mseLoss', input, target, reduction);
   const diff = sub(input, target);
   return reduce(mul(diff, diff), r);

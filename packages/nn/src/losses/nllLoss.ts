@@ -1,6 +1,6 @@
 import type { Variable } from '@mtl/autograd';
 import type { Tensor } from '@mtl/tensor';
-import { requireInteger } from '../validate';
+import { optionKeys, requireInteger } from '../validate';
 import { checkClassWeight, checkIndexTarget, classDimOf, classIndexLoss } from './classIndexLoss';
 import { checkReduction, type Reduction } from './reduce';
 import { type LossInput, lossOptions, requireFloat, tensorOf } from './validate';
@@ -14,6 +14,8 @@ export interface NllLossOptions {
   ignoreIndex?: number;
 }
 
+const NLL_LOSS_OPTIONS = optionKeys<NllLossOptions>({ reduction: true, weight: true, ignoreIndex: true });
+
 /**
  * Negative log-likelihood of class indices, as `torch.nn.functional.nll_loss`: the input holds
  * log-probabilities, (N, C), (N, C, d1, …) or unbatched (C); the target holds int32 class
@@ -22,7 +24,11 @@ export interface NllLossOptions {
  * `crossEntropy` on logits.
  */
 export function nllLoss(input: LossInput, target: LossInput, options: NllLossOptions = {}): Variable {
-  const { reduction = 'mean', weight, ignoreIndex = -100 } = lossOptions<NllLossOptions>('nllLoss', options);
+  const {
+    reduction = 'mean',
+    weight,
+    ignoreIndex = -100,
+  } = lossOptions('nllLoss', options, NLL_LOSS_OPTIONS);
   const op = 'nllLoss';
   const r = checkReduction<Reduction>(op, reduction);
   requireInteger(op, 'ignoreIndex', ignoreIndex);

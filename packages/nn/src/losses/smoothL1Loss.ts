@@ -1,5 +1,6 @@
 import { abs, div, mul, sub, type Variable, where } from '@mtl/autograd';
 import { checkNumber, lt } from '@mtl/tensor';
+import { optionKeys } from '../validate';
 import { type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions } from './validate';
 
@@ -9,6 +10,8 @@ export interface SmoothL1LossOptions {
   /** Where the loss turns from quadratic to linear; ≥ 0. Default 1. */
   beta?: number;
 }
+
+const SMOOTH_L1_LOSS_OPTIONS = optionKeys<SmoothL1LossOptions>({ reduction: true, beta: true });
 
 /**
  * Smooth L1 loss, as `torch.nn.functional.smooth_l1_loss`: with z = |x − y|, 0.5·z²/β where
@@ -20,7 +23,7 @@ export function smoothL1Loss(
   target: LossInput,
   options: SmoothL1LossOptions = {},
 ): Variable {
-  const { reduction = 'mean', beta = 1 } = lossOptions<SmoothL1LossOptions>('smoothL1Loss', options);
+  const { reduction = 'mean', beta = 1 } = lossOptions('smoothL1Loss', options, SMOOTH_L1_LOSS_OPTIONS);
   const op = 'smoothL1Loss';
   const { reduction: r } = checkElementwise(op, input, target, reduction);
   checkNumber(op, 'beta', beta, { min: 0 });

@@ -1,6 +1,6 @@
 import type { Variable } from '@mtl/autograd';
 import { broadcastShapes, DTypeError, formatShape, ShapeError, type Tensor } from '@mtl/tensor';
-import { requireOptions, requireTensor, tensorOf } from '../validate';
+import { type OptionKeys, requireOptions, requireTensor, tensorOf } from '../validate';
 import { checkReduction, type Reduction } from './reduce';
 
 export { tensorOf };
@@ -59,9 +59,9 @@ export function requireBroadcastsTo(op: string, name: string, t: unknown, shape:
   requireFloat(op, name, t);
 }
 
-/** The options of a loss (undefined or an object), checked. */
-export function lossOptions<O>(op: string, options: unknown): O {
-  return requireOptions(op, options) as O;
+/** The options of a loss: undefined, or a plain object holding only the loss's `known` keys. */
+export function lossOptions<O extends object>(op: string, options: O | undefined, known: OptionKeys<O>): O {
+  return requireOptions(op, options, known);
 }
 
 /** `[1,0,2]`: a flat index as a multi-index of `shape`, for messages. */
