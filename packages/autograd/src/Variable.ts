@@ -1,10 +1,12 @@
 import {
   checkBoolean,
+  checkOptions,
   type Dims,
   type DType,
   formatValue,
   type NestedArray,
   type NormOrder,
+  optionKeys,
   type ReduceOptions,
   Tensor,
   type TensorData,
@@ -95,7 +97,7 @@ import {
   unsqueeze,
 } from './ops/shapes';
 
-import { optionKeys, requireDType, requireOptions, requireTensor } from './validate';
+import { requireDType, requireTensor } from './validate';
 
 export interface VariableOptions {
   /** Whether gradients flow to this variable (only leaves may set it). Default false. */
@@ -145,7 +147,7 @@ export class Variable {
   constructor(value: Tensor, options: VariableOptions = {}) {
     const op = new.target === Variable ? 'Variable' : new.target.name || 'Variable';
     requireTensor(op, 'value', value);
-    const { requiresGrad = false, name } = requireOptions(op, options, VARIABLE_OPTIONS);
+    const { requiresGrad = false, name } = checkOptions(op, options, VARIABLE_OPTIONS);
     checkBoolean(op, 'requiresGrad', requiresGrad, false);
     requireName(op, name);
     this.value = requiresGrad ? value.clone() : value;
@@ -202,7 +204,7 @@ export class Variable {
    */
   backward(grad?: Tensor, options: BackwardOptions = {}): void {
     if (grad !== undefined && grad !== null) requireTensor('backward', 'grad', grad);
-    const { retainGraph } = requireOptions('backward', options, BACKWARD_OPTIONS);
+    const { retainGraph } = checkOptions('backward', options, BACKWARD_OPTIONS);
     checkBoolean('backward', 'retainGraph', retainGraph, false);
     if (!this.requiresGrad) {
       throw new AutogradError(
@@ -510,7 +512,7 @@ export function variable(
   values: TensorData | Tensor,
   options: VariableOptions & { dtype?: DType } = {},
 ): Variable {
-  const { requiresGrad = false, name, dtype } = requireOptions('variable', options, VARIABLE_FN_OPTIONS);
+  const { requiresGrad = false, name, dtype } = checkOptions('variable', options, VARIABLE_FN_OPTIONS);
   checkBoolean('variable', 'requiresGrad', requiresGrad, false);
   requireName('variable', name);
   requireDType('variable', 'dtype', dtype, true);
@@ -537,7 +539,7 @@ export function variable(
  */
 export class Parameter extends Variable {
   constructor(value: Tensor, options: { name?: string } = {}) {
-    const { name } = requireOptions('Parameter', options, PARAMETER_OPTIONS);
+    const { name } = checkOptions('Parameter', options, PARAMETER_OPTIONS);
     super(value, { requiresGrad: true, name });
   }
 }

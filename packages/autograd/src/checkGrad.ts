@@ -1,4 +1,12 @@
-import { formatValue, Generator, randn, type Tensor, ValueError } from '@mtl/tensor';
+import {
+  checkOptions,
+  formatValue,
+  Generator,
+  optionKeys,
+  randn,
+  type Tensor,
+  ValueError,
+} from '@mtl/tensor';
 
 import { grad } from './grad';
 
@@ -8,14 +16,7 @@ import { sum } from './ops/reductions';
 
 import { Variable } from './Variable';
 
-import {
-  optionKeys,
-  requireFunction,
-  requireInteger,
-  requireNumber,
-  requireOptions,
-  requireTensor,
-} from './validate';
+import { requireFunction, requireInteger, requireNumber, requireTensor } from './validate';
 
 export interface CheckGradOptions {
   /** Finite-difference step. Default 1e-6. */
@@ -56,7 +57,7 @@ export function checkGrad(
   inputs.forEach((t, i) => {
     requireTensor(op, `inputs[${i}]`, t);
   });
-  const { eps = 1e-6, rtol = 1e-5, atol = 1e-7, seed = 0 } = requireOptions(op, options, CHECK_GRAD_OPTIONS);
+  const { eps = 1e-6, rtol = 1e-5, atol = 1e-7, seed = 0 } = checkOptions(op, options, CHECK_GRAD_OPTIONS);
   for (const [name, v] of [
     ['eps', eps],
     ['rtol', rtol],

@@ -1,11 +1,19 @@
-import { checkBoolean, formatValue, type Tensor, ValueError, zerosLike } from '@mtl/tensor';
+import {
+  checkBoolean,
+  checkOptions,
+  formatValue,
+  optionKeys,
+  type Tensor,
+  ValueError,
+  zerosLike,
+} from '@mtl/tensor';
 
 import { AutogradError } from './AutogradError';
 
 import { runBackward, seedFor } from './engine';
 
 import type { Variable } from './Variable';
-import { optionKeys, requireOptions, requireTensor, requireVariables } from './validate';
+import { requireTensor, requireVariables } from './validate';
 
 export interface GradOptions {
   /** The gradient to seed each output with (required for non-scalar outputs). */
@@ -34,7 +42,7 @@ export function grad(
     gradOutputs,
     retainGraph = false,
     allowUnused = false,
-  } = requireOptions('grad', options, GRAD_OPTIONS);
+  } = checkOptions('grad', options, GRAD_OPTIONS);
   checkBoolean('grad', 'retainGraph', retainGraph, false);
   checkBoolean('grad', 'allowUnused', allowUnused, false);
   if (gradOutputs !== undefined) {

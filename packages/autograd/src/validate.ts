@@ -1,6 +1,5 @@
 import {
   checkInteger,
-  checkOptionsObject,
   type DType,
   DTypeError,
   formatValue,
@@ -75,31 +74,6 @@ export function requireVariable(op: string, name: string, x: unknown): asserts x
     `${op}: ${name} must be a Variable, got ${formatValue(x)}` +
       (isA(x, Tensor) ? ` (wrap it: variable(${name}, { requiresGrad: true }))` : ''),
   );
-}
-
-/** The known keys of an options interface `T`, as {@link optionKeys} lists them. */
-export type OptionKeys<T> = readonly (keyof T & string)[];
-
-/**
- * The keys of the options interface `T`, listed once next to it: the compiler checks the list
- * against the interface, so a key missing from it, or one the interface lacks, is a type error.
- * `optionKeys<ReduceOptions>({ keepDim: true })` gives `['keepDim']`.
- */
-export function optionKeys<T extends object>(keys: { [K in keyof Required<T>]: true }): OptionKeys<T> {
-  return Object.freeze(Object.keys(keys)) as OptionKeys<T>;
-}
-
-/**
- * An options argument, checked by @mtl/tensor's `checkOptionsObject`: undefined reads as `{}`;
- * anything else must be a plain object whose keys are all in `known`, so a misspelt option is a
- * ValueError naming it (`sum: unknown option "keepdim" (known: keepDim)`) rather than ignored.
- */
-export function requireOptions<T extends object>(
-  op: string,
-  options: T | undefined,
-  known: OptionKeys<T>,
-): T {
-  return checkOptionsObject(op, options, known) as T;
 }
 
 /**

@@ -1,6 +1,6 @@
-import { formatValue, type Tensor, ValueError } from '@mtl/tensor';
+import { checkOptions, formatValue, optionKeys, type Tensor, ValueError } from '@mtl/tensor';
 
-import { optionKeys, requireOptions, requireTensor } from './validate';
+import { requireTensor } from './validate';
 
 const BUFFER_OPTIONS = optionKeys<{ name?: string }>({ name: true });
 
@@ -15,7 +15,7 @@ export class Buffer {
 
   constructor(value: Tensor, options: { name?: string } = {}) {
     requireTensor('Buffer', 'value', value);
-    const o = requireOptions('Buffer', options, BUFFER_OPTIONS);
+    const o = checkOptions('Buffer', options, BUFFER_OPTIONS);
     if (o.name !== undefined && typeof o.name !== 'string') {
       throw new ValueError(`Buffer: name must be a string, got ${formatValue(o.name)}`);
     }

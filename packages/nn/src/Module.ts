@@ -2,11 +2,13 @@ import { Parameter, Variable } from '@mtl/autograd';
 
 import {
   checkBoolean,
+  checkOptions,
   type DType,
   formatShape,
   formatValue,
   isTensorLike,
   MtlError,
+  optionKeys,
   ShapeError,
   type Tensor,
   ValueError,
@@ -14,7 +16,7 @@ import {
 
 import { Buffer } from './Buffer';
 
-import { optionKeys, requireFloatDType, requireOptions } from './validate';
+import { requireFloatDType } from './validate';
 
 const LOAD_STATE_DICT_OPTIONS = optionKeys<{ strict?: boolean }>({ strict: true });
 
@@ -142,7 +144,7 @@ export abstract class Module {
           ((sd as unknown) instanceof Map ? ' (convert it: Object.fromEntries(map))' : ''),
       );
     }
-    const { strict = true } = requireOptions(op, options, LOAD_STATE_DICT_OPTIONS);
+    const { strict = true } = checkOptions(op, options, LOAD_STATE_DICT_OPTIONS);
     checkBoolean(op, 'strict', strict, false);
     const keys = Object.keys(sd);
     for (const key of keys) {

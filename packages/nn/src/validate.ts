@@ -2,7 +2,6 @@ import { Variable } from '@mtl/autograd';
 import {
   checkInteger,
   checkNumber,
-  checkOptionsObject,
   type DType,
   DTypeError,
   formatShape,
@@ -28,32 +27,6 @@ import {
  * float32). A larger layer is almost always a typo, and allocating it would take gigabytes.
  */
 export const MAX_LAYER_ELEMENTS = 2 ** 28;
-
-/** The known keys of an options interface `T`, as {@link optionKeys} lists them. */
-export type OptionKeys<T> = readonly (keyof T & string)[];
-
-/**
- * The keys of the options interface `T`, listed once next to it: the compiler checks the list
- * against the interface, so a key missing from it, or one the interface lacks, is a type error.
- * `optionKeys<LinearOptions>({ bias: true, dtype: true, generator: true })`.
- */
-export function optionKeys<T extends object>(keys: { [K in keyof Required<T>]: true }): OptionKeys<T> {
-  return Object.freeze(Object.keys(keys)) as OptionKeys<T>;
-}
-
-/**
- * An options argument, checked by @mtl/tensor's `checkOptionsObject`: undefined reads as `{}`;
- * anything else must be a plain object whose keys are all in `known`, so a misspelt option is a
- * ValueError naming it (`Linear: unknown option "bais" (known: bias, dtype, generator)`) rather
- * than ignored.
- */
-export function requireOptions<T extends object>(
-  op: string,
-  options: T | undefined,
-  known: OptionKeys<T>,
-): T {
-  return checkOptionsObject(op, options, known) as T;
-}
 
 /** Requires undefined or a finite number (within [min, max] when given). */
 export function requireFinite(op: string, name: string, value: unknown, min?: number, max?: number): void {

@@ -1,8 +1,8 @@
-import { checkBoolean } from './checks';
+import { checkBoolean, checkOptions } from './checks';
 import { formatShape, ShapeError } from './errors';
 import { broadcastShapes } from './shape';
 import type { Tensor } from './Tensor';
-import { requireNumber, requireOptions, requireTensor } from './validate';
+import { requireNumber, requireTensor } from './validate';
 
 export interface AllCloseOptions {
   /** Relative tolerance. Default 1e-5, as in PyTorch. */
@@ -24,7 +24,7 @@ export function allClose(a: Tensor, b: Tensor, options?: AllCloseOptions): boole
     rtol = 1e-5,
     atol = 1e-8,
     equalNan,
-  } = requireOptions('allClose', options, ['rtol', 'atol', 'equalNan']);
+  } = checkOptions('allClose', options, ['rtol', 'atol', 'equalNan']);
   requireNumber('allClose', 'rtol', rtol, { min: 0 });
   requireNumber('allClose', 'atol', atol, { min: 0 });
   return (

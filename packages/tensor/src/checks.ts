@@ -97,6 +97,30 @@ export function checkOptionsObject(
   return value;
 }
 
+/** The known keys of an options interface `T`, as {@link optionKeys} lists them. */
+export type OptionKeys<T> = readonly (keyof T & string)[];
+
+/**
+ * The keys of the options interface `T`, listed once next to it: the compiler checks the list
+ * against the interface, so a key missing from it, or one the interface lacks, is a type error.
+ * `optionKeys<LinearOptions>({ bias: true, dtype: true, generator: true })`.
+ */
+export function optionKeys<T extends object>(keys: { [K in keyof Required<T>]: true }): OptionKeys<T> {
+  return Object.freeze(Object.keys(keys)) as OptionKeys<T>;
+}
+
+/**
+ * {@link checkOptionsObject} typed as the caller's options interface: undefined reads as `{}`, a
+ * misspelt option is a ValueError naming it (`sum: unknown option "keepdim" (known: keepDim)`).
+ */
+export function checkOptions<T extends object>(
+  op: string,
+  options: T | undefined,
+  known: readonly string[],
+): T {
+  return checkOptionsObject(op, options, known) as T;
+}
+
 /** Bounds of {@link checkInteger}; `fix` is the hint a refusal ends with. */
 export interface IntegerRange {
   /** Default: -(2^53 − 1). `-Infinity` also accepts unsafe integers. */

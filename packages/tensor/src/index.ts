@@ -11,6 +11,7 @@ export {
   checkInteger,
   checkKnownKeys,
   checkNumber,
+  checkOptions,
   checkOptionsObject,
   type ErrorClass,
   formatCount,
@@ -19,6 +20,8 @@ export {
   isTensorLike,
   mustBe,
   type NumberRange,
+  type OptionKeys,
+  optionKeys,
 } from './checks';
 export { type DTypeOptions, full, fullLike, ones, onesLike, zeros, zerosLike } from './creation/fill';
 export { type RandomOptions, rand, randint, randn, randperm } from './creation/random';

@@ -3,12 +3,12 @@
  * Error whose message names the worst element, so vitest, jest, node:test or mocha all report it.
  */
 import { type AllCloseOptions, worstMismatch } from './allClose';
-import { checkBoolean } from './checks';
+import { checkBoolean, checkOptions } from './checks';
 import { tensor } from './creation/tensor';
 import { formatShape } from './errors';
 import { sameShape, stridesOf } from './shape';
 import { Tensor } from './Tensor';
-import { requireNumber, requireOptions, requireTensor } from './validate';
+import { requireNumber, requireTensor } from './validate';
 
 export interface ExpectAllCloseOptions extends AllCloseOptions {
   /** Also require equal dtypes. Default false. */
@@ -26,7 +26,7 @@ export function expectAllClose(
   options?: ExpectAllCloseOptions,
 ): void {
   requireTensor('expectAllClose', 'actual', actual);
-  const { checkDType, rtol, atol, equalNan } = requireOptions('expectAllClose', options, [
+  const { checkDType, rtol, atol, equalNan } = checkOptions('expectAllClose', options, [
     'checkDType',
     'rtol',
     'atol',

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { checkOptions } from './checks';
 import { formatValue } from './errors';
 import {
   arange,
@@ -27,7 +28,7 @@ import {
   where,
   zeros,
 } from './index';
-import { MAX_ELEMENTS, requireOptions, requireShape } from './validate';
+import { MAX_ELEMENTS, requireShape } from './validate';
 
 type ErrorClass = typeof MtlError;
 
@@ -146,8 +147,8 @@ describe('generic errors from deep inside became typed ones', () => {
     expectTyped(() => sum(zeros([2, 2]), 0, { keepdim: true } as never), ValueError, 'sum', '"keepdim"');
     expectTyped(() => zeros([2], { dtyp: 'int32' } as never), ValueError, 'zeros', '"dtyp"');
     expectTyped(() => sum(zeros([2]), 0, { keepDim: 1 } as never), ValueError, 'sum', 'keepDim');
-    expect(requireOptions('op', { keepDim: undefined }, ['keepDim'])).toEqual({ keepDim: undefined });
-    expect(requireOptions('op', Object.create(null), ['keepDim'])).toEqual({});
+    expect(checkOptions('op', { keepDim: undefined }, ['keepDim'])).toEqual({ keepDim: undefined });
+    expect(checkOptions('op', Object.create(null), ['keepDim'])).toEqual({});
   });
 });
 

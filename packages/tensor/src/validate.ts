@@ -7,7 +7,6 @@
  * ShapeError; a dim or an index → IndexError; any other number, flag or options object →
  * ValueError. Messages show values with `formatValue`, which never throws (symbols, bigints).
  */
-import { checkOptionsObject } from './checks';
 import { allocate, DTYPES, type DType, isDType, type TypedArray } from './dtype';
 import { DTypeError, formatShape, formatValue, type MtlError, ShapeError, ValueError } from './errors';
 import { Tensor } from './Tensor';
@@ -90,18 +89,6 @@ export function requireDType(
     );
   }
   return x;
-}
-
-/**
- * An options object, checked by {@link checkOptionsObject} and typed as the caller's options
- * interface. Returns it, or {}.
- */
-export function requireOptions<T extends object>(
-  op: string,
-  options: T | undefined,
-  known: readonly string[],
-): T {
-  return checkOptionsObject(op, options, known) as T;
 }
 
 /**

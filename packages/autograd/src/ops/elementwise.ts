@@ -1,9 +1,19 @@
-import { checkChoice, DTypeError, formatValue, gt, lt, Tensor, ValueError } from '@mtl/tensor';
+import {
+  checkChoice,
+  checkOptions,
+  DTypeError,
+  formatValue,
+  gt,
+  lt,
+  optionKeys,
+  Tensor,
+  ValueError,
+} from '@mtl/tensor';
 
 import { apply, unwrap, type VariableLike } from '../apply';
 
 import type { Variable } from '../Variable';
-import { optionKeys, requireNumber, requireOperand, requireOptions } from '../validate';
+import { requireNumber, requireOperand } from '../validate';
 
 const GELU_OPTIONS = optionKeys<{ approximate?: 'none' | 'tanh' }>({ approximate: true });
 const SOFTPLUS_OPTIONS = optionKeys<{ beta?: number; threshold?: number }>({ beta: true, threshold: true });
@@ -107,7 +117,7 @@ export function elu(x: VariableLike, alpha = 1): Variable {
   return apply('elu', [x], { alpha });
 }
 export function gelu(x: VariableLike, options: { approximate?: 'none' | 'tanh' } = {}): Variable {
-  const { approximate = 'none' } = requireOptions('gelu', options, GELU_OPTIONS);
+  const { approximate = 'none' } = checkOptions('gelu', options, GELU_OPTIONS);
   checkChoice('gelu', 'approximate', approximate, ['none', 'tanh'], 'none');
   return apply('gelu', [x], { approximate: approximate as 'none' | 'tanh' });
 }
@@ -115,7 +125,7 @@ export function silu(x: VariableLike): Variable {
   return apply('silu', [x], undefined);
 }
 export function softplus(x: VariableLike, options: { beta?: number; threshold?: number } = {}): Variable {
-  const { beta = 1, threshold = 20 } = requireOptions('softplus', options, SOFTPLUS_OPTIONS);
+  const { beta = 1, threshold = 20 } = checkOptions('softplus', options, SOFTPLUS_OPTIONS);
   requireNumber('softplus', 'beta', beta);
   requireNumber('softplus', 'threshold', threshold, 'infinite');
   if (beta === 0) throw new ValueError('softplus: beta must be non-zero (it divides), got 0');

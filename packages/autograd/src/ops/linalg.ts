@@ -1,7 +1,15 @@
-import { dot as dotOp, formatShape, outer as outerOp, ShapeError, Tensor } from '@mtl/tensor';
+import {
+  checkOptions,
+  dot as dotOp,
+  formatShape,
+  optionKeys,
+  outer as outerOp,
+  ShapeError,
+  Tensor,
+} from '@mtl/tensor';
 import { apply, unwrap, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
-import { optionKeys, requireNumber, requireOptions, requireTensorLike } from '../validate';
+import { requireNumber, requireTensorLike } from '../validate';
 import { reshape } from './shapes';
 
 const PINV_OPTIONS = optionKeys<{ rtol?: number; atol?: number }>({ rtol: true, atol: true });
@@ -102,7 +110,7 @@ export function eigh(a: VariableLike): { eigenvalues: Variable; eigenvectors: Va
 /** Moore–Penrose pseudo-inverse, differentiable where the rank does not change. */
 export function pinv(a: VariableLike, options: { rtol?: number; atol?: number } = {}): Variable {
   requireTensorLike('pinv', 'a', a);
-  const { rtol, atol } = requireOptions('pinv', options, PINV_OPTIONS);
+  const { rtol, atol } = checkOptions('pinv', options, PINV_OPTIONS);
   requireNumber('pinv', 'rtol', rtol);
   requireNumber('pinv', 'atol', atol);
   return apply('pinv', [a], { rtol, atol });

@@ -5,12 +5,15 @@ import {
   argmin as argminOp,
   checkBoolean,
   checkChoice,
+  checkOptions,
   type Dims,
   DTypeError,
   eq,
   type NormOrder,
   normalizeDim,
   normalizeDims,
+  type OptionKeys,
+  optionKeys,
   type ReduceOptions,
   type Tensor,
   type VarianceOptions,
@@ -18,14 +21,7 @@ import {
 } from '@mtl/tensor';
 import { apply, type VariableLike } from '../apply';
 import type { Variable } from '../Variable';
-import {
-  type OptionKeys,
-  optionKeys,
-  requireDims,
-  requireInteger,
-  requireOptions,
-  requireTensorLike,
-} from '../validate';
+import { requireDims, requireInteger, requireTensorLike } from '../validate';
 import { add, div, exp, log, mul, sub } from './elementwise';
 import { reshape } from './shapes';
 
@@ -59,7 +55,7 @@ function reduceArgs<O extends ReduceOptions>(
 ): O {
   requireTensorLike(op, 'x', x);
   requireDims(op, dim);
-  const o = requireOptions(op, options, known);
+  const o = checkOptions(op, options, known);
   checkBoolean(op, 'keepDim', o.keepDim, false);
   return o;
 }

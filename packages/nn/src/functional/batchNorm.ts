@@ -3,8 +3,10 @@ import { add, mean, mul, reshape, rsqrt, sub, type Variable, type VariableLike }
 import {
   checkBoolean,
   checkNumber,
+  checkOptions,
   formatShape,
   formatValue,
+  optionKeys,
   ShapeError,
   type Tensor,
   ValueError,
@@ -12,7 +14,7 @@ import {
 
 import { requireFloat, tensorOf } from '../losses/validate';
 
-import { optionKeys, requireOptions, requireTensor } from '../validate';
+import { requireTensor } from '../validate';
 
 export interface BatchNormOptions {
   /** A per-channel scale, shape [C] (differentiable when a Variable). */
@@ -60,7 +62,7 @@ export function batchNorm(
     training = false,
     momentum = 0.1,
     eps = 1e-5,
-  } = requireOptions(op, options, BATCH_NORM_OPTIONS);
+  } = checkOptions(op, options, BATCH_NORM_OPTIONS);
   checkBoolean(op, 'training', training, false);
   const t = tensorOf(op, 'x', x);
   requireFloat(op, 'x', t);

@@ -2,16 +2,18 @@ import { mul, Variable, type VariableLike } from '@mtl/autograd';
 
 import {
   checkBoolean,
+  checkOptions,
   formatValue,
   type Generator,
   getDefaultGenerator,
+  optionKeys,
   tensor,
   ValueError,
 } from '@mtl/tensor';
 
 import { requireFloat, tensorOf } from '../losses/validate';
 
-import { optionKeys, requireGenerator, requireOptions } from '../validate';
+import { requireGenerator } from '../validate';
 
 export interface DropoutOptions {
   /** The probability of zeroing each element, in [0, 1]. Default 0.5. */
@@ -33,7 +35,7 @@ const DROPOUT_OPTIONS = optionKeys<DropoutOptions>({ p: true, training: true, ge
  */
 export function dropout(x: VariableLike, options: DropoutOptions = {}): Variable {
   const op = 'dropout';
-  const { p = 0.5, training = true, generator } = requireOptions(op, options, DROPOUT_OPTIONS);
+  const { p = 0.5, training = true, generator } = checkOptions(op, options, DROPOUT_OPTIONS);
   if (!(typeof p === 'number' && p >= 0 && p <= 1)) {
     throw new ValueError(`${op}: p must be a probability in [0, 1], got ${formatValue(p)}`);
   }

@@ -1,10 +1,16 @@
 import { add, mean, mul, rsqrt, sub, type Variable, type VariableLike } from '@mtl/autograd';
 
-import { checkNumber, formatShape, formatValue, ShapeError, ValueError } from '@mtl/tensor';
+import {
+  checkNumber,
+  checkOptions,
+  formatShape,
+  formatValue,
+  optionKeys,
+  ShapeError,
+  ValueError,
+} from '@mtl/tensor';
 
 import { requireFloat, sameShape, tensorOf } from '../losses/validate';
-
-import { optionKeys, requireOptions } from '../validate';
 
 export interface LayerNormOptions {
   /** A scale of shape `normalizedShape` (differentiable when a Variable). */
@@ -32,7 +38,7 @@ export function layerNorm(
   options: LayerNormOptions = {},
 ): Variable {
   const op = 'layerNorm';
-  const { weight, bias, eps = 1e-5 } = requireOptions(op, options, LAYER_NORM_OPTIONS);
+  const { weight, bias, eps = 1e-5 } = checkOptions(op, options, LAYER_NORM_OPTIONS);
   const t = tensorOf(op, 'x', x);
   requireFloat(op, 'x', t);
   checkNumber(op, 'eps', eps, { min: 0 });

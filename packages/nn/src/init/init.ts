@@ -1,23 +1,19 @@
 import {
   checkChoice,
+  checkOptions,
   DTypeError,
   formatValue,
   type Generator,
   getDefaultGenerator,
+  type OptionKeys,
+  optionKeys,
   randn,
   Tensor,
   transpose,
   ValueError,
 } from '@mtl/tensor';
 
-import {
-  type OptionKeys,
-  optionKeys,
-  requireFinite,
-  requireGenerator,
-  requireOptions,
-  requireTensor,
-} from '../validate';
+import { requireFinite, requireGenerator, requireTensor } from '../validate';
 import { fans, gainFor, type Nonlinearity } from './fans';
 
 /*
@@ -63,7 +59,7 @@ function initArgs<O extends InitOptions>(
   numbers: readonly (keyof O & string)[],
 ): O {
   floatData(op, t);
-  const o = requireOptions(op, options, known);
+  const o = checkOptions(op, options, known);
   for (const name of numbers) requireFinite(op, name, o[name]);
   requireGenerator(op, o.generator);
   return o;

@@ -1,5 +1,4 @@
-import { formatValue, ValueError } from '@mtl/tensor';
-import { optionKeys, requireOptions } from '../validate';
+import { checkOptions, formatValue, optionKeys, ValueError } from '@mtl/tensor';
 import { SaveError } from './SaveError';
 
 const WRITE_FILE_ATOMIC_OPTIONS = optionKeys<{ op?: string }>({ op: true });
@@ -17,7 +16,7 @@ export async function writeFileAtomic(
   data: Uint8Array | string,
   options: { op?: string } = {},
 ): Promise<void> {
-  const { op = 'writeFileAtomic' } = requireOptions('writeFileAtomic', options, WRITE_FILE_ATOMIC_OPTIONS);
+  const { op = 'writeFileAtomic' } = checkOptions('writeFileAtomic', options, WRITE_FILE_ATOMIC_OPTIONS);
   if (!(typeof path === 'string' && path !== '') && !(path instanceof URL)) {
     throw new ValueError(`${op}: path must be a non-empty string or a file URL — got ${formatValue(path)}`);
   }

@@ -1,17 +1,9 @@
 import { Parameter, type Variable, type VariableLike } from '@mtl/autograd';
-import { checkBoolean, type DType, ones, tensor, zeros } from '@mtl/tensor';
+import { checkBoolean, checkOptions, type DType, ones, optionKeys, tensor, zeros } from '@mtl/tensor';
 import { Buffer } from '../Buffer';
 import { batchNorm } from '../functional/batchNorm';
 import { Module } from '../Module';
-import {
-  optionKeys,
-  requireFinite,
-  requireFloatDType,
-  requireInput,
-  requireLayerSize,
-  requireOptions,
-  requireSize,
-} from '../validate';
+import { requireFinite, requireFloatDType, requireInput, requireLayerSize, requireSize } from '../validate';
 
 export interface BatchNorm1dOptions {
   eps?: number;
@@ -59,7 +51,7 @@ export class BatchNorm1d extends Module {
       dtype = 'float32',
       eps,
       momentum,
-    } = requireOptions(op, options, BATCH_NORM1D_OPTIONS);
+    } = checkOptions(op, options, BATCH_NORM1D_OPTIONS);
     requireFinite(op, 'eps', eps, 0);
     requireFinite(op, 'momentum', momentum);
     checkBoolean(op, 'affine', affine, false);

@@ -1,8 +1,9 @@
 import type { Variable, VariableLike } from '@mtl/autograd';
 import type { Generator } from '@mtl/tensor';
+import { checkOptions, optionKeys } from '@mtl/tensor';
 import { dropout } from '../functional/dropout';
 import { Module } from '../Module';
-import { optionKeys, requireGenerator, requireOptions } from '../validate';
+import { requireGenerator } from '../validate';
 
 const DROPOUT_OPTIONS = optionKeys<{ generator?: Generator }>({ generator: true });
 
@@ -13,7 +14,7 @@ export class Dropout extends Module {
     readonly options: { generator?: Generator } = {},
   ) {
     super();
-    requireGenerator('Dropout', requireOptions('Dropout', options, DROPOUT_OPTIONS).generator);
+    requireGenerator('Dropout', checkOptions('Dropout', options, DROPOUT_OPTIONS).generator);
     dropout(0, { p, training: false }); // validates p now rather than at the first forward
   }
 

@@ -1,13 +1,19 @@
 import { indexSelect, Parameter, reshape, type Variable } from '@mtl/autograd';
-import { type DType, DTypeError, type Generator, type Tensor, zeros } from '@mtl/tensor';
+import {
+  checkOptions,
+  type DType,
+  DTypeError,
+  type Generator,
+  optionKeys,
+  type Tensor,
+  zeros,
+} from '@mtl/tensor';
 import { normal } from '../init/init';
 import { Module } from '../Module';
 import {
-  optionKeys,
   requireFloatDType,
   requireGenerator,
   requireLayerSize,
-  requireOptions,
   requireSize,
   requireTensor,
 } from '../validate';
@@ -30,7 +36,7 @@ export class Embedding extends Module {
     const op = 'Embedding';
     requireSize(op, 'numEmbeddings', numEmbeddings);
     requireSize(op, 'embeddingDim', embeddingDim);
-    const { dtype = 'float32', generator } = requireOptions(op, options, EMBEDDING_OPTIONS);
+    const { dtype = 'float32', generator } = checkOptions(op, options, EMBEDDING_OPTIONS);
     requireFloatDType(op, 'dtype', dtype);
     requireGenerator(op, generator);
     requireLayerSize(op, 'weight', [numEmbeddings, embeddingDim]);

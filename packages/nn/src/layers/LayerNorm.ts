@@ -1,15 +1,8 @@
 import { Parameter, type Variable, type VariableLike } from '@mtl/autograd';
-import { checkBoolean, type DType, ones, zeros } from '@mtl/tensor';
+import { checkBoolean, checkOptions, type DType, ones, optionKeys, zeros } from '@mtl/tensor';
 import { layerNorm, normalizedShapeOf } from '../functional/layerNorm';
 import { Module } from '../Module';
-import {
-  optionKeys,
-  requireFinite,
-  requireFloatDType,
-  requireInput,
-  requireLayerSize,
-  requireOptions,
-} from '../validate';
+import { requireFinite, requireFloatDType, requireInput, requireLayerSize } from '../validate';
 
 const LAYER_NORM_OPTIONS = optionKeys<{ eps?: number; elementwiseAffine?: boolean; dtype?: DType }>({
   eps: true,
@@ -34,7 +27,7 @@ export class LayerNorm extends Module {
       elementwiseAffine = true,
       dtype = 'float32',
       eps,
-    } = requireOptions(op, options, LAYER_NORM_OPTIONS);
+    } = checkOptions(op, options, LAYER_NORM_OPTIONS);
     requireFinite(op, 'eps', eps, 0);
     checkBoolean(op, 'elementwiseAffine', elementwiseAffine, false);
     requireFloatDType(op, 'dtype', dtype);

@@ -1,14 +1,12 @@
 import { linear, Parameter, type Variable, type VariableLike } from '@mtl/autograd';
-import { checkBoolean, type DType, type Generator, zeros } from '@mtl/tensor';
+import { checkBoolean, checkOptions, type DType, type Generator, optionKeys, zeros } from '@mtl/tensor';
 import { kaimingUniform, uniform } from '../init/init';
 import { Module } from '../Module';
 import {
-  optionKeys,
   requireFloatDType,
   requireGenerator,
   requireInput,
   requireLayerSize,
-  requireOptions,
   requireSize,
 } from '../validate';
 
@@ -39,7 +37,7 @@ export class Linear extends Module {
     const op = 'Linear';
     requireSize(op, 'inFeatures', inFeatures, 0);
     requireSize(op, 'outFeatures', outFeatures, 0);
-    const { bias = true, dtype = 'float32', generator } = requireOptions(op, options, LINEAR_OPTIONS);
+    const { bias = true, dtype = 'float32', generator } = checkOptions(op, options, LINEAR_OPTIONS);
     checkBoolean(op, 'bias', bias, false);
     requireFloatDType(op, 'dtype', dtype);
     requireGenerator(op, generator);

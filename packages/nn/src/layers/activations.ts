@@ -11,11 +11,11 @@ import {
   type VariableLike,
 } from '@mtl/autograd';
 
-import { checkChoice, formatValue, ValueError } from '@mtl/tensor';
+import { checkChoice, checkOptions, formatValue, optionKeys, ValueError } from '@mtl/tensor';
 
 import { Module } from '../Module';
 
-import { optionKeys, requireFinite, requireInput, requireOptions } from '../validate';
+import { requireFinite, requireInput } from '../validate';
 
 const GELU_OPTIONS = optionKeys<{ approximate?: 'none' | 'tanh' }>({ approximate: true });
 const SOFTPLUS_OPTIONS = optionKeys<{ beta?: number; threshold?: number }>({ beta: true, threshold: true });
@@ -57,7 +57,7 @@ export class GELU extends Module {
     checkChoice(
       'GELU',
       'approximate',
-      requireOptions('GELU', options, GELU_OPTIONS).approximate,
+      checkOptions('GELU', options, GELU_OPTIONS).approximate,
       ['none', 'tanh'],
       'none',
     );
@@ -92,7 +92,7 @@ export class Sigmoid extends Module {
 export class Softplus extends Module {
   constructor(readonly options: { beta?: number; threshold?: number } = {}) {
     super();
-    const { beta, threshold } = requireOptions('Softplus', options, SOFTPLUS_OPTIONS);
+    const { beta, threshold } = checkOptions('Softplus', options, SOFTPLUS_OPTIONS);
     requireFinite('Softplus', 'beta', beta);
     if (beta === 0) throw new ValueError('Softplus: beta must be non-zero (it divides), got 0');
     if (threshold !== undefined && (typeof threshold !== 'number' || Number.isNaN(threshold))) {

@@ -1,6 +1,5 @@
 import { add, exp, log1p, mul, neg, relu, sub, type Variable, where } from '@mtl/autograd';
-import { ge, type Tensor } from '@mtl/tensor';
-import { optionKeys } from '../validate';
+import { ge, optionKeys, type Tensor } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions, requireBroadcastsTo } from './validate';
 

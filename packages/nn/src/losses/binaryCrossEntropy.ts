@@ -1,6 +1,5 @@
 import { add, mul, neg, sub, Variable } from '@mtl/autograd';
-import { type Tensor, tensor, ValueError } from '@mtl/tensor';
-import { optionKeys } from '../validate';
+import { optionKeys, type Tensor, tensor, ValueError } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
 import { checkElementwise, formatIndex, type LossInput, lossOptions, requireBroadcastsTo } from './validate';
 

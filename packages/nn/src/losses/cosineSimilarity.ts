@@ -1,6 +1,6 @@
 import { add, broadcastTo, div, mul, norm, sum, type Variable } from '@mtl/autograd';
-import { broadcastShapes, checkNumber, normalizeDim, type Tensor } from '@mtl/tensor';
-import { optionKeys, requireInteger } from '../validate';
+import { broadcastShapes, checkNumber, normalizeDim, optionKeys, type Tensor } from '@mtl/tensor';
+import { requireInteger } from '../validate';
 import { type LossInput, lossOptions, requireFloat, sameShape, tensorOf } from './validate';
 
 export interface CosineSimilarityOptions {

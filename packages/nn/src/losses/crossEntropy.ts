@@ -1,8 +1,16 @@
 import { add, div, logSoftmax, mul, neg, sum, type Variable } from '@mtl/autograd';
 
-import { DTypeError, formatShape, formatValue, ShapeError, type Tensor, ValueError } from '@mtl/tensor';
+import {
+  DTypeError,
+  formatShape,
+  formatValue,
+  optionKeys,
+  ShapeError,
+  type Tensor,
+  ValueError,
+} from '@mtl/tensor';
 
-import { optionKeys, requireInteger } from '../validate';
+import { requireInteger } from '../validate';
 import {
   checkClassWeight,
   checkIndexTarget,

@@ -1,6 +1,5 @@
 import { abs, mul, sub, type Variable, where } from '@mtl/autograd';
-import { checkNumber, lt } from '@mtl/tensor';
-import { optionKeys } from '../validate';
+import { checkNumber, lt, optionKeys } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions } from './validate';
 

@@ -1,6 +1,5 @@
 import { div, exp, log, mul, sub, sum, type Variable, where } from '@mtl/autograd';
-import { checkBoolean, eq } from '@mtl/tensor';
-import { optionKeys } from '../validate';
+import { checkBoolean, eq, optionKeys } from '@mtl/tensor';
 import { checkReduction, type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions, tensorOf } from './validate';
 

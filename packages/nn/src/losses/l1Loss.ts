@@ -1,5 +1,5 @@
 import { abs, sub, type Variable } from '@mtl/autograd';
-import { optionKeys } from '../validate';
+import { optionKeys } from '@mtl/tensor';
 import { type Reduction, reduce } from './reduce';
 import { checkElementwise, type LossInput, lossOptions } from './validate';
 

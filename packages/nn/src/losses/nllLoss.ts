@@ -1,6 +1,7 @@
 import type { Variable } from '@mtl/autograd';
 import type { Tensor } from '@mtl/tensor';
-import { optionKeys, requireInteger } from '../validate';
+import { optionKeys } from '@mtl/tensor';
+import { requireInteger } from '../validate';
 import { checkClassWeight, checkIndexTarget, classDimOf, classIndexLoss } from './classIndexLoss';
 import { checkReduction, type Reduction } from './reduce';
 import { type LossInput, lossOptions, requireFloat, tensorOf } from './validate';

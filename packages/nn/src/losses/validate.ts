@@ -1,6 +1,14 @@
 import type { Variable } from '@mtl/autograd';
-import { broadcastShapes, DTypeError, formatShape, ShapeError, type Tensor } from '@mtl/tensor';
-import { type OptionKeys, requireOptions, requireTensor, tensorOf } from '../validate';
+import {
+  broadcastShapes,
+  checkOptions,
+  DTypeError,
+  formatShape,
+  type OptionKeys,
+  ShapeError,
+  type Tensor,
+} from '@mtl/tensor';
+import { requireTensor, tensorOf } from '../validate';
 import { checkReduction, type Reduction } from './reduce';
 
 export { tensorOf };
@@ -61,7 +69,7 @@ export function requireBroadcastsTo(op: string, name: string, t: unknown, shape:
 
 /** The options of a loss: undefined, or a plain object holding only the loss's `known` keys. */
 export function lossOptions<O extends object>(op: string, options: O | undefined, known: OptionKeys<O>): O {
-  return requireOptions(op, options, known);
+  return checkOptions(op, options, known);
 }
 
 /** `[1,0,2]`: a flat index as a multi-index of `shape`, for messages. */

@@ -1,14 +1,8 @@
+import { checkOptions } from '../checks';
 import type { DType } from '../dtype';
 import { requireInt32Value } from '../int32';
 import { Tensor } from '../Tensor';
-import {
-  allocateChecked,
-  requireDType,
-  requireOptions,
-  requireScalar,
-  requireShape,
-  requireTensor,
-} from '../validate';
+import { allocateChecked, requireDType, requireScalar, requireShape, requireTensor } from '../validate';
 
 export interface DTypeOptions {
   /** Element type; float32 by default. */
@@ -54,7 +48,7 @@ function fill(
 ): Tensor {
   const checked = requireShape(op, 'shape', shape);
   const v = requireScalar(op, 'value', value);
-  const dtype = requireDType(op, 'dtype', requireOptions(op, options, ['dtype']).dtype, defaultDType);
+  const dtype = requireDType(op, 'dtype', checkOptions(op, options, ['dtype']).dtype, defaultDType);
   if (dtype === 'int32') requireInt32Value(op, 'value', v);
   const data = allocateChecked(op, dtype, checked);
   if (v !== 0) data.fill(dtype === 'bool' ? 1 : v);

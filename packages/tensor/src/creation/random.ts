@@ -1,11 +1,11 @@
-import { checkInteger } from '../checks';
+import { checkInteger, checkOptions } from '../checks';
 import type { DType } from '../dtype';
 import { formatValue, ValueError } from '../errors';
 import { INT32_MAX, INT32_MIN } from '../int32';
 import { getDefaultGenerator } from '../random/defaultGenerator';
 import { Generator } from '../random/Generator';
 import { Tensor } from '../Tensor';
-import { allocateChecked, MAX_ELEMENTS, requireDType, requireOptions, requireShape } from '../validate';
+import { allocateChecked, MAX_ELEMENTS, requireDType, requireShape } from '../validate';
 
 export interface RandomOptions {
   /** Float dtype of the result; float32 by default. */
@@ -47,7 +47,7 @@ export function randint(
   options: RandomOptions = {},
 ): Tensor {
   const s = requireShape('randint', 'shape', shape);
-  const opts = requireOptions('randint', options, ['dtype', 'generator']);
+  const opts = checkOptions('randint', options, ['dtype', 'generator']);
   const dtype = requireDType('randint', 'dtype', opts.dtype, 'int32');
   const g = requireGenerator('randint', opts.generator);
   const [min, max] = EXACT[dtype];
@@ -66,13 +66,13 @@ export function randint(
 /** A random permutation of 0…n−1 as an int32 tensor, as `torch.randperm`. */
 export function randperm(n: number, options: Pick<RandomOptions, 'generator'> = {}): Tensor {
   checkInteger('randperm', 'n', n, { min: 0, max: MAX_ELEMENTS });
-  const g = requireGenerator('randperm', requireOptions('randperm', options, ['generator']).generator);
+  const g = requireGenerator('randperm', checkOptions('randperm', options, ['generator']).generator);
   return new Tensor(g.permutation(n), [n], 'int32');
 }
 
 function floatDraw(op: string, shape: readonly number[], options: RandomOptions) {
   const s = requireShape(op, 'shape', shape);
-  const opts = requireOptions(op, options, ['dtype', 'generator']);
+  const opts = checkOptions(op, options, ['dtype', 'generator']);
   const dtype = requireDType(
     op,
     'dtype',

@@ -1,15 +1,8 @@
-import { checkInteger } from '../checks';
+import { checkInteger, checkOptions } from '../checks';
 import { ValueError } from '../errors';
 import { requireInt32Value, toInt32 } from '../int32';
 import { Tensor } from '../Tensor';
-import {
-  allocateChecked,
-  MAX_ELEMENTS,
-  requireDType,
-  requireNumber,
-  requireOptions,
-  requireSize,
-} from '../validate';
+import { allocateChecked, MAX_ELEMENTS, requireDType, requireNumber, requireSize } from '../validate';
 import type { DTypeOptions } from './fill';
 
 const NUMERIC = ['float32', 'float64', 'int32'] as const;
@@ -28,7 +21,7 @@ export function arange(start: number, end?: number | null, step = 1, options: DT
   const dtype = requireDType(
     'arange',
     'dtype',
-    requireOptions('arange', options, ['dtype']).dtype,
+    checkOptions('arange', options, ['dtype']).dtype,
     'float32',
     NUMERIC,
   );
@@ -62,7 +55,7 @@ export function linspace(start: number, end: number, steps: number, options: DTy
   const dtype = requireDType(
     'linspace',
     'dtype',
-    requireOptions('linspace', options, ['dtype']).dtype,
+    checkOptions('linspace', options, ['dtype']).dtype,
     'float32',
     NUMERIC,
   );
@@ -79,7 +72,7 @@ export function linspace(start: number, end: number, steps: number, options: DTy
 export function eye(n: number, m?: number, options: DTypeOptions = {}): Tensor {
   checkInteger('eye', 'n', n, { min: 0, max: MAX_ELEMENTS });
   const cols = m === undefined || m === null ? n : checkInteger('eye', 'm', m, { min: 0, max: MAX_ELEMENTS });
-  const dtype = requireDType('eye', 'dtype', requireOptions('eye', options, ['dtype']).dtype, 'float32');
+  const dtype = requireDType('eye', 'dtype', checkOptions('eye', options, ['dtype']).dtype, 'float32');
   const data = allocateChecked('eye', dtype, [n, cols]);
   for (let i = 0; i < Math.min(n, cols); i++) data[i * cols + i] = 1;
   return new Tensor(data, [n, cols], dtype);

@@ -1,16 +1,10 @@
+import { checkOptions } from '../checks';
 import { type DType, dtypeOfArray, type TypedArray } from '../dtype';
 import { DTypeError, formatShape, formatValue, ShapeError } from '../errors';
 import { toInt32 } from '../int32';
 import { sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
-import {
-  allocateChecked,
-  MAX_RANK,
-  requireDType,
-  requireOptions,
-  requireShape,
-  requireSize,
-} from '../validate';
+import { allocateChecked, MAX_RANK, requireDType, requireShape, requireSize } from '../validate';
 
 /** Values `tensor()` accepts: a number, a boolean, nested arrays of them, or a flat typed array. */
 export type TensorData = number | boolean | readonly TensorData[] | TypedArray;
@@ -31,7 +25,7 @@ const OTHER_NUMERIC = [Int8Array, Int16Array, Uint16Array, Uint32Array, Uint8Cla
  * values must be integers that fit (see the int32 rule in the README).
  */
 export function tensor(values: TensorData, options: TensorOptions = {}): Tensor {
-  const opts = requireOptions('tensor', options, ['dtype', 'shape']);
+  const opts = checkOptions('tensor', options, ['dtype', 'shape']);
   const given = opts.dtype === undefined ? undefined : requireDType('tensor', 'dtype', opts.dtype, 'float32');
   if (ArrayBuffer.isView(values)) {
     const own = ownDType(values);

@@ -1,8 +1,9 @@
+import { checkOptions } from '../checks';
 import { formatValue, ValueError } from '../errors';
 import { reluLoop } from '../kernels/elementwise';
 import { erf } from '../kernels/erf';
 import type { Tensor } from '../Tensor';
-import { requireNumber, requireOptions } from '../validate';
+import { requireNumber } from '../validate';
 import type { TensorLike } from './binary';
 import { sigmoidScalar } from './math';
 import { unaryOp } from './unary';
@@ -34,7 +35,7 @@ const SQRT_2_OVER_PI = Math.sqrt(2 / Math.PI);
  * or PyTorch's tanh approximation (`approximate: 'tanh'`).
  */
 export function gelu(x: TensorLike, options?: { approximate?: 'none' | 'tanh' }): Tensor {
-  const { approximate = 'none' } = requireOptions('gelu', options, ['approximate']);
+  const { approximate = 'none' } = checkOptions('gelu', options, ['approximate']);
   if (approximate === 'tanh') {
     return unaryOp('gelu', x, (v) => 0.5 * v * (1 + Math.tanh(SQRT_2_OVER_PI * (v + 0.044715 * v * v * v))));
   }
@@ -54,7 +55,7 @@ export function silu(x: TensorLike): Tensor {
  * precision and the exponential would overflow), as in PyTorch.
  */
 export function softplus(x: TensorLike, options?: { beta?: number; threshold?: number }): Tensor {
-  const { beta = 1, threshold = 20 } = requireOptions('softplus', options, ['beta', 'threshold']);
+  const { beta = 1, threshold = 20 } = checkOptions('softplus', options, ['beta', 'threshold']);
   checkFinite('softplus', 'beta', beta);
   requireNumber('softplus', 'threshold', threshold);
   if (beta === 0) throw new ValueError('softplus: beta must be nonzero, got 0');

@@ -1,3 +1,4 @@
+import { checkOptions } from '../checks';
 import { type DType, floatResult } from '../dtype';
 import { DTypeError, formatShape, ShapeError } from '../errors';
 import { inverse } from '../kernels/linalg/inverse';
@@ -5,7 +6,7 @@ import { solve as solveKernel } from '../kernels/linalg/luSolve';
 import { pseudoInverse } from '../kernels/linalg/pseudoInverse';
 import { symmetricEigen } from '../kernels/linalg/symmetricEigen';
 import { Tensor } from '../Tensor';
-import { requireNumber, requireOptions, requireTensor } from '../validate';
+import { requireNumber, requireTensor } from '../validate';
 
 /*
  * Small dense linear algebra for the T×T matrices that gradient aggregation needs (T = number of
@@ -54,7 +55,7 @@ export function eigh(a: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
  */
 export function pinv(a: Tensor, options?: { rtol?: number; atol?: number }): Tensor {
   requireTensor('pinv', 'a', a);
-  const { rtol, atol } = requireOptions('pinv', options, ['rtol', 'atol']);
+  const { rtol, atol } = checkOptions('pinv', options, ['rtol', 'atol']);
   if (rtol !== undefined) requireNumber('pinv', 'rtol', rtol, { min: 0 });
   if (atol !== undefined) requireNumber('pinv', 'atol', atol, { min: 0 });
   if (a.rank !== 2) {

@@ -1,11 +1,11 @@
-import { checkBoolean } from '../checks';
+import { checkBoolean, checkOptions } from '../checks';
 import { type allocate, type DType, promoteTypes } from '../dtype';
 import { DTypeError, formatShape, formatValue, ShapeError } from '../errors';
 import { int32Error } from '../int32';
 import { matmulKernel } from '../kernels/matmul';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
-import { allocateChecked, requireOptions } from '../validate';
+import { allocateChecked } from '../validate';
 
 /** Options of {@link matmul}. */
 export interface MatmulOptions {
@@ -54,7 +54,7 @@ export function matmul(a: Tensor, b: Tensor, options?: MatmulOptions): Tensor {
       );
     }
   }
-  const opts = requireOptions('matmul', options, ['transposeA', 'transposeB']);
+  const opts = checkOptions('matmul', options, ['transposeA', 'transposeB']);
   const transA = checkBoolean('matmul', 'transposeA', opts.transposeA, false);
   const transB = checkBoolean('matmul', 'transposeB', opts.transposeB, false);
   if (transA && a.rank === 1) {

@@ -1,11 +1,11 @@
-import { checkBoolean } from '../checks';
+import { checkBoolean, checkOptions } from '../checks';
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { formatShape, IndexError, ShapeError } from '../errors';
 import { toInt32 } from '../int32';
 import { type FoldKind, type Lanes, reduceKernel } from '../kernels/reduce';
 import { normalizeDims, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
-import { requireOptions, requireTensor } from '../validate';
+import { requireTensor } from '../validate';
 import { permute } from './permute';
 
 /** The `dim` argument of a reduction: one dim, several, or (undefined/null) all of them. */
@@ -60,7 +60,7 @@ export function readKeepDim(
   options: ReduceOptions | undefined,
   extra: readonly string[] = [],
 ): boolean {
-  const opts = requireOptions(op, options, ['keepDim', ...extra]);
+  const opts = checkOptions(op, options, ['keepDim', ...extra]);
   return checkBoolean(op, 'keepDim', opts.keepDim, false);
 }
 
