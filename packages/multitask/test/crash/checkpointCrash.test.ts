@@ -24,11 +24,13 @@ interface Trial {
   saved: number | null;
   /** The generation being saved when the kill came, or null when it came between saves. */
   saving: number | null;
+  /** Whether the kill came while the bytes were being written to a file. */
+  writing: boolean;
 }
 
 /**
- * Starts the writer, lets one save finish to learn how long a save takes, then kills it at a
- * random moment within the next save (or just after it).
+ * Starts the writer, lets one save finish to learn how long writing the file takes, then kills
+ * it at a random moment while the next save writes its file (or just after).
  */
 function killDuringSave(mode: 'trainer' | 'safetensors', path: string, first: number): Promise<Trial> {
   return new Promise((resolve, reject) => {
@@ -37,10 +39,10 @@ function killDuringSave(mode: 'trainer' | 'safetensors', path: string, first: nu
       ['--import', 'tsx', '--conditions=@mtl/source', writer, mode, path, String(first)],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
-    const trial: Trial = { saved: null, saving: null };
+    const trial: Trial = { saved: null, saving: null, writing: false };
     let stderr = '';
     let started = 0;
-    let saveMs: number | null = null;
+    let writeMs: number | null = null;
     let armed = false;
     let buffered = '';
     child.stderr!.on('data', (chunk: Buffer) => {
@@ -54,15 +56,18 @@ function killDuringSave(mode: 'trainer' | 'safetensors', path: string, first: nu
         const [word, k] = line.split(' ') as [string, string];
         if (word === 'saving') {
           trial.saving = Number(k);
+        } else if (word === 'writing') {
+          trial.writing = true;
           started = performance.now();
-          if (saveMs !== null && !armed) {
+          if (writeMs !== null && !armed) {
             armed = true;
-            setTimeout(() => child.kill('SIGKILL'), random.uniform() * saveMs * 1.2);
+            setTimeout(() => child.kill('SIGKILL'), random.uniform() * writeMs * 1.1);
           }
         } else if (word === 'saved') {
           trial.saved = Number(k);
           trial.saving = null;
-          saveMs ??= performance.now() - started;
+          trial.writing = false;
+          writeMs ??= performance.now() - started;
         }
       }
     });
@@ -74,42 +79,69 @@ function killDuringSave(mode: 'trainer' | 'safetensors', path: string, first: nu
   });
 }
 
+interface Tally {
+  kills: number;
+  midWrite: number;
+  intact: number;
+  mixed: number;
+  lost: number;
+}
+
+/**
+ * Kills the writer `kills` times and after each kill reads the file back with `read`, which
+ * returns the generation of every number in it (null: the file would not load). The file must
+ * hold one generation: the last one saved, or the one being saved when the kill came.
+ */
+async function killRepeatedly(
+  mode: 'trainer' | 'safetensors',
+  path: string,
+  kills: number,
+  read: () => Promise<number[] | null>,
+): Promise<Tally> {
+  const tally: Tally = { kills: 0, midWrite: 0, intact: 0, mixed: 0, lost: 0 };
+  let lastSaved: number | null = null;
+  for (let trial = 0; trial < kills; trial++) {
+    const { saved, saving, writing } = await killDuringSave(mode, path, (trial + 1) * 100);
+    tally.kills++;
+    if (writing) tally.midWrite++;
+    if (saved !== null) lastSaved = saved;
+    const allowed = [lastSaved, saving].filter((k) => k !== null);
+    const generations = await read();
+    if (generations === null) {
+      tally.lost++;
+      continue;
+    }
+    const found = new Set(generations);
+    if (found.size === 1 && allowed.includes([...found][0]!)) {
+      tally.intact++;
+      lastSaved = [...found][0]!;
+    } else {
+      tally.mixed++;
+    }
+  }
+  const { midWrite, intact, mixed, lost } = tally;
+  console.log(
+    `crash ${mode === 'trainer' ? 'Trainer.save' : 'saveSafetensorsFile'}: ${kills} kills (${midWrite} while writing the file), ${intact} old-or-new intact, ${mixed} mixed, ${lost} lost`,
+  );
+  return tally;
+}
+
 describe('checkpoints survive a process killed while saving', () => {
   it('Trainer.save: every kill leaves the old checkpoint or the new one, exactly', {
     timeout: 600_000,
   }, async () => {
     const path = join(folder, 'run.safetensors');
     const verifier = makeCrashTrainer();
-    const tally = { kills: 0, midSave: 0, intact: 0, mixed: 0, lost: 0 };
-    let lastSaved: number | null = null;
-    for (let trial = 0; trial < 12; trial++) {
-      const { saved, saving } = await killDuringSave('trainer', path, (trial + 1) * 100);
-      tally.kills++;
-      if (saving !== null) tally.midSave++;
-      if (saved !== null) lastSaved = saved;
-      const allowed = [lastSaved, saving].filter((k) => k !== null);
-      try {
-        await verifier.load(path);
-      } catch (error) {
-        tally.lost++;
-        throw new Error(
-          `after kill ${trial} (saving ${saving}, saved ${lastSaved}) the checkpoint would not load: ${error}`,
-        );
-      }
-      const found = new Set(generationsOf(generationTensors(verifier)));
-      found.add(verifier.epoch).add(verifier.stepCount);
-      if (found.size === 1 && allowed.includes([...found][0]!)) {
-        tally.intact++;
-        lastSaved = [...found][0]!;
-      } else {
-        tally.mixed++;
-      }
-    }
-    console.log(
-      `crash Trainer.save: ${tally.kills} kills (${tally.midSave} during a save), ${tally.intact} old-or-new intact, ${tally.mixed} mixed, ${tally.lost} lost`,
-    );
-    expect(tally).toEqual({ kills: 12, midSave: tally.midSave, intact: 12, mixed: 0, lost: 0 });
-    expect(tally.midSave).toBeGreaterThanOrEqual(6);
+    const tally = await killRepeatedly('trainer', path, 12, async () => {
+      const loaded = await verifier.load(path).then(
+        () => true,
+        () => false,
+      );
+      if (!loaded) return null;
+      return [...generationsOf(generationTensors(verifier)), verifier.epoch, verifier.stepCount];
+    });
+    expect(tally).toEqual({ kills: 12, midWrite: tally.midWrite, intact: 12, mixed: 0, lost: 0 });
+    expect(tally.midWrite).toBeGreaterThanOrEqual(6);
     // The temporary files of killed writers are swept by the next save.
     await verifier.save(path);
     expect(readdirSync(folder).filter((f) => f.endsWith('.tmp'))).toEqual([]);
@@ -120,30 +152,10 @@ describe('checkpoints survive a process killed while saving', () => {
   }, async () => {
     const path = join(folder, 'weights.safetensors');
     const names = [...makeCrashTrainer().model.namedParameters()].map(([name]) => name);
-    const tally = { kills: 0, midSave: 0, intact: 0, mixed: 0, lost: 0 };
-    let lastSaved: number | null = null;
-    for (let trial = 0; trial < 6; trial++) {
-      const { saved, saving } = await killDuringSave('safetensors', path, (trial + 1) * 100);
-      tally.kills++;
-      if (saving !== null) tally.midSave++;
-      if (saved !== null) lastSaved = saved;
-      const allowed = [lastSaved, saving].filter((k) => k !== null);
+    const tally = await killRepeatedly('safetensors', path, 6, async () => {
       const tensors = await loadSafetensorsFile(path).catch(() => null);
-      if (tensors === null) {
-        tally.lost++;
-        continue;
-      }
-      const found = new Set(generationsOf(names.map((name) => tensors[name]!)));
-      if (found.size === 1 && allowed.includes([...found][0]!)) {
-        tally.intact++;
-        lastSaved = [...found][0]!;
-      } else {
-        tally.mixed++;
-      }
-    }
-    console.log(
-      `crash saveSafetensorsFile: ${tally.kills} kills (${tally.midSave} during a save), ${tally.intact} old-or-new intact, ${tally.mixed} mixed, ${tally.lost} lost`,
-    );
-    expect(tally).toEqual({ kills: 6, midSave: tally.midSave, intact: 6, mixed: 0, lost: 0 });
+      return tensors === null ? null : generationsOf(names.map((name) => tensors[name]!));
+    });
+    expect(tally).toEqual({ kills: 6, midWrite: tally.midWrite, intact: 6, mixed: 0, lost: 0 });
   });
 });
