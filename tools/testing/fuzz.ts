@@ -16,7 +16,7 @@ export interface FuzzCase {
    * For a call that returned: throw (or return a message) if `result` is wrong for `args`, checked
    * against a straightforward reference loop. Absent: any result counts as right.
    */
-  check?(result: unknown, args: unknown[]): string | undefined | void;
+  check?(result: unknown, args: unknown[]): string | undefined;
 }
 
 export interface FuzzDefect {
@@ -93,7 +93,7 @@ export function fuzz(cases: readonly FuzzCase[], options: FuzzOptions): FuzzRepo
       if (fuzzCase.check === undefined) continue;
       let problem: string | undefined;
       try {
-        problem = fuzzCase.check(result, args) ?? undefined;
+        problem = fuzzCase.check(result, args);
       } catch (error) {
         problem = error instanceof Error ? error.message : show([error]);
       }
