@@ -2,8 +2,17 @@
 // "N passed, N failed". Exits non-zero if anything failed. A test file that fails before its
 // tests run (an import or set-up error) counts as one failure, and so does a project with a
 // `test` script but no report: neither may read as "0 failed".
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+//
+// CI runs the suite once per Node version. `--save FILE` (an earlier run) prints its total in a
+// form CI does not read as the closing line and keeps it in FILE; `--add FILE` adds that earlier
+// total into this run's closing line.
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+
+const args = process.argv.slice(2);
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const save = option('--save');
+const add = option('--add');
 
 let passed = 0;
 let failed = 0;
@@ -40,6 +49,18 @@ for (const project of projects) {
     `${project}: ${report.numPassedTests} passed, ${projectFailed} failed${projectSkipped > 0 ? `, ${projectSkipped} skipped` : ''}`,
   );
 }
+if (projects.length === 0) failed++;
 if (skipped > 0) console.log(`(${skipped} skipped)`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed > 0 || projects.length === 0 ? 1 : 0);
+if (save !== undefined) {
+  writeFileSync(save, JSON.stringify({ passed, failed, skipped }));
+  console.log(`this run: ${passed} tests passed and ${failed} failed (${process.version})`);
+} else {
+  if (add !== undefined) {
+    const earlier = JSON.parse(readFileSync(add, 'utf8'));
+    console.log(`this run: ${passed} tests passed and ${failed} failed (${process.version}); with the earlier run:`);
+    passed += earlier.passed;
+    failed += earlier.failed;
+  }
+  console.log(`${passed} passed, ${failed} failed`);
+}
+process.exit(failed > 0 ? 1 : 0);
