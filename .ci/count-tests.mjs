@@ -57,7 +57,9 @@ if (save !== undefined) {
 } else {
   if (add !== undefined) {
     const earlier = JSON.parse(readFileSync(add, 'utf8'));
-    console.log(`this run: ${passed} tests passed and ${failed} failed (${process.version}); with the earlier run:`);
+    console.log(
+      `this run: ${passed} tests passed and ${failed} failed (${process.version}); with the earlier run:`,
+    );
     passed += earlier.passed;
     failed += earlier.failed;
   }
