@@ -34,46 +34,33 @@ function runDataset(
   { onRun, fileText, onNote, onResults }: RunExperimentOptions,
 ): ExperimentResults {
   const prepared = prepareExperiment(config, loadData(config, fileText, onNote));
-  const { taskNames, tasks, displayNames, display } = prepared;
+  const { taskNames, tasks } = prepared;
   const specs = runSpecs(config);
   const rows: ComparisonRow[] = [];
   const createdAt = new Date().toISOString();
-  // deltaM's message names the model's task names; say the user's.
-  const shownNames = (text: string) =>
-    taskNames.reduce(
-      (t, name, i) => (name === displayNames[i] ? t : t.replaceAll(`${name}.`, `${displayNames[i]}.`)),
-      text,
-    );
   const results = (): ExperimentResults => ({
     name: config.name,
     createdAt,
     config,
-    // Keyed by the user's task names (the model's may differ: see safeTaskName).
-    tasks: tasks.map(({ type }, i) => ({ name: displayNames[i]!, type })),
+    tasks: tasks.map(({ name, type }) => ({ name, type })),
     methods: rows.map((row) => ({
       method: row.method,
-      metrics: display(row.metrics),
+      metrics: row.metrics,
       deltaM: row.deltaM,
-      ...(row.deltaMUnavailable === undefined
-        ? {}
-        : { deltaMUnavailable: shownNames(row.deltaMUnavailable) }),
+      ...(row.deltaMUnavailable === undefined ? {} : { deltaMUnavailable: row.deltaMUnavailable }),
       msPerStep: row.msPerStep,
       curves: {
-        epochLoss: display(
-          Object.fromEntries(
-            taskNames.map((t) => [
-              t,
-              row.history.epochs.map((e) => (Object.hasOwn(e.train, t) ? e.train[t]! : Number.NaN)),
-            ]),
-          ),
+        epochLoss: Object.fromEntries(
+          taskNames.map((t) => [
+            t,
+            row.history.epochs.map((e) => (Object.hasOwn(e.train, t) ? e.train[t]! : Number.NaN)),
+          ]),
         ),
-        weights: display(
-          Object.fromEntries(
-            taskNames.map((t) => [
-              t,
-              row.history.steps.map((s) => (Object.hasOwn(s.weights, t) ? s.weights[t]! : Number.NaN)),
-            ]),
-          ),
+        weights: Object.fromEntries(
+          taskNames.map((t) => [
+            t,
+            row.history.steps.map((s) => (Object.hasOwn(s.weights, t) ? s.weights[t]! : Number.NaN)),
+          ]),
         ),
         cosine: [...row.history.steps].reverse().find((s) => s.cosine !== undefined)?.cosine ?? null,
       },

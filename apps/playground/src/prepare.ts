@@ -105,12 +105,8 @@ export function runSpecs(config: ExperimentConfig): RunSpec[] {
 }
 
 export interface PreparedExperiment {
-  /** The tasks' names inside the model and the Trainer (see {@link safeTaskName}). */
+  /** The tasks' names, as the data file (or dataset) names them: `__proto__` is a name like any other. */
   taskNames: string[];
-  /** The tasks' names as the user gave them, in the same order. */
-  displayNames: string[];
-  /** A record keyed by internal task names, keyed by the user's names instead. */
-  display<T>(record: Readonly<Record<string, T>>): Record<string, T>;
   tasks: TaskSpec[];
   /** Standardised with the training split's statistics; regression targets too (metrics go back to original units). */
   train: MultiTaskDataset;
@@ -120,35 +116,8 @@ export interface PreparedExperiment {
   model(seed: number): MultiTaskModel;
 }
 
-/**
- * The name a task gets inside the model and the training library, whose records are plain
- * objects: a name plain objects inherit (`__proto__`, `constructor`, `toString`…) would vanish
- * into or collide with Object.prototype there, so it gets trailing underscores (`__proto___`).
- * Results are keyed by the user's names again ({@link PreparedExperiment.display}).
- */
-export function safeTaskName(name: string, taken: ReadonlySet<string>): string {
-  if (!(name in Object.prototype)) return name;
-  let alias = `${name}_`;
-  while (alias in Object.prototype || taken.has(alias)) alias += '_';
-  return alias;
-}
-
-export function prepareExperiment(config: ExperimentConfig, original: DatasetColumns): PreparedExperiment {
-  const displayNames = Object.keys(original.labels);
-  const taken = new Set(displayNames);
-  const taskNames = displayNames.map((name) => {
-    const alias = safeTaskName(name, taken);
-    taken.add(alias);
-    return alias;
-  });
-  const shown = new Map(taskNames.map((t, i) => [t, displayNames[i]!]));
-  const display = <T>(record: Readonly<Record<string, T>>): Record<string, T> =>
-    Object.fromEntries(Object.entries(record).map(([k, v]) => [shown.get(k) ?? k, v]));
-  const data: DatasetColumns = {
-    ...original,
-    labels: Object.fromEntries(taskNames.map((t, i) => [t, original.labels[displayNames[i]!]!])),
-    tasks: Object.fromEntries(taskNames.map((t, i) => [t, original.tasks[displayNames[i]!]!])),
-  };
+export function prepareExperiment(config: ExperimentConfig, data: DatasetColumns): PreparedExperiment {
+  const taskNames = Object.keys(data.labels);
   const all = new MultiTaskDataset({ features: data.features, labels: data.labels });
   const stratify = taskNames.find((t) => data.tasks[t]!.type === 'multiclass');
   const split = trainValTestSplit(all, {
@@ -198,8 +167,6 @@ export function prepareExperiment(config: ExperimentConfig, original: DatasetCol
     );
   return {
     taskNames,
-    displayNames,
-    display,
     tasks,
     train: standardise(split.train),
     validation: standardise(split.validation),

@@ -281,6 +281,12 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     expect(await page.textContent('#results-body td:nth-child(3)')).toBe(before);
     expect(before).toMatch(/^paused \d+%/);
     await page.click('#reset');
+    // The table redraws on the next animation frame, not inside the click.
+    await page
+      .waitForFunction(() => document.querySelectorAll('#results-body tr').length === 0, null, {
+        timeout: 10_000,
+      })
+      .catch(() => {});
     expect(await page.$$('#results-body tr')).toHaveLength(0);
     await page.close();
   });

@@ -65,10 +65,8 @@ function datasetSession(config: ExperimentConfig, run: RunSpec, fileText?: strin
     trainMetrics: false,
   });
   const pending: Session['pending'] = { steps: [], epochs: [] };
-  // The page sees the user's task names (the model's may differ: see safeTaskName).
-  const { display } = prepared;
   return {
-    tasks: prepared.displayNames,
+    tasks: prepared.taskNames,
     totalSteps: Math.ceil(prepared.train.length / config.batchSize) * config.epochs,
     pending,
     step() {
@@ -80,27 +78,21 @@ function datasetSession(config: ExperimentConfig, run: RunSpec, fileText?: strin
         const event = next.value;
         if (event.type === 'step') {
           const record = event.record;
-          pending.steps.push({
-            ...record,
-            losses: display(record.losses),
-            weights: display(record.weights),
-            ...(record.gradNorms === undefined ? {} : { gradNorms: display(record.gradNorms) }),
-            lr,
-          });
+          pending.steps.push({ ...record, lr });
           return true;
         }
         const { epoch, train, validation } = event.record;
         pending.epochs.push({
           epoch,
-          train: display(train),
+          train,
           validation: validation
-            ? display(Object.fromEntries(Object.entries(validation).map(([t, m]) => [t, m.loss!])))
+            ? Object.fromEntries(Object.entries(validation).map(([t, m]) => [t, m.loss!]))
             : null,
           lr,
         });
       }
     },
-    finish: () => ({ metrics: display(trainer.evaluate(prepared.test)) }),
+    finish: () => ({ metrics: trainer.evaluate(prepared.test) }),
     modelBytes: () => saveSafetensors(model.stateDict()),
   };
 }

@@ -134,6 +134,14 @@ describe('Trainer.fit refuses what would train nothing or wrongly', () => {
   }
 });
 
+it('trainStep checks the batch it is given (fit checks its data once, not every batch)', () => {
+  const trainer = new Trainer(options());
+  expect(() => trainer.trainStep({ features: data(4).features, labels: null } as never)).toThrow(
+    /Trainer\.trainStep: batch\.labels must be an object of label tensors/,
+  );
+  expect(trainer.trainStep(data(4))).not.toBeNull();
+});
+
 describe("onNonFinite: 'skip'", () => {
   it('counts skipped steps in the epoch record', () => {
     const trainer = new Trainer(options({ onNonFinite: 'skip' }));

@@ -282,32 +282,6 @@ describe('dataset generators', () => {
 describe('architectures', () => {
   const tasks = { a: 2, b: 1 };
 
-  it('every architecture keeps tasks named __proto__ and constructor', () => {
-    const named = JSON.parse('{"__proto__": 2, "constructor": 1}') as Record<string, number>;
-    const x = randn([2, 3]);
-    for (const model of [
-      HardSharing.mlp({ inputSize: 3, hidden: [4], tasks: named }),
-      MMoE.mlp({ inputSize: 3, expertHidden: [4], numExperts: 2, tasks: named }),
-      CGC.mlp({ inputSize: 3, expertHidden: [4], numSharedExperts: 1, numTaskExperts: 1, tasks: named }),
-      PLE.mlp({
-        inputSize: 3,
-        expertHidden: [4],
-        numSharedExperts: 1,
-        numTaskExperts: 1,
-        levels: 2,
-        tasks: named,
-      }),
-      DSelectK.mlp({ inputSize: 3, expertHidden: [4], numExperts: 2, k: 1, tasks: named }),
-      CrossStitch.mlp({ inputSize: 3, hidden: [4], tasks: named }),
-    ]) {
-      const out = model.forward(x);
-      expect(Object.keys(out).sort(), model.constructor.name).toEqual(['__proto__', 'constructor']);
-      expect(Object.getOwnPropertyDescriptor(out, '__proto__')!.value.shape, model.constructor.name).toEqual([
-        2, 2,
-      ]);
-    }
-  });
-
   it('an empty hidden list: HardSharing shares nothing, the others say what is needed', () => {
     const hs = HardSharing.mlp({ inputSize: 3, hidden: [], tasks });
     expect(hs.sharedParameters()).toEqual([]);
@@ -429,6 +403,7 @@ describe('architectures', () => {
     for (const model of [
       HardSharing.mlp({ inputSize: 3, hidden: [4], tasks: named }),
       MMoE.mlp({ inputSize: 3, expertHidden: [4], numExperts: 2, tasks: named }),
+      CGC.mlp({ inputSize: 3, expertHidden: [4], numSharedExperts: 1, numTaskExperts: 1, tasks: named }),
       PLE.mlp({
         inputSize: 3,
         expertHidden: [4],
@@ -437,10 +412,12 @@ describe('architectures', () => {
         levels: 2,
         tasks: named,
       }),
+      DSelectK.mlp({ inputSize: 3, expertHidden: [4], numExperts: 2, k: 1, tasks: named }),
+      CrossStitch.mlp({ inputSize: 3, hidden: [4], tasks: named }),
     ]) {
       expect(model.tasks).toEqual(['__proto__', 'constructor']);
       const out = model.forward(randn([2, 3]));
-      expect(Object.hasOwn(out, '__proto__')).toBe(true);
+      expect(Object.keys(out).sort(), model.constructor.name).toEqual(['__proto__', 'constructor']);
       expect(out[PROTO]!.shape).toEqual([2, 2]);
       expect(model.taskParameters('__proto__').length).toBeGreaterThan(0);
     }

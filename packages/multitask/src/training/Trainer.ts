@@ -180,6 +180,11 @@ export class Trainer {
   /** One optimization step on a batch; null when no task had a label in it. */
   trainStep(batch: { features: Tensor; labels: Record<string, Tensor> }): StepRecord | null {
     checkData('Trainer.trainStep', 'batch', batch, this.tasks);
+    return this.step(batch);
+  }
+
+  /** `trainStep` on a batch already checked (fit's batches come from a checked dataset). */
+  private step(batch: { features: Tensor; labels: Record<string, Tensor> }): StepRecord | null {
     this.model.train();
     this.optimizer.zeroGrad();
     for (const p of this.weighting.parameters()) p.zeroGrad();
@@ -269,7 +274,7 @@ export class Trainer {
         let step = 0;
         this.skipped = { count: 0, first: null };
         for (const batch of loader) {
-          const record = this.trainStep(batch);
+          const record = this.step(batch);
           step++;
           if (record === null) continue;
           for (const [task, value] of Object.entries(record.losses)) {
