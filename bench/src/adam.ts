@@ -1,13 +1,14 @@
 /**
  * One optimizer step over a 10M-element float32 parameter: @mtl/optim (its WASM SIMD kernels,
- * the default, and its TypeScript updates, `setOptimBackend('js')`) against TensorFlow.js's Adam
- * (CPU and WASM backends), and against the memory-bandwidth bound — Adam reads p, g, m, v and
- * writes p, m, v, 28 bytes per element, at the speed a plain `TypedArray.set` copy reaches here.
+ * the default, and its TypeScript updates, `setBackend('js', { kernels: ['optimizerUpdates'] })`)
+ * against TensorFlow.js's Adam (CPU and WASM backends), and against the memory-bandwidth bound —
+ * Adam reads p, g, m, v and writes p, m, v, 28 bytes per element, at the speed a plain
+ * `TypedArray.set` copy reaches here.
  * AdamW, SGD with momentum, RMSprop and Adagrad are timed on both @mtl paths too (the last three
  * move 20 bytes per element: p, g and one state buffer read, p and the buffer written).
  */
-import { Adagrad, Adam, AdamW, Momentum, type Optimizer, RMSprop, setOptimBackend } from '@mtl/optim';
-import { Generator, rand, type Tensor } from '@mtl/tensor';
+import { Adagrad, Adam, AdamW, Momentum, type Optimizer, RMSprop } from '@mtl/optim';
+import { Generator, rand, setBackend, type Tensor } from '@mtl/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import { median } from './harness';
 import { initTfjs } from './matmul';
@@ -64,12 +65,12 @@ function timeOptimizer(
   backend: 'wasm' | 'js',
   samples: number,
 ): number {
-  setOptimBackend(backend);
+  setBackend(backend, { kernels: ['optimizerUpdates'] });
   try {
     const optimizer = make({ value: value.clone(), grad });
     return time(samples, () => optimizer.step());
   } finally {
-    setOptimBackend('wasm');
+    setBackend('wasm', { kernels: ['optimizerUpdates'] });
   }
 }
 

@@ -7,6 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname } from 'node:path';
+import * as tensorModule from '@mtl/tensor';
 
 /** One implementation of a case: `run` does one whole call (allocation and read-back included). */
 export interface Contender {
@@ -199,11 +200,41 @@ export class Table {
   }
 }
 
-/** The machine a run happened on, for the JSON report (timings on a shared machine are noisy). */
+/**
+ * The kernel variant @mtl/tensor runs, from its `backendInfo()` (e.g. `{ backend: 'wasm',
+ * variant: 'relaxed-simd', threads: 1 }`), read defensively: undefined where the package does
+ * not export it (yet) or it throws.
+ */
+export function kernelInfo(): Record<string, unknown> | undefined {
+  const info = (tensorModule as Record<string, unknown>).backendInfo;
+  if (typeof info !== 'function') return undefined;
+  try {
+    const value: unknown = info();
+    return typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `kernel variant: relaxed-simd (wasm, 1 thread)`, or `kernel variant: unknown`. */
+export function describeKernel(info: Record<string, unknown> | undefined): string {
+  if (info === undefined) return 'kernel variant: unknown';
+  const { variant, backend, threads, ...rest } = info;
+  const details = [
+    backend === undefined ? undefined : String(backend),
+    threads === undefined ? undefined : `${threads} thread${threads === 1 ? '' : 's'}`,
+    ...Object.entries(rest).map(([k, v]) => `${k} ${typeof v === 'string' ? v : JSON.stringify(v)}`),
+  ].filter((d) => d !== undefined);
+  return `kernel variant: ${String(variant ?? 'unknown')}${details.length > 0 ? ` (${details.join(', ')})` : ''}`;
+}
+
+/** The machine and runtime a run happened on, for the JSON report (timings on a shared machine are noisy). */
 export function environment() {
   return {
     date: new Date().toISOString(),
     node: process.version,
+    v8: process.versions.v8,
+    kernel: kernelInfo() ?? null,
     platform: `${process.platform} ${process.arch}`,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,

@@ -2,8 +2,12 @@
  * `pnpm bench`: runs every benchmark case side by side with TensorFlow.js in this one process,
  * prints a table of GFLOP/s and ratios, and writes bench/results/latest.json.
  *
- * Options: `--filter=<text>` runs only cases whose name contains the text; `--quick` shrinks the
- * time budget and skips cases over 1 GFLOP per call. (`pnpm bench -- --quick`)
+ * Options: `--filter=<text>` runs only cases whose name contains the text (or the sections whose
+ * name does: matmul, autograd, adam, methods, training, memory, safetensors); `--quick` shrinks
+ * the time budget and skips cases over 1 GFLOP per call. (`pnpm bench -- --quick`)
+ *
+ * The selected training and matmul rows are also timed in PyTorch with one thread, when python3
+ * has torch (`src/torch.ts`, `torch/anchors.py`): a `torch` column and ratios ours/torch.
  */
 import { fileURLToPath } from 'node:url';
 import { adamStep } from './adam';
@@ -11,6 +15,7 @@ import { matmulChain } from './autograd';
 import {
   type CaseResult,
   defaultOptions,
+  describeKernel,
   environment,
   type HarnessOptions,
   runCase,
@@ -20,6 +25,7 @@ import {
 import { matmulCase, matmulContenders, matmulRatios, matmulShapes } from './matmul';
 import { methodCosts } from './methods';
 import { safetensorsHeaderCase } from './safetensors';
+import { addTorch, describeTorch, type TorchOutcome, torchAnchors } from './torch';
 import { memoryCase, trainingCase, trainingModels, trainingRatios } from './training';
 
 const args = process.argv.slice(2);
@@ -43,22 +49,42 @@ console.log(
     .map((l) => l.toFixed(2))
     .join(' ')}`,
 );
+console.log(`runtime: Node ${env.node}, V8 ${env.v8}, ${describeKernel(env.kernel ?? undefined)}`);
 console.log(
-  'Medians of interleaved samples; GFLOP/s = 2·m·n·k / time. On a shared machine, expect ±20% noise.\n',
+  'Medians of interleaved samples; GFLOP/s = 2·m·n·k / time. On a shared machine, expect ±20% noise.',
 );
 
 const started = performance.now();
 const shapes = matmulShapes.filter(
-  (s) => (!filter || s.name.includes(filter)) && (!quick || 2 * s.m * s.n * s.k <= 1e9),
+  (s) =>
+    (!filter || s.name.includes(filter) || 'matmul'.includes(filter)) &&
+    (!quick || 2 * s.m * s.n * s.k <= 1e9),
 );
-const table = new Table(Math.max(...shapes.map((s) => s.name.length), 4), matmulContenders, matmulRatios);
-console.log('matmul, float32 (GFLOP/s)');
-console.log(table.header());
+const models = trainingModels.filter(
+  (m) => !filter || m.name.includes(filter) || 'training'.includes(filter),
+);
+
+// PyTorch, one thread: the selected rows, once, in its own process before ours run.
+const torch: TorchOutcome | null =
+  shapes.length > 0 || models.length > 0 ? torchAnchors(models, shapes, options) : null;
+if (torch !== null) console.log(describeTorch(torch));
+const torchRatios = torch?.anchors ? ([['mtl', 'torch']] as const) : [];
+
 const results: CaseResult[] = [];
-for (const s of shapes) {
-  const result = await runCase(await matmulCase(s), matmulRatios, options);
-  results.push(result);
-  console.log(table.row(result));
+if (shapes.length > 0) {
+  const table = new Table(
+    Math.max(...shapes.map((s) => s.name.length), 4),
+    [...matmulContenders, ...(torch?.anchors ? ['torch'] : [])],
+    [...matmulRatios, ...torchRatios],
+  );
+  console.log('\nmatmul, float32 (GFLOP/s)');
+  console.log(table.header());
+  for (const s of shapes) {
+    const result = await runCase(await matmulCase(s), matmulRatios, options);
+    addTorch(result, torch?.anchors?.matmul, ['mtl']);
+    results.push(result);
+    console.log(table.row(result));
+  }
 }
 
 const chains = [matmulChain(256, 512, 3)].filter(
@@ -101,9 +127,6 @@ if (methods.length > 0) {
     console.log(`${m.method.padEnd(18)} ${m.msPerStep.toFixed(1).padStart(7)} ms  ${m.ratio.toFixed(2)}×`);
 }
 
-const models = trainingModels.filter(
-  (m) => !filter || m.name.includes(filter) || 'training'.includes(filter),
-);
 const training: CaseResult[] = [];
 if (models.length > 0) {
   console.log(
@@ -111,6 +134,7 @@ if (models.length > 0) {
   );
   for (const m of models) {
     const result = await runCase(await trainingCase(m), trainingRatios, options);
+    addTorch(result, torch?.anchors?.training, ['mtl']);
     training.push(result);
     const cells = result.results.map((r) => `${r.name} ${(1000 / r.medianMs).toFixed(1)}`).join('  ');
     const ratios = Object.entries(result.ratios)
@@ -153,6 +177,7 @@ writeJson(file, {
   environment: env,
   options,
   seconds,
+  torch: torch === null ? null : (torch.anchors ?? { unavailable: torch.reason }),
   suites: { matmul: results, autograd: chains, adam, methods, training, memory, safetensors: header },
 });
 console.log(`wrote ${file}`);

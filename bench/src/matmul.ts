@@ -6,12 +6,12 @@
  *   passed as stored, no copy), with the default float32 backend: the WASM SIMD kernel;
  * - `mtl-2t`: the same call with `setMatmulThreads(2)`: products of at least 6 Mi multiply-adds
  *   shared with a helper Worker (smaller ones run as `mtl`);
- * - `mtl-js`: the same call with `setMatmulBackend('js')`: the pure-TypeScript kernel, which is
- *   what runs where WebAssembly SIMD is unavailable;
+ * - `mtl-js`: the same call with `setBackend('js', { kernels: ['matmul'] })`: the pure-TypeScript
+ *   kernel, which is what runs where WebAssembly SIMD is unavailable;
  * - `tfjs-cpu`, `tfjs-wasm`: `tf.tidy(() => tf.matMul(a, b, transposeA, transposeB))`, then
  *   `dataSync()` to read the result back, then `dispose()`.
  */
-import { Generator, matmul, rand, setMatmulBackend, setMatmulThreads, Tensor } from '@mtl/tensor';
+import { Generator, matmul, rand, setBackend, setMatmulThreads, Tensor } from '@mtl/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { createRequire } from 'node:module';
@@ -19,6 +19,11 @@ import { dirname, join } from 'node:path';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 import type { BenchCase, Contender } from './harness';
+
+/** Switches only the matmul kernel (the `mtl-js` column is the TypeScript matmul). */
+function setMatmulBackend(backend: 'wasm' | 'js'): void {
+  setBackend(backend, { kernels: ['matmul'] });
+}
 
 export interface MatmulShape {
   name: string;

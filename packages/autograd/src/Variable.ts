@@ -1,9 +1,11 @@
 import {
   checkBoolean,
   checkOptions,
+  copyToKernelStorage,
   type Dims,
   type DType,
   formatValue,
+  type LinearOptions,
   type NestedArray,
   type NormOrder,
   optionKeys,
@@ -58,7 +60,7 @@ import {
   where,
 } from './ops/elementwise';
 
-import { dot, eigh, inv, linear, linearRelu, matmul, outer, pinv, solve } from './ops/linalg';
+import { dot, eigh, inv, linear, linearRelu, matmul, outer, pinv, solve, stackedLinear } from './ops/linalg';
 
 import {
   amax,
@@ -121,16 +123,17 @@ const BACKWARD_OPTIONS = optionKeys<BackwardOptions>({ retainGraph: true });
  * graph as they run (define-by-run, like PyTorch); every differentiable op is also a method.
  *
  * Aliasing: a leaf made to be trained owns its value. `new Variable(t, { requiresGrad: true })`,
- * `new Parameter(t)` and `variable(t, { requiresGrad: true })` copy `t`, for every dtype, so an
- * optimizer step (which updates `value` in place) never changes the tensor you passed in. A
+ * `new Parameter(t)` and `variable(t, { requiresGrad: true })` copy `t`, for every dtype (float32
+ * into kernel storage), so an optimizer step (which updates `value` in place) never changes the
+ * tensor you passed in. A
  * Variable that does not require grad wraps `t` as it is, without a copy (a constant costs
  * nothing); turning `requiresGrad` on later through the setter does not copy either.
  */
 export class Variable {
   /**
-   * The current value. Optimizers update its data in place; @mtl/optim's WASM path first moves a
-   * float32 parameter into its WebAssembly memory (once, like `module.to(device)` in PyTorch),
-   * so hold the Variable rather than a `value` taken before training.
+   * The current value. Optimizers update its data in place: a tensor taken from it keeps
+   * following the variable. A float32 leaf that requires grad keeps its copy in kernel storage
+   * (@mtl/tensor's WebAssembly memory, where the kernels update it without copying).
    */
   value: Tensor;
   /** The gradient accumulated by backward(); null until the first one (and after zeroGrad). */
@@ -150,7 +153,7 @@ export class Variable {
     const { requiresGrad = false, name } = checkOptions(op, options, VARIABLE_OPTIONS);
     checkBoolean(op, 'requiresGrad', requiresGrad, false);
     requireName(op, name);
-    this.value = requiresGrad ? value.clone() : value;
+    this.value = requiresGrad ? copyToKernelStorage(value) : value;
     this.name = name;
     this.node = null;
     this.#requiresGrad = requiresGrad;
@@ -426,14 +429,21 @@ export class Variable {
   matmul(other: VariableLike): Variable {
     return matmul(this, other);
   }
-  /** this·weightᵀ + bias, as `torch.nn.functional.linear(this, weight, bias)`. */
-  linear(weight: VariableLike, bias?: VariableLike | null): Variable {
-    return linear(this, weight, bias);
+  /**
+   * act(this·weightᵀ + bias), as `torch.nn.functional.linear(this, weight, bias)` followed by
+   * `{ activation }` (default `'none'`), as one op: see {@link linear}.
+   */
+  linear(weight: VariableLike, bias?: VariableLike | null, options?: LinearOptions): Variable {
+    return linear(this, weight, bias, options);
   }
 
-  /** relu(this·weightᵀ + bias) as one op: `linear` then `relu`, fused. */
+  /** relu(this·weightᵀ + bias): the shorthand for `this.linear(weight, bias, { activation: 'relu' })`. */
   linearRelu(weight: VariableLike, bias?: VariableLike | null): Variable {
     return linearRelu(this, weight, bias);
+  }
+  /** this·[W₁; …; W_T]ᵀ + [b₁; …; b_T] as one product: see {@link stackedLinear}. */
+  stackedLinear(weights: readonly VariableLike[], biases?: readonly VariableLike[] | null): Variable {
+    return stackedLinear(this, weights, biases);
   }
   dot(other: VariableLike): Variable {
     return dot(this, other);

@@ -46,7 +46,18 @@ export {
   tanh,
   where,
 } from './ops/elementwise';
-export { dot, eigh, inv, linear, linearRelu, matmul, outer, pinv, solve } from './ops/linalg';
+export {
+  dot,
+  eigh,
+  inv,
+  linear,
+  linearRelu,
+  matmul,
+  outer,
+  pinv,
+  solve,
+  stackedLinear,
+} from './ops/linalg';
 export {
   amax,
   amin,

@@ -1,4 +1,4 @@
-import type { DType, NormOrder, Tensor, TensorLike } from '@mtl/tensor';
+import type { DType, LinearActivation, NormOrder, Tensor, TensorLike } from '@mtl/tensor';
 
 /**
  * The primitive set: every differentiable op is one of these or is composed from them. Each key
@@ -51,10 +51,16 @@ export interface PrimitiveParams {
   norm: { p: NormOrder; dim: number | number[] | undefined; keepDim: boolean };
   // Linear algebra.
   matmul: undefined;
-  /** x·Wᵀ (+ b): inputs [x, weight] or [x, weight, bias], as `torch.nn.functional.linear`. */
-  linear: undefined;
-  /** relu(x·Wᵀ + b), a Linear layer and its ReLU fused: inputs as linear's. */
-  linearRelu: undefined;
+  /**
+   * act(x·Wᵀ + b): `torch.nn.functional.linear` and an activation as one primitive, inputs
+   * [x, weight] or [x, weight, bias]. See {@link LinearParams}.
+   */
+  linear: LinearParams;
+  /**
+   * x·[W₁; …; W_T]ᵀ + [b₁; …; b_T], several linear layers on one input as one product: inputs
+   * [x, W₁…W_T] or [x, W₁…W_T, b₁…b_T]; `count` is T.
+   */
+  stackedLinear: { count: number };
   solve: undefined;
   inv: undefined;
   /** The eigenvalues of a symmetric matrix (eigh's first output). */
@@ -70,6 +76,18 @@ export interface PrimitiveParams {
   slice: { dim: number; start: number; end: number | undefined; step: number };
   gather: { dim: number; index: Tensor };
   indexSelect: { dim: number; index: Tensor };
+}
+
+/** The parameters of the `linear` primitive. */
+export interface LinearParams {
+  activation: LinearActivation;
+  /**
+   * x·Wᵀ + b, kept by the forward for `'gelu'` and `'silu'`: their derivatives need it and the
+   * output cannot give it back (the other activations' derivatives read the output). It lives in
+   * the params because the Node keeps them with the graph and drops them when the graph is
+   * freed; `ops/linalg.ts` makes a fresh params object for every call.
+   */
+  preActivation?: Tensor;
 }
 
 export type Primitive = keyof PrimitiveParams;

@@ -50,10 +50,11 @@ describe('the API mirrors @mtl/tensor', () => {
         'formatTensor',
       ],
       ...['allClose', 'scatterAdd', 'indexAdd', 'sliceScatter', 'oneHot'],
-      // Settings, not ops: which float32 matmul kernel runs, on how many threads.
-      ...['matmulBackend', 'setMatmulBackend', 'matmulThreads', 'setMatmulThreads'],
-      // The loader of the packages' embedded WASM kernels, and their memory helpers.
-      ...['compileSimdModule', 'growMemory', 'alignBytes'],
+      // Settings, not ops: which kernels run, on how many threads.
+      ...['backend', 'setBackend', 'backendInfo', 'matmulThreads', 'setMatmulThreads'],
+      // Kernel storage, and the kernels rules and optimizers call on typed arrays.
+      ...['copyToKernelStorage', 'isInKernelStorage', 'kernelStorageZeros', 'biasRelu', 'maskRows'],
+      ...['adamUpdateKernel', 'sgdMomentumUpdateKernel', 'rmspropUpdateKernel', 'adagradUpdateKernel'],
     ]);
     const missing = Object.entries(tensorApi)
       .filter(([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !tensorOnly.has(name))

@@ -118,18 +118,52 @@ const samples: { [P in Primitive]: Sample[] } = {
     s('p=1', (x) => ag.norm(x, 1), away([5])),
     s('p=inf', (x) => ag.norm(x, 'inf', 0), n([4, 3])),
   ],
+  // Every activation, with and without a bias, on 2-d, batched (3-d) and 1-d x; relu also
+  // through its shorthand and with one output (its kink is at a random place: not hit).
   linear: [
-    s('2-d with bias', ag.linear, n([5, 4]), n([3, 4]), n([3])),
-    s('2-d without bias', (x, w) => ag.linear(x!, w!), n([5, 4]), n([3, 4])),
-    s('3-d input', ag.linear, n([2, 3, 4]), n([2, 4]), n([2])),
-    s('1-d input', ag.linear, n([4]), n([3, 4]), n([3])),
-  ],
-  linearRelu: [
-    s('2-d with bias', ag.linearRelu, n([5, 4]), n([3, 4]), n([3])),
-    s('2-d without bias', (x, w) => ag.linearRelu(x!, w!), n([5, 4]), n([3, 4])),
-    s('3-d input', ag.linearRelu, n([2, 3, 4]), n([2, 4]), n([2])),
-    s('1-d input', ag.linearRelu, n([4]), n([3, 4]), n([3])),
-    s('one output', ag.linearRelu, n([6, 4]), n([1, 4]), n([1])),
+    ...(['none', 'relu', 'gelu', 'silu', 'tanh', 'sigmoid'] as const).flatMap((activation) => [
+      s(
+        `${activation}: 2-d with bias`,
+        (x, w, b) => ag.linear(x!, w!, b, { activation }),
+        n([5, 4]),
+        n([3, 4]),
+        n([3]),
+      ),
+      s(
+        `${activation}: 2-d without bias`,
+        (x, w) => ag.linear(x!, w!, null, { activation }),
+        n([5, 4]),
+        n([3, 4]),
+      ),
+      s(
+        `${activation}: 3-d input`,
+        (x, w, b) => ag.linear(x!, w!, b, { activation }),
+        n([2, 3, 4]),
+        n([2, 4]),
+        n([2]),
+      ),
+      s(
+        `${activation}: 3-d input without bias`,
+        (x, w) => ag.linear(x!, w!, undefined, { activation }),
+        n([2, 3, 4]),
+        n([2, 4]),
+      ),
+      s(
+        `${activation}: 1-d input`,
+        (x, w, b) => ag.linear(x!, w!, b, { activation }),
+        n([4]),
+        n([3, 4]),
+        n([3]),
+      ),
+    ]),
+    s('linearRelu, the shorthand', (x, w, b) => ag.linearRelu(x!, w!, b), n([5, 4]), n([3, 4]), n([3])),
+    s(
+      'relu, one output',
+      (x, w, b) => ag.linear(x!, w!, b, { activation: 'relu' }),
+      n([6, 4]),
+      n([1, 4]),
+      n([1]),
+    ),
   ],
   matmul: [
     s('2-d', ag.matmul, n([3, 4]), n([4, 2])),
@@ -137,6 +171,26 @@ const samples: { [P in Primitive]: Sample[] } = {
     s('1-d · 2-d', ag.matmul, n([4]), n([4, 3])),
     s('3-d · 1-d', ag.matmul, n([2, 3, 4]), n([4])),
     s('1-d · 1-d', ag.matmul, n([4]), n([4])),
+  ],
+  stackedLinear: [
+    s(
+      'three weights with biases, 3-d x',
+      (x, w1, w2, w3, b1, b2, b3) => ag.stackedLinear(x!, [w1!, w2!, w3!], [b1!, b2!, b3!]),
+      n([2, 3, 4]),
+      n([1, 4]),
+      n([2, 4]),
+      n([1, 4]),
+      n([1]),
+      n([2]),
+      n([1]),
+    ),
+    s(
+      'two weights, no bias',
+      (x, w1, w2) => ag.stackedLinear(x!, [w1!, w2!]),
+      n([5, 4]),
+      n([3, 4]),
+      n([2, 4]),
+    ),
   ],
   solve: [
     s('matrix rhs', ag.solve, wellConditioned(), n([3, 2])),

@@ -1,4 +1,4 @@
-import { MtlError, type Tensor, tensor } from '@mtl/tensor';
+import { erf, LINEAR_ACTIVATIONS, type LinearActivation, MtlError, type Tensor, tensor } from '@mtl/tensor';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { type FuzzCase, formatDefects, formatFuzzReport, fuzz, junk } from '../../../tools/testing/fuzz';
@@ -109,6 +109,13 @@ function compare(result: unknown, expected: ArrayLike<number>, dtype: string): s
 }
 
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
+const erfRef = (v: number) => erf(tensor([v], { dtype: 'float64' })).data[0]!;
+/** 1, 2, 3, … in y's shape: an objective Σ kᵢ·yᵢ that weighs every output differently. */
+const weightsLike = (y: Tensor) =>
+  tensor(
+    Array.from({ length: y.size }, (_, i) => i + 1),
+    { shape: [...y.shape], dtype: 'float64' },
+  );
 const unaryRefs: Record<string, (v: number) => number> = {
   neg: (v) => -v,
   exp: Math.exp,
@@ -326,30 +333,164 @@ const linearArgs = fc.oneof(
   },
   { weight: 2, arbitrary: fc.tuple(operandArb, operandArb, fc.oneof(operandArb, fc.constant(undefined))) },
 );
-for (const name of ['linear', 'linearRelu']) {
-  add(
-    name,
-    linearArgs,
-    (x, w, b) => api[name]!(x, w, b),
-    (result, [x, w, b]) => {
-      const xt = tensorIn(x);
-      const wt = tensorIn(w);
-      const bt = b === undefined || b === null ? null : tensorIn(b);
-      if (!xt || !wt || xt.rank !== 2 || xt.dtype !== 'float64' || wt.dtype !== 'float64' || bt === undefined)
-        return undefined;
-      const [n, i] = xt.shape as [number, number];
-      const o = wt.shape[0]!;
-      const ref = new Float64Array(n * o);
-      for (let r = 0; r < n; r++)
-        for (let c = 0; c < o; c++) {
-          let s = bt ? bt.data[c]! : 0;
-          for (let p = 0; p < i; p++) s += xt.data[r * i + p]! * wt.data[c * i + p]!;
-          ref[r * o + c] = name === 'linearRelu' ? Math.max(s, 0) : s;
-        }
-      return compare(result, ref, 'float64');
-    },
-  );
+const linearActivationArb = fc.constantFrom<LinearActivation>(...LINEAR_ACTIVATIONS);
+const linearOptionsArb = fc.oneof(
+  { weight: 1, arbitrary: fc.constant(undefined) },
+  { weight: 4, arbitrary: fc.record({ activation: linearActivationArb }) },
+  { weight: 1, arbitrary: junk() },
+);
+const linearRefs: Record<LinearActivation, (v: number) => number> = {
+  none: (v) => v,
+  relu: (v) => Math.max(v, 0),
+  gelu: (v) => 0.5 * v * (1 + erfRef(v * Math.SQRT1_2)),
+  silu: (v) => v * sigmoid(v),
+  tanh: Math.tanh,
+  sigmoid,
+};
+/** act(x·wᵀ + b) by loops, for float64 2-d x (undefined for anything else). */
+function linearRef(
+  x: unknown,
+  w: unknown,
+  b: unknown,
+  activation: LinearActivation,
+): Float64Array | undefined {
+  const xt = tensorIn(x);
+  const wt = tensorIn(w);
+  const bt = b === undefined || b === null ? null : tensorIn(b);
+  if (!xt || !wt || xt.rank !== 2 || xt.dtype !== 'float64' || wt.dtype !== 'float64' || bt === undefined)
+    return undefined;
+  const [n, i] = xt.shape as [number, number];
+  const o = wt.shape[0]!;
+  const ref = new Float64Array(n * o);
+  for (let r = 0; r < n; r++)
+    for (let c = 0; c < o; c++) {
+      let s = bt ? bt.data[c]! : 0;
+      for (let p = 0; p < i; p++) s += xt.data[r * i + p]! * wt.data[c * i + p]!;
+      ref[r * o + c] = linearRefs[activation](s);
+    }
+  return ref;
 }
+add(
+  'linear',
+  fc.tuple(linearArgs, linearOptionsArb).map(([args, o]) => [...args, o]),
+  (x, w, b, o) => ag.linear(x as never, w as never, b as never, o as never),
+  (result, [x, w, b, o]) => {
+    const activation = (o as { activation?: LinearActivation } | undefined)?.activation ?? 'none';
+    const ref = linearRef(x, w, b, activation);
+    return ref && compare(result, ref, 'float64');
+  },
+);
+add(
+  'linearRelu',
+  linearArgs,
+  (x, w, b) => ag.linearRelu(x as never, w as never, b as never),
+  (result, [x, w, b]) => {
+    const ref = linearRef(x, w, b, 'relu');
+    return ref && compare(result, ref, 'float64');
+  },
+);
+add(
+  'stackedLinear',
+  fc.oneof(
+    {
+      weight: 3,
+      arbitrary: fc
+        .tuple(
+          fc.integer({ min: 1, max: 3 }),
+          fc.integer({ min: 1, max: 3 }),
+          fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 3 }),
+          fc.boolean(),
+        )
+        .chain(([b, i, outs, withBias]) =>
+          fc.tuple(
+            tensorArb([b, i], 'float64').chain(asVariable),
+            fc.tuple(...outs.map((o) => tensorArb([o, i], 'float64').chain(asVariable))),
+            withBias ? fc.tuple(...outs.map((o) => tensorArb([o], 'float64'))) : fc.constant(null),
+          ),
+        ),
+    },
+    { weight: 2, arbitrary: fc.tuple(operandArb, orJunk(fc.array(operandArb, { maxLength: 2 })), junk()) },
+  ),
+  (x, ws, bs) => ag.stackedLinear(x as never, ws as never, bs as never),
+  (result, [x, ws, bs]) => {
+    const parts = (ws as unknown[]).map((w, k) =>
+      linearRef(x, w, (bs as unknown[] | null)?.[k] ?? null, 'none'),
+    );
+    if (parts.some((p) => p === undefined)) return undefined;
+    const rows = tensorIn(x)!.shape[0]!;
+    const outs = (ws as unknown[]).map((w) => tensorIn(w)!.shape[0]!);
+    const width = outs.reduce((a, b) => a + b, 0);
+    const ref = new Float64Array(rows * width);
+    let offset = 0;
+    parts.forEach((p, k) => {
+      for (let r = 0; r < rows; r++)
+        for (let c = 0; c < outs[k]!; c++) ref[r * width + offset + c] = p![r * outs[k]! + c]!;
+      offset += outs[k]!;
+    });
+    return compare(result, ref, 'float64');
+  },
+);
+/** linear's gradients to x, w and b (every activation, batched x, with or without a bias) against central differences. */
+add(
+  'linear gradients vs finite differences',
+  fc
+    .tuple(
+      fc.array(fc.integer({ min: 1, max: 3 }), { minLength: 1, maxLength: 2 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.integer({ min: 1, max: 3 }),
+      fc.boolean(),
+      linearActivationArb,
+    )
+    .chain(([lead, i, o, withBias, activation]) =>
+      fc.tuple(
+        valuesArb(sizeOf([...lead, i]), -1.5, 1.5).map((v) =>
+          tensor(v, { shape: [...lead, i], dtype: 'float64' }),
+        ),
+        valuesArb(o * i, -1.5, 1.5).map((v) => tensor(v, { shape: [o, i], dtype: 'float64' })),
+        withBias ? valuesArb(o, -1.5, 1.5).map((v) => tensor(v, { dtype: 'float64' })) : fc.constant(null),
+        fc.constant(activation),
+      ),
+    ),
+  (x, w, b, activation) => {
+    const leaves = [x, w, b]
+      .filter((t) => t !== null)
+      .map((t) => ag.variable(t as Tensor, { requiresGrad: true }));
+    const y = ag.linear(leaves[0]!, leaves[1]!, leaves[2] ?? null, {
+      activation: activation as LinearActivation,
+    });
+    return ag.grad(ag.sum(ag.mul(y, weightsLike(y.value))), leaves);
+  },
+  (result, [x, w, b, activation]) => {
+    const inputs = [x, w, b].filter((t) => t !== null) as Tensor[];
+    const objective = (ts: Tensor[]) => {
+      const y = ag.linear(ts[0]!, ts[1]!, ts[2] ?? null, {
+        activation: activation as LinearActivation,
+      }).value;
+      const k = weightsLike(y).data;
+      return Array.from(y.data).reduce((s, v, i) => s + v * k[i]!, 0);
+    };
+    const h = 1e-6;
+    // relu: a kink within h of the point makes the difference quotient meaningless.
+    const z = ag.linear(inputs[0]!, inputs[1]!, inputs[2] ?? null).value.data;
+    if (activation === 'relu' && Array.from(z).some((v) => Math.abs(v) < 1e-4)) return undefined;
+    for (const [n, t] of inputs.entries()) {
+      const got = (result as Tensor[])[n]!.data;
+      for (let i = 0; i < t.size; i++) {
+        const shifted = (d: number) =>
+          inputs.map((u, m) => {
+            if (m !== n) return u;
+            const c = u.clone();
+            c.data[i]! += d;
+            return c;
+          });
+        const numeric = (objective(shifted(h)) - objective(shifted(-h))) / (2 * h);
+        if (Math.abs(got[i]! - numeric) > 1e-6 * (1 + Math.abs(numeric)))
+          return `linear ${activation}: d/d(input ${n})[${i}] = ${got[i]}, finite differences give ${numeric}`;
+      }
+    }
+    return undefined;
+  },
+);
 
 add('reshape', fc.tuple(operandArb, listArb), (x, s) => ag.reshape(x as never, s as never));
 add('flatten', fc.tuple(operandArb, intArb, intArb), (x, a, b) =>

@@ -11,6 +11,7 @@ import {
   variable,
 } from '@mtl/autograd';
 import { mseLoss } from '@mtl/nn';
+import { Adam } from '@mtl/optim';
 import { Generator, randn, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import {
@@ -78,35 +79,89 @@ describe('HardSharing', () => {
   });
 });
 
-describe('HardSharing with single-Linear heads', () => {
-  it('runs Linear heads as one product, with the outputs and gradients of running them one by one', () => {
+describe('HardSharing heads', () => {
+  /** The same model with every head running its own forward (HardSharing's constructor never stacks). */
+  const unstacked = (m: HardSharing) =>
+    new HardSharing({
+      encoder: m.encoder,
+      heads: Object.fromEntries(m.tasks.map((t) => [t, m.heads.get(t)])),
+    });
+  const near = (a: ArrayLike<number>, b: ArrayLike<number>, tol = 1e-12) => {
+    expect(a.length).toBe(b.length);
+    for (let k = 0; k < a.length; k++)
+      expect(Math.abs(a[k]! - b[k]!)).toBeLessThanOrEqual(tol * (1 + Math.abs(b[k]!)));
+  };
+
+  it('mlp stacks single-Linear heads: one buffer, one product, the outputs and gradients of the heads run apart', () => {
     const model = makeModel(3);
+    const weights = model.tasks.map((t) => model.taskParameters(t)[0]!.value.data);
+    expect(new Set(weights.map((d) => d.buffer)).size).toBe(1);
+    expect(weights[1]!.byteOffset).toBe(weights[0]!.byteOffset + weights[0]!.byteLength);
     const { x, targets } = data();
     const out = model.forward(x);
-    // The fused path: every output is a column slice of one linear node.
     expect(out.a!.node?.primitive).toBe('slice');
-    const rep = model.representation!;
-    const apart = Object.fromEntries(
-      model.tasks.map((t) => [t, model.heads.get(t).forward(rep) as Variable]),
-    );
+    expect(out.a!.node?.inputs[0]?.node?.primitive).toBe('stackedLinear');
+    const apart = unstacked(model).forward(x);
+    expect(apart.a!.node?.primitive).toBe('linear');
     const params = model.parameters();
-    const near = (a: ArrayLike<number>, b: ArrayLike<number>) => {
-      expect(a.length).toBe(b.length);
-      for (let k = 0; k < a.length; k++)
-        expect(Math.abs(a[k]! - b[k]!)).toBeLessThanOrEqual(1e-12 * (1 + Math.abs(b[k]!)));
-    };
     for (const t of model.tasks) {
       near(out[t]!.value.data, apart[t]!.value.data);
       const target = targets[t as keyof typeof targets];
-      const fused = grad(mseLoss(out[t]!, target), params, { retainGraph: true, allowUnused: true });
+      const stacked = grad(mseLoss(out[t]!, target), params, { retainGraph: true, allowUnused: true });
       const plain = grad(mseLoss(apart[t]!, target), params, { retainGraph: true, allowUnused: true });
-      fused.forEach((g, i) => {
+      stacked.forEach((g, i) => {
         near(g.data, plain[i]!.data);
       });
     }
   });
 
-  it('runs heads that are not a single Linear one by one', () => {
+  it('see optimizer updates at once: Adam steps train the stacked heads as the heads run apart', () => {
+    const a = makeModel(5);
+    const b = makeModel(5);
+    const apart = unstacked(b);
+    const { x, targets } = data();
+    const step = (model: HardSharing, optimizer: Adam) => {
+      optimizer.zeroGrad();
+      const out = model.forward(x);
+      new EW().backward(
+        Object.fromEntries(model.tasks.map((t) => [t, mseLoss(out[t]!, targets[t as keyof typeof targets])])),
+        { shared: model.sharedParameters() },
+      );
+      optimizer.step();
+    };
+    const optA = new Adam(a.parameters(), { lr: 0.05 });
+    const optB = new Adam(apart.parameters(), { lr: 0.05 });
+    for (let i = 0; i < 20; i++) {
+      step(a, optA);
+      step(apart, optB);
+    }
+    const pb = b.parameters();
+    a.parameters().forEach((p, i) => {
+      near(p.value.data, pb[i]!.value.data, 1e-10);
+    });
+    // The heads moved, and the stacked product reads them where the optimizer wrote them.
+    near(a.forward(x).c!.value.data, (a.heads.get('c').forward(a.representation!) as Variable).value.data);
+  });
+
+  it('stay right when a head tensor is replaced (the weights are then copied together per call)', () => {
+    const model = makeModel(3).to('float32');
+    const x = data().x.to('float32');
+    const head = model.taskParameters('b')[1]!;
+    head.value = tensor([5, -5]);
+    const out = model.forward(x);
+    near(
+      out.b!.value.data,
+      (model.heads.get('b').forward(model.representation!) as Variable).value.data,
+      1e-6,
+    );
+    near(
+      out.a!.value.data,
+      (model.heads.get('a').forward(model.representation!) as Variable).value.data,
+      1e-6,
+    );
+  });
+
+  it('run their own forward when they are not a single Linear', () => {
     const model = HardSharing.mlp({
       inputSize: 5,
       hidden: [4],
@@ -117,6 +172,20 @@ describe('HardSharing with single-Linear heads', () => {
     });
     const out = model.forward(randn([2, 5], { dtype: 'float64' }));
     expect(out.a!.node?.primitive).toBe('linear');
+    // encoder: Linear(relu), Identity; heads: Linear(relu), Identity, Linear.
+    expect(model.representation!.node?.primitive).toBe('linear');
+    expect(Object.keys(model.stateDict())).toEqual([
+      'encoder.0.weight',
+      'encoder.0.bias',
+      'heads.a.0.weight',
+      'heads.a.0.bias',
+      'heads.a.2.weight',
+      'heads.a.2.bias',
+      'heads.b.0.weight',
+      'heads.b.0.bias',
+      'heads.b.2.weight',
+      'heads.b.2.bias',
+    ]);
   });
 });
 

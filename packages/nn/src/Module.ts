@@ -116,9 +116,8 @@ export abstract class Module {
 
   /**
    * Parameter and buffer values by name, in PyTorch's order and naming: the live tensors, not
-   * copies (clone them to keep a snapshot). @mtl/optim's WASM path moves a float32 parameter into
-   * its own memory at the first step, so a state dict taken before training stops following the
-   * parameters from then on; take it when you need it.
+   * copies (clone them to keep a snapshot). Optimizers update them in place, so a state dict
+   * keeps following the parameters.
    */
   stateDict(): StateDict {
     const sd: StateDict = {};

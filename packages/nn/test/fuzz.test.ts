@@ -1,5 +1,13 @@
 import { Variable, variable } from '@mtl/autograd';
-import { Generator, MtlError, type Tensor, tensor } from '@mtl/tensor';
+import {
+  erf,
+  Generator,
+  LINEAR_ACTIVATIONS,
+  type LinearActivation,
+  MtlError,
+  type Tensor,
+  tensor,
+} from '@mtl/tensor';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { type FuzzCase, formatDefects, formatFuzzReport, fuzz, junk } from '../../../tools/testing/fuzz';
@@ -113,7 +121,17 @@ add(
   fc.tuple(
     sizeArb,
     sizeArb,
-    orJunk(fc.record({ bias: fc.boolean(), dtype: dtypeArb, generator: generatorArb }, { requiredKeys: [] })),
+    orJunk(
+      fc.record(
+        {
+          bias: fc.boolean(),
+          activation: orJunk(fc.constantFrom(...LINEAR_ACTIVATIONS)),
+          dtype: dtypeArb,
+          generator: generatorArb,
+        },
+        { requiredKeys: [] },
+      ),
+    ),
   ),
   (i, o, opts) => new nn.Linear(i as number, o as number, opts as never),
 );
@@ -214,6 +232,17 @@ add(
   (t, o) => new nn.Buffer(t as never, o as never),
 );
 
+const sigmoidRef = (v: number) => 1 / (1 + Math.exp(-v));
+/** What Linear's `activation` applies, by loops (gelu through the erf op, the one reference erf). */
+const activationRefs: Record<LinearActivation, (v: number) => number> = {
+  none: (v) => v,
+  relu: (v) => Math.max(v, 0),
+  gelu: (v) => 0.5 * v * (1 + erf(tensor([v * Math.SQRT1_2], { dtype: 'float64' })).data[0]!),
+  silu: (v) => v * sigmoidRef(v),
+  tanh: Math.tanh,
+  sigmoid: sigmoidRef,
+};
+
 // Forwards: a valid layer, an input that fits it, or not.
 const linearForwardArb = fc
   .tuple(
@@ -221,11 +250,17 @@ const linearForwardArb = fc
     fc.integer({ min: 1, max: 3 }),
     fc.integer({ min: 1, max: 3 }),
     fc.boolean(),
+    fc.constantFrom(...LINEAR_ACTIVATIONS),
   )
-  .chain(([n, i, o, bias]) =>
+  .chain(([n, i, o, bias, activation]) =>
     fc.tuple(
       fc.constant(
-        new nn.Linear(i, o, { bias, dtype: 'float64', generator: new Generator(n + i * 7 + o * 49) }),
+        new nn.Linear(i, o, {
+          bias,
+          activation,
+          dtype: 'float64',
+          generator: new Generator(n + i * 7 + o * 49),
+        }),
       ),
       fc.oneof(
         { weight: 3, arbitrary: tensorArb([n, i]).chain(asVariable) },
@@ -248,7 +283,7 @@ add(
       for (let c = 0; c < o; c++) {
         let s = l.bias ? l.bias.value.data[c]! : 0;
         for (let p = 0; p < i; p++) s += xt.data[r * i + p]! * l.weight.value.data[c * i + p]!;
-        ref.push(s);
+        ref.push(activationRefs[l.activation](s));
       }
     return compare(result, ref);
   },

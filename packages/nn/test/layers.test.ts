@@ -1,7 +1,21 @@
-import { grad, mul, relu, sum } from '@mtl/autograd';
-import { allClose, Generator, randn, tensor } from '@mtl/tensor';
+import { grad, mul, sum, type Variable, variable } from '@mtl/autograd';
+import { allClose, Generator, LINEAR_ACTIVATIONS, type LinearActivation, randn, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
-import { BatchNorm1d, Dropout, Embedding, LayerNorm, Linear, ReLU, Sequential } from '../src/index';
+import {
+  BatchNorm1d,
+  Dropout,
+  Embedding,
+  GELU,
+  Identity,
+  LayerNorm,
+  Linear,
+  type Module,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  SiLU,
+  Tanh,
+} from '../src/index';
 
 describe('Dropout', () => {
   it('drops in training, is the identity in eval, and is seeded', () => {
@@ -110,7 +124,59 @@ describe('a small model end to end', () => {
   });
 });
 
-describe('Sequential fuses a Linear followed by a ReLU', () => {
+describe("Linear's activation option", () => {
+  const modules: Record<LinearActivation, (() => Module & { forward(x: never): Variable }) | null> = {
+    none: null,
+    relu: () => new ReLU(),
+    gelu: () => new GELU(),
+    silu: () => new SiLU(),
+    tanh: () => new Tanh(),
+    sigmoid: () => new Sigmoid(),
+  };
+  for (const dtype of ['float64', 'float32'] as const) {
+    const tol = dtype === 'float64' ? { rtol: 1e-12, atol: 1e-12 } : { rtol: 1e-6, atol: 1e-6 };
+    // float32 gradients: one rounding in the fused backward where the ops round after each step.
+    const gradTol = dtype === 'float64' ? tol : { rtol: 1e-5, atol: 1e-5 };
+    for (const activation of LINEAR_ACTIVATIONS) {
+      it(`${activation} equals the Linear followed by its activation module: values and gradients (${dtype})`, () => {
+        const g = new Generator(3);
+        for (const bias of [true, false]) {
+          const fused = new Linear(6, 5, { bias, activation, dtype, generator: g });
+          const plain = new Linear(6, 5, { bias, dtype });
+          plain.loadStateDict(fused.stateDict());
+          const act = modules[activation];
+          const apart = act === null ? plain : new Sequential(plain, act());
+          const x = variable(randn([2, 7, 6], { dtype, generator: g }), { requiresGrad: true });
+          const y = fused.forward(x);
+          const z = apart.forward(x);
+          expect(y.node?.primitive).toBe('linear');
+          expect(allClose(y.value, z.value, tol)).toBe(true);
+          const r = randn([2, 7, 5], { dtype, generator: g });
+          const ga = grad(sum(mul(y, r)), [x, ...fused.parameters()]);
+          const gb = grad(sum(mul(z, r)), [x, ...plain.parameters()]);
+          expect(ga).toHaveLength(bias ? 3 : 2);
+          ga.forEach((t, i) => {
+            expect(allClose(t, gb[i]!, gradTol)).toBe(true);
+          });
+        }
+      });
+    }
+  }
+
+  it("keeps torch.nn.Linear's state-dict names, so the weights load strictly both ways", () => {
+    const fused = new Linear(4, 3, { activation: 'relu' });
+    expect(Object.keys(fused.stateDict())).toEqual(['weight', 'bias']);
+    expect(fused.activation).toBe('relu');
+    expect(new Linear(4, 3).activation).toBe('none');
+    const plain = new Linear(4, 3);
+    plain.loadStateDict(fused.stateDict());
+    fused.loadStateDict(new Linear(4, 3).stateDict());
+    const model = new Sequential(new Linear(4, 8, { activation: 'relu' }), new Identity(), new Linear(8, 1));
+    expect(Object.keys(model.stateDict())).toEqual(['0.weight', '0.bias', '2.weight', '2.bias']);
+  });
+});
+
+describe('Sequential', () => {
   class LoggingReLU extends ReLU {
     calls = 0;
     override forward(x: Parameters<ReLU['forward']>[0]) {
@@ -119,32 +185,13 @@ describe('Sequential fuses a Linear followed by a ReLU', () => {
     }
   }
 
-  it('into one linearRelu node, with the values and gradients of the two layers run apart', () => {
-    const g = new Generator(3);
-    for (const bias of [true, false]) {
-      const l1 = new Linear(6, 5, { bias, dtype: 'float64', generator: g });
-      const l2 = new Linear(5, 4, { dtype: 'float64', generator: g });
-      const fused = new Sequential(l1, new ReLU(), l2, new ReLU());
-      const x = randn([7, 6], { dtype: 'float64', generator: g });
-      const y = fused.forward(x);
-      expect(y.node?.primitive).toBe('linearRelu');
-      const apart = relu(l2.forward(relu(l1.forward(x))));
-      expect(allClose(y.value, apart.value, { rtol: 1e-12, atol: 1e-12 })).toBe(true);
-      const r = randn([7, 4], { dtype: 'float64', generator: g });
-      const params = fused.parameters();
-      const ga = grad(sum(mul(y, r)), params);
-      const gb = grad(sum(mul(apart, r)), params);
-      ga.forEach((t, i) => {
-        expect(allClose(t, gb[i]!, { rtol: 1e-12, atol: 1e-12 })).toBe(true);
-      });
-    }
-  });
-
-  it('but not a subclass with its own forward, which still runs', () => {
+  it("runs each module's own forward, in order: a Linear and a ReLU stay two ops", () => {
     const act = new LoggingReLU();
     const model = new Sequential(new Linear(3, 2, { generator: new Generator(1) }), act);
     const y = model.forward(randn([4, 3]));
     expect(act.calls).toBe(1);
     expect(y.node?.primitive).toBe('relu');
+    const plain = new Sequential(new Linear(3, 2, { generator: new Generator(1) }), new ReLU());
+    expect(plain.forward(randn([4, 3])).node?.primitive).toBe('relu');
   });
 });

@@ -178,6 +178,16 @@ describe('layer constructors', () => {
       /^Linear: bias must be true or false — got 0/,
     );
     expectTyped(
+      () => new Linear(2, 3, { activation: 'ReLU' as never }),
+      ValueError,
+      /^Linear: activation must be one of 'none', 'relu', 'gelu', 'silu', 'tanh', 'sigmoid' — got "ReLU"/,
+    );
+    expectTyped(
+      () => new Linear(2, 3, { activaton: 'relu' } as never),
+      ValueError,
+      /^Linear: unknown option "activaton" \(known: bias, activation, dtype, generator\)/,
+    );
+    expectTyped(
       () => new Linear(2, 3, { generator: 42 as never }),
       ValueError,
       /^Linear: generator must be a Generator/,
@@ -373,7 +383,7 @@ describe('a misspelt or unknown option is a ValueError naming it (it used to be 
     [
       'Linear bais',
       () => new Linear(2, 2, { bais: false } as never),
-      /^Linear: unknown option "bais" \(known: bias, dtype, generator\)/,
+      /^Linear: unknown option "bais" \(known: bias, activation, dtype, generator\)/,
     ],
     [
       'LayerNorm elementWiseAffine',
@@ -535,7 +545,7 @@ describe('a misspelt or unknown option is a ValueError naming it (it used to be 
     expectTyped(
       () => new Linear(2, 2, new Options()),
       ValueError,
-      /^Linear: options must be an object such as \{ bias, dtype, generator \}/,
+      /^Linear: options must be an object such as \{ bias, activation, dtype, generator \}/,
     );
     expectTyped(
       () => mseLoss(t(), t(), new Map() as never),

@@ -4,7 +4,6 @@
  * Variables, or plain objects.
  */
 
-export { type OptimBackend, optimBackend, setOptimBackend } from './backend';
 export { type ClipGradNormOptions, clipGradNorm } from './clipGradNorm';
 export { clipGradValue } from './clipGradValue';
 export { OptimError } from './OptimError';

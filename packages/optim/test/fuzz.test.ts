@@ -24,7 +24,6 @@ import {
   SequentialLR,
   SGD,
   StepLR,
-  setOptimBackend,
 } from '../src/index';
 
 /*
@@ -800,13 +799,6 @@ add(
     return undefined;
   },
 );
-add('setOptimBackend', fc.tuple(orJunk(fc.constantFrom('wasm', 'js'), 1)), (b) => {
-  try {
-    setOptimBackend(b as never);
-  } finally {
-    setOptimBackend('wasm');
-  }
-});
 
 it('fuzz: every public function of @mtl/optim gives a result or a typed error', () => {
   const report = fuzz(cases, { runs: 40, seed: 14, isTyped: (e) => e instanceof MtlError, slowMs: 1500 });

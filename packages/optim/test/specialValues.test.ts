@@ -5,10 +5,10 @@
  * kernels' chunk, with ragged tails — and both do what PyTorch 1.13 does (checked against values
  * torch computed: `test/fixtures/specials.json`, written by `tools/reference/optim_specials.py`). −0 is
  * among the special values too. Finite elements are compared with the float32 tolerance of the torch
- * fixtures, as the two paths round differently in the last bits (see `setOptimBackend`).
+ * fixtures, as the two paths round differently in the last bits (see `setBackend`).
  */
 import { readFileSync } from 'node:fs';
-import { Tensor } from '@mtl/tensor';
+import { setBackend, Tensor } from '@mtl/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   Adagrad,
@@ -19,11 +19,13 @@ import {
   type ParameterLike,
   RMSprop,
   SGD,
-  setOptimBackend,
 } from '../src/index';
-import { CHUNK } from '../src/wasm/optimWasm';
 
-afterEach(() => setOptimBackend('wasm'));
+/** Elements the kernels stage per call. */
+const CHUNK = 8192;
+const setOptimBackend = (b: 'wasm' | 'js') => setBackend(b, { kernels: ['optimizerUpdates'] });
+
+afterEach(() => setBackend('wasm'));
 
 type Make = (ps: ParameterLike[]) => Optimizer<{ lr: number }>;
 

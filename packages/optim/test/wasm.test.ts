@@ -1,13 +1,20 @@
 /**
- * The WASM SIMD float32 kernels: the embedded module is current, it loads, parameters and state
- * buffers live in WebAssembly memory and behave as the TypeScript path's (state dicts, moving state in from the JS
- * heap), results agree with the TypeScript updates on parameters of several chunks with ragged
- * tails, and without WebAssembly SIMD everything falls back. (The torch trajectories run on both
- * paths in reference.test.ts.)
+ * The float32 updates through @mtl/tensor's WebAssembly kernels: state buffers live in kernel
+ * storage and behave as the TypeScript path's (state dicts, moving state in from the JS heap),
+ * parameters are updated in place wherever they live (never replaced), results agree with the
+ * TypeScript updates on parameters of several chunks with ragged tails, and without
+ * WebAssembly SIMD everything falls back. (The torch trajectories run on both paths in
+ * reference.test.ts.)
  */
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { Generator, rand, type Tensor } from '@mtl/tensor';
+import {
+  backend,
+  copyToKernelStorage,
+  Generator,
+  isInKernelStorage,
+  rand,
+  setBackend,
+  type Tensor,
+} from '@mtl/tensor';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
   Adagrad,
@@ -16,31 +23,22 @@ import {
   Momentum,
   OptimError,
   type Optimizer,
-  optimBackend,
   type ParameterLike,
   RMSprop,
   SGD,
-  setOptimBackend,
 } from '../src/index';
-import { CHUNK, slabOf, wasmOptimAvailable } from '../src/wasm/optimWasm';
-import { optimWasmSourceHash } from '../src/wasm/optimWasm.generated';
 
-afterEach(() => setOptimBackend('wasm'));
+/** Elements the kernels stage per call (a parameter of several chunks has ragged tails). */
+const CHUNK = 8192;
 
-describe('the embedded WASM module', () => {
-  it('was generated from the current assembly/optim.ts (else run `pnpm --filter @mtl/optim build:wasm`)', () => {
-    const source = readFileSync(new URL('../assembly/optim.ts', import.meta.url));
-    expect(createHash('sha256').update(source).digest('hex')).toBe(optimWasmSourceHash);
-  });
+const setOptimBackend = (b: 'wasm' | 'js') => setBackend(b, { kernels: ['optimizerUpdates'] });
 
-  it('loads in Node 20 (WebAssembly SIMD is on by default), and setOptimBackend switches paths', () => {
-    expect(wasmOptimAvailable()).toBe(true);
-    expect(optimBackend()).toBe('wasm');
-    setOptimBackend('js');
-    expect(optimBackend()).toBe('js');
-    expect(() => setOptimBackend('gpu' as 'js')).toThrow(OptimError);
-    expect(() => setOptimBackend('gpu' as 'js')).toThrow(/backend must be 'wasm' or 'js', got "gpu"/);
-  });
+afterEach(() => setBackend('wasm'));
+
+it('the updates run on the WebAssembly kernels here, and setBackend switches them', () => {
+  expect(backend('optimizerUpdates')).toBe('wasm');
+  setOptimBackend('js');
+  expect(backend('optimizerUpdates')).toBe('js');
 });
 
 type Make = (ps: ParameterLike[]) => Optimizer<{ lr: number }>;
@@ -116,18 +114,15 @@ describe.each(kernels)('%s on float32', (_name, make, keys) => {
     });
   });
 
-  it('keeps its state buffers in WebAssembly memory, as float32 tensors of the parameter shape', () => {
+  it('keeps its state buffers in kernel storage, as float32 tensors of the parameter shape', () => {
     const { params, opt } = run(make, 'wasm', 2);
     for (const p of params) {
       for (const key of keys) {
         const t = opt.state.get(p)![key] as Tensor;
         expect(t.dtype).toBe('float32');
         expect(t.shape).toEqual(p.value.shape);
-        expect(t.data.buffer).not.toBeInstanceOf(SharedArrayBuffer);
         expect(t.data.byteOffset % 16).toBe(0);
-        // Not a buffer of its own: a view into a WebAssembly memory shared with other state.
-        expect(t.data.buffer.byteLength).toBeGreaterThan(t.data.byteLength);
-        expect(slabOf([t.data as Float32Array, p.value.data as Float32Array])).toBeDefined();
+        expect(isInKernelStorage(t)).toBe(true);
       }
     }
   });
@@ -159,30 +154,32 @@ describe.each(kernels)('%s on float32', (_name, make, keys) => {
     expect(second.stateDict()).toEqual(full.opt.stateDict());
   });
 
-  it('moves the parameter into WebAssembly memory at its first step, next to its state, and updates it there in place', () => {
-    const { params, grads } = problem(11);
-    setOptimBackend('wasm');
-    const opt = make(params);
-    const before = params.map((p) => p.value);
-    const initial = before.map((t) => Array.from(t.data));
-    params.forEach((p, i) => {
-      p.grad = grads[0]![i]!;
+  it('updates the parameter in place wherever it lives: param.value and its data are never replaced', () => {
+    const onHeap = problem(11);
+    const inStorage = problem(11);
+    for (const p of inStorage.params) p.value = copyToKernelStorage(p.value);
+    const results = [onHeap, inStorage].map(({ params, grads }) => {
+      setOptimBackend('wasm');
+      const opt = make(params);
+      const values = params.map((p) => p.value);
+      const data = params.map((p) => p.value.data);
+      for (let k = 0; k < 2; k++) {
+        params.forEach((p, i) => {
+          p.grad = grads[k]![i]!;
+        });
+        opt.step();
+      }
+      params.forEach((p, i) => {
+        expect(p.value).toBe(values[i]);
+        expect(p.value.data).toBe(data[i]);
+      });
+      return params;
     });
-    opt.step();
-    params.forEach((p, i) => {
-      // The old tensor is left as it was; param.value views the slab that holds the state.
-      expect(Array.from(before[i]!.data)).toEqual(initial[i]);
-      expect(p.value).not.toBe(before[i]);
-      expect(p.value.shape).toEqual(before[i]!.shape);
-      expect(p.value.data.buffer).toBe((opt.state.get(p)![keys[0]!] as Tensor).data.buffer);
-    });
-    const moved = params.map((p) => p.value);
-    params.forEach((p, i) => {
-      p.grad = grads[1]![i]!;
-    });
-    opt.step();
-    params.forEach((p, i) => {
-      expect(p.value).toBe(moved[i]);
+    expect(inStorage.params.every((p) => isInKernelStorage(p.value))).toBe(true);
+    expect(onHeap.params.some((p) => isInKernelStorage(p.value))).toBe(false);
+    // The same float32 arithmetic on both: in place in storage, or staged chunk by chunk.
+    results[0]!.forEach((p, i) => {
+      expect(Array.from(p.value.data)).toEqual(Array.from(results[1]![i]!.value.data));
     });
   });
 
@@ -254,7 +251,7 @@ describe.each(kernels)('%s on float32', (_name, make, keys) => {
     for (const key of keys) expect((opt.state.get(p)![key] as Tensor).shape).toEqual([0, 4]);
   });
 
-  it('moves state made on the TypeScript path into WebAssembly memory when switched', () => {
+  it('moves state made on the TypeScript path into kernel storage when switched', () => {
     const { params, grads } = problem(9);
     setOptimBackend('js');
     const opt = make(params);
@@ -263,13 +260,11 @@ describe.each(kernels)('%s on float32', (_name, make, keys) => {
     });
     opt.step();
     const before = opt.state.get(params[5]!)![keys[0]!] as Tensor;
-    expect(before.data.buffer.byteLength).toBe(before.data.byteLength);
-    expect(slabOf([before.data as Float32Array])).toBeUndefined();
+    expect(isInKernelStorage(before)).toBe(false);
     setOptimBackend('wasm');
     opt.step();
     const after = opt.state.get(params[5]!)![keys[0]!] as Tensor;
-    expect(after.data.buffer.byteLength).toBeGreaterThan(after.data.byteLength);
-    expect(slabOf([after.data as Float32Array])).toBeDefined();
+    expect(isInKernelStorage(after)).toBe(true);
   });
 });
 
@@ -287,7 +282,7 @@ describe('variants without a kernel, and float64, use the TypeScript path', () =
     });
     opt.step();
     for (const value of Object.values(opt.state.get(params[0]!)!)) {
-      if (typeof value !== 'number') expect(value.data.buffer.byteLength).toBe(value.data.byteLength);
+      if (typeof value !== 'number') expect(isInKernelStorage(value)).toBe(false);
     }
   });
 });
@@ -309,7 +304,7 @@ describe('without WebAssembly SIMD', () => {
     vi.stubGlobal('WebAssembly', fake());
     const optim = await import('../src/index');
     const t = await import('@mtl/tensor');
-    expect(optim.optimBackend()).toBe('js');
+    expect(t.backend('optimizerUpdates')).toBe('js');
     const p: ParameterLike = { value: t.rand([10], { generator: new t.Generator(1) }), grad: null };
     const before = Array.from(p.value.data);
     p.grad = t.rand([10], { generator: new t.Generator(2) });
@@ -317,6 +312,6 @@ describe('without WebAssembly SIMD', () => {
     opt.step();
     expect(Array.from(p.value.data)).not.toEqual(before);
     const m = opt.state.get(p)!.expAvg as Tensor;
-    expect(m.data.buffer.byteLength).toBe(m.data.byteLength);
+    expect(t.isInKernelStorage(m)).toBe(false);
   });
 });

@@ -1,24 +1,36 @@
 /**
- * float32 matrix multiply in WebAssembly SIMD (AssemblyScript), compiled by
- * `pnpm --filter @mtl/tensor build:wasm` into `src/kernels/wasm/matmulWasm.generated.ts`.
+ * float32 matrix multiply in WebAssembly SIMD (AssemblyScript), part of the kernel module that
+ * `pnpm --filter @mtl/tensor build:wasm` compiles from `assembly/index.ts` (whose
+ * `build-wasm variant` lines declare the builds) into `src/backend/kernelModule.generated.ts`.
  *
  * `C[m×n] = A[m×k] · B[k×n]`, all row-major float32 in linear memory; the caller (the
  * TypeScript side, `src/kernels/matmulWasm.ts`) copies the operands in, lays out the scratch
  * buffers and copies C out. GotoBLAS structure: for each block of B (KC×NC) and of A (MC×KC)
  * the operands are packed into micro-panels (MR rows of A or NR columns of B, depth-major,
  * zero-padded at the edges), and an MR×NR register-blocked micro-kernel (4×8: eight f32x4
- * accumulators) runs over them with `f32x4.mul` + `f32x4.add` (no FMA: relaxed SIMD is not on
- * by default in Node 20). Packing absorbs the transposes, so all four combinations run the same
- * inner loop. Sums are accumulated in float32, as PyTorch and XNNPACK do.
+ * accumulators) runs over them with `madd` below. Packing absorbs the transposes, so all four
+ * combinations run the same inner loop. Sums are accumulated in float32, as PyTorch and XNNPACK do.
  *
  * Written without decorators so that it also parses as plain TypeScript for the linter;
  * Binaryen inlines the small helpers on its own.
  *
- * Two builds are embedded: the plain one (its own, growable memory) and `Threads` below, which
- * imports a shared memory (at most 256 MiB) so that a helper Worker's instance of it works on the
- * same operands (`src/kernels/matmulThreads.ts`). The code is the same; only the memory differs.
+ * One source, two kinds of build: with relaxed SIMD enabled (`--enable relaxed-simd`; Node ≥ 22
+ * and Chromium ≥ 114 validate such a module, Node 20 does not) `madd` is a fused multiply-add,
+ * otherwise a multiply and an add. An FMA build rounds once per multiply-add instead of twice,
+ * so its sums differ from the plain build's in the last bits; a product split into chunks on
+ * two threads still equals the unsplit one bit for bit when every thread runs the same build.
  */
-// build-wasm variant Threads: --enable threads --importMemory --sharedMemory --maximumMemory 4096
+
+/**
+ * `acc + a·b` per lane. With relaxed SIMD on (a compile-time constant, so each build keeps one
+ * branch) it is `f32x4.relaxed_madd`, one fused multiply-add where the CPU has FMA (vfmadd231ps
+ * on x86), which saves an instruction per step in the micro-kernels; otherwise a multiply and an
+ * add, as Node 20 requires.
+ */
+function madd(a: v128, b: v128, acc: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
+  return f32x4.add(acc, f32x4.mul(a, b));
+}
 
 /** Rows of A per micro-kernel call. */
 const MR: i32 = 4;
@@ -57,7 +69,7 @@ export function gemm(
   transB: i32,
   scratch: usize,
 ): void {
-  gemmStrided(a, b, c, m, k, n, transA ? m : k, transB ? k : n, n, transA, transB, scratch);
+  gemmStrided(a, b, c, m, k, n, transA ? m : k, transB ? k : n, n, transA, transB, scratch, 0);
 }
 
 /** Words of the argument block that `gemmChunk` reads (i32 each). */
@@ -73,10 +85,37 @@ const ARG_TRANS_B = 7;
 const ARG_SPLIT_COLS = 8;
 /** Columns or rows per chunk (a multiple of NR or MR). */
 const ARG_CHUNK = 9;
+/** Non-zero: the address of all of B packed by `packB` (row chunks then pack only their rows of A). */
+const ARG_PACKED_B = 10;
+
+/** Bytes `packB` writes for a k×n B: every KC×NC block's micro-panels, n rounded up to NR. */
+export function packedBBytes(k: i32, n: i32): i32 {
+  return (k * (((n + NR - 1) / NR) * NR)) << 2;
+}
 
 /**
- * Chunk `index` of the product described by the argument block at `args` (ten i32 words:
- * a, b, c, m, k, n, transA, transB, splitCols, chunk): the column panel or row block of C that
+ * Packs all of B (or Bᵀ when `transB`), block after block as `gemmStrided` would pack each one,
+ * into `dst` (`packedBBytes(k, n)` bytes): block (j0, p0) at element j0·k + p0·ncp, where ncp is
+ * the block's width rounded up to NR. Two threads then compute row chunks of C against one packed
+ * B instead of each packing its own.
+ */
+export function packB(b: usize, k: i32, n: i32, transB: i32, dst: usize): void {
+  const ldb = transB ? k : n;
+  for (let j0 = 0; j0 < n; j0 += NC) {
+    const nc = min(NC, n - j0);
+    const ncp = ((nc + NR - 1) / NR) * NR;
+    for (let p0 = 0; p0 < k; p0 += KC) {
+      const kc = min(KC, k - p0);
+      const at = dst + ((<usize>(j0 * k + p0 * ncp)) << 2);
+      if (transB) packBT(b, ldb, p0, j0, kc, nc, at);
+      else packBN(b, ldb, p0, j0, kc, nc, at);
+    }
+  }
+}
+
+/**
+ * Chunk `index` of the product described by the argument block at `args` (eleven i32 words:
+ * a, b, c, m, k, n, transA, transB, splitCols, chunk, packedB): the column panel or row block of C that
  * it names, computed by `gemmStrided` with the sub-matrices' pointers and the full matrices'
  * strides. Every element of C goes through the same arithmetic as in `gemm` (the same k-blocks,
  * summed in the same order), so a product split into chunks, on any number of threads, equals
@@ -93,6 +132,7 @@ export function gemmChunk(args: usize, index: i32, scratch: usize): void {
   const transA = load<i32>(args + (ARG_TRANS_A << 2));
   const transB = load<i32>(args + (ARG_TRANS_B << 2));
   const chunk = load<i32>(args + (ARG_CHUNK << 2));
+  const packedB = <usize>load<u32>(args + (ARG_PACKED_B << 2));
   const lda = transA ? m : k;
   const ldb = transB ? k : n;
   const start = index * chunk;
@@ -100,12 +140,13 @@ export function gemmChunk(args: usize, index: i32, scratch: usize): void {
     // Columns start..start+w of C and of B: B's column j is at element j (B) or row j (Bᵀ).
     const w = min(chunk, n - start);
     const bj = b + ((<usize>(transB ? start * k : start)) << 2);
-    gemmStrided(a, bj, c + ((<usize>start) << 2), m, k, w, lda, ldb, n, transA, transB, scratch);
+    gemmStrided(a, bj, c + ((<usize>start) << 2), m, k, w, lda, ldb, n, transA, transB, scratch, 0);
   } else {
     // Rows start..start+h of C and of A: A's row i is at row i (A) or element i (Aᵀ).
     const h = min(chunk, m - start);
     const ai = a + ((<usize>(transA ? start : start * k)) << 2);
-    gemmStrided(ai, b, c + ((<usize>start * <usize>n) << 2), h, k, n, lda, ldb, n, transA, transB, scratch);
+    const ci = c + ((<usize>start * <usize>n) << 2);
+    gemmStrided(ai, b, ci, h, k, n, lda, ldb, n, transA, transB, scratch, packedB);
   }
 }
 
@@ -130,6 +171,7 @@ function gemmStrided(
   transA: i32,
   transB: i32,
   scratch: usize,
+  packedB: usize,
 ): void {
   const packA = scratch;
   const packB = packA + ((MC * KC) << 2);
@@ -144,8 +186,12 @@ function gemmStrided(
     for (let p0 = 0; p0 < k; p0 += KC) {
       const kc = min(KC, k - p0);
       const first = p0 === 0;
-      if (transB) packBT(b, ldb, p0, j0, kc, nc, packB);
-      else packBN(b, ldb, p0, j0, kc, nc, packB);
+      // B's block: packed here, or already packed by `packB` (see its layout).
+      const blockB = packedB ? packedB + ((<usize>(j0 * k + p0 * (((nc + NR - 1) / NR) * NR))) << 2) : packB;
+      if (!packedB) {
+        if (transB) packBT(b, ldb, p0, j0, kc, nc, packB);
+        else packBN(b, ldb, p0, j0, kc, nc, packB);
+      }
       for (let i0 = 0; i0 < m; i0 += MC) {
         const mc = min(MC, m - i0);
         if (!direct) {
@@ -154,7 +200,7 @@ function gemmStrided(
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const pb = packB + ((jr * kc) << 2);
+          const pb = blockB + ((jr * kc) << 2);
           for (let ir = 0; ir < mc; ir += MR) {
             const mr = min(MR, mc - ir);
             const full = mr === MR && nr === NR;
@@ -187,8 +233,11 @@ function gemmStrided(
 /**
  * The 4×8 micro-kernel on packed panels: `D[4×8] (=|+=) Apanel[kc×4]ᵀ · Bpanel[kc×8]`, D at
  * `dst` with a row stride of `ldd` bytes (stored when `first`, else added). Per step of k: two
- * vector loads of B, four splat loads of A, eight multiplies and eight adds into the eight
- * accumulators (8 + 2 + 1 vector registers, so nothing spills).
+ * vector loads of B, four splat loads of A and eight multiply-adds into the eight accumulators
+ * (8 + 2 + 1 vector registers, so nothing spills). The same 4×8 tile serves the FMA build: on the
+ * machine measured (Zen 3: two FMA pipes, 4-cycle latency) its loop runs at ~94% of the FMA peak
+ * (48 of 51 GFLOP/s in Node 24; mul + add, 38), and 6×8 (12 accumulators: all 15 XMM registers
+ * V8 allocates, no spills) was no faster, while 8×8, 4×12 and 4×16 spill and run at ~60%.
  */
 function micro(kc: i32, pa: usize, pb: usize, dst: usize, ldd: i32, first: bool): void {
   let c00 = f32x4.splat(0);
@@ -203,17 +252,17 @@ function micro(kc: i32, pa: usize, pb: usize, dst: usize, ldd: i32, first: bool)
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
     x = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
     x = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0));
-    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
     x = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0));
-    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
     pa += MR << 2;
     pb += NR << 2;
   }
@@ -248,17 +297,17 @@ function microGeneral(
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let x = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(x, b0));
-    c01 = f32x4.add(c01, f32x4.mul(x, b1));
+    c00 = madd(x, b0, c00);
+    c01 = madd(x, b1, c01);
     x = v128.load32_splat(pa + o1);
-    c10 = f32x4.add(c10, f32x4.mul(x, b0));
-    c11 = f32x4.add(c11, f32x4.mul(x, b1));
+    c10 = madd(x, b0, c10);
+    c11 = madd(x, b1, c11);
     x = v128.load32_splat(pa + o2);
-    c20 = f32x4.add(c20, f32x4.mul(x, b0));
-    c21 = f32x4.add(c21, f32x4.mul(x, b1));
+    c20 = madd(x, b0, c20);
+    c21 = madd(x, b1, c21);
     x = v128.load32_splat(pa + o3);
-    c30 = f32x4.add(c30, f32x4.mul(x, b0));
-    c31 = f32x4.add(c31, f32x4.mul(x, b1));
+    c30 = madd(x, b0, c30);
+    c31 = madd(x, b1, c31);
     pa += step;
     pb += NR << 2;
   }
@@ -267,7 +316,8 @@ function microGeneral(
 
 /**
  * A 4×4 tile for a last strip of B with at most 4 columns (only the first vector of each packed
- * B step is read): half the work of the 4×8 tile when n ≤ 4, as in an MLP's output layer.
+ * B step is read): half the work of the 4×8 tile when n ≤ 4, as in an MLP's output layer. Its
+ * four accumulator chains leave it latency-bound, so FMA does not speed it up.
  */
 function microHalf(
   kc: i32,
@@ -287,10 +337,10 @@ function microHalf(
   let c3 = f32x4.splat(0);
   for (let p = 0; p < kc; p++) {
     const b0 = v128.load(pb);
-    c0 = f32x4.add(c0, f32x4.mul(v128.load32_splat(pa), b0));
-    c1 = f32x4.add(c1, f32x4.mul(v128.load32_splat(pa + o1), b0));
-    c2 = f32x4.add(c2, f32x4.mul(v128.load32_splat(pa + o2), b0));
-    c3 = f32x4.add(c3, f32x4.mul(v128.load32_splat(pa + o3), b0));
+    c0 = madd(v128.load32_splat(pa), b0, c0);
+    c1 = madd(v128.load32_splat(pa + o1), b0, c1);
+    c2 = madd(v128.load32_splat(pa + o2), b0, c2);
+    c3 = madd(v128.load32_splat(pa + o3), b0, c3);
     pa += step;
     pb += NR << 2;
   }

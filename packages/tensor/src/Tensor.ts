@@ -13,6 +13,7 @@ import { broadcastTo, expand } from './ops/expand';
 import { amax, amin, argmax, argmin, max, min } from './ops/extrema';
 import { gather, indexSelect, oneHot } from './ops/gather';
 import { eigh, inv, pinv, solve } from './ops/linalg';
+import { type LinearOptions, linear } from './ops/linear';
 import { logicalAnd, logicalNot, logicalOr, logicalXor } from './ops/logical';
 import { logsumexp } from './ops/logsumexp';
 import { maskedFill } from './ops/maskedFill';
@@ -383,6 +384,10 @@ export class Tensor {
   // Linear algebra.
   matmul(other: Tensor, options?: MatmulOptions): Tensor {
     return matmul(this, other, options);
+  }
+  /** act(this·weightᵀ + bias): see {@link linear}. */
+  linear(weight: Tensor, bias?: Tensor | null, options?: LinearOptions): Tensor {
+    return linear(this, weight, bias, options);
   }
   dot(other: Tensor): Tensor {
     return dot(this, other);

@@ -6,6 +6,17 @@
 
 export { type AllCloseOptions, allClose } from './allClose';
 export {
+  type Backend,
+  backend,
+  KERNEL_NAMES,
+  type KernelName,
+  type SetBackendOptions,
+  setBackend,
+} from './backend/backend';
+export { type BackendInfo, backendInfo } from './backend/backendInfo';
+export type { KernelVariant } from './backend/kernelModule';
+export { copyToKernelStorage, isInKernelStorage, kernelStorageZeros } from './backend/storage';
+export {
   checkBoolean,
   checkChoice,
   checkInteger,
@@ -39,14 +50,14 @@ export {
   ValueError,
 } from './errors';
 export { formatTensor } from './format';
+export { biasRelu, maskRows } from './kernels/linearPasses';
+export { type MatmulThreads, matmulThreads, setMatmulThreads } from './kernels/matmulThreads';
 export {
-  type MatmulBackend,
-  type MatmulThreads,
-  matmulBackend,
-  matmulThreads,
-  setMatmulBackend,
-  setMatmulThreads,
-} from './kernels/matmulBackend';
+  adagradUpdateKernel,
+  adamUpdateKernel,
+  rmspropUpdateKernel,
+  sgdMomentumUpdateKernel,
+} from './kernels/optimizerUpdates';
 export { elu, gelu, leakyRelu, relu, silu, softplus } from './ops/activations';
 export { add } from './ops/add';
 export type { TensorLike } from './ops/binary';
@@ -58,6 +69,12 @@ export { broadcastTo, expand } from './ops/expand';
 export { amax, amin, argmax, argmin, max, min } from './ops/extrema';
 export { gather, indexSelect, oneHot } from './ops/gather';
 export { eigh, inv, pinv, solve } from './ops/linalg';
+export {
+  LINEAR_ACTIVATIONS,
+  type LinearActivation,
+  type LinearOptions,
+  linear,
+} from './ops/linear';
 export { logicalAnd, logicalNot, logicalOr, logicalXor } from './ops/logical';
 export { logsumexp } from './ops/logsumexp';
 export { maskedFill } from './ops/maskedFill';
@@ -103,5 +120,3 @@ export { getDefaultGenerator, manualSeed } from './random/defaultGenerator';
 export { Generator } from './random/Generator';
 export { broadcastShapes, normalizeDim, normalizeDims, sizeOf } from './shape';
 export { type NestedArray, Tensor } from './Tensor';
-export { compileSimdModule } from './wasm/compileSimdModule';
-export { alignBytes, growMemory } from './wasm/wasmMemory';

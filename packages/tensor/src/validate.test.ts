@@ -20,7 +20,7 @@ import {
   randint,
   reshape,
   ShapeError,
-  setMatmulBackend,
+  setBackend,
   sum,
   Tensor,
   tensor,
@@ -139,7 +139,7 @@ describe('generic errors from deep inside became typed ones', () => {
     expectTyped(() => eye(2, 2, { dtype: 'float16' as never }), DTypeError, 'eye', 'dtype');
     expectTyped(() => mean(zeros([2]), 0, null as never), ValueError, 'mean', 'options');
     expectTyped(() => zeros([2]).to(1n as never), DTypeError, 'to', '1n');
-    expectTyped(() => setMatmulBackend(1n as never), ValueError, 'setMatmulBackend', 'backend');
+    expectTyped(() => setBackend(1n as never), ValueError, 'setBackend', 'backend');
     expectTyped(() => matmul(zeros([2, 2]), zeros([2, 2]), null as never), ValueError, 'matmul', 'options');
   });
 

@@ -623,6 +623,64 @@ add(
     );
   },
 );
+/** x [..., k], weight [n, k], bias [n] or none, and the options of linear (or junk for any of them). */
+const linearArgs = mix(
+  fc
+    .record({
+      lead: fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 2 }),
+      k: fc.integer({ min: 0, max: 3 }),
+      n: fc.integer({ min: 0, max: 3 }),
+      dtype: numericDType,
+    })
+    .chain(({ lead, k, n, dtype }) =>
+      fc.tuple(
+        tensorOf([...lead, k], fc.constant(dtype)),
+        tensorOf([n, k], fc.oneof(fc.constant(dtype), numericDType)),
+        fc.oneof(tensorOf([n], fc.constant(dtype)), fc.constantFrom(undefined, null)),
+        some(
+          fc.oneof(
+            fc.constant(undefined),
+            fc.record({ activation: fc.constantFrom(...api.LINEAR_ACTIVATIONS) }, { requiredKeys: [] }),
+          ),
+        ),
+      ),
+    ),
+  fc.tuple(
+    anyTensor,
+    anyTensor,
+    fc.oneof(anyTensor, fc.constant(null)),
+    some(fc.constant({ activation: 'relu' })),
+  ),
+);
+const linearRefs: Record<api.LinearActivation, (v: number) => number> = {
+  none: (v) => v,
+  relu: (v) => (Number.isNaN(v) ? v : Math.max(v, 0)),
+  gelu: (v) => 0.5 * v * (1 + erfRef(v * Math.SQRT1_2)),
+  silu: (v) => v * sigmoid(v),
+  tanh: Math.tanh,
+  sigmoid,
+};
+add(
+  'linear',
+  linearArgs,
+  (x, w, b, o) => F.linear!(x, w, b, o),
+  (r, [x, w, b, o]) => {
+    const [xt, wt, bt] = [x as Tensor, w as Tensor, b as Tensor | null | undefined];
+    // float64 operands only: the reference sums in float64, as the float64 product does.
+    if ([xt, wt, bt ?? xt].some((t) => t.dtype !== 'float64')) return undefined;
+    const act = linearRefs[(o as { activation?: api.LinearActivation } | undefined)?.activation ?? 'none'];
+    const [n, k] = wt.shape as [number, number];
+    const rows = xt.size / Math.max(k, 1);
+    const lead = xt.shape.slice(0, -1);
+    const values = Array.from({ length: (k === 0 ? lead.reduce((p, d) => p * d, 1) : rows) * n }, (_, i) => {
+      const [row, col] = [Math.floor(i / n), i % n];
+      let s = 0;
+      for (let p = 0; p < k; p++) s += xt.data[row * k + p]! * wt.data[col * k + p]!;
+      return act(s + (bt ? bt.data[col]! : 0));
+    });
+    return compare(r, [...lead, n], values);
+  },
+);
 const squareMatrix = fc.integer({ min: 0, max: 3 }).chain((n) => tensorOf([n, n], floatDType));
 const solveArgs = squareMatrix.chain((a) =>
   fc.tuple(
@@ -1289,22 +1347,42 @@ add(
       ? undefined
       : 'differs from toString()',
 );
-add('setMatmulBackend', fc.tuple(some(fc.constantFrom('wasm', 'js'))), (b) => F.setMatmulBackend!(b));
-add('setMatmulThreads', fc.tuple(some(fc.constantFrom(1))), (t) => F.setMatmulThreads!(t));
-add('matmulBackend', fc.tuple(), () => F.matmulBackend!());
-add('matmulThreads', fc.tuple(), () => F.matmulThreads!());
-add('compileSimdModule', fc.tuple(junk()), (s) => F.compileSimdModule!(s));
 add(
-  'growMemory',
+  'setBackend',
   fc.tuple(
-    some(fc.constant(new WebAssembly.Memory({ initial: 1, maximum: 2 }))),
-    some(fc.constantFrom(0, 100, 1e6)),
+    some(fc.constantFrom('wasm', 'js')),
+    some(
+      fc.constantFrom(
+        undefined,
+        {},
+        { kernels: ['matmul'] },
+        { kernels: ['linearPasses', 'optimizerUpdates'] },
+        { variant: 'simd' },
+        { kernels: ['conv'] },
+        { kernel: ['matmul'] },
+      ),
+    ),
   ),
-  (m, b) => F.growMemory!(m, b),
+  (b, o) => F.setBackend!(b, o),
 );
-add('alignBytes', fc.tuple(numberArb, some(fc.constantFrom(undefined, 16, 64))), (a, m) =>
-  F.alignBytes!(a, m),
+add('backend', fc.tuple(some(fc.constantFrom(undefined, 'matmul', 'optimizerUpdates'))), (k) =>
+  F.backend!(k),
 );
+add('backendInfo', fc.tuple(), () => F.backendInfo!());
+add('setMatmulThreads', fc.tuple(some(fc.constantFrom(1, 'auto'))), (t) => F.setMatmulThreads!(t));
+add('matmulThreads', fc.tuple(), () => F.matmulThreads!());
+add(
+  'copyToKernelStorage',
+  fc.tuple(anyTensor),
+  (t) => F.copyToKernelStorage!(t),
+  (r, [t]) =>
+    (r as Tensor).shape.join() === (t as Tensor).shape.join() &&
+    Array.from((r as Tensor).data).every((v, i) => Object.is(v, (t as Tensor).data[i]))
+      ? undefined
+      : 'copy differs',
+);
+add('isInKernelStorage', fc.tuple(anyTensor), (t) => F.isInKernelStorage!(t));
+add('kernelStorageZeros', fc.tuple(some(shapeArb)), (s) => F.kernelStorageZeros!(s));
 add(
   'new Tensor',
   fc.tuple(
@@ -1352,8 +1430,8 @@ add(
 
 it('fuzz: every @mtl/tensor function ends in a result or a typed error, and valid results are right', () => {
   const report = fuzz(cases, { runs: 90, seed: 14, isTyped: (e) => e instanceof MtlError });
-  api.setMatmulBackend('wasm');
-  api.setMatmulThreads(1);
+  api.setBackend('wasm');
+  api.setMatmulThreads('auto');
   console.log(formatFuzzReport('@mtl/tensor', report));
   expect(report.calls).toBeGreaterThanOrEqual(6000);
   expect(report.genericErrors + report.slow + report.wrong, formatDefects(report)).toBe(0);

@@ -21,7 +21,6 @@ import { indexSelect } from './indexSelect';
 import { inv } from './inv';
 import { leakyRelu } from './leakyRelu';
 import { linear } from './linear';
-import { linearRelu } from './linearRelu';
 import { log } from './log';
 import { log1p } from './log1p';
 import { matmul } from './matmul';
@@ -45,6 +44,7 @@ import { slice } from './slice';
 import { softplus } from './softplus';
 import { solve } from './solve';
 import { sqrt } from './sqrt';
+import { stackedLinear } from './stackedLinear';
 import { std } from './std';
 import { sub } from './sub';
 import { sum } from './sum';
@@ -94,7 +94,7 @@ export const rules: RuleTable = {
   norm,
   matmul,
   linear,
-  linearRelu,
+  stackedLinear,
   solve,
   inv,
   eigvalsh,

@@ -1,10 +1,10 @@
 import * as T from '@mtl/tensor';
+import { maskRows } from '@mtl/tensor';
 import type { Rule } from '../primitives';
-import { maskRows } from './linearReluKernels';
 
 /**
- * d relu(x) = [x > 0]: 0 at the kink, as in PyTorch. The backward is linearRelu's mask pass
- * (one pass over g and x, no mask tensor; WASM SIMD for large float32): g where x > 0, else +0,
+ * d relu(x) = [x > 0]: 0 at the kink, as in PyTorch. The backward is fused linear + relu's mask
+ * pass, `maskRows` (one pass over g and x, no mask tensor; WebAssembly for large float32): g where x > 0, else +0,
  * also where g is ±∞ or NaN; NaN where x > 0 and g is NaN; +0 at x = NaN.
  */
 export const relu: Rule<'relu'> = {

@@ -1,6 +1,6 @@
-import { concat, linear, narrow, type Parameter, type Variable, type VariableLike } from '@mtl/autograd';
+import { narrow, type Parameter, stackedLinear, type Variable, type VariableLike } from '@mtl/autograd';
 import { Identity, Linear, type Module, ModuleDict, Sequential } from '@mtl/nn';
-import type { DType, Generator } from '@mtl/tensor';
+import { type DType, type Generator, kernelStorageZeros, Tensor, type TypedArray, zeros } from '@mtl/tensor';
 import { checkOptions, ownEntries } from '../data/check';
 import {
   checkCommon,
@@ -35,12 +35,23 @@ export interface HardSharingMlpOptions {
 /**
  * Hard parameter sharing (HPS): one shared encoder, one head per task. Parameters are named
  * `encoder.*` and `heads.<task>.*`; the encoder's output is the shared representation.
+ *
+ * Each head runs its own `forward` on the representation, except the single-Linear heads that
+ * {@link HardSharing.mlp} builds (`headHidden: []`, two tasks or more): those it stacks — their
+ * weights lie one after another in one buffer, and their biases in another (the heads keep their
+ * own Parameters, names and values; the Parameters' tensors are views of the buffers) — and
+ * runs as one product, `stackedLinear`: the representation is read once, and its gradient is
+ * one product instead of one per head and their sum. The buffers are the parameters' own
+ * storage, so the product always sees the current weights (an optimizer updates them in place);
+ * should a head's tensor be replaced (by `to(dtype)`, or an optimizer that moves parameters into
+ * memory of its own), the product copies the weights together for each call instead, with the
+ * same values.
  */
 export class HardSharing extends MultiTaskModel {
   readonly encoder: Layer;
   readonly heads: ModuleDict<Layer>;
-  /** `linearHeads()`, once worked out (undefined before the first forward). */
-  private linearCache: Linear[] | null | undefined = undefined;
+  /** The heads' Linear layers, in task order, when they are stacked (see the class doc); else null. */
+  #stacked: readonly Linear[] | null = null;
 
   /**
    * @throws ValueError unless given `{ encoder, heads }` with a Module encoder and at least one
@@ -83,56 +94,50 @@ export class HardSharing extends MultiTaskModel {
       hidden.length > 0
         ? mlp([inputSize, ...hidden], { activation, finalActivation: true, dtype, generator })
         : new Identity();
-    const heads = Object.fromEntries(
-      ownEntries(tasks).map(([task, size]) => [
-        task,
-        mlp([top, ...headHidden, size], { activation, dtype, generator }),
-      ]),
-    );
-    return new HardSharing({ encoder: encoder as Layer, heads });
+    const entries = ownEntries(tasks);
+    if (headHidden.length > 0 || entries.length < 2) {
+      const heads = Object.fromEntries(
+        entries.map(([task, size]) => [
+          task,
+          mlp([top, ...headHidden, size], { activation, dtype, generator }),
+        ]),
+      );
+      return new HardSharing({ encoder: encoder as Layer, heads });
+    }
+    // One Linear per head, stacked (the class doc): the heads of mlp([top, size]), built here so
+    // that their layers are known rather than looked for.
+    const linears = entries.map(([, size]) => new Linear(top, size, { dtype, generator }));
+    const heads = Object.fromEntries(entries.map(([task], i) => [task, new Sequential(linears[i]!)]));
+    const model = new HardSharing({ encoder: encoder as Layer, heads });
+    shareStorage(linears.map((l) => l.weight));
+    shareStorage(linears.map((l) => l.bias!));
+    model.#stacked = linears;
+    return model;
   }
 
+  /** Runs the encoder once, then the heads on its output (the representation). */
   forward(x: VariableLike): Record<string, Variable> {
     const rep = this.encoder.forward(x) as Variable;
     this.representation = rep;
-    const linears = this.linearHeads();
-    if (linears !== null) {
-      // Every head is one Linear layer: one product with the heads' weights stacked ([Σ out, in],
-      // a few hundred numbers copied), then each task's columns. The same values and gradients
-      // as running the heads one by one, but one pass over the representation forward and
-      // backward instead of one per head (and no per-head sums of its gradient).
-      const weight = concat(
-        linears.map((l) => l.weight),
-        0,
-      );
-      const bias = linears[0]!.bias === null ? null : concat(linears.map((l) => l.bias!));
-      const all = linear(rep, weight, bias);
-      let offset = 0;
+    const linears = this.#stacked;
+    if (linears === null) {
       return Object.fromEntries(
-        this.tasks.map((task, i) => {
-          const size = linears[i]!.outFeatures;
-          const out = narrow(all, -1, offset, size);
-          offset += size;
-          return [task, out];
-        }),
+        this.tasks.map((task) => [task, this.heads.get(task).forward(rep) as Variable]),
       );
     }
-    return Object.fromEntries(
-      this.tasks.map((task) => [task, this.heads.get(task).forward(rep) as Variable]),
+    const all = stackedLinear(
+      rep,
+      linears.map((l) => l.weight),
+      linears.map((l) => l.bias!),
     );
-  }
-
-  /**
-   * The heads' Linear layers when every head is exactly one (a Linear, or a Sequential of just
-   * one), with the same dtype and bias setting, and there are at least two; otherwise null.
-   * Worked out at the first forward and kept: the heads are fixed after construction (`heads`
-   * has no setter; changing what is inside a head afterwards is not supported).
-   */
-  private linearHeads(): Linear[] | null {
-    if (this.linearCache === undefined) {
-      this.linearCache = findLinearHeads(this.tasks.map((task) => this.heads.get(task) as Module));
-    }
-    return this.linearCache;
+    let offset = 0;
+    return Object.fromEntries(
+      this.tasks.map((task, i) => {
+        const size = linears[i]!.outFeatures;
+        offset += size;
+        return [task, narrow(all, -1, offset - size, size)];
+      }),
+    );
   }
 
   sharedParameters(): Parameter[] {
@@ -145,29 +150,28 @@ export class HardSharing extends MultiTaskModel {
   }
 }
 
-/** See `HardSharing.linearHeads`. */
-function findLinearHeads(heads: readonly Module[]): Linear[] | null {
-  if (heads.length < 2) return null;
-  const linears: Linear[] = [];
-  for (let head of heads) {
-    if (head.constructor === Sequential) {
-      const items = (head as Sequential).items;
-      if (items.length !== 1) return null;
-      head = items[0]!;
-    }
-    if (head.constructor !== Linear) return null;
-    const l = head as Linear;
-    const first = linears[0];
-    if (
-      first !== undefined &&
-      (l.inFeatures !== first.inFeatures ||
-        l.weight.value.dtype !== first.weight.value.dtype ||
-        (l.bias === null) !== (first.bias === null) ||
-        (l.bias !== null && l.bias.value.dtype !== first.weight.value.dtype))
-    ) {
-      return null;
-    }
-    linears.push(l);
+/**
+ * The buffer behind each view `shareStorage` made: a view alone does not keep the array that
+ * owns kernel storage alive (the storage is freed when that array is garbage-collected), so each
+ * view holds its owner through this map for as long as the view lives.
+ */
+const owners = new WeakMap<TypedArray, TypedArray>();
+
+/**
+ * Moves the parameters' values into one new buffer (in kernel storage for float32, as a
+ * Parameter's own values are), one after another, each Parameter keeping its values and shape as
+ * a view of its part (one dtype: HardSharing.mlp's heads share theirs).
+ */
+function shareStorage(params: readonly Parameter[]): void {
+  const { dtype } = params[0]!.value;
+  const size = params.reduce((n, p) => n + p.value.size, 0);
+  const buffer = (dtype === 'float32' ? kernelStorageZeros([size]) : zeros([size], { dtype })).data;
+  let offset = 0;
+  for (const p of params) {
+    const part = buffer.subarray(offset, offset + p.value.size);
+    part.set(p.value.data as never);
+    owners.set(part, buffer);
+    p.value = new Tensor(part, p.value.shape, dtype);
+    offset += p.value.size;
   }
-  return linears;
 }

@@ -1,5 +1,24 @@
-import { ELU, GELU, LeakyReLU, Linear, type Module, ReLU, Sequential, Sigmoid, SiLU, Tanh } from '@mtl/nn';
-import { checkBoolean, type DType, type Generator, mustBe, ValueError } from '@mtl/tensor';
+import {
+  ELU,
+  GELU,
+  Identity,
+  LeakyReLU,
+  Linear,
+  type Module,
+  ReLU,
+  Sequential,
+  Sigmoid,
+  SiLU,
+  Tanh,
+} from '@mtl/nn';
+import {
+  checkBoolean,
+  type DType,
+  type Generator,
+  type LinearActivation,
+  mustBe,
+  ValueError,
+} from '@mtl/tensor';
 import { checkIntegerList, checkOptions } from '../data/check';
 import { checkCommon, checkParameterCount, MAX_LAYER_WIDTH, mlpParameterCount } from './checkArgs';
 
@@ -31,9 +50,18 @@ export function activationModule(name: Activation): Module & { forward(x: never)
   return factory() as Module & { forward(x: never): never };
 }
 
+/** The activations a `Linear` layer runs itself (`new Linear(in, out, { activation })`). */
+const FUSED: ReadonlySet<string> = new Set<LinearActivation>(['relu', 'gelu', 'silu', 'tanh', 'sigmoid']);
+
 /**
  * A multi-layer perceptron `sizes[0] → sizes[1] → … → sizes[n]`: Linear layers with the
  * activation between them (and after the last with `finalActivation`), as a Sequential.
+ *
+ * The activation runs inside the Linear before it (`new Linear(in, out, { activation })`: one op,
+ * the same values and gradients) when the layer can run it — relu, gelu, silu, tanh, sigmoid; an
+ * `Identity` then stands where the activation module would be, so the parameter names are those
+ * of `torch.nn.Sequential(Linear, ReLU, Linear, …)` (`0.weight`, `2.weight`, …) either way.
+ * leakyRelu and elu stay modules of their own.
  *
  * Sizes are integers in [1, 65,536], at most 1024 of them, and the whole MLP has at most 2²⁷
  * parameters; larger requests are refused before anything is allocated.
@@ -56,8 +84,16 @@ export function mlp(sizes: readonly number[], options: MlpOptions = {}): Sequent
   checkParameterCount(op, mlpParameterCount(checkedSizes));
   const layers: Module[] = [];
   for (let i = 0; i + 1 < checkedSizes.length; i++) {
-    layers.push(new Linear(checkedSizes[i]!, checkedSizes[i + 1]!, { dtype, generator }));
-    if (i + 2 < checkedSizes.length || finalActivation) layers.push(activationModule(activation));
+    const activated = i + 2 < checkedSizes.length || finalActivation;
+    const fused = activated && FUSED.has(activation);
+    layers.push(
+      new Linear(checkedSizes[i]!, checkedSizes[i + 1]!, {
+        activation: fused ? (activation as LinearActivation) : 'none',
+        dtype,
+        generator,
+      }),
+    );
+    if (activated) layers.push(fused ? new Identity() : activationModule(activation));
   }
   return new Sequential(...(layers as never[]));
 }

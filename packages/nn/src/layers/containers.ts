@@ -1,13 +1,10 @@
-import { linearRelu, Variable, type VariableLike } from '@mtl/autograd';
+import { Variable, type VariableLike } from '@mtl/autograd';
 
 import { formatValue, MtlError, Tensor, ValueError } from '@mtl/tensor';
 
 import { Module } from '../Module';
 
 import { requireInput, requireInteger } from '../validate';
-import { ReLU } from './activations';
-
-import { Linear } from './Linear';
 
 /** A module whose forward runs one input through a single-input module. */
 interface Layer {
@@ -68,7 +65,11 @@ export class ModuleList<M extends Module = Module> extends Module {
   }
 }
 
-/** Modules applied in order, each to the previous one's output, as `torch.nn.Sequential`. */
+/**
+ * Modules applied in order, each to the previous one's output, as `torch.nn.Sequential`. Each
+ * module's own `forward` runs; to fuse a Linear layer with its activation, give the layer the
+ * activation (`new Linear(in, out, { activation: 'relu' })`).
+ */
 export class Sequential extends ModuleList<Module & Layer> {
   constructor(...modules: (Module & Layer)[]) {
     super(modules);
@@ -77,20 +78,7 @@ export class Sequential extends ModuleList<Module & Layer> {
   override forward(x: VariableLike): Variable {
     requireInput('Sequential', 'x', x);
     let out: VariableLike = x;
-    const items = this.items;
-    for (let i = 0; i < items.length; i++) {
-      const m = items[i]!;
-      const next = items[i + 1];
-      // A Linear directly followed by a ReLU (exactly those classes, so an overridden forward
-      // still runs): one fused op, the same values and gradients without relu's own pass.
-      if (next !== undefined && m.constructor === Linear && next.constructor === ReLU) {
-        const linear = m as unknown as Linear;
-        out = linearRelu(out, linear.weight, linear.bias);
-        i++;
-        continue;
-      }
-      out = (m as Layer).forward(out);
-    }
+    for (const m of this.items) out = (m as Layer).forward(out);
     // Only Identity layers (or none) leave a constant: give it back as a Variable all the same.
     return out instanceof Variable
       ? out

@@ -1,12 +1,11 @@
 import type { Tensor } from '@mtl/tensor';
-import { requestedOptimBackend } from '../backend';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
-import { nextStep, stateBuffer, wasmStateBuffers } from '../stateBuffer';
+import { kernelStateBuffers, nextStep, pData, stateBuffer } from '../stateBuffer';
 import { type AdagradHyper, adagradUpdate } from '../updates/adagradUpdate';
 import type { FloatArray } from '../updates/FloatArray';
+import { adagradKernel, kernelTakes } from '../updates/kernelUpdates';
 import { isBoolean, nonNegative } from '../validate';
-import { adagradWasm, kernelTakes } from '../wasm/updatesWasm';
 
 const SUM = ['sum'];
 
@@ -62,16 +61,10 @@ export class Adagrad extends Optimizer<AdagradOptions> {
     h.eps = group.eps;
     h.maximize = group.maximize;
     h.step = step;
-    if (
-      param.value.dtype === 'float32' &&
-      requestedOptimBackend() === 'wasm' &&
-      kernelTakes(group.weightDecay)
-    ) {
-      const wasm = wasmStateBuffers(state, SUM, param, group.initialAccumulatorValue);
-      if (wasm !== undefined) {
-        adagradWasm(wasm.slab, wasm.p, grad.data as Float32Array, wasm.buffers[0]!, h);
+    if (param.value.dtype === 'float32' && kernelTakes(group.weightDecay)) {
+      const buffers = kernelStateBuffers(state, SUM, param, group.initialAccumulatorValue);
+      if (buffers !== undefined && adagradKernel(pData(param), grad.data as Float32Array, buffers[0]!, h))
         return;
-      }
     }
     const sum = stateBuffer(state, 'sum', param, group.initialAccumulatorValue);
     adagradUpdate(param.value.data as FloatArray, grad.data as FloatArray, sum, h);

@@ -1,12 +1,11 @@
 import type { Tensor } from '@mtl/tensor';
-import { requestedOptimBackend } from '../backend';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
-import { nextStep, stateBuffer, wasmStateBuffers } from '../stateBuffer';
+import { kernelStateBuffers, nextStep, pData, stateBuffer } from '../stateBuffer';
 import { type AdamHyper, adamUpdate } from '../updates/adamUpdate';
 import type { FloatArray } from '../updates/FloatArray';
+import { adamKernel, kernelTakes } from '../updates/kernelUpdates';
 import { betasPair, isBoolean, nonNegative } from '../validate';
-import { adamWasm, kernelTakes } from '../wasm/updatesWasm';
 
 const MOMENTS = ['expAvg', 'expAvgSq'];
 
@@ -74,13 +73,13 @@ export class Adam extends Optimizer<AdamOptions> {
     if (
       !group.amsgrad &&
       param.value.dtype === 'float32' &&
-      requestedOptimBackend() === 'wasm' &&
       kernelTakes(h.decoupled ? 0 : group.weightDecay)
     ) {
-      const wasm = wasmStateBuffers(state, MOMENTS, param);
-      if (wasm !== undefined) {
-        const [m, v] = wasm.buffers;
-        adamWasm(wasm.slab, wasm.p, grad.data as Float32Array, m!, v!, h);
+      const buffers = kernelStateBuffers(state, MOMENTS, param);
+      if (
+        buffers !== undefined &&
+        adamKernel(pData(param), grad.data as Float32Array, buffers[0]!, buffers[1]!, h)
+      ) {
         return;
       }
     }

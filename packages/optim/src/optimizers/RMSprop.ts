@@ -1,12 +1,11 @@
 import type { Tensor } from '@mtl/tensor';
-import { requestedOptimBackend } from '../backend';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
-import { nextStep, stateBuffer, wasmStateBuffers } from '../stateBuffer';
+import { kernelStateBuffers, nextStep, pData, stateBuffer } from '../stateBuffer';
 import type { FloatArray } from '../updates/FloatArray';
+import { kernelTakes, rmspropKernel } from '../updates/kernelUpdates';
 import { type RmspropHyper, rmspropUpdate } from '../updates/rmspropUpdate';
 import { isBoolean, nonNegative } from '../validate';
-import { kernelTakes, rmspropWasm } from '../wasm/updatesWasm';
 
 const SQUARE = ['squareAvg'];
 
@@ -55,14 +54,11 @@ export class RMSprop extends Optimizer<RMSpropOptions> {
       !group.centered &&
       group.momentum === 0 &&
       param.value.dtype === 'float32' &&
-      requestedOptimBackend() === 'wasm' &&
       kernelTakes(group.weightDecay)
     ) {
-      const wasm = wasmStateBuffers(state, SQUARE, param);
-      if (wasm !== undefined) {
-        rmspropWasm(wasm.slab, wasm.p, grad.data as Float32Array, wasm.buffers[0]!, group);
+      const buffers = kernelStateBuffers(state, SQUARE, param);
+      if (buffers !== undefined && rmspropKernel(pData(param), grad.data as Float32Array, buffers[0]!, group))
         return;
-      }
     }
     const square = stateBuffer(state, 'squareAvg', param);
     const gAvg = group.centered ? stateBuffer(state, 'gradAvg', param) : null;

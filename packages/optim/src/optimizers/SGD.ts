@@ -1,13 +1,12 @@
 import { checkOptionsObject, type Tensor } from '@mtl/tensor';
-import { requestedOptimBackend } from '../backend';
 import { OptimError } from '../OptimError';
 import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from '../Optimizer';
 import type { ParameterLike } from '../ParameterLike';
-import { stateBuffer, wasmStateBuffers } from '../stateBuffer';
+import { kernelStateBuffers, pData, stateBuffer } from '../stateBuffer';
 import type { FloatArray } from '../updates/FloatArray';
+import { kernelTakes, sgdMomentumKernel } from '../updates/kernelUpdates';
 import { type SgdHyper, sgdUpdate } from '../updates/sgdUpdate';
 import { isBoolean, nonNegative } from '../validate';
-import { kernelTakes, sgdMomentumWasm } from '../wasm/updatesWasm';
 
 const MOMENTUM = ['momentumBuffer'];
 
@@ -67,14 +66,15 @@ export class SGD extends Optimizer<SGDOptions> {
       group.momentum !== 0 &&
       !group.nesterov &&
       param.value.dtype === 'float32' &&
-      requestedOptimBackend() === 'wasm' &&
       kernelTakes(group.weightDecay)
     ) {
       // The kernel's first step is buf = 0·buf + d; a buffer of −0 makes that exactly d (−0 + x = x
       // for every x, −0 included), as the TypeScript path's buf = d.
-      const wasm = wasmStateBuffers(state, MOMENTUM, param, -0);
-      if (wasm !== undefined) {
-        sgdMomentumWasm(wasm.slab, wasm.p, grad.data as Float32Array, wasm.buffers[0]!, first, group);
+      const buffers = kernelStateBuffers(state, MOMENTUM, param, -0);
+      if (
+        buffers !== undefined &&
+        sgdMomentumKernel(pData(param), grad.data as Float32Array, buffers[0]!, first, group)
+      ) {
         return;
       }
     }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backend as currentBackend, setBackend } from '../backend/backend';
 import { type MatmulArray, matmulKernel, WASM_MIN_WORK } from './matmul';
-import { matmulBackend, setMatmulBackend } from './matmulBackend';
 import { matmulWasmF32 } from './matmulWasm';
 
 /**
@@ -166,8 +166,8 @@ const KINDS: Kind[] = ['float32', 'float64', 'int32', 'wasm'];
 
 // The TypeScript kernel is the reference: force it for the float32 cases (the 'wasm' cases call
 // the WASM kernel directly), then restore the default.
-beforeAll(() => setMatmulBackend('js'));
-afterAll(() => setMatmulBackend('wasm'));
+beforeAll(() => setBackend('js', { kernels: ['matmul'] }));
+afterAll(() => setBackend('wasm', { kernels: ['matmul'] }));
 const TRANSPOSES = [
   [false, false],
   [false, true],
@@ -307,11 +307,11 @@ describe('matmulKernel numerics (TypeScript kernel)', () => {
 });
 
 describe('matmulKernel float32 dispatch', () => {
-  afterAll(() => setMatmulBackend('wasm'));
+  afterAll(() => setBackend('wasm', { kernels: ['matmul'] }));
 
   it('uses the WASM SIMD kernel by default in Node 20', () => {
-    setMatmulBackend('wasm');
-    expect(matmulBackend()).toBe('wasm');
+    setBackend('wasm', { kernels: ['matmul'] });
+    expect(currentBackend('matmul')).toBe('wasm');
   });
 
   it.each([
@@ -320,8 +320,8 @@ describe('matmulKernel float32 dispatch', () => {
   ] as const)('backend %s: float32 above the size threshold sums as that kernel does', (backend, want) => {
     // 1 + 2^-24 + 2^-24: float64 accumulation gives 1 + 2^-23 exactly; float32 accumulation rounds
     // back to 1 at each step (ties to even). 16·3·16 multiply-adds is above WASM_MIN_WORK.
-    setMatmulBackend(backend);
-    expect(matmulBackend()).toBe(backend);
+    setBackend(backend, { kernels: ['matmul'] });
+    expect(currentBackend('matmul')).toBe(backend);
     const [m, k, n] = [16, 3, 16];
     expect(m * k * n).toBeGreaterThanOrEqual(WASM_MIN_WORK);
     const a = new Float32Array(m * k).fill(1);
@@ -332,7 +332,7 @@ describe('matmulKernel float32 dispatch', () => {
   });
 
   it('keeps tiny float32 products on the TypeScript kernel (below WASM_MIN_WORK)', () => {
-    setMatmulBackend('wasm');
+    setBackend('wasm', { kernels: ['matmul'] });
     const a = new Float32Array(4 * 3).fill(1);
     const b = new Float32Array(3 * 4).fill(2 ** -24).fill(1, 0, 4);
     const out = new Float32Array(4 * 4);
@@ -347,7 +347,7 @@ describe('matmulKernel float32 dispatch', () => {
     ['one row goes to WASM', 1, 16],
     ['one column goes to WASM', 16, 1],
   ] as const)('above the size threshold, %s', (_, m, n) => {
-    setMatmulBackend('wasm');
+    setBackend('wasm', { kernels: ['matmul'] });
     // The first term is 1, then k − 1 terms of 2^-24: float32 accumulation rounds each addition
     // back to 1 (ties to even); float64 accumulation keeps them and rounds once at the end. (k
     // at most 256, the WASM kernel's depth block, so that its sum is one float32 sequence.)
@@ -381,7 +381,7 @@ describe('matmulKernel float32 dispatch', () => {
       const wasm = new Float32Array(m * n);
       expect(matmulWasmF32(a, 0, b, 0, wasm, 0, m, 1, n, false, false)).toBe(true);
       for (const [transA, transB] of TRANSPOSES) {
-        setMatmulBackend('js');
+        setBackend('js', { kernels: ['matmul'] });
         const js = new Float32Array(m * n);
         matmulKernel(a, 0, b, 0, js, 0, m, 1, n, transA, transB);
         expect(sameBits(js, wasm), `${m}×1·1×${n} transA=${transA} transB=${transB}`).toBe(true);
@@ -405,7 +405,7 @@ describe('matmulKernel float32 dispatch', () => {
     const b = Float32Array.from({ length: k * n }, () => next() / 2 ** 31 - 1);
     for (const [transA, transB] of TRANSPOSES) {
       const results = (['js', 'wasm'] as const).map((backend) => {
-        setMatmulBackend(backend);
+        setBackend(backend, { kernels: ['matmul'] });
         const out = new Float32Array(m * n);
         matmulKernel(a, 0, b, 0, out, 0, m, k, n, transA, transB);
         return out;
@@ -418,7 +418,7 @@ describe('matmulKernel float32 dispatch', () => {
   });
 
   it('propagates NaN and Infinity like a plain loop on the WASM path', () => {
-    setMatmulBackend('wasm');
+    setBackend('wasm', { kernels: ['matmul'] });
     const [m, k, n] = [9, 5, 12];
     const a = new Float32Array(m * k).fill(1);
     a[0] = Number.NaN; // row 0
@@ -435,6 +435,8 @@ describe('matmulKernel float32 dispatch', () => {
   });
 
   it('rejects an unknown backend', () => {
-    expect(() => setMatmulBackend('gpu' as never)).toThrow(/backend must be 'wasm' or 'js' — got "gpu"/);
+    expect(() => setBackend('gpu' as never, { kernels: ['matmul'] })).toThrow(
+      /backend must be 'wasm' or 'js' — got "gpu"/,
+    );
   });
 });

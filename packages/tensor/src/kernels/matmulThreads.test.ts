@@ -5,17 +5,18 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { setBackend } from '../backend/backend';
 import { rand } from '../creation/random';
 import { matmul } from '../ops/matmul';
 import { Generator } from '../random/Generator';
 import { matmulKernel } from './matmul';
-import { matmulThreads, setMatmulBackend, setMatmulThreads } from './matmulBackend';
 import {
   helperJobs,
   helperState,
-  matmulThreadedF32,
+  matmulThreads,
   resetMatmulThreads,
   setHelperTimeout,
+  setMatmulThreads,
   THREAD_MIN_WORK,
   testHooks,
   waitForHelper,
@@ -34,8 +35,29 @@ function operands(m: number, k: number, n: number, seed: number) {
 /** The single-thread WASM result. */
 function single(a: Float32Array, b: Float32Array, m: number, k: number, n: number, tA: boolean, tB: boolean) {
   const out = new Float32Array(m * n);
-  expect(matmulWasmF32(a, 0, b, 0, out, 0, m, k, n, tA, tB)).toBe(true);
+  setMatmulThreads(1);
+  try {
+    expect(matmulWasmF32(a, 0, b, 0, out, 0, m, k, n, tA, tB)).toBe(true);
+  } finally {
+    setMatmulThreads(2);
+  }
   return out;
+}
+
+/** The product on two threads: true if it went to the helper (a job was handed over), false if it stayed on one. */
+function threaded(
+  a: Float32Array,
+  b: Float32Array,
+  out: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+  tA: boolean,
+  tB: boolean,
+) {
+  const jobs = helperJobs();
+  expect(matmulWasmF32(a, 0, b, 0, out, 0, m, k, n, tA, tB)).toBe(true);
+  return helperJobs() !== jobs;
 }
 
 /** Bit patterns, so that -0 and NaN payloads count too. */
@@ -61,8 +83,8 @@ const flags = [
 ] as const;
 
 afterEach(() => {
-  setMatmulThreads(1);
-  setMatmulBackend('wasm');
+  setMatmulThreads('auto');
+  setBackend('wasm');
   testHooks.helperOnly = false;
   testHooks.nodeWorker = undefined;
 });
@@ -84,28 +106,47 @@ describe('2 threads', () => {
       for (const helperOnly of [false, true]) {
         testHooks.helperOnly = helperOnly; // true: the helper's instance computes every chunk
         const out = new Float32Array(m * n);
-        expect(matmulThreadedF32(a, 0, b, 0, out, 0, m, k, n, tA, tB)).toBe(true);
+        expect(threaded(a, b, out, m, k, n, tA, tB)).toBe(true);
         expectSameBits(out, expected);
       }
     },
   );
 
-  it.each(flags)('split by rows (m > n) and at offsets: 700×300·300×41, transA %s, transB %s', (tA, tB) => {
-    const [m, k, n] = [700, 300, 41];
-    const { a, b } = operands(m, k, n, 2);
-    const expected = single(a, b, m, k, n, tA, tB);
-    const padded = (x: Float32Array) => {
-      const y = new Float32Array(x.length + 5);
-      y.set(x, 3);
-      return y;
-    };
-    for (const helperOnly of [false, true]) {
-      testHooks.helperOnly = helperOnly;
-      const out = new Float32Array(m * n + 7);
-      matmulKernel(padded(a), 3, padded(b), 3, out, 7, m, k, n, tA, tB);
-      expectSameBits(out.subarray(7), expected);
-    }
-  });
+  it.each(flags)(
+    'split by columns when C has under 128 rows: 100×300·300×300, transA %s, transB %s',
+    (tA, tB) => {
+      const [m, k, n] = [100, 300, 300];
+      expect(m * k * n).toBeGreaterThanOrEqual(THREAD_MIN_WORK);
+      const { a, b } = operands(m, k, n, 9);
+      const expected = single(a, b, m, k, n, tA, tB);
+      for (const helperOnly of [false, true]) {
+        testHooks.helperOnly = helperOnly;
+        const out = new Float32Array(m * n);
+        expect(threaded(a, b, out, m, k, n, tA, tB)).toBe(true);
+        expectSameBits(out, expected);
+      }
+    },
+  );
+
+  it.each(flags)(
+    'split by rows against one packed B, at offsets: 700×300·300×41, transA %s, transB %s',
+    (tA, tB) => {
+      const [m, k, n] = [700, 300, 41];
+      const { a, b } = operands(m, k, n, 2);
+      const expected = single(a, b, m, k, n, tA, tB);
+      const padded = (x: Float32Array) => {
+        const y = new Float32Array(x.length + 5);
+        y.set(x, 3);
+        return y;
+      };
+      for (const helperOnly of [false, true]) {
+        testHooks.helperOnly = helperOnly;
+        const out = new Float32Array(m * n + 7);
+        matmulKernel(padded(a), 3, padded(b), 3, out, 7, m, k, n, tA, tB);
+        expectSameBits(out.subarray(7), expected);
+      }
+    },
+  );
 
   it('a broadcast batch through the op equals the single-thread result', () => {
     const generator = new Generator(3);
@@ -123,8 +164,7 @@ describe('2 threads', () => {
     expect(m * k * n).toBeGreaterThanOrEqual(THREAD_MIN_WORK);
     const { a, b } = operands(m, k, n, 6);
     const out = new Float32Array(m * n);
-    expect(matmulThreadedF32(a, 0, b, 0, out, 0, m, k, n, false, false)).toBe(false);
-    matmulKernel(a, 0, b, 0, out, 0, m, k, n, false, false);
+    expect(threaded(a, b, out, m, k, n, false, false)).toBe(false);
     expectSameBits(out, single(a, b, m, k, n, false, false));
   });
 
@@ -250,8 +290,7 @@ describe('the helper and the process', () => {
       writeFileSync(
         entry,
         `import { matmulKernel } from ${JSON.stringify(source('./matmul.ts'))};
-import { matmulThreads, setMatmulThreads } from ${JSON.stringify(source('./matmulBackend.ts'))};
-import { testHooks, waitForHelper } from ${JSON.stringify(source('./matmulThreads.ts'))};
+import { matmulThreads, setMatmulThreads, testHooks, waitForHelper } from ${JSON.stringify(source('./matmulThreads.ts'))};
 setMatmulThreads(2);
 if (!waitForHelper(60000)) throw new Error('no helper');
 testHooks.helperOnly = true;

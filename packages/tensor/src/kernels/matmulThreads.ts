@@ -1,16 +1,18 @@
 /**
- * The 2-thread path of the WASM SIMD float32 matmul: one helper Worker, started lazily once per
+ * The 2-thread path of the WebAssembly float32 matmul: one helper Worker, started lazily once per
  * JS realm and reused, shares the product with the calling thread.
  *
- * Both threads run their own instance of the `Threads` build of `assembly/matmul.ts` (the same
- * code as the single-thread module, on an imported shared `WebAssembly.Memory` of at most 256
- * MiB). The calling thread copies the operands in, splits C into chunks (column panels of C and
- * B, or row blocks of C and A: 2 to 8 per product, at least 128 wide; a product with fewer
- * than 2 stays on one thread) and publishes the job in a control block on the shared memory; then both threads claim chunks from an atomic counter until none is left
- * (work sharing, so a helper delayed by other load simply takes fewer chunks), and the calling
- * thread waits (`Atomics.wait`) only for a chunk the helper is still computing. Each chunk is a
+ * Both threads run an instance of the kernel module on the one shared kernel memory
+ * (`backend/kernelMemory.ts`), so the helper reads the operands where the calling thread put
+ * them (staged, or in place for tensors in kernel storage) and writes C there. The calling thread
+ * packs all of B once, splits C into row blocks (2 to 8 per product, at least 64 rows; products
+ * with fewer rows into column panels of at least 128, each packing its own; a product with fewer
+ * than 2 chunks stays on one thread) and publishes the job in a
+ * control block; then both threads claim chunks from an atomic counter until none is left (work
+ * sharing, so a helper delayed by other load simply takes fewer chunks), and the calling thread
+ * waits (`Atomics.wait`) only for a chunk the helper is still computing. Each chunk is a
  * `gemmChunk` call, which gives every element of C the same arithmetic as the single-thread
- * kernel: results are equal bit for bit.
+ * kernel: results are equal bit for bit (both threads run the same kernel variant).
  *
  * Handshake (Int32 words of the control block):
  * - the caller writes the arguments, NEXT = 0, CHUNKS, then JOIN = 0 (open) and bumps GEN
@@ -20,35 +22,32 @@
  * - A helper that is still starting up simply misses the first jobs (the caller does every
  *   chunk), so nothing ever waits for a Worker to boot.
  *
- * Where it does not run (`matmulThreadedF32` returns false and the caller uses the
- * single-thread kernel): no `SharedArrayBuffer` or shared WebAssembly memory (browsers without
- * cross-origin isolation), `Atomics.wait` not allowed (a browser's main thread), no way to make
- * a Worker, a product larger than the shared memory. If the Worker fails (an error, an exit, a
- * wait past `WAIT_TIMEOUT_MS`), it is terminated and threads stay off in this realm.
+ * Where it does not run (`matmulThreadedF32` returns false and the caller uses one thread): no
+ * shared kernel memory, `Atomics.wait` not allowed (a browser's main thread), no way to make a
+ * Worker (Node before 20.16; a browser page that is not cross-origin isolated cannot hand shared
+ * memory to one). If the Worker fails (an error, an exit, a wait past `WAIT_TIMEOUT_MS`), it is
+ * terminated and threads stay off in this realm.
  *
  * Lifetime: the helper is `unref()`ed (it never keeps Node alive; when the process exits, the
  * thread blocked in `Atomics.wait` is terminated with it) and is kept on `globalThis` under a
  * symbol, so re-imported copies of this module (bundles, test runners' module resets) share one
  * helper per realm instead of leaking more.
  */
-import { compileSimdModule } from '../wasm/compileSimdModule';
-import { alignBytes as align, growMemory } from '../wasm/wasmMemory';
-import { matmulWasmSourceHash, matmulWasmThreadsBase64 } from './wasm/matmulWasm.generated';
 
-interface ThreadExports {
-  heapBase(): number;
-  scratchBytes(): number;
-  gemmChunk(args: number, index: number, scratch: number): void;
-}
+import { kernelVariant, wasmKernels } from '../backend/backend';
+import { kernelMemory, memoryMode, reserve, Staging } from '../backend/kernelMemory';
+import {
+  compiledKernelModule,
+  type KernelExports,
+  type KernelVariant,
+  kernelInstance,
+} from '../backend/kernelModule';
+import { formatValue, ValueError } from '../errors';
 
 /** The anything-with-terminate a helper is (a Node `worker_threads.Worker` or a Web `Worker`). */
 interface Helper {
   terminate(): unknown;
 }
-
-/** Pages of the shared memory at most; must equal `--maximumMemory` of the `Threads` build. */
-const MAX_PAGES = 4096;
-const PAGE = 65536;
 
 /**
  * float32 products with at least this many multiply-adds (m·k·n) take the 2-thread path (when
@@ -58,14 +57,86 @@ const PAGE = 65536;
  */
 export const THREAD_MIN_WORK = 6 * 2 ** 20;
 
+/** Threads for large float32 products: 1, 2, or `'auto'` (2 where a second core is available). */
+export type MatmulThreads = 1 | 2 | 'auto';
+
+let requestedThreads: MatmulThreads = 'auto';
+
+/**
+ * Sets how many threads large float32 products (at least `THREAD_MIN_WORK` multiply-adds) use
+ * on the WebAssembly backend, for this JS realm: `'auto'` (the default: 2 where the machine has
+ * a second core and, in Node, the load average says it is free), 1 (this thread only) or 2 (this
+ * thread plus one helper Worker, started on the first such product and reused). Results are the same bit for bit. Where threads are
+ * unavailable (see `matmulThreads.ts`), products run on one thread; `matmulThreads()` tells
+ * which. Set 1 when running several trainings side by side, one per core.
+ */
+export function setMatmulThreads(threads: MatmulThreads): void {
+  if (threads !== 1 && threads !== 2 && threads !== 'auto') {
+    throw new ValueError(`setMatmulThreads: threads must be 1, 2 or 'auto' — got ${formatValue(threads)}`);
+  }
+  requestedThreads = threads;
+}
+
+/** The threads large float32 products use now: 2 when wanted and the helper runs here, else 1. */
+export function matmulThreads(): 1 | 2 {
+  return threadsWanted() && wasmKernels('matmul') !== undefined && getPool() !== undefined ? 2 : 1;
+}
+
+/** Whether products should try two threads (the setting; for `'auto'`, a second core that is free). */
+export function threadsWanted(): boolean {
+  return requestedThreads === 2 || (requestedThreads === 'auto' && secondCoreFree());
+}
+
+let coreCount: number | undefined;
+let loadAverage: (() => number[]) | undefined;
+let freeUntil = 0;
+let free = false;
+
+/**
+ * Whether a second core is there and, in Node, not busy: the 1-minute load average (which counts
+ * this thread too) leaves at least half a core. Re-checked at most once a second. A helper on a
+ * core that other work keeps busy gains nothing and costs 10–25% more CPU per product.
+ */
+function secondCoreFree(): boolean {
+  const now = Date.now();
+  if (now < freeUntil) return free;
+  freeUntil = now + 1000;
+  if (coreCount === undefined) {
+    const g = globalThis as {
+      navigator?: { hardwareConcurrency?: number };
+      process?: { getBuiltinModule?: (id: string) => unknown };
+    };
+    const os =
+      typeof g.process?.getBuiltinModule === 'function'
+        ? (g.process.getBuiltinModule('node:os') as
+            | { availableParallelism?: () => number; loadavg?: () => number[] }
+            | undefined)
+        : undefined;
+    const count = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency;
+    coreCount = typeof count === 'number' && count >= 1 ? count : 1;
+    loadAverage = os?.loadavg;
+  }
+  const load = loadAverage?.()[0] ?? 0;
+  free = coreCount >= 2 && load <= coreCount - 0.5;
+  return free;
+}
+
 /** Chunks per product aimed at (fewer when the split dimension is small). */
 const TARGET_CHUNKS = 8;
 /**
- * Fewest columns or rows per chunk: each chunk re-packs the whole other operand (about one cycle
- * per float, against ~3.6 multiply-adds per cycle in the micro-kernel), so a chunk w wide costs
- * ~3.6/w extra: 3% at 128, 11% at 32.
+ * Fewest rows per chunk when B is packed once for both threads: a row chunk then packs only its
+ * own rows of A, and each B block is streamed from cache once per chunk (~4% at 64 rows).
  */
-const MIN_CHUNK = 128;
+const MIN_ROWS = 64;
+/**
+ * Fewest columns per chunk for products too short to split by rows: each column chunk re-packs
+ * all of A (about one cycle per float, against ~4 multiply-adds per cycle in the micro-kernel),
+ * so a chunk w wide costs ~4/w extra: 3% at 128.
+ */
+const MIN_COLUMNS = 128;
+
+/** Where the calling thread packs B for both threads (reused, grown as needed). */
+const packedB = new Staging();
 
 /** A wait for the helper longer than this means it is stuck: threads are turned off. */
 let waitTimeoutMs = 60_000;
@@ -77,7 +148,7 @@ const NEXT = 2;
 const CHUNKS = 3;
 const READY = 4;
 const STOP = 5;
-/** Word index of `gemmChunk`'s argument block (10 words) within the control block. */
+/** Word index of `gemmChunk`'s argument block (11 words) within the control block. */
 const ARGS = 16;
 const CONTROL_WORDS = 32;
 
@@ -121,14 +192,13 @@ const NODE_HELPER = `${HELPER_RUN}run(require('node:worker_threads').workerData)
 const WEB_HELPER = `${HELPER_RUN}onmessage = (event) => { onmessage = null; run(event.data); };\n`;
 
 interface Pool {
-  memory: WebAssembly.Memory;
-  exports: ThreadExports;
+  /** The kernel variant the helper runs (the pool is remade if the calling thread's changes). */
+  variant: KernelVariant;
   ctl: Int32Array;
-  /** A float32 view of the whole memory, remade when it grows. */
-  heap: Float32Array;
+  ctlPtr: number;
   argsPtr: number;
-  scratchPtr: number;
-  dataPtr: number;
+  helperScratch: number;
+  scratchBytes: number;
   helper: Helper | undefined;
 }
 
@@ -137,7 +207,7 @@ interface Slot {
   state?: Pool | 'off';
 }
 
-const SLOT_KEY = Symbol.for(`@mtl/tensor matmul threads ${matmulWasmSourceHash}`);
+const SLOT_KEY = Symbol.for('@mtl/tensor matmul threads 2');
 
 function slot(): Slot {
   const g = globalThis as unknown as Record<symbol, Slot | undefined>;
@@ -220,36 +290,34 @@ function startHelper(data: Record<string, unknown>, onFail: () => void): Helper 
   }
 }
 
-/** Makes the pool (memory, this thread's instance, the helper), or 'off' if threads are unavailable here. */
-function createPool(): Pool | 'off' {
-  if (!canBlock()) return 'off';
+/** Makes the pool (control block, helper scratch, the helper), or 'off' if threads are unavailable here. */
+function createPool(variant: KernelVariant): Pool | 'off' {
+  if (!canBlock() || memoryMode() !== 'shared') return 'off';
+  const module = compiledKernelModule(variant);
+  const memory = kernelMemory();
+  if (module === null || memory === undefined) return 'off';
   let pool: Pool | undefined;
   try {
-    const module = compileSimdModule(matmulWasmThreadsBase64);
-    if (module === null) return 'off';
-    const memory = new WebAssembly.Memory({ initial: 64, maximum: MAX_PAGES, shared: true });
-    if (!(memory.buffer instanceof SharedArrayBuffer)) return 'off';
-    const exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ThreadExports;
-    const ctlPtr = align(exports.heapBase());
-    const argsPtr = ctlPtr + ARGS * 4;
-    const scratchPtr = align(ctlPtr + CONTROL_WORDS * 4);
-    const helperScratch = align(scratchPtr + exports.scratchBytes());
-    const dataPtr = align(helperScratch + exports.scratchBytes());
+    const scratchBytes = kernelInstance(variant)?.scratchBytes();
+    if (scratchBytes === undefined) return 'off';
+    const ctlPtr = reserve(CONTROL_WORDS * 4);
+    const helperScratch = reserve(scratchBytes);
+    if (ctlPtr === undefined || helperScratch === undefined) return 'off';
     const ctl = new Int32Array(memory.buffer, ctlPtr, CONTROL_WORDS);
+    ctl.fill(0);
     Atomics.store(ctl, JOIN, CLOSED);
     const created: Pool = {
-      memory,
-      exports,
+      variant,
       ctl,
-      heap: new Float32Array(memory.buffer),
-      argsPtr,
-      scratchPtr,
-      dataPtr,
+      ctlPtr,
+      argsPtr: ctlPtr + ARGS * 4,
+      helperScratch,
+      scratchBytes,
       helper: undefined,
     };
     pool = created;
     created.helper = startHelper(
-      { module, memory, ctl: ctlPtr, args: argsPtr, scratch: helperScratch },
+      { module, memory, ctl: ctlPtr, args: created.argsPtr, scratch: helperScratch },
       () => {
         if (slot().state === created) shutDown(created);
       },
@@ -270,6 +338,8 @@ function stop(pool: Pool): void {
     pool.helper?.terminate();
   } catch {}
   pool.helper = undefined;
+  // The helper may still be inside a chunk until terminate lands: its scratch and control block
+  // are left reserved (a few hundred KiB, once per realm at most per variant change).
 }
 
 /** Stops the helper and turns threads off in this realm for good. */
@@ -280,7 +350,13 @@ function shutDown(pool: Pool): void {
 
 function getPool(): Pool | undefined {
   const s = slot();
-  s.state ??= createPool();
+  const variant = kernelVariant();
+  if (variant === undefined) return undefined;
+  if (s.state !== undefined && s.state !== 'off' && s.state.variant !== variant) {
+    stop(s.state);
+    s.state = undefined;
+  }
+  s.state ??= createPool(variant);
   if (s.state === 'off') return undefined;
   if (Atomics.load(s.state.ctl, READY) < 0) {
     shutDown(s.state);
@@ -298,49 +374,42 @@ export function matmulThreadsAvailable(): boolean {
 }
 
 /**
- * `out[outOffset + i*n + j] = Σ_p A[i,p]·B[p,j]` on two threads (this one and the helper), with
- * the same arithmetic as `matmulWasmF32`. Returns false, having written nothing to `out`, if
- * the 2-thread path is unavailable (see the module comment) or failed; the caller then uses
- * the single-thread kernel. Requires m, k, n ≥ 1.
+ * `C = A·B` on two threads (this one and the helper), operands and C at byte addresses in
+ * kernel memory, with the same arithmetic as `gemm` on one thread. Returns false, having written
+ * nothing, if the 2-thread path is unavailable (see the module comment), the product does not
+ * split, or the helper failed; the caller then runs `gemm` itself. Requires m, k, n ≥ 1.
  */
 export function matmulThreadedF32(
-  a: Float32Array,
-  aOffset: number,
-  b: Float32Array,
-  bOffset: number,
-  out: Float32Array,
-  outOffset: number,
+  wasm: KernelExports,
+  aPtr: number,
+  bPtr: number,
+  cPtr: number,
   m: number,
   k: number,
   n: number,
   transA: boolean,
   transB: boolean,
+  scratchPtr: number,
 ): boolean {
-  // Split the longer side of C: column panels (multiples of the micro-kernel's 8 columns) or
-  // row blocks (multiples of its 4 rows).
-  const splitCols = n >= m;
+  // Row blocks of C against one B packed by this thread first (nothing packed twice); for
+  // products with too few rows, column panels of C and B, each chunk packing all of A.
+  const splitCols = m < 2 * MIN_ROWS;
   const unit = splitCols ? 8 : 4;
   const dim = splitCols ? n : m;
-  const chunk = Math.max(MIN_CHUNK, Math.ceil(dim / TARGET_CHUNKS / unit) * unit);
+  const least = splitCols ? MIN_COLUMNS : MIN_ROWS;
+  const chunk = Math.max(least, Math.ceil(dim / TARGET_CHUNKS / unit) * unit);
   const chunks = Math.ceil(dim / chunk);
-  if (chunks < 2) return false; // e.g. 128×4096·4096×128: nothing to share without re-packing
+  if (chunks < 2) return false; // e.g. 100×4096·4096×100: nothing to share without re-packing
   const pool = getPool();
   if (!pool) return false;
-  const sizeA = m * k;
-  const sizeB = k * n;
-  const sizeC = m * n;
-  const aPtr = pool.dataPtr;
-  const bPtr = align(aPtr + 4 * sizeA);
-  const cPtr = align(bPtr + 4 * sizeB);
-  const end = cPtr + 4 * sizeC;
-  if (end > MAX_PAGES * PAGE) return false;
-  if (pool.heap.byteLength < end) {
-    if (!growMemory(pool.memory, end)) return false;
-    pool.heap = new Float32Array(pool.memory.buffer);
+  if (wasm.scratchBytes() > pool.scratchBytes) return false;
+  let packedPtr = 0;
+  if (!splitCols) {
+    const at = packedB.at(wasm.packedBBytes(k, n));
+    if (at === undefined) return false;
+    wasm.packB(bPtr, k, n, transB ? 1 : 0, at);
+    packedPtr = at;
   }
-  const heap = pool.heap;
-  heap.set(aOffset === 0 && a.length === sizeA ? a : a.subarray(aOffset, aOffset + sizeA), aPtr / 4);
-  heap.set(bOffset === 0 && b.length === sizeB ? b : b.subarray(bOffset, bOffset + sizeB), bPtr / 4);
 
   const ctl = pool.ctl;
   const args = ARGS;
@@ -354,13 +423,14 @@ export function matmulThreadedF32(
   ctl[args + 7] = transB ? 1 : 0;
   ctl[args + 8] = splitCols ? 1 : 0;
   ctl[args + 9] = chunk;
+  ctl[args + 10] = packedPtr;
   Atomics.store(ctl, NEXT, 0);
   Atomics.store(ctl, CHUNKS, chunks);
   Atomics.store(ctl, JOIN, OPEN);
   Atomics.add(ctl, GEN, 1);
   Atomics.notify(ctl, GEN);
 
-  const { exports, argsPtr, scratchPtr } = pool;
+  const argsPtr = pool.argsPtr;
   const deadline = Date.now() + waitTimeoutMs;
   if (testHooks.helperOnly) {
     // Leave every chunk to the helper (it has joined when JOIN is no longer OPEN).
@@ -368,7 +438,7 @@ export function matmulThreadedF32(
   }
   const leaveAll = testHooks.helperOnly && Atomics.load(ctl, JOIN) !== OPEN;
   for (let i = leaveAll ? chunks : Atomics.add(ctl, NEXT, 1); i < chunks; i = Atomics.add(ctl, NEXT, 1)) {
-    exports.gemmChunk(argsPtr, i, scratchPtr);
+    wasm.gemmChunk(argsPtr, i, scratchPtr);
   }
   if (Atomics.compareExchange(ctl, JOIN, OPEN, CLOSED) !== OPEN) {
     // The helper joined: wait for it to finish its last chunk.
@@ -377,11 +447,11 @@ export function matmulThreadedF32(
       if (left <= 0 || Atomics.wait(ctl, JOIN, HELPER_WORKING, left) === 'timed-out') {
         if (Atomics.load(ctl, JOIN) !== HELPER_WORKING) break;
         shutDown(pool);
+        // C is half written: the caller computes it again on one thread.
         return false;
       }
     }
   }
-  out.set(heap.subarray(cPtr / 4, cPtr / 4 + sizeC), outOffset);
   return true;
 }
 

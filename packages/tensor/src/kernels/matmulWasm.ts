@@ -1,81 +1,95 @@
 /**
- * The WASM SIMD float32 matmul (source: `assembly/matmul.ts`, embedded as base64 in
- * `wasm/matmulWasm.generated.ts`), loaded lazily and synchronously on first use.
+ * The WebAssembly float32 matmul (`gemm` of the kernel module, source `assembly/matmul.ts`),
+ * on one thread or, for large products, two (`matmulThreads.ts`). `matmulFloatWasm` is the
+ * `wasm` implementation of the registry's `matmul` kernel: the products this kernel takes, and
+ * the TypeScript kernel (`matmulFloat.ts`) for the others.
  *
- * Loading: `WebAssembly.validate` of a tiny SIMD module first (feature detection), then
- * `new WebAssembly.Module(bytes)` and `new WebAssembly.Instance(...)`: synchronous, which is fine
- * for a module of a few KiB in Node, in a Worker and on a browser's main thread. If anything
- * fails (no WebAssembly, no SIMD, a Content-Security-Policy without `wasm-unsafe-eval`), the
- * kernel reports itself unavailable and callers use the TypeScript kernel.
- *
- * Memory: one linear memory per JS realm (module instance), laid out per call as
- * [scratch (packed panels, ~640 KiB) | A | B | C]. It grows on demand (to the largest product
- * seen); after a product that needed more than 256 MiB the instance is dropped, so its
- * memory can be garbage-collected, and a fresh one is made on the next call. The operands are
- * copied in and the result out: O(mk + kn + mn) copies against O(mkn) arithmetic. The per-call
- * cost outside the kernel is kept to those three copies: the layout addresses and one float32
- * view of the memory are cached (the view is remade only when the memory grows), and a whole
- * operand array is copied as is, without a subarray view.
+ * Operands already in kernel memory (parameters live there) are read in place; the others are
+ * copied into a staging block, and C is computed in it and copied out: O(mk + kn + mn) copies
+ * against O(mkn) arithmetic. The staging block and the packing scratch are reused from call to
+ * call. A product whose staging would pass `STAGING_LIMIT` runs instead on a private memory made
+ * for it and dropped after, so one huge product does not leave kernel memory that large for good.
  */
-import { compileSimdModule } from '../wasm/compileSimdModule';
-import { alignBytes as align, growMemory } from '../wasm/wasmMemory';
-import { matmulWasmBase64 } from './wasm/matmulWasm.generated';
+import { activeKernels } from '../backend/backend';
+import { heapF32, inKernelMemory, reserve, Staging } from '../backend/kernelMemory';
+import { type KernelExports, oneOffInstance } from '../backend/kernelModule';
+import { type FloatArray, matmulFloat } from './matmulFloat';
+import { matmulThreadedF32, THREAD_MIN_WORK, threadsWanted } from './matmulThreads';
 
-interface MatmulExports {
-  memory: WebAssembly.Memory;
-  heapBase(): number;
-  scratchBytes(): number;
-  gemm(
-    a: number,
-    b: number,
-    c: number,
-    m: number,
-    k: number,
-    n: number,
-    transA: number,
-    transB: number,
-    scratch: number,
-  ): void;
+/**
+ * float32 products with at least this many multiply-adds (m·k·n) go to the WASM SIMD kernel
+ * when the backend is `'wasm'`; below it, the fixed cost of a call into WebAssembly and the
+ * operand copies outweigh its speed (measured: at 4×4×4 the TypeScript kernel is 1.2× faster,
+ * at 8×8×8 the WASM one is 2×).
+ */
+export const WASM_MIN_WORK = 512;
+
+/** Staging larger than this (bytes) runs on a one-off memory instead; tests lower it. */
+let stagingLimit = 256 * 2 ** 20;
+
+let scratch: number | undefined;
+const staging = new Staging();
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / 64) * 64;
 }
 
-/** Memory above this after a call is given back (the instance is dropped); tests lower it. */
-let releaseBytes = 256 * 2 ** 20;
-
-/** undefined: not tried yet; null: unavailable here. */
-let compiled: WebAssembly.Module | null | undefined;
-let instance: MatmulExports | undefined;
-/** Byte address of the scratch area and of the first operand in `instance`'s memory (fixed per instance). */
-let scratchPtr = 0;
-let dataPtr = 0;
-/** A float32 view of the whole memory, remade only when the memory grows (its buffer changes). */
-let heap = new Float32Array(0);
-
-function getInstance(): MatmulExports | undefined {
-  if (instance) return instance;
-  if (compiled === undefined) compiled = compileSimdModule(matmulWasmBase64);
-  if (compiled === null) return undefined;
-  try {
-    const exports = new WebAssembly.Instance(compiled, {}).exports as unknown as MatmulExports;
-    scratchPtr = align(exports.heapBase());
-    dataPtr = align(scratchPtr + exports.scratchBytes());
-    heap = new Float32Array(exports.memory.buffer);
-    instance = exports;
-  } catch {
-    compiled = null;
-  }
-  return instance;
-}
-
-/** Whether this JS environment runs the WASM SIMD kernel (compiles it on the first call). */
-export function wasmMatmulAvailable(): boolean {
-  return getInstance() !== undefined;
+/** The packing scratch of this thread's `gemm` calls (reserved once). */
+function scratchAddress(wasm: KernelExports): number | undefined {
+  scratch ??= reserve(wasm.scratchBytes());
+  return scratch;
 }
 
 /**
- * `out[outOffset + i*n + j] = Σ_p A[i,p]·B[p,j]` in WASM SIMD, float32 accumulated in float32;
- * the same contract as `matmulKernel` (which checks the arguments before calling this). Returns
- * false, having done nothing, if WASM SIMD is unavailable or memory cannot grow; the caller then
- * uses the TypeScript kernel. Requires m, k, n ≥ 1.
+ * The registry's WebAssembly `matmul` (same contract as `matmulFloat`): float32 products of at
+ * least `WASM_MIN_WORK` multiply-adds on the WebAssembly kernel, the others (and any it cannot
+ * run) on the TypeScript one.
+ */
+export function matmulFloatWasm(
+  a: FloatArray,
+  aOffset: number,
+  b: FloatArray,
+  bOffset: number,
+  out: FloatArray,
+  outOffset: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+): void {
+  // A dot product (m = n = 1) stays in TypeScript: the WASM tile (4×4 at least) would be 1/16
+  // used and B's packing scalar, so the TypeScript dot product is 3–5× faster (measured at
+  // k = 512 and 100 000). From m·n = 2 on, WASM is as fast or faster (3–7× for one row or one
+  // column of 256 or more), its copies of A and B notwithstanding.
+  if (
+    out instanceof Float32Array &&
+    m * k * n >= WASM_MIN_WORK &&
+    m * n > 1 &&
+    matmulWasmF32(
+      a as Float32Array,
+      aOffset,
+      b as Float32Array,
+      bOffset,
+      out,
+      outOffset,
+      m,
+      k,
+      n,
+      transA,
+      transB,
+    )
+  ) {
+    return;
+  }
+  matmulFloat(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
+}
+
+/**
+ * `out[outOffset + i*n + j] = Σ_p A[i,p]·B[p,j]`, float32 accumulated in float32; the contract
+ * of `matmulKernel` (which checks the arguments; the registry checks the backend). Returns false, having
+ * done nothing, when WebAssembly SIMD is unavailable or memory cannot grow; the caller then runs
+ * the TypeScript kernel. Requires m, k, n ≥ 1.
  */
 export function matmulWasmF32(
   a: Float32Array,
@@ -90,44 +104,72 @@ export function matmulWasmF32(
   transA: boolean,
   transB: boolean,
 ): boolean {
-  const wasm = instance ?? getInstance();
-  if (!wasm) return false;
+  const wasm = activeKernels();
+  if (wasm === undefined) return false;
   const sizeA = m * k;
   const sizeB = k * n;
   const sizeC = m * n;
-  const aPtr = dataPtr;
-  const bPtr = align(aPtr + 4 * sizeA);
-  const cPtr = align(bPtr + 4 * sizeB);
-  const end = cPtr + 4 * sizeC;
-  if (end > 2 ** 32) return false;
-  if (heap.byteLength < end) {
-    // Out of memory for WASM: the TypeScript kernel works on the JS heap.
-    if (!growMemory(wasm.memory, end)) return false;
-    heap = new Float32Array(wasm.memory.buffer);
-  }
-  // Whole arrays (the usual case: a tensor's own buffer) are copied without making a subarray.
-  heap.set(aOffset === 0 && a.length === sizeA ? a : a.subarray(aOffset, aOffset + sizeA), aPtr / 4);
-  heap.set(bOffset === 0 && b.length === sizeB ? b : b.subarray(bOffset, bOffset + sizeB), bPtr / 4);
-  wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, scratchPtr);
+  const aInPlace = inKernelMemory(a);
+  const bInPlace = inKernelMemory(b);
+  const bytesA = aInPlace ? 0 : align(4 * sizeA);
+  const bytesB = bInPlace ? 0 : align(4 * sizeB);
+  const bytes = bytesA + bytesB + 4 * sizeC;
+  if (bytes > stagingLimit) return oneOff(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
+  const scratchPtr = scratchAddress(wasm);
+  const base = staging.at(bytes);
+  if (scratchPtr === undefined || base === undefined) return false;
+  const heap = heapF32();
+  const aPtr = aInPlace ? a.byteOffset + 4 * aOffset : base;
+  const bPtr = bInPlace ? b.byteOffset + 4 * bOffset : base + bytesA;
+  const cPtr = base + bytesA + bytesB;
+  if (!aInPlace)
+    heap.set(aOffset === 0 && a.length === sizeA ? a : a.subarray(aOffset, aOffset + sizeA), aPtr / 4);
+  if (!bInPlace)
+    heap.set(bOffset === 0 && b.length === sizeB ? b : b.subarray(bOffset, bOffset + sizeB), bPtr / 4);
+  const threaded =
+    m * k * n >= THREAD_MIN_WORK &&
+    threadsWanted() &&
+    matmulThreadedF32(wasm, aPtr, bPtr, cPtr, m, k, n, transA, transB, scratchPtr);
+  if (!threaded) wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, scratchPtr);
   out.set(heap.subarray(cPtr / 4, cPtr / 4 + sizeC), outOffset);
-  if (heap.byteLength > releaseBytes) {
-    instance = undefined;
-    heap = new Float32Array(0);
-  }
   return true;
 }
 
-/**
- * For tests: the current instance's memory (undefined before the first product and after a
- * release), to see whether a product reused it.
- */
-export function wasmMemoryForTests(): WebAssembly.Memory | undefined {
-  return instance?.memory;
+/** A product too large to stage in kernel memory, on a private memory made for it (one thread). */
+function oneOff(
+  a: Float32Array,
+  aOffset: number,
+  b: Float32Array,
+  bOffset: number,
+  out: Float32Array,
+  outOffset: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+): boolean {
+  const sizeA = m * k;
+  const sizeB = k * n;
+  const sizeC = m * n;
+  const run = oneOffInstance(
+    (wasm) => align(wasm.scratchBytes()) + align(4 * sizeA) + align(4 * sizeB) + 4 * sizeC,
+  );
+  if (run === undefined) return false;
+  const { wasm, base, heap } = run;
+  const aPtr = base + align(wasm.scratchBytes());
+  const bPtr = aPtr + align(4 * sizeA);
+  const cPtr = bPtr + align(4 * sizeB);
+  heap.set(a.subarray(aOffset, aOffset + sizeA), aPtr / 4);
+  heap.set(b.subarray(bOffset, bOffset + sizeB), bPtr / 4);
+  wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, base);
+  out.set(heap.subarray(cPtr / 4, cPtr / 4 + sizeC), outOffset);
+  return true;
 }
 
-/** For tests: the memory size past which the instance is dropped after a call; returns the previous one. */
-export function setReleaseBytes(bytes: number): number {
-  const previous = releaseBytes;
-  releaseBytes = bytes;
+/** For tests: the staging size past which a product runs on a one-off memory; returns the previous one. */
+export function setStagingLimit(bytes: number): number {
+  const previous = stagingLimit;
+  stagingLimit = bytes;
   return previous;
 }

@@ -1,6 +1,6 @@
+import { getKernel, KERNELS } from '../backend/registry';
 import { checkOptions } from '../checks';
 import { formatValue, ValueError } from '../errors';
-import { reluLoop } from '../kernels/elementwise';
 import { erf } from '../kernels/erf';
 import type { Tensor } from '../Tensor';
 import { requireNumber } from '../validate';
@@ -12,7 +12,7 @@ import { unaryOp } from './unary';
 
 /** max(x, 0); keeps int32; relu(NaN) = NaN, as in PyTorch. */
 export function relu(x: TensorLike): Tensor {
-  return unaryOp('relu', x, (v) => Math.max(v, 0), 'numeric', reluLoop);
+  return unaryOp('relu', x, (v) => Math.max(v, 0), 'numeric', getKernel(KERNELS.relu));
 }
 
 /** x for x > 0, negativeSlope·x otherwise. */

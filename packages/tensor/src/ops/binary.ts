@@ -1,7 +1,8 @@
+import { getKernel, KERNELS } from '../backend/registry';
 import { allocate, type DType, isFloating, promoteTypes, promoteWithScalar } from '../dtype';
 import { DTypeError, formatValue } from '../errors';
 import { toInt32 } from '../int32';
-import { type BinaryFn, type BinaryLoop, binaryKernel } from '../kernels/elementwise';
+import type { BinaryFn, BinaryLoop } from '../kernels/elementwise';
 import { broadcastShapes, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 
@@ -75,6 +76,15 @@ export function binaryOp(
   const out = exact ? new Float64Array(sizeOf(shape)) : allocate(dtype, sizeOf(shape));
   const normalise = dtype === 'bool' && rule !== 'bool';
   const kernelFn: BinaryFn = normalise ? (x, y) => (fn(x, y) !== 0 ? 1 : 0) : fn;
-  binaryKernel(ad.data, ad.shape, bd.data, bd.shape, out, shape, kernelFn, normalise ? undefined : loop);
+  getKernel(KERNELS.binary)(
+    ad.data,
+    ad.shape,
+    bd.data,
+    bd.shape,
+    out,
+    shape,
+    kernelFn,
+    normalise ? undefined : loop,
+  );
   return new Tensor(exact ? toInt32(op, out) : out, shape, dtype);
 }

@@ -1,6 +1,6 @@
+import { getKernel, KERNELS } from '../backend/registry';
 import { allocate } from '../dtype';
 import { formatShape, formatValue, ShapeError } from '../errors';
-import { binaryKernel, copyLoop } from '../kernels/elementwise';
 import { sameShape, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 import { MAX_RANK, requireShape, requireTensor } from '../validate';
@@ -56,6 +56,6 @@ function expandTo(op: string, x: Tensor, shape: readonly number[]): Tensor {
 function materialise(x: Tensor, shape: number[]): Tensor {
   if (sameShape(shape, x.shape)) return x;
   const out = allocate(x.dtype, sizeOf(shape));
-  binaryKernel(x.data, x.shape, x.data, x.shape, out, shape, (v) => v, copyLoop);
+  getKernel(KERNELS.binary)(x.data, x.shape, x.data, x.shape, out, shape, (v) => v, getKernel(KERNELS.copy));
   return new Tensor(out, shape, x.dtype);
 }

@@ -1,5 +1,5 @@
+import { getKernel, KERNELS } from '../backend/registry';
 import { formatValue, IndexError } from '../errors';
-import { argReduceKernel } from '../kernels/reduce';
 import { Tensor } from '../Tensor';
 import { requireTensor } from '../validate';
 import {
@@ -80,7 +80,7 @@ function argExtreme(
   const plan = planReduction(op, source, flat ? 0 : dim, keepDim && !flat);
   requireNonEmpty(op, x, plan);
   const out = new Int32Array(plan.lanes.outer * plan.lanes.inner);
-  argReduceKernel(plan.data, plan.lanes, out, largest);
+  getKernel(KERNELS.argReduce)(plan.data, plan.lanes, out, largest);
   const shape = flat ? (keepDim ? x.shape.map(() => 1) : []) : plan.shape;
   return new Tensor(out, shape, 'int32');
 }

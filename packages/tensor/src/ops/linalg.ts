@@ -1,10 +1,7 @@
+import { getKernel, KERNELS } from '../backend/registry';
 import { checkOptions } from '../checks';
 import { type DType, floatResult } from '../dtype';
 import { DTypeError, formatShape, ShapeError } from '../errors';
-import { inverse } from '../kernels/linalg/inverse';
-import { solve as solveKernel } from '../kernels/linalg/luSolve';
-import { pseudoInverse } from '../kernels/linalg/pseudoInverse';
-import { symmetricEigen } from '../kernels/linalg/symmetricEigen';
 import { Tensor } from '../Tensor';
 import { requireNumber, requireTensor } from '../validate';
 
@@ -24,14 +21,14 @@ export function solve(a: Tensor, b: Tensor): Tensor {
   }
   const dtype = resultDType('solve', a, b);
   const nrhs = b.rank === 1 ? 1 : b.shape[1]!;
-  const x = solveKernel(float64(a), n, float64(b), nrhs);
+  const x = getKernel(KERNELS.solve)(float64(a), n, float64(b), nrhs);
   return new Tensor(x, [...b.shape], 'float64').to(dtype);
 }
 
 /** The inverse of a square matrix. Singular input is a LinAlgError (use `pinv` instead). */
 export function inv(a: Tensor): Tensor {
   const n = squareSize('inv', a);
-  return new Tensor(inverse(float64(a), n), [n, n], 'float64').to(resultDType('inv', a));
+  return new Tensor(getKernel(KERNELS.inverse)(float64(a), n), [n, n], 'float64').to(resultDType('inv', a));
 }
 
 /**
@@ -42,7 +39,7 @@ export function inv(a: Tensor): Tensor {
 export function eigh(a: Tensor): { eigenvalues: Tensor; eigenvectors: Tensor } {
   const n = squareSize('eigh', a);
   const dtype = resultDType('eigh', a);
-  const { values, vectors } = symmetricEigen(float64(a), n);
+  const { values, vectors } = getKernel(KERNELS.symmetricEigen)(float64(a), n);
   return {
     eigenvalues: new Tensor(values, [n], 'float64').to(dtype),
     eigenvectors: new Tensor(vectors, [n, n], 'float64').to(dtype),
@@ -63,7 +60,9 @@ export function pinv(a: Tensor, options?: { rtol?: number; atol?: number }): Ten
   }
   const [m, n] = a.shape as [number, number];
   const dtype = resultDType('pinv', a);
-  return new Tensor(pseudoInverse(float64(a), m, n, { rtol, atol }), [n, m], 'float64').to(dtype);
+  return new Tensor(getKernel(KERNELS.pseudoInverse)(float64(a), m, n, { rtol, atol }), [n, m], 'float64').to(
+    dtype,
+  );
 }
 
 function squareSize(op: string, a: Tensor): number {

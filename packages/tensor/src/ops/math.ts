@@ -1,13 +1,4 @@
-import {
-  absLoop,
-  expLoop,
-  logLoop,
-  negLoop,
-  sigmoidLoop,
-  sqrtLoop,
-  squareLoop,
-  tanhLoop,
-} from '../kernels/elementwise';
+import { getKernel, KERNELS } from '../backend/registry';
 import { erf as erfScalar } from '../kernels/erf';
 import type { Tensor } from '../Tensor';
 import type { TensorLike } from './binary';
@@ -20,12 +11,12 @@ import { unaryOp } from './unary';
 
 /** −x */
 export function neg(x: TensorLike): Tensor {
-  return unaryOp('neg', x, (v) => -v, 'numeric', negLoop);
+  return unaryOp('neg', x, (v) => -v, 'numeric', getKernel(KERNELS.neg));
 }
 
 /** |x| */
 export function abs(x: TensorLike): Tensor {
-  return unaryOp('abs', x, Math.abs, 'numeric', absLoop);
+  return unaryOp('abs', x, Math.abs, 'numeric', getKernel(KERNELS.abs));
 }
 
 /** −1, 0 or 1; sign(0) = 0 and sign(NaN) = 0, as in PyTorch. */
@@ -35,12 +26,12 @@ export function sign(x: TensorLike): Tensor {
 
 /** x² */
 export function square(x: TensorLike): Tensor {
-  return unaryOp('square', x, (v) => v * v, 'numeric', squareLoop);
+  return unaryOp('square', x, (v) => v * v, 'numeric', getKernel(KERNELS.square));
 }
 
 /** eˣ */
 export function exp(x: TensorLike): Tensor {
-  return unaryOp('exp', x, Math.exp, 'float', expLoop);
+  return unaryOp('exp', x, Math.exp, 'float', getKernel(KERNELS.exp));
 }
 
 /** eˣ − 1, accurate for small x. */
@@ -50,7 +41,7 @@ export function expm1(x: TensorLike): Tensor {
 
 /** Natural logarithm. */
 export function log(x: TensorLike): Tensor {
-  return unaryOp('log', x, Math.log, 'float', logLoop);
+  return unaryOp('log', x, Math.log, 'float', getKernel(KERNELS.log));
 }
 
 /** log(1 + x), accurate for small x. */
@@ -60,7 +51,7 @@ export function log1p(x: TensorLike): Tensor {
 
 /** √x */
 export function sqrt(x: TensorLike): Tensor {
-  return unaryOp('sqrt', x, Math.sqrt, 'float', sqrtLoop);
+  return unaryOp('sqrt', x, Math.sqrt, 'float', getKernel(KERNELS.sqrt));
 }
 
 /** 1/√x */
@@ -85,12 +76,12 @@ export function cos(x: TensorLike): Tensor {
 
 /** tanh x */
 export function tanh(x: TensorLike): Tensor {
-  return unaryOp('tanh', x, Math.tanh, 'float', tanhLoop);
+  return unaryOp('tanh', x, Math.tanh, 'float', getKernel(KERNELS.tanh));
 }
 
 /** 1 / (1 + e⁻ˣ), computed without overflow for large |x|. */
 export function sigmoid(x: TensorLike): Tensor {
-  return unaryOp('sigmoid', x, sigmoidScalar, 'float', sigmoidLoop);
+  return unaryOp('sigmoid', x, sigmoidScalar, 'float', getKernel(KERNELS.sigmoid));
 }
 
 /** The Gauss error function, accurate to float64 precision. */

@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { type Backend as MatmulBackend, setBackend } from '../backend/backend';
 import { rand } from '../creation/random';
 import type { DType } from '../dtype';
 import { ShapeError, ValueError } from '../errors';
 import { WASM_MIN_WORK } from '../kernels/matmul';
-import { type MatmulBackend, setMatmulBackend } from '../kernels/matmulBackend';
 import { matmulWasmF32 } from '../kernels/matmulWasm';
 import { Generator } from '../random/Generator';
 import { broadcastShapes, sizeOf, stridesOf } from '../shape';
@@ -83,7 +83,7 @@ const TRANSPOSES = [
 ] as const;
 
 describe.each<MatmulBackend>(['wasm', 'js'])('matmul with the %s float32 backend', (backend) => {
-  afterAll(() => setMatmulBackend('wasm'));
+  afterAll(() => setBackend('wasm', { kernels: ['matmul'] }));
 
   describe.each(TRANSPOSES)('transposeA=%s transposeB=%s', (transposeA, transposeB) => {
     const cases: [string, number[], number[], number, number, number][] = [
@@ -100,7 +100,7 @@ describe.each<MatmulBackend>(['wasm', 'js'])('matmul with the %s float32 backend
       ['batched left, right with a size-1 batch', [5], [1], 8, 16, 10],
     ];
     it.each(cases)('%s', (_, aBatch, bBatch, m, k, n) => {
-      setMatmulBackend(backend);
+      setBackend(backend, { kernels: ['matmul'] });
       for (const dtype of ['float32', 'float64', 'int32'] as const) {
         const a = random(stored(aBatch, m, k, transposeA), dtype, m * 31 + k);
         const b = random(stored(bBatch, k, n, transposeB), dtype, n * 17 + k);
@@ -111,7 +111,7 @@ describe.each<MatmulBackend>(['wasm', 'js'])('matmul with the %s float32 backend
   });
 
   it('a flag equals transposing first, also with a 1-d operand on the other side', () => {
-    setMatmulBackend(backend);
+    setBackend(backend, { kernels: ['matmul'] });
     // Sizes over WASM_MIN_WORK (and not a dot product), so that the 'wasm' run takes the WASM
     // kernel: checked below against that kernel called directly.
     const w = random([24, 40], 'float32', 1); // [out, in]

@@ -1,6 +1,6 @@
+import { getKernel, KERNELS } from '../backend/registry';
 import { allocate } from '../dtype';
 import { formatShape, formatValue, IndexError } from '../errors';
-import { permuteKernel } from '../kernels/permute';
 import { normalizeDim } from '../shape';
 import { Tensor } from '../Tensor';
 import { requireTensor } from '../validate';
@@ -19,7 +19,7 @@ export function permute(x: Tensor, dims: readonly number[]): Tensor {
   }
   if (perm.every((p, i) => p === i)) return x;
   const out = allocate(x.dtype, x.size);
-  permuteKernel(x.data, x.shape, perm, out);
+  getKernel(KERNELS.permute)(x.data, x.shape, perm, out);
   return new Tensor(
     out,
     perm.map((p) => x.shape[p]!),

@@ -1,8 +1,9 @@
+import { getKernel, KERNELS } from '../backend/registry';
 import { checkBoolean, checkOptions } from '../checks';
 import { allocate, type DType, type TypedArray } from '../dtype';
 import { formatShape, IndexError, ShapeError } from '../errors';
 import { toInt32 } from '../int32';
-import { type FoldKind, type Lanes, reduceKernel } from '../kernels/reduce';
+import type { FoldKind, Lanes } from '../kernels/reduce';
 import { normalizeDims, sizeOf } from '../shape';
 import { Tensor } from '../Tensor';
 import { requireTensor } from '../validate';
@@ -76,11 +77,11 @@ export function foldReduction(
   if (dtype === 'int32') {
     // Accumulate in float64 and check: an int32 sum or product that does not fit is an error (int32.ts).
     const exact = new Float64Array(sizeOf(plan.shape));
-    reduceKernel(plan.data, plan.lanes, exact, init, step, kind);
+    getKernel(KERNELS.reduce)(plan.data, plan.lanes, exact, init, step, kind);
     return new Tensor(toInt32(op, exact), plan.shape, dtype);
   }
   const out = allocate(dtype, sizeOf(plan.shape));
-  reduceKernel(plan.data, plan.lanes, out, init, step, kind);
+  getKernel(KERNELS.reduce)(plan.data, plan.lanes, out, init, step, kind);
   return new Tensor(out, plan.shape, dtype);
 }
 

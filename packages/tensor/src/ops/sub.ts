@@ -1,5 +1,5 @@
+import { getKernel, KERNELS } from '../backend/registry';
 import { DTypeError } from '../errors';
-import { subLoop } from '../kernels/elementwise';
 import type { Tensor } from '../Tensor';
 import { binaryOp, commonDType, type TensorLike } from './binary';
 
@@ -10,5 +10,5 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
       "sub: subtracting bool tensors is not defined (use logicalXor-style logic, or cast with .to('int32'))",
     );
   }
-  return binaryOp('sub', a, b, (x, y) => x - y, 'promote', subLoop);
+  return binaryOp('sub', a, b, (x, y) => x - y, 'promote', getKernel(KERNELS.sub));
 }

@@ -1,7 +1,8 @@
+import { getKernel, KERNELS } from '../backend/registry';
 import { allocate, type DType, floatResult } from '../dtype';
 import { DTypeError, formatValue } from '../errors';
 import { toInt32 } from '../int32';
-import { type UnaryFn, type UnaryLoop, unaryKernel } from '../kernels/elementwise';
+import type { UnaryFn, UnaryLoop } from '../kernels/elementwise';
 import { Tensor } from '../Tensor';
 import type { TensorLike } from './binary';
 
@@ -43,10 +44,10 @@ export function unaryOp(
   // int32 results are computed in float64 and checked: neg and abs of −2^31 do not fit (int32.ts).
   if (dtype === 'int32') {
     const exact = new Float64Array(t.size);
-    unaryKernel(t.data, exact, fn, loop);
+    getKernel(KERNELS.unary)(t.data, exact, fn, loop);
     return new Tensor(toInt32(op, exact), t.shape, dtype);
   }
   const out = allocate(dtype, t.size);
-  unaryKernel(t.data, out, fn, loop);
+  getKernel(KERNELS.unary)(t.data, out, fn, loop);
   return new Tensor(out, t.shape, dtype);
 }

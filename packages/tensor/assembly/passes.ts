@@ -1,13 +1,8 @@
 /**
- * The two elementwise passes of `linearRelu` on float32, four lanes at a time (the TypeScript
- * loops in src/rules/linearReluKernels.ts give the same bits). Addresses are byte offsets into
- * this module's memory; n is a multiple of 4. Compiled by tools/wasm/build-wasm.mjs.
+ * The two elementwise passes of a fused linear + relu on float32, four lanes at a time (the
+ * TypeScript loops in src/backend/passKernels.ts give the same bits): part of the kernel module
+ * (`index.ts`). Addresses are byte offsets into the kernel memory; n is a multiple of 4.
  */
-
-/** Where callers may put their data: the first byte past the module's static data. */
-export function heapBase(): usize {
-  return __heap_base;
-}
 
 /** y[r, j] = max(y[r, j] + b[j], 0) in place, for rows × n float32 (f32x4.max: NaN stays NaN, −0 becomes +0). */
 export function biasRelu(y: usize, b: usize, rows: i32, n: i32): void {

@@ -1,30 +1,24 @@
 /**
- * float32 optimizer updates in WebAssembly SIMD (AssemblyScript), compiled by
- * `pnpm --filter @mtl/optim build:wasm` into `src/wasm/optimWasm.generated.ts`.
+ * float32 optimizer updates in WebAssembly SIMD (AssemblyScript), part of the kernel module
+ * (`index.ts`).
  *
  * Each function updates `n` elements in place, all float32 in linear memory: `g` is a chunk of
- * the gradient that the TypeScript side (`src/wasm/optimWasm.ts`) copied into a cache-resident
- * scratch area, and the parameter `p` and the state buffers (`m`, `v`, …) live in this memory for
- * good, so each element crosses main memory only as often as the update needs. The
+ * the gradient that the TypeScript side (`src/backend/optimizerKernels.ts`) copied into a
+ * cache-resident scratch area, and the parameter `p` and the state buffers (`m`, `v`, …) live
+ * in this memory for good (kernel storage), so each element crosses main memory only as often as
+ * the update needs. The
  * arithmetic follows `src/updates/*.ts` (PyTorch 1.13's order of operations), in float32 as
- * PyTorch computes float32 tensors, with `f32x4.mul` + `f32x4.add` (no FMA: relaxed SIMD is not
- * on by default in Node 20). As in PyTorch, the weight-decay term is added only when the weight
+ * PyTorch computes float32 tensors, with `f32x4.mul` + `f32x4.add` in every build (an FMA would
+ * change the rounding and buy nothing: the updates are bound by memory traffic). As in PyTorch, the weight-decay term is added only when the weight
  * decay is not 0 (0 · ±∞ would be NaN), so infinities and NaN come out as on the TypeScript path.
  * Pointers are 16-byte aligned; a scalar loop finishes the tail. The
  * common case (no L2 term, minimizing) has its own loop, two vectors per iteration: the updates
  * with a square root and a division are close to compute-bound, and the saved products and loop
  * overhead show (RMSprop ≈ 20% less time per element in cache).
  *
- * The memory is imported (`--importMemory`): the TypeScript side creates it at a fixed size and
- * never grows it, so the typed-array views of the state buffers stay valid.
  *
  * Written without decorators so that it also parses as plain TypeScript for the linter.
  */
-
-/** First free byte after the module's static data: the TypeScript side lays its buffers out from here. */
-export function heapBase(): usize {
-  return __heap_base;
-}
 
 /**
  * Adam/AdamW (see `adamUpdate`): p ·= shrink; d = sign·g (+ l2·p when l2 ≠ 0); m = β₁m + a1·d;
