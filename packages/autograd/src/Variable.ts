@@ -123,17 +123,17 @@ const BACKWARD_OPTIONS = optionKeys<BackwardOptions>({ retainGraph: true });
  * graph as they run (define-by-run, like PyTorch); every differentiable op is also a method.
  *
  * Aliasing: a leaf made to be trained owns its value. `new Variable(t, { requiresGrad: true })`,
- * `new Parameter(t)` and `variable(t, { requiresGrad: true })` copy `t`, for every dtype (float32
- * into kernel storage), so an optimizer step (which updates `value` in place) never changes the
- * tensor you passed in. A
+ * `new Parameter(t)` and `variable(t, { requiresGrad: true })` copy `t`, for every dtype (a float32
+ * Parameter into kernel storage), so an optimizer step (which updates `value` in place) never
+ * changes the tensor you passed in. A
  * Variable that does not require grad wraps `t` as it is, without a copy (a constant costs
  * nothing); turning `requiresGrad` on later through the setter does not copy either.
  */
 export class Variable {
   /**
    * The current value. Optimizers update its data in place: a tensor taken from it keeps
-   * following the variable. A float32 leaf that requires grad keeps its copy in kernel storage
-   * (@mtl/tensor's WebAssembly memory, where the kernels update it without copying).
+   * following the variable. A float32 Parameter keeps its copy in kernel storage (@mtl/tensor's
+   * WebAssembly memory, where the kernels update it without copying).
    */
   value: Tensor;
   /** The gradient accumulated by backward(); null until the first one (and after zeroGrad). */
@@ -153,7 +153,14 @@ export class Variable {
     const { requiresGrad = false, name } = checkOptions(op, options, VARIABLE_OPTIONS);
     checkBoolean(op, 'requiresGrad', requiresGrad, false);
     requireName(op, name);
-    this.value = requiresGrad ? copyToKernelStorage(value) : value;
+    // A Parameter's float32 values live in kernel storage, where the optimizers' kernels update
+    // them without copies; other leaves (inputs that want a gradient, checkGrad's) are per-batch
+    // values, left on the JS heap.
+    this.value = requiresGrad
+      ? this instanceof Parameter
+        ? copyToKernelStorage(value)
+        : value.clone()
+      : value;
     this.name = name;
     this.node = null;
     this.#requiresGrad = requiresGrad;

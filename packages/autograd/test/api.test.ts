@@ -53,7 +53,14 @@ describe('the API mirrors @mtl/tensor', () => {
       // Settings, not ops: which kernels run, on how many threads.
       ...['backend', 'setBackend', 'backendInfo', 'matmulThreads', 'setMatmulThreads'],
       // Kernel storage, and the kernels rules and optimizers call on typed arrays.
-      ...['copyToKernelStorage', 'isInKernelStorage', 'kernelStorageZeros', 'biasRelu', 'maskRows'],
+      ...[
+        'copyToKernelStorage',
+        'isInKernelStorage',
+        'kernelStorageZeros',
+        'kernelStorageView',
+        'kernelStorageAvailable',
+      ],
+      ...['biasRelu', 'maskRows'],
       ...['adamUpdateKernel', 'sgdMomentumUpdateKernel', 'rmspropUpdateKernel', 'adagradUpdateKernel'],
     ]);
     const missing = Object.entries(tensorApi)

@@ -3,9 +3,11 @@ import { Parameter, Variable } from '@mtl/autograd';
 import {
   checkBoolean,
   checkOptions,
+  copyToKernelStorage,
   type DType,
   formatShape,
   formatValue,
+  isInKernelStorage,
   isTensorLike,
   MtlError,
   optionKeys,
@@ -196,7 +198,11 @@ export abstract class Module {
   /** Converts every parameter and buffer to `dtype` (say, float64 for exact checks). */
   to(dtype: DType): this {
     requireFloatDType('to', 'dtype', dtype, false);
-    for (const p of this.parameters()) p.value = p.value.to(dtype);
+    for (const p of this.parameters()) {
+      // A float32 parameter lives in kernel storage, as a new Parameter's does.
+      const value = p.value.to(dtype);
+      p.value = value.dtype === 'float32' && !isInKernelStorage(value) ? copyToKernelStorage(value) : value;
+    }
     for (const [, b] of this.namedBuffers()) if (b.value.dtype !== 'int32') b.value = b.value.to(dtype);
     return this;
   }

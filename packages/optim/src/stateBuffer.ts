@@ -4,6 +4,7 @@ import {
   formatShape,
   full,
   isInKernelStorage,
+  kernelStorageAvailable,
   kernelStorageZeros,
   type Tensor,
 } from '@mtl/tensor';
@@ -52,7 +53,7 @@ export function kernelStateBuffers(
   param: ParameterLike,
   init = 0,
 ): Float32Array[] | undefined {
-  if (backend('optimizerUpdates') !== 'wasm') return undefined;
+  if (backend('optimizerUpdates') !== 'wasm' || !kernelStorageAvailable()) return undefined;
   const buffers: Float32Array[] = [];
   for (const key of keys) {
     let buf = state[key] as Tensor | undefined;
@@ -63,7 +64,10 @@ export function kernelStateBuffers(
     } else {
       checkStateSize(key, buf, param);
       if (!isInKernelStorage(buf)) {
-        buf = copyToKernelStorage(buf);
+        const moved = copyToKernelStorage(buf);
+        // Storage full: keep the state where it is (no copy per step) and run TypeScript.
+        if (!isInKernelStorage(moved)) return undefined;
+        buf = moved;
         state[key] = buf;
       }
     }

@@ -98,7 +98,7 @@ describe.each(factories)('%s', (_name, make) => {
     expect(o.state.has(a!)).toBe(true);
   });
 
-  it('updates float32 parameters in place, in float32 (the WASM path moves them into its memory at the first step)', () => {
+  it('updates float32 parameters in place, in float32 (param.value is never replaced)', () => {
     const p = param([1, 2, 3], 'float32');
     const o = make([p]);
     p.grad = grad([0.1, -0.2, 0.3], 'float32');

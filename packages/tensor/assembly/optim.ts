@@ -3,11 +3,11 @@
  * (`index.ts`).
  *
  * Each function updates `n` elements in place, all float32 in linear memory: `g` is a chunk of
- * the gradient that the TypeScript side (`src/backend/optimizerKernels.ts`) copied into a
+ * the gradient that the TypeScript side (`src/kernels/optimizerUpdatesWasm.ts`) copied into a
  * cache-resident scratch area, and the parameter `p` and the state buffers (`m`, `v`, …) live
  * in this memory for good (kernel storage), so each element crosses main memory only as often as
  * the update needs. The
- * arithmetic follows `src/updates/*.ts` (PyTorch 1.13's order of operations), in float32 as
+ * arithmetic follows @mtl/optim's `src/updates/*.ts` (PyTorch 1.13's order of operations), in float32 as
  * PyTorch computes float32 tensors, with `f32x4.mul` + `f32x4.add` in every build (an FMA would
  * change the rounding and buy nothing: the updates are bound by memory traffic). As in PyTorch, the weight-decay term is added only when the weight
  * decay is not 0 (0 · ±∞ would be NaN), so infinities and NaN come out as on the TypeScript path.

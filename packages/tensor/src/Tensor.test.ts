@@ -162,6 +162,8 @@ describe('every op is a function and a method', () => {
     'copyToKernelStorage',
     'isInKernelStorage',
     'kernelStorageZeros',
+    'kernelStorageView',
+    'kernelStorageAvailable',
     'biasRelu',
     'maskRows',
     'adamUpdateKernel',

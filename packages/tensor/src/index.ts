@@ -15,7 +15,13 @@ export {
 } from './backend/backend';
 export { type BackendInfo, backendInfo } from './backend/backendInfo';
 export type { KernelVariant } from './backend/kernelModule';
-export { copyToKernelStorage, isInKernelStorage, kernelStorageZeros } from './backend/storage';
+export {
+  copyToKernelStorage,
+  isInKernelStorage,
+  kernelStorageAvailable,
+  kernelStorageView,
+  kernelStorageZeros,
+} from './backend/storage';
 export {
   checkBoolean,
   checkChoice,

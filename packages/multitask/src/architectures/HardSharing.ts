@@ -1,6 +1,13 @@
 import { narrow, type Parameter, stackedLinear, type Variable, type VariableLike } from '@mtl/autograd';
 import { Identity, Linear, type Module, ModuleDict, Sequential } from '@mtl/nn';
-import { type DType, type Generator, kernelStorageZeros, Tensor, type TypedArray, zeros } from '@mtl/tensor';
+import {
+  type DType,
+  type Generator,
+  kernelStorageView,
+  kernelStorageZeros,
+  Tensor,
+  zeros,
+} from '@mtl/tensor';
 import { checkOptions, ownEntries } from '../data/check';
 import {
   checkCommon,
@@ -151,13 +158,6 @@ export class HardSharing extends MultiTaskModel {
 }
 
 /**
- * The buffer behind each view `shareStorage` made: a view alone does not keep the array that
- * owns kernel storage alive (the storage is freed when that array is garbage-collected), so each
- * view holds its owner through this map for as long as the view lives.
- */
-const owners = new WeakMap<TypedArray, TypedArray>();
-
-/**
  * Moves the parameters' values into one new buffer (in kernel storage for float32, as a
  * Parameter's own values are), one after another, each Parameter keeping its values and shape as
  * a view of its part (one dtype: HardSharing.mlp's heads share theirs).
@@ -168,9 +168,12 @@ function shareStorage(params: readonly Parameter[]): void {
   const buffer = (dtype === 'float32' ? kernelStorageZeros([size]) : zeros([size], { dtype })).data;
   let offset = 0;
   for (const p of params) {
-    const part = buffer.subarray(offset, offset + p.value.size);
+    // A kernel-storage view keeps `buffer` (and so the storage) alive as long as the part lives.
+    const part =
+      buffer instanceof Float32Array
+        ? kernelStorageView(buffer, offset, p.value.size)
+        : buffer.subarray(offset, offset + p.value.size);
     part.set(p.value.data as never);
-    owners.set(part, buffer);
     p.value = new Tensor(part, p.value.shape, dtype);
     offset += p.value.size;
   }

@@ -18,7 +18,7 @@ import {
 } from './kernelMemory';
 import { availableVariants } from './kernelModule';
 import { kernelModuleSourceHash } from './kernelModule.generated';
-import { copyToKernelStorage, isInKernelStorage, kernelStorageZeros } from './storage';
+import { copyToKernelStorage, isInKernelStorage, kernelStorageView, kernelStorageZeros } from './storage';
 
 const nodeMajor = Number(process.versions.node.split('.')[0]);
 
@@ -218,6 +218,34 @@ describe('kernel storage', () => {
     expect(isInKernelStorage(z)).toBe(true);
     expect(Array.from(z.data)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(inKernelMemory(new Float32Array(4))).toBe(false);
+  });
+
+  it('only storage arrays and their kernelStorageViews count as storage; a view keeps its owner alive', async () => {
+    const owner = kernelStorageZeros([64]).data as Float32Array;
+    expect(inKernelMemory(owner)).toBe(true);
+    expect(inKernelMemory(owner.subarray(8, 16)), 'a plain subarray does not keep the block alive').toBe(
+      false,
+    );
+    const view = kernelStorageView(owner, 8, 8);
+    expect(inKernelMemory(view)).toBe(true);
+    expect(inKernelMemory(kernelStorageView(view, 2, 2))).toBe(true);
+    expect(() => kernelStorageView(owner, 60, 8)).toThrow(/kernelStorageView: length must be/);
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (gc === undefined) return;
+    // Only the view is kept: its block must not be handed out again.
+    let kept: Float32Array | undefined = kernelStorageView(
+      kernelStorageZeros([1024]).data as Float32Array,
+      0,
+      1024,
+    );
+    kept.fill(7);
+    for (let round = 0; round < 2; round++) {
+      gc();
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    for (let i = 0; i < 50; i++) (kernelStorageZeros([1024]).data as Float32Array).fill(1);
+    expect(kept.every((v) => v === 7)).toBe(true);
+    kept = undefined;
   });
 
   it('released blocks are reused: the memory does not grow over many allocate/release rounds', () => {

@@ -20,6 +20,8 @@ const PAGE = 65536;
 /** First byte the allocator hands out: above the kernel module's static data (checked on load). */
 export const BASE = 65536;
 const ALIGN = 64;
+/** Kernel storage in use at most (bytes); past it `allocateStorage` gives undefined (the JS heap). */
+const STORAGE_LIMIT = 1024 * 2 ** 20;
 /** Pages a shared memory may grow to, tried in order (an engine may refuse to reserve 4 GiB). */
 const MAXIMA = [65536, 16384, 4096];
 
@@ -40,8 +42,18 @@ interface Realm {
   mode: MemoryMode;
   /** Free ranges, sorted by start, never adjacent (merged on release). */
   free: Block[];
-  /** Every buffer the memory has had (one per growth): a typed array on any of them is in kernel memory. */
+  /** Every buffer the memory has had (one per growth). */
   buffers: WeakSet<ArrayBufferLike>;
+  /**
+   * The arrays kernel storage handed out, and the views made of them through `storageView`: the
+   * only typed arrays the kernels work on in place. Any other view of the memory (a user's
+   * `subarray`) does not keep its block alive, so the kernels copy it like any JS-heap array.
+   */
+  storage: WeakSet<ArrayBufferView>;
+  /** The owner of each `storageView`, kept alive as long as the view is. */
+  owners: WeakMap<ArrayBufferView, Float32Array>;
+  /** Bytes of kernel storage handed out and not yet freed. */
+  storageBytes: number;
   freeOnCollect: FinalizationRegistry<Block> | undefined;
 }
 
@@ -78,9 +90,15 @@ function create(): Realm {
     mode: 'private',
     free: [],
     buffers: new WeakSet(),
+    storage: new WeakSet(),
+    owners: new WeakMap(),
+    storageBytes: 0,
     freeOnCollect:
       typeof FinalizationRegistry === 'function'
-        ? new FinalizationRegistry<Block>((block) => release(block.start, block.end - block.start))
+        ? new FinalizationRegistry<Block>((block) => {
+            release(block.start, block.end - block.start);
+            getRealm().storageBytes -= block.end - block.start;
+          })
         : undefined,
   };
   if (!wasmFeatures().simd) return r;
@@ -126,10 +144,26 @@ export function heapF64(): Float64Array {
   return f64;
 }
 
-/** Whether `array` is a view of kernel memory (so the kernels can work on it in place). */
+/**
+ * Whether `array` is kernel storage (an array `allocateStorage` handed out, or a `storageView` of
+ * one), so the kernels can work on it in place.
+ */
 export function inKernelMemory(array: ArrayBufferView): boolean {
+  return getRealm().storage.has(array);
+}
+
+/**
+ * A view of `length` elements at `offset` of the storage array `owner`, which keeps `owner` (and
+ * so its block) alive as long as the view lives, and which the kernels work on in place.
+ */
+export function storageView(owner: Float32Array, offset: number, length: number): Float32Array {
   const r = getRealm();
-  return r.mode === 'shared' && r.buffers.has(array.buffer);
+  const view = owner.subarray(offset, offset + length);
+  if (r.storage.has(owner)) {
+    r.storage.add(view);
+    r.owners.set(view, r.owners.get(owner) ?? owner);
+  }
+  return view;
 }
 
 /**
@@ -200,14 +234,21 @@ function grow(m: WebAssembly.Memory, size: number): boolean {
  * WebAssembly, or the memory cannot grow): the caller then allocates on the JS heap.
  */
 export function allocateStorage(n: number): Float32Array | undefined {
-  const { mode, memory, freeOnCollect } = getRealm();
+  const r = getRealm();
+  const { mode, memory, freeOnCollect } = r;
   if (mode !== 'shared' || freeOnCollect === undefined) return undefined;
   const bytes = 4 * Math.max(n, 1);
+  // Storage is freed only when the garbage collector has run and the event loop turned; code that
+  // makes many parameters without yielding falls back to the JS heap past this, rather than
+  // growing kernel memory (which never shrinks) towards 4 GiB.
+  if (r.storageBytes + bytes > STORAGE_LIMIT) return undefined;
   const address = reserve(bytes);
   if (address === undefined) return undefined;
   const array = new Float32Array(memory!.buffer, address, n);
   array.fill(0);
+  getRealm().storage.add(array);
   freeOnCollect.register(array, { start: address, end: address + bytes });
+  r.storageBytes += bytes;
   return array;
 }
 

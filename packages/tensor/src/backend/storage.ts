@@ -8,9 +8,11 @@
  * copies instead.
  */
 
+import { checkInteger } from '../checks';
+import { DTypeError, formatValue } from '../errors';
 import { Tensor } from '../Tensor';
 import { requireShape, requireSize, requireTensor } from '../validate';
-import { allocateStorage, inKernelMemory } from './kernelMemory';
+import { allocateStorage, inKernelMemory, kernelMemory, memoryMode, storageView } from './kernelMemory';
 
 /** A copy of `t` in kernel storage when it is float32 and storage is available; else a plain copy. */
 export function copyToKernelStorage(t: Tensor): Tensor {
@@ -37,4 +39,26 @@ export function kernelStorageZeros(shape: readonly number[]): Tensor {
   const size = requireSize('kernelStorageZeros', dims);
   const data = allocateStorage(size) ?? new Float32Array(size);
   return new Tensor(data, dims, 'float32');
+}
+
+/**
+ * A view of `length` elements of `owner` from `offset` — for several tensors sharing one block of
+ * kernel storage (e.g. stacked layers). Kernel storage is freed when the array it handed out is
+ * garbage-collected, and a plain `subarray` does not keep that array alive: a view made here
+ * does, and the kernels work on it in place. For a JS-heap `owner`, a plain `subarray`.
+ */
+export function kernelStorageView(owner: Float32Array, offset: number, length: number): Float32Array {
+  if (!(owner instanceof Float32Array)) {
+    throw new DTypeError(`kernelStorageView: owner must be a Float32Array — got ${formatValue(owner)}`);
+  }
+  checkInteger('kernelStorageView', 'offset', offset, { min: 0, max: owner.length });
+  checkInteger('kernelStorageView', 'length', length, { min: 0, max: owner.length - offset });
+  return storageView(owner, offset, length);
+}
+
+/** Whether kernel storage exists here (WebAssembly SIMD and shared memory); it can still be full. */
+export function kernelStorageAvailable(): boolean {
+  return (
+    kernelMemory() !== undefined && memoryMode() === 'shared' && typeof FinalizationRegistry === 'function'
+  );
 }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { setBackend } from '../backend/backend';
+import { availableVariants } from '../backend/kernelModule';
 import { rand } from '../creation/random';
 import { matmul } from '../ops/matmul';
 import { Generator } from '../random/Generator';
@@ -148,6 +149,21 @@ describe('2 threads', () => {
     },
   );
 
+  it.each(availableVariants())(
+    'runs the %s build on both threads when it is pinned (bit for bit)',
+    (variant) => {
+      setBackend('wasm', { variant });
+      const [m, k, n] = [300, 200, 150];
+      const { a, b } = operands(m, k, n, 10);
+      const expected = single(a, b, m, k, n, false, true);
+      expect(waitForHelper(60_000)).toBe(true); // the pool is remade for the pinned variant
+      testHooks.helperOnly = true; // the helper's instance computes every chunk
+      const out = new Float32Array(m * n);
+      expect(threaded(a, b, out, m, k, n, false, true)).toBe(true);
+      expectSameBits(out, expected);
+    },
+  );
+
   it('a broadcast batch through the op equals the single-thread result', () => {
     const generator = new Generator(3);
     const a = rand([2, 1, 200, 257], { generator }); // 200·257·190 ≥ THREAD_MIN_WORK per product
@@ -254,7 +270,7 @@ describe('falling back to one thread', () => {
     checkProduct();
   });
 
-  it('when a wait for the helper times out: the product is redone on one thread, threads stay off', async () => {
+  it("when a wait for the helper times out: the product is redone in TypeScript, away from the stuck helper's memory; threads stay off", async () => {
     const { Worker } = await import('node:worker_threads');
     // A helper that joins the first job and never finishes it.
     const stuck = `const d = require('node:worker_threads').workerData;
@@ -273,7 +289,14 @@ describe('falling back to one thread', () => {
       setMatmulThreads(2);
       expect(waitForHelper(60_000)).toBe(true);
       testHooks.helperOnly = true; // make sure the helper joins before this thread finishes
-      checkProduct();
+      // The stuck helper may still write into the product's staging: the product is redone by the
+      // TypeScript kernel on the JS heap (float64 sums, so within float32 rounding of WASM's).
+      const [m, k, n] = [200, 190, 180];
+      const { a, b } = operands(m, k, n, 5);
+      const out = new Float32Array(m * n);
+      matmulKernel(a, 0, b, 0, out, 0, m, k, n, false, true);
+      const wasm = single(a, b, m, k, n, false, true);
+      for (let i = 0; i < m * n; i++) expect(Math.abs(out[i]! - wasm[i]!)).toBeLessThan(1e-4);
       expect(matmulThreads()).toBe(1);
     } finally {
       setHelperTimeout(previous);

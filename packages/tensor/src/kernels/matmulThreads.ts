@@ -65,7 +65,7 @@ let requestedThreads: MatmulThreads = 'auto';
 /**
  * Sets how many threads large float32 products (at least `THREAD_MIN_WORK` multiply-adds) use
  * on the WebAssembly backend, for this JS realm: `'auto'` (the default: 2 where the machine has
- * a second core and, in Node, the load average says it is free), 1 (this thread only) or 2 (this
+ * a second core and, in Node, other processes leave it free), 1 (this thread only) or 2 (this
  * thread plus one helper Worker, started on the first such product and reused). Results are the same bit for bit. Where threads are
  * unavailable (see `matmulThreads.ts`), products run on one thread; `matmulThreads()` tells
  * which. Set 1 when running several trainings side by side, one per core.
@@ -79,7 +79,10 @@ export function setMatmulThreads(threads: MatmulThreads): void {
 
 /** The threads large float32 products use now: 2 when wanted and the helper runs here, else 1. */
 export function matmulThreads(): 1 | 2 {
-  return threadsWanted() && wasmKernels('matmul') !== undefined && getPool() !== undefined ? 2 : 1;
+  if (!threadsWanted() || wasmKernels('matmul') === undefined || !canBlock() || memoryMode() !== 'shared')
+    return 1;
+  const state = slot().state;
+  return state === 'off' || (state !== undefined && Atomics.load(state.ctl, READY) < 0) ? 1 : 2;
 }
 
 /** Whether products should try two threads (the setting; for `'auto'`, a second core that is free). */
@@ -87,15 +90,26 @@ export function threadsWanted(): boolean {
   return requestedThreads === 2 || (requestedThreads === 'auto' && secondCoreFree());
 }
 
+interface NodeOs {
+  availableParallelism?: () => number;
+  loadavg?: () => number[];
+  cpus?: () => { times: { user: number; nice: number; sys: number; irq: number } }[];
+}
+
 let coreCount: number | undefined;
-let loadAverage: (() => number[]) | undefined;
+let os: NodeOs | undefined;
+let cpuUsage: (() => { user: number; system: number }) | undefined;
 let freeUntil = 0;
 let free = false;
+/** The last sample: wall time, busy CPU time of the machine and of this process (ms). */
+let last: { at: number; busy: number; own: number } | undefined;
 
 /**
- * Whether a second core is there and, in Node, not busy: the 1-minute load average (which counts
- * this thread too) leaves at least half a core. Re-checked at most once a second. A helper on a
- * core that other work keeps busy gains nothing and costs 10–25% more CPU per product.
+ * Whether a second core is there and, in Node, not busy with other processes: over the last
+ * second, the machine's busy CPU time minus this process's own (its helper included) leaves at
+ * least 1.5 cores (the first time, the 1-minute load average stands in). Re-checked at most once
+ * a second. A helper on a core that other work keeps busy gains nothing and costs 10–25% more
+ * CPU per product. In browsers: two or more cores.
  */
 function secondCoreFree(): boolean {
   const now = Date.now();
@@ -104,20 +118,34 @@ function secondCoreFree(): boolean {
   if (coreCount === undefined) {
     const g = globalThis as {
       navigator?: { hardwareConcurrency?: number };
-      process?: { getBuiltinModule?: (id: string) => unknown };
+      process?: {
+        getBuiltinModule?: (id: string) => unknown;
+        cpuUsage?: () => { user: number; system: number };
+      };
     };
-    const os =
+    os =
       typeof g.process?.getBuiltinModule === 'function'
-        ? (g.process.getBuiltinModule('node:os') as
-            | { availableParallelism?: () => number; loadavg?: () => number[] }
-            | undefined)
+        ? (g.process.getBuiltinModule('node:os') as NodeOs)
         : undefined;
+    cpuUsage = g.process?.cpuUsage?.bind(g.process);
     const count = os?.availableParallelism?.() ?? g.navigator?.hardwareConcurrency;
     coreCount = typeof count === 'number' && count >= 1 ? count : 1;
-    loadAverage = os?.loadavg;
   }
-  const load = loadAverage?.()[0] ?? 0;
-  free = coreCount >= 2 && load <= coreCount - 0.5;
+  if (coreCount < 2 || os?.cpus === undefined || cpuUsage === undefined) {
+    free = coreCount >= 2;
+    return free;
+  }
+  let busy = 0;
+  for (const { times } of os.cpus()) busy += times.user + times.nice + times.sys + times.irq;
+  const usage = cpuUsage();
+  const own = (usage.user + usage.system) / 1000;
+  if (last === undefined || now - last.at <= 0) {
+    free = (os.loadavg?.()[0] ?? 0) <= coreCount - 0.5;
+  } else {
+    const others = (busy - last.busy - (own - last.own)) / (now - last.at);
+    free = coreCount - others >= 1.5;
+  }
+  last = { at: now, busy, own };
   return free;
 }
 
@@ -136,7 +164,19 @@ const MIN_ROWS = 64;
 const MIN_COLUMNS = 128;
 
 /** Where the calling thread packs B for both threads (reused, grown as needed). */
-const packedB = new Staging();
+let packedB = new Staging();
+/** Set when a wait for the helper timed out: the caller must not reuse the product's blocks. */
+let timedOut = false;
+
+/**
+ * Whether the last `matmulThreadedF32` gave up on a stuck helper (and clears it): its staging
+ * may still be written by that helper, so the caller abandons it and computes elsewhere.
+ */
+export function takeTimedOut(): boolean {
+  const was = timedOut;
+  timedOut = false;
+  return was;
+}
 
 /** A wait for the helper longer than this means it is stuck: threads are turned off. */
 let waitTimeoutMs = 60_000;
@@ -281,7 +321,13 @@ function startHelper(data: Record<string, unknown>, onFail: () => void): Helper 
   try {
     const worker = new g.Worker(url);
     worker.onerror = onFail;
-    worker.postMessage(data);
+    try {
+      // Throws where shared memory cannot be sent (a page without cross-origin isolation).
+      worker.postMessage(data);
+    } catch (error) {
+      worker.terminate();
+      throw error;
+    }
     return worker;
   } finally {
     // The Worker has its script URL; revoking it once the script is fetched is enough, but the
@@ -405,7 +451,8 @@ export function matmulThreadedF32(
   if (wasm.scratchBytes() > pool.scratchBytes) return false;
   let packedPtr = 0;
   if (!splitCols) {
-    const at = packedB.at(wasm.packedBBytes(k, n));
+    // As `packedBBytes` in the module, in float64 (its i32 would overflow past 2 GiB).
+    const at = packedB.at(4 * k * Math.ceil(n / 8) * 8);
     if (at === undefined) return false;
     wasm.packB(bPtr, k, n, transB ? 1 : 0, at);
     packedPtr = at;
@@ -447,7 +494,11 @@ export function matmulThreadedF32(
       if (left <= 0 || Atomics.wait(ctl, JOIN, HELPER_WORKING, left) === 'timed-out') {
         if (Atomics.load(ctl, JOIN) !== HELPER_WORKING) break;
         shutDown(pool);
-        // C is half written: the caller computes it again on one thread.
+        // The helper may still write into C and read the packed B until its termination lands:
+        // leave both blocks to it (never released) and have the caller redo the product in
+        // TypeScript, on the JS heap.
+        packedB = new Staging();
+        timedOut = true;
         return false;
       }
     }

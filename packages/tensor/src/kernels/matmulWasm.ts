@@ -14,7 +14,7 @@ import { activeKernels } from '../backend/backend';
 import { heapF32, inKernelMemory, reserve, Staging } from '../backend/kernelMemory';
 import { type KernelExports, oneOffInstance } from '../backend/kernelModule';
 import { type FloatArray, matmulFloat } from './matmulFloat';
-import { matmulThreadedF32, THREAD_MIN_WORK, threadsWanted } from './matmulThreads';
+import { matmulThreadedF32, THREAD_MIN_WORK, takeTimedOut, threadsWanted } from './matmulThreads';
 
 /**
  * float32 products with at least this many multiply-adds (m·k·n) go to the WASM SIMD kernel
@@ -28,7 +28,7 @@ export const WASM_MIN_WORK = 512;
 let stagingLimit = 256 * 2 ** 20;
 
 let scratch: number | undefined;
-const staging = new Staging();
+let staging = new Staging();
 
 function align(bytes: number): number {
   return Math.ceil(bytes / 64) * 64;
@@ -130,6 +130,12 @@ export function matmulWasmF32(
     m * k * n >= THREAD_MIN_WORK &&
     threadsWanted() &&
     matmulThreadedF32(wasm, aPtr, bPtr, cPtr, m, k, n, transA, transB, scratchPtr);
+  if (!threaded && takeTimedOut()) {
+    // A stuck helper may still write into this staging (C) and read it (A, B): leave the block
+    // to it and let the caller compute in TypeScript.
+    staging = new Staging();
+    return false;
+  }
   if (!threaded) wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, scratchPtr);
   out.set(heap.subarray(cPtr / 4, cPtr / 4 + sizeC), outOffset);
   return true;

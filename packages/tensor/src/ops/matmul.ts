@@ -31,7 +31,7 @@ export interface MatmulOptions {
  * two dims without materialising it: `matmul(x, w, { transposeB: true })` is `x·wᵀ` for a
  * weight `w` of shape `[out, in]`. A transposed operand must have at least 2 dims.
  *
- * float32 products run a WebAssembly SIMD kernel where available (see `setMatmulBackend`),
+ * float32 products run a WebAssembly SIMD kernel where available (see `setBackend`),
  * float64 and int32 a blocked TypeScript kernel.
  *
  * @example
