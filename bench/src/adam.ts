@@ -8,7 +8,7 @@
  * move 20 bytes per element: p, g and one state buffer read, p and the buffer written).
  */
 import { Adagrad, Adam, AdamW, Momentum, type Optimizer, RMSprop } from '@mtl/optim';
-import { Generator, rand, setBackend, type Tensor } from '@mtl/tensor';
+import { copyToKernelStorage, Generator, rand, setBackend, type Tensor } from '@mtl/tensor';
 import * as tf from '@tensorflow/tfjs-core';
 import { median } from './harness';
 import { initTfjs } from './matmul';
@@ -67,7 +67,8 @@ function timeOptimizer(
 ): number {
   setBackend(backend, { kernels: ['optimizerUpdates'] });
   try {
-    const optimizer = make({ value: value.clone(), grad });
+    // Where a Parameter keeps its values (kernel storage), as a model's parameters are.
+    const optimizer = make({ value: copyToKernelStorage(value), grad });
     return time(samples, () => optimizer.step());
   } finally {
     setBackend('wasm', { kernels: ['optimizerUpdates'] });
