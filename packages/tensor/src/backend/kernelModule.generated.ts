@@ -3,7 +3,7 @@
 // Do not edit: run `pnpm --filter @mtl/tensor build:wasm` after changing the source.
 
 /** SHA-256 (hex) of the .ts files in assembly/ when this module was generated; a unit test compares it. */
-export const kernelModuleSourceHash = 'c77d5d13005a7338539ad1d0786a059a3e57cb977f183d2960a64f76df7a2b6e';
+export const kernelModuleSourceHash = '60a1bff3af93457f1b5ef8746fe84e903d67e6030845ac35f3c49cc788ad6e69';
 
 /** The compiled module (6723 bytes), base64. */
 export const kernelModuleBase64 =
