@@ -1,5 +1,4 @@
 import {
-  biasRelu,
   erf,
   gelu,
   linear as linearOp,
@@ -10,7 +9,6 @@ import {
   silu,
   sum,
   Tensor,
-  type TensorLike,
 } from '@mtl/tensor';
 import type { Rule, SavedContext } from '../primitives';
 
@@ -27,19 +25,14 @@ import type { Rule, SavedContext } from '../primitives';
  * sigmoid (y(1 − y)); the pre-activation z, kept in the params by the forward, for gelu
  * (Φ(z) + z·φ(z)) and silu (σ(z)(1 + z(1 − σ(z)))).
  *
- * relu's two passes (bias + relu forward; mask + bias sums backward) run in a small WebAssembly
- * SIMD kernel for large float32 operands (@mtl/tensor's `biasRelu`/`maskRows`, bit for bit the loops' values).
+ * relu's forward is @mtl/tensor's `linear` (product, bias and relu fused in the kernel module for
+ * float32); its backward's mask + bias sums pass is `maskRows` (WebAssembly for large float32
+ * operands, bit for bit the loops' values).
  */
 export const linear: Rule<'linear'> = {
   forward: (inputs, params) => {
     const [x, w, b] = inputs as [Tensor, Tensor, Tensor | undefined];
     const { activation } = params;
-    if (activation === 'relu' && sameFloatDType(x, w, b)) {
-      const rows = leadingSize(x.shape);
-      const y = matmul(rows2d(x, rows), w, { transposeB: true });
-      biasRelu(y.data as FloatData, (b?.data ?? null) as FloatData | null, rows, w.shape[0]!);
-      return x.rank === 2 ? y : reshape(y, [...x.shape.slice(0, -1), w.shape[0]!]);
-    }
     if (activation === 'gelu' || activation === 'silu') {
       const z = linearOp(x, w, b);
       params.preActivation = z;
@@ -159,16 +152,6 @@ function columnSums(a: FloatData, sums: Float64Array, rows: number, n: number): 
   for (let r = 0, o = 0; r < rows; r++, o += n) {
     for (let j = 0; j < n; j++) sums[j] += a[o + j]!;
   }
-}
-
-/** Whether the fused relu passes apply: x, W and b (if any) of one float dtype. */
-function sameFloatDType(x: Tensor, w: Tensor, b: TensorLike | undefined): boolean {
-  const dtype = w.dtype;
-  return (
-    (dtype === 'float32' || dtype === 'float64') &&
-    x.dtype === dtype &&
-    (b === undefined || (b as Tensor).dtype === dtype)
-  );
 }
 
 /** x as [rows, in] (itself when already 2-d). */

@@ -1,9 +1,11 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { backend } from '../backend/backend';
+import { backend, setBackend } from '../backend/backend';
 import { memoryStatsForTests } from '../backend/kernelMemory';
+import { kernelStorageZeros } from '../backend/storage';
 import { randn } from '../creation/random';
 import { Generator } from '../random/Generator';
-import { biasRelu, biasReluLoop, maskRows, maskRowsLoop } from './linearPasses';
+import { biasRelu, biasReluLoop, linearReluInto, maskRows, maskRowsLoop } from './linearPasses';
+import { matmulKernel } from './matmul';
 
 const g = new Generator(7);
 
@@ -107,5 +109,47 @@ describe('linear passes when kernel memory cannot grow', () => {
     const again = new Float32Array(rows * n);
     maskRows(grads, slow, again, null, rows, n);
     sameBits(again, gmSlow);
+  });
+});
+
+describe('linearReluInto: product, bias and relu fused in the kernel module', () => {
+  const cases = [
+    [256, 64, 128],
+    [37, 70, 12],
+    [300, 200, 152], // large enough for two threads where they run
+  ] as const;
+  for (const [m, k, n] of cases) {
+    it(`equals matmul then biasRelu bit for bit, ${m}×${k}·(${n}×${k})ᵀ, bias on the heap, in storage, or none`, () => {
+      const x = awkward(m * k);
+      const w = Float32Array.from(randn([n * k], { generator: g }).data as Float32Array);
+      const heapBias = awkward(n);
+      const storedBias = kernelStorageZeros([n]).data as Float32Array;
+      storedBias.set(heapBias);
+      for (const bias of [heapBias, storedBias, null]) {
+        const fused = new Float32Array(m * n);
+        expect(linearReluInto(x, w, bias, fused, m, k, n)).toBe(true);
+        const plain = new Float32Array(m * n);
+        matmulKernel(x, 0, w, 0, plain, 0, m, k, n, false, true);
+        biasRelu(plain, bias, m, n);
+        sameBits(fused, plain);
+      }
+    });
+  }
+
+  it('declines where it does not apply (n not a multiple of 4, a tiny product, the js backend)', () => {
+    const out = new Float32Array(64);
+    expect(linearReluInto(new Float32Array(16 * 8), new Float32Array(4 * 8), null, out, 16, 8, 4)).toBe(true);
+    expect(linearReluInto(new Float32Array(16 * 8), new Float32Array(3 * 8), null, out, 16, 8, 3)).toBe(
+      false,
+    );
+    expect(linearReluInto(new Float32Array(2 * 2), new Float32Array(4 * 2), null, out, 2, 2, 4)).toBe(false);
+    setBackend('js', { kernels: ['linearPasses'] });
+    try {
+      expect(linearReluInto(new Float32Array(16 * 8), new Float32Array(4 * 8), null, out, 16, 8, 4)).toBe(
+        false,
+      );
+    } finally {
+      setBackend('wasm');
+    }
   });
 });

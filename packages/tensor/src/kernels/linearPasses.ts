@@ -12,8 +12,10 @@
  * row by row.
  */
 
+import { backend } from '../backend/backend';
 import { getKernel, KERNELS } from '../backend/registry';
 import type { FloatData } from './linearPassesLoops';
+import { matmulWasmF32, WASM_MIN_WORK } from './matmulWasm';
 
 export { biasReluLoop, maskRowsLoop } from './linearPassesLoops';
 
@@ -35,4 +37,26 @@ export function maskRows(
   n: number,
 ): void {
   getKernel(KERNELS.linearPasses).maskRows(g, y, gm, sums, rows, n);
+}
+
+/**
+ * out = relu(x·wᵀ + b) for float32 x (m×k), w (n×k) and b (n, or null), fused in the kernel
+ * module: the product, then the bias and relu on C where it lies, and one copy out (the unfused
+ * path copies C out, then in and out again for `biasRelu`). The same values bit for bit. Returns
+ * false, having done nothing, where it does not apply (`matmul` or `linearPasses` not on
+ * WebAssembly, n not a multiple of 4, a product too small for the kernel module): run `matmul`
+ * and `biasRelu` then.
+ */
+export function linearReluInto(
+  x: Float32Array,
+  w: Float32Array,
+  b: Float32Array | null,
+  out: Float32Array,
+  m: number,
+  k: number,
+  n: number,
+): boolean {
+  if (n % 4 !== 0 || m * k * n < WASM_MIN_WORK || m * n <= 1) return false;
+  if (backend('matmul') !== 'wasm' || backend('linearPasses') !== 'wasm') return false;
+  return matmulWasmF32(x, 0, w, 0, out, 0, m, k, n, false, true, b);
 }

@@ -103,6 +103,7 @@ export function matmulWasmF32(
   n: number,
   transA: boolean,
   transB: boolean,
+  reluBias?: Float32Array | null,
 ): boolean {
   const wasm = activeKernels();
   if (wasm === undefined) return false;
@@ -113,8 +114,14 @@ export function matmulWasmF32(
   const bInPlace = inKernelMemory(b);
   const bytesA = aInPlace ? 0 : align(4 * sizeA);
   const bytesB = bInPlace ? 0 : align(4 * sizeB);
-  const bytes = bytesA + bytesB + 4 * sizeC;
-  if (bytes > stagingLimit) return oneOff(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
+  // The epilogue's bias (zeros for relu alone), after C, unless it is in kernel storage.
+  const epilogue = reluBias !== undefined;
+  const biasInPlace = epilogue && reluBias !== null && inKernelMemory(reluBias);
+  const bytesBias = epilogue && !biasInPlace ? 4 * n : 0;
+  const bytes = bytesA + bytesB + align(4 * sizeC) + bytesBias;
+  if (bytes > stagingLimit) {
+    return !epilogue && oneOff(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
+  }
   const scratchPtr = scratchAddress(wasm);
   const base = staging.at(bytes);
   if (scratchPtr === undefined || base === undefined) return false;
@@ -137,6 +144,14 @@ export function matmulWasmF32(
     return false;
   }
   if (!threaded) wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, scratchPtr);
+  if (epilogue) {
+    // relu(C + bias) on C where it lies, before the one copy out (`assembly/passes.ts`).
+    let biasPtr = cPtr + align(4 * sizeC);
+    if (biasInPlace) biasPtr = reluBias!.byteOffset;
+    else if (reluBias === null) heap.fill(0, biasPtr / 4, biasPtr / 4 + n);
+    else heap.set(reluBias, biasPtr / 4);
+    wasm.biasRelu(cPtr, biasPtr, m, n);
+  }
   out.set(heap.subarray(cPtr / 4, cPtr / 4 + sizeC), outOffset);
   return true;
 }

@@ -1,7 +1,8 @@
 import { checkChoice, checkOptions, optionKeys } from '../checks';
 import { DTypeError, formatShape, ShapeError } from '../errors';
+import { linearReluInto } from '../kernels/linearPasses';
 import { Tensor } from '../Tensor';
-import { requireTensor } from '../validate';
+import { allocateChecked, requireTensor } from '../validate';
 import { gelu, relu, silu } from './activations';
 import { add } from './add';
 import { biasActivation } from './biasActivation';
@@ -71,8 +72,27 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null, options?
   const out = weight.shape[0]!;
   const rows = leadingSize(x.shape);
   const x2 = x.rank === 2 ? x : x.reshape([rows, x.shape[x.rank - 1]!]);
-  const product = matmul(x2, weight, { transposeB: true });
   const shape = [...x.shape.slice(0, -1), out];
+  if (
+    activation === 'relu' &&
+    x.dtype === 'float32' &&
+    weight.dtype === 'float32' &&
+    (b === null || b.dtype === 'float32')
+  ) {
+    // Product, bias and relu in one trip through the kernel module where it applies.
+    const data = allocateChecked(op, 'float32', shape) as Float32Array;
+    const fused = linearReluInto(
+      x2.data as Float32Array,
+      weight.data as Float32Array,
+      (b?.data ?? null) as Float32Array | null,
+      data,
+      rows,
+      x2.shape[1]!,
+      out,
+    );
+    if (fused) return new Tensor(data, shape, 'float32');
+  }
+  const product = matmul(x2, weight, { transposeB: true });
   const dtype = product.dtype;
   if ((dtype === 'float32' || dtype === 'float64') && (b === null || b.dtype === dtype)) {
     biasActivation(
