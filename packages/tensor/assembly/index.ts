@@ -15,6 +15,6 @@
 // build-wasm variant Shared: --enable threads --sharedMemory --maximumMemory 65536
 // build-wasm variant SharedFma: --enable threads --sharedMemory --maximumMemory 65536 --enable relaxed-simd
 
-export { gemm, gemmChunk, heapBase, packB, packedBBytes, scratchBytes } from './matmul';
+export { gemm, gemmChunk, heapBase, packB, scratchBytes } from './matmul';
 export { adagrad, adam, rmsprop, sgdMomentum } from './optim';
 export { biasRelu, maskRows } from './passes';

@@ -88,14 +88,9 @@ const ARG_CHUNK = 9;
 /** Non-zero: the address of all of B packed by `packB` (row chunks then pack only their rows of A). */
 const ARG_PACKED_B = 10;
 
-/** Bytes `packB` writes for a k×n B: every KC×NC block's micro-panels, n rounded up to NR. */
-export function packedBBytes(k: i32, n: i32): i32 {
-  return (k * (((n + NR - 1) / NR) * NR)) << 2;
-}
-
 /**
  * Packs all of B (or Bᵀ when `transB`), block after block as `gemmStrided` would pack each one,
- * into `dst` (`packedBBytes(k, n)` bytes): block (j0, p0) at element j0·k + p0·ncp, where ncp is
+ * into `dst` (4·k·n bytes, n rounded up to NR): block (j0, p0) at element j0·k + p0·ncp, where ncp is
  * the block's width rounded up to NR. Two threads then compute row chunks of C against one packed
  * B instead of each packing its own.
  */

@@ -323,5 +323,15 @@ it('wasmKernels gives the instance only on the wasm backend', () => {
   expect(wasmKernels('matmul')).toBeDefined();
   setBackend('js', { kernels: ['matmul'] });
   expect(wasmKernels('matmul')).toBeUndefined();
-  expect(matmulKernel).toBeTypeOf('function');
+  // And the kernel follows: float64 accumulation (TypeScript) keeps the 2^-24 terms that the
+  // WebAssembly kernel's float32 sums lose.
+  const [m, k, n] = [16, 3, 16];
+  const a = new Float32Array(m * k).fill(1);
+  const b = new Float32Array(k * n).fill(2 ** -24).fill(1, 0, n);
+  const out = new Float32Array(m * n);
+  matmulKernel(a, 0, b, 0, out, 0, m, k, n, false, false);
+  expect(Array.from(out)).toEqual(new Array(m * n).fill(1 + 2 ** -23));
+  setBackend('wasm');
+  matmulKernel(a, 0, b, 0, out, 0, m, k, n, false, false);
+  expect(Array.from(out)).toEqual(new Array(m * n).fill(1));
 });

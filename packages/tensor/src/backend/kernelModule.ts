@@ -39,7 +39,6 @@ export interface KernelExports {
   ): void;
   gemmChunk(args: number, index: number, scratch: number): void;
   packB(b: number, k: number, n: number, transB: number, dst: number): void;
-  packedBBytes(k: number, n: number): number;
   biasRelu(y: number, b: number, rows: number, n: number): void;
   maskRows(g: number, y: number, out: number, sums: number, rows: number, n: number): void;
   adam(

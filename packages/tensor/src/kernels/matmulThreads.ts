@@ -165,18 +165,6 @@ const MIN_COLUMNS = 128;
 
 /** Where the calling thread packs B for both threads (reused, grown as needed). */
 let packedB = new Staging();
-/** Set when a wait for the helper timed out: the caller must not reuse the product's blocks. */
-let timedOut = false;
-
-/**
- * Whether the last `matmulThreadedF32` gave up on a stuck helper (and clears it): its staging
- * may still be written by that helper, so the caller abandons it and computes elsewhere.
- */
-export function takeTimedOut(): boolean {
-  const was = timedOut;
-  timedOut = false;
-  return was;
-}
 
 /** A wait for the helper longer than this means it is stuck: threads are turned off. */
 let waitTimeoutMs = 60_000;
@@ -235,9 +223,7 @@ interface Pool {
   /** The kernel variant the helper runs (the pool is remade if the calling thread's changes). */
   variant: KernelVariant;
   ctl: Int32Array;
-  ctlPtr: number;
   argsPtr: number;
-  helperScratch: number;
   scratchBytes: number;
   helper: Helper | undefined;
 }
@@ -355,9 +341,7 @@ function createPool(variant: KernelVariant): Pool | 'off' {
     const created: Pool = {
       variant,
       ctl,
-      ctlPtr,
       argsPtr: ctlPtr + ARGS * 4,
-      helperScratch,
       scratchBytes,
       helper: undefined,
     };
@@ -412,18 +396,16 @@ function getPool(): Pool | undefined {
 }
 
 /**
- * Whether the 2-thread path can run here: shared memory, `Atomics.wait`, a Worker (made on the
- * first call) and no failure so far.
+ * How a 2-thread product ended: `'done'` (C is written); `'declined'` (nothing written: the path
+ * is unavailable, see the module comment, or the product does not split; run `gemm` instead);
+ * `'stuck'` (the helper timed out and may still write into C and read A and B: leave those
+ * blocks to it and compute elsewhere).
  */
-export function matmulThreadsAvailable(): boolean {
-  return getPool() !== undefined;
-}
+export type ThreadedResult = 'done' | 'declined' | 'stuck';
 
 /**
  * `C = A·B` on two threads (this one and the helper), operands and C at byte addresses in
- * kernel memory, with the same arithmetic as `gemm` on one thread. Returns false, having written
- * nothing, if the 2-thread path is unavailable (see the module comment), the product does not
- * split, or the helper failed; the caller then runs `gemm` itself. Requires m, k, n ≥ 1.
+ * kernel memory, with the same arithmetic as `gemm` on one thread. Requires m, k, n ≥ 1.
  */
 export function matmulThreadedF32(
   wasm: KernelExports,
@@ -436,7 +418,7 @@ export function matmulThreadedF32(
   transA: boolean,
   transB: boolean,
   scratchPtr: number,
-): boolean {
+): ThreadedResult {
   // Row blocks of C against one B packed by this thread first (nothing packed twice); for
   // products with too few rows, column panels of C and B, each chunk packing all of A.
   const splitCols = m < 2 * MIN_ROWS;
@@ -445,15 +427,15 @@ export function matmulThreadedF32(
   const least = splitCols ? MIN_COLUMNS : MIN_ROWS;
   const chunk = Math.max(least, Math.ceil(dim / TARGET_CHUNKS / unit) * unit);
   const chunks = Math.ceil(dim / chunk);
-  if (chunks < 2) return false; // e.g. 100×4096·4096×100: nothing to share without re-packing
+  if (chunks < 2) return 'declined'; // e.g. 100×4096·4096×100: nothing to share without re-packing
   const pool = getPool();
-  if (!pool) return false;
-  if (wasm.scratchBytes() > pool.scratchBytes) return false;
+  if (!pool) return 'declined';
+  if (wasm.scratchBytes() > pool.scratchBytes) return 'declined';
   let packedPtr = 0;
   if (!splitCols) {
-    // As `packedBBytes` in the module, in float64 (its i32 would overflow past 2 GiB).
+    // What `packB` writes: 4·k·n bytes, n rounded up to the micro-kernel's 8 columns.
     const at = packedB.at(4 * k * Math.ceil(n / 8) * 8);
-    if (at === undefined) return false;
+    if (at === undefined) return 'declined';
     wasm.packB(bPtr, k, n, transB ? 1 : 0, at);
     packedPtr = at;
   }
@@ -498,12 +480,11 @@ export function matmulThreadedF32(
         // leave both blocks to it (never released) and have the caller redo the product in
         // TypeScript, on the JS heap.
         packedB = new Staging();
-        timedOut = true;
-        return false;
+        return 'stuck';
       }
     }
   }
-  return true;
+  return 'done';
 }
 
 /** For tests: the helper's READY word (0 starting, 1 ready, -1 failed), or undefined without a pool. */

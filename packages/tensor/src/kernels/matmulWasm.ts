@@ -14,7 +14,7 @@ import { activeKernels } from '../backend/backend';
 import { heapF32, inKernelMemory, reserve, Staging } from '../backend/kernelMemory';
 import { type KernelExports, oneOffInstance } from '../backend/kernelModule';
 import { type FloatArray, matmulFloat } from './matmulFloat';
-import { matmulThreadedF32, THREAD_MIN_WORK, takeTimedOut, threadsWanted } from './matmulThreads';
+import { matmulThreadedF32, THREAD_MIN_WORK, threadsWanted } from './matmulThreads';
 
 /**
  * float32 products with at least this many multiply-adds (m·k·n) go to the WASM SIMD kernel
@@ -134,16 +134,17 @@ export function matmulWasmF32(
   if (!bInPlace)
     heap.set(bOffset === 0 && b.length === sizeB ? b : b.subarray(bOffset, bOffset + sizeB), bPtr / 4);
   const threaded =
-    m * k * n >= THREAD_MIN_WORK &&
-    threadsWanted() &&
-    matmulThreadedF32(wasm, aPtr, bPtr, cPtr, m, k, n, transA, transB, scratchPtr);
-  if (!threaded && takeTimedOut()) {
-    // A stuck helper may still write into this staging (C) and read it (A, B): leave the block
-    // to it and let the caller compute in TypeScript.
+    m * k * n >= THREAD_MIN_WORK && threadsWanted()
+      ? matmulThreadedF32(wasm, aPtr, bPtr, cPtr, m, k, n, transA, transB, scratchPtr)
+      : 'declined';
+  if (threaded === 'stuck') {
+    // The helper may still write into this staging (C) and read it (A, B): leave the block to
+    // it and let the caller compute in TypeScript.
     staging = new Staging();
     return false;
   }
-  if (!threaded) wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, scratchPtr);
+  if (threaded === 'declined')
+    wasm.gemm(aPtr, bPtr, cPtr, m, k, n, transA ? 1 : 0, transB ? 1 : 0, scratchPtr);
   if (epilogue) {
     // relu(C + bias) on C where it lies, before the one copy out (`assembly/passes.ts`).
     let biasPtr = cPtr + align(4 * sizeC);
