@@ -95,6 +95,17 @@ export {
   transpose,
   unsqueeze,
 } from './ops/shapes';
+export {
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  avgPool1d,
+  avgPool2d,
+  conv1d,
+  conv2d,
+  interpolate,
+  maxPool1d,
+  maxPool2d,
+} from './ops/spatial';
 export type { Primitive, PrimitiveParams, Rule, RuleTable, SavedContext } from './primitives';
 export { rules } from './rules/index';
 export { Parameter, Variable, type VariableOptions, variable } from './Variable';

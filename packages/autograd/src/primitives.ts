@@ -1,4 +1,14 @@
-import type { DType, LinearActivation, NormOrder, Tensor, TensorLike } from '@mtl/tensor';
+import type {
+  AvgPoolOptions,
+  ConvOptions,
+  DType,
+  InterpolateOptions,
+  LinearActivation,
+  MaxPoolOptions,
+  NormOrder,
+  Tensor,
+  TensorLike,
+} from '@mtl/tensor';
 
 /**
  * The primitive set: every differentiable op is one of these or is composed from them. Each key
@@ -68,6 +78,14 @@ export interface PrimitiveParams {
   /** The eigenvectors of a symmetric matrix (eigh's second output). */
   eigvecsh: undefined;
   pinv: { rtol: number | undefined; atol: number | undefined };
+  // Convolution, pooling and resampling (1-d or 2-d; options as @mtl/tensor's functions).
+  /** Inputs [x, weight] or [x, weight, bias]. */
+  conv: { dims: 1 | 2; options: ConvOptions | undefined };
+  /** `indices` is set by the forward: where each window's maximum was. */
+  maxPool: { dims: 1 | 2; options: MaxPoolOptions; indices?: Tensor };
+  avgPool: { dims: 1 | 2; options: AvgPoolOptions };
+  adaptiveAvgPool: { dims: 1 | 2; outputSize: number | [number] | [number | null, number | null] };
+  interpolate: { options: InterpolateOptions };
   // Shapes and indexing.
   reshape: { shape: number[] };
   permute: { dims: number[] };

@@ -210,6 +210,77 @@ const samples: { [P in Primitive]: Sample[] } = {
   ],
   gather: [s('repeated indices', (x) => ag.gather(x, 1, int([0, 0, 2, 1, 1, 1]).reshape([2, 3])), n([2, 3]))],
   indexSelect: [s('repeated indices', (x) => ag.indexSelect(x, 0, int([2, 0, 2])), n([3, 4]))],
+  conv: [
+    s(
+      'conv2d stride 2, padding 1, bias',
+      (x, w, b) => ag.conv2d(x!, w!, b!, { stride: 2, padding: 1 }),
+      n([2, 3, 5, 6]),
+      n([4, 3, 3, 2]),
+      n([4]),
+    ),
+    s(
+      'conv2d groups 2, dilation 2, same',
+      (x, w) => ag.conv2d(x!, w!, null, { groups: 2, dilation: 2, padding: 'same' }),
+      n([1, 4, 6, 5]),
+      n([2, 2, 2, 3]),
+    ),
+    s(
+      'conv2d depthwise, unbatched',
+      (x, w, b) => ag.conv2d(x!, w!, b!, { groups: 3, padding: [1, 0] }),
+      n([3, 4, 4]),
+      n([3, 1, 3, 3]),
+      n([3]),
+    ),
+    s(
+      'conv1d stride 2, padding 2',
+      (x, w, b) => ag.conv1d(x!, w!, b!, { stride: 2, padding: 2 }),
+      n([2, 3, 9]),
+      n([5, 3, 4]),
+      n([5]),
+    ),
+  ],
+  maxPool: [
+    s('maxPool2d 2×2', (x) => ag.maxPool2d(x, { kernelSize: 2 }), n([2, 3, 4, 6])),
+    s(
+      'maxPool2d stride 1, padding 1, dilation 2, ceil',
+      (x) => ag.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1, dilation: [1, 2], ceilMode: true }),
+      n([1, 2, 7, 8]),
+    ),
+    s('maxPool1d', (x) => ag.maxPool1d(x, { kernelSize: 3, stride: 2, padding: 1 }), n([2, 3, 9])),
+  ],
+  avgPool: [
+    s(
+      'avgPool2d padding, countIncludePad false, ceil',
+      (x) =>
+        ag.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false, ceilMode: true }),
+      n([2, 2, 6, 7]),
+    ),
+    s(
+      'avgPool2d divisorOverride',
+      (x) => ag.avgPool2d(x, { kernelSize: [2, 3], divisorOverride: 5 }),
+      n([1, 2, 4, 6]),
+    ),
+    s('avgPool1d', (x) => ag.avgPool1d(x, { kernelSize: 2, padding: 1 }), n([2, 2, 7])),
+  ],
+  adaptiveAvgPool: [
+    s('2d to [3, 2] (overlapping windows)', (x) => ag.adaptiveAvgPool2d(x, [3, 2]), n([2, 2, 5, 7])),
+    s('2d up-sampling 3 → 5', (x) => ag.adaptiveAvgPool2d(x, 5), n([1, 2, 3, 3])),
+    s('1d 7 → 3', (x) => ag.adaptiveAvgPool1d(x, 3), n([2, 3, 7])),
+  ],
+  interpolate: [
+    s(
+      'bilinear, scale 1.5',
+      (x) => ag.interpolate(x, { scaleFactor: 1.5, mode: 'bilinear' }),
+      n([1, 2, 4, 3]),
+    ),
+    s(
+      'bilinear alignCorners, down',
+      (x) => ag.interpolate(x, { size: [3, 2], mode: 'bilinear', alignCorners: true }),
+      n([2, 1, 5, 4]),
+    ),
+    s('linear', (x) => ag.interpolate(x, { size: 7, mode: 'linear' }), n([2, 2, 4])),
+    s('nearest', (x) => ag.interpolate(x, { size: [5, 3] }), n([1, 2, 3, 4])),
+  ],
 };
 
 describe('checkGrad over every primitive (float64 central differences)', () => {

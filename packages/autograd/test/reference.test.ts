@@ -16,7 +16,14 @@ const fixtures = loadFixtures();
 describe('reference fixtures', () => {
   it('are present and non-empty', () => {
     const files = fixtures.map(({ file }) => file);
-    expect(files).toEqual(['elementwise.json', 'kinks.json', 'linalg.json', 'reduction.json', 'shape.json']);
+    expect(files).toEqual([
+      'conv.json',
+      'elementwise.json',
+      'kinks.json',
+      'linalg.json',
+      'reduction.json',
+      'shape.json',
+    ]);
     for (const { fixture } of fixtures) expect(fixture.cases.length).toBeGreaterThan(0);
   });
 });

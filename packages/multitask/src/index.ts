@@ -15,6 +15,7 @@ export { HardSharing, type HardSharingMlpOptions } from './architectures/HardSha
 export { MMoE, type MMoEMlpOptions } from './architectures/MMoE';
 export { MultiTaskModel } from './architectures/MultiTaskModel';
 export { type Activation, activationModule, type MlpOptions, mlp } from './architectures/mlp';
+export { type MultiLeNetOptions, multiLeNet } from './architectures/multiLeNet';
 export { PLE, PLELevel, type PLEMlpOptions } from './architectures/PLE';
 export { type Batch, DataLoader, type DataLoaderOptions } from './data/DataLoader';
 export { type EncodeLabelsOptions, encodeLabels } from './data/encodeLabels';

@@ -105,7 +105,8 @@ const elementwiseLosses: Record<string, (x: number, y: number, o: Record<string,
   },
   bceWithLogits: (x, y) => (1 - y) * x + softplus(-x),
   binaryCrossEntropy: (x, y) => -(y * Math.max(Math.log(x), -100) + (1 - y) * Math.max(Math.log1p(-x), -100)),
-  klDiv: (x, y) => (y === 0 ? 0 : y * (Math.log(y) - x)),
+  klDiv: (x, y, { logTarget }) =>
+    (logTarget as unknown) === true ? Math.exp(y) * (y - x) : y === 0 ? 0 : y * (Math.log(y) - x),
 };
 
 // ---- cases ------------------------------------------------------------------------------------
@@ -378,6 +379,196 @@ add(
   'BatchNorm1d.forward',
   fc.tuple(fc.oneof(tensorArb([3, 2]), tensorArb([1, 2]), inputArb), fc.boolean()),
   (x, training) => new nn.BatchNorm1d(2, { dtype: 'float64' }).train(training as boolean).forward(x as never),
+);
+
+// The convolutional layers: constructors with sizes, pairs and junk; forwards of valid layers on
+// inputs of every rank (most of them the wrong one for the layer).
+const spatialSizeArb = orJunk(
+  fc.oneof(
+    fc.integer({ min: 0, max: 4 }),
+    fc.array(fc.integer({ min: -1, max: 4 }), { minLength: 1, maxLength: 3 }),
+  ),
+);
+const optionsArb = (fields: Record<string, fc.Arbitrary<unknown>>) =>
+  orJunk(fc.record(fields, { requiredKeys: [] }));
+for (const name of ['Conv1d', 'Conv2d']) {
+  add(
+    `new ${name}`,
+    fc.tuple(
+      sizeArb,
+      sizeArb,
+      spatialSizeArb,
+      optionsArb({
+        stride: spatialSizeArb,
+        padding: fc.oneof(spatialSizeArb, fc.constantFrom('same', 'valid', 'full')),
+        dilation: spatialSizeArb,
+        groups: orJunk(fc.integer({ min: 0, max: 3 })),
+        bias: fc.boolean(),
+        dtype: dtypeArb,
+        generator: generatorArb,
+      }),
+    ),
+    (i, o, k, opts) => new (ctor(name))(i, o, k, opts),
+  );
+}
+for (const name of ['MaxPool1d', 'MaxPool2d']) {
+  add(
+    `new ${name}`,
+    fc.tuple(
+      spatialSizeArb,
+      optionsArb({
+        stride: spatialSizeArb,
+        padding: spatialSizeArb,
+        dilation: spatialSizeArb,
+        ceilMode: orJunk(fc.boolean()),
+        returnIndices: orJunk(fc.boolean()),
+      }),
+    ),
+    (k, opts) => new (ctor(name))(k, opts),
+  );
+}
+for (const name of ['AvgPool1d', 'AvgPool2d']) {
+  add(
+    `new ${name}`,
+    fc.tuple(
+      spatialSizeArb,
+      optionsArb({
+        stride: spatialSizeArb,
+        padding: spatialSizeArb,
+        ceilMode: orJunk(fc.boolean()),
+        countIncludePad: orJunk(fc.boolean()),
+        divisorOverride: orJunk(fc.integer({ min: 0, max: 3 })),
+      }),
+    ),
+    (k, opts) => new (ctor(name))(k, opts),
+  );
+}
+add(
+  'new AdaptiveAvgPool2d',
+  fc.tuple(
+    orJunk(
+      fc.oneof(
+        fc.integer({ min: 0, max: 3 }),
+        fc.array(fc.oneof(fc.constant(null), fc.integer({ min: -1, max: 3 })), {
+          minLength: 1,
+          maxLength: 3,
+        }),
+      ),
+    ),
+  ),
+  (size) => new nn.AdaptiveAvgPool2d(size as never),
+);
+add(
+  'new BatchNorm2d',
+  fc.tuple(
+    sizeArb,
+    optionsArb({
+      eps: fc.oneof(fc.constant(1e-5), junk()),
+      momentum: fc.oneof(fc.constant(0.1), junk()),
+      affine: fc.boolean(),
+      trackRunningStats: fc.boolean(),
+      dtype: dtypeArb,
+    }),
+  ),
+  (n, opts) => new nn.BatchNorm2d(n as number, opts as never),
+);
+add(
+  'new GroupNorm',
+  fc.tuple(
+    sizeArb,
+    sizeArb,
+    optionsArb({ eps: fc.oneof(fc.constant(1e-5), junk()), affine: orJunk(fc.boolean()), dtype: dtypeArb }),
+  ),
+  (g, c, opts) => new nn.GroupNorm(g as number, c as number, opts as never),
+);
+add(
+  'new Flatten',
+  fc.tuple(orJunk(fc.integer({ min: -4, max: 4 })), orJunk(fc.integer({ min: -4, max: 4 }))),
+  (a, b) => new nn.Flatten(a as number, b as number),
+);
+add(
+  'new Dropout2d',
+  fc.tuple(orJunk(fc.double({ min: 0, max: 1 })), orJunk(fc.record({ generator: generatorArb }))),
+  (p, o) => new nn.Dropout2d(p as number, o as never),
+);
+add(
+  'new Upsample',
+  fc.tuple(
+    optionsArb({
+      size: orJunk(
+        fc.oneof(fc.integer({ min: 0, max: 4 }), fc.array(fc.integer({ min: 0, max: 4 }), { maxLength: 3 })),
+      ),
+      scaleFactor: orJunk(
+        fc.oneof(fc.double({ min: 0, max: 3 }), fc.array(fc.double({ min: 0, max: 3 }), { maxLength: 3 })),
+      ),
+      mode: orJunk(fc.constantFrom('nearest', 'linear', 'bilinear', 'bicubic')),
+      alignCorners: orJunk(fc.boolean()),
+    }),
+  ),
+  (o) => new nn.Upsample(o as never),
+);
+const imageArb = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc
+      .array(fc.integer({ min: 1, max: 5 }), { minLength: 1, maxLength: 4 })
+      .chain((shape) => tensorArb(shape))
+      .chain(asVariable),
+  },
+  { weight: 1, arbitrary: inputArb },
+);
+const spatialLayers: Record<string, () => Module & { forward(x: never): unknown }> = {
+  Conv1d: () => new nn.Conv1d(2, 2, 2, { padding: 'same', dtype: 'float64', generator: new Generator(1) }),
+  Conv2d: () =>
+    new nn.Conv2d(2, 4, 2, { groups: 2, padding: 1, dtype: 'float64', generator: new Generator(2) }),
+  MaxPool1d: () => new nn.MaxPool1d(2, { ceilMode: true }),
+  MaxPool2d: () => new nn.MaxPool2d(2, { padding: 1, returnIndices: true }),
+  AvgPool1d: () => new nn.AvgPool1d(3, { stride: 1, padding: 1 }),
+  AvgPool2d: () => new nn.AvgPool2d(2, { padding: 1, countIncludePad: false, divisorOverride: 3 }),
+  AdaptiveAvgPool2d: () => new nn.AdaptiveAvgPool2d([2, null]),
+  BatchNorm2d: () => new nn.BatchNorm2d(2, { dtype: 'float64' }),
+  GroupNorm: () => new nn.GroupNorm(2, 2, { dtype: 'float64' }),
+  Flatten: () => new nn.Flatten(),
+  Dropout2d: () => new nn.Dropout2d(0.5, { generator: new Generator(3) }),
+  'Upsample nearest': () => new nn.Upsample({ scaleFactor: 1.5 }),
+  'Upsample bilinear': () => new nn.Upsample({ size: [3, 2], mode: 'bilinear', alignCorners: true }),
+  'Upsample linear': () => new nn.Upsample({ scaleFactor: 2, mode: 'linear' }),
+};
+add(
+  'spatial layer forward',
+  fc.tuple(fc.constantFrom(...Object.keys(spatialLayers)), imageArb, fc.boolean()),
+  (name, x, training) =>
+    spatialLayers[name as string]!()
+      .train(training as boolean)
+      .forward(x as never),
+);
+add(
+  'groupNorm',
+  fc.tuple(imageArb, orJunk(fc.integer({ min: 0, max: 3 })), optionsArb({ eps: orJunk(fc.constant(1e-5)) })),
+  (x, g, o) => nn.groupNorm(x as never, g as number, o as never),
+  (result, [x, g, o]) => {
+    const xt = tensorIn(x);
+    if (xt?.dtype !== 'float64' || typeof g !== 'number') return undefined;
+    const eps = (o as { eps?: number } | undefined)?.eps ?? 1e-5;
+    // Each (sample, group) is a contiguous run of the row-major data.
+    const run = xt.size / (xt.shape[0]! * g);
+    const ref: number[] = [];
+    for (let start = 0; start < xt.size; start += run) {
+      const values = Array.from(xt.data.subarray(start, start + run) as Float64Array);
+      const m = values.reduce((a, v) => a + v, 0) / run;
+      const v = values.reduce((a, x) => a + (x - m) ** 2, 0) / run;
+      for (const x of values) ref.push((x - m) / Math.sqrt(v + eps));
+    }
+    return compare(result, ref, 1e-7);
+  },
+);
+add(
+  'dropout2d',
+  fc.tuple(
+    imageArb,
+    optionsArb({ p: orJunk(fc.double({ min: 0, max: 1 })), training: orJunk(fc.boolean()) }),
+  ),
+  (x, o) => nn.dropout2d(x as never, o as never),
 );
 
 // Module methods, on a small model.

@@ -70,10 +70,24 @@ export type { TensorLike } from './ops/binary';
 export { clamp } from './ops/clamp';
 export { eq, ge, gt, le, lt, ne } from './ops/comparison';
 export { concat, stack } from './ops/concat';
+export {
+  type ConvGrads,
+  type ConvOptions,
+  conv1d,
+  conv1dBackward,
+  conv2d,
+  conv2dBackward,
+} from './ops/conv';
 export { div } from './ops/div';
 export { broadcastTo, expand } from './ops/expand';
 export { amax, amin, argmax, argmin, max, min } from './ops/extrema';
 export { gather, indexSelect, oneHot } from './ops/gather';
+export {
+  type InterpolateMode,
+  type InterpolateOptions,
+  interpolate,
+  interpolateBackward,
+} from './ops/interpolate';
 export { eigh, inv, pinv, solve } from './ops/linalg';
 export {
   LINEAR_ACTIVATIONS,
@@ -109,6 +123,22 @@ export { minimum } from './ops/minimum';
 export { mul } from './ops/mul';
 export { type NormOrder, norm } from './ops/norm';
 export { permute, transpose } from './ops/permute';
+export {
+  type AvgPoolOptions,
+  adaptiveAvgPool1d,
+  adaptiveAvgPool1dBackward,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool2dBackward,
+  avgPool1d,
+  avgPool1dBackward,
+  avgPool2d,
+  avgPool2dBackward,
+  type MaxPoolOptions,
+  maxPool1d,
+  maxPool1dBackward,
+  maxPool2d,
+  maxPool2dBackward,
+} from './ops/pool';
 export { pow } from './ops/pow';
 export { prod } from './ops/prod';
 export type { Dims, ReduceOptions } from './ops/reduction';

@@ -1,11 +1,14 @@
 import type { RuleTable } from '../primitives';
 import { abs } from './abs';
+import { adaptiveAvgPool } from './adaptiveAvgPool';
 import { add } from './add';
 import { amax } from './amax';
 import { amin } from './amin';
+import { avgPool } from './avgPool';
 import { cast } from './cast';
 import { clamp } from './clamp';
 import { concat } from './concat';
+import { conv } from './conv';
 import { cos } from './cos';
 import { div } from './div';
 import { eigvalsh } from './eigvalsh';
@@ -18,6 +21,7 @@ import { expm1 } from './expm1';
 import { gather } from './gather';
 import { gelu } from './gelu';
 import { indexSelect } from './indexSelect';
+import { interpolate } from './interpolate';
 import { inv } from './inv';
 import { leakyRelu } from './leakyRelu';
 import { linear } from './linear';
@@ -26,6 +30,7 @@ import { log1p } from './log1p';
 import { matmul } from './matmul';
 import { maxDim } from './maxDim';
 import { maximum } from './maximum';
+import { maxPool } from './maxPool';
 import { minimum } from './minimum';
 import { mul } from './mul';
 import { neg } from './neg';
@@ -100,6 +105,11 @@ export const rules: RuleTable = {
   eigvalsh,
   eigvecsh,
   pinv,
+  conv,
+  maxPool,
+  avgPool,
+  adaptiveAvgPool,
+  interpolate,
   reshape,
   permute,
   expand,

@@ -15,7 +15,14 @@ import { availableVariants, type KernelExports, type KernelVariant, kernelInstan
 export type Backend = 'wasm' | 'js';
 
 /** The kernels with a WebAssembly build: `'wasm'` runs them in the kernel module. */
-export const WASM_KERNEL_NAMES = ['matmul', 'linearPasses', 'optimizerUpdates'] as const;
+export const WASM_KERNEL_NAMES = [
+  'matmul',
+  'linearPasses',
+  'optimizerUpdates',
+  'im2col',
+  'col2im',
+  'maxPool',
+] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
 /**
@@ -65,6 +72,9 @@ const placements: Record<WasmKernelName, KernelPlacement> = {
   matmul: { runs: undefined },
   linearPasses: { runs: undefined },
   optimizerUpdates: { runs: undefined },
+  im2col: { runs: undefined },
+  col2im: { runs: undefined },
+  maxPool: { runs: undefined },
 };
 
 /** The placement of a kernel with a WebAssembly build (for the registry). */

@@ -61,6 +61,7 @@ const REALM_KEY = Symbol.for('@mtl/tensor kernel memory 1');
 let realm: Realm | undefined;
 let f32 = new Float32Array(0);
 let f64 = new Float64Array(0);
+let i32 = new Int32Array(0);
 
 function getRealm(): Realm {
   if (realm !== undefined) return realm;
@@ -128,6 +129,7 @@ function refreshViews(m: WebAssembly.Memory): void {
   getRealm().buffers.add(buffer);
   f32 = new Float32Array(buffer);
   f64 = new Float64Array(buffer);
+  i32 = new Int32Array(buffer);
 }
 
 /** A float32 view of the whole memory as it is now (remade after growth). */
@@ -142,6 +144,13 @@ export function heapF64(): Float64Array {
   const m = getRealm().memory;
   if (m && f64.buffer.byteLength !== m.buffer.byteLength) refreshViews(m);
   return f64;
+}
+
+/** An int32 view of the whole memory as it is now (remade after growth). */
+export function heapI32(): Int32Array {
+  const m = getRealm().memory;
+  if (m && i32.buffer.byteLength !== m.buffer.byteLength) refreshViews(m);
+  return i32;
 }
 
 /**

@@ -12,6 +12,7 @@ import {
 import { relu } from '../ops/activations';
 import { add } from '../ops/add';
 import { eq, ge, gt, le, lt, ne } from '../ops/comparison';
+import { conv2d, conv2dBackward } from '../ops/conv';
 import { div } from '../ops/div';
 import { expand } from '../ops/expand';
 import { argmax, max } from '../ops/extrema';
@@ -22,6 +23,7 @@ import { maximum } from '../ops/maximum';
 import { minimum } from '../ops/minimum';
 import { mul } from '../ops/mul';
 import { permute } from '../ops/permute';
+import { maxPool2d } from '../ops/pool';
 import { sub } from '../ops/sub';
 import { sum } from '../ops/sum';
 import { Tensor } from '../Tensor';
@@ -52,6 +54,20 @@ const probes: Record<KernelName, () => unknown> = {
     matmul(tensor(f32(8 * 16, 1), { shape: [8, 16] }), tensor(f32(16 * 8, 2), { shape: [16, 8] })),
     matmul(square2.to('float64'), x.to('float64')),
   ],
+  im2col: () =>
+    conv2d(
+      tensor(f32(2 * 3 * 6 * 6, 11), { shape: [2, 3, 6, 6] }),
+      tensor(f32(4 * 3 * 9, 12), { shape: [4, 3, 3, 3] }),
+    ),
+  col2im: () =>
+    conv2dBackward(
+      tensor(f32(2 * 3 * 6 * 6, 13), { shape: [2, 3, 6, 6] }),
+      tensor(f32(4 * 3 * 9, 14), { shape: [4, 3, 3, 3] }),
+      tensor(f32(2 * 4 * 16, 15), { shape: [2, 4, 4, 4] }),
+      {},
+      { weight: false, bias: false },
+    ),
+  maxPool: () => maxPool2d(tensor(f32(2 * 3 * 6 * 6, 16), { shape: [2, 3, 6, 6] }), { kernelSize: 2 }),
   linearPasses: () => {
     const yy = f32(64 * 64, 3);
     biasRelu(yy, f32(64, 4), 64, 64);

@@ -21,6 +21,7 @@
  * and `withKernelForTests` take effect at once.
  */
 
+import { col2imWasm, im2colWasm, maxPoolWasm } from '../kernels/convWasm';
 import {
   absLoop,
   addLoop,
@@ -47,6 +48,7 @@ import {
   tanhLoop,
   unaryKernel,
 } from '../kernels/elementwise';
+import { col2im, im2col } from '../kernels/im2col';
 import { inverse } from '../kernels/linalg/inverse';
 import { solve } from '../kernels/linalg/luSolve';
 import { pseudoInverse } from '../kernels/linalg/pseudoInverse';
@@ -57,6 +59,7 @@ import { matmulFloat } from '../kernels/matmulFloat';
 import { matmulFloatWasm } from '../kernels/matmulWasm';
 import { adagradWasm, adamWasm, rmspropWasm, sgdMomentumWasm } from '../kernels/optimizerUpdatesWasm';
 import { permuteKernel } from '../kernels/permute';
+import { maxPool } from '../kernels/pool';
 import { argReduceKernel, reduceKernel } from '../kernels/reduce';
 import { backend, type KernelName, type KernelPlacement, placement, type WasmKernelName } from './backend';
 
@@ -129,6 +132,9 @@ const table = {
   matmul: withWasm('matmul', matmulFloat, matmulFloatWasm),
   linearPasses: withWasm('linearPasses', linearPassesJs, linearPassesWasm),
   optimizerUpdates: withWasm('optimizerUpdates', optimizerUpdatesJs, optimizerUpdatesWasm),
+  im2col: withWasm('im2col', im2col, im2colWasm),
+  col2im: withWasm('col2im', col2im, col2imWasm),
+  maxPool: withWasm('maxPool', maxPool, maxPoolWasm),
   binary: jsOnly('binary', binaryKernel),
   add: jsOnly('add', addLoop),
   sub: jsOnly('sub', subLoop),
