@@ -15,6 +15,8 @@ export interface Contender {
   /** Called before each batch of calls, e.g. to switch the TF.js backend. */
   activate?: () => void | Promise<void>;
   run: () => unknown;
+  /** At most this many samples (the harness's plan otherwise), for contenders whose call takes many seconds. */
+  maxSamples?: number;
 }
 
 export interface BenchCase {
@@ -29,6 +31,8 @@ export interface BenchCase {
   check?: (outputs: ReadonlyMap<string, unknown>) => void;
   /** Frees what the case allocated (TF.js tensors). */
   teardown?: () => void;
+  /** Contenders that cannot run this case, with the reason (e.g. a kernel their backend lacks). */
+  unavailable?: Record<string, string>;
 }
 
 export interface HarnessOptions {
@@ -79,6 +83,8 @@ export interface CaseResult {
   ratios: Record<string, number>;
   /** Wall time the case took, warm-up included. */
   seconds: number;
+  /** Contenders that could not run, with the reason. */
+  unavailable?: Record<string, string>;
 }
 
 export function median(values: readonly number[]): number {
@@ -107,12 +113,13 @@ async function warmUp(contender: Contender, options: HarnessOptions): Promise<Pl
     if (calls++ === 0) output = result;
     if (performance.now() - start >= options.warmupMs) break;
   }
+  const cap = contender.maxSamples ?? Number.POSITIVE_INFINITY;
   if (last > options.slowCallMs) {
-    return { contender, reps: 1, samples: options.slowSamples, times: [last], output };
+    return { contender, reps: 1, samples: Math.min(cap, options.slowSamples), times: [last], output };
   }
   const reps = Math.max(1, Math.round(options.minSampleMs / last));
   const fit = Math.floor(options.budgetMs / (reps * last));
-  const samples = Math.min(options.maxSamples, Math.max(options.minSamples, fit));
+  const samples = Math.min(cap, options.maxSamples, Math.max(options.minSamples, fit));
   return { contender, reps, samples, times: [], output };
 }
 
@@ -160,7 +167,15 @@ export async function runCase(
     if (a && b) ratios[`${x}/${y}`] = a.gflops / b.gflops;
   }
   const seconds = (performance.now() - started) / 1000;
-  return { name: bench.name, flops: bench.flops, results, ratios, seconds };
+  const unavailable = bench.unavailable;
+  return {
+    name: bench.name,
+    flops: bench.flops,
+    results,
+    ratios,
+    seconds,
+    ...(unavailable ? { unavailable } : {}),
+  };
 }
 
 /** Prints a fixed-width table row by row: GFLOP/s per contender, then the ratios. */
@@ -189,7 +204,7 @@ export class Table {
     const cells = [
       ...this.contenders.map((c) => {
         const r = byName.get(c);
-        return r ? r.gflops.toFixed(2) : '-';
+        return r ? r.gflops.toFixed(2) : result.unavailable?.[c] !== undefined ? 'n/a' : '-';
       }),
       ...this.ratioPairs.map(([a, b]) => {
         const ratio = result.ratios[`${a}/${b}`];

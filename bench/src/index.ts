@@ -3,15 +3,18 @@
  * prints a table of GFLOP/s and ratios, and writes bench/results/latest.json.
  *
  * Options: `--filter=<text>` runs only cases whose name contains the text (or the sections whose
- * name does: matmul, autograd, adam, methods, training, memory, safetensors); `--quick` shrinks
- * the time budget and skips cases over 1 GFLOP per call. (`pnpm bench -- --quick`)
+ * name does: matmul, conv, autograd, adam, methods, training, lenet, memory, safetensors);
+ * `--quick` shrinks the time budget and skips matmul and conv cases over 1 GFLOP per call.
+ * (`pnpm bench -- --quick`)
  *
- * The selected training and matmul rows are also timed in PyTorch with one thread, when python3
- * has torch (`src/torch.ts`, `torch/anchors.py`): a `torch` column and ratios ours/torch.
+ * The selected training, matmul, conv and lenet rows are also timed in PyTorch with one thread,
+ * when python3 has torch (`src/torch.ts`, `torch/anchors.py`): a `torch` column and ratios
+ * ours/torch.
  */
 import { fileURLToPath } from 'node:url';
 import { adamStep } from './adam';
 import { matmulChain } from './autograd';
+import { convCase, convContenders, convFlops, convRatios, convShapes } from './conv';
 import {
   type CaseResult,
   defaultOptions,
@@ -22,6 +25,7 @@ import {
   Table,
   writeJson,
 } from './harness';
+import { lenetCase, lenetRatios, lenetSpecs } from './lenet';
 import { matmulCase, matmulContenders, matmulRatios, matmulShapes } from './matmul';
 import { methodCosts } from './methods';
 import { safetensorsHeaderCase } from './safetensors';
@@ -63,10 +67,16 @@ const shapes = matmulShapes.filter(
 const models = trainingModels.filter(
   (m) => !filter || m.name.includes(filter) || 'training'.includes(filter),
 );
+const convs = convShapes.filter(
+  (s) => (!filter || s.name.includes(filter) || 'conv'.includes(filter)) && (!quick || convFlops(s) <= 1e9),
+);
+const lenets = lenetSpecs.filter((s) => !filter || s.name.includes(filter) || 'lenet'.includes(filter));
 
 // PyTorch, one thread: the selected rows, once, in its own process before ours run.
 const torch: TorchOutcome | null =
-  shapes.length > 0 || models.length > 0 ? torchAnchors(models, shapes, options) : null;
+  shapes.length > 0 || models.length > 0 || convs.length > 0 || lenets.length > 0
+    ? torchAnchors(models, shapes, options, { conv: convs, lenet: lenets })
+    : null;
 if (torch !== null) console.log(describeTorch(torch));
 const torchRatios = torch?.anchors ? ([['mtl', 'torch']] as const) : [];
 
@@ -84,6 +94,29 @@ if (shapes.length > 0) {
     addTorch(result, torch?.anchors?.matmul, ['mtl']);
     results.push(result);
     console.log(table.row(result));
+  }
+}
+
+/** `  tfjs-wasm: n/a — <reason>` for each contender that could not run the case. */
+function unavailableLines(result: CaseResult): string[] {
+  return Object.entries(result.unavailable ?? {}).map(([name, reason]) => `  ${name}: n/a — ${reason}`);
+}
+
+const conv: CaseResult[] = [];
+if (convs.length > 0) {
+  const table = new Table(
+    Math.max(...convs.map((s) => s.name.length), 4),
+    [...convContenders, ...(torch?.anchors ? ['torch'] : [])],
+    [...convRatios, ...torchRatios],
+  );
+  console.log('\nconv2d, float32, NCHW (GFLOP/s = 2·N·O·C·kH·kW·Hout·Wout per call, ×2 for backward)');
+  console.log(table.header());
+  for (const s of convs) {
+    const result = await runCase(await convCase(s), convRatios, options);
+    addTorch(result, torch?.anchors?.conv, ['mtl']);
+    conv.push(result);
+    console.log(table.row(result));
+    for (const line of unavailableLines(result)) console.log(line);
   }
 }
 
@@ -144,6 +177,28 @@ if (models.length > 0) {
   }
 }
 
+const lenet: CaseResult[] = [];
+if (lenets.length > 0) {
+  console.log(
+    '\nlenet: MultiLeNet training steps (forward, 2 cross-entropies, EW backward, Adam, loss read back), float32 (steps/s, medians)',
+  );
+  for (const s of lenets) {
+    const result = await runCase(await lenetCase(s, quick), lenetRatios, options);
+    addTorch(result, torch?.anchors?.lenet, ['mtl']);
+    lenet.push(result);
+    const cells = result.results
+      .map(
+        (r) => `${r.name} ${(1000 / r.medianMs).toFixed(r.medianMs > 1000 ? 3 : 1)} (${r.samplesMs.length})`,
+      )
+      .join('  ');
+    const ratios = Object.entries(result.ratios)
+      .map(([k, v]) => `${k} ${v.toFixed(v >= 100 ? 0 : 2)}×`)
+      .join('  ');
+    console.log(`${s.name}: ${cells}  |  ${ratios}`);
+    for (const line of unavailableLines(result)) console.log(line);
+  }
+}
+
 const memory = !filter || 'memory'.includes(filter) ? memoryCase(quick ? 2_000 : 10_000) : null;
 if (memory !== null) {
   const first = memory.samples[0]!;
@@ -170,7 +225,8 @@ if (header !== null) {
 }
 
 const seconds = (performance.now() - started) / 1000;
-console.log(`\n${results.length} cases in ${seconds.toFixed(1)} s`);
+const cases = results.length + conv.length + training.length + lenet.length;
+console.log(`\n${cases} cases in ${seconds.toFixed(1)} s`);
 
 const file = fileURLToPath(new URL('../results/latest.json', import.meta.url));
 writeJson(file, {
@@ -178,6 +234,16 @@ writeJson(file, {
   options,
   seconds,
   torch: torch === null ? null : (torch.anchors ?? { unavailable: torch.reason }),
-  suites: { matmul: results, autograd: chains, adam, methods, training, memory, safetensors: header },
+  suites: {
+    matmul: results,
+    conv,
+    autograd: chains,
+    adam,
+    methods,
+    training,
+    lenet,
+    memory,
+    safetensors: header,
+  },
 });
 console.log(`wrote ${file}`);

@@ -1,6 +1,6 @@
 /**
  * PyTorch (one thread) as an anchor: runs `bench/torch/anchors.py` once per bench run, for the
- * training models and matmul shapes the run selected, and adds its medians to our rows as a
+ * training models, matmul shapes, conv shapes and LeNet steps the run selected, and adds its medians to our rows as a
  * contender named `torch` (with ratios ours/torch: above 1× means we are faster).
  *
  * Optional: where python3 or its torch is missing, or the script fails, `torchAnchors` returns
@@ -13,7 +13,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import type { ConvShape } from './conv';
 import type { CaseResult, ContenderResult, HarnessOptions } from './harness';
+import { type LeNetSpec, lenetFlops } from './lenet';
 import type { MatmulShape } from './matmul';
 import type { TrainingModel } from './training';
 
@@ -25,7 +27,7 @@ export interface TorchRow {
   gflops: number;
   samplesMs: number[];
   callsPerSample: number;
-  /** Training rows only. */
+  /** Training and LeNet rows only. */
   stepsPerSecond?: number;
   firstLoss?: number;
 }
@@ -44,6 +46,9 @@ export interface TorchAnchors {
   seconds: number;
   training: TorchRow[];
   matmul: TorchRow[];
+  /** Absent from an older script's output. */
+  conv?: TorchRow[];
+  lenet?: TorchRow[];
 }
 
 export type TorchOutcome =
@@ -57,6 +62,7 @@ export function torchAnchors(
   training: readonly TrainingModel[],
   matmul: readonly MatmulShape[],
   options: HarnessOptions,
+  more: { conv?: readonly ConvShape[]; lenet?: readonly LeNetSpec[] } = {},
   timeoutMs = Number(process.env.MTL_BENCH_TORCH_TIMEOUT_MS ?? 300_000),
 ): TorchOutcome {
   const spec = JSON.stringify({
@@ -68,6 +74,8 @@ export function torchAnchors(
       batch,
     })),
     matmul: matmul.map(({ name, m, k, n, transA, transB }) => ({ name, m, k, n, transA, transB })),
+    conv: more.conv ?? [],
+    lenet: (more.lenet ?? []).map((s) => ({ ...s, flops: lenetFlops(s) })),
     options,
   });
   const libs = process.env.MTL_BENCH_TORCH_LIBS;

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""PyTorch anchors for `pnpm bench`: the bench's training and matmul rows, timed in PyTorch on the
-CPU with one thread, float32. Prints one JSON object on stdout.
+"""PyTorch anchors for `pnpm bench`: the bench's training, matmul, conv and lenet rows, timed in
+PyTorch on the CPU with one thread, float32. Prints one JSON object on stdout.
 
     /usr/bin/python3 bench/torch/anchors.py              # every row, standalone
     /usr/bin/python3 bench/torch/anchors.py --spec JSON  # what the bench asks for (bench/src/torch.ts)
@@ -9,10 +9,13 @@ The spec, written by bench/src/torch.ts from the rows its `--filter` selected, i
 
     { "training": [{"name", "inputSize", "hidden": [...], "tasks", "batch"}, ...],
       "matmul":   [{"name", "m", "k", "n", "transA", "transB"}, ...],
+      "conv":     [{"name", "batch", "inChannels", "height", "width", "outChannels", "kernel",
+                    "padding", "backward"}, ...],
+      "lenet":    [{"name", "batch", "tasks": {task: classes}, "flops"}, ...],
       "options":  {warmupMs, minSampleMs, budgetMs, minSamples, maxSamples, slowCallMs, slowSamples} }
 
 so the shapes, models and the timing plan are the bench's own (bench/src/training.ts, matmul.ts,
-harness.ts); without --spec the defaults below repeat them.
+conv.ts, lenet.ts, harness.ts); without --spec the defaults below repeat them.
 
 Training (steps/s): nn.Sequential(Linear, ReLU, ..., Linear(hidden[-1], tasks)), Adam(lr=1e-3),
 one step = zero_grad, forward, loss, backward, step, loss.item() (our rows read the loss back
@@ -23,6 +26,15 @@ heads are one Linear(hidden, tasks), the same arithmetic in one product.
 Matmul (GFLOP/s = 2·m·n·k / time): torch.matmul on operands stored as the bench stores them
 (k×m for Aᵀ·B, n×k for A·Bᵀ) and passed as transposed views, so no copy is made; each call
 allocates its result. Checked against a float64 product to 1e-4 before timing.
+
+Conv (GFLOP/s = 2·N·O·C·kH·kW·Hout·Wout per forward, twice that per backward): F.conv2d(x, w, b,
+padding=p) on NCHW tensors; backward rows run aten's convolution_backward for all three
+gradients (input, weight, bias), what autograd runs for conv2d. Checked against float64 to 1e-3.
+
+LeNet (steps/s): the MultiLeNet of @mtl/multitask — a shared Conv2d(1, 10, 5) → MaxPool2d(2) →
+ReLU → Conv2d(10, 20, 5) → MaxPool2d(2) → ReLU → Flatten → Linear(320, 50) → ReLU, per task
+Linear(50, 50) → ReLU → Linear(50, classes) — with Σ over tasks of F.cross_entropy, Adam(lr=1e-3);
+a step as in training, on a random batch of 1×28×28 inputs and random labels.
 
 Timing mirrors bench/src/harness.ts: warm up for warmupMs (at least one call); a call slower than
 slowCallMs is not warmed further and counts as the first sample; fast calls are repeated until a
@@ -82,6 +94,40 @@ DEFAULT_MATMUL = [
     _shape("lin 512×512·(512×512)ᵀ", 512, 512, 512, False, True),
     _shape("lin 512×512·512×512", 512, 512, 512),
     _shape("lin (512×512)ᵀ·512×512", 512, 512, 512, True, False),
+]
+
+
+def _conv(name, x, w, padding, backward=False):
+    return {
+        "name": name,
+        "batch": x[0],
+        "inChannels": x[1],
+        "height": x[2],
+        "width": x[3],
+        "outChannels": w[0],
+        "kernel": w[1],
+        "padding": padding,
+        "backward": backward,
+    }
+
+
+# The list of bench/src/conv.ts (convShapes), in its order.
+DEFAULT_CONV = [
+    _conv("fwd LeNet-1 256×1×28×28 → 10×5×5", (256, 1, 28, 28), (10, 5), 0),
+    _conv("fwd LeNet-2 256×10×12×12 → 20×5×5", (256, 10, 12, 12), (20, 5), 0),
+    _conv("fwd 32×64×32×32 → 64×3×3 pad 1", (32, 64, 32, 32), (64, 3), 1),
+    _conv("bwd LeNet-1 256×1×28×28 → 10×5×5", (256, 1, 28, 28), (10, 5), 0, True),
+    _conv("bwd LeNet-2 256×10×12×12 → 20×5×5", (256, 10, 12, 12), (20, 5), 0, True),
+]
+
+# bench/src/lenet.ts (lenetSpecs); flops as its lenetFlops.
+DEFAULT_LENET = [
+    {
+        "name": "MultiLeNet 2×10 classes, batch 256",
+        "batch": 256,
+        "tasks": {"left": 10, "right": 10},
+        "flops": 6 * 256 * (10 * 25 * 576 + 20 * 250 * 64 + 320 * 50 + 2 * (50 * 50 + 50 * 10)),
+    },
 ]
 
 
@@ -193,6 +239,86 @@ def matmul_case(s, options, seed=0):
     return {"name": s["name"], "flops": flops, "gflops": flops / (timing["medianMs"] * 1e6), **timing}
 
 
+def conv_case(s, options, seed=0):
+    n, c, h, w = s["batch"], s["inChannels"], s["height"], s["width"]
+    o, k, p = s["outChannels"], s["kernel"], s["padding"]
+    oh, ow = h + 2 * p - k + 1, w + 2 * p - k + 1
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, c, h, w, generator=g)
+    weight = torch.randn(o, c, k, k, generator=g)
+    bias = torch.randn(o, generator=g)
+    grad_out = torch.randn(n, o, oh, ow, generator=g)
+    conv2d = torch.nn.functional.conv2d
+
+    if s["backward"]:
+
+        def grads(gy, xx, ww):
+            return torch.ops.aten.convolution_backward(
+                gy, xx, ww, [o], [1, 1], [p, p], [1, 1], False, [0, 0], 1, [True, True, True]
+            )
+
+        def run():
+            return grads(grad_out, x, weight)
+
+        exact = grads(grad_out.double(), x.double(), weight.double())
+    else:
+
+        def run():
+            return (conv2d(x, weight, bias, padding=p),)
+
+        exact = (conv2d(x.double(), weight.double(), bias.double(), padding=p),)
+    for got, want in zip(run(), exact):
+        diff = ((got.double() - want).abs() / want.abs().clamp(min=1)).max().item()
+        if not diff <= 1e-3:
+            raise RuntimeError(f"conv {s['name']}: differs from float64 by {diff}")
+    timing = time_calls(run, options)
+    flops = 2 * n * o * c * k * k * oh * ow * (2 if s["backward"] else 1)
+    return {"name": s["name"], "flops": flops, "gflops": flops / (timing["medianMs"] * 1e6), **timing}
+
+
+def lenet_case(s, options, seed=0):
+    nn = torch.nn
+    torch.manual_seed(seed)
+    encoder = nn.Sequential(
+        nn.Conv2d(1, 10, 5),
+        nn.MaxPool2d(2),
+        nn.ReLU(),
+        nn.Conv2d(10, 20, 5),
+        nn.MaxPool2d(2),
+        nn.ReLU(),
+        nn.Flatten(),
+        nn.Linear(320, 50),
+        nn.ReLU(),
+    )
+    heads = nn.ModuleDict(
+        {t: nn.Sequential(nn.Linear(50, 50), nn.ReLU(), nn.Linear(50, classes)) for t, classes in s["tasks"].items()}
+    )
+    x = torch.randn(s["batch"], 1, 28, 28)
+    labels = {t: torch.randint(0, classes, (s["batch"],)) for t, classes in s["tasks"].items()}
+    optimizer = torch.optim.Adam([*encoder.parameters(), *heads.parameters()], lr=1e-3)
+    cross_entropy = torch.nn.functional.cross_entropy
+
+    def step():
+        optimizer.zero_grad()
+        z = encoder(x)
+        loss = sum(cross_entropy(heads[t](z), labels[t]) for t in labels)  # EW: Σ over tasks
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+
+    first_loss = step()
+    timing = time_calls(step, options)
+    flops = s["flops"]
+    return {
+        "name": s["name"],
+        "flops": flops,
+        "stepsPerSecond": 1e3 / timing["medianMs"],
+        "gflops": flops / (timing["medianMs"] * 1e6),
+        "firstLoss": first_loss,
+        **timing,
+    }
+
+
 def blas_libraries():
     """The BLAS/LAPACK libraries this process has mapped (torch's float32 products run in one)."""
     found = set()
@@ -226,6 +352,8 @@ def main():
     options = {**DEFAULT_OPTIONS, **spec.get("options", {})}
     training_models = spec.get("training", DEFAULT_TRAINING)
     shapes = spec.get("matmul", DEFAULT_MATMUL)
+    convs = spec.get("conv", DEFAULT_CONV)
+    lenets = spec.get("lenet", DEFAULT_LENET)
 
     torch.set_num_threads(1)
     try:
@@ -236,7 +364,9 @@ def main():
     started = time.perf_counter()
     with torch.no_grad():
         matmul = [matmul_case(s, options) for s in shapes]
+        conv = [conv_case(s, options) for s in convs]
     training = [training_case(m, options) for m in training_models]
+    lenet = [lenet_case(s, options) for s in lenets]
     libraries = blas_libraries()
     print(
         json.dumps(
@@ -252,6 +382,8 @@ def main():
                 "seconds": time.perf_counter() - started,
                 "training": training,
                 "matmul": matmul,
+                "conv": conv,
+                "lenet": lenet,
             },
             ensure_ascii=False,
         )

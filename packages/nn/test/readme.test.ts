@@ -14,4 +14,14 @@ describe('README example', () => {
     expect(promised.length).toBe(2);
     expect(printed).toEqual(promised);
   });
+
+  it('trains the small CNN and names its weights as PyTorch does', () => {
+    const { printed, promised } = runReadmeExample(
+      new URL('../README.md', import.meta.url),
+      { '@mtl/nn': api, '@mtl/optim': optim, '@mtl/tensor': tensorApi },
+      { block: 1 },
+    );
+    expect(promised.length).toBe(2);
+    expect(printed).toEqual(promised);
+  });
 });

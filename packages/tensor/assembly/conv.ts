@@ -1,3 +1,5 @@
+import { madd } from './matmul';
+
 /**
  * Convolution and pooling passes on float32 [N, C, H, W] planes (1-d ops run with H = 1), the
  * WebAssembly forms of src/kernels/im2col.ts and src/kernels/pool.ts (same values, bit for bit):
@@ -261,4 +263,215 @@ function maxPool2x2(
       }
     }
   }
+}
+
+/*
+ * Direct convolution (stride 1, no dilation) for small channel counts, where im2col's column
+ * matrix costs more than the arithmetic: x is zero-padded beforehand (`padPlanes`), so the inner
+ * loops have no bounds; each step computes 4 output channels × 4 columns from one input load per
+ * kernel tap. `cgeo` holds i32s: batch, inChannels, paddedH, paddedW, outChannels, kH, kW, outH,
+ * outW (a multiple of 4 here: callers give outW rounded up and have the padded input wide enough).
+ */
+
+/** Copies planes [H, W] into zeroed planes [Hp, Wp] at row padTop, column padLeft. */
+export function padPlanes(
+  src: usize,
+  dst: usize,
+  planes: i32,
+  height: i32,
+  width: i32,
+  paddedH: i32,
+  paddedW: i32,
+  padTop: i32,
+  padLeft: i32,
+): void {
+  const dstPlane = (<usize>(paddedH * paddedW)) << 2;
+  memory.fill(dst, 0, <usize>planes * dstPlane);
+  const row = (<usize>width) << 2;
+  for (let q = 0; q < planes; q++) {
+    let d = dst + <usize>q * dstPlane + ((<usize>(padTop * paddedW + padLeft)) << 2);
+    let s = src + <usize>q * <usize>height * row;
+    for (let h = 0; h < height; h++, s += row, d += (<usize>paddedW) << 2) memory.copy(d, s, row);
+  }
+}
+
+/**
+ * out[n, o, oh, ow] = bias[o] + Σ_c Σ_i Σ_j w[o, c, i, j] · xp[n, c, oh + i, ow + j] for ow < outW
+ * (out rows outW apart); w has its output channels padded to a multiple of 4 with zeros, and
+ * only the real `outChannels` are stored. `bias` 0: none.
+ */
+export function convDirect(xp: usize, w: usize, bias: usize, out: usize, cgeo: usize): void {
+  const batch = g(cgeo, 0),
+    channels = g(cgeo, 1),
+    hp = g(cgeo, 2),
+    wp = g(cgeo, 3);
+  const outChannels = g(cgeo, 4),
+    kH = g(cgeo, 5),
+    kW = g(cgeo, 6),
+    outH = g(cgeo, 7),
+    outW = g(cgeo, 8);
+  const taps = channels * kH * kW;
+  const wStride = (<usize>taps) << 2;
+  const inPlane = (<usize>(hp * wp)) << 2;
+  const outPlane = (<usize>(outH * outW)) << 2;
+  const rowBytes = (<usize>wp) << 2;
+  for (let n = 0; n < batch; n++) {
+    const xn = xp + <usize>n * <usize>channels * inPlane;
+    for (let o0 = 0; o0 < outChannels; o0 += 4) {
+      const w0 = w + <usize>o0 * wStride;
+      const w1 = w0 + wStride,
+        w2 = w1 + wStride,
+        w3 = w2 + wStride;
+      const b0 = bias === 0 ? f32x4.splat(0) : v128.load32_splat(bias + ((<usize>o0) << 2));
+      const b1 =
+        bias === 0 || o0 + 1 >= outChannels
+          ? f32x4.splat(0)
+          : v128.load32_splat(bias + ((<usize>(o0 + 1)) << 2));
+      const b2 =
+        bias === 0 || o0 + 2 >= outChannels
+          ? f32x4.splat(0)
+          : v128.load32_splat(bias + ((<usize>(o0 + 2)) << 2));
+      const b3 =
+        bias === 0 || o0 + 3 >= outChannels
+          ? f32x4.splat(0)
+          : v128.load32_splat(bias + ((<usize>(o0 + 3)) << 2));
+      for (let oh = 0; oh < outH; oh++) {
+        let ow = 0;
+        // Two column vectors at a time: each weight load feeds two multiply-adds.
+        for (; ow + 8 <= outW; ow += 8) {
+          let a0 = b0,
+            a1 = b1,
+            a2 = b2,
+            a3 = b3;
+          let c0 = b0,
+            c1 = b1,
+            c2 = b2,
+            c3 = b3;
+          let t: usize = 0;
+          for (let c = 0; c < channels; c++) {
+            let row = xn + <usize>c * inPlane + <usize>oh * rowBytes + ((<usize>ow) << 2);
+            for (let i = 0; i < kH; i++, row += rowBytes) {
+              for (let j = 0; j < kW; j++, t += 4) {
+                const v = v128.load(row + ((<usize>j) << 2));
+                const u = v128.load(row + ((<usize>j) << 2), 16);
+                let k = v128.load32_splat(w0 + t);
+                a0 = madd(v, k, a0);
+                c0 = madd(u, k, c0);
+                k = v128.load32_splat(w1 + t);
+                a1 = madd(v, k, a1);
+                c1 = madd(u, k, c1);
+                k = v128.load32_splat(w2 + t);
+                a2 = madd(v, k, a2);
+                c2 = madd(u, k, c2);
+                k = v128.load32_splat(w3 + t);
+                a3 = madd(v, k, a3);
+                c3 = madd(u, k, c3);
+              }
+            }
+          }
+          const at = out + <usize>n * <usize>outChannels * outPlane + ((<usize>(oh * outW + ow)) << 2);
+          storeChannels(at, outPlane, o0, outChannels, a0, a1, a2, a3);
+          storeChannels(at + 16, outPlane, o0, outChannels, c0, c1, c2, c3);
+        }
+        for (; ow < outW; ow += 4) {
+          let a0 = b0,
+            a1 = b1,
+            a2 = b2,
+            a3 = b3;
+          let t: usize = 0;
+          for (let c = 0; c < channels; c++) {
+            let row = xn + <usize>c * inPlane + <usize>oh * rowBytes + ((<usize>ow) << 2);
+            for (let i = 0; i < kH; i++, row += rowBytes) {
+              for (let j = 0; j < kW; j++, t += 4) {
+                const v = v128.load(row + ((<usize>j) << 2));
+                a0 = madd(v, v128.load32_splat(w0 + t), a0);
+                a1 = madd(v, v128.load32_splat(w1 + t), a1);
+                a2 = madd(v, v128.load32_splat(w2 + t), a2);
+                a3 = madd(v, v128.load32_splat(w3 + t), a3);
+              }
+            }
+          }
+          const at = out + <usize>n * <usize>outChannels * outPlane + ((<usize>(oh * outW + ow)) << 2);
+          storeChannels(at, outPlane, o0, outChannels, a0, a1, a2, a3);
+        }
+      }
+    }
+  }
+}
+
+/** Stores four channels' vectors at `at`, `outPlane` bytes apart, skipping channels past `outChannels`. */
+function storeChannels(
+  at: usize,
+  outPlane: usize,
+  o0: i32,
+  outChannels: i32,
+  a0: v128,
+  a1: v128,
+  a2: v128,
+  a3: v128,
+): void {
+  v128.store(at + <usize>o0 * outPlane, a0);
+  if (o0 + 1 < outChannels) v128.store(at + <usize>(o0 + 1) * outPlane, a1);
+  if (o0 + 2 < outChannels) v128.store(at + <usize>(o0 + 2) * outPlane, a2);
+  if (o0 + 3 < outChannels) v128.store(at + <usize>(o0 + 3) * outPlane, a3);
+}
+
+/**
+ * dw[o, c, i, j] = Σ_n Σ_oh Σ_ow g[n, o, oh, ow] · xp[n, c, oh + i, ow + j], g's rows outW apart
+ * (a multiple of 4, zero past the real width) and its channels padded to a multiple of 4 with
+ * zeros; dw [outChannels padded, taps] is overwritten.
+ */
+export function convWeightGrad(xp: usize, gp: usize, dw: usize, cgeo: usize): void {
+  const batch = g(cgeo, 0),
+    channels = g(cgeo, 1),
+    hp = g(cgeo, 2),
+    wp = g(cgeo, 3);
+  const outChannels = g(cgeo, 4),
+    kH = g(cgeo, 5),
+    kW = g(cgeo, 6),
+    outH = g(cgeo, 7),
+    outW = g(cgeo, 8);
+  const padded = (outChannels + 3) & ~3;
+  const taps = channels * kH * kW;
+  const inPlane = (<usize>(hp * wp)) << 2;
+  const outPlane = (<usize>(outH * outW)) << 2;
+  const rowBytes = (<usize>wp) << 2;
+  for (let o0 = 0; o0 < padded; o0 += 4) {
+    for (let c = 0; c < channels; c++) {
+      for (let i = 0; i < kH; i++) {
+        for (let j = 0; j < kW; j++) {
+          let a0 = f32x4.splat(0),
+            a1 = f32x4.splat(0),
+            a2 = f32x4.splat(0),
+            a3 = f32x4.splat(0);
+          for (let n = 0; n < batch; n++) {
+            let xrow = xp + <usize>(n * channels + c) * inPlane + <usize>i * rowBytes + ((<usize>j) << 2);
+            let gq = gp + <usize>(n * padded + o0) * outPlane;
+            for (let oh = 0; oh < outH; oh++, xrow += rowBytes) {
+              for (let ow = 0; ow < outW; ow += 4, gq += 16) {
+                const v = v128.load(xrow + ((<usize>ow) << 2));
+                a0 = madd(v128.load(gq), v, a0);
+                a1 = madd(v128.load(gq + outPlane), v, a1);
+                a2 = madd(v128.load(gq + 2 * outPlane), v, a2);
+                a3 = madd(v128.load(gq + 3 * outPlane), v, a3);
+              }
+            }
+          }
+          const t = (c * kH + i) * kW + j;
+          store<f32>(dw + ((<usize>(o0 * taps + t)) << 2), horizontal(a0));
+          store<f32>(dw + ((<usize>((o0 + 1) * taps + t)) << 2), horizontal(a1));
+          store<f32>(dw + ((<usize>((o0 + 2) * taps + t)) << 2), horizontal(a2));
+          store<f32>(dw + ((<usize>((o0 + 3) * taps + t)) << 2), horizontal(a3));
+        }
+      }
+    }
+  }
+}
+
+function horizontal(v: v128): f32 {
+  return (
+    f32x4.extract_lane(v, 0) +
+    f32x4.extract_lane(v, 1) +
+    (f32x4.extract_lane(v, 2) + f32x4.extract_lane(v, 3))
+  );
 }

@@ -27,7 +27,7 @@
  * on x86), which saves an instruction per step in the micro-kernels; otherwise a multiply and an
  * add, as Node 20 requires.
  */
-function madd(a: v128, b: v128, acc: v128): v128 {
+export function madd(a: v128, b: v128, acc: v128): v128 {
   if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, acc);
   return f32x4.add(acc, f32x4.mul(a, b));
 }

@@ -22,6 +22,7 @@ export const WASM_KERNEL_NAMES = [
   'im2col',
   'col2im',
   'maxPool',
+  'directConv',
 ] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
@@ -75,6 +76,7 @@ const placements: Record<WasmKernelName, KernelPlacement> = {
   im2col: { runs: undefined },
   col2im: { runs: undefined },
   maxPool: { runs: undefined },
+  directConv: { runs: undefined },
 };
 
 /** The placement of a kernel with a WebAssembly build (for the registry). */

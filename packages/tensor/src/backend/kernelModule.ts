@@ -44,6 +44,19 @@ export interface KernelExports {
   im2col(x: number, cols: number, geo: number): void;
   col2im(cols: number, dx: number, geo: number): void;
   maxPool(x: number, out: number, indices: number, geo: number): void;
+  padPlanes(
+    src: number,
+    dst: number,
+    planes: number,
+    height: number,
+    width: number,
+    paddedH: number,
+    paddedW: number,
+    padTop: number,
+    padLeft: number,
+  ): void;
+  convDirect(xp: number, w: number, bias: number, out: number, cgeo: number): void;
+  convWeightGrad(xp: number, gp: number, dw: number, cgeo: number): void;
   adam(
     p: number,
     g: number,

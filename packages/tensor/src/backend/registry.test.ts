@@ -54,19 +54,30 @@ const probes: Record<KernelName, () => unknown> = {
     matmul(tensor(f32(8 * 16, 1), { shape: [8, 16] }), tensor(f32(16 * 8, 2), { shape: [16, 8] })),
     matmul(square2.to('float64'), x.to('float64')),
   ],
+  // Stride 2: the direct kernel (stride 1 only) leaves these to im2col and col2im.
   im2col: () =>
     conv2d(
       tensor(f32(2 * 3 * 6 * 6, 11), { shape: [2, 3, 6, 6] }),
       tensor(f32(4 * 3 * 9, 12), { shape: [4, 3, 3, 3] }),
+      null,
+      { stride: 2 },
     ),
   col2im: () =>
     conv2dBackward(
       tensor(f32(2 * 3 * 6 * 6, 13), { shape: [2, 3, 6, 6] }),
       tensor(f32(4 * 3 * 9, 14), { shape: [4, 3, 3, 3] }),
-      tensor(f32(2 * 4 * 16, 15), { shape: [2, 4, 4, 4] }),
-      {},
+      tensor(f32(2 * 4 * 4, 15), { shape: [2, 4, 2, 2] }),
+      { stride: 2 },
       { weight: false, bias: false },
     ),
+  directConv: () => {
+    const xs = tensor(f32(2 * 3 * 6 * 6, 17), { shape: [2, 3, 6, 6] });
+    const ws = tensor(f32(4 * 3 * 9, 18), { shape: [4, 3, 3, 3] });
+    return [
+      conv2d(xs, ws, null, { padding: 1 }),
+      conv2dBackward(xs, ws, tensor(f32(2 * 4 * 36, 19), { shape: [2, 4, 6, 6] }), { padding: 1 }),
+    ];
+  },
   maxPool: () => maxPool2d(tensor(f32(2 * 3 * 6 * 6, 16), { shape: [2, 3, 6, 6] }), { kernelSize: 2 }),
   linearPasses: () => {
     const yy = f32(64 * 64, 3);

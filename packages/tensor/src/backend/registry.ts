@@ -21,6 +21,7 @@
  * and `withKernelForTests` take effect at once.
  */
 
+import { convDirectForward, convDirectWeightGrad } from '../kernels/convDirect';
 import { col2imWasm, im2colWasm, maxPoolWasm } from '../kernels/convWasm';
 import {
   absLoop,
@@ -113,6 +114,19 @@ function withWasm<N extends WasmKernelName, F>(name: N, js: F, wasm: NoInfer<F>)
 const linearPassesJs: LinearPassesKernel = { biasRelu: biasReluLoop, maskRows: maskRowsLoop };
 const linearPassesWasm: LinearPassesKernel = { biasRelu: biasReluWasm, maskRows: maskRowsWasm };
 
+/**
+ * `directConv`: convolution without a column matrix (`kernels/convDirect.ts`), each function
+ * returning whether it ran; the `js` ones never do (the op then runs im2col and the product).
+ */
+export interface DirectConvKernel {
+  forward: typeof convDirectForward;
+  weightGrad: typeof convDirectWeightGrad;
+}
+
+const declined = (): boolean => false;
+const directConvJs: DirectConvKernel = { forward: declined, weightGrad: declined };
+const directConvWasm: DirectConvKernel = { forward: convDirectForward, weightGrad: convDirectWeightGrad };
+
 /** The `js` optimizer updates run nothing: the TypeScript updates are @mtl/optim's, run when these return false. */
 const leftToOptim = (): boolean => false;
 const optimizerUpdatesJs: OptimizerUpdatesKernel = {
@@ -135,6 +149,7 @@ const table = {
   im2col: withWasm('im2col', im2col, im2colWasm),
   col2im: withWasm('col2im', col2im, col2imWasm),
   maxPool: withWasm('maxPool', maxPool, maxPoolWasm),
+  directConv: withWasm('directConv', directConvJs, directConvWasm),
   binary: jsOnly('binary', binaryKernel),
   add: jsOnly('add', addLoop),
   sub: jsOnly('sub', subLoop),

@@ -54,7 +54,11 @@ export function maxPool(
   }
 }
 
-/** Adds each output gradient to the input position its maximum came from (`dx` not cleared). */
+/**
+ * Adds each output gradient to the input position its maximum came from (`dx` not cleared).
+ * Returns the flat position of the first index outside [0, inPlane) (nothing is added for it or
+ * after it), or −1 when all are valid.
+ */
 export function maxPoolBackward(
   gradOut: FloatArray,
   indices: Int32Array,
@@ -62,12 +66,18 @@ export function maxPoolBackward(
   inPlane: number,
   outPlane: number,
   dx: FloatArray,
-): void {
+): number {
   for (let q = 0; q < planes; q++) {
     const src = q * outPlane;
     const dst = q * inPlane;
-    for (let i = 0; i < outPlane; i++) dx[dst + indices[src + i]!] += gradOut[src + i]!;
+    for (let i = 0; i < outPlane; i++) {
+      const at = indices[src + i]!;
+      // One unsigned comparison checks both ends.
+      if (at >>> 0 >= inPlane) return src + i;
+      dx[dst + at] += gradOut[src + i]!;
+    }
   }
+  return -1;
 }
 
 /** Average pooling's options beyond the window. */

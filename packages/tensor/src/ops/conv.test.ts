@@ -4,6 +4,7 @@ import { setBackend } from '../backend/backend';
 import { availableVariants } from '../backend/kernelModule';
 import { randn } from '../creation/random';
 import { DTypeError, ShapeError, ValueError } from '../errors';
+import { setDirectChunkBytes } from '../kernels/convDirect';
 import { Generator } from '../random/Generator';
 import type { Tensor } from '../Tensor';
 import { concat } from './concat';
@@ -64,6 +65,9 @@ describe('conv2d', () => {
       [[1, 3, 11, 4], [3, 1, 3, 3], { groups: 3, dilation: 2, padding: 'same' }],
       [[64, 1, 28, 28], [10, 1, 5, 5], {}],
       [[5, 2, 9, 9], [3, 2, 2, 2], { stride: 4 }],
+      // Direct kernel: asymmetric 'same' padding, a width that is not a multiple of 4, no bias.
+      [[3, 2, 7, 10], [5, 2, 3, 4], { padding: 'same' }],
+      [[4, 3, 5, 6], [6, 3, 5, 2], { padding: [2, 0] }],
     ];
     for (const [xs, ws, options] of cases) {
       const x = f32(xs);
@@ -79,6 +83,24 @@ describe('conv2d', () => {
         close(fastGrads.input!, grads.input!, 1e-4);
         close(fastGrads.weight!, grads.weight!, 1e-4);
       }
+    }
+  });
+
+  it('splits a batch into chunks on the direct kernel with the same results', () => {
+    const x = f32([9, 2, 7, 10]);
+    const w = f32([5, 2, 3, 3]);
+    const b = f32([5]);
+    const whole = conv2d(x, w, b, { padding: 1 });
+    const gOut = f32(whole.shape as number[]);
+    const grads = conv2dBackward(x, w, gOut, { padding: 1 });
+    const previous = setDirectChunkBytes(3000); // one sample per chunk
+    try {
+      close(conv2d(x, w, b, { padding: 1 }), whole, 1e-6);
+      const chunked = conv2dBackward(x, w, gOut, { padding: 1 });
+      close(chunked.input!, grads.input!, 1e-6);
+      close(chunked.weight!, grads.weight!, 1e-5);
+    } finally {
+      setDirectChunkBytes(previous);
     }
   });
 

@@ -76,8 +76,9 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?
  * [C, H, W], weight [O, C/groups, kH, kW], bias [O] or none → [N, O, Hout, Wout] (or unbatched),
  * with Hout = ⌊(H + 2·padding − dilation·(kH − 1) − 1) / stride⌋ + 1 (likewise Wout).
  *
- * Computed as one matrix product per group over the whole batch (`im2col`, then the registry's
- * `matmul` kernel: WebAssembly SIMD for float32).
+ * float32 runs in the kernel layer: a direct WebAssembly kernel for stride 1 and few taps
+ * (C·kH·kW ≤ 512, e.g. LeNet's layers), else `im2col` over chunks of the batch and one matrix
+ * product per group (the registry's `matmul` kernel); float64 runs the TypeScript loops.
  *
  * @example
  * conv2d(x, w, b, { stride: 2, padding: 1 }); // x: [32, 3, 28, 28], w: [8, 3, 3, 3] → [32, 8, 14, 14]
@@ -236,15 +237,22 @@ const scratch = {
   float64: [new Float64Array(0), new Float64Array(0), new Float64Array(0)],
 };
 
+/**
+ * Scratch kept between calls up to this many elements (64 MiB of float32); a larger one (one
+ * sample's columns of a wide layer on a large image) is made for the call and dropped after, so
+ * one big convolution does not hold its memory for good.
+ */
+const KEEP_ELEMENTS = 2 ** 24;
+
 /** Scratch buffer `slot` of at least `size` elements. */
 function scratchOf(dtype: 'float32' | 'float64', slot: 0 | 1 | 2, size: number): FloatArray {
   const buffers = scratch[dtype] as FloatArray[];
-  if (buffers[slot]!.length < size) {
-    // float32 scratch in kernel storage where there is some: the products read it in place.
-    buffers[slot] =
-      dtype === 'float32' ? (allocateStorage(size) ?? new Float32Array(size)) : new Float64Array(size);
-  }
-  return buffers[slot]!;
+  if (buffers[slot]!.length >= size) return buffers[slot]!;
+  // float32 scratch in kernel storage where there is some: the products read it in place.
+  const made =
+    dtype === 'float32' ? (allocateStorage(size) ?? new Float32Array(size)) : new Float64Array(size);
+  if (size <= KEEP_ELEMENTS) buffers[slot] = made;
+  return made;
 }
 
 /** Sizes shared by the forward and backward passes. */
@@ -271,6 +279,12 @@ function convForward(p: ConvPlan, x: Tensor, weight: Tensor, bias: Tensor | null
   const xd = x.data as FloatArray;
   const w = weight.data as FloatArray;
   const b = bias?.data as FloatArray | undefined;
+  if (
+    groups === 1 &&
+    getKernel(KERNELS.directConv).forward(xd, w, b ?? null, out, planes, win, outChannels, outH, outW)
+  ) {
+    return new Tensor(out, shape, dtype);
+  }
   const cols = scratchOf(dtype, 0, rows * chunk * outPlane);
   const product = scratchOf(dtype, 1, outChannels * chunk * outPlane);
   for (let n0 = 0; n0 < planes.batch; n0 += chunk) {
@@ -340,9 +354,21 @@ function convBackward(
   const gOut = gradOutput.data as FloatArray;
   const xd = x.data as FloatArray;
   const w = weight.data as FloatArray;
-  const dwData = wantWeight ? (allocateChecked(op, dtype, weight.shape) as FloatArray) : null;
+  let dwData = wantWeight ? (allocateChecked(op, dtype, weight.shape) as FloatArray) : null;
   const dxData = wantInput ? (allocateChecked(op, dtype, x.shape) as FloatArray) : null;
-  if (wantInput || wantWeight) {
+  const result = (data: FloatArray | null, t: Tensor) =>
+    data === null ? null : new Tensor(data, t.shape, dtype);
+  let doneWeight: Tensor | null = null;
+  // The weight's gradient without a column matrix, where the direct kernel takes it.
+  if (
+    dwData !== null &&
+    groups === 1 &&
+    getKernel(KERNELS.directConv).weightGrad(xd, gOut, dwData, planes, win, outChannels, outH, outW)
+  ) {
+    doneWeight = result(dwData, weight);
+    dwData = null;
+  }
+  if (dxData !== null || dwData !== null) {
     const cols = scratchOf(dtype, 0, rows * chunk * outPlane);
     const g2 = scratchOf(dtype, 1, outChannels * chunk * outPlane);
     const dwPart = scratchOf(dtype, 2, outChannels * rowsPerGroup);
@@ -417,6 +443,8 @@ function convBackward(
     }
     if (dwData !== null && dwSum !== null) dwData.set(dwSum);
   }
+  doneWeight ??= result(dwData, weight);
+  const doneInput = result(dxData, x);
   let db: Tensor | null = null;
   if (wantBias) {
     // Summed in float64, rounded once.
@@ -433,9 +461,5 @@ function convBackward(
     data.set(sums);
     db = new Tensor(data, [outChannels], dtype);
   }
-  return {
-    input: dxData === null ? null : new Tensor(dxData, x.shape, dtype),
-    weight: dwData === null ? null : new Tensor(dwData, weight.shape, dtype),
-    bias: db,
-  };
+  return { input: doneInput, weight: doneWeight, bias: db };
 }

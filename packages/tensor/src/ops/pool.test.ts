@@ -49,6 +49,14 @@ describe('pooling and interpolate', () => {
   });
 
   it('refuses bad input with typed errors naming the shapes and the fix', () => {
+    const [, indices] = maxPool2d(x, { kernelSize: 2, returnIndices: true });
+    const wrong = indices.clone();
+    (wrong.data as Int32Array)[5] = 36;
+    expectTyped(
+      () => maxPool2dBackward(onesLike(wrong.to('float32')), x, wrong),
+      ValueError,
+      'maxPool2dBackward: indices[5] = 36 is outside an input plane of 36 elements',
+    );
     expectTyped(() => maxPool2d(x, {} as never), ValueError, 'maxPool2d: options.kernelSize is required');
     expectTyped(
       () => maxPool2d(x, { kernelSize: 2, padding: 2 }),

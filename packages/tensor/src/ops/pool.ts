@@ -153,15 +153,8 @@ function maxPoolGrad(op: string, dims: SpatialDims, gradOutput: Tensor, x: Tenso
   const count = planes.batch * planes.channels;
   const inPlane = planes.height * planes.width;
   const idx = indices.data as Int32Array;
-  for (let i = 0; i < idx.length; i++) {
-    if (!(idx[i]! >= 0 && idx[i]! < inPlane)) {
-      throw new ValueError(
-        `${op}: indices[${i}] = ${idx[i]} is outside an input plane of ${inPlane} elements`,
-      );
-    }
-  }
   const dx = allocateChecked(op, x.dtype, x.shape) as FloatArray;
-  maxPoolBackwardLoop(
+  const bad = maxPoolBackwardLoop(
     gradOutput.data as FloatArray,
     idx,
     count,
@@ -169,6 +162,11 @@ function maxPoolGrad(op: string, dims: SpatialDims, gradOutput: Tensor, x: Tenso
     gradOutput.size / Math.max(count, 1),
     dx,
   );
+  if (bad >= 0) {
+    throw new ValueError(
+      `${op}: indices[${bad}] = ${idx[bad]} is outside an input plane of ${inPlane} elements`,
+    );
+  }
   return new Tensor(dx, x.shape, x.dtype);
 }
 
