@@ -39,6 +39,10 @@ export type { DatasetColumns, DatasetTask, DatasetTaskType } from './datasets/Da
 export { type GradNormToyDataset, type GradNormToyOptions, gradNormToy } from './datasets/gradNormToy';
 export { type PenguinsDataset, penguins } from './datasets/penguins';
 export { type RelatedTasksDataset, type RelatedTasksOptions, relatedTasks } from './datasets/relatedTasks';
+export { DatasetError } from './datasets/vision/DatasetError';
+export { fashionMnist, mnist } from './datasets/vision/fashionMnist';
+export { type IdxArray, parseIdx, readIdx } from './datasets/vision/idx';
+export type { MnistOptions, MnistSplit } from './datasets/vision/mnistFiles';
 export { AlignedMTL } from './methods/AlignedMTL';
 export { CAGrad, type CAGradOptions } from './methods/CAGrad';
 export { ConFIG } from './methods/ConFIG';

@@ -1,0 +1,165 @@
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { DatasetError, fashionMnist, mnist, parseIdx, readIdx } from '@mtl/multitask';
+import { ValueError } from '@mtl/tensor';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { expectTyped } from '../../../tools/testing/expectTyped';
+
+/** An IDX file: magic (type code, rank), big-endian dims, then the values as given. */
+function idx(code: number, shape: number[], values: Uint8Array): Uint8Array {
+  const header = new Uint8Array(4 + 4 * shape.length);
+  header[2] = code;
+  header[3] = shape.length;
+  const view = new DataView(header.buffer);
+  for (const [i, d] of shape.entries()) view.setUint32(4 + 4 * i, d, false);
+  const bytes = new Uint8Array(header.length + values.length);
+  bytes.set(header);
+  bytes.set(values, header.length);
+  return bytes;
+}
+
+const folders: string[] = [];
+function folder(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'mtl-idx-'));
+  folders.push(dir);
+  return dir;
+}
+afterAll(() => {
+  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes a split of `n` 28×28 images (pixel value = image index·10 + row) and labels. */
+function writeSplit(dir: string, split: 'train' | 't10k', labels: number[], gz: boolean, rows = 28): void {
+  const n = labels.length;
+  const pixels = new Uint8Array(n * rows * 28);
+  for (let i = 0; i < n; i++)
+    for (let r = 0; r < rows; r++) pixels.fill(i * 10 + r, (i * rows + r) * 28, (i * rows + r + 1) * 28);
+  const write = (name: string, bytes: Uint8Array) =>
+    writeFileSync(join(dir, gz ? `${name}.gz` : name), gz ? gzipSync(bytes) : bytes);
+  write(`${split}-images-idx3-ubyte`, idx(0x08, [n, rows, 28], pixels));
+  write(`${split}-labels-idx1-ubyte`, idx(0x08, [n], Uint8Array.from(labels)));
+}
+
+describe('IDX files', () => {
+  it('parses every element type, big-endian', () => {
+    const ints = new Uint8Array(8);
+    new DataView(ints.buffer).setInt32(0, -7, false);
+    new DataView(ints.buffer).setInt32(4, 300_000, false);
+    expect(Array.from(parseIdx(idx(0x0c, [2], ints), 'ints').data)).toEqual([-7, 300_000]);
+    const floats = new Uint8Array(16);
+    new DataView(floats.buffer).setFloat64(0, 1.5, false);
+    new DataView(floats.buffer).setFloat64(8, -0.25, false);
+    const f64 = parseIdx(idx(0x0e, [1, 2], floats), 'doubles');
+    expect(f64.shape).toEqual([1, 2]);
+    expect(Array.from(f64.data)).toEqual([1.5, -0.25]);
+    expect(Array.from(parseIdx(idx(0x09, [3], Uint8Array.from([255, 1, 128])), 'bytes').data)).toEqual([
+      -1, 1, -128,
+    ]);
+    const shorts = Uint8Array.from([0xff, 0xfe, 0x01, 0x00]);
+    expect(Array.from(parseIdx(idx(0x0b, [2], shorts), 'shorts').data)).toEqual([-2, 256]);
+  });
+
+  it('reads gzipped files and refuses malformed ones with the file and the reason', async () => {
+    const plain = idx(0x08, [2, 2], Uint8Array.from([1, 2, 3, 4]));
+    expect(Array.from((await readIdx(gzipSync(plain), 'x.gz')).data)).toEqual([1, 2, 3, 4]);
+    expectTyped(
+      () => parseIdx(Uint8Array.from([1, 2, 3, 4]), 'a.idx'),
+      DatasetError,
+      'a.idx: not an IDX file',
+      'starting 01 02 03 04',
+    );
+    expectTyped(
+      () => parseIdx(Uint8Array.from([0, 0, 0x07, 1, 0, 0, 0, 0]), 'b.idx'),
+      DatasetError,
+      'b.idx: unknown IDX type code 0x7',
+    );
+    expectTyped(
+      () => parseIdx(plain.subarray(0, plain.length - 1), 'c.idx'),
+      DatasetError,
+      'c.idx: dims [2, 2] of unsigned bytes need 16 bytes, the file has 15 (truncated)',
+    );
+    expectTyped(() => parseIdx(Uint8Array.from([...plain, 0]), 'd.idx'), DatasetError, '(trailing data)');
+    expectTyped(
+      () => parseIdx(Uint8Array.from([0, 0, 8, 0]), 'e.idx'),
+      DatasetError,
+      'e.idx: an IDX header of rank 0',
+    );
+    const badGzip = gzipSync(plain).subarray(0, 12);
+    await expect(readIdx(badGzip, 'f.gz')).rejects.toThrow(/f\.gz: not a valid gzip file/);
+  });
+});
+
+describe('fashionMnist and mnist', () => {
+  const env = { ...process.env };
+  afterEach(() => {
+    process.env = { ...env };
+  });
+
+  it('load a split from a folder, gzipped or not, as [N, 1, 28, 28] in [0, 1] with int32 labels', async () => {
+    const dir = folder();
+    writeSplit(dir, 'train', [9, 0, 3], true);
+    writeSplit(dir, 't10k', [1, 2], false);
+    const train = await fashionMnist({ dir });
+    expect(train.images.shape).toEqual([3, 1, 28, 28]);
+    expect(train.images.dtype).toBe('float32');
+    expect(train.images.get(2, 0, 5, 7)).toBeCloseTo(25 / 255, 7);
+    expect(Array.from(train.labels.data)).toEqual([9, 0, 3]);
+    expect(train.classes[9]).toBe('Ankle boot');
+    const test = await mnist({ dir, split: 'test' });
+    expect(test.labels.dtype).toBe('int32');
+    expect(Array.from(test.labels.data)).toEqual([1, 2]);
+    expect(test.classes).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+  });
+
+  it('look in $MTL_FASHION_MNIST_DIR, then the per-user cache, before Debian’s folder', async () => {
+    const named = folder();
+    writeSplit(named, 'train', [4], true);
+    process.env.MTL_FASHION_MNIST_DIR = named;
+    expect(Array.from((await fashionMnist()).labels.data)).toEqual([4]);
+    delete process.env.MTL_FASHION_MNIST_DIR;
+    const cacheHome = folder();
+    mkdirSync(join(cacheHome, 'mtl', 'mnist'), { recursive: true });
+    writeSplit(join(cacheHome, 'mtl', 'mnist'), 't10k', [7, 7], false);
+    process.env.XDG_CACHE_HOME = cacheHome;
+    expect(Array.from((await mnist({ split: 'test' })).labels.data)).toEqual([7, 7]);
+  });
+
+  it('say where they looked and how to get the files; refuse files that do not fit together', async () => {
+    const empty = folder();
+    await expect(fashionMnist({ dir: empty })).rejects.toThrow(DatasetError);
+    await expect(fashionMnist({ dir: empty })).rejects.toThrow(
+      `fashionMnist: the Fashion-MNIST files train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz) are not in ${empty} — get them with sudo apt-get install dataset-fashion-mnist (Debian, Ubuntu; then omit dir), or download the four .gz files from http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/ into ${empty}`,
+    );
+    process.env.XDG_CACHE_HOME = empty;
+    await expect(mnist()).rejects.toThrow(`or set $MTL_MNIST_DIR or pass { dir } to a folder that has them`);
+    const wrong = folder();
+    writeSplit(wrong, 'train', [1, 12], true);
+    await expect(fashionMnist({ dir: wrong })).rejects.toThrow(
+      /train-labels-idx1-ubyte\.gz: label 1 is 12, outside 0…9/,
+    );
+    const short = folder();
+    writeSplit(short, 'train', [1, 2], false);
+    writeFileSync(join(short, 'train-labels-idx1-ubyte'), idx(0x08, [3], Uint8Array.from([1, 2, 3])));
+    await expect(fashionMnist({ dir: short })).rejects.toThrow(
+      /expected 2 unsigned-byte labels \(one per image of .*train-images-idx3-ubyte\), got dims \[3\]/,
+    );
+    await expect(fashionMnist({ split: 'validation' as never })).rejects.toThrow(ValueError);
+    await expect(fashionMnist({ dir: 3 as never })).rejects.toThrow(
+      'fashionMnist: dir must be a non-empty folder path',
+    );
+  });
+
+  // CI installs Debian's dataset-fashion-mnist; elsewhere this runs where it is installed.
+  const debian = '/usr/share/datasets/fashion-mnist';
+  it.runIf(existsSync(debian) || process.env.CI)(
+    'read the real Fashion-MNIST test split from Debian’s package',
+    async () => {
+      const { images, labels } = await fashionMnist({ dir: debian, split: 'test' });
+      expect(images.shape).toEqual([10000, 1, 28, 28]);
+      // The first test labels, as published: ankle boot, pullover, trouser, trouser, shirt, …
+      expect(Array.from(labels.data.slice(0, 10))).toEqual([9, 2, 1, 1, 6, 1, 4, 6, 5, 7]);
+    },
+  );
+});
