@@ -37,12 +37,24 @@ export {
 } from './datasets/cagradToy';
 export type { DatasetColumns, DatasetTask, DatasetTaskType } from './datasets/DatasetColumns';
 export { type GradNormToyDataset, type GradNormToyOptions, gradNormToy } from './datasets/gradNormToy';
+export {
+  type MmoeSyntheticDataset,
+  type MmoeSyntheticOptions,
+  mmoeSynthetic,
+} from './datasets/mmoeSynthetic';
 export { type PenguinsDataset, penguins } from './datasets/penguins';
 export { type RelatedTasksDataset, type RelatedTasksOptions, relatedTasks } from './datasets/relatedTasks';
 export { DatasetError } from './datasets/vision/DatasetError';
 export { fashionMnist, mnist } from './datasets/vision/fashionMnist';
 export { type IdxArray, parseIdx, readIdx } from './datasets/vision/idx';
 export type { MnistOptions, MnistSplit } from './datasets/vision/mnistFiles';
+export {
+  type MultiMnistDataset,
+  type MultiMnistOptions,
+  multiFashion,
+  multiFashionMnist,
+  multiMnist,
+} from './datasets/vision/multiMnist';
 export { AlignedMTL } from './methods/AlignedMTL';
 export { CAGrad, type CAGradOptions } from './methods/CAGrad';
 export { ConFIG } from './methods/ConFIG';

@@ -57,6 +57,40 @@ describe('MultiTaskDataset', () => {
     expect(empty.length).toBe(0);
   });
 
+  it('takes image features [N, C, H, W]: subsets, loaders and splits keep each sample whole', () => {
+    const images = tensor(
+      Float32Array.from({ length: 6 * 2 * 3 * 3 }, (_, i) => i),
+      { shape: [6, 2, 3, 3] },
+    );
+    const labels = { digit: tensor([0, 1, 2, 3, 4, 5], { dtype: 'int32' }) };
+    const data = new MultiTaskDataset({ features: images, labels });
+    expect(data.sampleShape).toEqual([2, 3, 3]);
+    expect(data.numFeatures).toBe(18);
+    const picked = data.subset([4, 1]);
+    expect(picked.features.shape).toEqual([2, 2, 3, 3]);
+    expect(picked.features.get(0, 1, 2, 2)).toBe(4 * 18 + 17);
+    const batches = [...new DataLoader(data, { batchSize: 4, shuffle: true, generator: new Generator(3) })];
+    expect(batches.map((b) => b.features.shape)).toEqual([
+      [4, 2, 3, 3],
+      [2, 2, 3, 3],
+    ]);
+    for (const b of batches) {
+      b.indices.forEach((i, row) => {
+        expect(b.features.get(row, 0, 0, 0)).toBe(i * 18);
+        expect(b.labels.digit!.get(row)).toBe(i);
+      });
+    }
+    const { train, validation, test } = trainValTestSplit(data, {
+      fractions: [0.5, 0.25, 0.25],
+      generator: new Generator(1),
+    });
+    expect([train, validation, test].map((d) => d.sampleShape)).toEqual([
+      [2, 3, 3],
+      [2, 3, 3],
+      [2, 3, 3],
+    ]);
+  });
+
   it('names the task and both sizes when lengths do not match', () => {
     const features = tensor(new Float32Array(10), { shape: [5, 2] });
     const make = () => new MultiTaskDataset({ features, labels: { mass: tensor([1, 2, 3]) } });
@@ -67,7 +101,7 @@ describe('MultiTaskDataset', () => {
   it('refuses bad features and labels with typed errors', () => {
     const features = tensor(new Float32Array(4), { shape: [2, 2] });
     expect(() => new MultiTaskDataset({ features: tensor([1, 2]), labels: {} })).toThrow(
-      /features must be 2-d/,
+      /features must be \[N, F\] \(or \[N, C, H, W\] images, any \[N, …\]\) — got features.shape=\[2\]/,
     );
     expect(() => new MultiTaskDataset({ features: features.to('int32'), labels: {} })).toThrow(DTypeError);
     expect(() => new MultiTaskDataset({ features, labels: { b: tensor([true, false]) } })).toThrow(
@@ -292,6 +326,28 @@ describe('trainValTestSplit', () => {
 });
 
 describe('Standardizer', () => {
+  it('standardises images per channel, over every sample and position', () => {
+    // Channel 0 holds 0…7 across the batch, channel 1 holds 100 + 2·(0…7).
+    const values: number[] = [];
+    for (let n = 0; n < 2; n++) {
+      for (let k = 0; k < 4; k++) values.push(n * 4 + k);
+      for (let k = 0; k < 4; k++) values.push(100 + 2 * (n * 4 + k));
+    }
+    const x = tensor(values, { dtype: 'float64', shape: [2, 2, 2, 2] });
+    const s = new Standardizer().fit(x);
+    const sd = Math.sqrt(5.25); // population std of 0…7
+    expect(Array.from(s.mean.data)).toEqual([3.5, 107]);
+    expect(s.std.data[0]).toBeCloseTo(sd, 12);
+    expect(s.std.data[1]).toBeCloseTo(2 * sd, 12);
+    const z = s.transform(x);
+    expect(z.shape).toEqual([2, 2, 2, 2]);
+    expect(z.get(1, 1, 1, 1)).toBeCloseTo((114 - 107) / (2 * sd), 12);
+    expect(Array.from(s.inverseTransform(z).data).map((v) => Math.round(v * 1e9) / 1e9)).toEqual(values);
+    expect(() => s.transform(tensor(new Float64Array(12), { shape: [1, 3, 2, 2] }))).toThrow(
+      /x has 3 columns .* but the standardizer was fitted on 2/,
+    );
+  });
+
   it('fits per-column mean and population std, and round-trips', () => {
     const x = tensor(
       [

@@ -2,8 +2,17 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { DatasetError, fashionMnist, mnist, parseIdx, readIdx } from '@mtl/multitask';
-import { ValueError } from '@mtl/tensor';
+import {
+  DatasetError,
+  fashionMnist,
+  mnist,
+  multiFashion,
+  multiFashionMnist,
+  multiMnist,
+  parseIdx,
+  readIdx,
+} from '@mtl/multitask';
+import { Generator, interpolate, tensor, ValueError } from '@mtl/tensor';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { expectTyped } from '../../../tools/testing/expectTyped';
 
@@ -160,6 +169,69 @@ describe('fashionMnist and mnist', () => {
       expect(images.shape).toEqual([10000, 1, 28, 28]);
       // The first test labels, as published: ankle boot, pullover, trouser, trouser, shirt, …
       expect(Array.from(labels.data.slice(0, 10))).toEqual([9, 2, 1, 1, 6, 1, 4, 6, 5, 7]);
+    },
+  );
+});
+
+describe('multiMnist, multiFashion and multiFashionMnist', () => {
+  it('overlay each item with a seeded partner on a 36×36 canvas, then resize it to 28×28', async () => {
+    const dir = folder();
+    writeSplit(dir, 't10k', [3, 1, 4, 1, 5], true);
+    const data = await multiMnist({ dir, split: 'test', seed: 7 });
+    const source = await mnist({ dir, split: 'test' });
+    expect(data.features.shape).toEqual([5, 1, 28, 28]);
+    expect(Array.from(data.labels.left.data)).toEqual([3, 1, 4, 1, 5]);
+    // The partners: one draw per image from Generator(seed), as the builder makes them.
+    const g = new Generator(7);
+    const partner = Array.from({ length: 5 }, () => g.integer(0, 5));
+    expect(Array.from(data.labels.right.data)).toEqual(partner.map((j) => [3, 1, 4, 1, 5][j]));
+    // The canvas, built here pixel by pixel: left at 0…27, the partner at 6…33, maximum where both are.
+    const canvas = new Float32Array(5 * 36 * 36);
+    const pixels = source.images.data as Float32Array;
+    for (let i = 0; i < 5; i++) {
+      for (let r = 0; r < 36; r++) {
+        for (let c = 0; c < 36; c++) {
+          const a = r < 28 && c < 28 ? pixels[i * 784 + r * 28 + c]! : 0;
+          const b =
+            r >= 6 && c >= 6 && r < 34 && c < 34 ? pixels[partner[i]! * 784 + (r - 6) * 28 + c - 6]! : 0;
+          canvas[i * 1296 + r * 36 + c] = Math.max(a, b);
+        }
+      }
+    }
+    const expected = interpolate(tensor(canvas, { shape: [5, 1, 36, 36] }), {
+      size: [28, 28],
+      mode: 'bilinear',
+    });
+    expect(Array.from(data.features.data)).toEqual(Array.from(expected.data));
+    expect(data.tasks.left).toEqual({ type: 'multiclass', classes: source.classes });
+    // Another seed pairs differently; the same seed gives the same data.
+    expect(Array.from((await multiMnist({ dir, split: 'test', seed: 7 })).features.data)).toEqual(
+      Array.from(data.features.data),
+    );
+    const nearest = await multiMnist({ dir, split: 'test', seed: 7, resize: 'nearest' });
+    expect(Array.from(nearest.features.data)).toEqual(
+      Array.from(interpolate(tensor(canvas, { shape: [5, 1, 36, 36] }), { size: [28, 28] }).data),
+    );
+    await expect(multiMnist({ dir, seed: -1 })).rejects.toThrow(ValueError);
+  });
+
+  it('pair MNIST digits with Fashion-MNIST items, each from its own folder', async () => {
+    const digits = folder();
+    const clothes = folder();
+    writeSplit(digits, 'train', [0, 9], false);
+    writeSplit(clothes, 'train', [5, 6, 7], true);
+    const data = await multiFashionMnist({ dir: digits, fashionDir: clothes, seed: 1 });
+    expect(Array.from(data.labels.left.data)).toEqual([0, 9]);
+    expect(data.tasks.right.classes![5]).toBe('Sandal');
+    expect(Array.from(data.labels.right.data).every((l) => l >= 5 && l <= 7)).toBe(true);
+  });
+
+  it.runIf(existsSync('/usr/share/datasets/fashion-mnist') || process.env.CI)(
+    'build MultiFashion from the real test split',
+    async () => {
+      const data = await multiFashion({ split: 'test', seed: 1 });
+      expect(data.features.shape).toEqual([10000, 1, 28, 28]);
+      expect(Array.from(data.labels.left.data.slice(0, 5))).toEqual([9, 2, 1, 1, 6]);
     },
   );
 });

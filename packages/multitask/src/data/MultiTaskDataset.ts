@@ -13,7 +13,7 @@ import { checkOptions, checkRecord, checkTensor, ownEntries, taskRecord } from '
 
 /** What {@link MultiTaskDataset} is built from. */
 export interface MultiTaskDatasetOptions {
-  /** The inputs, [N, F], float32 or float64: one row per sample. */
+  /** The inputs, float32 or float64, one row per sample: [N, F], or [N, C, H, W] for images (any [N, …]). */
   features: Tensor;
   /**
    * One label tensor per task, each with N rows (see {@link MultiTaskDataset} for the encodings
@@ -24,7 +24,8 @@ export interface MultiTaskDatasetOptions {
 
 /**
  * Features and per-task labels for N samples, stored column-oriented: one [N, F] feature tensor
- * and one label tensor per task, all sharing row i for sample i.
+ * (or [N, C, H, W] images, any [N, …]) and one label tensor per task, all sharing row i for
+ * sample i.
  *
  * Label encodings (what the Trainer's default losses and metrics read):
  * - regression: float32/float64, [N] or [N, k]; NaN marks a missing label (a row with a NaN in
@@ -60,7 +61,12 @@ export class MultiTaskDataset {
     const op = 'MultiTaskDataset';
     // Other keys are ignored: `new MultiTaskDataset(penguins())` wraps a dataset's columns.
     const checked = checkOptions(op, 'options', options, ['features', 'labels'], { ignoreOthers: true });
-    const features = checkTensor(op, 'features', checked.features, 'an [N, F] float tensor');
+    const features = checkTensor(
+      op,
+      'features',
+      checked.features,
+      'an [N, F] (or [N, C, H, W], …) float tensor',
+    );
     if (checked.labels === undefined || checked.labels === null) {
       throw new ValueError(
         mustBe(
@@ -76,9 +82,9 @@ export class MultiTaskDataset {
     for (const [task, y] of ownEntries(labels)) {
       checkTensor(op, `labels[${JSON.stringify(task)}]`, y, 'one label tensor of N rows per task');
     }
-    if (features.rank !== 2) {
+    if (features.rank < 2) {
       throw new ShapeError(
-        `MultiTaskDataset: features must be 2-d [N, F] — got features.shape=${formatShape(features.shape)} ` +
+        `MultiTaskDataset: features must be [N, F] (or [N, C, H, W] images, any [N, …]) — got features.shape=${formatShape(features.shape)} ` +
           '(reshape a single feature column to [N, 1])',
       );
     }
@@ -124,9 +130,14 @@ export class MultiTaskDataset {
     return this.features.shape[0]!;
   }
 
-  /** Number of feature columns F. */
+  /** Number of feature values per sample: F for [N, F] features, C·H·W for [N, C, H, W]. */
   get numFeatures(): number {
-    return this.features.shape[1]!;
+    return this.sampleShape.reduce((a, b) => a * b, 1);
+  }
+
+  /** The shape of one sample's features: [F], or [C, H, W] for images. */
+  get sampleShape(): number[] {
+    return this.features.shape.slice(1);
   }
 
   /** The task names, in the order the labels were given. */

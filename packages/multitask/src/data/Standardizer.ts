@@ -27,8 +27,9 @@ export interface StandardizerJSON {
  * NaN entries (missing labels, say) are ignored when fitting and stay NaN through both maps.
  * A column whose std is zero (constant; precisely std ≤ 1e-10·|mean|, so rounding noise counts
  * as zero) gets std 1, so it is centred but not blown up; an all-NaN column gets mean 0 and
- * std 1. Input is [N, F] or [N] (one column); the output has the
- * input's shape and float dtype.
+ * std 1. Input is [N, F], [N] (one column) or [N, C, …] (images: per channel, as torchvision's
+ * `Normalize` with the training set's statistics — over every sample and position of the
+ * channel); the output has the input's shape and float dtype.
  */
 export class Standardizer {
   private meanValues: Float64Array | undefined;
@@ -39,7 +40,7 @@ export class Standardizer {
     return this.meanValues !== undefined;
   }
 
-  /** Per-column means, float64 [F]. @throws MtlError before fitting */
+  /** Per-column (per-channel for images) means, float64 [F]. @throws MtlError before fitting */
   get mean(): Tensor {
     return tensor(this.stats('mean').mean.slice());
   }
@@ -53,20 +54,22 @@ export class Standardizer {
    * Learns per-column mean and population std from `x`, ignoring NaN.
    * @returns this standardizer, for chaining
    * @throws ValueError for an x that is not a Tensor, DTypeError for non-float input, ShapeError
-   *   for input that is not [N] or [N, F]
+   *   for a 0-d input
    */
   fit(x: Tensor): this {
-    const { rows, cols } = this.layout('fit', x);
+    const { rows, cols, inner } = this.layout('fit', x);
     const mean = new Float64Array(cols);
     const std = new Float64Array(cols);
     for (let c = 0; c < cols; c++) {
       let sum = 0;
       let count = 0;
       for (let r = 0; r < rows; r++) {
-        const v = x.data[r * cols + c]!;
-        if (!Number.isNaN(v)) {
-          sum += v;
-          count++;
+        for (let k = (r * cols + c) * inner, end = k + inner; k < end; k++) {
+          const v = x.data[k]!;
+          if (!Number.isNaN(v)) {
+            sum += v;
+            count++;
+          }
         }
       }
       if (count === 0) {
@@ -77,8 +80,10 @@ export class Standardizer {
       const m = sum / count;
       let squares = 0;
       for (let r = 0; r < rows; r++) {
-        const v = x.data[r * cols + c]!;
-        if (!Number.isNaN(v)) squares += (v - m) * (v - m);
+        for (let k = (r * cols + c) * inner, end = k + inner; k < end; k++) {
+          const v = x.data[k]!;
+          if (!Number.isNaN(v)) squares += (v - m) * (v - m);
+        }
       }
       const s = Math.sqrt(squares / count);
       mean[c] = m;
@@ -157,22 +162,22 @@ export class Standardizer {
     return { mean: this.meanValues, std: this.stdValues };
   }
 
-  private layout(op: string, x: Tensor): { rows: number; cols: number } {
-    checkTensor(`Standardizer.${op}`, 'x', x, 'an [N] or [N, F] float tensor');
+  /** x as rows × columns (features, or channels) × inner values (an image channel's positions). */
+  private layout(op: string, x: Tensor): { rows: number; cols: number; inner: number } {
+    checkTensor(`Standardizer.${op}`, 'x', x, 'an [N], [N, F] or [N, C, …] float tensor');
     if (x.dtype !== 'float32' && x.dtype !== 'float64') {
       throw new DTypeError(`Standardizer.${op}: x must be float32 or float64 — got ${x.dtype}`);
     }
-    if (x.rank !== 1 && x.rank !== 2) {
-      throw new ShapeError(
-        `Standardizer.${op}: x must be [N] or [N, F] — got x.shape=${formatShape(x.shape)}`,
-      );
+    if (x.rank === 0) {
+      throw new ShapeError(`Standardizer.${op}: x must be [N], [N, F] or [N, C, …] — got a 0-d tensor`);
     }
-    return { rows: x.shape[0]!, cols: x.rank === 1 ? 1 : x.shape[1]! };
+    const inner = x.shape.slice(2).reduce((a, b) => a * b, 1);
+    return { rows: x.shape[0]!, cols: x.rank === 1 ? 1 : x.shape[1]!, inner };
   }
 
   private apply(op: string, x: Tensor, f: (v: number, mean: number, std: number) => number): Tensor {
     const { mean, std } = this.stats(op);
-    const { rows, cols } = this.layout(op, x);
+    const { rows, cols, inner } = this.layout(op, x);
     if (cols !== mean.length) {
       throw new ShapeError(
         `Standardizer.${op}: x has ${cols} column${cols === 1 ? '' : 's'} (x.shape=${formatShape(x.shape)}) ` +
@@ -181,7 +186,11 @@ export class Standardizer {
     }
     const out = x.clone();
     for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) out.data[r * cols + c] = f(x.data[r * cols + c]!, mean[c]!, std[c]!);
+      for (let c = 0; c < cols; c++) {
+        for (let k = (r * cols + c) * inner, end = k + inner; k < end; k++) {
+          out.data[k] = f(x.data[k]!, mean[c]!, std[c]!);
+        }
+      }
     }
     return out;
   }
