@@ -53,6 +53,14 @@ export function cagradWeights(gram: Float64Array, t: number, options: CagradWeig
     g0sq += b[i] / t;
     maxDiag = Math.max(maxDiag, gs[i * t + i]);
   }
+  // A Gramian made in floating point is positive semi-definite only up to rounding: for nearly
+  // opposed gradients ‖g₀‖² can round to 0 while ⟨g_i, g₀⟩ does not, and the shifted points below
+  // would get a negative squared norm (−2e-10 on the paper's toy). Cauchy–Schwarz,
+  // ⟨g_i, g₀⟩² ≤ ‖g_i‖²·‖g₀‖², holds exactly; raising ‖g₀‖² to it keeps every gk[i,i] ≥ 0.
+  for (let i = 0; i < t; i++) {
+    const d = gs[i * t + i];
+    if (d > 0) g0sq = Math.max(g0sq, (b[i] * b[i]) / d);
+  }
   if (cs === 0) {
     let k = 0;
     for (let i = 1; i < t; i++) if (b[i] < b[k]) k = i;
@@ -66,6 +74,13 @@ export function cagradWeights(gram: Float64Array, t: number, options: CagradWeig
     const gk = new Float64Array(t * t);
     for (let i = 0; i < t; i++) {
       for (let j = 0; j < t; j++) gk[i * t + j] = kappa * gs[i * t + j] + 0.5 * (b[i] + b[j]) + shift;
+    }
+    // gk[i,i] = ‖√κ·g_i + g₀/(2√κ)‖² ≥ 0 is summed from terms that cancel when that point is
+    // near 0: clamp what rounding leaves below 0 (within the terms' rounding error).
+    for (let i = 0; i < t; i++) {
+      const ii = i * t + i;
+      const terms = kappa * gs[ii] + Math.abs(b[i]) + shift;
+      if (gk[ii] < 0 && gk[ii] >= -1e-12 * terms) gk[ii] = 0;
     }
     const w = minNormSimplex(gk, t);
     let q = 0;

@@ -3,8 +3,9 @@ import { ValueError } from '@mtl/tensor';
 /**
  * Checks a T×T Gramian handed to one of the solvers and returns a symmetrised copy, so that the
  * solvers never read the caller's array again and a Gramian computed as G·Gᵀ in floating point
- * (symmetric only up to rounding) is accepted. Throws `ValueError` naming `solver` for a bad `t`,
- * a wrong length, a non-finite entry, a negative diagonal or a clearly non-symmetric matrix.
+ * (symmetric and semi-definite only up to rounding) is accepted: diagonal entries within 1e-8 of
+ * the trace below 0 are clamped to 0. Throws `ValueError` naming `solver` for a bad `t`, a wrong
+ * length, a non-finite entry, a clearly negative diagonal or a clearly non-symmetric matrix.
  */
 export function validateGram(gram: Float64Array, t: number, solver: string): Float64Array {
   if (!Number.isInteger(t) || t < 1) {
@@ -16,7 +17,7 @@ export function validateGram(gram: Float64Array, t: number, solver: string): Flo
       `${solver}: gram must be a Float64Array of length t*t=${t * t} — got length ${len} (a row-major T×T Gramian)`,
     );
   }
-  let maxDiag = 0;
+  let scale = 0;
   for (let i = 0; i < t * t; i++) {
     if (!Number.isFinite(gram[i])) {
       throw new ValueError(
@@ -24,9 +25,10 @@ export function validateGram(gram: Float64Array, t: number, solver: string): Flo
       );
     }
   }
-  for (let i = 0; i < t; i++) maxDiag = Math.max(maxDiag, Math.abs(gram[i * t + i]));
-  // Rounding in G·Gᵀ leaves diagonal entries of exact zero gradients at 0, never visibly below it.
-  const tol = 1e-8 * maxDiag;
+  for (let i = 0; i < t; i++) scale += Math.abs(gram[i * t + i]);
+  // A Gramian made in floating point is positive semi-definite only up to rounding: accept (and
+  // clamp to 0) diagonal entries this far below 0, relative to the trace.
+  const tol = 1e-8 * scale;
   for (let i = 0; i < t; i++) {
     if (gram[i * t + i] < -tol) {
       throw new ValueError(
