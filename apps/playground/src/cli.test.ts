@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli';
 import { parseConfig } from './config';
+import { loadData } from './prepare';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
@@ -116,6 +117,17 @@ describe('experiment config', () => {
     expect(parseConfig({ epochs: 3 }).epochs).toBe(3);
   });
 
+  it("takes the GradNorm toy's task scales, and any task count", () => {
+    const config = parseConfig({ data: { dataset: 'gradNormToy', options: { sigmas: [1, 10, 50] } } });
+    expect(config.data.options).toEqual({ sigmas: [1, 10, 50] });
+    const data = loadData(config);
+    expect(Object.keys(data.labels)).toEqual(['task0', 'task1', 'task2']);
+    const four = loadData(
+      parseConfig({ data: { dataset: 'gradNormToy', options: { tasks: 4, samples: 8 } } }),
+    );
+    expect(Object.keys(four.labels)).toHaveLength(4);
+  });
+
   it.each([
     [{ colour: 'red' }, 'config.colour: unknown field'],
     [
@@ -123,6 +135,22 @@ describe('experiment config', () => {
       'data.dataset: expected one of penguins, relatedTasks, gradNormToy, cagradToy, file, got "mnist"',
     ],
     [{ data: { split: [0.5, 0.5, 0.5] } }, 'data.split: expected three fractions'],
+    [
+      { data: { dataset: 'gradNormToy', options: { tasks: 4, sigmas: [1, 10, 50] } } },
+      'data.options.sigmas: 3 scales for tasks=4 — give one per task (or leave tasks out)',
+    ],
+    [
+      { data: { dataset: 'gradNormToy', options: { sigmas: [1, -2] } } },
+      'data.options.sigmas[1]: expected a number > 0, got -2',
+    ],
+    [
+      { data: { dataset: 'gradNormToy', options: { sigmas: 5 } } },
+      'data.options.sigmas: expected a list of task scales, one per task (e.g. [1, 10, 100]), got 5',
+    ],
+    [
+      { data: { dataset: 'relatedTasks', options: { sigmas: [1, 2] } } },
+      'data.options.sigmas: unknown field',
+    ],
     [{ methods: ['ew', 'magic'] }, 'methods[1]: expected one of'],
     [{ epochs: 0 }, 'epochs: expected an integer from 1 to 100000, got 0'],
     [

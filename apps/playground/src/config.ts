@@ -21,7 +21,7 @@ export const TASK_TYPES = ['regression', 'binary', 'multiclass'] as const;
 export const DATASET_OPTIONS: Record<(typeof DATASETS)[number], readonly string[]> = {
   penguins: [],
   relatedTasks: ['tasks', 'samples', 'features', 'sharedFactors', 'taskFactors', 'conflict', 'noise'],
-  gradNormToy: ['tasks', 'inputDim', 'outputDim', 'samples'],
+  gradNormToy: ['tasks', 'sigmas', 'inputDim', 'outputDim', 'samples'],
   cagradToy: [],
   file: [],
 };
@@ -72,6 +72,12 @@ const OPTION_RANGES: Record<string, readonly [number, number]> = {
 
 export type TaskType = (typeof TASK_TYPES)[number];
 
+/** `data.options`: numeric knobs, plus gradNormToy's `sigmas` (one scale per task). */
+export interface DataOptions {
+  [option: string]: number | number[] | undefined;
+  sigmas?: number[];
+}
+
 /** A table read from a CSV or JSON file: which columns are features and which are tasks. */
 export interface FileData {
   /** The file (relative to the working directory for the CLI; just its name on the web page). */
@@ -93,8 +99,11 @@ export interface ExperimentConfig {
     dataset: (typeof DATASETS)[number];
     /** Train/validation/test fractions. */
     split: [number, number, number];
-    /** Options of the synthetic generators (e.g. { tasks: 4, conflict: 0.5 } for relatedTasks). */
-    options: Record<string, number>;
+    /**
+     * Options of the synthetic generators (e.g. { tasks: 4, conflict: 0.5 } for relatedTasks):
+     * numbers, and for gradNormToy `sigmas`, one task scale per task.
+     */
+    options: DataOptions;
     /** The table for `dataset: 'file'`. */
     file: FileData | null;
   };
@@ -373,9 +382,11 @@ function key(k: string): string {
   return `[${quoted.length > 60 ? `${quoted.slice(0, 60)}…"` : quoted}]`;
 }
 
-function datasetOptions(v: unknown, dataset: (typeof DATASETS)[number]): Record<string, number> {
-  const options = numbers(v, 'data.options');
-  known(options, [...DATASET_OPTIONS[dataset]], 'data.options');
+function datasetOptions(v: unknown, dataset: (typeof DATASETS)[number]): DataOptions {
+  const { sigmas: rawSigmas, ...rest } = object(v, 'data.options');
+  known(v as Record<string, unknown>, [...DATASET_OPTIONS[dataset]], 'data.options');
+  const options = numbers(rest, 'data.options');
+  const sigmas = rawSigmas === undefined ? undefined : taskScales(rawSigmas, options.tasks);
   for (const [k, x] of Object.entries(options)) {
     const range = OPTION_RANGES[k];
     if (range !== undefined) integer(x, `data.options.${k}`, range[0], range[1]);
@@ -385,13 +396,34 @@ function datasetOptions(v: unknown, dataset: (typeof DATASETS)[number]): Record<
     dataset === 'relatedTasks'
       ? (options.features ?? 20) + (options.tasks ?? 2)
       : dataset === 'gradNormToy'
-        ? (options.inputDim ?? 250) + (options.tasks ?? 2) * (options.outputDim ?? 100)
+        ? (options.inputDim ?? 250) + (options.tasks ?? sigmas?.length ?? 2) * (options.outputDim ?? 100)
         : 0;
   if (samples * width > BOUNDS.cells)
     throw new ConfigError(
       `data.options.samples: ${samples} samples of ${width} values each make ${samples * width} numbers, more than the ${BOUNDS.cells} allowed — use fewer samples or smaller dimensions`,
     );
-  return options;
+  return sigmas === undefined ? options : { ...options, sigmas };
+}
+
+/** gradNormToy's `sigmas`: one positive scale per task (as many as `tasks` when both are given). */
+function taskScales(v: unknown, tasks: number | undefined): number[] {
+  const field = 'data.options.sigmas';
+  if (!Array.isArray(v) || v.length === 0)
+    throw new ConfigError(
+      `${field}: expected a list of task scales, one per task (e.g. [1, 10, 100]), got ${show(v)}`,
+    );
+  if (v.length > BOUNDS.tasks)
+    throw new ConfigError(`${field}: expected at most ${BOUNDS.tasks} scales, got ${v.length}`);
+  const scales = v.map((x, i) => {
+    if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0)
+      throw new ConfigError(`${field}[${i}]: expected a number > 0, got ${show(x)}`);
+    return x;
+  });
+  if (tasks !== undefined && tasks !== scales.length)
+    throw new ConfigError(
+      `${field}: ${scales.length} scale${scales.length === 1 ? '' : 's'} for tasks=${tasks} — give one per task (or leave tasks out)`,
+    );
+  return scales;
 }
 
 /** A name that becomes a file name (`<out>/<name>.json`): printable, no path characters, not too long. */

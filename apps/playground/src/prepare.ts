@@ -20,7 +20,7 @@ import {
   trainValTestSplit,
 } from '@mtl/multitask';
 import { Generator, MtlError } from '@mtl/tensor';
-import { BOUNDS, ConfigError, type ExperimentConfig } from './config';
+import { BOUNDS, ConfigError, type DataOptions, type ExperimentConfig } from './config';
 import { type MethodName, methodFactory } from './methods';
 import { OPTIMIZER_LABELS, type OptimizerName } from './optimizers';
 import { type TableReport, tableColumns } from './tabular';
@@ -40,12 +40,19 @@ export function loadData(
     case 'penguins':
       return penguins();
     case 'relatedTasks':
-      return generate('relatedTasks', options, () => relatedTasks({ seed, ...options }));
+      return generate('relatedTasks', options, () =>
+        relatedTasks({ seed, ...(options as Record<string, number>) }),
+      );
     case 'gradNormToy': {
-      // The paper's σ spread for any number of tasks: log-uniform from 1 to 100 ([1, 100] for two).
-      const tasks = options.tasks ?? 2;
-      const sigmas = Array.from({ length: tasks }, (_, t) => (tasks === 1 ? 1 : 100 ** (t / (tasks - 1))));
-      return generate('gradNormToy', options, () => gradNormToy({ seed, samples: 512, sigmas, ...options }));
+      // The config's σ per task, or the paper's spread for any number of tasks: log-uniform from 1
+      // to 100 ([1, 100] for two).
+      const { sigmas: given, ...knobs } = options as { sigmas?: number[] } & Record<string, number>;
+      const tasks = knobs.tasks ?? given?.length ?? 2;
+      const sigmas =
+        given ?? Array.from({ length: tasks }, (_, t) => (tasks === 1 ? 1 : 100 ** (t / (tasks - 1))));
+      return generate('gradNormToy', options, () =>
+        gradNormToy({ seed, samples: 512, ...knobs, tasks, sigmas }),
+      );
     }
     case 'file':
       if (fileText === undefined) throw new ConfigError(`data.file: load ${file?.path ?? 'a file'} first`);
@@ -66,7 +73,7 @@ export function loadData(
 }
 
 /** Runs a generator; its own message about a bad option becomes a ConfigError naming `data.options.<option>`. */
-function generate(name: string, options: Record<string, number>, make: () => DatasetColumns): DatasetColumns {
+function generate(name: string, options: DataOptions, make: () => DatasetColumns): DatasetColumns {
   try {
     return make();
   } catch (e) {

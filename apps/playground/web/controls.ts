@@ -96,7 +96,23 @@ export function renderForm(config: ExperimentConfig): string {
 </fieldset>
 <fieldset><legend>Data</legend>
   ${field('f-dataset', 'Dataset', select('f-dataset', DATASETS, data.dataset, DATASET_LABELS))}
-  ${knobs.map((k) => field(`f-opt-${k}`, k, number(`f-opt-${k}`, data.options[k], 'any', 'default'))).join('')}
+  ${knobs
+    .map((k) => {
+      const v = data.options[k];
+      return k === 'sigmas'
+        ? field(
+            `f-opt-${k}`,
+            'sigmas',
+            text(`f-opt-${k}`, Array.isArray(v) ? list(v) : '', true),
+            'One scale per task, comma-separated; empty: 1 to 100, log-spaced.',
+          )
+        : field(
+            `f-opt-${k}`,
+            k,
+            number(`f-opt-${k}`, typeof v === 'number' ? v : undefined, 'any', 'default'),
+          );
+    })
+    .join('')}
   ${
     data.dataset === 'file'
       ? `${field('f-file', 'Table file (.csv or .json)', '<input id="f-file" type="file" accept=".csv,.json,text/csv,application/json">', file ? `Current: ${file.path}` : 'Pick a file from your computer; it stays in this browser.')}
@@ -171,10 +187,10 @@ export function readForm(form: HTMLElement, previous: ExperimentConfig): Record<
   const checked = (name: string) =>
     [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((c) => c.value);
   const dataset = value('f-dataset') ?? previous.data.dataset;
-  const options: Record<string, number> = {};
+  const options: Record<string, number | number[]> = {};
   for (const k of DATASET_OPTIONS[dataset as ExperimentConfig['data']['dataset']] ?? []) {
-    const v = num(`f-opt-${k}`, undefined);
-    if (v !== undefined) options[k] = v;
+    const v = k === 'sigmas' ? nums(`f-opt-${k}`, []) : num(`f-opt-${k}`, undefined);
+    if (v !== undefined && !(Array.isArray(v) && v.length === 0)) options[k] = v;
   }
   const methods = checked('f-methods');
   const methodOptions: Record<string, Record<string, number>> = {};

@@ -1,4 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,6 +25,7 @@ import {
 import { Generator, interpolate, tensor, ValueError } from '@mtl/tensor';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { expectTyped } from '../../../tools/testing/expectTyped';
+import { testHooks } from '../src/datasets/vision/mnistFiles';
 
 /** An IDX file: magic (type code, rank), big-endian dims, then the values as given. */
 function idx(code: number, shape: number[], values: Uint8Array): Uint8Array {
@@ -139,7 +150,7 @@ describe('fashionMnist and mnist', () => {
     const empty = folder();
     await expect(fashionMnist({ dir: empty })).rejects.toThrow(DatasetError);
     await expect(fashionMnist({ dir: empty })).rejects.toThrow(
-      `fashionMnist: the Fashion-MNIST files train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz) are not in ${empty} — get them with sudo apt-get install dataset-fashion-mnist (Debian, Ubuntu; then omit dir), or download the four .gz files from http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/ into ${empty}`,
+      `fashionMnist: the Fashion-MNIST files train-images-idx3-ubyte(.gz) and train-labels-idx1-ubyte(.gz) are not in ${empty} — get them with sudo apt-get install dataset-fashion-mnist (Debian, Ubuntu; then omit dir), or { download: true }, or download the four .gz files from http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/ into ${empty}`,
     );
     process.env.XDG_CACHE_HOME = empty;
     await expect(mnist()).rejects.toThrow(`or set $MTL_MNIST_DIR or pass { dir } to a folder that has them`);
@@ -234,4 +245,100 @@ describe('multiMnist, multiFashion and multiFashionMnist', () => {
       expect(Array.from(data.labels.left.data.slice(0, 5))).toEqual([9, 2, 1, 1, 6]);
     },
   );
+});
+
+describe('download: true', () => {
+  /** A local server for the files in `root`: 'corrupt' flips a byte, 'cut' drops the connection mid-file. */
+  async function serve(
+    root: string,
+    mode: 'ok' | 'corrupt' | 'cut' = 'ok',
+  ): Promise<{ url: string; hits: string[]; server: Server }> {
+    const hits: string[] = [];
+    const server = createServer((req, res) => {
+      const name = (req.url ?? '/').slice(1);
+      hits.push(name);
+      const path = join(root, name);
+      if (!existsSync(path)) {
+        res.writeHead(404).end();
+        return;
+      }
+      const bytes = Uint8Array.from(readFileSync(path));
+      if (mode === 'corrupt') bytes[bytes.length - 1]! ^= 0xff;
+      res.writeHead(200, { 'content-length': String(bytes.length) });
+      if (mode === 'cut') {
+        res.write(bytes.subarray(0, bytes.length >> 1));
+        res.socket?.destroy();
+        return;
+      }
+      res.end(bytes);
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}/files/`, hits, server };
+  }
+
+  function published(): string {
+    const root = folder();
+    mkdirSync(join(root, 'files'));
+    writeSplit(join(root, 'files'), 't10k', [2, 7, 1], true);
+    const md5: Record<string, string> = {};
+    for (const name of readdirSync(join(root, 'files')))
+      md5[name] = createHash('md5')
+        .update(readFileSync(join(root, 'files', name)))
+        .digest('hex');
+    testHooks.md5 = md5;
+    return root;
+  }
+
+  afterEach(() => {
+    testHooks.md5 = undefined;
+  });
+
+  it('fetches the split into the folder, checked and written atomically, once', async () => {
+    const { url, hits, server } = await serve(published());
+    try {
+      const target = join(folder(), 'fashion');
+      const data = await fashionMnist({ dir: target, split: 'test', download: true, mirror: url });
+      expect(Array.from(data.labels.data)).toEqual([2, 7, 1]);
+      expect(readdirSync(target).sort()).toEqual(['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz']);
+      expect(hits).toEqual(['files/t10k-images-idx3-ubyte.gz', 'files/t10k-labels-idx1-ubyte.gz']);
+      await fashionMnist({ dir: target, split: 'test', download: true, mirror: url });
+      expect(hits.length).toBe(2); // found on disk: nothing fetched again
+    } finally {
+      server.close();
+    }
+  });
+
+  it('refuses a file whose checksum differs, a cut connection and a missing file, leaving nothing behind', async () => {
+    const root = published();
+    for (const [mode, message] of [
+      [
+        'corrupt',
+        /is not the official t10k-images-idx3-ubyte\.gz \(MD5 [0-9a-f]{32}, expected [0-9a-f]{32}; \d+ bytes\) — nothing was written/,
+      ],
+      ['cut', /could not download .*t10k-images-idx3-ubyte\.gz \(.*\) — nothing was written/],
+    ] as const) {
+      const { url, server } = await serve(root, mode);
+      try {
+        const target = join(folder(), 'fashion');
+        await expect(
+          fashionMnist({ dir: target, split: 'test', download: true, mirror: url }),
+        ).rejects.toThrow(message);
+        expect(existsSync(target) ? readdirSync(target) : []).toEqual([]);
+      } finally {
+        server.close();
+      }
+    }
+    const { url, server } = await serve(root);
+    try {
+      await expect(fashionMnist({ dir: folder(), download: true, mirror: url })).rejects.toThrow(
+        /could not download .*train-images-idx3-ubyte\.gz \(HTTP 404 Not Found\)/,
+      );
+    } finally {
+      server.close();
+    }
+    await expect(fashionMnist({ download: true, mirror: 'ftp://x' })).rejects.toThrow(
+      'fashionMnist: mirror must be an http(s) URL',
+    );
+  });
 });

@@ -1,4 +1,5 @@
-import { checkChoice, formatValue, Tensor, ValueError } from '@mtl/tensor';
+import { writeFileAtomic } from '@mtl/nn';
+import { checkBoolean, checkChoice, formatValue, Tensor, ValueError } from '@mtl/tensor';
 import { checkOptions } from '../../data/check';
 import { DatasetError } from './DatasetError';
 import { readIdx } from './idx';
@@ -14,6 +15,14 @@ export interface MnistOptions {
   dir?: string;
   /** `'train'` (60,000 images, the default) or `'test'` (10,000). */
   split?: 'train' | 'test';
+  /**
+   * Node: when the files are nowhere, fetch the split's two `.gz` files into `dir` (else the
+   * per-user cache), check each against the MD5 that torchvision publishes, and write it
+   * atomically (a failed or interrupted download leaves no file). Default false.
+   */
+  download?: boolean;
+  /** Where `download` fetches from: a folder URL serving the official `.gz` files. Default: the dataset's home. */
+  mirror?: string;
 }
 
 /** A split of an MNIST-format dataset. */
@@ -35,6 +44,9 @@ interface Source {
   debianDir?: string;
   debianPackage?: string;
   urls: string;
+  /** The folder URL `download` fetches from, and the MD5 of each official `.gz` file. */
+  baseUrl: string;
+  md5: Record<string, string>;
   classes: string[];
 }
 
@@ -46,6 +58,13 @@ export const FASHION_MNIST: Source = {
   debianDir: '/usr/share/datasets/fashion-mnist',
   debianPackage: 'dataset-fashion-mnist',
   urls: 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+  baseUrl: 'http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/',
+  md5: {
+    'train-images-idx3-ubyte.gz': '8d4fb7e6c68d591d4c3dfef9ec88bf0d',
+    'train-labels-idx1-ubyte.gz': '25c81989df183df01b3e8a0aad5dffbe',
+    't10k-images-idx3-ubyte.gz': 'bef4ecab320f06d8554ea6380940ec79',
+    't10k-labels-idx1-ubyte.gz': 'bb300cfdad3c16e7a12a480ee83cd310',
+  },
   classes: [
     'T-shirt/top',
     'Trouser',
@@ -66,6 +85,13 @@ export const MNIST: Source = {
   name: 'mnist',
   envVar: 'MTL_MNIST_DIR',
   urls: 'https://ossci-datasets.s3.amazonaws.com/mnist/ (a mirror of http://yann.lecun.com/exdb/mnist/)',
+  baseUrl: 'https://ossci-datasets.s3.amazonaws.com/mnist/',
+  md5: {
+    'train-images-idx3-ubyte.gz': 'f68b3c2dcbeaaa9fbdd348bbdeb94873',
+    'train-labels-idx1-ubyte.gz': 'd53e105ee54ea40749a09fcbcd1e9432',
+    't10k-images-idx3-ubyte.gz': '9fb629c4189551a2d022fa330f9573f3',
+    't10k-labels-idx1-ubyte.gz': 'ec29112dd5afa0611ce80d1b7f02629c',
+  },
   classes: ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'],
 };
 
@@ -111,7 +137,11 @@ export function cacheFolder(node: Pick<NodeApi, 'env' | 'join' | 'home'>, name: 
 /** Loads a split of an MNIST-format dataset: see {@link fashionMnist}. */
 export async function loadMnistFormat(source: Source, options: MnistOptions = {}): Promise<MnistSplit> {
   const { op } = source;
-  const o = checkOptions(op, 'options', options, ['dir', 'split']);
+  const o = checkOptions(op, 'options', options, ['dir', 'split', 'download', 'mirror']);
+  const download = checkBoolean(op, 'download', o.download, false);
+  if (o.mirror !== undefined && (typeof o.mirror !== 'string' || !/^https?:\/\//.test(o.mirror))) {
+    throw new ValueError(`${op}: mirror must be an http(s) URL of a folder — got ${formatValue(o.mirror)}`);
+  }
   const split = checkChoice(op, 'split', o.split, ['train', 'test'] as const, 'train');
   if (o.dir !== undefined && (typeof o.dir !== 'string' || o.dir === '')) {
     throw new ValueError(
@@ -120,9 +150,11 @@ export async function loadMnistFormat(source: Source, options: MnistOptions = {}
   }
   const names = fileNames(split);
   const node = await nodeApi();
+  const dir = o.dir as string | undefined;
+  const fetchFrom = download ? ((o.mirror as string | undefined) ?? source.baseUrl) : undefined;
   const read = node
-    ? await findInFolders(source, node, o.dir as string | undefined, names)
-    : await fetchFiles(source, o.dir as string | undefined, names);
+    ? await findInFolders(source, node, dir, names, fetchFrom)
+    : await fetchFiles(source, dir, names);
   const images = await readIdx(read.images.bytes, read.images.where);
   const labels = await readIdx(read.labels.bytes, read.labels.where);
   if (images.shape.length !== 3 || !(images.data instanceof Uint8Array)) {
@@ -166,6 +198,7 @@ async function findInFolders(
   node: NodeApi,
   dir: string | undefined,
   names: { images: string; labels: string },
+  fetchFrom: string | undefined,
 ): Promise<Found> {
   const cache = cacheFolder(node, source.name);
   const folders =
@@ -184,10 +217,17 @@ async function findInFolders(
       };
     }
   }
+  if (fetchFrom !== undefined) {
+    const target = dir ?? cache;
+    const images = await downloadFile(source, node, fetchFrom, `${names.images}.gz`, target);
+    const labels = await downloadFile(source, node, fetchFrom, `${names.labels}.gz`, target);
+    return { images, labels };
+  }
   const ways = [
     source.debianPackage
       ? `sudo apt-get install ${source.debianPackage} (Debian, Ubuntu; then omit dir)`
       : undefined,
+    `{ download: true }`,
     `download the four .gz files from ${source.urls} into ${dir ?? cache}`,
   ].filter(Boolean);
   const elsewhere =
@@ -196,6 +236,46 @@ async function findInFolders(
   throw new DatasetError(
     `${source.op}: the ${source.title} files ${names.images}(.gz) and ${names.labels}(.gz) are not in ${where} — get them with ${ways.join(', or ')}${elsewhere}`,
   );
+}
+
+/** MD5s of the official files, by file name (tests replace them to serve their own files). */
+export const testHooks: { md5?: Record<string, string> } = {};
+
+/**
+ * Fetches `name` from the folder URL `from` into `folder`, checks it against the official MD5 and
+ * writes it atomically; returns its bytes. Nothing is written when the fetch or the check fails.
+ */
+async function downloadFile(
+  source: Source,
+  node: NodeApi,
+  from: string,
+  name: string,
+  folder: string,
+): Promise<{ bytes: Uint8Array; where: string }> {
+  const url = new URL(name, from.endsWith('/') ? from : `${from}/`).href;
+  let bytes: Uint8Array;
+  try {
+    const response = await fetch(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status} ${response.statusText}`);
+    bytes = new Uint8Array(await response.arrayBuffer());
+  } catch (error) {
+    throw new DatasetError(
+      `${source.op}: could not download ${url} (${(error as Error).message}) — nothing was written`,
+    );
+  }
+  const expected = (testHooks.md5 ?? source.md5)[name];
+  const { createHash } = await import('node:crypto');
+  const got = createHash('md5').update(bytes).digest('hex');
+  if (got !== expected) {
+    throw new DatasetError(
+      `${source.op}: ${url} is not the official ${name} (MD5 ${got}, expected ${expected}; ${bytes.length} bytes) — nothing was written; try again or another mirror`,
+    );
+  }
+  const { mkdir } = await import('node:fs/promises');
+  await mkdir(folder, { recursive: true });
+  const path = node.join(folder, name);
+  await writeFileAtomic(path, bytes, { op: source.op });
+  return { bytes, where: path };
 }
 
 async function firstExisting(node: NodeApi, folder: string, name: string): Promise<string | undefined> {
