@@ -5,7 +5,7 @@ import { methodFactory } from './methods';
 import { makeScheduler, optimizerFactory } from './optimizers';
 import { loadData, prepareExperiment, runSpecs } from './prepare';
 import type { ExperimentResults } from './report/ExperimentResults';
-import { toySteps } from './toy';
+import { cosineMatrix, toySteps } from './toy';
 
 export interface RunExperimentOptions {
   /** Called before each training run (for a progress display). */
@@ -117,7 +117,7 @@ function runToy(config: ExperimentConfig, { onRun }: RunExperimentOptions): Expe
           weights: Object.fromEntries(
             tasks.map((t) => [t, paths[0]!.map((s) => s.weights[t] ?? Number.NaN)]),
           ),
-          cosine: null,
+          cosine: cosineMatrix(paths[0]!.at(-1)!.cosine),
         },
       };
     }),

@@ -2,7 +2,7 @@
  * The CAGrad paper's 2-D toy (two objectives on x ∈ ℝ²): a method optimises x itself from each of
  * the paper's three starting points, and the path it takes shows how it trades the tasks off.
  */
-import { Parameter } from '@mtl/autograd';
+import { grad, Parameter } from '@mtl/autograd';
 import { cagradToyLosses, cagradToyStarts } from '@mtl/multitask';
 import { tensor } from '@mtl/tensor';
 import type { ExperimentConfig } from './config';
@@ -16,6 +16,8 @@ export interface ToyStep {
   x: [number, number];
   losses: { l1: number; l2: number };
   weights: Record<string, number>;
+  /** The cosine of the two tasks' gradients at x before the step (NaN where one is zero). */
+  cosine: number;
 }
 
 /**
@@ -40,12 +42,29 @@ export function* toySteps(
     for (const p of weighting.parameters()) p.zeroGrad();
     const { l1, l2 } = cagradToyLosses(x);
     const losses = { l1: l1.item(), l2: l2.item() };
+    // The two tasks' gradients (2-D), for the conflict they show, whatever the method does with them.
+    const [g1] = grad([l1], [x], { retainGraph: true });
+    const [g2] = grad([l2], [x], { retainGraph: true });
+    const cosine = cosineOf(g1!.data as Float64Array, g2!.data as Float64Array);
     // Each step is an "epoch" of the toy (DWA, GradNorm and STCH count epochs).
     const weights = weighting.backward({ l1, l2 }, { shared: [x], epoch: step });
     optimizer.step();
     const [x1, x2] = x.value.data as Float64Array;
-    yield { start, step, x: [x1!, x2!], losses, weights };
+    yield { start, step, x: [x1!, x2!], losses, weights, cosine };
   }
+}
+
+function cosineOf(a: Float64Array, b: Float64Array): number {
+  const dot = a[0]! * b[0]! + a[1]! * b[1]!;
+  return dot / (Math.hypot(a[0]!, a[1]!) * Math.hypot(b[0]!, b[1]!));
+}
+
+/** A 2×2 cosine matrix from one cosine (for the heatmap and the report). */
+export function cosineMatrix(cosine: number): number[][] {
+  return [
+    [1, cosine],
+    [cosine, 1],
+  ];
 }
 
 /** Mean of L1 and L2 over a grid of the plane, for drawing the landscape: rows run along x₂, columns along x₁. */

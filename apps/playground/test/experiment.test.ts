@@ -1,3 +1,6 @@
+import { grad, variable } from '@mtl/autograd';
+import { cagradToyLosses } from '@mtl/multitask';
+import { tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import { type FileData, parseConfig } from '../src/config';
 import { runExperiment } from '../src/experiment';
@@ -101,6 +104,25 @@ describe('the CAGrad toy', () => {
     expect(steps).toHaveLength(5);
     expect(steps[0]!.x).not.toEqual([-8.5, 7.5]);
     expect(Object.keys(steps[4]!.weights)).toEqual(['l1', 'l2']);
+  });
+
+  it('records the cosine of the two tasks’ gradients for every method, loss-level ones too', () => {
+    const config = parseConfig({ data: { dataset: 'cagradToy' }, epochs: 1 });
+    const x = variable(tensor([-8.5, 7.5], { dtype: 'float64' }), { requiresGrad: true });
+    const { l1, l2 } = cagradToyLosses(x);
+    const [g1] = grad([l1], [x], { retainGraph: true });
+    const [g2] = grad([l2], [x]);
+    const [a, b] = [g1!.data, g2!.data];
+    const expected = (a[0]! * b[0]! + a[1]! * b[1]!) / (Math.hypot(a[0]!, a[1]!) * Math.hypot(b[0]!, b[1]!));
+    for (const method of ['ew', 'cagrad'] as const) {
+      expect([...toySteps(config, method)][0]!.cosine).toBeCloseTo(expected, 12);
+    }
+    const results = runExperiment(
+      parseConfig({ data: { dataset: 'cagradToy' }, methods: ['cagrad'], epochs: 3 }),
+    );
+    const cosine = results.methods[0]!.curves.cosine!;
+    expect(cosine[0]![0]).toBe(1);
+    expect(cosine[0]![1]).toBe(cosine[1]![0]);
   });
 
   it('runs from the CLI runner with final losses as metrics', () => {

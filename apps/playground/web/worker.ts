@@ -10,7 +10,7 @@ import type { ExperimentConfig } from '../src/config';
 import { methodFactory } from '../src/methods';
 import { type AnyOptimizer, makeScheduler, optimizerFactory } from '../src/optimizers';
 import { loadData, prepareExperiment, type RunSpec } from '../src/prepare';
-import { type ToyStep, toySteps } from '../src/toy';
+import { cosineMatrix, type ToyStep, toySteps } from '../src/toy';
 import type { EpochPoint, FromWorker, StepPoint, ToWorker } from './protocol';
 
 /** Work per slice before yielding to messages. */
@@ -118,6 +118,8 @@ function toySession(config: ExperimentConfig, run: RunSpec): Session {
         epoch: step,
         losses: { l1: mean('l1'), l2: mean('l2') },
         weights: last[0]!.weights,
+        // The first start's task gradients (each start's path has its own).
+        cosine: cosineMatrix(last[0]!.cosine),
         lr: config.optimizer.lr,
         xs: last.map((p) => p.x),
       });
