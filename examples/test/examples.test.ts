@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors } from '@mtl/nn';
 import { describe, expect, it } from 'vitest';
+import { mmoeSyntheticCompare } from '../src/mmoeSyntheticCompare';
 import { penguinsCompare } from '../src/penguinsCompare';
 import { saveForPyTorch } from '../src/saveForPyTorch';
 import { seedModel } from '../src/seedModel';
@@ -22,6 +23,19 @@ describe('examples', () => {
     expect(lines[0]).toMatch(/^method/);
     // Body-mass errors in grams (penguins weigh 2.7–6.3 kg), not in standardised units.
     for (const row of comparison.rows) expect(row.metrics.bodyMass!.mae!.mean).toBeGreaterThan(50);
+  }, 120_000);
+
+  it('the MMoE synthetic comparison runs (one correlation, one seed, small data) with finite errors', () => {
+    const rows = mmoeSyntheticCompare({
+      correlations: [0.5],
+      seeds: [0],
+      samples: 500,
+      epochs: 2,
+      log: quiet,
+    });
+    expect(rows.map((r) => r.architecture)).toEqual(['HardSharing', 'MMoE', 'CGC']);
+    for (const row of rows)
+      for (const { mean } of Object.values(row.rmse)) expect(Number.isFinite(mean)).toBe(true);
   }, 120_000);
 
   it('saves a model with PyTorch names', () => {
