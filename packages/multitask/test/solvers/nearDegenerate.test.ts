@@ -10,7 +10,7 @@ import {
   minNormSimplexFrankWolfe,
   nashWeights,
 } from '@mtl/multitask';
-import { SGD } from '@mtl/optim';
+import { Adam } from '@mtl/optim';
 import { tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import { gradRows, gramOf } from './gramFixtures';
@@ -68,18 +68,16 @@ describe('solvers on nearly parallel and nearly opposed gradients', () => {
     }
   });
 
-  it("CAGrad runs the paper's toy to its end from all three starts (it threw at step 14,903 before)", () => {
-    for (const start of cagradToyStarts) {
-      const x = new Parameter(tensor([...start], { dtype: 'float64' }));
-      const optimizer = new SGD([x], { lr: 0.002 });
-      const method = new CAGrad({ calpha: 0.5, rescale: 1 });
-      for (let step = 0; step < 3000; step++) {
-        optimizer.zeroGrad();
-        const { l1, l2 } = cagradToyLosses(x);
-        method.backward({ l1, l2 }, { shared: [x] });
-        optimizer.step();
-      }
-      expect(Array.from(x.value.data).every(Number.isFinite)).toBe(true);
+  it("CAGrad passes the step at which it threw on the paper's toy (second start, Adam 1e-3: step 14,903)", () => {
+    const x = new Parameter(tensor([...cagradToyStarts[1]!], { dtype: 'float64' }));
+    const optimizer = new Adam([x], { lr: 0.001 });
+    const method = new CAGrad({ calpha: 0.5, rescale: 1 });
+    for (let step = 0; step < 15_000; step++) {
+      optimizer.zeroGrad();
+      const { l1, l2 } = cagradToyLosses(x);
+      method.backward({ l1, l2 }, { shared: [x] });
+      optimizer.step();
     }
-  });
+    expect(Array.from(x.value.data).every(Number.isFinite)).toBe(true);
+  }, 60_000);
 });

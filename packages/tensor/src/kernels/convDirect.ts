@@ -23,8 +23,8 @@ import type { FloatArray } from './im2col';
  * (measured on LeNet's layers, batch 256: the forward is faster at 25 and 250 taps; the weight's
  * gradient, which reads the output gradient once per tap, at 25 but not at 250).
  */
-export const DIRECT_MAX_TAPS = 512;
-export const DIRECT_WEIGHT_GRAD_MAX_TAPS = 64;
+const DIRECT_MAX_TAPS = 512;
+const DIRECT_WEIGHT_GRAD_MAX_TAPS = 64;
 /** Staging per chunk of samples (bytes): the batch is split to stay under it. */
 let chunkBytes = 16 * 2 ** 20;
 

@@ -12,6 +12,7 @@ import {
   outputShape,
   type Planes,
   requireFloatInput,
+  requireGradOutput,
   type SpatialDims,
   slidingLength,
   spatialValues,
@@ -340,13 +341,7 @@ function convBackward(
   which: ConvGrads = {},
 ): { input: Tensor | null; weight: Tensor | null; bias: Tensor | null } {
   const { op, planes, win, groups, outChannels, outH, outW, dtype } = p;
-  requireTensor(op, 'gradOutput', gradOutput);
-  const shape = outputShape(planes, outChannels, outH, outW, p.dims, p.batched);
-  if (gradOutput.dtype !== dtype || gradOutput.shape.join() !== shape.join()) {
-    throw new ShapeError(
-      `${op}: gradOutput must be a ${dtype} tensor of the output's shape ${formatShape(shape)} — got ${gradOutput.dtype} ${formatShape(gradOutput.shape)}`,
-    );
-  }
+  requireGradOutput(op, gradOutput, x, outputShape(planes, outChannels, outH, outW, p.dims, p.batched));
   const wantInput = which.input ?? true;
   const wantWeight = which.weight ?? true;
   const wantBias = which.bias ?? true;

@@ -4,8 +4,7 @@ import type { FloatArray } from '../kernels/im2col';
 import { axisTable, resample } from '../kernels/interpolate';
 import { Tensor } from '../Tensor';
 import { allocateChecked, requireTensor } from '../validate';
-import { requireGradOutput } from './pool';
-import { requireFloatInput, spatialValues } from './window';
+import { requireFloatInput, requireGradOutput, spatialValues } from './window';
 
 /** How {@link interpolate} samples: nearest neighbour, or linear along each spatial dim. */
 export type InterpolateMode = 'nearest' | 'linear' | 'bilinear';

@@ -1,6 +1,6 @@
 import { getKernel, KERNELS } from '../backend/registry';
 import { checkBoolean, checkInteger, checkOptions, optionKeys } from '../checks';
-import { DTypeError, formatShape, formatValue, ShapeError, ValueError } from '../errors';
+import { formatShape, formatValue, ShapeError, ValueError } from '../errors';
 import type { FloatArray } from '../kernels/im2col';
 import {
   type AvgRule,
@@ -18,6 +18,7 @@ import {
   poolOutput,
   poolWindow,
   requireFloatInput,
+  requireGradOutput,
   type SpatialDims,
   spatialValues,
   type Window,
@@ -256,21 +257,6 @@ function avgPoolGrad(
   const dx = allocateChecked(op, x.dtype, x.shape) as FloatArray;
   avgPoolBackwardLoop(gradOutput.data as FloatArray, planes, win, outH, outW, rule, dx);
   return new Tensor(dx, x.shape, x.dtype);
-}
-
-/** gradOutput must have the forward output's shape and x's dtype. */
-export function requireGradOutput(op: string, gradOutput: Tensor, x: Tensor, shape: readonly number[]): void {
-  requireTensor(op, 'gradOutput', gradOutput);
-  if (gradOutput.dtype !== x.dtype) {
-    throw new DTypeError(
-      `${op}: gradOutput is ${gradOutput.dtype} but x is ${x.dtype} — give both the same dtype`,
-    );
-  }
-  if (gradOutput.shape.join() !== shape.join()) {
-    throw new ShapeError(
-      `${op}: gradOutput must have the output's shape ${formatShape(shape)} — got ${formatShape(gradOutput.shape)}`,
-    );
-  }
 }
 
 /**

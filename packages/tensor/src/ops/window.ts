@@ -1,6 +1,7 @@
 import { checkBoolean, checkInteger } from '../checks';
 import { DTypeError, formatShape, formatValue, ShapeError, ValueError } from '../errors';
 import type { Tensor } from '../Tensor';
+import { requireTensor } from '../validate';
 
 /**
  * The sliding-window geometry shared by convolution and pooling, for 1-d and 2-d ops alike: a
@@ -187,4 +188,19 @@ export function poolOutput(
     );
   }
   return { outH, outW };
+}
+
+/** gradOutput must have the forward output's shape and x's dtype. */
+export function requireGradOutput(op: string, gradOutput: Tensor, x: Tensor, shape: readonly number[]): void {
+  requireTensor(op, 'gradOutput', gradOutput);
+  if (gradOutput.dtype !== x.dtype) {
+    throw new DTypeError(
+      `${op}: gradOutput is ${gradOutput.dtype} but x is ${x.dtype} — give both the same dtype`,
+    );
+  }
+  if (gradOutput.shape.join() !== shape.join()) {
+    throw new ShapeError(
+      `${op}: gradOutput must have the output's shape ${formatShape(shape)} — got ${formatShape(gradOutput.shape)}`,
+    );
+  }
 }

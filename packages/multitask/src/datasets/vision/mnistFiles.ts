@@ -130,7 +130,7 @@ async function nodeApi(): Promise<NodeApi | undefined> {
 }
 
 /** The per-user cache folder for a dataset (Node). */
-export function cacheFolder(node: Pick<NodeApi, 'env' | 'join' | 'home'>, name: string): string {
+function cacheFolder(node: Pick<NodeApi, 'env' | 'join' | 'home'>, name: string): string {
   return node.join(node.env.XDG_CACHE_HOME || node.join(node.home, '.cache'), 'mtl', name);
 }
 
@@ -153,7 +153,7 @@ export async function loadMnistFormat(source: Source, options: MnistOptions = {}
   const dir = o.dir as string | undefined;
   const fetchFrom = download ? ((o.mirror as string | undefined) ?? source.baseUrl) : undefined;
   const read = node
-    ? await findInFolders(source, node, dir, names, fetchFrom)
+    ? await readFromFolders(source, node, dir, names, fetchFrom)
     : await fetchFiles(source, dir, names);
   const images = await readIdx(read.images.bytes, read.images.where);
   const labels = await readIdx(read.labels.bytes, read.labels.where);
@@ -192,8 +192,11 @@ interface Found {
   labels: { bytes: Uint8Array; where: string };
 }
 
-/** The first folder holding both files (`.gz` or not), in the documented order. */
-async function findInFolders(
+/**
+ * The split's files from the first folder holding both (`.gz` or not), in the documented order;
+ * if none does, downloaded (when `fetchFrom` is given) or else the error saying how to get them.
+ */
+async function readFromFolders(
   source: Source,
   node: NodeApi,
   dir: string | undefined,

@@ -38,7 +38,7 @@ const OFFSET = 6;
  * top left and b shifted down and right by 6, then resizes each canvas to 28×28: image i is
  * `left[i]` with `right[partner[i]]`.
  */
-export function overlayPairs(
+function overlayPairs(
   left: Tensor,
   right: Tensor,
   partner: Int32Array,
