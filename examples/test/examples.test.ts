@@ -1,9 +1,15 @@
-import { mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors } from '@mtl/nn';
 import { describe, expect, it } from 'vitest';
 import { mmoeSyntheticCompare } from '../src/mmoeSyntheticCompare';
+import {
+  formatMultiFashionTable,
+  multiFashionTable,
+  recipeFolder,
+  runMultiFashion,
+} from '../src/multiFashionCompare';
 import { penguinsCompare } from '../src/penguinsCompare';
 import { saveForPyTorch } from '../src/saveForPyTorch';
 import { seedModel } from '../src/seedModel';
@@ -50,4 +56,24 @@ describe('examples', () => {
       'heads.task1.0.weight',
     ]);
   });
+
+  // CI installs Debian's dataset-fashion-mnist.
+  it.runIf(existsSync('/usr/share/datasets/fashion-mnist') || process.env.CI)(
+    'the MultiFashion comparison saves each run, resumes without retraining, and tabulates Δm',
+    async () => {
+      const out = mkdtempSync(join(tmpdir(), 'mtl-multifashion-'));
+      const recipe = { epochs: 1, trainSamples: 256, batchSize: 64, lr: 1e-3 };
+      const options = { methods: ['EW', 'PCGrad'], seeds: [0], recipe, out, log: quiet };
+      const first = await runMultiFashion(options);
+      // Two single-task baselines, then the two methods.
+      expect(first.map((r) => r.name)).toEqual(['left alone', 'right alone', 'EW', 'PCGrad']);
+      expect(readdirSync(recipeFolder(out, recipe)).length).toBe(4);
+      expect(await runMultiFashion(options)).toEqual([]);
+      const table = multiFashionTable(out, recipe);
+      expect(table.rows.map((r) => r.method)).toEqual(['EW', 'PCGrad']);
+      for (const row of table.rows) expect(Number.isFinite(row.deltaM.mean)).toBe(true);
+      expect(formatMultiFashionTable(table)).toMatch(/^\| method \| left accuracy % /);
+    },
+    120_000,
+  );
 });

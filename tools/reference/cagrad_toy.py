@@ -7,6 +7,9 @@ two-task closed forms, and CAGrad (c = 0.5) with a bounded scalar minimisation, 
 Run from the repository root (needs python3-torch and python3-scipy):
 
     /usr/bin/python3 tools/reference/cagrad_toy.py 5000 float64 > packages/multitask/test/fixtures/cagradToy.json
+    /usr/bin/python3 tools/reference/cagrad_toy.py 100000 float64 > packages/multitask/test/fixtures/cagradToy100k.json
+
+(the second, the reference code's step count, takes about 16 minutes).
 
 Prints {method: [[x1, x2, L1, L2] for each start]} after N steps.
 """

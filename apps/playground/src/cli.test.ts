@@ -132,7 +132,7 @@ describe('experiment config', () => {
     [{ colour: 'red' }, 'config.colour: unknown field'],
     [
       { data: { dataset: 'mnist' } },
-      'data.dataset: expected one of penguins, relatedTasks, gradNormToy, cagradToy, file, got "mnist"',
+      'data.dataset: expected one of penguins, relatedTasks, gradNormToy, mmoeSynthetic, multiFashion, multiMnist, multiFashionMnist, cagradToy, file, got "mnist"',
     ],
     [{ data: { split: [0.5, 0.5, 0.5] } }, 'data.split: expected three fractions'],
     [

@@ -3,32 +3,36 @@
  *
  *   mtl-playground                       the default experiment (penguins, 3 tasks, 8 methods, 3 seeds)
  *   mtl-playground run config.json       an experiment from a config file
+ *   mtl-playground run multifashion      a preset (the page's preset menu: see --help)
  *   mtl-playground compare config.json --methods ew,uw,pcgrad
- *   options: --seed N  --epochs N  --out DIR (default results)  --json  --verbose  --help
+ *   options: --set field=value  --seed N  --epochs N  --out DIR (default results)  --json  --verbose  --help
  *
  * Prints a results table (per-task test metrics, Δm, time per step) and writes
  * <out>/<name>.json and a self-contained <out>/<name>.html report (each atomically: a reader finds
  * the old file or the new one, never half of one). Run it as `pnpm start [args]` from the
  * repository root (tsx runs this TypeScript source; there is no compiled bin).
  *
- * Exit codes: 0 done; 2 a problem with the input — the command line, the config, a file, a run
- * that diverged, an output folder that cannot be written — told in one line naming the field (or
- * file, row and column) and the fix; 1 an internal error, in one line (its stack trace with
- * --verbose).
+ * Exit codes: 0 done; 2 a problem with the input — the command line, the config, a file (a data
+ * file, or image files that are missing: the message says how to get them), a run that diverged,
+ * an output folder that cannot be written — told in one line naming the field (or file, row and
+ * column) and the fix; 1 an internal error, in one line (its stack trace with --verbose).
  */
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { formatComparison } from '@mtl/multitask';
+import { DatasetError, formatComparison, ProgressBar } from '@mtl/multitask';
 import { SaveError, writeFileAtomic } from '@mtl/nn';
 import { MtlError } from '@mtl/tensor';
-import { BOUNDS, ConfigError, DEFAULT_CONFIG, parseConfig } from './config';
+import { BOUNDS, ConfigError, DEFAULT_CONFIG, isImageDataset, parseConfig } from './config';
 import { runExperiment } from './experiment';
+import { imageCounts } from './images';
+import { PRESETS } from './presets';
 import type { ExperimentResults } from './report/ExperimentResults';
 import { htmlReport } from './report/htmlReport';
+import { setField } from './setField';
 
 const USAGE =
-  'usage: mtl-playground [run|compare] [config.json] [--methods a,b,…] [--seed N] [--epochs N] [--out DIR] [--json] [--verbose] [--help]';
-const FLAGS = ['methods', 'seed', 'epochs', 'out', 'json', 'verbose', 'help', 'h'];
+  'usage: mtl-playground [run|compare] [config.json | preset] [--set field=value]… [--methods a,b,…] [--seed N] [--epochs N] [--out DIR] [--json] [--verbose] [--help]';
+const FLAGS = ['methods', 'seed', 'epochs', 'out', 'set', 'json', 'verbose', 'help', 'h'];
 /** Larger config files are refused before they are read. */
 const MAX_CONFIG_BYTES = 1 << 20;
 /** Larger data files are refused before they are read (a JS string holds at most ~512 MB). */
@@ -53,6 +57,8 @@ export async function main(
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError) return fail(err, e.message);
     if (e instanceof SaveError) return fail(err, `${e.message} (choose another --out folder)`);
+    // Image files that are missing or malformed: the library's message says where it looked and how to get them.
+    if (e instanceof DatasetError) return fail(err, e.message);
     if (e instanceof MtlError && /the loss of task .* is (NaN|-?Infinity)/.test(e.message))
       return fail(
         err,
@@ -71,6 +77,7 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
   // A bare `--` (as `pnpm start -- …` may pass it) separates nothing here.
   const args = argv.filter((a) => a !== '--');
   const flags: Record<string, string | true> = Object.create(null);
+  const sets: string[] = [];
   const positional: string[] = [];
   while (args.length > 0) {
     const a = args.shift()!;
@@ -82,11 +89,14 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
         throw new UsageError(`unknown option --${/^[\w-]+$/.test(key) ? key : show(key)} — ${USAGE}`);
       const value = inline ?? args.shift();
       if (value === undefined) throw new UsageError(`--${key} needs a value — ${USAGE}`);
-      flags[key] = value;
+      if (key === 'set') sets.push(value);
+      else flags[key] = value;
     } else positional.push(a);
   }
   if (flags.help || flags.h) {
     out(USAGE);
+    out(`presets: ${Object.keys(PRESETS).join(', ')}`);
+    out('--set changes one config field, e.g. --set data.options.trainImages=1000 --set optimizer.lr=0.003');
     return 0;
   }
   const command = positional[0] === 'run' || positional[0] === 'compare' ? positional.shift() : 'run';
@@ -96,7 +106,15 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
     throw new UsageError(`compare needs a config file or --methods — ${USAGE}`);
 
   let raw: Record<string, unknown> = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
-  if (file !== undefined) {
+  // A preset's name, unless a file of that name is there.
+  const preset =
+    file !== undefined && Object.hasOwn(PRESETS, file) && !existsSync(file) ? PRESETS[file] : undefined;
+  if (preset !== undefined) raw = structuredClone(preset.config);
+  else if (file !== undefined) {
+    if (!existsSync(file) && !/\.json$/i.test(file))
+      throw new UsageError(
+        `${show(file)} is neither a config file nor a preset — presets: ${Object.keys(PRESETS).join(', ')}`,
+      );
     const text = readText(file, 'the config file', MAX_CONFIG_BYTES);
     let parsed: unknown;
     try {
@@ -108,6 +126,7 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
       throw new UsageError(`${file}: expected a JSON object like {"epochs": 10}, got ${describe(parsed)}`);
     raw = parsed as Record<string, unknown>;
   }
+  for (const assignment of sets) raw = setField(raw, assignment);
   if (typeof flags.methods === 'string')
     raw = { ...raw, methods: flags.methods.split(',').map((m) => m.trim().toLowerCase()) };
   if (typeof flags.seed === 'string')
@@ -117,12 +136,17 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
   if (flags.out === '') throw new UsageError('--out: expected a folder, got an empty value');
   const config = parseConfig(raw);
 
+  // A data file or image folder is found next to the config file, or from the working directory without one.
+  const relative = (path: string) =>
+    resolve(file === undefined || preset !== undefined ? '.' : dirname(file), path);
   let fileText: string | undefined;
-  if (config.data.dataset === 'file') {
-    // A data file is found next to the config file, or from the working directory without one.
-    const path = resolve(file === undefined ? '.' : dirname(file), config.data.file!.path);
-    fileText = readText(path, 'the data file (data.file.path)', MAX_DATA_BYTES);
-  }
+  if (config.data.dataset === 'file')
+    fileText = readText(relative(config.data.file!.path), 'the data file (data.file.path)', MAX_DATA_BYTES);
+  const { dir: imageDir, fashionDir } = config.data.options;
+  const imageFolders = {
+    ...(imageDir === undefined ? {} : { dir: relative(imageDir) }),
+    ...(fashionDir === undefined ? {} : { fashionDir: relative(fashionDir) }),
+  };
 
   // The output folder is made before training, so a bad --out fails in a second, not after hours.
   const dir = typeof flags.out === 'string' ? flags.out : 'results';
@@ -133,11 +157,20 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
   }
 
   const started = performance.now();
+  if (isImageDataset(config.data.dataset)) {
+    const n = imageCounts(config);
+    err(
+      `loading ${config.data.dataset}: ${n.train} training, ${n.validation} validation and ${n.test} test images…`,
+    );
+  }
   let partial: ExperimentResults | null = null;
   let results: ExperimentResults;
   try {
-    results = runExperiment(config, {
+    results = await runExperiment(config, {
       fileText,
+      imageFolders,
+      // Redraws in place on a terminal, silent in pipes and logs.
+      progress: new ProgressBar(process.stderr),
       onRun: ({ method, seed }) => err(`training ${method} (seed ${seed})…`),
       onNote: (note) => err(`note: ${oneLine(note)}`),
       onResults: (r) => {

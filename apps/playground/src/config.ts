@@ -6,77 +6,49 @@
  */
 import { Parameter } from '@mtl/autograd';
 import { zeros } from '@mtl/tensor';
+import { BOUNDS } from './bounds';
+import {
+  ConfigError,
+  integer,
+  integers,
+  key,
+  known,
+  list,
+  numbers,
+  object,
+  oneOf,
+  positive,
+  show,
+  string,
+} from './configValues';
+import { DATASETS, type DataOptions, type DatasetName, datasetOptions, isImageDataset } from './dataOptions';
 import { METHOD_TABLE, METHODS, type MethodName, methodFactory } from './methods';
 import { OPTIMIZERS, type OptimizerName, optimizerFactory } from './optimizers';
 
+export { BOUNDS } from './bounds';
+export { ConfigError, show } from './configValues';
+export {
+  DATASET_OPTIONS,
+  DATASETS,
+  type DataOptions,
+  IMAGE_DATASETS,
+  IMAGE_DEFAULTS,
+  type ImageDatasetName,
+  isImageDataset,
+} from './dataOptions';
 export { METHODS, OPTIMIZERS };
 
-export const DATASETS = ['penguins', 'relatedTasks', 'gradNormToy', 'cagradToy', 'file'] as const;
-export const ARCHITECTURES = ['hps', 'mmoe', 'cgc', 'ple', 'crossstitch'] as const;
+/**
+ * Model families: MLP-based ones for feature vectors, and `multilenet` (Sener & Koltun's
+ * MultiLeNet: a shared LeNet encoder, a 50 → 50 → 10 head per task) for the 1×28×28 images.
+ */
+export const ARCHITECTURES = ['hps', 'mmoe', 'cgc', 'ple', 'crossstitch', 'multilenet'] as const;
+export type ArchitectureName = (typeof ARCHITECTURES)[number];
 export const ACTIVATIONS = ['relu', 'leakyRelu', 'elu', 'gelu', 'silu', 'tanh', 'sigmoid'] as const;
 export const SCHEDULES = ['none', 'step', 'exponential', 'cosine'] as const;
 export const TASK_TYPES = ['regression', 'binary', 'multiclass'] as const;
 
-/** The knobs of each dataset's generator (`data.options`). */
-export const DATASET_OPTIONS: Record<(typeof DATASETS)[number], readonly string[]> = {
-  penguins: [],
-  relatedTasks: ['tasks', 'samples', 'features', 'sharedFactors', 'taskFactors', 'conflict', 'noise'],
-  gradNormToy: ['tasks', 'sigmas', 'inputDim', 'outputDim', 'samples'],
-  cagradToy: [],
-  file: [],
-};
-
-/**
- * The bounds of every numeric config field: generous for real use, small enough that every run
- * finishes (and fits in memory) — `epochs: 1e15` or a million-wide layer is refused up front.
- */
-export const BOUNDS = {
-  /** Characters of `name` (it becomes a file name: also at most 200 UTF-8 bytes). */
-  name: 100,
-  epochs: 100_000,
-  batchSize: 65_536,
-  seeds: 100,
-  /** Seed values are integers 0 … 2³² − 1. */
-  seedValue: 4_294_967_295,
-  hiddenLayers: 16,
-  width: 4_096,
-  experts: 64,
-  levels: 8,
-  stepSize: 100_000,
-  tasks: 64,
-  samples: 1_000_000,
-  /** features / inputDim / outputDim / factors of the synthetic datasets. */
-  dimension: 4_096,
-  /** samples × (features + labels) of a synthetic dataset. */
-  cells: 2 ** 25,
-  /** Parameters of the model built for the data (checked once the input size is known). */
-  parameters: 2 ** 24,
-  /** Feature columns of a data file. */
-  featureColumns: 4_096,
-  /** Characters of a path or a column name. */
-  text: 1_000,
-  /** Nesting of the config's JSON (the real config is at most 5 levels deep). */
-  depth: 16,
-} as const;
-
-/** Integer options of the synthetic datasets and their ranges (others are numbers the generator checks). */
-const OPTION_RANGES: Record<string, readonly [number, number]> = {
-  tasks: [1, BOUNDS.tasks],
-  samples: [1, BOUNDS.samples],
-  features: [1, BOUNDS.dimension],
-  inputDim: [1, BOUNDS.dimension],
-  outputDim: [1, BOUNDS.dimension],
-  sharedFactors: [0, BOUNDS.dimension],
-  taskFactors: [0, BOUNDS.dimension],
-};
-
 export type TaskType = (typeof TASK_TYPES)[number];
-
-/** `data.options`: numeric knobs, plus gradNormToy's `sigmas` (one scale per task). */
-export interface DataOptions {
-  [option: string]: number | number[] | undefined;
-  sigmas?: number[];
-}
 
 /** A table read from a CSV or JSON file: which columns are features and which are tasks. */
 export interface FileData {
@@ -96,21 +68,27 @@ export interface FileData {
 export interface ExperimentConfig {
   name: string;
   data: {
-    dataset: (typeof DATASETS)[number];
-    /** Train/validation/test fractions. */
+    dataset: DatasetName;
+    /** Train/validation/test fractions (the image datasets use their official files instead). */
     split: [number, number, number];
     /**
-     * Options of the synthetic generators (e.g. { tasks: 4, conflict: 0.5 } for relatedTasks):
-     * numbers, and for gradNormToy `sigmas`, one task scale per task.
+     * Options of the datasets (e.g. { tasks: 4, conflict: 0.5 } for relatedTasks): numbers, for
+     * gradNormToy `sigmas` (one task scale per task), for the image datasets the folder `dir`.
      */
     options: DataOptions;
     /** The table for `dataset: 'file'`. */
     file: FileData | null;
   };
   architecture: {
-    type: (typeof ARCHITECTURES)[number];
+    type: ArchitectureName;
     /** Hidden sizes of the shared encoder (HPS), of each expert (MMoE/CGC/PLE) or of each column (Cross-stitch). */
     hidden: number[];
+    /**
+     * `hidden` for one compared architecture, e.g. `{ hps: [113] }`: when architectures are
+     * compared, each can be given about the same parameter count (one 113-unit shared layer
+     * against MMoE's 8 experts of 16).
+     */
+    hiddenByType: Partial<Record<ArchitectureName, number[]>>;
     activation: (typeof ACTIVATIONS)[number];
     /** Shared experts (MMoE, CGC, PLE). */
     experts: number;
@@ -133,6 +111,8 @@ export interface ExperimentConfig {
   methodOptions: Partial<Record<MethodName, Record<string, number>>>;
   /** Optimizers to compare (each with `optimizer.lr`); empty = just `optimizer.name`. */
   optimizers: OptimizerName[];
+  /** Architectures to compare (each with the sizes of `architecture`); empty = just `architecture.type`. */
+  architectures: ArchitectureName[];
   /** Epochs (for the 2-D CAGrad toy: optimisation steps). */
   epochs: number;
   batchSize: number;
@@ -142,20 +122,24 @@ export interface ExperimentConfig {
 export const DEFAULT_CONFIG: ExperimentConfig = {
   name: 'penguins',
   data: { dataset: 'penguins', split: [0.6, 0.2, 0.2], options: {}, file: null },
-  architecture: { type: 'hps', hidden: [32], activation: 'relu', experts: 4, taskExperts: 1, levels: 2 },
+  architecture: {
+    type: 'hps',
+    hidden: [32],
+    hiddenByType: {},
+    activation: 'relu',
+    experts: 4,
+    taskExperts: 1,
+    levels: 2,
+  },
   optimizer: { name: 'adam', lr: 0.01, options: {}, schedule: { type: 'none', stepSize: 10, gamma: 0.5 } },
   methods: ['ew', 'uw', 'gradnorm', 'pcgrad', 'mgda', 'cagrad', 'nashmtl', 'upgrad'],
   methodOptions: {},
   optimizers: [],
+  architectures: [],
   epochs: 40,
   batchSize: 32,
   seeds: [0, 1, 2],
 };
-
-/** A config that does not validate; the message names the field. */
-export class ConfigError extends Error {
-  override name = 'ConfigError';
-}
 
 /**
  * Fills defaults into a partial config and validates every field against its type and
@@ -185,7 +169,12 @@ export function parseConfig(input: unknown): ExperimentConfig {
       file: data.file === undefined || data.file === null ? null : fileData(data.file),
     },
     architecture: {
-      type: oneOf(architecture.type ?? d.architecture.type, ARCHITECTURES, 'architecture.type'),
+      // The images take only MultiLeNet, so it is their default.
+      type: oneOf(
+        architecture.type ?? (isImageDataset(dataset) ? 'multilenet' : d.architecture.type),
+        ARCHITECTURES,
+        'architecture.type',
+      ),
       hidden: integers(
         architecture.hidden ?? d.architecture.hidden,
         'architecture.hidden',
@@ -193,6 +182,7 @@ export function parseConfig(input: unknown): ExperimentConfig {
         BOUNDS.width,
         BOUNDS.hiddenLayers,
       ),
+      hiddenByType: hiddenByType(architecture.hiddenByType ?? d.architecture.hiddenByType),
       activation: oneOf(
         architecture.activation ?? d.architecture.activation,
         ACTIVATIONS,
@@ -235,6 +225,9 @@ export function parseConfig(input: unknown): ExperimentConfig {
     optimizers: list(raw.optimizers ?? d.optimizers, 'optimizers').map((o, i) =>
       oneOf(o, OPTIMIZERS, `optimizers[${i}]`),
     ),
+    architectures: list(raw.architectures ?? d.architectures, 'architectures').map((a, i) =>
+      oneOf(a, ARCHITECTURES, `architectures[${i}]`),
+    ),
     epochs: integer(raw.epochs ?? d.epochs, 'epochs', 1, BOUNDS.epochs),
     batchSize: integer(raw.batchSize ?? d.batchSize, 'batchSize', 1, BOUNDS.batchSize),
     seeds: integers(raw.seeds ?? d.seeds, 'seeds', 0, BOUNDS.seedValue, BOUNDS.seeds),
@@ -247,11 +240,16 @@ export function parseConfig(input: unknown): ExperimentConfig {
     throw new ConfigError('data.file: dataset "file" needs { path, features, tasks }');
   if (new Set(config.optimizers).size !== config.optimizers.length)
     throw new ConfigError(`optimizers: an optimizer is listed twice in ${show(config.optimizers)}`);
-  if (config.architecture.type !== 'hps' && config.architecture.hidden.length === 0)
+  checkArchitectures(config);
+  if (isImageDataset(dataset) && JSON.stringify(config.data.split) !== JSON.stringify(d.data.split))
     throw new ConfigError(
-      `architecture.hidden: ${ARCHITECTURE_LABELS[config.architecture.type]} needs at least one hidden layer (e.g. [32])`,
+      `data.split: ${dataset} comes with its own training and test files — set data.options.trainImages, validationImages and testImages instead`,
     );
-  if (config.architecture.hidden.length === 0 && config.data.dataset !== 'cagradToy') {
+  if (
+    config.architecture.hidden.length === 0 &&
+    config.data.dataset !== 'cagradToy' &&
+    compared(config).some((a) => a !== 'multilenet')
+  ) {
     const gradient = config.methods.find((m) => methodFactory(m, ['a', 'b']).make().level === 'gradient');
     if (gradient !== undefined)
       throw new ConfigError(
@@ -267,6 +265,60 @@ export function parseConfig(input: unknown): ExperimentConfig {
   }
   checkByBuilding(config);
   return config;
+}
+
+/** `architecture.hiddenByType`: architecture names to hidden-size lists, each checked as `hidden`. */
+function hiddenByType(v: unknown): Partial<Record<ArchitectureName, number[]>> {
+  const raw = object(v, 'architecture.hiddenByType');
+  known(raw, [...ARCHITECTURES], 'architecture.hiddenByType');
+  return Object.fromEntries(
+    Object.entries(raw).map(([type, hidden]) => [
+      type,
+      integers(hidden, `architecture.hiddenByType.${type}`, 1, BOUNDS.width, BOUNDS.hiddenLayers),
+    ]),
+  );
+}
+
+/** The architecture settings one compared architecture is built with: its own hidden sizes if given. */
+export function architectureFor(config: Pick<ExperimentConfig, 'architecture'>, type: ArchitectureName) {
+  return {
+    ...config.architecture,
+    type,
+    hidden: config.architecture.hiddenByType[type] ?? config.architecture.hidden,
+  };
+}
+
+/** The architectures a config trains: the compared ones, or just `architecture.type`. */
+export function compared(
+  config: Pick<ExperimentConfig, 'architecture' | 'architectures'>,
+): ArchitectureName[] {
+  return config.architectures.length > 0 ? config.architectures : [config.architecture.type];
+}
+
+/** Each architecture must take the dataset's inputs (MultiLeNet images, the others feature vectors). */
+function checkArchitectures(config: ExperimentConfig): void {
+  const { dataset } = config.data;
+  if (new Set(config.architectures).size !== config.architectures.length)
+    throw new ConfigError(`architectures: an architecture is listed twice in ${show(config.architectures)}`);
+  const fields: [ArchitectureName, string][] =
+    config.architectures.length > 0
+      ? config.architectures.map((a, i) => [a, `architectures[${i}]`])
+      : [[config.architecture.type, 'architecture.type']];
+  for (const [type, field] of fields) {
+    if (isImageDataset(dataset) && type !== 'multilenet')
+      throw new ConfigError(
+        `${field}: ${dataset}'s inputs are 1×28×28 images, and ${ARCHITECTURE_LABELS[type]} takes feature vectors — use "multilenet" (Sener & Koltun's MultiLeNet; the default for images)`,
+      );
+    if (!isImageDataset(dataset) && type === 'multilenet' && dataset !== 'cagradToy')
+      throw new ConfigError(
+        `${field}: multilenet takes 1×28×28 images, and ${dataset} has feature vectors — choose hps, mmoe, cgc, ple or crossstitch`,
+      );
+    const own = config.architecture.hiddenByType[type] !== undefined;
+    if (type !== 'hps' && type !== 'multilenet' && architectureFor(config, type).hidden.length === 0)
+      throw new ConfigError(
+        `architecture.${own ? `hiddenByType.${type}` : 'hidden'}: ${ARCHITECTURE_LABELS[type]} needs at least one hidden layer (e.g. [32])`,
+      );
+  }
 }
 
 /** Methods the 2-D CAGrad toy cannot run, and why. */
@@ -349,12 +401,13 @@ function methodOptions(v: unknown): ExperimentConfig['methodOptions'] {
   return o as ExperimentConfig['methodOptions'];
 }
 
-const ARCHITECTURE_LABELS: Record<(typeof ARCHITECTURES)[number], string> = {
+export const ARCHITECTURE_LABELS: Record<ArchitectureName, string> = {
   hps: 'Hard sharing',
   mmoe: 'MMoE',
   cgc: 'CGC',
   ple: 'PLE',
   crossstitch: 'Cross-stitch',
+  multilenet: 'MultiLeNet',
 };
 
 /**
@@ -373,57 +426,6 @@ function checkDepth(input: unknown): void {
     for (const [k, x] of Object.entries(v))
       stack.push([x, depth + 1, `${path}${Array.isArray(v) ? `[${k}]` : key(k)}`]);
   }
-}
-
-/** `.name`, or `["odd name"]` for a key that would not read as one. */
-function key(k: string): string {
-  if (/^[\p{L}\p{N}_$-]{1,60}$/u.test(k)) return `.${k}`;
-  const quoted = JSON.stringify(k);
-  return `[${quoted.length > 60 ? `${quoted.slice(0, 60)}…"` : quoted}]`;
-}
-
-function datasetOptions(v: unknown, dataset: (typeof DATASETS)[number]): DataOptions {
-  const { sigmas: rawSigmas, ...rest } = object(v, 'data.options');
-  known(v as Record<string, unknown>, [...DATASET_OPTIONS[dataset]], 'data.options');
-  const options = numbers(rest, 'data.options');
-  const sigmas = rawSigmas === undefined ? undefined : taskScales(rawSigmas, options.tasks);
-  for (const [k, x] of Object.entries(options)) {
-    const range = OPTION_RANGES[k];
-    if (range !== undefined) integer(x, `data.options.${k}`, range[0], range[1]);
-  }
-  const samples = options.samples ?? (dataset === 'gradNormToy' ? 512 : 1000);
-  const width =
-    dataset === 'relatedTasks'
-      ? (options.features ?? 20) + (options.tasks ?? 2)
-      : dataset === 'gradNormToy'
-        ? (options.inputDim ?? 250) + (options.tasks ?? sigmas?.length ?? 2) * (options.outputDim ?? 100)
-        : 0;
-  if (samples * width > BOUNDS.cells)
-    throw new ConfigError(
-      `data.options.samples: ${samples} samples of ${width} values each make ${samples * width} numbers, more than the ${BOUNDS.cells} allowed — use fewer samples or smaller dimensions`,
-    );
-  return sigmas === undefined ? options : { ...options, sigmas };
-}
-
-/** gradNormToy's `sigmas`: one positive scale per task (as many as `tasks` when both are given). */
-function taskScales(v: unknown, tasks: number | undefined): number[] {
-  const field = 'data.options.sigmas';
-  if (!Array.isArray(v) || v.length === 0)
-    throw new ConfigError(
-      `${field}: expected a list of task scales, one per task (e.g. [1, 10, 100]), got ${show(v)}`,
-    );
-  if (v.length > BOUNDS.tasks)
-    throw new ConfigError(`${field}: expected at most ${BOUNDS.tasks} scales, got ${v.length}`);
-  const scales = v.map((x, i) => {
-    if (typeof x !== 'number' || !Number.isFinite(x) || x <= 0)
-      throw new ConfigError(`${field}[${i}]: expected a number > 0, got ${show(x)}`);
-    return x;
-  });
-  if (tasks !== undefined && tasks !== scales.length)
-    throw new ConfigError(
-      `${field}: ${scales.length} scale${scales.length === 1 ? '' : 's'} for tasks=${tasks} — give one per task (or leave tasks out)`,
-    );
-  return scales;
 }
 
 /** A name that becomes a file name (`<out>/<name>.json`): printable, no path characters, not too long. */
@@ -445,67 +447,6 @@ function fileName(v: unknown, field: string): string {
   return name;
 }
 
-function object(v: unknown, field: string): Record<string, unknown> {
-  if (typeof v !== 'object' || v === null || Array.isArray(v))
-    throw new ConfigError(`${field}: expected an object, got ${show(v)}`);
-  return v as Record<string, unknown>;
-}
-
-function known(o: Record<string, unknown>, keys: readonly string[], field: string): void {
-  for (const k of Object.keys(o)) {
-    if (!keys.includes(k))
-      throw new ConfigError(`${field}${key(k)}: unknown field (known: ${keys.join(', ') || 'none'})`);
-  }
-}
-
-function string(v: unknown, field: string, slashes = false): string {
-  if (typeof v !== 'string' || v === '' || (!slashes && /[/\\]/.test(v)))
-    throw new ConfigError(
-      `${field}: expected a non-empty ${slashes ? 'string' : 'name without slashes'}, got ${show(v)}`,
-    );
-  if (v.length > BOUNDS.text)
-    throw new ConfigError(`${field}: expected at most ${BOUNDS.text} characters, got ${v.length}`);
-  return v;
-}
-
-function oneOf<T extends string>(v: unknown, options: readonly T[], field: string): T {
-  if (typeof v !== 'string' || !options.includes(v as T)) {
-    throw new ConfigError(`${field}: expected one of ${options.join(', ')}, got ${show(v)}`);
-  }
-  return v as T;
-}
-
-function integer(v: unknown, field: string, min: number, max: number): number {
-  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max)
-    throw new ConfigError(`${field}: expected an integer from ${min} to ${max}, got ${show(v)}`);
-  return v;
-}
-
-function positive(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !(v > 0) || !Number.isFinite(v))
-    throw new ConfigError(`${field}: expected a number > 0, got ${show(v)}`);
-  return v;
-}
-
-function list(v: unknown, field: string, max = Number.POSITIVE_INFINITY): unknown[] {
-  if (!Array.isArray(v)) throw new ConfigError(`${field}: expected a list, got ${show(v)}`);
-  if (v.length > max) throw new ConfigError(`${field}: expected at most ${max} entries, got ${v.length}`);
-  return v;
-}
-
-function integers(v: unknown, field: string, min: number, max: number, count: number): number[] {
-  return list(v, field, count).map((x, i) => integer(x, `${field}[${i}]`, min, max));
-}
-
-function numbers(v: unknown, field: string): Record<string, number> {
-  const o = object(v, field);
-  for (const [k, x] of Object.entries(o)) {
-    if (typeof x !== 'number' || !Number.isFinite(x))
-      throw new ConfigError(`${field}${key(k)}: expected a number, got ${show(x)}`);
-  }
-  return o as Record<string, number>;
-}
-
 function split(v: unknown): [number, number, number] {
   const s = list(v, 'data.split');
   if (
@@ -516,19 +457,4 @@ function split(v: unknown): [number, number, number] {
     throw new ConfigError(`data.split: expected three fractions ≥ 0 that sum to 1, got ${show(v)}`);
   }
   return s as [number, number, number];
-}
-
-/** A value as a short one-line string for a message (JSON, cut at 60 characters). */
-export function show(v: unknown): string {
-  if (v === undefined) return 'nothing';
-  if (typeof v === 'number' || typeof v === 'bigint') return String(v);
-  let text: string | undefined;
-  try {
-    text = JSON.stringify(v);
-  } catch {
-    text = undefined;
-  }
-  // A value too deep for JSON.stringify (a data file's row nested thousands deep) is named by its kind.
-  text ??= Array.isArray(v) ? 'a list' : typeof v === 'object' && v !== null ? 'an object' : `a ${typeof v}`;
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }

@@ -1,17 +1,27 @@
 /** Runs an experiment config for the CLI: every run over the seeds, and the results a report shows. */
-import { type ComparisonRow, compareMethods, meanAndStd } from '@mtl/multitask';
-import type { ExperimentConfig } from './config';
+import {
+  type ComparisonRow,
+  compareMethods,
+  type MultiTaskModel,
+  meanAndStd,
+  type ProgressBar,
+} from '@mtl/multitask';
+import { compared, type ExperimentConfig, isImageDataset } from './config';
+import { type ImagePredictions, imagePredictions, imageSamples } from './imageResults';
+import { type ImageFolders, loadImages } from './images';
 import { methodFactory } from './methods';
 import { makeScheduler, optimizerFactory } from './optimizers';
 import { loadData, prepareExperiment, runSpecs } from './prepare';
 import type { ExperimentResults } from './report/ExperimentResults';
-import { cosineMatrix, toySteps } from './toy';
+import { cosineMatrix, type ToyStep, toyRecordEvery, toySteps } from './toy';
 
 export interface RunExperimentOptions {
   /** Called before each training run (for a progress display). */
   onRun?: (run: { method: string; seed: number }) => void;
   /** The content of `data.file`, for `dataset: 'file'`. */
   fileText?: string;
+  /** Where the image datasets' files are (the CLI resolves `data.options.dir` against the config file). */
+  imageFolders?: ImageFolders;
   /** Notes for the user (rows of a data file left out). */
   onNote?: (message: string) => void;
   /**
@@ -19,30 +29,43 @@ export interface RunExperimentOptions {
    * them when a later run fails.
    */
   onResults?: (results: ExperimentResults) => void;
+  /** The bar each training run draws (a terminal's; silent elsewhere). Default none. */
+  progress?: ProgressBar | false;
 }
 
 /** Trains every run of the config and returns what the table and the report show. */
-export function runExperiment(
+export async function runExperiment(
   config: ExperimentConfig,
   options: RunExperimentOptions = {},
-): ExperimentResults {
+): Promise<ExperimentResults> {
   return config.data.dataset === 'cagradToy' ? runToy(config, options) : runDataset(config, options);
 }
 
-function runDataset(
+async function runDataset(
   config: ExperimentConfig,
-  { onRun, fileText, onNote, onResults }: RunExperimentOptions,
-): ExperimentResults {
-  const prepared = prepareExperiment(config, loadData(config, fileText, onNote));
+  { onRun, fileText, imageFolders, onNote, onResults, progress = false }: RunExperimentOptions,
+): Promise<ExperimentResults> {
+  const images = isImageDataset(config.data.dataset);
+  const imageData = images
+    ? await loadImages(
+        config,
+        imageFolders ?? { dir: config.data.options.dir, fashionDir: config.data.options.fashionDir },
+      )
+    : undefined;
+  const data = imageData ?? loadData(config, fileText, onNote);
+  const prepared = prepareExperiment(config, data);
   const { taskNames, tasks } = prepared;
+  const samples = imageData === undefined ? undefined : imageSamples(imageData);
+  const classes = Object.fromEntries(taskNames.map((t) => [t, data.tasks[t]!.classes?.length ?? 0]));
   const specs = runSpecs(config);
-  const rows: ComparisonRow[] = [];
+  const rows: (ComparisonRow & { images?: ImagePredictions })[] = [];
   const createdAt = new Date().toISOString();
   const results = (): ExperimentResults => ({
     name: config.name,
     createdAt,
     config,
     tasks: tasks.map(({ name, type }) => ({ name, type })),
+    ...(samples === undefined ? {} : { images: samples }),
     methods: rows.map((row) => ({
       method: row.method,
       metrics: row.metrics,
@@ -64,29 +87,47 @@ function runDataset(
         ),
         cosine: [...row.history.steps].reverse().find((s) => s.cosine !== undefined)?.cosine ?? null,
       },
+      ...(row.images === undefined ? {} : { images: row.images }),
     })),
   });
+  const firstSeed = config.seeds[0]!;
   for (const optimizer of [...new Set(specs.map((s) => s.optimizer))]) {
-    const mine = specs.filter((s) => s.optimizer === optimizer);
-    compareMethods({
-      methods: Object.fromEntries(
-        mine.map((s) => [s.label, methodFactory(s.method, taskNames, config.methodOptions[s.method]).make]),
-      ),
-      train: prepared.train,
-      test: prepared.test,
-      tasks,
-      model: prepared.model,
-      optimizer: optimizerFactory({ ...config.optimizer, name: optimizer }),
-      scheduler: (o) => makeScheduler(o, config.optimizer.schedule, config.epochs),
-      epochs: config.epochs,
-      batchSize: config.batchSize,
-      seeds: config.seeds,
-      onRun,
-      onRow: (row) => {
-        rows.push(row);
-        onResults?.(results());
-      },
-    });
+    for (const architecture of compared(config)) {
+      const mine = specs.filter((s) => s.optimizer === optimizer && s.architecture === architecture);
+      // The first seed's model of each method, kept until its row is done to predict the test images.
+      let keepNext = false;
+      let kept: MultiTaskModel | null = null;
+      compareMethods({
+        methods: Object.fromEntries(
+          mine.map((s) => [s.label, methodFactory(s.method, taskNames, config.methodOptions[s.method]).make]),
+        ),
+        train: prepared.train,
+        test: prepared.test,
+        tasks,
+        model: (seed) => {
+          const model = prepared.model(seed, architecture);
+          if (keepNext) [kept, keepNext] = [model, false];
+          return model;
+        },
+        optimizer: optimizerFactory({ ...config.optimizer, name: optimizer }),
+        scheduler: (o) => makeScheduler(o, config.optimizer.schedule, config.epochs),
+        epochs: config.epochs,
+        batchSize: config.batchSize,
+        seeds: config.seeds,
+        progress,
+        onRun: (run) => {
+          keepNext = images && !run.baseline && run.seed === firstSeed;
+          onRun?.(run);
+        },
+        onRow: (row) => {
+          const predictions =
+            images && kept !== null ? imagePredictions(kept, prepared.test, classes) : undefined;
+          kept = null;
+          rows.push(predictions === undefined ? row : { ...row, images: predictions });
+          onResults?.(results());
+        },
+      });
+    }
   }
   return results();
 }
@@ -94,6 +135,7 @@ function runDataset(
 /** The 2-D toy: each run from the paper's three starts; the "metrics" are the final losses over the starts. */
 function runToy(config: ExperimentConfig, { onRun }: RunExperimentOptions): ExperimentResults {
   const tasks = ['l1', 'l2'] as const;
+  const every = toyRecordEvery(config.epochs);
   return {
     name: config.name,
     createdAt: new Date().toISOString(),
@@ -103,7 +145,10 @@ function runToy(config: ExperimentConfig, { onRun }: RunExperimentOptions): Expe
       const started = performance.now();
       const paths = [0, 1, 2].map((start) => {
         onRun?.({ method: `${spec.label} from start ${start + 1}`, seed: config.seeds[0]! });
-        return [...toySteps(config, spec.method, spec.optimizer, start)];
+        const kept: ToyStep[] = [];
+        for (const step of toySteps(config, spec.method, spec.optimizer, start))
+          if (step.recorded) kept.push(step);
+        return kept;
       });
       const msPerStep = (performance.now() - started) / (3 * config.epochs);
       const final = paths.map((p) => p.at(-1)!.losses);
@@ -117,7 +162,8 @@ function runToy(config: ExperimentConfig, { onRun }: RunExperimentOptions): Expe
           weights: Object.fromEntries(
             tasks.map((t) => [t, paths[0]!.map((s) => s.weights[t] ?? Number.NaN)]),
           ),
-          cosine: cosineMatrix(paths[0]!.at(-1)!.cosine),
+          cosine: cosineMatrix(paths[0]!.at(-1)!.cosine ?? Number.NaN),
+          ...(every > 1 ? { every } : {}),
         },
       };
     }),

@@ -12,15 +12,28 @@ import {
   MMoE,
   MultiTaskDataset,
   type MultiTaskModel,
+  mmoeSynthetic,
+  multiLeNet,
   PLE,
   penguins,
   relatedTasks,
   Standardizer,
   type TaskSpec,
+  type TrainValTestSplit,
   trainValTestSplit,
 } from '@mtl/multitask';
 import { Generator, MtlError } from '@mtl/tensor';
-import { BOUNDS, ConfigError, type DataOptions, type ExperimentConfig } from './config';
+import {
+  ARCHITECTURE_LABELS,
+  type ArchitectureName,
+  architectureFor,
+  BOUNDS,
+  ConfigError,
+  compared,
+  type DataOptions,
+  type ExperimentConfig,
+} from './config';
+import type { SplitColumns } from './images';
 import { type MethodName, methodFactory } from './methods';
 import { OPTIMIZER_LABELS, type OptimizerName } from './optimizers';
 import { type TableReport, tableColumns } from './tabular';
@@ -54,6 +67,14 @@ export function loadData(
         gradNormToy({ seed, samples: 512, ...knobs, tasks, sigmas }),
       );
     }
+    case 'mmoeSynthetic':
+      return generate('mmoeSynthetic', options, () =>
+        mmoeSynthetic({ seed, ...(options as Record<string, number>) }),
+      );
+    case 'multiFashion':
+    case 'multiMnist':
+    case 'multiFashionMnist':
+      throw new ConfigError(`data.dataset: ${dataset} is read from files — load it with loadImages`);
     case 'file':
       if (fileText === undefined) throw new ConfigError(`data.file: load ${file?.path ?? 'a file'} first`);
       {
@@ -89,25 +110,34 @@ function generate(name: string, options: DataOptions, make: () => DatasetColumns
   }
 }
 
-/** One training run of a comparison: a method with an optimizer. */
+/** One training run of a comparison: a method with an optimizer and an architecture. */
 export interface RunSpec {
   label: string;
   method: MethodName;
   optimizer: OptimizerName;
+  architecture: ArchitectureName;
 }
 
-/** The method × optimizer runs of a config, labelled with the optimizer only when several are compared. */
+/**
+ * The optimizer × architecture × method runs of a config, labelled with the architecture and the
+ * optimizer only when several are compared (`EW · MMoE · SGD`).
+ */
 export function runSpecs(config: ExperimentConfig): RunSpec[] {
   const optimizers = config.optimizers.length > 0 ? config.optimizers : [config.optimizer.name];
+  const architectures = compared(config);
   return optimizers.flatMap((optimizer) =>
-    config.methods.map((method) => {
-      const label = methodFactory(method, []).label;
-      return {
-        label: optimizers.length > 1 ? `${label} · ${OPTIMIZER_LABELS[optimizer]}` : label,
+    architectures.flatMap((architecture) =>
+      config.methods.map((method) => ({
+        label: [
+          methodFactory(method, []).label,
+          ...(architectures.length > 1 ? [ARCHITECTURE_LABELS[architecture]] : []),
+          ...(optimizers.length > 1 ? [OPTIMIZER_LABELS[optimizer]] : []),
+        ].join(' · '),
         method,
         optimizer,
-      };
-    }),
+        architecture,
+      })),
+    ),
   );
 }
 
@@ -119,19 +149,28 @@ export interface PreparedExperiment {
   train: MultiTaskDataset;
   validation: MultiTaskDataset;
   test: MultiTaskDataset;
-  /** A fresh model; the same seed gives the same initial weights. */
-  model(seed: number): MultiTaskModel;
+  /**
+   * A fresh model of an architecture (default `architecture.type`); the same seed gives the same
+   * initial weights.
+   */
+  model(seed: number, architecture?: ArchitectureName): MultiTaskModel;
 }
 
-export function prepareExperiment(config: ExperimentConfig, data: DatasetColumns): PreparedExperiment {
+/**
+ * The splits (the image datasets' own, or `data.split` of the rows), standardised with the
+ * training split's statistics (per channel for images), the task specs and the model factory.
+ */
+export function prepareExperiment(
+  config: ExperimentConfig,
+  data: DatasetColumns | SplitColumns,
+): PreparedExperiment {
   const taskNames = Object.keys(data.labels);
   const all = new MultiTaskDataset({ features: data.features, labels: data.labels });
   const stratify = taskNames.find((t) => data.tasks[t]!.type === 'multiclass');
-  const split = trainValTestSplit(all, {
-    fractions: config.data.split,
-    seed: config.seeds[0],
-    stratifyBy: stratify,
-  });
+  const split =
+    'split' in data
+      ? ownSplit(all, data.split)
+      : trainValTestSplit(all, { fractions: config.data.split, seed: config.seeds[0], stratifyBy: stratify });
   for (const [part, d] of [
     ['training', split.train],
     ['test', split.test],
@@ -167,18 +206,37 @@ export function prepareExperiment(config: ExperimentConfig, data: DatasetColumns
     }),
   );
   const inputSize = data.features.shape[1]!;
-  const parameters = estimateParameters(config.architecture, inputSize, Object.values(outputs));
-  if (parameters > BOUNDS.parameters)
-    throw new ConfigError(
-      `architecture: the model would have about ${parameters.toExponential(2)} parameters for ${inputSize} inputs and ${taskNames.length} tasks, more than the ${BOUNDS.parameters} allowed — use fewer or narrower hidden layers, or fewer experts`,
-    );
+  for (const type of compared(config)) {
+    const parameters = estimateParameters(architectureFor(config, type), inputSize, Object.values(outputs));
+    if (parameters > BOUNDS.parameters)
+      throw new ConfigError(
+        `architecture: the ${ARCHITECTURE_LABELS[type]} model would have about ${parameters.toExponential(2)} parameters for ${inputSize} inputs and ${taskNames.length} tasks, more than the ${BOUNDS.parameters} allowed — use fewer or narrower hidden layers, or fewer experts`,
+      );
+  }
   return {
     taskNames,
     tasks,
     train: standardise(split.train),
     validation: standardise(split.validation),
     test: standardise(split.test),
-    model: (seed) => buildModel(config.architecture, inputSize, outputs, new Generator(seed)),
+    model: (seed, type = config.architecture.type) =>
+      buildModel(architectureFor(config, type), inputSize, outputs, new Generator(seed)),
+  };
+}
+
+/** The rows in order: training, then validation, then test (the image datasets' own split). */
+function ownSplit(all: MultiTaskDataset, split: SplitColumns['split']): TrainValTestSplit {
+  const range = (start: number, length: number) => Int32Array.from({ length }, (_, i) => start + i);
+  const indices = {
+    train: range(0, split.train),
+    validation: range(split.train, split.validation),
+    test: range(split.train + split.validation, split.test),
+  };
+  return {
+    train: all.subset(indices.train),
+    validation: all.subset(indices.validation),
+    test: all.subset(indices.test),
+    indices,
   };
 }
 
@@ -217,6 +275,8 @@ function buildModel(
       });
     case 'crossstitch':
       return CrossStitch.mlp({ inputSize, hidden, activation, tasks, generator });
+    case 'multilenet':
+      return multiLeNet({ tasks, generator });
   }
 }
 
@@ -262,5 +322,8 @@ export function estimateParameters(
     }
     case 'crossstitch':
       return tasks * total + heads(last) + hidden.length * tasks * tasks;
+    case 'multilenet':
+      // Conv2d(1, 10, 5), Conv2d(10, 20, 5), Linear(320, 50); per task Linear(50, 50), Linear(50, classes).
+      return 260 + 5020 + 16_050 + outputs.reduce((s, o) => s + 2550 + 51 * o, 0);
   }
 }

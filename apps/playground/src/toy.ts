@@ -16,8 +16,21 @@ export interface ToyStep {
   x: [number, number];
   losses: { l1: number; l2: number };
   weights: Record<string, number>;
-  /** The cosine of the two tasks' gradients at x before the step (NaN where one is zero). */
-  cosine: number;
+  /** Whether charts and reports keep this step (every {@link toyRecordEvery}-th, and the last). */
+  recorded: boolean;
+  /**
+   * The cosine of the two tasks' gradients at x before the step (NaN where one is zero); only on
+   * recorded steps, since the two extra gradients cost as much as the step itself.
+   */
+  cosine?: number;
+}
+
+/** About how many steps of a toy run the charts, paths and reports keep. */
+export const TOY_POINTS = 2000;
+
+/** Keep every k-th step: k so that a run of `steps` keeps about {@link TOY_POINTS}. */
+export function toyRecordEvery(steps: number): number {
+  return Math.max(1, Math.ceil(steps / TOY_POINTS));
 }
 
 /**
@@ -37,20 +50,25 @@ export function* toySteps(
     x,
     ...weighting.parameters(),
   ]);
+  const every = toyRecordEvery(config.epochs);
   for (let step = 0; step < config.epochs; step++) {
     optimizer.zeroGrad();
     for (const p of weighting.parameters()) p.zeroGrad();
     const { l1, l2 } = cagradToyLosses(x);
     const losses = { l1: l1.item(), l2: l2.item() };
-    // The two tasks' gradients (2-D), for the conflict they show, whatever the method does with them.
-    const [g1] = grad([l1], [x], { retainGraph: true });
-    const [g2] = grad([l2], [x], { retainGraph: true });
-    const cosine = cosineOf(g1!.data as Float64Array, g2!.data as Float64Array);
+    const recorded = (step + 1) % every === 0 || step === config.epochs - 1;
+    let cosine: number | undefined;
+    if (recorded) {
+      // The two tasks' gradients (2-D), for the conflict they show, whatever the method does with them.
+      const [g1] = grad([l1], [x], { retainGraph: true });
+      const [g2] = grad([l2], [x], { retainGraph: true });
+      cosine = cosineOf(g1!.data as Float64Array, g2!.data as Float64Array);
+    }
     // Each step is an "epoch" of the toy (DWA, GradNorm and STCH count epochs).
     const weights = weighting.backward({ l1, l2 }, { shared: [x], epoch: step });
     optimizer.step();
     const [x1, x2] = x.value.data as Float64Array;
-    yield { start, step, x: [x1!, x2!], losses, weights, cosine };
+    yield { start, step, x: [x1!, x2!], losses, weights, recorded, ...(recorded ? { cosine } : {}) };
   }
 }
 

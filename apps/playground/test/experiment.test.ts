@@ -6,7 +6,7 @@ import { type FileData, parseConfig } from '../src/config';
 import { runExperiment } from '../src/experiment';
 import { loadData, prepareExperiment, runSpecs } from '../src/prepare';
 import { parseCsv, tableColumns } from '../src/tabular';
-import { toyLandscape, toySteps } from '../src/toy';
+import { TOY_POINTS, toyLandscape, toyRecordEvery, toySteps } from '../src/toy';
 
 describe('runs of a config', () => {
   it('are its methods, times its optimizers when several are compared', () => {
@@ -16,8 +16,17 @@ describe('runs of a config', () => {
     ]);
     const specs = runSpecs(parseConfig({ methods: ['ew'], optimizers: ['adam', 'sgd'] }));
     expect(specs).toEqual([
-      { label: 'EW · Adam', method: 'ew', optimizer: 'adam' },
-      { label: 'EW · SGD', method: 'ew', optimizer: 'sgd' },
+      { label: 'EW · Adam', method: 'ew', optimizer: 'adam', architecture: 'hps' },
+      { label: 'EW · SGD', method: 'ew', optimizer: 'sgd', architecture: 'hps' },
+    ]);
+    const both = runSpecs(
+      parseConfig({ methods: ['ew'], optimizers: ['adam', 'sgd'], architectures: ['hps', 'mmoe'] }),
+    );
+    expect(both.map((r) => r.label)).toEqual([
+      'EW · Hard sharing · Adam',
+      'EW · MMoE · Adam',
+      'EW · Hard sharing · SGD',
+      'EW · MMoE · SGD',
     ]);
   });
 
@@ -30,7 +39,7 @@ describe('runs of a config', () => {
     expect(out.species!.shape).toEqual([prepared.train.length, 3]);
   });
 
-  it('trains with a schedule and two optimizers from the CLI runner', () => {
+  it('trains with a schedule and two optimizers from the CLI runner', async () => {
     const config = parseConfig({
       methods: ['ew'],
       optimizers: ['adam', 'rmsprop'],
@@ -38,7 +47,7 @@ describe('runs of a config', () => {
       epochs: 2,
       seeds: [0],
     });
-    const results = runExperiment(config);
+    const results = await runExperiment(config);
     expect(results.methods.map((m) => m.method)).toEqual(['EW · Adam', 'EW · RMSprop']);
     expect(results.methods[0]!.metrics.species!.accuracy!.mean).toBeGreaterThan(0.4);
   });
@@ -106,7 +115,7 @@ describe('the CAGrad toy', () => {
     expect(Object.keys(steps[4]!.weights)).toEqual(['l1', 'l2']);
   });
 
-  it('records the cosine of the two tasks’ gradients for every method, loss-level ones too', () => {
+  it('records the cosine of the two tasks’ gradients for every method, loss-level ones too', async () => {
     const config = parseConfig({ data: { dataset: 'cagradToy' }, epochs: 1 });
     const x = variable(tensor([-8.5, 7.5], { dtype: 'float64' }), { requiresGrad: true });
     const { l1, l2 } = cagradToyLosses(x);
@@ -117,7 +126,7 @@ describe('the CAGrad toy', () => {
     for (const method of ['ew', 'cagrad'] as const) {
       expect([...toySteps(config, method)][0]!.cosine).toBeCloseTo(expected, 12);
     }
-    const results = runExperiment(
+    const results = await runExperiment(
       parseConfig({ data: { dataset: 'cagradToy' }, methods: ['cagrad'], epochs: 3 }),
     );
     const cosine = results.methods[0]!.curves.cosine!;
@@ -125,12 +134,29 @@ describe('the CAGrad toy', () => {
     expect(cosine[0]![1]).toBe(cosine[1]![0]);
   });
 
-  it('runs from the CLI runner with final losses as metrics', () => {
+  it('runs from the CLI runner with final losses as metrics', async () => {
     const config = parseConfig({ data: { dataset: 'cagradToy' }, methods: ['ew', 'mgda'], epochs: 20 });
-    const results = runExperiment(config);
+    const results = await runExperiment(config);
     expect(results.methods.map((m) => m.method)).toEqual(['EW', 'MGDA']);
     expect(Number.isFinite(results.methods[1]!.metrics.l2!.finalLoss!.mean)).toBe(true);
     expect(results.methods[0]!.curves.epochLoss.l1).toHaveLength(20);
+  });
+
+  it('keeps about 2,000 steps of a long run, and the gradient cosine only for those', () => {
+    expect([
+      toyRecordEvery(400),
+      toyRecordEvery(2000),
+      toyRecordEvery(2001),
+      toyRecordEvery(100_000),
+    ]).toEqual([1, 1, 2, 50]);
+    const config = parseConfig({ data: { dataset: 'cagradToy' }, methods: ['ew'], epochs: 2001 });
+    const steps = [...toySteps(config, 'ew')];
+    const kept = steps.filter((s) => s.recorded);
+    // Every second step (steps 1, 3, …, 1999) and the last one.
+    expect(kept.map((s) => s.step).slice(0, 3)).toEqual([1, 3, 5]);
+    expect(kept.at(-1)!.step).toBe(2000);
+    expect(kept).toHaveLength(TOY_POINTS / 2 + 1);
+    expect(steps.filter((s) => s.cosine !== undefined)).toEqual(kept);
   });
 
   it('draws a landscape grid', () => {

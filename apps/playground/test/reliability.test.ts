@@ -123,7 +123,7 @@ describe('config bounds', () => {
   it('refuses a model too large to train', () => {
     const config = parseConfig({ architecture: { type: 'mmoe', hidden: [4096, 4096], experts: 64 } });
     expect(() => prepareExperiment(config, loadData(config))).toThrow(
-      /^architecture: the model would have about 1\.\d+e\+9 parameters for \d+ inputs and 3 tasks, more than the 16777216 allowed/,
+      /^architecture: the MMoE model would have about 1\.\d+e\+9 parameters for \d+ inputs and 3 tasks, more than the 16777216 allowed/,
     );
   });
 });

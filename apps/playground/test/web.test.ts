@@ -10,12 +10,17 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { datasetFolders, serveDatasets } from '../src/serveDatasets';
 
 const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = join(root, 'dist');
 const artifacts = join(root, 'test-results');
 const available = existsSync(CHROMIUM);
+const has = (name: 'fashion-mnist' | 'mnist') =>
+  datasetFolders(name).some((f) => existsSync(join(f, 'train-images-idx3-ubyte.gz')));
+const fashion = has('fashion-mnist');
+const mnistPresent = has('mnist');
 if (!available && process.env.CI) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
 
 const TYPES: Record<string, string> = {
@@ -54,16 +59,19 @@ describe.skipIf(!available)('the web page in Chromium', () => {
   beforeAll(async () => {
     await build({ configFile: join(root, 'vite.config.ts'), logLevel: 'error' });
     // A large header limit: the tests open links with a config tens of kilobytes long.
-    server = createServer({ maxHeaderSize: 1 << 20 }, (req, res) => {
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-      const file = join(dist, path === '/' ? 'index.html' : path);
-      if (!file.startsWith(dist) || !existsSync(file)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
-      res.end(readFileSync(file));
-    });
+    // The built page, and the IDX files at /datasets/… as the Vite servers serve them.
+    server = createServer({ maxHeaderSize: 1 << 20 }, (req, res) =>
+      serveDatasets(req, res, () => {
+        const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+        const file = join(dist, path === '/' ? 'index.html' : path);
+        if (!file.startsWith(dist) || !existsSync(file)) {
+          res.writeHead(404).end();
+          return;
+        }
+        res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream' });
+        res.end(readFileSync(file));
+      }),
+    );
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const address = server.address();
     base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
@@ -357,6 +365,69 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await page.screenshot({ path: join(artifacts, 'playground-toy.png'), fullPage: true });
     await page.close();
   }, 120_000);
+
+  it.skipIf(!fashion)(
+    'trains the multifashion preset: sample images with each head’s prediction and confusion matrices',
+    async () => {
+      const page = await open();
+      await page.selectOption('#preset', 'multifashion');
+      // The preset on a tiny subset, two of its methods, one epoch.
+      await page.fill('#f-opt-trainImages', '300');
+      await page.fill('#f-opt-validationImages', '0');
+      await page.fill('#f-opt-testImages', '200');
+      await page.fill('#f-epochs', '1');
+      for (const m of ['mgda', 'upgrad']) await page.uncheck(`input[name="f-methods"][value="${m}"]`);
+      expect(await page.textContent('#form-error')).toBe('');
+      await page.click('#start');
+      await runToEnd(page, 2);
+      expect(await page.isHidden('#page-error')).toBe(true);
+      // Eight 28×28 test images drawn on canvases, each with a line per head: ✓ or ✗ (true class).
+      const drawn = await page.$$eval('#images canvas', (canvases) =>
+        (canvases as HTMLCanvasElement[]).map((c) => {
+          const { data } = c.getContext('2d')!.getImageData(0, 0, c.width, c.height);
+          return [c.width, c.height, Math.max(...data.filter((_, i) => i % 4 === 0))];
+        }),
+      );
+      expect(drawn).toHaveLength(8);
+      for (const [w, h, brightest] of drawn) expect([w, h, brightest! > 200]).toEqual([28, 28, true]);
+      const captions = await page.$$eval('#images figcaption', (fs) => fs.map((f) => f.textContent ?? ''));
+      for (const c of captions) expect(c).toMatch(/^left: .+ [✓✗].*right: .+ [✓✗]/);
+      // The first test image's left item is an ankle boot (Fashion-MNIST's first test image).
+      expect(await page.getAttribute('#images canvas', 'aria-label')).toBe(
+        'Test image 1: left Ankle boot, right Dress',
+      );
+      // A 10×10 confusion matrix per task, for the selected run, counting the 200 test images.
+      const matrices = await page.$$eval('#images .confusion svg', (svgs) =>
+        svgs.map((s) => [s.querySelector('title')?.textContent, s.querySelectorAll('rect').length]),
+      );
+      expect(matrices).toEqual([
+        ['EW: left — rows: true class, columns: predicted', 100],
+        ['EW: right — rows: true class, columns: predicted', 100],
+      ]);
+      expect(await page.textContent('#images .confusion desc')).toMatch(
+        /^Confusion matrix: [\d.]+% right \(\d+ of 200\)/,
+      );
+      // Picking another run shows its predictions.
+      await page.check('input[name="show"][value="1"]');
+      await page.waitForFunction(() =>
+        document.querySelector('#images .confusion title')?.textContent?.startsWith('PCGrad'),
+      );
+      await page.close();
+    },
+    120_000,
+  );
+
+  it.skipIf(mnistPresent)('says how to get MNIST when the multimnist preset starts without it', async () => {
+    const page = await open();
+    await page.selectOption('#preset', 'multimnist');
+    await page.click('#start');
+    await page.waitForSelector('#page-error:not([hidden])');
+    expect(await page.textContent('#page-error')).toMatch(
+      /^multiMnist: mnist: the MNIST files .* download the four \.gz files from https:\/\/ossci-datasets/,
+    );
+    expect(await page.textContent('#results-body td:nth-child(3)')).toMatch(/^error: mnist: /);
+    await page.close();
+  });
 
   it('reads on a narrow screen without sideways scrolling', async () => {
     const page = await open('', { width: 390, height: 844 });

@@ -10,6 +10,7 @@ import {
   DATASET_OPTIONS,
   DATASETS,
   type ExperimentConfig,
+  isImageDataset,
   METHODS,
   OPTIMIZERS,
   SCHEDULES,
@@ -24,14 +25,27 @@ const ARCHITECTURE_LABELS: Record<string, string> = {
   cgc: 'CGC',
   ple: 'PLE',
   crossstitch: 'Cross-stitch',
+  multilenet: 'MultiLeNet (Sener & Koltun)',
 };
+/** The architectures for feature vectors (MultiLeNet takes the images, and only it does). */
+const VECTOR_ARCHITECTURES = ARCHITECTURES.filter((a) => a !== 'multilenet');
 
 const DATASET_LABELS: Record<string, string> = {
   penguins: 'Penguins (3 tasks)',
   relatedTasks: 'Related tasks (conflict knob)',
   gradNormToy: 'GradNorm toy',
+  mmoeSynthetic: 'MMoE synthetic tasks (correlation knob)',
+  multiFashion: 'MultiFashion (images, 2 tasks)',
+  multiMnist: 'MultiMNIST (images; needs MNIST)',
+  multiFashionMnist: 'Multi-(Fashion+MNIST) (images; needs MNIST)',
   cagradToy: 'CAGrad toy (2-D)',
   file: 'Your CSV/JSON file',
+};
+
+/** Options that are text: where the image files are. */
+const FOLDER_OPTIONS: Record<string, string> = {
+  dir: 'Folder URL of the IDX files (empty: this page’s server, which serves the folder the CLI would read)',
+  fashionDir: 'Folder URL of the Fashion-MNIST files (empty: this page’s server)',
 };
 
 function field(id: string, label: string, input: string, hint = ''): string {
@@ -90,6 +104,10 @@ export function renderForm(config: ExperimentConfig): string {
     ),
   );
   const file = data.file;
+  const images = isImageDataset(data.dataset);
+  const types = [a.type, ...config.architectures];
+  const experts = types.some((t) => ['mmoe', 'cgc', 'ple'].includes(t));
+  const taskExperts = types.some((t) => ['cgc', 'ple'].includes(t));
   return `
 <fieldset><legend>Experiment</legend>
   ${field('f-name', 'Name', text('f-name', config.name))}
@@ -99,18 +117,25 @@ export function renderForm(config: ExperimentConfig): string {
   ${knobs
     .map((k) => {
       const v = data.options[k];
-      return k === 'sigmas'
-        ? field(
-            `f-opt-${k}`,
-            'sigmas',
-            text(`f-opt-${k}`, Array.isArray(v) ? list(v) : '', true),
-            'One scale per task, comma-separated; empty: 1 to 100, log-spaced.',
-          )
-        : field(
-            `f-opt-${k}`,
-            k,
-            number(`f-opt-${k}`, typeof v === 'number' ? v : undefined, 'any', 'default'),
-          );
+      if (k === 'sigmas')
+        return field(
+          `f-opt-${k}`,
+          'sigmas',
+          text(`f-opt-${k}`, Array.isArray(v) ? list(v) : '', true),
+          'One scale per task, comma-separated; empty: 1 to 100, log-spaced.',
+        );
+      if (Object.hasOwn(FOLDER_OPTIONS, k))
+        return field(
+          `f-opt-${k}`,
+          k,
+          text(`f-opt-${k}`, typeof v === 'string' ? v : '', true),
+          FOLDER_OPTIONS[k],
+        );
+      return field(
+        `f-opt-${k}`,
+        k,
+        number(`f-opt-${k}`, typeof v === 'number' ? v : undefined, 'any', 'default'),
+      );
     })
     .join('')}
   ${
@@ -133,18 +158,24 @@ export function renderForm(config: ExperimentConfig): string {
   )}`
       : ''
   }
-  ${data.dataset === 'cagradToy' ? '' : field('f-split', 'Train, validation, test fractions', text('f-split', list(data.split)))}
+  ${data.dataset === 'cagradToy' || images ? '' : field('f-split', 'Train, validation, test fractions', text('f-split', list(data.split)))}
 </fieldset>
 ${
   data.dataset === 'cagradToy'
     ? ''
-    : `<fieldset><legend>Architecture</legend>
-  ${field('f-arch', 'Type', select('f-arch', ARCHITECTURES, a.type, ARCHITECTURE_LABELS))}
+    : images
+      ? `<fieldset><legend>Architecture</legend>
+  ${field('f-arch', 'Type', select('f-arch', ['multilenet'], 'multilenet', ARCHITECTURE_LABELS), 'A shared LeNet encoder (two convolutions, 50 features) and a 50 → 50 → 10 head per task; fixed sizes.')}
+</fieldset>`
+      : `<fieldset><legend>Architecture</legend>
+  ${field('f-arch', 'Type', select('f-arch', VECTOR_ARCHITECTURES, a.type, ARCHITECTURE_LABELS))}
   ${field('f-hidden', a.type === 'hps' ? 'Shared layer sizes' : a.type === 'crossstitch' ? 'Column layer sizes' : 'Expert layer sizes', text('f-hidden', list(a.hidden)))}
   ${field('f-activation', 'Activation', select('f-activation', ACTIVATIONS, a.activation))}
-  ${['mmoe', 'cgc', 'ple'].includes(a.type) ? field('f-experts', 'Shared experts', number('f-experts', a.experts, '1')) : ''}
-  ${['cgc', 'ple'].includes(a.type) ? field('f-task-experts', 'Experts per task', number('f-task-experts', a.taskExperts, '1')) : ''}
-  ${a.type === 'ple' ? field('f-levels', 'Extraction levels', number('f-levels', a.levels, '1')) : ''}
+  ${experts ? field('f-experts', 'Shared experts', number('f-experts', a.experts, '1')) : ''}
+  ${taskExperts ? field('f-task-experts', 'Experts per task', number('f-task-experts', a.taskExperts, '1')) : ''}
+  ${a.type === 'ple' || config.architectures.includes('ple') ? field('f-levels', 'Extraction levels', number('f-levels', a.levels, '1')) : ''}
+  <div class="field"><span id="f-architectures-label">Compare architectures (each with these sizes)</span>
+    <div class="checks" role="group" aria-labelledby="f-architectures-label">${checkboxes('f-architectures', VECTOR_ARCHITECTURES, config.architectures, ARCHITECTURE_LABELS)}</div></div>
 </fieldset>`
 }
 <fieldset><legend>Optimizer</legend>
@@ -187,9 +218,14 @@ export function readForm(form: HTMLElement, previous: ExperimentConfig): Record<
   const checked = (name: string) =>
     [...form.querySelectorAll<HTMLInputElement>(`input[name="${name}"]:checked`)].map((c) => c.value);
   const dataset = value('f-dataset') ?? previous.data.dataset;
-  const options: Record<string, number | number[]> = {};
+  const options: Record<string, number | number[] | string> = {};
   for (const k of DATASET_OPTIONS[dataset as ExperimentConfig['data']['dataset']] ?? []) {
-    const v = k === 'sigmas' ? nums(`f-opt-${k}`, []) : num(`f-opt-${k}`, undefined);
+    const v =
+      k === 'sigmas'
+        ? nums(`f-opt-${k}`, [])
+        : k === 'dir' || k === 'fashionDir'
+          ? value(`f-opt-${k}`)?.trim() || undefined
+          : num(`f-opt-${k}`, undefined);
     if (v !== undefined && !(Array.isArray(v) && v.length === 0)) options[k] = v;
   }
   const methods = checked('f-methods');
@@ -213,13 +249,21 @@ export function readForm(form: HTMLElement, previous: ExperimentConfig): Record<
     name: value('f-name') ?? previous.name,
     data: {
       dataset,
-      split: nums('f-split', previous.data.split),
+      // The images come with their own split (left out, the default; a table's split would be refused).
+      split: isImageDataset(dataset) ? undefined : nums('f-split', previous.data.split),
       options,
       file: dataset === 'file' ? readFile(form, previous) : null,
     },
     architecture: {
-      type: value('f-arch') ?? previous.architecture.type,
+      // A dataset switch keeps the other kind's choice in the form: the images take only MultiLeNet.
+      type: isImageDataset(dataset)
+        ? 'multilenet'
+        : value('f-arch') === 'multilenet'
+          ? 'hps'
+          : (value('f-arch') ?? previous.architecture.type),
       hidden: nums('f-hidden', previous.architecture.hidden),
+      // Not a form field: kept from the preset, the link or the config file.
+      hiddenByType: previous.architecture.hiddenByType,
       activation: value('f-activation') ?? previous.architecture.activation,
       experts: num('f-experts', previous.architecture.experts),
       taskExperts: num('f-task-experts', previous.architecture.taskExperts),
@@ -238,6 +282,7 @@ export function readForm(form: HTMLElement, previous: ExperimentConfig): Record<
     methods,
     methodOptions,
     optimizers: checked('f-optimizers'),
+    architectures: isImageDataset(dataset) ? [] : checked('f-architectures'),
     epochs: num('f-epochs', undefined),
     batchSize: num('f-batch', previous.batchSize),
     seeds: nums('f-seeds', previous.seeds),

@@ -1,12 +1,19 @@
 /** Results as files: JSON (config, curves and metrics of every run), CSV (the results table), model bytes. */
 import type { ExperimentConfig } from '../src/config';
+import type { ImageSamples } from '../src/imageResults';
 import type { RunView } from './runs';
 
-export function resultsJson(config: ExperimentConfig, runs: RunView[]): string {
+/** `samples`: an image dataset's sample test images, which each run's `images` predictions refer to. */
+export function resultsJson(
+  config: ExperimentConfig,
+  runs: RunView[],
+  samples?: ImageSamples | null,
+): string {
   return JSON.stringify(
     {
       config,
       createdAt: new Date().toISOString(),
+      ...(samples ? { images: samples } : {}),
       runs: runs.map((r) => ({
         label: r.spec.label,
         method: r.spec.method,
@@ -16,6 +23,7 @@ export function resultsJson(config: ExperimentConfig, runs: RunView[]): string {
         msPerStep: r.msPerStep,
         epochs: r.epochs,
         steps: r.steps.map(({ cosine: _, ...s }) => s),
+        ...(r.images ? { images: r.images } : {}),
       })),
     },
     null,

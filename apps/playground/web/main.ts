@@ -7,19 +7,24 @@ import {
   ConfigError,
   DATASETS,
   type ExperimentConfig,
+  isImageDataset,
   METHODS,
   parseConfig,
   SCHEDULES,
 } from '../src/config';
+import { type ImageSamples, imageSamples } from '../src/imageResults';
+import { unpackImages } from '../src/images';
 import type { MethodName } from '../src/methods';
 import { runSpecs } from '../src/prepare';
+import { PRESETS } from '../src/presets';
 import { escapeHtml } from '../src/report/escapeHtml';
 import { heatmap } from '../src/report/heatmap';
 import { LiveChart, PALETTE } from './charts';
 import { readForm, renderForm } from './controls';
 import { download, resultsCsv, resultsJson } from './downloads';
+import { loadImageData } from './imageData';
+import { drawImagePanel } from './imagePanel';
 import { drawLandscape } from './landscape';
-import { PRESETS } from './presets';
 import type { FromWorker } from './protocol';
 import { type RunView, runProgress } from './runs';
 import { configFromSearch, configToSearch } from './urlConfig';
@@ -40,6 +45,9 @@ let selected = 0;
 let fileText: string | undefined;
 let charts: LiveChart[] = [];
 let focusCharts: LiveChart[] = [];
+/** The image dataset of the runs: its sample test images, and whether it is still loading. */
+let samples: ImageSamples | null = null;
+let loadingImages = false;
 
 function showPageError(message: string | null): void {
   pageError.hidden = message === null;
@@ -134,6 +142,7 @@ presetSelect.addEventListener('change', () => {
 function createRuns(): void {
   runConfig = structuredClone(config);
   selected = 0;
+  const images = isImageDataset(runConfig.data.dataset);
   runs = runSpecs(runConfig).map((spec, i) => {
     const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     const run: RunView = {
@@ -149,14 +158,43 @@ function createRuns(): void {
       metrics: null,
       msPerStep: null,
       paths: [[], [], []],
+      images: null,
     };
     worker.onmessage = (e: MessageEvent<FromWorker>) => onWorkerMessage(run, e.data);
     worker.onerror = (e) =>
       onWorkerMessage(run, { type: 'error', message: e.message || 'the worker failed' });
-    worker.postMessage({ type: 'init', config: runConfig, run: spec, fileText });
+    if (!images) worker.postMessage({ type: 'init', config: runConfig, run: spec, fileText });
     return run;
   });
+  if (images) startWithImages(runConfig, runs);
   buildCharts();
+}
+
+/** Loads the images once, then hands them to every run's worker (commands sent meanwhile wait in its queue). */
+function startWithImages(c: ExperimentConfig, mine: RunView[]): void {
+  loadingImages = true;
+  samples = null;
+  loadImageData(c).then(
+    (packed) => {
+      if (runs !== mine) return; // Reset while loading.
+      loadingImages = false;
+      samples = imageSamples(unpackImages(packed));
+      for (const run of mine)
+        run.worker.postMessage({ type: 'init', config: c, run: run.spec, images: packed });
+      scheduleRender();
+    },
+    (error: Error) => {
+      if (runs !== mine) return;
+      loadingImages = false;
+      for (const run of mine) {
+        run.worker.terminate();
+        run.status = 'error';
+        run.error = error.message;
+      }
+      showPageError(`${c.data.dataset}: ${error.message}`);
+      scheduleRender();
+    },
+  );
 }
 
 function onWorkerMessage(run: RunView, message: FromWorker): void {
@@ -179,6 +217,7 @@ function onWorkerMessage(run: RunView, message: FromWorker): void {
       run.status = 'finished';
       run.metrics = message.metrics;
       run.msPerStep = message.msPerStep;
+      run.images = message.images ?? null;
       break;
     case 'model':
       download(`${runConfig!.name}-${run.spec.label}.safetensors`, message.bytes, 'application/octet-stream');
@@ -205,6 +244,8 @@ function reset(): void {
   for (const run of runs) run.worker.terminate();
   runs = [];
   runConfig = null;
+  samples = null;
+  loadingImages = false;
   for (const c of [...charts, ...focusCharts]) c.destroy();
   charts = [];
   focusCharts = [];
@@ -212,6 +253,7 @@ function reset(): void {
   $('focus-charts').replaceChildren();
   $('cosine').replaceChildren();
   $('landscape-section').hidden = true;
+  $('images-section').hidden = true;
   $('loss-note').textContent = '';
   showPageError(null);
   scheduleRender();
@@ -292,12 +334,14 @@ function updateCharts(): void {
   if (charts.length === 0) return;
   const tasks = runs[0]!.tasks;
   if (isToy()) {
-    const length = Math.max(...runs.map((r) => r.steps.length));
-    const stride = Math.max(1, Math.ceil(length / 600));
-    const xs: number[] = [];
-    for (let i = 0; i < length; i += stride) xs.push(i + 1);
+    // The recorded steps (every k-th of a long run), the same ones in every run.
+    const longest = runs.reduce((a, r) => (r.steps.length > a.steps.length ? r : a), runs[0]!);
+    const stride = Math.max(1, Math.ceil(longest.steps.length / 600));
+    const indices: number[] = [];
+    for (let i = 0; i < longest.steps.length; i += stride) indices.push(i);
+    const xs = indices.map((i) => longest.steps[i]!.step + 1);
     const column = (r: RunView, f: (i: number) => number | undefined) =>
-      xs.map((x) => (x - 1 < r.steps.length ? (f(x - 1) ?? null) : null));
+      indices.map((i) => (i < r.steps.length ? (f(i) ?? null) : null));
     tasks.forEach((task, t) => {
       charts[t]!.update(
         xs,
@@ -419,9 +463,11 @@ function renderTable(): void {
   status.textContent =
     runs.length === 0
       ? 'Ready. Press Start to train every method of the config side by side.'
-      : `${finished} of ${runs.length} runs finished — ${Math.round(
-          (100 * runs.reduce((s, r) => s + runProgress(r), 0)) / runs.length,
-        )}%`;
+      : loadingImages
+        ? `Loading ${runConfig?.data.dataset} (the library builds every image of the training file once, then the runs use the first ones: a few seconds)…`
+        : `${finished} of ${runs.length} runs finished — ${Math.round(
+            (100 * runs.reduce((s, r) => s + runProgress(r), 0)) / runs.length,
+          )}%`;
   for (const id of ['download-json', 'download-csv']) $<HTMLButtonElement>(id).disabled = runs.length === 0;
 }
 
@@ -435,7 +481,7 @@ $('results-body').addEventListener('click', (e) => {
   if (index !== undefined) runs[Number(index)]!.worker.postMessage({ type: 'exportModel' });
 });
 $('download-json').addEventListener('click', () =>
-  download(`${runConfig!.name}-results.json`, resultsJson(runConfig!, runs), 'application/json'),
+  download(`${runConfig!.name}-results.json`, resultsJson(runConfig!, runs, samples), 'application/json'),
 );
 $('download-csv').addEventListener('click', () =>
   download(`${runConfig!.name}-results.csv`, resultsCsv(runs), 'text/csv'),
@@ -449,7 +495,18 @@ function scheduleRender(): void {
     pending = false;
     renderTable();
     updateCharts();
+    renderImages();
   });
+}
+
+/** The sample images with the selected run's predictions, and its confusion matrices. */
+function renderImages(): void {
+  const section = $('images-section');
+  section.hidden = samples === null;
+  if (samples === null) return;
+  const run = runs[selected];
+  $('images-title').textContent = `Test images and predictions${run ? ` — ${run.spec.label}` : ''}`;
+  drawImagePanel($('images'), samples, run ? { label: run.spec.label, images: run.images } : null);
 }
 
 // ---- start ----

@@ -1,10 +1,13 @@
 /** Messages between the page and a training worker (one worker per run). */
 import type { StepRecord } from '@mtl/multitask';
 import type { ExperimentConfig } from '../src/config';
+import type { ImagePredictions } from '../src/imageResults';
+import type { PackedImages } from '../src/images';
 import type { RunSpec } from '../src/prepare';
 
 export type ToWorker =
-  | { type: 'init'; config: ExperimentConfig; run: RunSpec; fileText?: string }
+  /** `images`: an image dataset, loaded once by the page (web/imageLoader.ts) for all its runs. */
+  | { type: 'init'; config: ExperimentConfig; run: RunSpec; fileText?: string; images?: PackedImages }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'step' }
@@ -34,6 +37,8 @@ export type FromWorker =
       /** Task → metric → value on the test split (the toy: final losses). */
       metrics: Record<string, Record<string, number>>;
       msPerStep: number;
+      /** Image datasets: each head's prediction for the sample images, and the confusion matrices. */
+      images?: ImagePredictions;
     }
   | { type: 'model'; bytes: Uint8Array }
   | { type: 'error'; message: string };

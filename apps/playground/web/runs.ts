@@ -1,4 +1,5 @@
 /** What the page keeps of one run: its worker, status and everything it reported. */
+import type { ImagePredictions } from '../src/imageResults';
 import type { RunSpec } from '../src/prepare';
 import type { EpochPoint, StepPoint } from './protocol';
 
@@ -17,8 +18,10 @@ export interface RunView {
   /** Test metrics (the toy: final losses) once finished. */
   metrics: Record<string, Record<string, number>> | null;
   msPerStep: number | null;
-  /** The toy: x after each step, per starting point. */
+  /** The toy: x after each recorded step, per starting point. */
   paths: [number, number][][];
+  /** Image datasets, once finished: each head's prediction for the sample images, and the confusion matrices. */
+  images: ImagePredictions | null;
 }
 
 /** Fraction of the run's steps done, in [0, 1]. */

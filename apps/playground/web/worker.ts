@@ -7,6 +7,8 @@
 import { Trainer } from '@mtl/multitask';
 import { saveSafetensors } from '@mtl/nn';
 import type { ExperimentConfig } from '../src/config';
+import { type ImagePredictions, imagePredictions } from '../src/imageResults';
+import { type PackedImages, unpackImages } from '../src/images';
 import { methodFactory } from '../src/methods';
 import { type AnyOptimizer, makeScheduler, optimizerFactory } from '../src/optimizers';
 import { loadData, prepareExperiment, type RunSpec } from '../src/prepare';
@@ -22,7 +24,7 @@ interface Session {
   totalSteps: number;
   /** Takes one step; false when there was none left (training is over). */
   step(): boolean;
-  finish(): { metrics: Record<string, Record<string, number>> };
+  finish(): { metrics: Record<string, Record<string, number>>; images?: ImagePredictions };
   modelBytes(): Uint8Array;
   pending: { steps: StepPoint[]; epochs: EpochPoint[] };
 }
@@ -32,16 +34,24 @@ let playing = false;
 let stepsDone = 0;
 let trainMs = 0;
 let finished = false;
+/** A Step pressed before `init` arrived (an image dataset still loading in the page): taken on init. */
+let stepBeforeInit = false;
 
 const post = (message: FromWorker, transfer: Transferable[] = []) =>
   (self as unknown as Worker).postMessage(message, transfer);
 
 const lrOf = (optimizer: AnyOptimizer) => optimizer.paramGroups[0]!.lr as number;
 
-function datasetSession(config: ExperimentConfig, run: RunSpec, fileText?: string): Session {
+function datasetSession(
+  config: ExperimentConfig,
+  run: RunSpec,
+  fileText?: string,
+  images?: PackedImages,
+): Session {
   const seed = config.seeds[0]!;
-  const prepared = prepareExperiment(config, loadData(config, fileText));
-  const model = prepared.model(seed);
+  const data = images === undefined ? loadData(config, fileText) : unpackImages(images);
+  const prepared = prepareExperiment(config, data);
+  const model = prepared.model(seed, run.architecture);
   const weighting = methodFactory(run.method, prepared.taskNames, config.methodOptions[run.method]).make();
   const optimizer = optimizerFactory({ ...config.optimizer, name: run.optimizer })([
     ...model.parameters(),
@@ -92,12 +102,26 @@ function datasetSession(config: ExperimentConfig, run: RunSpec, fileText?: strin
         });
       }
     },
-    finish: () => ({ metrics: trainer.evaluate(prepared.test) }),
+    finish: () => ({
+      metrics: trainer.evaluate(prepared.test),
+      ...(images === undefined
+        ? {}
+        : {
+            images: imagePredictions(
+              model,
+              prepared.test,
+              Object.fromEntries(prepared.taskNames.map((t) => [t, data.tasks[t]!.classes!.length])),
+            ),
+          }),
+    }),
     modelBytes: () => saveSafetensors(model.stateDict()),
   };
 }
 
-/** The CAGrad toy: the three starting points advance together, one step each per step. */
+/**
+ * The CAGrad toy: the three starting points advance together, one step each per step; the charts
+ * and paths get the recorded steps (about 2,000 of a run, so 100,000 steps stay light).
+ */
 function toySession(config: ExperimentConfig, run: RunSpec): Session {
   const runs = [0, 1, 2].map((start) => toySteps(config, run.method, run.optimizer, start));
   const last: ToyStep[] = [];
@@ -113,16 +137,17 @@ function toySession(config: ExperimentConfig, run: RunSpec): Session {
         last[i] = r.next().value as ToyStep;
       });
       const mean = (t: 'l1' | 'l2') => last.reduce((s, p) => s + p.losses[t], 0) / last.length;
-      pending.steps.push({
-        step,
-        epoch: step,
-        losses: { l1: mean('l1'), l2: mean('l2') },
-        weights: last[0]!.weights,
-        // The first start's task gradients (each start's path has its own).
-        cosine: cosineMatrix(last[0]!.cosine),
-        lr: config.optimizer.lr,
-        xs: last.map((p) => p.x),
-      });
+      if (last[0]!.recorded)
+        pending.steps.push({
+          step,
+          epoch: step,
+          losses: { l1: mean('l1'), l2: mean('l2') },
+          weights: last[0]!.weights,
+          // The first start's task gradients (each start's path has its own).
+          cosine: cosineMatrix(last[0]!.cosine ?? Number.NaN),
+          lr: config.optimizer.lr,
+          xs: last.map((p) => p.x),
+        });
       step++;
       return true;
     },
@@ -157,16 +182,22 @@ function advance(limit = Number.POSITIVE_INFINITY): void {
   trainMs += performance.now() - started;
   if (!more) {
     finished = true;
-    const { metrics } = session.finish();
+    const { metrics, images } = session.finish();
     flush();
-    post({ type: 'finished', metrics, msPerStep: trainMs / Math.max(stepsDone, 1) });
+    post({
+      type: 'finished',
+      metrics,
+      msPerStep: trainMs / Math.max(stepsDone, 1),
+      ...(images ? { images } : {}),
+    });
     return;
   }
   flush();
 }
 
 function loop(): void {
-  if (!playing || finished) return;
+  // Before `init` there is nothing to run; `init` starts the loop if Start came first.
+  if (!playing || finished || session === null) return;
   try {
     advance();
   } catch (e) {
@@ -187,12 +218,14 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
   try {
     switch (message.type) {
       case 'init': {
-        const { config, run, fileText } = message;
+        const { config, run, fileText, images } = message;
         session =
           config.data.dataset === 'cagradToy'
             ? toySession(config, run)
-            : datasetSession(config, run, fileText);
+            : datasetSession(config, run, fileText, images);
         post({ type: 'ready', tasks: session.tasks, totalSteps: session.totalSteps });
+        if (playing) loop();
+        else if (stepBeforeInit) advance(1);
         break;
       }
       case 'play':
@@ -205,7 +238,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         playing = false;
         break;
       case 'step':
-        if (!playing) advance(1);
+        if (session === null) stepBeforeInit = true;
+        else if (!playing) advance(1);
         break;
       case 'exportModel': {
         const bytes = session?.modelBytes() ?? new Uint8Array(0);

@@ -224,6 +224,14 @@ describe('multiMnist, multiFashion and multiFashionMnist', () => {
       Array.from(interpolate(tensor(canvas, { shape: [5, 1, 36, 36] }), { size: [28, 28] }).data),
     );
     await expect(multiMnist({ dir, seed: -1 })).rejects.toThrow(ValueError);
+    // limit: the first composites of the whole split, exactly.
+    const first3 = await multiMnist({ dir, split: 'test', seed: 7, limit: 3 });
+    expect(first3.features.shape).toEqual([3, 1, 28, 28]);
+    expect(Array.from(first3.features.data)).toEqual(Array.from(data.features.data.slice(0, 3 * 784)));
+    expect(Array.from(first3.labels.left.data)).toEqual([3, 1, 4]);
+    expect(Array.from(first3.labels.right.data)).toEqual(Array.from(data.labels.right.data.slice(0, 3)));
+    expect((await multiMnist({ dir, split: 'test', seed: 7, limit: 99 })).features.shape[0]).toBe(5);
+    await expect(multiMnist({ dir, split: 'test', limit: 0 })).rejects.toThrow(ValueError);
   });
 
   it('pair MNIST digits with Fashion-MNIST items, each from its own folder', async () => {

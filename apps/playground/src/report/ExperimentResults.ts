@@ -1,4 +1,5 @@
 import type { Stat } from '@mtl/multitask';
+import type { ImagePredictions, ImageSamples } from '../imageResults';
 
 export type { Stat };
 
@@ -10,6 +11,8 @@ export interface ExperimentResults {
   /** The experiment config as run; shown as pretty JSON in the report. */
   config: unknown;
   tasks: { name: string; type: 'regression' | 'binary' | 'multiclass' }[];
+  /** Image datasets: the first test images with their true classes (each method adds its predictions). */
+  images?: ImageSamples;
   methods: {
     method: string;
     /** Task → metric → mean ± std over seeds. */
@@ -24,6 +27,10 @@ export interface ExperimentResults {
       epochLoss: Record<string, number[]>;
       weights: Record<string, number[]>;
       cosine: number[][] | null;
+      /** Long runs keep every `every`-th point of the curves (point i is step or epoch (i + 1)·every); absent means 1. */
+      every?: number;
     };
+    /** Image datasets, first seed's run: each head's prediction for the sample images, and the confusion matrices. */
+    images?: ImagePredictions;
   }[];
 }

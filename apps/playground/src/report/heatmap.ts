@@ -6,10 +6,18 @@ export interface HeatmapOptions {
   title: string;
   /** Row and column labels (a square matrix). */
   labels: readonly string[];
-  /** values[i][j] in [−1, 1]; non-finite cells are drawn grey and printed as "—". */
+  /** values[i][j], in [−1, 1] for the default colours; non-finite cells are drawn grey and printed as "—". */
   values: readonly (readonly number[])[];
   /** Cell size in viewBox units. Default 56. */
   cell?: number;
+  /** A finite cell's colour. Default: {@link divergingColor} of the value. */
+  color?: (value: number, row: number, column: number) => string;
+  /** Whether a finite cell is dark enough for white text. Default: |value| > 0.55. */
+  dark?: (value: number, row: number, column: number) => boolean;
+  /** A finite cell's text. Default: two decimals. */
+  format?: (value: number) => string;
+  /** The text alternative. Default: every off-diagonal pair's value. */
+  description?: string;
   /** Prefix of the SVG's element ids, unique on the page. */
   id?: string;
 }
@@ -34,11 +42,20 @@ export function divergingColor(value: number): string {
 }
 
 /**
- * A static SVG heatmap of a square matrix such as pairwise task-gradient cosine similarities:
- * labelled rows and columns, the value printed in every cell (white text on dark cells).
+ * A static SVG heatmap of a square matrix such as pairwise task-gradient cosine similarities (the
+ * default colours and text) or a confusion matrix: labelled rows and columns, the value printed in
+ * every cell (white text on dark cells).
  */
 export function heatmap(options: HeatmapOptions): string {
-  const { title, labels, values, cell = 56 } = options;
+  const {
+    title,
+    labels,
+    values,
+    cell = 56,
+    color = (v: number) => divergingColor(v),
+    dark = (v: number) => Math.abs(v) > 0.55,
+    format = (v: number) => v.toFixed(2),
+  } = options;
   const n = labels.length;
   const labelWidth = Math.max(40, Math.min(140, 8 + 6.5 * Math.max(0, ...labels.map((l) => l.length))));
   const top = 28 + labelWidth * 0.75;
@@ -49,7 +66,7 @@ export function heatmap(options: HeatmapOptions): string {
   const parts = [
     `<svg class="heatmap" viewBox="0 0 ${Math.round(width)} ${Math.round(height)}" style="max-width:${Math.round(width)}px" role="img" aria-labelledby="${id}-t ${id}-d" xmlns="http://www.w3.org/2000/svg">`,
     `<title id="${id}-t">${escapeHtml(title)}</title>`,
-    `<desc id="${id}-d">${escapeHtml(describe(labels, values))}</desc>`,
+    `<desc id="${id}-d">${escapeHtml(options.description ?? describe(labels, values))}</desc>`,
     `<text class="chart-title" x="4" y="16">${escapeHtml(title)}</text>`,
   ];
   labels.forEach((label, j) => {
@@ -67,10 +84,11 @@ export function heatmap(options: HeatmapOptions): string {
     for (let j = 0; j < n; j++) {
       const v = values[i]?.[j] ?? Number.NaN;
       const x = labelWidth + j * cell;
-      const text = Number.isFinite(v) ? v.toFixed(2) : '—';
-      const ink = Number.isFinite(v) && Math.abs(v) > 0.55 ? '#ffffff' : '#111111';
+      const finite = Number.isFinite(v);
+      const text = finite ? format(v) : '—';
+      const ink = finite && dark(v, i, j) ? '#ffffff' : '#111111';
       parts.push(
-        `<rect x="${x}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${divergingColor(v)}" stroke="#ffffff"/>`,
+        `<rect x="${x}" y="${top + i * cell}" width="${cell}" height="${cell}" fill="${finite ? color(v, i, j) : '#cccccc'}" stroke="#ffffff"/>`,
         `<text class="cell" x="${x + cell / 2}" y="${y + 4}" text-anchor="middle" fill="${ink}">${text}</text>`,
       );
     }

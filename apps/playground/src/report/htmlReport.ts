@@ -1,6 +1,7 @@
 import type { ExperimentResults } from './ExperimentResults';
 import { escapeHtml } from './escapeHtml';
 import { heatmap } from './heatmap';
+import { IMAGE_CSS, imageSection } from './imageSection';
 import { lineChart } from './lineChart';
 import { metricDirection } from './metricDirection';
 
@@ -200,11 +201,14 @@ function comparisonTable(results: ExperimentResults): string {
 }
 
 function lossCharts(results: ExperimentResults): string {
+  // The 2-D toy's "epochs" are optimisation steps.
+  const toy = pick(results.config, 'data', 'dataset') === 'cagradToy';
   const figures = results.tasks.map((task, t) =>
     lineChart({
       id: `loss-${t}`,
       title: `${task.name} (${task.type})`,
-      xLabel: 'epoch',
+      xLabel: toy ? 'step' : 'epoch',
+      xStep: results.methods[0]?.curves.every ?? 1,
       yLabel: 'train loss',
       series: results.methods.map((m, i) => ({
         name: m.method,
@@ -222,6 +226,7 @@ function weightCharts(results: ExperimentResults): string {
       id: `weights-${i}`,
       title: m.method,
       xLabel: 'step',
+      xStep: m.curves.every ?? 1,
       yLabel: 'task weight',
       series: results.tasks.map((task, t) => ({
         name: task.name,
@@ -249,8 +254,9 @@ function cosineMaps(results: ExperimentResults): string {
 /**
  * The experiment report as one self-contained HTML page: inline CSS and SVG charts, no scripts
  * and no external resources, so it opens anywhere and can be attached or archived as is. Sections:
- * summary, comparison table, per-task training-loss curves, task weights over steps, the
- * task-gradient cosine matrix per method, and the config.
+ * summary, comparison table, for image datasets the sample test images with each head's
+ * prediction and the confusion matrices, per-task training-loss curves, task weights over steps,
+ * the task-gradient cosine matrix per method, and the config.
  */
 export function htmlReport(results: ExperimentResults): string {
   const title = `${results.name} — multi-task experiment report`;
@@ -260,7 +266,7 @@ export function htmlReport(results: ExperimentResults): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}</style>
+<style>${CSS}${results.images === undefined ? '' : IMAGE_CSS}</style>
 </head>
 <body>
 <main>
@@ -273,6 +279,7 @@ ${summary(results)}
 <h2 id="s-table">Comparison</h2>
 ${comparisonTable(results)}
 </section>
+${imageSection(results)}
 <section aria-labelledby="s-loss">
 <h2 id="s-loss">Training loss per task</h2>
 <p class="note">Mean training loss per epoch, first seed; one line per method.</p>

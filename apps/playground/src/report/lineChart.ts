@@ -21,6 +21,8 @@ export interface LineChartOptions {
   height?: number;
   /** Lines with more points are thinned to about this many (evenly, keeping the last). Default 400. */
   maxPoints?: number;
+  /** The x of value i is (i + 1)·xStep: a curve that kept every xStep-th step. Default 1. */
+  xStep?: number;
   /** Prefix of the SVG's element ids, unique on the page. Default: a hash of the title and series names. */
   id?: string;
 }
@@ -57,12 +59,24 @@ function sampleIndices(n: number, max: number): number[] {
 
 const r = (v: number) => Math.round(v * 10) / 10;
 
+/** An x tick: 20k for 20,000, so five digits still fit under the plot's right edge. */
+const xTickLabel = (t: number) => (t >= 10_000 && t % 1000 === 0 ? `${t / 1000}k` : String(t));
+
 /**
  * A static SVG line chart: nice-number ticks on both axes, one polyline per series (broken at
  * non-finite values), and a legend under the plot. All text is escaped; no script.
  */
 export function lineChart(options: LineChartOptions): string {
-  const { title, series, xLabel = '', yLabel = '', width = 360, height = 220, maxPoints = 400 } = options;
+  const {
+    title,
+    series,
+    xLabel = '',
+    yLabel = '',
+    width = 360,
+    height = 220,
+    maxPoints = 400,
+    xStep = 1,
+  } = options;
   const rows = legendRows(
     series.map((s) => s.name),
     width - MARGIN.left,
@@ -75,10 +89,10 @@ export function lineChart(options: LineChartOptions): string {
   const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
   const n = Math.max(1, ...series.map((s) => s.values.length));
   const yTicks = niceTicks(Math.min(...finite), Math.max(...finite), 5);
-  const xTicks = niceTicks(1, Math.max(2, n), 5).filter((t) => t >= 1 && Number.isInteger(t));
-  const xTicksAll = xTicks.includes(1) ? xTicks : [1, ...xTicks];
+  const xTicks = niceTicks(xStep, Math.max(2, n) * xStep, 5).filter((t) => t >= xStep && Number.isInteger(t));
+  const xTicksAll = xTicks.includes(xStep) || xStep > 1 ? xTicks : [xStep, ...xTicks];
   const [y0, y1] = [yTicks[0]!, yTicks[yTicks.length - 1]!];
-  const [x0, x1] = [1, Math.max(2, n, xTicksAll[xTicksAll.length - 1]!)];
+  const [x0, x1] = [xStep, Math.max(2 * xStep, n * xStep, xTicksAll[xTicksAll.length - 1]!)];
   const sx = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * plotW;
   const sy = (y: number) => MARGIN.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
 
@@ -101,7 +115,7 @@ export function lineChart(options: LineChartOptions): string {
     const x = r(sx(t));
     parts.push(
       `<line class="axis" x1="${x}" x2="${x}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH + 4}"/>`,
-      `<text class="tick" x="${x}" y="${MARGIN.top + plotH + 15}" text-anchor="middle">${t}</text>`,
+      `<text class="tick" x="${x}" y="${MARGIN.top + plotH + 15}" text-anchor="middle">${xTickLabel(t)}</text>`,
     );
   }
   parts.push(
@@ -124,7 +138,7 @@ export function lineChart(options: LineChartOptions): string {
     const segments: string[][] = [[]];
     for (const i of indices) {
       const v = s.values[i]!;
-      if (Number.isFinite(v)) segments[segments.length - 1]!.push(`${r(sx(i + 1))},${r(sy(v))}`);
+      if (Number.isFinite(v)) segments[segments.length - 1]!.push(`${r(sx((i + 1) * xStep))},${r(sy(v))}`);
       else if (segments[segments.length - 1]!.length > 0) segments.push([]);
     }
     for (const points of segments) {

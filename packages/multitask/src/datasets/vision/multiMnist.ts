@@ -19,6 +19,12 @@ export interface MultiMnistOptions {
    * which samples pixel centres).
    */
   resize?: 'bilinear' | 'nearest';
+  /**
+   * Build only the first `limit` composites (all, where the split has fewer): exactly the first
+   * `limit` of the whole split, since partners are drawn in order, without the time and memory
+   * of the rest. Default: all.
+   */
+  limit?: number;
 }
 
 /** A two-task image dataset: the item on the left and the item on the right. */
@@ -74,12 +80,13 @@ async function build(
   options: MultiMnistOptions,
   load: (o: { dir?: string; split: 'train' | 'test' }) => Promise<{ left: MnistSplit; right: MnistSplit }>,
 ): Promise<MultiMnistDataset> {
-  const o = checkOptions(op, 'options', options, ['dir', 'fashionDir', 'split', 'seed', 'resize']);
+  const o = checkOptions(op, 'options', options, ['dir', 'fashionDir', 'split', 'seed', 'resize', 'limit']);
   const split = checkChoice(op, 'split', o.split, ['train', 'test'] as const, 'train');
   const resize = checkChoice(op, 'resize', o.resize, ['bilinear', 'nearest'] as const, 'bilinear');
   const seed = checkInteger(op, 'seed', o.seed ?? 0, { min: 0 });
+  const limit = o.limit === undefined ? undefined : checkInteger(op, 'limit', o.limit, { min: 1 });
   const { left, right } = await load({ dir: o.dir as string | undefined, split });
-  const n = left.labels.size;
+  const n = Math.min(limit ?? left.labels.size, left.labels.size);
   const g = new Generator(seed);
   const partner = new Int32Array(n);
   for (let i = 0; i < n; i++) partner[i] = g.integer(0, right.labels.size);
@@ -87,7 +94,13 @@ async function build(
   for (let i = 0; i < n; i++) rightLabels[i] = (right.labels.data as Int32Array)[partner[i]!]!;
   return {
     features: overlayPairs(left.images, right.images, partner, resize),
-    labels: { left: left.labels, right: new Tensor(rightLabels, [n], 'int32') },
+    labels: {
+      left:
+        n === left.labels.size
+          ? left.labels
+          : new Tensor((left.labels.data as Int32Array).slice(0, n), [n], 'int32'),
+      right: new Tensor(rightLabels, [n], 'int32'),
+    },
     tasks: {
       left: { type: 'multiclass', classes: left.classes },
       right: { type: 'multiclass', classes: right.classes },
