@@ -232,6 +232,9 @@ describe('multiMnist, multiFashion and multiFashionMnist', () => {
     expect(Array.from(first3.labels.right.data)).toEqual(Array.from(data.labels.right.data.slice(0, 3)));
     expect((await multiMnist({ dir, split: 'test', seed: 7, limit: 99 })).features.shape[0]).toBe(5);
     await expect(multiMnist({ dir, split: 'test', limit: 0 })).rejects.toThrow(ValueError);
+    await expect(multiMnist({ dir, split: 'test', download: 'yes' as never })).rejects.toThrow(
+      'multiMnist: download must be true or false',
+    );
   });
 
   it('pair MNIST digits with Fashion-MNIST items, each from its own folder', async () => {
@@ -244,6 +247,32 @@ describe('multiMnist, multiFashion and multiFashionMnist', () => {
     expect(data.tasks.right.classes![5]).toBe('Sandal');
     expect(Array.from(data.labels.right.data).every((l) => l >= 5 && l <= 7)).toBe(true);
   });
+
+  it.runIf(existsSync('/usr/share/datasets/fashion-mnist') || process.env.CI)(
+    'give the canvases PyTorch resizes, on real Fashion-MNIST images (tools/reference/multi_fashion.py)',
+    async () => {
+      const reference = JSON.parse(
+        readFileSync(new URL('./fixtures/multiFashion.json', import.meta.url), 'utf8'),
+      ) as {
+        partners: number[];
+        labels: { left: number[]; right: number[] };
+        bilinear: number[];
+        nearest: number[];
+      };
+      // The partners the fixture was made with are the first draws of Generator(0) over 10,000.
+      const g = new Generator(0);
+      expect(reference.partners.map(() => g.integer(0, 10000))).toEqual(reference.partners);
+      const n = reference.partners.length;
+      for (const resize of ['bilinear', 'nearest'] as const) {
+        const data = await multiFashion({ split: 'test', seed: 0, limit: n, resize });
+        expect(Array.from(data.labels.left.data)).toEqual(reference.labels.left);
+        expect(Array.from(data.labels.right.data)).toEqual(reference.labels.right);
+        const got = data.features.data as Float32Array;
+        const worst = reference[resize].reduce((m, v, i) => Math.max(m, Math.abs(v - got[i]!)), 0);
+        expect(worst).toBeLessThan(1e-6);
+      }
+    },
+  );
 
   it.runIf(existsSync('/usr/share/datasets/fashion-mnist') || process.env.CI)(
     'build MultiFashion from the real test split',

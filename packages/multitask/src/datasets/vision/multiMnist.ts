@@ -1,4 +1,4 @@
-import { checkChoice, checkInteger, Generator, interpolate, Tensor } from '@mtl/tensor';
+import { checkBoolean, checkChoice, checkInteger, Generator, interpolate, Tensor } from '@mtl/tensor';
 import { checkOptions } from '../../data/check';
 import type { DatasetTask } from '../DatasetColumns';
 import { fashionMnist, mnist } from './fashionMnist';
@@ -25,6 +25,8 @@ export interface MultiMnistOptions {
    * of the rest. Default: all.
    */
   limit?: number;
+  /** Fetch the source files that are missing, as `fashionMnist`'s and `mnist`'s `download`. Default false. */
+  download?: boolean;
 }
 
 /** A two-task image dataset: the item on the left and the item on the right. */
@@ -78,14 +80,27 @@ function overlayPairs(
 async function build(
   op: string,
   options: MultiMnistOptions,
-  load: (o: { dir?: string; split: 'train' | 'test' }) => Promise<{ left: MnistSplit; right: MnistSplit }>,
+  load: (o: {
+    dir?: string;
+    split: 'train' | 'test';
+    download: boolean;
+  }) => Promise<{ left: MnistSplit; right: MnistSplit }>,
 ): Promise<MultiMnistDataset> {
-  const o = checkOptions(op, 'options', options, ['dir', 'fashionDir', 'split', 'seed', 'resize', 'limit']);
+  const o = checkOptions(op, 'options', options, [
+    'dir',
+    'fashionDir',
+    'split',
+    'seed',
+    'resize',
+    'limit',
+    'download',
+  ]);
   const split = checkChoice(op, 'split', o.split, ['train', 'test'] as const, 'train');
   const resize = checkChoice(op, 'resize', o.resize, ['bilinear', 'nearest'] as const, 'bilinear');
   const seed = checkInteger(op, 'seed', o.seed ?? 0, { min: 0 });
   const limit = o.limit === undefined ? undefined : checkInteger(op, 'limit', o.limit, { min: 1 });
-  const { left, right } = await load({ dir: o.dir as string | undefined, split });
+  const download = checkBoolean(op, 'download', o.download, false);
+  const { left, right } = await load({ dir: o.dir as string | undefined, split, download });
   const n = Math.min(limit ?? left.labels.size, left.labels.size);
   const g = new Generator(seed);
   const partner = new Int32Array(n);
@@ -119,16 +134,16 @@ async function build(
  * const data = new MultiTaskDataset(await multiMnist({ split: 'train', seed: 1 }));
  */
 export function multiMnist(options: MultiMnistOptions = {}): Promise<MultiMnistDataset> {
-  return build('multiMnist', options, async ({ dir, split }) => {
-    const digits = await mnist({ dir, split });
+  return build('multiMnist', options, async ({ dir, split, download }) => {
+    const digits = await mnist({ dir, split, download });
     return { left: digits, right: digits };
   });
 }
 
 /** {@link multiMnist}'s recipe on Fashion-MNIST (Lin et al. 2019's MultiFashion). */
 export function multiFashion(options: MultiMnistOptions = {}): Promise<MultiMnistDataset> {
-  return build('multiFashion', options, async ({ dir, split }) => {
-    const items = await fashionMnist({ dir, split });
+  return build('multiFashion', options, async ({ dir, split, download }) => {
+    const items = await fashionMnist({ dir, split, download });
     return { left: items, right: items };
   });
 }
@@ -139,8 +154,8 @@ export function multiFashion(options: MultiMnistOptions = {}): Promise<MultiMnis
  * Fashion-MNIST's (each looked for as its loader does when omitted).
  */
 export function multiFashionMnist(options: MultiMnistOptions = {}): Promise<MultiMnistDataset> {
-  return build('multiFashionMnist', options, async ({ dir, split }) => ({
-    left: await mnist({ dir, split }),
-    right: await fashionMnist({ dir: options.fashionDir, split }),
+  return build('multiFashionMnist', options, async ({ dir, split, download }) => ({
+    left: await mnist({ dir, split, download }),
+    right: await fashionMnist({ dir: options.fashionDir, split, download }),
   }));
 }
