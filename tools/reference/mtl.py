@@ -361,16 +361,22 @@ class PCGrad(Gradient):
         t = G.shape[0]
         gram = G @ G.T
         d = torch.zeros(G.shape[1])
+        # The weights actually applied: each projected gradient is Σₖ cₖ gₖ, and d sums them.
+        weights = [0.0] * t
         for i in range(t):
             g = G[i].clone()
+            coef = [0.0] * t
+            coef[i] = 1.0
             for j in (range(t) if self.order == 'fixed' else self.gen.permutation(t)):
                 if j == i:
                     continue
                 c = torch.dot(g, G[j])
                 if c < 0:
                     g = g - c / (gram[j, j] + 1e-8) * G[j]
+                    coef[j] -= (c / (gram[j, j] + 1e-8)).item()
             d = d + g
-        return d, [1.0] * t
+            weights = [w + k for w, k in zip(weights, coef)]
+        return d, weights
 
 
 class MGDA(Gradient):

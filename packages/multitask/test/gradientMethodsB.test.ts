@@ -8,6 +8,7 @@ import { DBMTL } from '../src/methods/DBMTL';
 import { GradDrop } from '../src/methods/GradDrop';
 import { GradVac } from '../src/methods/GradVac';
 import { MoCo } from '../src/methods/MoCo';
+import { PCGrad } from '../src/methods/PCGrad';
 import { aggregationInput as given, runAggregate } from './fixtures/aggregate';
 
 const dotOf = (a: ArrayLike<number>, b: ArrayLike<number>) => {
@@ -67,6 +68,42 @@ function plainShared(tasks: Record<string, number>): number[] {
   new EW().backward(losses(m), { shared: m.sharedParameters() });
   return grads(m.sharedParameters()).flat();
 }
+
+describe('PCGrad', () => {
+  it('returns the weights its direction applies (d = Σ wᵢ gᵢ), not 1 per task', () => {
+    // g₀ = (1, 0) and g₁ = (−1, 1) conflict: each is projected off the other, so
+    // d = g₀ + ½g₁ + g₁ + g₀ = 2·g₀ + 1.5·g₁ — the example.
+    const { direction, weights } = runAggregate(
+      new PCGrad({ order: 'fixed' }),
+      given([
+        [1, 0],
+        [-1, 1],
+      ]),
+    );
+    expect(weights[0]).toBeCloseTo(2, 7);
+    expect(weights[1]).toBeCloseTo(1.5, 7);
+    for (const rows of [CONFLICT, FOUR]) {
+      const input = given(rows);
+      const out = runAggregate(new PCGrad({ seed: 3 }), input);
+      Array.from(weightedSum(input.rows, out.weights)).forEach((v, k) => {
+        expect(v).toBeCloseTo(out.direction[k]!, 12);
+      });
+    }
+    // Without conflicts nothing is projected: every weight is 1.
+    expect(
+      runAggregate(
+        new PCGrad(),
+        given([
+          [1, 0],
+          [1, 1],
+        ]),
+      ).weights,
+    ).toEqual([1, 1]);
+    // d = 2·(1, 0) + 1.5·(−1, 1), up to PCGrad's 1e-8 in each projection's denominator.
+    expect(direction[0]).toBeCloseTo(0.5, 7);
+    expect(direction[1]).toBeCloseTo(1.5, 7);
+  });
+});
 
 describe('GradVac', () => {
   it('starts from ρ̂ = 0, so its first step projects conflicts away like PCGrad; the weights reproduce d', () => {

@@ -9,7 +9,8 @@ export interface PCGradOptions {
 
 /**
  * PCGrad (Yu et al., 2020): each task gradient is projected off every other task gradient it
- * conflicts with (negative dot product), in random order; d = Σ projected gradients.
+ * conflicts with (negative dot product), in random order; d = Σ projected gradients. The
+ * returned weights are the ones that direction applies to the task gradients (d = Σ wᵢ gᵢ).
  */
 export class PCGrad extends GradientAggregation {
   readonly name = 'PCGrad';
@@ -40,7 +41,9 @@ export class PCGrad extends GradientAggregation {
       }
       for (let k = 0; k < t; k++) total[k]! += c[k]!;
     }
-    return { direction: weightedSum(rows, Array.from(total)), weights: rows.map(() => 1) };
+    // The weights actually applied (d = Σ wₖ gₖ), as LibMTL records them — not 1 per task.
+    const weights = Array.from(total);
+    return { direction: weightedSum(rows, weights), weights };
   }
 
   override reset(): void {
