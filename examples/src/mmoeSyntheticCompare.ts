@@ -15,8 +15,10 @@ import {
   MMoE,
   MultiTaskDataset,
   type MultiTaskModel,
+  meanAndStd,
   mmoeSynthetic,
   Standardizer,
+  type Stat,
   Trainer,
   trainValTestSplit,
 } from '@mtl/multitask';
@@ -52,7 +54,7 @@ export interface MmoeSyntheticRow {
   correlation: number;
   architecture: string;
   /** Test RMSE per task: mean and std over seeds. */
-  rmse: Record<string, { mean: number; std: number }>;
+  rmse: Record<string, Stat>;
 }
 
 export function mmoeSyntheticCompare({
@@ -101,14 +103,7 @@ export function mmoeSyntheticCompare({
         const metrics = trainer.evaluate(test);
         return Object.fromEntries(Object.keys(TASKS).map((t) => [t, metrics[t]!.rmse!]));
       });
-      const rmse = Object.fromEntries(
-        Object.keys(TASKS).map((t) => {
-          const values = runs.map((r) => r[t]!);
-          const mean = values.reduce((a, b) => a + b, 0) / values.length;
-          const std = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / values.length);
-          return [t, { mean, std }];
-        }),
-      );
+      const rmse = Object.fromEntries(Object.keys(TASKS).map((t) => [t, meanAndStd(runs.map((r) => r[t]!))]));
       rows.push({ correlation, architecture, rmse });
       log(
         `correlation ${correlation.toFixed(1)}  ${architecture.padEnd(11)}  ` +

@@ -1,7 +1,8 @@
-import { checkInteger, checkNumber, Generator, Tensor, ValueError } from '@mtl/tensor';
+import { checkInteger, checkNumber, Generator, type Tensor, ValueError } from '@mtl/tensor';
 import { checkOptions, checkSeed, MAX_GENERATED_VALUES } from '../data/check';
 import type { DatasetColumns } from './DatasetColumns';
 import { checkSize, checkWork, MAX_TASKS, MAX_WIDTH } from './limits';
+import { linearTaskColumns } from './linearTaskColumns';
 import { orthonormalColumns } from './orthonormalColumns';
 
 /** Options of {@link mmoeSynthetic}. */
@@ -105,25 +106,11 @@ export function mmoeSynthetic(options: MmoeSyntheticOptions = {}): MmoeSynthetic
       weights[t * features + j] = scale * (shared * u[0]![j]! + own * u[ownIndex]![j]!);
     }
   }
-  const labels: Record<string, Tensor> = {};
-  const taskInfo: DatasetColumns['tasks'] = {};
-  for (let t = 0; t < tasks; t++) {
-    const y = new Float64Array(samples);
-    for (let i = 0; i < samples; i++) {
-      let wx = 0;
-      for (let j = 0; j < features; j++) wx += weights[t * features + j]! * x[i * features + j]!;
-      let s = wx;
-      for (let k = 0; k < sinusoids; k++) s += Math.sin(alpha[k]! * wx + beta[k]!);
-      y[i] = s + noise * e[i * tasks + t]!;
-    }
-    labels[`task${t}`] = new Tensor(y, [samples], 'float64');
-    taskInfo[`task${t}`] = { type: 'regression' };
-  }
-  return {
-    features: new Tensor(x, [samples, features], 'float64'),
-    featureNames: Array.from({ length: features }, (_, j) => `x${j}`),
-    labels,
-    tasks: taskInfo,
-    weights: new Tensor(weights, [tasks, features], 'float64'),
+  // y = w·x + Σₖ sin(αₖ w·x + βₖ) + noise, as Ma et al. 2018 generate it.
+  const link = (wx: number) => {
+    let s = wx;
+    for (let k = 0; k < sinusoids; k++) s += Math.sin(alpha[k]! * wx + beta[k]!);
+    return s;
   };
+  return linearTaskColumns(x, weights, e, { samples, features, tasks, noise }, link);
 }

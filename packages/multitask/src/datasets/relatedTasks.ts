@@ -1,7 +1,8 @@
-import { checkInteger, checkNumber, Generator, Tensor, ValueError } from '@mtl/tensor';
+import { checkInteger, checkNumber, Generator, type Tensor, ValueError } from '@mtl/tensor';
 import { checkOptions, checkSeed, MAX_GENERATED_VALUES } from '../data/check';
 import type { DatasetColumns } from './DatasetColumns';
 import { checkSize, checkWork, MAX_TASKS, MAX_WIDTH } from './limits';
+import { linearTaskColumns } from './linearTaskColumns';
 import { orthonormalColumns } from './orthonormalColumns';
 
 /** Options of {@link relatedTasks}. */
@@ -134,27 +135,7 @@ export function relatedTasks(options: RelatedTasksOptions = {}): RelatedTasksDat
     }
   }
 
-  const labels: Record<string, Tensor> = {};
-  const taskInfo: DatasetColumns['tasks'] = {};
-  for (let t = 0; t < tasks; t++) {
-    const y = new Float64Array(samples);
-    for (let i = 0; i < samples; i++) {
-      let s = 0;
-      for (let j = 0; j < features; j++) s += weights[t * features + j]! * x[i * features + j]!;
-      y[i] = s + noise * e[i * tasks + t]!;
-    }
-    labels[`task${t}`] = new Tensor(y, [samples], 'float64');
-    taskInfo[`task${t}`] = { type: 'regression' };
-  }
-
-  return {
-    features: new Tensor(x, [samples, features], 'float64'),
-    featureNames: Array.from({ length: features }, (_, j) => `x${j}`),
-    labels,
-    tasks: taskInfo,
-    weights: new Tensor(weights, [tasks, features], 'float64'),
-    angles,
-  };
+  return { ...linearTaskColumns(x, weights, e, { samples, features, tasks, noise }), angles };
 }
 
 function addColumn(w: Float64Array, column: Float64Array, scale: number): void {
