@@ -112,12 +112,7 @@ export function convDirectForward(
     !takes(p, win, DIRECT_MAX_TAPS)
   )
     return false;
-  const { hp, wp } = paddedSize(p, win, outW);
-  const outW4 = round4(outW);
-  const padded = round4(outChannels);
-  const taps = p.channels * win.kH * win.kW;
-  const rawSample = 4 * p.channels * p.height * p.width;
-  const paddedSample = 4 * p.channels * hp * wp;
+  const { hp, wp, outW4, padded, taps, rawSample, paddedSample } = directSizes(p, win, outChannels, outW);
   const outSample = 4 * outChannels * outH * outW4;
   const chunk = chunkOf(p.batch, rawSample + paddedSample + outSample);
   const fixed = 4 * padded * taps + 4 * padded + 64;
@@ -155,6 +150,24 @@ export function convDirectForward(
 }
 
 /**
+ * The sizes both direct kernels stage with: the padded input plane, output rows rounded up to 4
+ * columns, output channels rounded up to 4, taps per output, and bytes per sample of the raw and
+ * the padded input.
+ */
+function directSizes(p: Planes, win: Window, outChannels: number, outW: number) {
+  const { hp, wp } = paddedSize(p, win, outW);
+  return {
+    hp,
+    wp,
+    outW4: round4(outW),
+    padded: round4(outChannels),
+    taps: p.channels * win.kH * win.kW,
+    rawSample: 4 * p.channels * p.height * p.width,
+    paddedSample: 4 * p.channels * hp * wp,
+  };
+}
+
+/**
  * dw = Σ over the batch of the correlation of x with gradOut (w's shape [O, C, kH, kW]), into
  * `dw`; false where the direct kernel does not apply.
  */
@@ -175,12 +188,7 @@ export function convDirectWeightGrad(
     !takes(p, win, DIRECT_WEIGHT_GRAD_MAX_TAPS)
   )
     return false;
-  const { hp, wp } = paddedSize(p, win, outW);
-  const outW4 = round4(outW);
-  const padded = round4(outChannels);
-  const taps = p.channels * win.kH * win.kW;
-  const rawSample = 4 * p.channels * p.height * p.width;
-  const paddedSample = 4 * p.channels * hp * wp;
+  const { hp, wp, outW4, padded, taps, rawSample, paddedSample } = directSizes(p, win, outChannels, outW);
   const gSample = 4 * padded * outH * outW4;
   const chunk = chunkOf(p.batch, rawSample + paddedSample + gSample);
   const fixed = 4 * padded * taps + 64;
