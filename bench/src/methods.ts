@@ -67,7 +67,7 @@ export function methodCosts(steps = 5, rounds = 16, warmup = 5): MethodCost[] {
     const onRepresentation = ON_REPRESENTATION.includes(name) ? [false, true] : [false];
     for (const rep of onRepresentation) {
       const model = mtl.HardSharing.mlp({ inputSize: 64, hidden: [128], tasks, generator: new Generator(1) });
-      const method = new Method();
+      const method = new Method().init(Object.keys(tasks));
       const optimizer = new Adam([...model.parameters(), ...method.parameters()], { lr: 1e-3 });
       const shared = model.sharedParameters();
       const step = (epoch: number) => {

@@ -56,15 +56,15 @@ import { Generator, setMatmulThreads } from '@mtl/tensor';
 
 const TASKS = ['left', 'right'];
 
-/** Display name → a fresh method with the library's defaults (those that learn scalars get the tasks). */
+/** Display name → a fresh method with the library's defaults (each run calls `init` with its tasks). */
 export const MULTIFASHION_METHODS: Record<string, () => WeightingMethod> = {
   EW: () => new EW(),
-  UW: () => new UW({ tasks: TASKS }),
+  UW: () => new UW(),
   DWA: () => new DWA(),
   GLS: () => new GLS(),
   RLW: () => new RLW({ seed: 0 }),
-  GradNorm: () => new GradNorm({ tasks: TASKS }),
-  'IMTL-L': () => new IMTLL({ tasks: TASKS }),
+  GradNorm: () => new GradNorm(),
+  'IMTL-L': () => new IMTLL(),
   STCH: () => new STCH({ warmupEpochs: 1 }),
   'DB-MTL': () => new DBMTL(),
   MGDA: () => new MGDA(),
@@ -178,7 +178,8 @@ export async function runMultiFashion({
   const results: RunResult[] = [];
   for (const run of todo) {
     const model = multiLeNet({ generator: new Generator(run.seed) });
-    const method = run.make();
+    // init before the optimizer is built from the method's parameters (UW's, GradNorm's, …).
+    const method = run.make().init(run.tasks);
     const trainer = new Trainer({
       model,
       tasks: run.tasks.map((name) => ({ name, type: 'multiclass' as const, metrics: ['accuracy' as const] })),

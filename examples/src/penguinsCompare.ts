@@ -37,12 +37,11 @@ export function penguinsCompare({ epochs = 40, seeds = [0, 1, 2], log = console.
       features: fx.transform(d.features),
       labels: { ...d.labels, bodyMass: fy.transform(d.labels.bodyMass!) },
     });
-  const taskNames = Object.keys(p.tasks);
   const comparison = compareMethods({
     methods: {
       EW: () => new EW(),
-      UW: () => new UW({ tasks: taskNames }),
-      GradNorm: () => new GradNorm({ tasks: taskNames }),
+      UW: () => new UW(),
+      GradNorm: () => new GradNorm(),
       PCGrad: () => new PCGrad({ seed: 0 }),
       MGDA: () => new MGDA(),
       CAGrad: () => new CAGrad(),

@@ -188,7 +188,7 @@ describe('experiment config', () => {
     ],
     [
       { methodOptions: { cagrad: { rescale: 5 } } },
-      'methodOptions.cagrad: CAGrad: rescale must be 0, 1 or 2',
+      'methodOptions.cagrad: CAGrad: rescale must be one of 0, 1, 2 — got 5',
     ],
     [{ methods: ['ew', 'ew'] }, 'methods: a method is listed twice'],
     [{ optimizers: ['adam', 'lion'] }, 'optimizers[1]: expected one of'],

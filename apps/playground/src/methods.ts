@@ -1,6 +1,6 @@
 /**
- * The weighting methods the playground offers: display name, the numeric hyperparameters a user
- * may set (with their defaults, which are the library's), and a factory.
+ * The weighting methods the playground offers: display name, class, and the numeric
+ * hyperparameters a user may set, read from the class's `defaults`.
  */
 import {
   AlignedMTL,
@@ -30,67 +30,68 @@ import {
 
 type Options = Record<string, number>;
 
+/** A method class: takes its options, lists them with their defaults in `defaults`. */
+// biome-ignore lint/suspicious/noExplicitAny: each class takes its own options type
+type MethodClass = (new (options?: any) => WeightingMethod) & { readonly defaults: object };
+
 interface MethodEntry {
   label: string;
-  /** Hyperparameter → default value. */
+  Method: MethodClass;
+  /** The numeric options a user may set here, with the library's defaults (`Method.defaults`). */
   hyperparameters: Options;
-  make(tasks: string[], options: Options): WeightingMethod;
 }
 
+const entry = (label: string, Method: MethodClass): MethodEntry => ({
+  label,
+  Method,
+  hyperparameters: Object.fromEntries(
+    Object.entries(Method.defaults).filter((kv): kv is [string, number] => typeof kv[1] === 'number'),
+  ),
+});
+
 export const METHOD_TABLE = {
-  ew: { label: 'EW', hyperparameters: {}, make: () => new EW() },
-  uw: { label: 'UW', hyperparameters: { init: -0.5 }, make: (tasks, o) => new UW({ tasks, ...o }) },
-  dwa: { label: 'DWA', hyperparameters: { temperature: 2 }, make: (_, o) => new DWA(o) },
-  gls: { label: 'GLS', hyperparameters: {}, make: () => new GLS() },
-  rlw: { label: 'RLW', hyperparameters: { seed: 0 }, make: (_, o) => new RLW(o) },
-  gradnorm: {
-    label: 'GradNorm',
-    hyperparameters: { alpha: 1.5 },
-    make: (tasks, o) => new GradNorm({ tasks, ...o }),
-  },
-  imtll: { label: 'IMTL-L', hyperparameters: { init: 0 }, make: (tasks, o) => new IMTLL({ tasks, ...o }) },
-  stch: { label: 'STCH', hyperparameters: { mu: 1, warmupEpochs: 4 }, make: (_, o) => new STCH(o) },
-  mgda: { label: 'MGDA', hyperparameters: {}, make: () => new MGDA() },
-  pcgrad: { label: 'PCGrad', hyperparameters: { seed: 0 }, make: (_, o) => new PCGrad(o) },
-  cagrad: {
-    label: 'CAGrad',
-    hyperparameters: { calpha: 0.5, rescale: 1 },
-    make: (_, o) => new CAGrad(o as { calpha: number; rescale: 0 | 1 | 2 }),
-  },
-  gradvac: { label: 'GradVac', hyperparameters: { beta: 0.5, seed: 0 }, make: (_, o) => new GradVac(o) },
-  imtl: { label: 'IMTL', hyperparameters: {}, make: () => new IMTL() },
-  nashmtl: {
-    label: 'Nash-MTL',
-    hyperparameters: { maxNorm: 1, updateWeightsEvery: 1, maxIter: 20 },
-    make: (_, o) => new NashMTL(o),
-  },
-  alignedmtl: { label: 'Aligned-MTL', hyperparameters: {}, make: () => new AlignedMTL() },
-  upgrad: { label: 'UPGrad', hyperparameters: { eps: 1e-4, normEps: 1e-4 }, make: (_, o) => new UPGrad(o) },
-  dualproj: {
-    label: 'DualProj',
-    hyperparameters: { eps: 1e-4, normEps: 1e-4 },
-    make: (_, o) => new DualProj(o),
-  },
-  graddrop: { label: 'GradDrop', hyperparameters: { leak: 0, seed: 0 }, make: (_, o) => new GradDrop(o) },
-  dbmtl: { label: 'DB-MTL', hyperparameters: { beta: 0.9, betaSigma: 0 }, make: (_, o) => new DBMTL(o) },
-  config: { label: 'ConFIG', hyperparameters: {}, make: () => new ConFIG() },
-  fairgrad: { label: 'FairGrad', hyperparameters: { alpha: 1 }, make: (_, o) => new FairGrad(o) },
-  moco: {
-    label: 'MoCo',
-    hyperparameters: { beta: 0.5, gamma: 0.1, rho: 0 },
-    make: (_, o) => new MoCo(o),
-  },
+  ew: entry('EW', EW),
+  uw: entry('UW', UW),
+  dwa: entry('DWA', DWA),
+  gls: entry('GLS', GLS),
+  rlw: entry('RLW', RLW),
+  gradnorm: entry('GradNorm', GradNorm),
+  imtll: entry('IMTL-L', IMTLL),
+  stch: entry('STCH', STCH),
+  mgda: entry('MGDA', MGDA),
+  pcgrad: entry('PCGrad', PCGrad),
+  cagrad: entry('CAGrad', CAGrad),
+  gradvac: entry('GradVac', GradVac),
+  imtl: entry('IMTL', IMTL),
+  nashmtl: entry('Nash-MTL', NashMTL),
+  alignedmtl: entry('Aligned-MTL', AlignedMTL),
+  upgrad: entry('UPGrad', UPGrad),
+  dualproj: entry('DualProj', DualProj),
+  graddrop: entry('GradDrop', GradDrop),
+  dbmtl: entry('DB-MTL', DBMTL),
+  config: entry('ConFIG', ConFIG),
+  fairgrad: entry('FairGrad', FairGrad),
+  moco: entry('MoCo', MoCo),
 } satisfies Record<string, MethodEntry>;
 
 export type MethodName = keyof typeof METHOD_TABLE;
 export const METHODS = Object.keys(METHOD_TABLE) as MethodName[];
 
-/** The display name and a factory of a method, with the user's hyperparameters over the defaults. */
+/**
+ * The display name and a factory of a method with the user's hyperparameters (the library fills
+ * in the rest), initialised for `tasks` when given.
+ */
 export function methodFactory(
   name: MethodName,
   tasks: string[],
   options: Options = {},
 ): { label: string; make: () => WeightingMethod } {
-  const entry: MethodEntry = METHOD_TABLE[name];
-  return { label: entry.label, make: () => entry.make(tasks, { ...entry.hyperparameters, ...options }) };
+  const { label, Method }: MethodEntry = METHOD_TABLE[name];
+  return {
+    label,
+    make: () => {
+      const method = new Method(options);
+      return tasks.length > 0 ? method.init(tasks) : method;
+    },
+  };
 }

@@ -55,9 +55,9 @@ export {
   multiFashionMnist,
   multiMnist,
 } from './datasets/vision/multiMnist';
-export { AlignedMTL } from './methods/AlignedMTL';
+export { AlignedMTL, type AlignedMTLOptions } from './methods/AlignedMTL';
 export { CAGrad, type CAGradOptions } from './methods/CAGrad';
-export { ConFIG } from './methods/ConFIG';
+export { ConFIG, type ConFIGOptions } from './methods/ConFIG';
 export { DBMTL, type DBMTLOptions } from './methods/DBMTL';
 export { DualProj, type DualProjOptions } from './methods/DualProj';
 export { DWA, type DWAOptions } from './methods/DWA';
@@ -79,6 +79,15 @@ export { PCGrad, type PCGradOptions } from './methods/PCGrad';
 export { RLW, type RLWOptions } from './methods/RLW';
 export { STCH, type STCHOptions } from './methods/STCH';
 export { StaticWeighting } from './methods/StaticWeighting';
+export {
+  type MethodDefaults,
+  methodOptions,
+  type OptionRule,
+  type OptionRules,
+  rule,
+  rules,
+} from './methods/shared/methodOptions';
+export { WeightingError } from './methods/shared/WeightingError';
 export { TaskScalars } from './methods/TaskScalars';
 export { UPGrad, type UPGradOptions } from './methods/UPGrad';
 export { UW, type UWOptions } from './methods/UW';

@@ -302,7 +302,7 @@ describe('PCGrad', () => {
 describe('UW', () => {
   it('is Σ L/(2e^s) + s/2 with s₀ = −0.5, and exposes s to the optimizer', () => {
     const m = makeModel();
-    const uw = new UW();
+    const uw = new UW().init(['a', 'b', 'c']);
     const weights = uw.backward(losses(m), { shared: m.sharedParameters() });
     expect(weights.a).toBeCloseTo(1 / (2 * Math.exp(-0.5)), 14);
     expect(uw.parameters().length).toBe(3);
@@ -323,7 +323,7 @@ describe('one task', () => {
   it.each([
     ['EW', () => new EW(), 1],
     ['StaticWeighting', () => new StaticWeighting({ a: 3 }), 3],
-    ['UW', () => new UW(), 1 / (2 * Math.exp(-0.5))],
+    ['UW', () => new UW().init(['a']), 1 / (2 * Math.exp(-0.5))],
     ['PCGrad', () => new PCGrad(), 1],
   ] as const)('%s reduces to plain training, scaled by its weight', (_name, make, scale) => {
     const model = () =>

@@ -100,7 +100,7 @@ describe('MGDA', () => {
       0.2,
     ]);
     expect(() => new MGDA({ normalization: 'l1' as 'l2' })).toThrow(
-      /normalization must be one of 'none', 'l2'/,
+      /normalization must be one of "none", "l2", "loss", "loss\+" — got "l1"/,
     );
   });
 });
@@ -227,8 +227,8 @@ describe('CAGrad', () => {
   });
 
   it('validates its options', () => {
-    expect(() => new CAGrad({ calpha: -1 })).toThrow(/calpha must be ≥ 0/);
-    expect(() => new CAGrad({ rescale: 3 as 1 })).toThrow(/rescale must be 0, 1 or 2/);
+    expect(() => new CAGrad({ calpha: -1 })).toThrow(/calpha must be a finite number ≥ 0 — got -1/);
+    expect(() => new CAGrad({ rescale: 3 as 1 })).toThrow(/rescale must be one of 0, 1, 2 — got 3/);
   });
 });
 
@@ -282,9 +282,7 @@ describe('NashMTL', () => {
     expect(aggregator(copy)(b).weights).toEqual(third);
     method.reset();
     expect(method.stateDict()).toEqual({ step: 0, alpha: null });
-    expect(() => new NashMTL({ updateWeightsEvery: 0 })).toThrow(
-      /updateWeightsEvery must be a positive integer/,
-    );
+    expect(() => new NashMTL({ updateWeightsEvery: 0 })).toThrow(/updateWeightsEvery must be an integer ≥ 1/);
   });
 });
 
@@ -383,7 +381,7 @@ describe('through a model', () => {
 
   it('IMTL with lossScale is the hybrid with IMTL-L: sᵢ get e^{sᵢ}Lᵢ − 1, weights are αᵢe^{sᵢ}', () => {
     const model = tinyModel({ a: 1, b: 2 });
-    const method = new IMTL({ lossScale: true });
+    const method = new IMTL({ lossScale: true }).init(['a', 'b']);
     const l = taskLosses(model);
     const values = Object.values(l).map((v) => v.item());
     const weights = method.backward(l, { shared: model.sharedParameters() });

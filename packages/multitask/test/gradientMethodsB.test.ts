@@ -166,7 +166,7 @@ describe('GradVac', () => {
     expect(() => runAggregate(new GradVac({ groups: [3] }), given(CONFLICT))).toThrow(
       /groups add up to 3.*4 elements/,
     );
-    expect(() => new GradVac({ beta: 2 })).toThrow(/beta must be in \[0, 1\]/);
+    expect(() => new GradVac({ beta: 2 })).toThrow(/beta must be a number in \[0, 1\] — got 2/);
   });
 });
 

@@ -251,7 +251,7 @@ describe('IMTLL', () => {
   });
 
   it('weights each task by e^{s} after s moved; reset() returns to s₀; stateDict round-trips', () => {
-    const method = new IMTLL();
+    const method = new IMTLL().init(['a', 'b', 'c']);
     method.loadStateDict({ a: 0.3, b: -0.2, c: 0 });
     const scales = { a: Math.exp(0.3), b: Math.exp(-0.2), c: 1 };
     const w = compareWith(method, weighted(scales));
@@ -264,14 +264,14 @@ describe('IMTLL', () => {
   });
 
   it('with one task is plain training (at s = 0; e^{s} after)', () => {
-    expect(compareWith(new IMTLL(), plain, { tasks: ONE })).toEqual({ a: 1 });
+    expect(compareWith(new IMTLL().init(['a']), plain, { tasks: ONE })).toEqual({ a: 1 });
   });
 });
 
 describe('GradNorm', () => {
   /** A GradNorm past epoch 0 with the given logits and epoch-0 losses. */
   function trained(logits: Record<string, number>, initial: Record<string, number>): GradNorm {
-    const method = new GradNorm();
+    const method = new GradNorm().init(Object.keys(logits));
     method.loadStateDict({
       logits,
       initial: Object.fromEntries(Object.entries(initial).map(([t, v]) => [t, { sum: 2 * v, count: 2 }])),
@@ -323,14 +323,17 @@ describe('GradNorm', () => {
 
   it('needs the epoch and the epoch-0 losses; reset() clears; stateDict round-trips', () => {
     const m = makeModel();
-    expect(() => new GradNorm().backward(losses(m), { shared: m.sharedParameters() })).toThrow(
-      /GradNorm: needs the epoch/,
-    );
-    expect(() => new GradNorm().backward(losses(m), { shared: m.sharedParameters(), epoch: 1 })).toThrow(
-      /no epoch-0 loss of task "a" was recorded/,
-    );
+    expect(() =>
+      new GradNorm({ tasks: ['a', 'b', 'c'] }).backward(losses(m), { shared: m.sharedParameters() }),
+    ).toThrow(/GradNorm: needs the epoch/);
+    expect(() =>
+      new GradNorm({ tasks: ['a', 'b', 'c'] }).backward(losses(m), {
+        shared: m.sharedParameters(),
+        epoch: 1,
+      }),
+    ).toThrow(/no epoch-0 loss of task "a" was recorded/);
     const method = trained({ a: 0.1, b: 0.2, c: 0.3 }, { a: 1, b: 1, c: 1 });
-    const copy = new GradNorm();
+    const copy = new GradNorm({ tasks: ['a', 'b', 'c'] });
     copy.loadStateDict(JSON.parse(JSON.stringify(method.stateDict())));
     expect(copy.stateDict()).toEqual(method.stateDict());
     method.reset();
@@ -338,7 +341,7 @@ describe('GradNorm', () => {
   });
 
   it('with one task is plain training, and s gets no gradient', () => {
-    const method = new GradNorm();
+    const method = new GradNorm().init(['a']);
     compareWith(method, plain, { tasks: ONE, epoch: 0 });
     expect(compareWith(method, plain, { tasks: ONE, epoch: 1 })).toEqual({ a: 1 });
     expect(method.parameters()[0]!.grad!.item()).toBe(0);
@@ -553,8 +556,7 @@ describe('TaskScalars (the per-task scalars of UW, IMTL-L, IMTL and GradNorm)', 
   it('keeps each method’s parameter names and state-dict format', () => {
     const uw = new UW({ tasks: ['a', 'b'] });
     const imtll = new IMTLL({ init: 0.25, tasks: ['a'] });
-    const imtl = new IMTL({ lossScale: true });
-    imtl.logScale('b');
+    const imtl = new IMTL({ lossScale: true }).init(['b']);
     const gradNorm = new GradNorm({ tasks: ['a'] });
     expect(uw.parameters().map((p) => p.name)).toEqual(['logVar.a', 'logVar.b']);
     expect(imtll.parameters().map((p) => p.name)).toEqual(['logScale.a']);
@@ -564,17 +566,30 @@ describe('TaskScalars (the per-task scalars of UW, IMTL-L, IMTL and GradNorm)', 
     expect(imtll.stateDict()).toEqual({ a: 0.25 });
     expect(imtl.stateDict()).toEqual({ b: 0 });
     expect(gradNorm.stateDict()).toEqual({ logits: { a: 1 }, initial: {}, lastEpoch: null });
-    // Loading creates unseen tasks; reset() puts every scalar back to its initial value.
-    uw.loadStateDict({ b: 2, c: 3 });
-    expect(uw.stateDict()).toEqual({ a: -0.5, b: 2, c: 3 });
-    expect(uw.logVars.get('c')).toBe(uw.logVar('c'));
+    // Loading writes the parameters in place (the optimizer keeps them); reset() puts every
+    // scalar back to its initial value.
+    const b = uw.logVar('b');
+    uw.loadStateDict({ b: 2 });
+    expect(uw.stateDict()).toEqual({ a: -0.5, b: 2 });
+    expect(uw.logVar('b')).toBe(b);
     uw.reset();
-    expect(uw.stateDict()).toEqual({ a: -0.5, b: -0.5, c: -0.5 });
-    gradNorm.loadStateDict({ logits: { a: 0.5, z: 2 } });
-    expect(gradNorm.stateDict().logits).toEqual({ a: 0.5, z: 2 });
-    const scalars = new TaskScalars('s', 3);
+    expect(uw.stateDict()).toEqual({ a: -0.5, b: -0.5 });
+    gradNorm.loadStateDict({ logits: { a: 0.5 } });
+    expect(gradNorm.stateDict().logits).toEqual({ a: 0.5 });
+    const scalars = new TaskScalars('Test', 's', 3);
+    scalars.create(['x']);
     expect(scalars.of('x').item()).toBe(3);
     expect(scalars.of('x')).toBe(scalars.of('x'));
     expect(scalars.size).toBe(1);
+  });
+
+  it('refuses a state for a task init was not given (it would not be in the optimizer)', () => {
+    const uw = new UW({ tasks: ['a', 'b'] });
+    expect(() => uw.loadStateDict({ c: 3 })).toThrow(
+      /UW\.loadStateDict: the state has a logVar for task "c", not one of the tasks given to init \(\[a, b\]\)/,
+    );
+    expect(() => new GradNorm().loadStateDict({ logits: { a: 1 } })).toThrow(
+      /GradNorm\.loadStateDict: .*init\(taskNames\)/,
+    );
   });
 });

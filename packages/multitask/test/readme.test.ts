@@ -26,4 +26,14 @@ describe('README example', () => {
     expect(promised.length).toBe(1);
     expect(printed).toEqual(promised);
   }, 60_000);
+
+  it('creates UW’s parameters with init before the optimizer, as written', () => {
+    const { printed, promised } = runReadmeExample(
+      new URL('../README.md', import.meta.url),
+      { '@mtl/multitask': api, '@mtl/optim': optim },
+      { block: 2 },
+    );
+    expect(promised.length).toBe(1);
+    expect(printed).toEqual(promised);
+  });
 });

@@ -135,11 +135,8 @@ describe('PyTorch reference trajectories (10 Adam steps of a hard-sharing model)
   for (const c of fixture.trajectories) {
     it(`${c.name}: ${c.method}(${JSON.stringify(c.options)})${c.representation ? ' on the representation' : ''}`, () => {
       const model = makeModel();
-      const method = construct(c.method, c.options);
-      if (c.methodParams === 'logScale') {
-        const withScales = method as unknown as { logScale(task: string): Parameter };
-        for (const t of setup.tasks) withScales.logScale(t);
-      }
+      // The lifecycle every user follows: init, then the optimizer over model and method.
+      const method = construct(c.method, c.options).init(setup.tasks);
       const optimizer = new Adam([...model.parameters(), ...method.parameters()], { lr: setup.lr });
       c.steps.forEach((expected, step) => {
         const epoch = Math.floor(step / setup.stepsPerEpoch);

@@ -31,7 +31,7 @@ function losses(model: HardSharing): Record<string, Variable> {
 }
 
 function pastEpoch0(options: ConstructorParameters<typeof GradNorm>[0] = {}): GradNorm {
-  const method = new GradNorm(options);
+  const method = new GradNorm(options).init(['a', 'b']);
   method.loadStateDict({
     logits: { a: 0.5, b: 1.5 },
     initial: { a: { sum: 2, count: 1 }, b: { sum: 0.5, count: 1 } },

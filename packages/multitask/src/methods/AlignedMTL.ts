@@ -1,5 +1,6 @@
 import { eigh, Tensor } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions } from './shared/methodOptions';
 
 /** float32's machine epsilon, `torch.finfo().eps` under torch's default dtype, as LibMTL uses. */
 const FLOAT32_EPS = 2 ** -23;
@@ -15,8 +16,17 @@ const FLOAT32_EPS = 2 ** -23;
  * the rank is 0 and the weights are 0. With one task d = g; with T identical gradients every
  * weight is 1 (B = 11ᵀ/T), so d = T·g, the plain sum.
  */
+/** AlignedMTL has no options. */
+export type AlignedMTLOptions = Record<string, never>;
+
 export class AlignedMTL extends GradientAggregation {
+  static readonly defaults: MethodDefaults<AlignedMTLOptions> = {};
   readonly name = 'AlignedMTL';
+
+  constructor(options?: AlignedMTLOptions) {
+    super();
+    methodOptions('AlignedMTL', options, AlignedMTL.defaults, {});
+  }
 
   protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
     const t = rows.length;

@@ -1,7 +1,7 @@
-import { ValueError } from '@mtl/tensor';
 import { cagradWeights } from '../solvers/cagradWeights';
 import { gramTrace } from '../solvers/validateGram';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
 export interface CAGradOptions {
   /** The conflict-aversion radius c = calpha·‖g₀‖. Default 0.5; 0 gives the mean gradient. */
@@ -22,18 +22,17 @@ export interface CAGradOptions {
  * (which LibMTL refuses) the same rule is applied to the representation's gradients.
  */
 export class CAGrad extends GradientAggregation {
+  static readonly defaults: MethodDefaults<CAGradOptions> = { calpha: 0.5, rescale: 1 };
   readonly name = 'CAGrad';
   readonly calpha: number;
   readonly rescale: 0 | 1 | 2;
 
-  constructor({ calpha = 0.5, rescale = 1 }: CAGradOptions = {}) {
+  constructor(options?: CAGradOptions) {
     super();
-    if (!(calpha >= 0) || !Number.isFinite(calpha)) {
-      throw new ValueError(`CAGrad: calpha must be ≥ 0 and finite — got ${calpha}`);
-    }
-    if (rescale !== 0 && rescale !== 1 && rescale !== 2) {
-      throw new ValueError(`CAGrad: rescale must be 0, 1 or 2 — got ${JSON.stringify(rescale)}`);
-    }
+    const { calpha, rescale } = methodOptions('CAGrad', options, CAGrad.defaults, {
+      calpha: rules.nonNegative,
+      rescale: rules.oneOf([0, 1, 2]),
+    });
     this.calpha = calpha;
     this.rescale = rescale;
   }

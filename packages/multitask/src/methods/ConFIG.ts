@@ -1,5 +1,6 @@
 import { pinv, Tensor } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions } from './shared/methodOptions';
 
 /**
  * ConFIG (Liu et al., 2024), with the reference implementation's equal weights and projection
@@ -11,8 +12,17 @@ import { type AggregationInput, GradientAggregation, weightedSum } from './Gradi
  * v = Σ xᵢuᵢ, ‖v‖² = xᵀCx, and d = Σ wᵢgᵢ with wᵢ = (Σⱼ gⱼ·u)·xᵢ/(‖gᵢ‖‖v‖) — the weights reported.
  * With one task, d = g (plain training).
  */
+/** ConFIG has no options. */
+export type ConFIGOptions = Record<string, never>;
+
 export class ConFIG extends GradientAggregation {
+  static readonly defaults: MethodDefaults<ConFIGOptions> = {};
   readonly name = 'ConFIG';
+
+  constructor(options?: ConFIGOptions) {
+    super();
+    methodOptions('ConFIG', options, ConFIG.defaults, {});
+  }
 
   protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
     const t = rows.length;

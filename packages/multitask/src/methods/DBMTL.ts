@@ -1,5 +1,6 @@
 import { MtlError } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
 export interface DBMTLOptions {
   /** EMA rate of the log-loss gradients. Default 0.9, as LibMTL. */
@@ -18,6 +19,7 @@ export interface DBMTLOptions {
  * 1e-8 in αᵢ), then the EMA of ∇log L. Heads get ∇log(Lᵢ + 1e-8), as in LibMTL.
  */
 export class DBMTL extends GradientAggregation {
+  static readonly defaults: MethodDefaults<DBMTLOptions> = { beta: 0.9, betaSigma: 0 };
   readonly name = 'DBMTL';
   override readonly needsParameters = true;
   readonly beta: number;
@@ -25,10 +27,12 @@ export class DBMTL extends GradientAggregation {
   private step = 0;
   private buffer: Float64Array[] | null = null;
 
-  constructor({ beta = 0.9, betaSigma = 0 }: DBMTLOptions = {}) {
+  constructor(options?: DBMTLOptions) {
     super();
-    if (!(beta >= 0 && beta < 1)) throw new MtlError(`DBMTL: beta must be in [0, 1), got ${beta}`);
-    if (!(betaSigma >= 0)) throw new MtlError(`DBMTL: betaSigma must be ≥ 0, got ${betaSigma}`);
+    const { beta, betaSigma } = methodOptions('DBMTL', options, DBMTL.defaults, {
+      beta: rules.between(0, 1, { open: true }),
+      betaSigma: rules.nonNegative,
+    });
     this.beta = beta;
     this.betaSigma = betaSigma;
   }

@@ -1,6 +1,7 @@
 import { mul, type Variable } from '@mtl/autograd';
 import { MtlError } from '@mtl/tensor';
-import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import type { BackwardContext } from './WeightingMethod';
 
 export interface DWAOptions extends LossWeightingOptions {
@@ -18,17 +19,19 @@ type EpochSums = Record<string, { sum: number; count: number }>;
  * Σ λᵢLᵢ. Needs `context.epoch` on every call; epochs must not go back (call `reset()` for a new run).
  */
 export class DWA extends LossWeighting {
+  static readonly defaults: MethodDefaults<DWAOptions> = { ...LOSS_DEFAULTS, temperature: 2 };
   readonly name = 'DWA';
   readonly temperature: number;
   /** Per epoch, per task: the sum and count of the losses seen. Epochs before e−2 are dropped. */
   private history = new Map<number, EpochSums>();
   private lastEpoch: number | null = null;
 
-  constructor({ temperature = 2, ...options }: DWAOptions = {}) {
-    super(options);
-    if (!(temperature > 0) || !Number.isFinite(temperature)) {
-      throw new MtlError(`DWA: temperature must be a finite number > 0, got ${String(temperature)}`);
-    }
+  constructor(options?: DWAOptions) {
+    const { temperature, ...base } = methodOptions('DWA', options, DWA.defaults, {
+      ...LOSS_RULES,
+      temperature: rules.positive,
+    });
+    super(base);
     this.temperature = temperature;
   }
 

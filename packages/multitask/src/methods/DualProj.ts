@@ -1,6 +1,7 @@
 import { boxQP } from '../solvers/boxQP';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
-import { checkEps, regularizedGramian, type UPGradOptions } from './UPGrad';
+import { type MethodDefaults, methodOptions } from './shared/methodOptions';
+import { EPS_RULES, regularizedGramian, type UPGradOptions } from './UPGrad';
 
 /** DualProj's options: the same ε regularisation as UPGrad's. */
 export type DualProjOptions = UPGradOptions;
@@ -12,13 +13,14 @@ export type DualProjOptions = UPGradOptions;
  * unchanged (w = 1/T).
  */
 export class DualProj extends GradientAggregation {
+  static readonly defaults: MethodDefaults<DualProjOptions> = { eps: 1e-4, normEps: 1e-4 };
   readonly name = 'DualProj';
   readonly eps: number;
   readonly normEps: number;
 
-  constructor({ eps = 1e-4, normEps = 1e-4 }: DualProjOptions = {}) {
+  constructor(options?: DualProjOptions) {
     super();
-    checkEps('DualProj', eps, normEps);
+    const { eps, normEps } = methodOptions('DualProj', options, DualProj.defaults, EPS_RULES);
     this.eps = eps;
     this.normEps = normEps;
   }

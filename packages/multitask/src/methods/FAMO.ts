@@ -2,7 +2,8 @@ import { add, log, mul, type Variable } from '@mtl/autograd';
 import { adamUpdate } from '@mtl/optim';
 import { MtlError } from '@mtl/tensor';
 import { scaledSoftmax } from './DWA';
-import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
 export interface FAMOOptions extends LossWeightingOptions {
   /** Learning rate of the logits' own Adam. Default 0.025. */
@@ -28,6 +29,13 @@ export interface FAMOOptions extends LossWeightingOptions {
  * at the first `backward`.
  */
 export class FAMO extends LossWeighting {
+  static readonly defaults: MethodDefaults<FAMOOptions> = {
+    ...LOSS_DEFAULTS,
+    lr: 0.025,
+    weightDecay: 1e-3,
+    minLosses: {},
+    eps: 1e-8,
+  };
   readonly name = 'FAMO';
   readonly lr: number;
   readonly weightDecay: number;
@@ -40,10 +48,15 @@ export class FAMO extends LossWeighting {
   private step = 0;
   private previous: number[] | null = null;
 
-  constructor({ lr = 0.025, weightDecay = 1e-3, minLosses = {}, eps = 1e-8, ...options }: FAMOOptions = {}) {
-    super(options);
-    if (!(lr > 0)) throw new MtlError(`FAMO: lr must be > 0, got ${String(lr)}`);
-    if (!(weightDecay >= 0)) throw new MtlError(`FAMO: weightDecay must be >= 0, got ${String(weightDecay)}`);
+  constructor(options?: FAMOOptions) {
+    const { lr, weightDecay, minLosses, eps, ...base } = methodOptions('FAMO', options, FAMO.defaults, {
+      ...LOSS_RULES,
+      lr: rules.positive,
+      weightDecay: rules.nonNegative,
+      minLosses: rules.taskNumbers,
+      eps: rules.nonNegative,
+    });
+    super(base);
     this.lr = lr;
     this.weightDecay = weightDecay;
     this.eps = eps;

@@ -1,6 +1,6 @@
-import { ValueError } from '@mtl/tensor';
 import { fairGradWeights } from '../solvers/fairGradWeights';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rule } from './shared/methodOptions';
 
 export interface FairGradOptions {
   /** The α of α-fair utility: 0 → utilitarian (sum), 1 → proportional fairness (default), ∞ → max-min. */
@@ -15,13 +15,16 @@ export interface FairGradOptions {
  * (LibMTL back-propagates Σ xᵢLᵢ, so its heads get xᵢ∇Lᵢ).
  */
 export class FairGrad extends GradientAggregation {
+  static readonly defaults: MethodDefaults<FairGradOptions> = { alpha: 1 };
   readonly name = 'FairGrad';
   readonly alpha: number;
 
-  constructor({ alpha = 1 }: FairGradOptions = {}) {
+  constructor(options?: FairGradOptions) {
     super();
-    if (!(alpha > 0)) throw new ValueError(`FairGrad: alpha must be > 0 — got ${alpha}`);
-    this.alpha = alpha;
+    // α = ∞ is max-min fairness: a number > 0, Infinity allowed.
+    this.alpha = methodOptions('FairGrad', options, FairGrad.defaults, {
+      alpha: rule('a number > 0 (Infinity for max-min)', (v) => typeof v === 'number' && v > 0),
+    }).alpha;
   }
 
   protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {

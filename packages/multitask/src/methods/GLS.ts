@@ -1,6 +1,7 @@
 import { exp, log, mean, reshape, stack, type Variable } from '@mtl/autograd';
 import { MtlError } from '@mtl/tensor';
-import { LossWeighting } from './LossWeighting';
+import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions } from './LossWeighting';
+import { methodOptions } from './shared/methodOptions';
 
 /**
  * Geometric loss strategy (Chennupati et al., 2019): back-propagates (Π Lᵢ)^{1/T}, computed as
@@ -8,7 +9,12 @@ import { LossWeighting } from './LossWeighting';
  * is Σ λᵢ∇Lᵢ with λᵢ = GLS/(T·Lᵢ), the weights reported. Every loss must be > 0.
  */
 export class GLS extends LossWeighting {
+  static readonly defaults = LOSS_DEFAULTS;
   readonly name = 'GLS';
+
+  constructor(options?: LossWeightingOptions) {
+    super(methodOptions('GLS', options, GLS.defaults, LOSS_RULES));
+  }
 
   protected combine(losses: Variable[], tasks: string[]): { total: Variable; weights: number[] } {
     const values = requirePositive(this.name, losses, tasks, 'takes the geometric mean of the losses');

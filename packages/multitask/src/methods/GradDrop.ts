@@ -1,6 +1,7 @@
 import type { Variable } from '@mtl/autograd';
 import { Generator, MtlError } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import type { BackwardContext } from './WeightingMethod';
 
 export interface GradDropOptions {
@@ -26,21 +27,27 @@ export interface GradDropOptions {
  * training. Weights: ℓ + (1−ℓ)·(fraction of features where task i was kept), a summary.
  */
 export class GradDrop extends GradientAggregation {
+  static readonly defaults: MethodDefaults<GradDropOptions> = { leak: 0, seed: 0, purity: 'batch' };
   readonly name = 'GradDrop';
   override readonly needsRepresentation = true;
+  /** The options in use, defaults filled in. */
+  readonly options: MethodDefaults<GradDropOptions>;
   readonly leak: number;
   readonly purity: 'batch' | 'element';
   private readonly generator: Generator;
   /** The representation's value and shape during `backward` (for the batch-separated signs). */
   protected representation: { data: ArrayLike<number>; shape: readonly number[] } | null = null;
 
-  constructor(readonly options: GradDropOptions = {}) {
+  constructor(options?: GradDropOptions) {
     super();
-    const leak = options.leak ?? 0;
-    if (!(leak >= 0 && leak <= 1)) throw new MtlError(`GradDrop: leak must be in [0, 1], got ${leak}`);
-    this.leak = leak;
-    this.purity = options.purity ?? 'batch';
-    this.generator = new Generator(options.seed ?? 0);
+    this.options = methodOptions('GradDrop', options, GradDrop.defaults, {
+      leak: rules.between(0, 1),
+      seed: rules.seed,
+      purity: rules.oneOf(['batch', 'element']),
+    });
+    this.leak = this.options.leak;
+    this.purity = this.options.purity;
+    this.generator = new Generator(this.options.seed);
   }
 
   override backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
@@ -107,7 +114,7 @@ export class GradDrop extends GradientAggregation {
   }
 
   override reset(): void {
-    this.generator.manualSeed(this.options.seed ?? 0);
+    this.generator.manualSeed(this.options.seed);
   }
 
   /** `{ generator }`: the state of the mask RNG. */

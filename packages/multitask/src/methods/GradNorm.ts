@@ -1,7 +1,8 @@
-import { abs, mul, type Parameter, reshape, softmax, stack, sub, sum, type Variable } from '@mtl/autograd';
+import { abs, mul, Parameter, reshape, softmax, stack, sub, sum, type Variable } from '@mtl/autograd';
 import { MtlError, tensor } from '@mtl/tensor';
 import { requireEpoch } from './DWA';
-import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { type MethodDefaults, methodOptions, type OptionRule, rules } from './shared/methodOptions';
 import { TaskScalars } from './TaskScalars';
 import { type BackwardContext, dot, taskGradients } from './WeightingMethod';
 
@@ -10,10 +11,7 @@ export interface GradNormOptions extends LossWeightingOptions {
   alpha?: number;
   /** Initial logit s₀ of every task. Default 1, as LibMTL (w = T·softmax(s) starts at 1). */
   init?: number;
-  /**
-   * Task names, to create the logits now (so `parameters()` can go to an optimizer built before
-   * the first `backward`). Tasks not listed are created at their first `backward`.
-   */
+  /** Shorthand for `init(tasks)`: create the tasks' logits now. */
   tasks?: readonly string[];
   /**
    * The parameters whose gradient norms Gᵢ are balanced. Default: `context.shared` (all shared
@@ -27,13 +25,20 @@ export interface GradNormOptions extends LossWeightingOptions {
  * L̄ᵢ(0) of each task. From epoch 1: w = T·softmax(s) with a learnable logit sᵢ per task;
  * Gᵢ = ‖wᵢgᵢ‖ with gᵢ = ∇Lᵢ over the shared parameters (or `normParameters`); L̃ᵢ = Lᵢ/L̄ᵢ(0),
  * rᵢ = L̃ᵢ/mean(L̃); the balancing loss Σ|Gᵢ − sg(mean(G)·rᵢ^α)| is back-propagated into s (its
- * `.grad`: give `parameters()` to the optimizer, like UW — LibMTL also steps s with the model's
- * optimizer), and Σ sg(wᵢ)Lᵢ into the model. Unlike LibMTL, whose heads get their unweighted
+ * `.grad`: after `init(taskNames)`, give `parameters()` to the optimizer, like UW — LibMTL also
+ * steps s with the model's optimizer), and Σ sg(wᵢ)Lᵢ into the model. Unlike LibMTL, whose heads get their unweighted
  * gradient, heads get wᵢ∇Lᵢ here, as in the paper and every loss-level method.
  * Costs T extra backward passes per step from epoch 1 (the same ones as the diagnostics', when
  * `normParameters` is not given). Needs `context.epoch`.
  */
 export class GradNorm extends LossWeighting {
+  static readonly defaults: MethodDefaults<GradNormOptions, 'tasks' | 'normParameters'> = {
+    ...LOSS_DEFAULTS,
+    alpha: 1.5,
+    init: 1,
+    tasks: undefined,
+    normParameters: undefined,
+  };
   readonly name = 'GradNorm';
   readonly alpha: number;
   readonly logits: TaskScalars;
@@ -42,20 +47,40 @@ export class GradNorm extends LossWeighting {
   private initial: Record<string, { sum: number; count: number }> = Object.create(null);
   private lastEpoch: number | null = null;
 
-  constructor({ alpha = 1.5, init = 1, tasks = [], normParameters, ...options }: GradNormOptions = {}) {
-    super(options);
-    if (!Number.isFinite(alpha)) throw new MtlError(`GradNorm: alpha must be finite, got ${String(alpha)}`);
+  constructor(options?: GradNormOptions) {
+    const { alpha, init, tasks, normParameters, ...base } = methodOptions(
+      'GradNorm',
+      options,
+      GradNorm.defaults,
+      {
+        ...LOSS_RULES,
+        alpha: rules.finite,
+        init: rules.finite,
+        tasks: rules.optional(rules.tasks),
+        normParameters: rules.optional(PARAMETER_LIST),
+      },
+    );
+    super(base);
     this.alpha = alpha;
-    this.logits = new TaskScalars('logit', init);
+    this.logits = new TaskScalars('GradNorm', 'logit', init);
     this.normParameters = normParameters;
-    for (const task of tasks) this.logit(task);
+    if (tasks !== undefined) this.init(tasks);
+  }
+
+  override get learnable(): boolean {
+    return true;
+  }
+
+  protected override createState(taskNames: readonly string[]): void {
+    this.logits.create(taskNames);
   }
 
   override parameters(): Parameter[] {
+    this.requireInit('parameters');
     return this.logits.parameters();
   }
 
-  /** The logit parameter sᵢ of a task, created at s₀ on first use. */
+  /** The logit parameter sᵢ of a task. */
   logit(task: string): Parameter {
     return this.logits.of(task);
   }
@@ -74,7 +99,6 @@ export class GradNorm extends LossWeighting {
   ): { total: Variable; weights: number[] } {
     const epoch = requireEpoch(this.name, context, this.lastEpoch);
     this.lastEpoch = epoch;
-    for (const task of tasks) this.logit(task);
     if (epoch === 0) {
       tasks.forEach((task, i) => {
         const entry = this.initial[task] ?? { sum: 0, count: 0 };
@@ -127,8 +151,15 @@ export class GradNorm extends LossWeighting {
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
+    this.requireInit('loadStateDict');
     this.logits.loadStateDict((state.logits ?? {}) as Record<string, unknown>);
     this.initial = structuredClone((state.initial ?? {}) as Record<string, { sum: number; count: number }>);
     this.lastEpoch = typeof state.lastEpoch === 'number' ? state.lastEpoch : null;
   }
 }
+
+/** A non-empty array of parameters (GradNorm's `normParameters`). */
+const PARAMETER_LIST: OptionRule = {
+  what: "a non-empty array of Parameters (e.g. the last shared layer's parameters())",
+  ok: (v) => Array.isArray(v) && v.length > 0 && v.every((p) => p instanceof Parameter),
+};

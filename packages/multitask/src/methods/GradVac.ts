@@ -1,11 +1,13 @@
 import { Generator, MtlError } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
 export interface GradVacOptions {
   /** EMA rate of the target cosines ρ̂ (ρ̂ ← (1−β)ρ̂ + βρ). Default 0.5, as LibMTL. */
   beta?: number;
   /** 'random' (the paper, seeded) or 'fixed' (task order, reproducible across runs). Default 'random'. */
   order?: 'random' | 'fixed';
+  /** Seed of the random order. Default 0. */
   seed?: number;
   /**
    * Sizes of consecutive slices of the gradient that get their own target cosine, e.g.
@@ -28,29 +30,32 @@ export interface GradVacOptions {
  * a summary only. With one task, d = g (plain training).
  */
 export class GradVac extends GradientAggregation {
+  static readonly defaults: MethodDefaults<GradVacOptions, 'groups'> = {
+    beta: 0.5,
+    order: 'random',
+    seed: 0,
+    groups: undefined,
+  };
   readonly name = 'GradVac';
+  /** The options in use, defaults filled in. */
+  readonly options: MethodDefaults<GradVacOptions, 'groups'>;
   readonly beta: number;
   private readonly generator: Generator;
   /** ρ̂ of ordered pair (i, j) and group k at [(i·T + j)·K + k]; null before the first step. */
   private targets: Float64Array | null = null;
   private taskCount = 0;
 
-  constructor(readonly options: GradVacOptions = {}) {
+  constructor(options?: GradVacOptions) {
     super();
-    const beta = options.beta ?? 0.5;
-    if (!(beta >= 0 && beta <= 1)) throw new MtlError(`GradVac: beta must be in [0, 1], got ${beta}`);
-    for (const size of options.groups ?? []) {
-      if (!Number.isInteger(size) || size <= 0) {
-        throw new MtlError(
-          `GradVac: groups must be positive integer sizes, got [${options.groups!.join(', ')}]`,
-        );
-      }
-    }
-    if (options.groups !== undefined && options.groups.length === 0) {
-      throw new MtlError('GradVac: groups must not be empty (omit it for one group over all parameters)');
-    }
-    this.beta = beta;
-    this.generator = new Generator(options.seed ?? 0);
+    this.options = methodOptions('GradVac', options, GradVac.defaults, {
+      beta: rules.between(0, 1),
+      order: rules.oneOf(['random', 'fixed']),
+      seed: rules.seed,
+      // Omitted: one group over all parameters.
+      groups: rules.optional(rules.sizes),
+    });
+    this.beta = this.options.beta;
+    this.generator = new Generator(this.options.seed);
   }
 
   protected aggregate({ rows }: AggregationInput): { direction: Float64Array; weights: number[] } {
@@ -123,7 +128,7 @@ export class GradVac extends GradientAggregation {
   override reset(): void {
     this.targets = null;
     this.taskCount = 0;
-    this.generator.manualSeed(this.options.seed ?? 0);
+    this.generator.manualSeed(this.options.seed);
   }
 
   /** `{ tasks, targets, generator }`: the target cosines ρ̂ (flat, [(i·T + j)·K + k]) and the RNG state. */

@@ -1,6 +1,7 @@
 import { exp, mul, type Parameter, sub, type Variable } from '@mtl/autograd';
 import { pinv, Tensor } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { TaskScalars } from './TaskScalars';
 import type { BackwardContext } from './WeightingMethod';
 
@@ -8,7 +9,7 @@ export interface IMTLOptions {
   /**
    * The hybrid IMTL of the paper (and LibMTL's `IMTL`): each loss is first scaled as in IMTL-L,
    * e^{sᵢ}Lᵢ − sᵢ with a learnable sᵢ (s₀ = 0), and IMTL-G combines the gradients of the scaled
-   * losses. Give `parameters()` to the optimizer. Default false: IMTL-G alone on the raw losses.
+   * losses. Call `init(taskNames)`, then give `parameters()` to the optimizer. Default false: IMTL-G alone on the raw losses.
    */
   lossScale?: boolean;
 }
@@ -26,14 +27,24 @@ export interface IMTLOptions {
  * ∇Lᵢ in d), and the diagnostics' norms are those of the scaled losses' gradients.
  */
 export class IMTL extends GradientAggregation {
+  static readonly defaults: MethodDefaults<IMTLOptions> = { lossScale: false };
   readonly name = 'IMTL';
   readonly lossScale: boolean;
-  /** IMTL-L's sᵢ per task (only with `lossScale`), created at 0 on first use. */
-  readonly logScales = new TaskScalars('logScale', 0);
+  /** IMTL-L's sᵢ per task (only with `lossScale`), created at 0 by `init`. */
+  readonly logScales = new TaskScalars('IMTL', 'logScale', 0);
 
-  constructor({ lossScale = false }: IMTLOptions = {}) {
+  constructor(options?: IMTLOptions) {
     super();
-    this.lossScale = lossScale;
+    this.lossScale = methodOptions('IMTL', options, IMTL.defaults, { lossScale: rules.boolean }).lossScale;
+  }
+
+  /** With `lossScale`, the sᵢ are learnable: `init` creates them. */
+  override get learnable(): boolean {
+    return this.lossScale;
+  }
+
+  protected override createState(taskNames: readonly string[]): void {
+    if (this.lossScale) this.logScales.create(taskNames);
   }
 
   protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
@@ -53,7 +64,7 @@ export class IMTL extends GradientAggregation {
 
   override backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
     if (!this.lossScale) return super.backward(losses, context);
-    const tasks = Object.keys(losses);
+    const tasks = this.checkLosses(losses, context);
     const scaled = Object.fromEntries(
       tasks.map((task) => {
         const s = this.logScale(task);
@@ -68,12 +79,13 @@ export class IMTL extends GradientAggregation {
     return record;
   }
 
-  /** IMTL-L's sᵢ of a task, created at 0 on first use. */
+  /** IMTL-L's sᵢ of a task. */
   logScale(task: string): Parameter {
     return this.logScales.of(task);
   }
 
   override parameters(): Parameter[] {
+    if (this.lossScale) this.requireInit('parameters');
     return this.logScales.parameters();
   }
 
@@ -87,6 +99,7 @@ export class IMTL extends GradientAggregation {
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
+    if (this.lossScale) this.requireInit('loadStateDict');
     this.logScales.loadStateDict(state);
   }
 }

@@ -1,37 +1,55 @@
 import { exp, mul, type Parameter, sub, type Variable } from '@mtl/autograd';
-import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { TaskScalars } from './TaskScalars';
 
 export interface IMTLLOptions extends LossWeightingOptions {
   /** Initial log-scale s₀ of every task. Default 0, as LibMTL. */
   init?: number;
-  /**
-   * Task names, to create the scale parameters now (so `parameters()` can go to an optimizer built
-   * before the first `backward`). Tasks not listed are created at their first `backward`.
-   */
+  /** Shorthand for `init(tasks)`: create the tasks' log-scales now. */
   tasks?: readonly string[];
 }
 
 /**
  * IMTL-L, the loss-balancing half of Impartial MTL (Liu et al., 2021): back-propagates
  * Σ e^{sᵢ}Lᵢ − sᵢ with a learnable log-scale sᵢ per task (s₀ = 0), as LibMTL. The weight of task i
- * is e^{sᵢ}. Give `parameters()` to the optimizer too; at the optimum of sᵢ, e^{sᵢ}Lᵢ = 1.
+ * is e^{sᵢ}; at the optimum of sᵢ, e^{sᵢ}Lᵢ = 1. Call `init(taskNames)`, then give `parameters()`
+ * to the optimizer with the model's.
  */
 export class IMTLL extends LossWeighting {
+  static readonly defaults: MethodDefaults<IMTLLOptions, 'tasks'> = {
+    ...LOSS_DEFAULTS,
+    init: 0,
+    tasks: undefined,
+  };
   readonly name = 'IMTLL';
   readonly logScales: TaskScalars;
 
-  constructor({ init = 0, tasks = [], ...options }: IMTLLOptions = {}) {
-    super(options);
-    this.logScales = new TaskScalars('logScale', init);
-    for (const task of tasks) this.logScale(task);
+  constructor(options?: IMTLLOptions) {
+    const { init, tasks, ...base } = methodOptions('IMTLL', options, IMTLL.defaults, {
+      ...LOSS_RULES,
+      init: rules.finite,
+      tasks: rules.optional(rules.tasks),
+    });
+    super(base);
+    this.logScales = new TaskScalars('IMTLL', 'logScale', init);
+    if (tasks !== undefined) this.init(tasks);
+  }
+
+  override get learnable(): boolean {
+    return true;
+  }
+
+  protected override createState(taskNames: readonly string[]): void {
+    this.logScales.create(taskNames);
   }
 
   override parameters(): Parameter[] {
+    this.requireInit('parameters');
     return this.logScales.parameters();
   }
 
-  /** The log-scale parameter of a task, created at s₀ on first use. */
+  /** The log-scale parameter of a task. */
   logScale(task: string): Parameter {
     return this.logScales.of(task);
   }
@@ -54,6 +72,7 @@ export class IMTLL extends LossWeighting {
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
+    this.requireInit('loadStateDict');
     this.logScales.loadStateDict(state);
   }
 }

@@ -1,5 +1,6 @@
 import { add, type Variable } from '@mtl/autograd';
 import { MtlError } from '@mtl/tensor';
+import { type MethodDefaults, type OptionRules, rules } from './shared/methodOptions';
 import {
   type BackwardContext,
   gradientDiagnostics,
@@ -16,6 +17,10 @@ export interface LossWeightingOptions {
   diagnostics?: boolean;
 }
 
+/** The options every loss-level method takes, with their defaults and rules. */
+export const LOSS_DEFAULTS: MethodDefaults<LossWeightingOptions> = { diagnostics: false };
+export const LOSS_RULES: OptionRules<LossWeightingOptions> = { diagnostics: rules.boolean };
+
 /**
  * The driver of loss-level methods: build one scalar from the task losses and back-propagate it,
  * so the shared parameters get Σλᵢ∇Lᵢ and each head λᵢ∇Lᵢ. Subclasses supply the combination.
@@ -23,7 +28,8 @@ export interface LossWeightingOptions {
 export abstract class LossWeighting extends WeightingMethod {
   readonly level = 'loss' as const;
 
-  constructor(protected readonly baseOptions: LossWeightingOptions = {}) {
+  /** @param baseOptions checked by the subclass (`methodOptions`), which knows its name */
+  constructor(protected readonly baseOptions: LossWeightingOptions) {
     super();
   }
 

@@ -1,7 +1,7 @@
-import { ValueError } from '@mtl/tensor';
 import { minNormSimplex } from '../solvers/minNormSimplex';
 import { minNormSimplexFrankWolfe } from '../solvers/minNormSimplexFrankWolfe';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
 /** How MGDA normalises each task gradient before the min-norm problem (LibMTL's `mgda_gn`). */
 export type MGDANormalization = 'none' | 'l2' | 'loss' | 'loss+';
@@ -39,27 +39,26 @@ const NORMALIZATIONS: readonly MGDANormalization[] = ['none', 'l2', 'loss', 'los
  * representation.
  */
 export class MGDA extends GradientAggregation {
+  static readonly defaults: MethodDefaults<MGDAOptions> = {
+    normalization: 'none',
+    solver: 'frankWolfe',
+    maxIter: 250,
+    tol: 1e-5,
+  };
   readonly name = 'MGDA';
   readonly normalization: MGDANormalization;
   readonly solver: 'exact' | 'frankWolfe';
   private readonly maxIter: number;
   private readonly tol: number;
 
-  constructor({
-    normalization = 'none',
-    solver = 'frankWolfe',
-    maxIter = 250,
-    tol = 1e-5,
-  }: MGDAOptions = {}) {
+  constructor(options?: MGDAOptions) {
     super();
-    if (!NORMALIZATIONS.includes(normalization)) {
-      throw new ValueError(
-        `MGDA: normalization must be one of ${NORMALIZATIONS.map((n) => `'${n}'`).join(', ')} — got ${JSON.stringify(normalization)}`,
-      );
-    }
-    if (solver !== 'exact' && solver !== 'frankWolfe') {
-      throw new ValueError(`MGDA: solver must be 'exact' or 'frankWolfe' — got ${JSON.stringify(solver)}`);
-    }
+    const { normalization, solver, maxIter, tol } = methodOptions('MGDA', options, MGDA.defaults, {
+      normalization: rules.oneOf(NORMALIZATIONS),
+      solver: rules.oneOf(['exact', 'frankWolfe']),
+      maxIter: rules.integer(1),
+      tol: rules.nonNegative,
+    });
     this.normalization = normalization;
     this.solver = solver;
     this.maxIter = maxIter;

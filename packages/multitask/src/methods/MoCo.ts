@@ -1,6 +1,7 @@
 import { MtlError } from '@mtl/tensor';
 import { scaledSoftmax } from './DWA';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { gramian } from './WeightingMethod';
 
 export interface MoCoOptions {
@@ -26,6 +27,13 @@ export interface MoCoOptions {
  * λ = 1 and d = y: the EMA of L·g/‖g‖ (β·L·g/‖g‖ at the first step).
  */
 export class MoCo extends GradientAggregation {
+  static readonly defaults: MethodDefaults<MoCoOptions> = {
+    beta: 0.5,
+    gamma: 0.1,
+    rho: 0,
+    betaSigma: 0,
+    gammaSigma: 0,
+  };
   readonly name = 'MoCo';
   override readonly needsParameters = true;
   readonly beta: number;
@@ -37,14 +45,15 @@ export class MoCo extends GradientAggregation {
   private y: Float64Array[] | null = null;
   private lambda: number[] | null = null;
 
-  constructor({ beta = 0.5, gamma = 0.1, rho = 0, betaSigma = 0, gammaSigma = 0 }: MoCoOptions = {}) {
+  constructor(options?: MoCoOptions) {
     super();
-    if (!(beta > 0 && beta <= 1)) throw new MtlError(`MoCo: beta must be in (0, 1], got ${beta}`);
-    if (!(gamma >= 0)) throw new MtlError(`MoCo: gamma must be ≥ 0, got ${gamma}`);
-    if (!(rho >= 0)) throw new MtlError(`MoCo: rho must be ≥ 0, got ${rho}`);
-    if (!(betaSigma >= 0 && gammaSigma >= 0)) {
-      throw new MtlError(`MoCo: betaSigma and gammaSigma must be ≥ 0, got ${betaSigma} and ${gammaSigma}`);
-    }
+    const { beta, gamma, rho, betaSigma, gammaSigma } = methodOptions('MoCo', options, MoCo.defaults, {
+      beta: rules.above(0, 1),
+      gamma: rules.nonNegative,
+      rho: rules.nonNegative,
+      betaSigma: rules.nonNegative,
+      gammaSigma: rules.nonNegative,
+    });
     this.beta = beta;
     this.gamma = gamma;
     this.rho = rho;

@@ -1,6 +1,6 @@
-import { ValueError } from '@mtl/tensor';
 import { nashWeights } from '../solvers/nashWeights';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rule, rules } from './shared/methodOptions';
 
 export interface NashMTLOptions {
   /**
@@ -32,6 +32,11 @@ export interface NashMTLOptions {
  * `maxNorm`; with T identical gradients α = 1 for each, so d = T·g before clipping.
  */
 export class NashMTL extends GradientAggregation {
+  static readonly defaults: MethodDefaults<NashMTLOptions> = {
+    maxNorm: 1.0,
+    updateWeightsEvery: 1,
+    maxIter: 20,
+  };
   readonly name = 'NashMTL';
   readonly maxNorm: number;
   readonly updateWeightsEvery: number;
@@ -39,15 +44,13 @@ export class NashMTL extends GradientAggregation {
   private step = 0;
   private alpha: Float64Array | null = null;
 
-  constructor({ maxNorm = 1.0, updateWeightsEvery = 1, maxIter = 20 }: NashMTLOptions = {}) {
+  constructor(options?: NashMTLOptions) {
     super();
-    if (!Number.isInteger(updateWeightsEvery) || updateWeightsEvery < 1) {
-      throw new ValueError(
-        `NashMTL: updateWeightsEvery must be a positive integer — got ${updateWeightsEvery}`,
-      );
-    }
-    if (Number.isNaN(maxNorm))
-      throw new ValueError('NashMTL: maxNorm must be a number (≤ 0 disables clipping) — got NaN');
+    const { maxNorm, updateWeightsEvery, maxIter } = methodOptions('NashMTL', options, NashMTL.defaults, {
+      maxNorm: rule('a number (≤ 0 disables clipping)', (v) => typeof v === 'number' && !Number.isNaN(v)),
+      updateWeightsEvery: rules.integer(1),
+      maxIter: rules.integer(1),
+    });
     this.maxNorm = maxNorm;
     this.updateWeightsEvery = updateWeightsEvery;
     this.maxIter = maxIter;

@@ -1,9 +1,11 @@
 import { Generator } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
 export interface PCGradOptions {
   /** 'random' (the paper, seeded) or 'fixed' (task order, reproducible across runs). Default 'random'. */
   order?: 'random' | 'fixed';
+  /** Seed of the random order. Default 0. */
   seed?: number;
 }
 
@@ -13,12 +15,19 @@ export interface PCGradOptions {
  * returned weights are the ones that direction applies to the task gradients (d = Σ wᵢ gᵢ).
  */
 export class PCGrad extends GradientAggregation {
+  static readonly defaults: MethodDefaults<PCGradOptions> = { order: 'random', seed: 0 };
   readonly name = 'PCGrad';
+  /** The options in use, defaults filled in. */
+  readonly options: MethodDefaults<PCGradOptions>;
   private readonly generator: Generator;
 
-  constructor(readonly options: PCGradOptions = {}) {
+  constructor(options?: PCGradOptions) {
     super();
-    this.generator = new Generator(options.seed ?? 0);
+    this.options = methodOptions('PCGrad', options, PCGrad.defaults, {
+      order: rules.oneOf(['random', 'fixed']),
+      seed: rules.seed,
+    });
+    this.generator = new Generator(this.options.seed);
   }
 
   protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
@@ -47,6 +56,6 @@ export class PCGrad extends GradientAggregation {
   }
 
   override reset(): void {
-    this.generator.manualSeed(this.options.seed ?? 0);
+    this.generator.manualSeed(this.options.seed);
   }
 }

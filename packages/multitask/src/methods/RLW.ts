@@ -1,7 +1,8 @@
 import { mul, type Variable } from '@mtl/autograd';
 import { Generator } from '@mtl/tensor';
 import { scaledSoftmax } from './DWA';
-import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
 export interface RLWOptions extends LossWeightingOptions {
   /** Seed of the method's own generator. Default 0. */
@@ -14,12 +15,17 @@ export interface RLWOptions extends LossWeightingOptions {
  * with one task it is plain training. `reset()` reseeds; `stateDict()` holds the generator state.
  */
 export class RLW extends LossWeighting {
+  static readonly defaults: MethodDefaults<RLWOptions> = { ...LOSS_DEFAULTS, seed: 0 };
   readonly name = 'RLW';
   readonly seed: number;
   private readonly generator: Generator;
 
-  constructor({ seed = 0, ...options }: RLWOptions = {}) {
-    super(options);
+  constructor(options?: RLWOptions) {
+    const { seed, ...base } = methodOptions('RLW', options, RLW.defaults, {
+      ...LOSS_RULES,
+      seed: rules.seed,
+    });
+    super(base);
     this.seed = seed;
     this.generator = new Generator(seed);
   }

@@ -2,7 +2,9 @@ import { div, log, logsumexp, mul, reshape, stack, type Variable } from '@mtl/au
 import { MtlError } from '@mtl/tensor';
 import { requireEpoch, scaledSoftmax } from './DWA';
 import { requirePositive } from './GLS';
-import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { WeightingError } from './shared/WeightingError';
 import type { BackwardContext } from './WeightingMethod';
 
 export interface STCHOptions extends LossWeightingOptions {
@@ -28,6 +30,12 @@ export interface STCHOptions extends LossWeightingOptions {
  * Needs `context.epoch`.
  */
 export class STCH extends LossWeighting {
+  static readonly defaults: MethodDefaults<STCHOptions> = {
+    ...LOSS_DEFAULTS,
+    mu: 1,
+    warmupEpochs: 4,
+    nadir: 'min',
+  };
   readonly name = 'STCH';
   readonly mu: number;
   readonly warmupEpochs: number;
@@ -38,15 +46,16 @@ export class STCH extends LossWeighting {
   private lastWarmup: Record<string, { sum: number; count: number }> = Object.create(null);
   private lastEpoch: number | null = null;
 
-  constructor({ mu = 1, warmupEpochs = 4, nadir = 'min', ...options }: STCHOptions = {}) {
-    super(options);
-    if (!(mu > 0) || !Number.isFinite(mu))
-      throw new MtlError(`STCH: mu must be a finite number > 0, got ${String(mu)}`);
-    if (!Number.isInteger(warmupEpochs) || warmupEpochs < 0) {
-      throw new MtlError(`STCH: warmupEpochs must be an integer >= 0, got ${String(warmupEpochs)}`);
-    }
+  constructor(options?: STCHOptions) {
+    const { mu, warmupEpochs, nadir, ...base } = methodOptions('STCH', options, STCH.defaults, {
+      ...LOSS_RULES,
+      mu: rules.positive,
+      warmupEpochs: rules.integer(0),
+      nadir: rules.either(rules.oneOf(['min', 'mean']), rules.taskNumbers),
+    });
+    super(base);
     if (warmupEpochs === 0 && typeof nadir === 'string') {
-      throw new MtlError(
+      throw new WeightingError(
         'STCH: with warmupEpochs = 0 there is no warm-up to measure the nadir; pass nadir values',
       );
     }

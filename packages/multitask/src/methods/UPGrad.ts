@@ -1,7 +1,7 @@
-import { ValueError } from '@mtl/tensor';
 import { boxQP } from '../solvers/boxQP';
 import { gramTrace } from '../solvers/validateGram';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type MethodDefaults, methodOptions, type OptionRules, rules } from './shared/methodOptions';
 
 export interface UPGradOptions {
   /** ε of Ĝ = GGᵀ/tr(GGᵀ) + εI, which makes the QPs strictly convex. Default 1e-4 (TorchJD's `reg_eps`). */
@@ -27,12 +27,8 @@ export function regularizedGramian(
   return out;
 }
 
-/** Validates UPGrad/DualProj's ε options. */
-export function checkEps(method: string, eps: number, normEps: number): void {
-  if (!(eps >= 0) || !Number.isFinite(eps))
-    throw new ValueError(`${method}: eps must be ≥ 0 and finite — got ${eps}`);
-  if (!(normEps >= 0)) throw new ValueError(`${method}: normEps must be ≥ 0 — got ${normEps}`);
-}
+/** UPGrad's and DualProj's ε options. */
+export const EPS_RULES: OptionRules<UPGradOptions> = { eps: rules.nonNegative, normEps: rules.nonNegative };
 
 /**
  * UPGrad (Quinton & Rey, 2024, TorchJD): each task gradient gᵢ/T is projected onto the dual cone
@@ -43,13 +39,14 @@ export function checkEps(method: string, eps: number, normEps: number): void {
  * gradient.
  */
 export class UPGrad extends GradientAggregation {
+  static readonly defaults: MethodDefaults<UPGradOptions> = { eps: 1e-4, normEps: 1e-4 };
   readonly name = 'UPGrad';
   readonly eps: number;
   readonly normEps: number;
 
-  constructor({ eps = 1e-4, normEps = 1e-4 }: UPGradOptions = {}) {
+  constructor(options?: UPGradOptions) {
     super();
-    checkEps('UPGrad', eps, normEps);
+    const { eps, normEps } = methodOptions('UPGrad', options, UPGrad.defaults, EPS_RULES);
     this.eps = eps;
     this.normEps = normEps;
   }

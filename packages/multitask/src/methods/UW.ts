@@ -1,33 +1,54 @@
 import { add, div, exp, mul, type Parameter, type Variable } from '@mtl/autograd';
-import { LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
+import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { TaskScalars } from './TaskScalars';
 
 export interface UWOptions extends LossWeightingOptions {
   /** Initial log-variance s₀ for every task. Default −0.5, as LibMTL. */
   init?: number;
-  /** Create the tasks' log-variances now, so an optimizer built before the first step gets them. */
+  /** Shorthand for `init(tasks)`: create the tasks' log-variances now. */
   tasks?: readonly string[];
 }
 
 /**
  * Uncertainty weighting (Kendall et al., 2018), in LibMTL's form: Σ Lᵢ/(2e^{sᵢ}) + sᵢ/2 with a
- * learnable log-variance sᵢ per task. Give `parameters()` to the optimizer too.
+ * learnable log-variance sᵢ per task, created by `init(taskNames)`: call it, then give
+ * `parameters()` to the optimizer with the model's.
  */
 export class UW extends LossWeighting {
+  static readonly defaults: MethodDefaults<UWOptions, 'tasks'> = {
+    ...LOSS_DEFAULTS,
+    init: -0.5,
+    tasks: undefined,
+  };
   readonly name = 'UW';
   readonly logVars: TaskScalars;
 
-  constructor({ init = -0.5, tasks = [], ...options }: UWOptions = {}) {
-    super(options);
-    this.logVars = new TaskScalars('logVar', init);
-    for (const task of tasks) this.logVar(task);
+  constructor(options?: UWOptions) {
+    const { init, tasks, ...base } = methodOptions('UW', options, UW.defaults, {
+      ...LOSS_RULES,
+      init: rules.finite,
+      tasks: rules.optional(rules.tasks),
+    });
+    super(base);
+    this.logVars = new TaskScalars('UW', 'logVar', init);
+    if (tasks !== undefined) this.init(tasks);
+  }
+
+  override get learnable(): boolean {
+    return true;
+  }
+
+  protected override createState(taskNames: readonly string[]): void {
+    this.logVars.create(taskNames);
   }
 
   override parameters(): Parameter[] {
+    this.requireInit('parameters');
     return this.logVars.parameters();
   }
 
-  /** The log-variance parameter of a task, created at s₀ on first use. */
+  /** The log-variance parameter of a task. */
   logVar(task: string): Parameter {
     return this.logVars.of(task);
   }
@@ -51,6 +72,7 @@ export class UW extends LossWeighting {
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
+    this.requireInit('loadStateDict');
     this.logVars.loadStateDict(state);
   }
 }

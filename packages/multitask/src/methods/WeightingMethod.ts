@@ -1,5 +1,6 @@
 import { grad, type Parameter, type Variable } from '@mtl/autograd';
-import { MtlError, type Tensor } from '@mtl/tensor';
+import { formatValue, MtlError, type Tensor } from '@mtl/tensor';
+import { WeightingError } from './shared/WeightingError';
 
 /** What a method needs besides the losses. */
 export interface BackwardContext {
@@ -25,6 +26,12 @@ export interface Diagnostics {
  * The interface of every loss-weighting and gradient-aggregation method:
  * `backward(losses, { shared, representation?, epoch? })` writes `.grad` of every parameter (heads
  * get their own task's gradient) and returns the task weights it used.
+ *
+ * Lifecycle (LibMTL's `init_param`): `init(taskNames)` creates the method's per-task learnable
+ * state (UW's log-variances, GradNorm's logits, …) before the optimizer is built from
+ * `parameters()`; the Trainer calls it. A method with such state refuses `parameters()` and
+ * `backward` before `init` — created lazily at the first step, the state would never reach the
+ * optimizer and would silently stay at its initial value.
  */
 export abstract class WeightingMethod {
   /** The method's name, for messages and reports. */
@@ -41,9 +48,66 @@ export abstract class WeightingMethod {
    */
   readonly needsParameters: boolean = false;
 
+  /**
+   * True for methods with per-task learnable state, which `init` creates: they refuse
+   * `parameters()` and `backward` before it.
+   */
+  get learnable(): boolean {
+    return false;
+  }
+
+  private initTasks: readonly string[] | null = null;
+
+  /** The tasks given to `init` (null before). */
+  get taskNames(): readonly string[] | null {
+    return this.initTasks;
+  }
+
+  /**
+   * Creates the method's per-task state for these tasks; call it before giving `parameters()` to
+   * an optimizer (the Trainer calls it). Again with the same tasks (in any order) it does nothing.
+   */
+  init(taskNames: readonly string[]): this {
+    const where = `${this.name}.init`;
+    if (
+      !Array.isArray(taskNames) ||
+      taskNames.length === 0 ||
+      !taskNames.every((t) => typeof t === 'string' && t.length > 0) ||
+      new Set(taskNames).size !== taskNames.length
+    ) {
+      throw new WeightingError(
+        `${where}: taskNames must be a non-empty array of distinct task names — got ${formatValue(taskNames)}`,
+      );
+    }
+    const known = this.initTasks;
+    if (known !== null) {
+      if (known.length === taskNames.length && taskNames.every((t) => known.includes(t))) return this;
+      throw new WeightingError(
+        `${where}: already initialised for tasks [${known.join(', ')}], got [${taskNames.join(', ')}] — a method's state belongs to one set of tasks; create a new ${this.name} for another`,
+      );
+    }
+    this.initTasks = Object.freeze([...taskNames]);
+    this.createState(this.initTasks);
+    return this;
+  }
+
+  /** Creates the per-task state (`init`'s work); methods without any keep this no-op. */
+  protected createState(_taskNames: readonly string[]): void {}
+
+  /** The tasks given to `init`; throws the lifecycle error naming `where` and the fix before it. */
+  protected requireInit(where: string): readonly string[] {
+    if (this.initTasks !== null) return this.initTasks;
+    throw new WeightingError(
+      `${this.name}.${where}: ${this.name} learns per-task parameters, which init(taskNames) creates — call .init(['taskA', 'taskB', …]) before building the optimizer from [...model.parameters(), ...method.parameters()] (the Trainer calls init itself, but its optimizer must already hold them)`,
+    );
+  }
+
   abstract backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number>;
 
-  /** Learnable parameters of the method itself (UW's log-variances, …), to give to an optimizer. */
+  /**
+   * Learnable parameters of the method itself (UW's log-variances, …), to give to an optimizer
+   * after `init`.
+   */
   parameters(): Parameter[] {
     return [];
   }
@@ -58,10 +122,20 @@ export abstract class WeightingMethod {
 
   loadStateDict(_state: Record<string, unknown>): void {}
 
-  /** Checks the losses: at least one, each a scalar, finite (a NaN loss names its task). */
+  /**
+   * Checks the losses: at least one, each a scalar, finite (a NaN loss names its task), each a
+   * task `init` was given (a method with learnable state must have had `init`).
+   */
   protected checkLosses(losses: Record<string, Variable>, context: BackwardContext): string[] {
     const tasks = Object.keys(losses);
     if (tasks.length === 0) throw new MtlError(`${this.name}.backward: no losses given`);
+    const known = this.learnable ? this.requireInit('backward') : this.initTasks;
+    const stranger = known === null ? undefined : tasks.find((t) => !known.includes(t));
+    if (stranger !== undefined) {
+      throw new WeightingError(
+        `${this.name}.backward: task ${JSON.stringify(stranger)} was not given to init([${known!.join(', ')}]) — pass every task to init`,
+      );
+    }
     for (const task of tasks) {
       const loss = losses[task]!;
       if (loss.size !== 1) {

@@ -8,6 +8,7 @@ import { DataLoader } from '../data/DataLoader';
 import type { MultiTaskDataset } from '../data/MultiTaskDataset';
 import type { Standardizer } from '../data/Standardizer';
 import { EW } from '../methods/EW';
+import { WeightingError } from '../methods/shared/WeightingError';
 import type { WeightingMethod } from '../methods/WeightingMethod';
 import { accuracy } from '../metrics/accuracy';
 import { auc } from '../metrics/auc';
@@ -175,6 +176,8 @@ export class Trainer {
     this.tasks = tasks;
     this.optimizer = optimizer;
     this.weighting = weighting;
+    weighting.init(tasks.map((t) => t.name));
+    checkOptimizerHolds(optimizer, weighting);
   }
 
   /** One optimization step on a batch; null when no task had a label in it. */
@@ -539,4 +542,21 @@ function monitored(monitor: string, validation: Record<string, Record<string, nu
 
 function snapshot(sd: Record<string, Tensor>): Record<string, Tensor> {
   return Object.fromEntries(Object.entries(sd).map(([k, v]) => [k, v.clone()]));
+}
+
+/**
+ * Refuses a weighting whose learnable parameters the optimizer does not hold: they would get
+ * gradients every step and never move (UW's log-variances staying at −0.5, with no error).
+ */
+// biome-ignore lint/suspicious/noExplicitAny: any optimizer, whatever its options
+function checkOptimizerHolds(optimizer: Optimizer<any>, weighting: WeightingMethod): void {
+  const own = weighting.parameters();
+  if (own.length === 0) return;
+  const held = new Set<unknown>((optimizer.paramGroups ?? []).flatMap((g) => g.params));
+  const missing = own.filter((p) => !held.has(p));
+  if (missing.length === 0) return;
+  throw new WeightingError(
+    `Trainer: ${weighting.name}'s parameters ${missing.map((p) => p.name ?? '(unnamed)').join(', ')} are not in the optimizer, so they would never be trained — ` +
+      `call .init(taskNames) on the method (or pass { tasks }) before building the optimizer from [...model.parameters(), ...weighting.parameters()]`,
+  );
 }

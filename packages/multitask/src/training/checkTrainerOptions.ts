@@ -81,7 +81,7 @@ export function checkTrainerOptions(options: unknown): TrainerOptions {
   }
   if (
     o.weighting !== undefined &&
-    !hasMethods(o.weighting, ['backward', 'stateDict', 'loadStateDict', 'parameters'])
+    !hasMethods(o.weighting, ['backward', 'init', 'stateDict', 'loadStateDict', 'parameters'])
   ) {
     throw new ValueError(
       mustBe(op, 'options.weighting', 'a weighting method', o.weighting, 'e.g. new EW() or new PCGrad()'),

@@ -95,6 +95,7 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
   const makeOptimizer = options.optimizer ?? ((ps: Parameter[]) => new Adam(ps, { lr: 1e-3 }));
   const runOnce = (seed: number, method: WeightingMethod, only: TaskSpec[]) => {
     const m = model(seed);
+    method.init(only.map((t) => t.name));
     const optimizer = makeOptimizer([...m.parameters(), ...method.parameters()]);
     const trainer = new Trainer({
       model: m,
