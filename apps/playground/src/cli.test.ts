@@ -184,7 +184,7 @@ describe('experiment config', () => {
     [{ optimizer: { schedule: { type: 'cyclic' } } }, 'optimizer.schedule.type: expected one of none, step'],
     [
       { methodOptions: { cagrad: { c: 0.4 } } },
-      'methodOptions.cagrad.c: unknown field (known: calpha, rescale)',
+      'methodOptions.cagrad.c: unknown field (known: updateWeightsEvery, calpha, rescale)',
     ],
     [
       { methodOptions: { cagrad: { rescale: 5 } } },

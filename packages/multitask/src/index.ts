@@ -66,9 +66,16 @@ export { FAMO, type FAMOOptions } from './methods/FAMO';
 export { FairGrad, type FairGradOptions } from './methods/FairGrad';
 export { GLS } from './methods/GLS';
 export { GradDrop, type GradDropOptions } from './methods/GradDrop';
-export { type AggregationInput, GradientAggregation, weightedSum } from './methods/GradientAggregation';
+export {
+  type AggregationInput,
+  type Combination,
+  GradientAggregation,
+  type GramianContext,
+  weightedSum,
+} from './methods/GradientAggregation';
 export { GradNorm, type GradNormOptions } from './methods/GradNorm';
 export { GradVac, type GradVacOptions } from './methods/GradVac';
+export { GRAMIAN_DEFAULTS, GramianAggregation, type GramianOptions } from './methods/GramianAggregation';
 export { IMTL, type IMTLOptions } from './methods/IMTL';
 export { IMTLL, type IMTLLOptions } from './methods/IMTLL';
 export { LossWeighting, type LossWeightingOptions } from './methods/LossWeighting';

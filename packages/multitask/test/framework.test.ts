@@ -221,7 +221,7 @@ describe('the methods’ common contract', () => {
   it('a gradient method that returns EW weights reproduces EW on the shared parameters, also through the representation', () => {
     class Sum extends GradientAggregation {
       readonly name = 'Sum';
-      protected aggregate({ rows }: AggregationInput) {
+      protected direction({ rows }: AggregationInput) {
         const direction = new Float64Array(rows[0]!.length);
         for (const r of rows) for (let k = 0; k < r.length; k++) direction[k]! += r[k]!;
         return { direction, weights: rows.map(() => 1) };

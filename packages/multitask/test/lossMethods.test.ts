@@ -564,7 +564,7 @@ describe('TaskScalars (the per-task scalars of UW, IMTL-L, IMTL and GradNorm)', 
     expect(gradNorm.parameters().map((p) => p.name)).toEqual(['logit.a']);
     expect(uw.stateDict()).toEqual({ a: -0.5, b: -0.5 });
     expect(imtll.stateDict()).toEqual({ a: 0.25 });
-    expect(imtl.stateDict()).toEqual({ b: 0 });
+    expect(imtl.stateDict()).toEqual({ step: 0, weights: null, logScales: { b: 0 } });
     expect(gradNorm.stateDict()).toEqual({ logits: { a: 1 }, initial: {}, lastEpoch: null });
     // Loading writes the parameters in place (the optimizer keeps them); reset() puts every
     // scalar back to its initial value.

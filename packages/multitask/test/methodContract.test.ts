@@ -3,7 +3,7 @@
  * `Method.defaults` (unknown keys and bad values are a WeightingError naming the option), and the
  * `init(taskNames)` lifecycle of learnable state, which the Trainer enforces.
  */
-import type { Variable } from '@mtl/autograd';
+import { add, mul, type Variable } from '@mtl/autograd';
 import { mseLoss } from '@mtl/nn';
 import { Adam } from '@mtl/optim';
 import { Generator, MtlError, randn } from '@mtl/tensor';
@@ -101,7 +101,11 @@ describe('method options', () => {
     expect(() => new mtl.GradVac({ groups: [] })).toThrow(/GradVac: groups must be a non-empty array/);
     expect(() => new UW({ tasks: ['a', 'a'] })).toThrow(/UW: tasks must be an array of distinct task names/);
     // An option set to undefined reads as not given, so spreading partial settings works.
-    expect(new mtl.PCGrad({ seed: undefined }).options).toEqual({ order: 'random', seed: 0 });
+    expect(new mtl.PCGrad({ seed: undefined }).options).toEqual({
+      updateWeightsEvery: 1,
+      order: 'random',
+      seed: 0,
+    });
     // FairGrad's α = ∞ is max-min fairness; NashMTL's maxNorm = Infinity never clips.
     expect(new mtl.FairGrad({ alpha: Number.POSITIVE_INFINITY }).alpha).toBe(Number.POSITIVE_INFINITY);
     expect(new mtl.NashMTL({ maxNorm: Number.POSITIVE_INFINITY }).maxNorm).toBe(Number.POSITIVE_INFINITY);
@@ -236,5 +240,118 @@ describe('init(taskNames): the lifecycle of learnable state', () => {
           progress: false,
         }),
     ).toThrow('DWA.init: already initialised for tasks [a, z], got [a, b]');
+  });
+});
+
+/** The Gramian methods (weights from G), fresh, reusing their weights for `k` steps. */
+const GRAMIAN: [string, (k: number) => mtl.GramianAggregation][] = [
+  ['MGDA', (k) => new mtl.MGDA({ updateWeightsEvery: k })],
+  ['PCGrad', (k) => new mtl.PCGrad({ updateWeightsEvery: k })],
+  ['CAGrad', (k) => new mtl.CAGrad({ updateWeightsEvery: k })],
+  ['IMTL', (k) => new mtl.IMTL({ updateWeightsEvery: k })],
+  ['NashMTL', (k) => new mtl.NashMTL({ updateWeightsEvery: k, maxNorm: 0.05 })],
+  ['AlignedMTL', (k) => new mtl.AlignedMTL({ updateWeightsEvery: k })],
+  ['UPGrad', (k) => new mtl.UPGrad({ updateWeightsEvery: k })],
+  ['DualProj', (k) => new mtl.DualProj({ updateWeightsEvery: k })],
+  ['ConFIG', (k) => new mtl.ConFIG({ updateWeightsEvery: k })],
+  ['FairGrad', (k) => new mtl.FairGrad({ updateWeightsEvery: k })],
+];
+
+/** Losses of `m` on batch `seed` (three tasks, so the Gramian methods have a conflict to resolve). */
+function batchLosses(m: HardSharing, seed: number): Record<string, Variable> {
+  const g = new Generator(seed);
+  const out = m.forward(randn([6, 3], { dtype: 'float64', generator: g }));
+  return Object.fromEntries(
+    m.tasks.map((t) => [t, mseLoss(out[t]!, randn(out[t]!.shape, { dtype: 'float64', generator: g }))]),
+  );
+}
+
+const threeTasks = () =>
+  HardSharing.mlp({
+    inputSize: 3,
+    hidden: [4],
+    tasks: { a: 1, b: 1, c: 1 },
+    dtype: 'float64',
+    generator: new Generator(7),
+  });
+
+const gradsOf = (ps: readonly { grad: { data: ArrayLike<number> } | null }[]) =>
+  ps.map((p) => Array.from(p.grad?.data ?? []));
+
+describe('updateWeightsEvery: every Gramian method reuses its weights between updates', () => {
+  for (const [name, make] of GRAMIAN) {
+    it(`${name}: step 1 of 2 applies step 0's weights to its own gradients, heads unweighted; the state round-trips`, () => {
+      const method = make(2);
+      const m = threeTasks();
+      const first = method.backward(batchLosses(m, 1), { shared: m.sharedParameters() });
+      expect(method.lastDiagnostics!.gradNorms).toBeDefined();
+      const state = JSON.parse(JSON.stringify(method.stateDict()));
+      // Step 1 on another batch, against the same direction formed by hand from its gradients.
+      for (const p of m.parameters()) p.zeroGrad();
+      const losses = batchLosses(m, 2);
+      const reused = method.backward(losses, { shared: m.sharedParameters() });
+      expect(method.lastDiagnostics!.gradNorms).toBeUndefined(); // no per-task gradients taken
+      const byHand = threeTasks();
+      const handLosses = batchLosses(byHand, 2);
+      const rows = Object.values(handLosses).map(
+        (l) => mtl.taskGradients([l], byHand.sharedParameters()).rows[0]!,
+      );
+      // The weights are step 0's, up to the clipping factor (NashMTL clips each step's own d).
+      const scale = reused.a! / first.a!;
+      if (name !== 'NashMTL') expect(scale).toBeCloseTo(1, 14);
+      for (const t of ['b', 'c']) expect(reused[t]! / first[t]!).toBeCloseTo(scale, 12);
+      const d = mtl.weightedSum(rows, Object.values(reused));
+      expect(gradsOf(m.sharedParameters()).flat()).toEqual(
+        gradsOf(m.sharedParameters())
+          .flat()
+          .map((_, k) => expect.closeTo(d[k]!, 12)),
+      );
+      if (name === 'NashMTL') expect(Math.hypot(...d)).toBeCloseTo(0.05, 6); // clipped to maxNorm
+      for (const t of m.tasks) {
+        const own = mtl.taskGradients([handLosses[t]!], byHand.taskParameters(t)).rows[0]!;
+        gradsOf(m.taskParameters(t))
+          .flat()
+          .forEach((v, k) => {
+            expect(v).toBeCloseTo(own[k]!, 12);
+          });
+      }
+      // A copy loaded with step 0's state also reuses step 0's weights at its step 1.
+      const copy = make(2);
+      copy.loadStateDict(state);
+      const c = threeTasks();
+      expect(copy.backward(batchLosses(c, 2), { shared: c.sharedParameters() })).toEqual(reused);
+      // Step 2 computes new weights.
+      method.backward(batchLosses(m, 3), { shared: m.sharedParameters() });
+      expect(method.lastDiagnostics!.gradNorms).toBeDefined();
+      method.reset();
+      expect(method.stateDict()).toMatchObject({ step: 0, weights: null });
+    });
+  }
+
+  it('reuses them on the representation too', () => {
+    const method = new mtl.UPGrad({ updateWeightsEvery: 3 });
+    const m = threeTasks();
+    const first = method.backward(batchLosses(m, 1), {
+      shared: m.sharedParameters(),
+      representation: m.representation,
+    });
+    for (const p of m.parameters()) p.zeroGrad();
+    const reused = method.backward(batchLosses(m, 2), {
+      shared: m.sharedParameters(),
+      representation: m.representation,
+    });
+    expect(reused).toEqual(first);
+    const ref = threeTasks();
+    const l = batchLosses(ref, 2);
+    const total = Object.values(l).reduce(
+      (acc, loss, i) => add(acc, mul(loss, Object.values(first)[i]!)),
+      mul(Object.values(l)[0]!, 0),
+    );
+    const shared = mtl.taskGradients([total], ref.sharedParameters()).rows[0]!;
+    gradsOf(m.sharedParameters())
+      .flat()
+      .forEach((v, k) => {
+        expect(v).toBeCloseTo(shared[k]!, 12);
+      });
   });
 });

@@ -1,5 +1,11 @@
 import { eigh, Tensor } from '@mtl/tensor';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import type { GramianContext } from './GradientAggregation';
+import {
+  GRAMIAN_DEFAULTS,
+  GRAMIAN_RULES,
+  GramianAggregation,
+  type GramianOptions,
+} from './GramianAggregation';
 import { type MethodDefaults, methodOptions } from './shared/methodOptions';
 
 /** float32's machine epsilon, `torch.finfo().eps` under torch's default dtype, as LibMTL uses. */
@@ -16,20 +22,19 @@ const FLOAT32_EPS = 2 ** -23;
  * the rank is 0 and the weights are 0. With one task d = g; with T identical gradients every
  * weight is 1 (B = 11ᵀ/T), so d = T·g, the plain sum.
  */
-/** AlignedMTL has no options. */
-export type AlignedMTLOptions = Record<string, never>;
+/** AlignedMTL's options: only the Gramian methods' `updateWeightsEvery`. */
+export type AlignedMTLOptions = GramianOptions;
 
-export class AlignedMTL extends GradientAggregation {
-  static readonly defaults: MethodDefaults<AlignedMTLOptions> = {};
+export class AlignedMTL extends GramianAggregation {
+  static readonly defaults: MethodDefaults<AlignedMTLOptions> = GRAMIAN_DEFAULTS;
   readonly name = 'AlignedMTL';
 
   constructor(options?: AlignedMTLOptions) {
-    super();
-    methodOptions('AlignedMTL', options, AlignedMTL.defaults, {});
+    super(methodOptions('AlignedMTL', options, AlignedMTL.defaults, GRAMIAN_RULES));
   }
 
-  protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
-    const t = rows.length;
+  protected weights(gram: Float64Array, { tasks }: GramianContext): number[] {
+    const t = tasks.length;
     const { eigenvalues, eigenvectors } = eigh(new Tensor(Float64Array.from(gram), [t, t], 'float64'));
     const lambda = eigenvalues.data as Float64Array;
     const v = eigenvectors.data as Float64Array;
@@ -48,6 +53,6 @@ export class AlignedMTL extends GradientAggregation {
         for (let j = 0; j < t; j++) weights[j]! += c * v[j * t + k]!;
       }
     }
-    return { direction: weightedSum(rows, weights), weights };
+    return weights;
   }
 }

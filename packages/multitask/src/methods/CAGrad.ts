@@ -1,9 +1,15 @@
 import { cagradWeights } from '../solvers/cagradWeights';
 import { gramTrace } from '../solvers/validateGram';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import type { GramianContext } from './GradientAggregation';
+import {
+  GRAMIAN_DEFAULTS,
+  GRAMIAN_RULES,
+  GramianAggregation,
+  type GramianOptions,
+} from './GramianAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
-export interface CAGradOptions {
+export interface CAGradOptions extends GramianOptions {
   /** The conflict-aversion radius c = calpha·‖g₀‖. Default 0.5; 0 gives the mean gradient. */
   calpha?: number;
   /** Divide d by 1 (0), 1 + calpha² (1, the default, as LibMTL) or 1 + calpha (2). */
@@ -21,24 +27,25 @@ export interface CAGradOptions {
  * With one task d = (1 + calpha)/(1 + calpha²)·g (1.2·g with the defaults). On the representation
  * (which LibMTL refuses) the same rule is applied to the representation's gradients.
  */
-export class CAGrad extends GradientAggregation {
-  static readonly defaults: MethodDefaults<CAGradOptions> = { calpha: 0.5, rescale: 1 };
+export class CAGrad extends GramianAggregation {
+  static readonly defaults: MethodDefaults<CAGradOptions> = { ...GRAMIAN_DEFAULTS, calpha: 0.5, rescale: 1 };
   readonly name = 'CAGrad';
   readonly calpha: number;
   readonly rescale: 0 | 1 | 2;
 
   constructor(options?: CAGradOptions) {
-    super();
-    const { calpha, rescale } = methodOptions('CAGrad', options, CAGrad.defaults, {
+    const { calpha, rescale, ...gramian } = methodOptions('CAGrad', options, CAGrad.defaults, {
+      ...GRAMIAN_RULES,
       calpha: rules.nonNegative,
       rescale: rules.oneOf([0, 1, 2]),
     });
+    super(gramian);
     this.calpha = calpha;
     this.rescale = rescale;
   }
 
-  protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
-    const t = rows.length;
+  protected weights(gram: Float64Array, { tasks }: GramianContext): number[] {
+    const t = tasks.length;
     let meanGram = 0;
     for (let k = 0; k < t * t; k++) meanGram += gram[k]!;
     const g0Norm = Math.sqrt(Math.max(meanGram / (t * t), 0));
@@ -55,6 +62,6 @@ export class CAGrad extends GradientAggregation {
     }
     const scale = this.rescale === 0 ? 1 : this.rescale === 1 ? 1 + this.calpha ** 2 : 1 + this.calpha;
     const weights = Array.from(w, (wi) => (1 / t + lambda * wi) / scale);
-    return { direction: weightedSum(rows, weights), weights };
+    return weights;
   }
 }

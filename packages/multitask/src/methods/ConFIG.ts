@@ -1,5 +1,11 @@
 import { pinv, Tensor } from '@mtl/tensor';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import type { GramianContext } from './GradientAggregation';
+import {
+  GRAMIAN_DEFAULTS,
+  GRAMIAN_RULES,
+  GramianAggregation,
+  type GramianOptions,
+} from './GramianAggregation';
 import { type MethodDefaults, methodOptions } from './shared/methodOptions';
 
 /**
@@ -12,20 +18,19 @@ import { type MethodDefaults, methodOptions } from './shared/methodOptions';
  * v = Σ xᵢuᵢ, ‖v‖² = xᵀCx, and d = Σ wᵢgᵢ with wᵢ = (Σⱼ gⱼ·u)·xᵢ/(‖gᵢ‖‖v‖) — the weights reported.
  * With one task, d = g (plain training).
  */
-/** ConFIG has no options. */
-export type ConFIGOptions = Record<string, never>;
+/** ConFIG's options: only the Gramian methods' `updateWeightsEvery`. */
+export type ConFIGOptions = GramianOptions;
 
-export class ConFIG extends GradientAggregation {
-  static readonly defaults: MethodDefaults<ConFIGOptions> = {};
+export class ConFIG extends GramianAggregation {
+  static readonly defaults: MethodDefaults<ConFIGOptions> = GRAMIAN_DEFAULTS;
   readonly name = 'ConFIG';
 
   constructor(options?: ConFIGOptions) {
-    super();
-    methodOptions('ConFIG', options, ConFIG.defaults, {});
+    super(methodOptions('ConFIG', options, ConFIG.defaults, GRAMIAN_RULES));
   }
 
-  protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
-    const t = rows.length;
+  protected weights(gram: Float64Array, { tasks }: GramianContext): number[] {
+    const t = tasks.length;
     const norms = Array.from({ length: t }, (_, i) => Math.sqrt(gram[i * t + i]!));
     const cosine = new Float64Array(t * t);
     for (let i = 0; i < t; i++) {
@@ -43,7 +48,7 @@ export class ConFIG extends GradientAggregation {
     let vv = 0;
     for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) vv += x[i]! * cosine[i * t + j]! * x[j]!;
     const vNorm = Math.sqrt(Math.max(0, vv));
-    if (!(vNorm > 0)) return { direction: new Float64Array(rows[0]!.length), weights: rows.map(() => 0) };
+    if (!(vNorm > 0)) return tasks.map(() => 0);
     // Σⱼ gⱼ·u = Σⱼ Σᵢ xᵢ gⱼ·gᵢ/(‖gᵢ‖‖v‖)
     let length = 0;
     for (let i = 0; i < t; i++) {
@@ -54,6 +59,6 @@ export class ConFIG extends GradientAggregation {
     }
     length /= vNorm;
     const weights = x.map((xi, i) => (norms[i]! > 0 ? (length * xi) / (norms[i]! * vNorm) : 0));
-    return { direction: weightedSum(rows, weights), weights };
+    return weights;
   }
 }

@@ -41,7 +41,7 @@ export class DBMTL extends GradientAggregation {
     return losses.map((l) => 1 / (l + 1e-8));
   }
 
-  protected aggregate({ rows, losses }: AggregationInput): {
+  protected direction({ rows, losses }: AggregationInput): {
     direction: Float64Array;
     weights: number[];
   } {

@@ -2,6 +2,8 @@ import { mul, type Variable } from '@mtl/autograd';
 import { MtlError } from '@mtl/tensor';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { requireEpoch } from './shared/requireEpoch';
+import { scaledSoftmax } from './shared/scaledSoftmax';
 import type { BackwardContext } from './WeightingMethod';
 
 export interface DWAOptions extends LossWeightingOptions {
@@ -104,34 +106,4 @@ export class DWA extends LossWeighting {
     this.history = new Map(Object.entries(history).map(([e, sums]) => [Number(e), structuredClone(sums)]));
     this.lastEpoch = typeof state.lastEpoch === 'number' ? state.lastEpoch : null;
   }
-}
-
-/** scale·softmax(x), computed with the max subtracted. */
-export function scaledSoftmax(x: readonly number[], scale = 1): number[] {
-  const top = Math.max(...x);
-  const e = x.map((v) => Math.exp(v - top));
-  const s = e.reduce((a, b) => a + b, 0);
-  return e.map((v) => (scale * v) / s);
-}
-
-/**
- * The epoch of the context, checked: a non-negative integer, and not before the last one seen
- * (an epoch-level method's history would otherwise mix two runs).
- */
-export function requireEpoch(name: string, context: BackwardContext, lastEpoch: number | null): number {
-  const { epoch } = context;
-  if (epoch === undefined) {
-    throw new MtlError(
-      `${name}: needs the epoch — pass { shared, epoch } to backward (0-based; the Trainer does this)`,
-    );
-  }
-  if (!Number.isInteger(epoch) || epoch < 0) {
-    throw new MtlError(`${name}: epoch must be an integer >= 0, got ${String(epoch)}`);
-  }
-  if (lastEpoch !== null && epoch < lastEpoch) {
-    throw new MtlError(
-      `${name}: the epoch went back from ${lastEpoch} to ${epoch}; call reset() before starting a new run`,
-    );
-  }
-  return epoch;
 }

@@ -1,10 +1,16 @@
 import { boxQP } from '../solvers/boxQP';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import type { GramianContext } from './GradientAggregation';
+import {
+  GRAMIAN_DEFAULTS,
+  GRAMIAN_RULES,
+  GramianAggregation,
+  type GramianOptions,
+} from './GramianAggregation';
 import { type MethodDefaults, methodOptions } from './shared/methodOptions';
-import { EPS_RULES, regularizedGramian, type UPGradOptions } from './UPGrad';
+import { EPS_RULES, type GramianRegularization, regularizedGramian } from './shared/regularizedGramian';
 
 /** DualProj's options: the same ε regularisation as UPGrad's. */
-export type DualProjOptions = UPGradOptions;
+export type DualProjOptions = GramianRegularization & GramianOptions;
 
 /**
  * DualProj (TorchJD): the mean gradient projected onto the dual cone of the task gradients
@@ -12,24 +18,31 @@ export type DualProjOptions = UPGradOptions;
  * Ĝ = GGᵀ/tr(GGᵀ) + εI), d = Σ wⱼgⱼ. When the mean gradient conflicts with no task it is returned
  * unchanged (w = 1/T).
  */
-export class DualProj extends GradientAggregation {
-  static readonly defaults: MethodDefaults<DualProjOptions> = { eps: 1e-4, normEps: 1e-4 };
+export class DualProj extends GramianAggregation {
+  static readonly defaults: MethodDefaults<DualProjOptions> = {
+    ...GRAMIAN_DEFAULTS,
+    eps: 1e-4,
+    normEps: 1e-4,
+  };
   readonly name = 'DualProj';
   readonly eps: number;
   readonly normEps: number;
 
   constructor(options?: DualProjOptions) {
-    super();
-    const { eps, normEps } = methodOptions('DualProj', options, DualProj.defaults, EPS_RULES);
+    const { eps, normEps, ...gramian } = methodOptions('DualProj', options, DualProj.defaults, {
+      ...GRAMIAN_RULES,
+      ...EPS_RULES,
+    });
+    super(gramian);
     this.eps = eps;
     this.normEps = normEps;
   }
 
-  protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
-    const t = rows.length;
+  protected weights(gram: Float64Array, { tasks }: GramianContext): number[] {
+    const t = tasks.length;
     const weights = Array.from(
       boxQP(regularizedGramian(gram, t, this.eps, this.normEps), t, new Float64Array(t).fill(1 / t)),
     );
-    return { direction: weightedSum(rows, weights), weights };
+    return weights;
   }
 }

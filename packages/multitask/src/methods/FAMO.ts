@@ -1,9 +1,9 @@
 import { add, log, mul, type Variable } from '@mtl/autograd';
 import { adamUpdate } from '@mtl/optim';
 import { MtlError } from '@mtl/tensor';
-import { scaledSoftmax } from './DWA';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { scaledSoftmax } from './shared/scaledSoftmax';
 
 export interface FAMOOptions extends LossWeightingOptions {
   /** Learning rate of the logits' own Adam. Default 0.025. */

@@ -1,8 +1,14 @@
 import { fairGradWeights } from '../solvers/fairGradWeights';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import type { GramianContext } from './GradientAggregation';
+import {
+  GRAMIAN_DEFAULTS,
+  GRAMIAN_RULES,
+  GramianAggregation,
+  type GramianOptions,
+} from './GramianAggregation';
 import { type MethodDefaults, methodOptions, rule } from './shared/methodOptions';
 
-export interface FairGradOptions {
+export interface FairGradOptions extends GramianOptions {
   /** The α of α-fair utility: 0 → utilitarian (sum), 1 → proportional fairness (default), ∞ → max-min. */
   alpha?: number;
 }
@@ -14,21 +20,22 @@ export interface FairGradOptions {
  * d = √T·g/‖g‖. Heads receive their unweighted task gradient
  * (LibMTL back-propagates Σ xᵢLᵢ, so its heads get xᵢ∇Lᵢ).
  */
-export class FairGrad extends GradientAggregation {
-  static readonly defaults: MethodDefaults<FairGradOptions> = { alpha: 1 };
+export class FairGrad extends GramianAggregation {
+  static readonly defaults: MethodDefaults<FairGradOptions> = { ...GRAMIAN_DEFAULTS, alpha: 1 };
   readonly name = 'FairGrad';
   readonly alpha: number;
 
   constructor(options?: FairGradOptions) {
-    super();
-    // α = ∞ is max-min fairness: a number > 0, Infinity allowed.
-    this.alpha = methodOptions('FairGrad', options, FairGrad.defaults, {
+    const { alpha, ...gramian } = methodOptions('FairGrad', options, FairGrad.defaults, {
+      ...GRAMIAN_RULES,
+      // α = ∞ is max-min fairness: a number > 0, Infinity allowed.
       alpha: rule('a number > 0 (Infinity for max-min)', (v) => typeof v === 'number' && v > 0),
-    }).alpha;
+    });
+    super(gramian);
+    this.alpha = alpha;
   }
 
-  protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
-    const weights = Array.from(fairGradWeights(gram, rows.length, { alpha: this.alpha }));
-    return { direction: weightedSum(rows, weights), weights };
+  protected weights(gram: Float64Array, { tasks }: GramianContext): number[] {
+    return Array.from(fairGradWeights(gram, tasks.length, { alpha: this.alpha }));
   }
 }

@@ -1,7 +1,7 @@
 import { exp, log, mean, reshape, stack, type Variable } from '@mtl/autograd';
-import { MtlError } from '@mtl/tensor';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions } from './LossWeighting';
 import { methodOptions } from './shared/methodOptions';
+import { requirePositive } from './shared/requirePositive';
 
 /**
  * Geometric loss strategy (Chennupati et al., 2019): back-propagates (Π Lᵢ)^{1/T}, computed as
@@ -23,18 +23,4 @@ export class GLS extends LossWeighting {
     const g = geometric.item();
     return { total: geometric, weights: values.map((v) => g / (t * v)) };
   }
-}
-
-/** The loss values, checked to be > 0 (methods that take logarithms of the losses need it). */
-export function requirePositive(name: string, losses: Variable[], tasks: string[], why: string): number[] {
-  return losses.map((loss, i) => {
-    const v = loss.item();
-    if (!(v > 0)) {
-      throw new MtlError(
-        `${name}: the loss of task ${JSON.stringify(tasks[i])} is ${v}; ${name} ${why}, which needs every loss > 0 ` +
-          '(add a small constant to a loss that can reach 0)',
-      );
-    }
-    return v;
-  });
 }

@@ -60,7 +60,7 @@ export class GradDrop extends GradientAggregation {
     }
   }
 
-  protected aggregate({ rows, onRepresentation }: AggregationInput): {
+  protected direction({ rows, onRepresentation }: AggregationInput): {
     direction: Float64Array;
     weights: number[];
   } {

@@ -1,8 +1,8 @@
 import { abs, mul, Parameter, reshape, softmax, stack, sub, sum, type Variable } from '@mtl/autograd';
 import { MtlError, tensor } from '@mtl/tensor';
-import { requireEpoch } from './DWA';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, type OptionRule, rules } from './shared/methodOptions';
+import { requireEpoch } from './shared/requireEpoch';
 import { TaskScalars } from './TaskScalars';
 import { type BackwardContext, dot, taskGradients } from './WeightingMethod';
 

@@ -58,7 +58,7 @@ export class GradVac extends GradientAggregation {
     this.generator = new Generator(this.options.seed);
   }
 
-  protected aggregate({ rows }: AggregationInput): { direction: Float64Array; weights: number[] } {
+  protected direction({ rows }: AggregationInput): { direction: Float64Array; weights: number[] } {
     const t = rows.length;
     const d = rows[0]!.length;
     const bounds = this.groupBounds(d);

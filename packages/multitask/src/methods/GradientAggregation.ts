@@ -1,5 +1,5 @@
 import { grad, type Variable } from '@mtl/autograd';
-import { MtlError, Tensor } from '@mtl/tensor';
+import { full, MtlError, Tensor } from '@mtl/tensor';
 import {
   type BackwardContext,
   flattenGradients,
@@ -8,18 +8,28 @@ import {
   WeightingMethod,
 } from './WeightingMethod';
 
-/** What `aggregate` sees: the per-task gradients and what else a method may need. */
-export interface AggregationInput {
+/** What a method may use besides the Gramian: the tasks, their losses, the epoch. */
+export interface GramianContext {
   tasks: string[];
-  /** Row i is task i's gradient, flattened (float64). */
-  rows: Float64Array[];
-  /** G·Gᵀ, T×T row-major. */
-  gram: Float64Array;
   /** The task losses' values. */
   losses: number[];
   epoch: number | undefined;
-  /** True when the rows are gradients of the shared representation (summed over the batch). */
+  /** True when the gradients are those of the shared representation (summed over the batch). */
   onRepresentation: boolean;
+}
+
+/** What `direction` sees: the per-task gradients, their Gramian and the context. */
+export interface AggregationInput extends GramianContext {
+  /** Row i is task i's gradient, flattened (float64). */
+  rows: Float64Array[];
+  /** The Gramian G = JJᵀ of the rows, T×T row-major. */
+  gram: Float64Array;
+}
+
+/** A combined direction and the weights it applies to the task gradients (d = Σ wᵢgᵢ where exact). */
+export interface Combination {
+  direction: Float64Array;
+  weights: number[];
 }
 
 /**
@@ -40,27 +50,16 @@ export abstract class GradientAggregation extends WeightingMethod {
     return null;
   }
 
-  /** The combined direction (length d) and the weight each task got. */
-  protected abstract aggregate(input: AggregationInput): { direction: Float64Array; weights: number[] };
+  /**
+   * The combined direction (length d) and the weight each task got. Methods that are a map from
+   * the Gramian to weights extend `GramianAggregation` instead, which implements this.
+   */
+  protected abstract direction(input: AggregationInput): Combination;
 
   backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
     const tasks = this.checkLosses(losses, context);
-    const rep = context.representation ?? null;
-    if (this.needsRepresentation && rep === null) {
-      throw new MtlError(
-        `${this.name}: works on the shared representation; pass { representation: model.representation }`,
-      );
-    }
-    if (this.needsParameters && rep !== null) {
-      throw new MtlError(
-        `${this.name}: keeps an average of parameter gradients across steps; give it the shared parameters, not a representation`,
-      );
-    }
-    if (rep === null && context.shared.length === 0) {
-      throw new MtlError(`${this.name}: no shared parameters and no representation to combine gradients on`);
-    }
+    const { rep, inputs } = this.combinedOn(context);
     const list = tasks.map((t) => losses[t]!);
-    const inputs: readonly Variable[] = rep === null ? context.shared : [rep];
     // Each task's pass also yields the gradients of the leaves it reaches without going through
     // `inputs` (its head): no second backward of Σ Lᵢ, which would walk the encoder again.
     const own = list.map((loss) => ownLeaves(loss, inputs));
@@ -79,7 +78,7 @@ export abstract class GradientAggregation extends WeightingMethod {
     });
     const gram = gramian(rows);
     const values = list.map((l) => l.item());
-    const { direction, weights } = this.aggregate({
+    const { direction, weights } = this.direction({
       tasks,
       rows,
       gram,
@@ -87,35 +86,10 @@ export abstract class GradientAggregation extends WeightingMethod {
       epoch: context.epoch,
       onRepresentation: rep !== null,
     });
-    if (!allFinite(direction)) {
-      const i = direction.findIndex((v) => !Number.isFinite(v));
-      throw new MtlError(
-        `${this.name}: the combined gradient is not finite (element ${i} is ${direction[i]}) — check the losses and the learning rate`,
-      );
-    }
+    this.requireFinite(direction);
     // Heads: each gets its own task's gradient (scaled, for DB-MTL); a leaf reached by several
     // tasks gets the sum, as a backward of Σ Lᵢ would give it.
-    const scales = this.headScales(values);
-    // Summed per leaf in one buffer of its own (the engine's gradients may be shared, so none is
-    // added into), then added to .grad once.
-    const headSums = new Map<Variable, Tensor>();
-    own.forEach((leaves, i) => {
-      const scale = scales === null ? 1 : scales[i]!;
-      leaves.forEach((leaf, j) => {
-        const g = ownGrads[i]![j]!;
-        const sum = headSums.get(leaf);
-        if (sum === undefined || sum.dtype !== g.dtype || sum.size !== g.size) {
-          const first = scale === 1 ? g.clone() : g.mul(scale);
-          headSums.set(leaf, sum === undefined ? first : sum.add(first));
-          return;
-        }
-        const s = sum.data;
-        const d = g.data;
-        if (scale === 1) for (let k = 0; k < s.length; k++) s[k] += d[k]!;
-        else for (let k = 0; k < s.length; k++) s[k] += scale * d[k]!;
-      });
-    });
-    for (const [leaf, sum] of headSums) leaf.grad = leaf.grad === null ? sum : leaf.grad.add(sum);
+    addHeadGradients(own, ownGrads, this.headScales(values));
     if (rep !== null) {
       rep.backward(new Tensor(castLike(direction, rep.value.dtype), rep.shape));
     } else {
@@ -133,10 +107,111 @@ export abstract class GradientAggregation extends WeightingMethod {
     this.lastDiagnostics = { weights: record, ...gradientDiagnostics(tasks, gram) };
     return record;
   }
+
+  /**
+   * The backward of a step whose weights are known (a Gramian method reusing its last ones): the
+   * shared parameters (or the representation) get d = s·Σ wᵢgᵢ from one pass, with s =
+   * `scale(‖Σ wᵢgᵢ‖²)`, and each head its own task's gradient from a pass over the heads alone,
+   * so the step costs about an EW step. Returns the weights applied, s·wᵢ.
+   */
+  protected backwardWithWeights(
+    losses: Record<string, Variable>,
+    context: BackwardContext,
+    weights: readonly number[],
+    scale: (normSq: number) => number,
+  ): Record<string, number> {
+    const tasks = this.checkLosses(losses, context);
+    const { rep, inputs } = this.combinedOn(context);
+    const list = tasks.map((t) => losses[t]!);
+    const own = list.map((loss) => ownLeaves(loss, inputs));
+    const heads = [...new Set(own.flat())];
+    if (heads.length > 0) {
+      const grads = grad(list, heads, { retainGraph: true, allowUnused: true });
+      heads.forEach((leaf, j) => {
+        leaf.grad = leaf.grad === null ? grads[j]!.clone() : leaf.grad.add(grads[j]!);
+      });
+    }
+    const seeds = list.map((loss, i) => full(loss.shape, weights[i]!, { dtype: loss.value.dtype }));
+    const combined = grad(list, [...inputs], {
+      gradOutputs: seeds,
+      retainGraph: rep !== null,
+      allowUnused: true,
+    });
+    let normSq = 0;
+    for (const g of combined) {
+      const data = g.data;
+      for (let k = 0; k < data.length; k++) normSq += data[k]! * data[k]!;
+    }
+    const s = scale(normSq);
+    const parts = s === 1 ? combined : combined.map((g) => g.mul(s));
+    for (const part of parts) this.requireFinite(part.data as ArrayLike<number>);
+    if (rep !== null) rep.backward(parts[0]!);
+    else {
+      context.shared.forEach((p, i) => {
+        p.grad = p.grad === null ? parts[i]!.clone() : p.grad.add(parts[i]!);
+      });
+    }
+    const record = Object.fromEntries(tasks.map((t, i) => [t, s * weights[i]!]));
+    this.lastDiagnostics = { weights: record };
+    return record;
+  }
+
+  /** Where the gradients are combined: the representation when given, else the shared parameters. */
+  private combinedOn(context: BackwardContext): { rep: Variable | null; inputs: readonly Variable[] } {
+    const rep = context.representation ?? null;
+    if (this.needsRepresentation && rep === null) {
+      throw new MtlError(
+        `${this.name}: works on the shared representation; pass { representation: model.representation }`,
+      );
+    }
+    if (this.needsParameters && rep !== null) {
+      throw new MtlError(
+        `${this.name}: keeps an average of parameter gradients across steps; give it the shared parameters, not a representation`,
+      );
+    }
+    if (rep === null && context.shared.length === 0) {
+      throw new MtlError(`${this.name}: no shared parameters and no representation to combine gradients on`);
+    }
+    return { rep, inputs: rep === null ? context.shared : [rep] };
+  }
+
+  private requireFinite(direction: ArrayLike<number>): void {
+    if (allFinite(direction)) return;
+    const i = Array.prototype.findIndex.call(direction, (v: number) => !Number.isFinite(v));
+    throw new MtlError(
+      `${this.name}: the combined gradient is not finite (element ${i} is ${direction[i]}) — check the losses and the learning rate`,
+    );
+  }
+}
+
+/**
+ * Adds each task's own-leaf gradients (times its scale, when given) into `.grad`: summed per leaf
+ * in one buffer of its own (the engine's gradients may be shared, so none is added into), then
+ * added to `.grad` once.
+ */
+function addHeadGradients(own: Variable[][], ownGrads: Tensor[][], scales: number[] | null): void {
+  const headSums = new Map<Variable, Tensor>();
+  own.forEach((leaves, i) => {
+    const scale = scales === null ? 1 : scales[i]!;
+    leaves.forEach((leaf, j) => {
+      const g = ownGrads[i]![j]!;
+      const sum = headSums.get(leaf);
+      if (sum === undefined || sum.dtype !== g.dtype || sum.size !== g.size) {
+        const first = scale === 1 ? g.clone() : g.mul(scale);
+        headSums.set(leaf, sum === undefined ? first : sum.add(first));
+        return;
+      }
+      const s = sum.data;
+      const d = g.data;
+      if (scale === 1) for (let k = 0; k < s.length; k++) s[k] += d[k]!;
+      else for (let k = 0; k < s.length; k++) s[k] += scale * d[k]!;
+    });
+  });
+  for (const [leaf, sum] of headSums) leaf.grad = leaf.grad === null ? sum : leaf.grad.add(sum);
 }
 
 /** Whether every element is finite: 0·x is 0 for finite x and NaN otherwise (two sums, so the adds overlap). */
-function allFinite(values: Float64Array): boolean {
+function allFinite(values: ArrayLike<number>): boolean {
   let even = 0;
   let odd = 0;
   let i = 0;

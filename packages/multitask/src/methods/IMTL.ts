@@ -1,11 +1,17 @@
 import { exp, mul, type Parameter, sub, type Variable } from '@mtl/autograd';
 import { pinv, Tensor } from '@mtl/tensor';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import type { GramianContext } from './GradientAggregation';
+import {
+  GRAMIAN_DEFAULTS,
+  GRAMIAN_RULES,
+  GramianAggregation,
+  type GramianOptions,
+} from './GramianAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { TaskScalars } from './TaskScalars';
 import type { BackwardContext } from './WeightingMethod';
 
-export interface IMTLOptions {
+export interface IMTLOptions extends GramianOptions {
   /**
    * The hybrid IMTL of the paper (and LibMTL's `IMTL`): each loss is first scaled as in IMTL-L,
    * e^{sᵢ}Lᵢ − sᵢ with a learnable sᵢ (s₀ = 0), and IMTL-G combines the gradients of the scaled
@@ -26,16 +32,20 @@ export interface IMTLOptions {
  * gradient e^{sᵢ}Lᵢ − 1, as in LibMTL; the reported weight of task i is αᵢe^{sᵢ} (what multiplies
  * ∇Lᵢ in d), and the diagnostics' norms are those of the scaled losses' gradients.
  */
-export class IMTL extends GradientAggregation {
-  static readonly defaults: MethodDefaults<IMTLOptions> = { lossScale: false };
+export class IMTL extends GramianAggregation {
+  static readonly defaults: MethodDefaults<IMTLOptions> = { ...GRAMIAN_DEFAULTS, lossScale: false };
   readonly name = 'IMTL';
   readonly lossScale: boolean;
   /** IMTL-L's sᵢ per task (only with `lossScale`), created at 0 by `init`. */
   readonly logScales = new TaskScalars('IMTL', 'logScale', 0);
 
   constructor(options?: IMTLOptions) {
-    super();
-    this.lossScale = methodOptions('IMTL', options, IMTL.defaults, { lossScale: rules.boolean }).lossScale;
+    const { lossScale, ...gramian } = methodOptions('IMTL', options, IMTL.defaults, {
+      ...GRAMIAN_RULES,
+      lossScale: rules.boolean,
+    });
+    super(gramian);
+    this.lossScale = lossScale;
   }
 
   /** With `lossScale`, the sᵢ are learnable: `init` creates them. */
@@ -47,8 +57,8 @@ export class IMTL extends GradientAggregation {
     if (this.lossScale) this.logScales.create(taskNames);
   }
 
-  protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
-    const t = rows.length;
+  protected weights(gram: Float64Array, { tasks }: GramianContext): number[] {
+    const t = tasks.length;
     const norms = new Tensor(
       Float64Array.from({ length: t }, (_, i) => Math.sqrt(gram[i * t + i]!)),
       [t],
@@ -59,7 +69,7 @@ export class IMTL extends GradientAggregation {
       .toArray() as number[];
     const sum = v.reduce((a, b) => a + b, 0);
     const weights = sum !== 0 && Number.isFinite(sum) ? v.map((x) => x / sum) : v.map(() => 1 / t);
-    return { direction: weightedSum(rows, weights), weights };
+    return weights;
   }
 
   override backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
@@ -90,16 +100,18 @@ export class IMTL extends GradientAggregation {
   }
 
   override reset(): void {
+    super.reset();
     this.logScales.reset();
   }
 
-  /** `{ task: sᵢ }` */
+  /** `{ logScales: { task: sᵢ }, step, weights }` */
   override stateDict(): Record<string, unknown> {
-    return this.logScales.stateDict();
+    return { ...super.stateDict(), logScales: this.logScales.stateDict() };
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
     if (this.lossScale) this.requireInit('loadStateDict');
-    this.logScales.loadStateDict(state);
+    super.loadStateDict(state);
+    this.logScales.loadStateDict((state.logScales ?? {}) as Record<string, unknown>);
   }
 }

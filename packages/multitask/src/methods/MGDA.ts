@@ -1,12 +1,18 @@
 import { minNormSimplex } from '../solvers/minNormSimplex';
 import { minNormSimplexFrankWolfe } from '../solvers/minNormSimplexFrankWolfe';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import type { GramianContext } from './GradientAggregation';
+import {
+  GRAMIAN_DEFAULTS,
+  GRAMIAN_RULES,
+  GramianAggregation,
+  type GramianOptions,
+} from './GramianAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
 /** How MGDA normalises each task gradient before the min-norm problem (LibMTL's `mgda_gn`). */
 export type MGDANormalization = 'none' | 'l2' | 'loss' | 'loss+';
 
-export interface MGDAOptions {
+export interface MGDAOptions extends GramianOptions {
   /**
    * gᵢ is divided by nᵢ: 'none' → 1, 'l2' → ‖gᵢ‖, 'loss' → Lᵢ, 'loss+' → Lᵢ‖gᵢ‖. Default 'none',
    * as LibMTL.
@@ -38,8 +44,9 @@ const NORMALIZATIONS: readonly MGDANormalization[] = ['none', 'l2', 'loss', 'los
  * un-normalised gradients, the normalisation is applied the same way on parameters and on the
  * representation.
  */
-export class MGDA extends GradientAggregation {
+export class MGDA extends GramianAggregation {
   static readonly defaults: MethodDefaults<MGDAOptions> = {
+    ...GRAMIAN_DEFAULTS,
     normalization: 'none',
     solver: 'frankWolfe',
     maxIter: 250,
@@ -52,24 +59,27 @@ export class MGDA extends GradientAggregation {
   private readonly tol: number;
 
   constructor(options?: MGDAOptions) {
-    super();
-    const { normalization, solver, maxIter, tol } = methodOptions('MGDA', options, MGDA.defaults, {
-      normalization: rules.oneOf(NORMALIZATIONS),
-      solver: rules.oneOf(['exact', 'frankWolfe']),
-      maxIter: rules.integer(1),
-      tol: rules.nonNegative,
-    });
+    const { normalization, solver, maxIter, tol, ...gramian } = methodOptions(
+      'MGDA',
+      options,
+      MGDA.defaults,
+      {
+        ...GRAMIAN_RULES,
+        normalization: rules.oneOf(NORMALIZATIONS),
+        solver: rules.oneOf(['exact', 'frankWolfe']),
+        maxIter: rules.integer(1),
+        tol: rules.nonNegative,
+      },
+    );
+    super(gramian);
     this.normalization = normalization;
     this.solver = solver;
     this.maxIter = maxIter;
     this.tol = tol;
   }
 
-  protected aggregate({ rows, gram, losses }: AggregationInput): {
-    direction: Float64Array;
-    weights: number[];
-  } {
-    const t = rows.length;
+  protected weights(gram: Float64Array, { losses, tasks }: GramianContext): number[] {
+    const t = tasks.length;
     const n = losses.map((loss, i) => {
       const norm = Math.sqrt(gram[i * t + i]!);
       const v =
@@ -91,6 +101,6 @@ export class MGDA extends GradientAggregation {
         ? minNormSimplex(normalized, t)
         : minNormSimplexFrankWolfe(normalized, t, { maxIter: this.maxIter, tol: this.tol });
     const weights = Array.from(alpha, (a, i) => a / n[i]!);
-    return { direction: weightedSum(rows, weights), weights };
+    return weights;
   }
 }

@@ -1,7 +1,7 @@
 import { MtlError } from '@mtl/tensor';
-import { scaledSoftmax } from './DWA';
 import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { scaledSoftmax } from './shared/scaledSoftmax';
 import { gramian } from './WeightingMethod';
 
 export interface MoCoOptions {
@@ -61,7 +61,7 @@ export class MoCo extends GradientAggregation {
     this.gammaSigma = gammaSigma;
   }
 
-  protected aggregate({ rows, gram, losses }: AggregationInput): {
+  protected direction({ rows, gram, losses }: AggregationInput): {
     direction: Float64Array;
     weights: number[];
   } {

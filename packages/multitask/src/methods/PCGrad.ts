@@ -1,8 +1,14 @@
 import { Generator } from '@mtl/tensor';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import type { GramianContext } from './GradientAggregation';
+import {
+  GRAMIAN_DEFAULTS,
+  GRAMIAN_RULES,
+  GramianAggregation,
+  type GramianOptions,
+} from './GramianAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 
-export interface PCGradOptions {
+export interface PCGradOptions extends GramianOptions {
   /** 'random' (the paper, seeded) or 'fixed' (task order, reproducible across runs). Default 'random'. */
   order?: 'random' | 'fixed';
   /** Seed of the random order. Default 0. */
@@ -14,24 +20,26 @@ export interface PCGradOptions {
  * conflicts with (negative dot product), in random order; d = Σ projected gradients. The
  * returned weights are the ones that direction applies to the task gradients (d = Σ wᵢ gᵢ).
  */
-export class PCGrad extends GradientAggregation {
-  static readonly defaults: MethodDefaults<PCGradOptions> = { order: 'random', seed: 0 };
+export class PCGrad extends GramianAggregation {
+  static readonly defaults: MethodDefaults<PCGradOptions> = { ...GRAMIAN_DEFAULTS, order: 'random', seed: 0 };
   readonly name = 'PCGrad';
   /** The options in use, defaults filled in. */
   readonly options: MethodDefaults<PCGradOptions>;
   private readonly generator: Generator;
 
   constructor(options?: PCGradOptions) {
-    super();
-    this.options = methodOptions('PCGrad', options, PCGrad.defaults, {
+    const resolved = methodOptions('PCGrad', options, PCGrad.defaults, {
+      ...GRAMIAN_RULES,
       order: rules.oneOf(['random', 'fixed']),
       seed: rules.seed,
     });
+    super(resolved);
+    this.options = resolved;
     this.generator = new Generator(this.options.seed);
   }
 
-  protected aggregate({ rows, gram }: AggregationInput): { direction: Float64Array; weights: number[] } {
-    const t = rows.length;
+  protected weights(gram: Float64Array, { tasks }: GramianContext): number[] {
+    const t = tasks.length;
     // Every projected gradient is a combination Σₖ cₖ gₖ of the task gradients, so the projections
     // run on coefficients, with ⟨Σₖ cₖ gₖ, gⱼ⟩ = Σₖ cₖ G[k, j] read off the Gramian: O(T³) work
     // instead of passes over the d-long rows, and one weighted sum of the rows at the end.
@@ -52,10 +60,11 @@ export class PCGrad extends GradientAggregation {
     }
     // The weights actually applied (d = Σ wₖ gₖ), as LibMTL records them — not 1 per task.
     const weights = Array.from(total);
-    return { direction: weightedSum(rows, weights), weights };
+    return weights;
   }
 
   override reset(): void {
+    super.reset();
     this.generator.manualSeed(this.options.seed);
   }
 }

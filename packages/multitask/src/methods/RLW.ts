@@ -1,8 +1,8 @@
 import { mul, type Variable } from '@mtl/autograd';
 import { Generator } from '@mtl/tensor';
-import { scaledSoftmax } from './DWA';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { scaledSoftmax } from './shared/scaledSoftmax';
 
 export interface RLWOptions extends LossWeightingOptions {
   /** Seed of the method's own generator. Default 0. */

@@ -1,9 +1,10 @@
 import { div, log, logsumexp, mul, reshape, stack, type Variable } from '@mtl/autograd';
 import { MtlError } from '@mtl/tensor';
-import { requireEpoch, scaledSoftmax } from './DWA';
-import { requirePositive } from './GLS';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { requireEpoch } from './shared/requireEpoch';
+import { requirePositive } from './shared/requirePositive';
+import { scaledSoftmax } from './shared/scaledSoftmax';
 import { WeightingError } from './shared/WeightingError';
 import type { BackwardContext } from './WeightingMethod';
 

@@ -1,0 +1,24 @@
+import { MtlError } from '@mtl/tensor';
+import type { BackwardContext } from '../WeightingMethod';
+
+/**
+ * The epoch of the context, checked: a non-negative integer, and not before the last one seen
+ * (an epoch-level method's history would otherwise mix two runs).
+ */
+export function requireEpoch(name: string, context: BackwardContext, lastEpoch: number | null): number {
+  const { epoch } = context;
+  if (epoch === undefined) {
+    throw new MtlError(
+      `${name}: needs the epoch — pass { shared, epoch } to backward (0-based; the Trainer does this)`,
+    );
+  }
+  if (!Number.isInteger(epoch) || epoch < 0) {
+    throw new MtlError(`${name}: epoch must be an integer >= 0, got ${String(epoch)}`);
+  }
+  if (lastEpoch !== null && epoch < lastEpoch) {
+    throw new MtlError(
+      `${name}: the epoch went back from ${lastEpoch} to ${epoch}; call reset() before starting a new run`,
+    );
+  }
+  return epoch;
+}
