@@ -1,12 +1,7 @@
 import { grad, type Variable } from '@mtl/autograd';
 import { full, MtlError, Tensor } from '@mtl/tensor';
-import {
-  type BackwardContext,
-  flattenGradients,
-  gradientDiagnostics,
-  gramian,
-  WeightingMethod,
-} from './WeightingMethod';
+import { gramOf, JacobianBuffer, rowsOf } from './shared/jacobian';
+import { type BackwardContext, gradientDiagnostics, WeightingMethod } from './WeightingMethod';
 
 /** What a method may use besides the Gramian: the tasks, their losses, the epoch. */
 export interface GramianContext {
@@ -20,15 +15,23 @@ export interface GramianContext {
 
 /** What `direction` sees: the per-task gradients, their Gramian and the context. */
 export interface AggregationInput extends GramianContext {
-  /** Row i is task i's gradient, flattened (float64). */
+  /**
+   * The Jacobian J: row i is task i's gradient, flattened, in the gradients' dtype ([T, d]).
+   * Its buffer is reused by the next step: read it during the call only.
+   */
+  jacobian: Tensor;
+  /** The rows of J as float64 arrays (made on first read, for methods that work on them). */
   rows: Float64Array[];
-  /** The Gramian G = JJᵀ of the rows, T×T row-major. */
+  /** The Gramian G = JJᵀ, T×T row-major, summed in float64. */
   gram: Float64Array;
 }
 
-/** A combined direction and the weights it applies to the task gradients (d = Σ wᵢgᵢ where exact). */
+/**
+ * A combined direction — float64 values, or values of the gradients' dtype — and the weights it
+ * applies to the task gradients (d = Σ wᵢgᵢ where exact).
+ */
 export interface Combination {
-  direction: Float64Array;
+  direction: Float32Array | Float64Array;
   weights: number[];
 }
 
@@ -63,8 +66,11 @@ export abstract class GradientAggregation extends WeightingMethod {
     // Each task's pass also yields the gradients of the leaves it reaches without going through
     // `inputs` (its head): no second backward of Σ Lᵢ, which would walk the encoder again.
     const own = list.map((loss) => ownLeaves(loss, inputs));
-    const d = inputs.reduce((n, p) => n + p.value.size, 0);
-    const rows: Float64Array[] = [];
+    const n = inputs.reduce((k, p) => k + p.value.size, 0);
+    const dtype = inputs.every((p) => p.value.dtype === 'float32') ? 'float32' : 'float64';
+    // J in the gradients' dtype, one row per task, in a buffer kept across steps: no float64
+    // copy of T·d numbers, and the rows as float64 only for the methods that read them.
+    const jacobian = this.jacobianBuffer.get(list.length, n, dtype);
     const ownGrads: Tensor[][] = [];
     list.forEach((loss, i) => {
       const last = i === list.length - 1;
@@ -73,14 +79,23 @@ export abstract class GradientAggregation extends WeightingMethod {
         retainGraph: !last || rep !== null,
         allowUnused: true,
       });
-      rows.push(flattenGradients(grads, d, inputs.length));
+      let offset = i * n;
+      for (let k = 0; k < inputs.length; k++) {
+        jacobian.data.set(grads[k]!.data, offset);
+        offset += grads[k]!.size;
+      }
       ownGrads.push(grads.slice(inputs.length));
     });
-    const gram = gramian(rows);
+    const gram = gramOf(jacobian);
     const values = list.map((l) => l.item());
+    let rows: Float64Array[] | undefined;
     const { direction, weights } = this.direction({
       tasks,
-      rows,
+      jacobian,
+      get rows() {
+        rows ??= rowsOf(jacobian);
+        return rows;
+      },
       gram,
       losses: values,
       epoch: context.epoch,
@@ -91,12 +106,12 @@ export abstract class GradientAggregation extends WeightingMethod {
     // tasks gets the sum, as a backward of Σ Lᵢ would give it.
     addHeadGradients(own, ownGrads, this.headScales(values));
     if (rep !== null) {
-      rep.backward(new Tensor(castLike(direction, rep.value.dtype), rep.shape));
+      rep.backward(new Tensor(asDtype(direction, rep.value.dtype), rep.shape));
     } else {
       let offset = 0;
       for (const p of context.shared) {
         const part = new Tensor(
-          castLike(direction.subarray(offset, offset + p.value.size), p.value.dtype),
+          asDtype(direction.subarray(offset, offset + p.value.size), p.value.dtype),
           p.value.shape,
         );
         p.grad = p.grad === null ? part : p.grad.add(part);
@@ -155,6 +170,9 @@ export abstract class GradientAggregation extends WeightingMethod {
     this.lastDiagnostics = { weights: record };
     return record;
   }
+
+  /** J's buffer, kept across steps. */
+  private readonly jacobianBuffer = new JacobianBuffer();
 
   /** Where the gradients are combined: the representation when given, else the shared parameters. */
   private combinedOn(context: BackwardContext): { rep: Variable | null; inputs: readonly Variable[] } {
@@ -245,7 +263,14 @@ function ownLeaves(loss: Variable, stops: readonly Variable[]): Variable[] {
   return leaves;
 }
 
-function castLike(values: Float64Array, dtype: Tensor['dtype']): Float32Array | Float64Array {
+/** The values as an array of `dtype`: themselves when they already are one, else a copy. */
+function asDtype(values: Float32Array | Float64Array, dtype: Tensor['dtype']): Float32Array | Float64Array {
+  return (dtype === 'float64' ? values instanceof Float64Array : values instanceof Float32Array)
+    ? values
+    : castLike(values, dtype);
+}
+
+function castLike(values: ArrayLike<number>, dtype: Tensor['dtype']): Float32Array | Float64Array {
   // A copy by set(): TypedArray.from would walk the values through the iterator protocol.
   const out = dtype === 'float64' ? new Float64Array(values.length) : new Float32Array(values.length);
   out.set(values);

@@ -4,8 +4,8 @@ import {
   type Combination,
   GradientAggregation,
   type GramianContext,
-  weightedSum,
 } from './GradientAggregation';
+import { combineRows } from './shared/jacobian';
 import { type MethodDefaults, type OptionRules, rules } from './shared/methodOptions';
 import type { BackwardContext } from './WeightingMethod';
 
@@ -77,7 +77,7 @@ export abstract class GramianAggregation extends GradientAggregation {
       for (let j = 0; j < t; j++) normSq += weights[i]! * gram[i * t + j]! * weights[j]!;
     const scale = this.directionScale(Math.max(normSq, 0));
     const applied = scale === 1 ? weights : weights.map((w) => w * scale);
-    return { direction: weightedSum(input.rows, applied), weights: applied };
+    return { direction: combineRows(input.jacobian, applied), weights: applied };
   }
 
   override reset(): void {
