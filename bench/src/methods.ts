@@ -45,6 +45,11 @@ const CANDIDATES = [
   'ConFIG',
   'FairGrad',
   'MoCo',
+  'ExcessMTL',
+  'SDMGrad',
+  'MoDo',
+  'Krum',
+  'TrimmedMean',
 ];
 
 const ON_REPRESENTATION = ['MGDA', 'PCGrad', 'CAGrad', 'UPGrad'];

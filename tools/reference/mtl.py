@@ -655,6 +655,106 @@ class GradDrop(Gradient):
         return d, list(self.leak + (1 - self.leak) * masks.sum(1) / features)
 
 
+class SDMGrad(Gradient):
+    """LibMTL's SDMGrad with one batch (ξ = ξ′ = ζ): w (kept across steps) takes `niter` steps of
+    torch's SGD with momentum (a new optimizer each step, as LibMTL) on the normalised Gramian,
+    each followed by LibMTL's `euclidean_proj_simplex`; d = (Σ wᵢgᵢ + λ·mean gᵢ)/(1 + λ)."""
+
+    def __init__(self, **options):
+        o = {'lambda': 0.3, 'niter': 20, 'lr': 5.0, 'momentum': 0.5, **options}
+        self.lam, self.niter, self.lr, self.momentum = o['lambda'], o['niter'], o['lr'], o['momentum']
+        self.w = None
+
+    @staticmethod
+    def proj(v, s=1):
+        n = v.shape[0]
+        if v.sum() == s and np.all(v >= 0):
+            return v
+        u = np.sort(v)[::-1]
+        cssv = np.cumsum(u)
+        rho = np.nonzero(u * np.arange(1, n + 1) > (cssv - s))[0][-1]
+        theta = float(cssv[rho] - s) / (rho + 1)
+        return (v - theta).clip(min=0)
+
+    def aggregate(self, G, losses, on_rep):
+        t = G.shape[0]
+        GG = G @ G.T
+        diag = torch.diag(GG)
+        diag = torch.where(diag < 0, torch.zeros_like(diag), diag)
+        scale = torch.mean(torch.sqrt(diag))
+        GG = GG / (scale.pow(2) + 1e-8)
+        Gg = torch.mean(GG, dim=1)
+        if self.w is None:
+            self.w = torch.full((t,), 1 / t)
+        w = self.w.clone().requires_grad_(True)
+        opt = torch.optim.SGD([w], lr=self.lr, momentum=self.momentum)
+        for _ in range(self.niter):
+            opt.zero_grad()
+            w.grad = torch.mv(GG, w.detach()) + self.lam * Gg
+            opt.step()
+            w.data.copy_(torch.from_numpy(self.proj(w.data.numpy())))
+        self.w = w.detach()
+        g0 = G.mean(0)
+        gw = (G * self.w.view(-1, 1)).sum(0)
+        d = (gw + self.lam * g0) / (1 + self.lam)
+        return d, list(((self.w + self.lam / t) / (1 + self.lam)).numpy())
+
+
+class MoDo(Gradient):
+    """LibMTL's MoDo with one batch: λ ← Π_Δ(λ − γ(G(Gᵀλ) + ρλ)) (LibMTL's projection), d = Gᵀλ."""
+
+    def __init__(self, gamma=1e-3, rho=0.1):
+        self.gamma, self.rho = gamma, rho
+        self.lam = None
+
+    def aggregate(self, G, losses, on_rep):
+        t = G.shape[0]
+        if self.lam is None:
+            self.lam = np.full(t, 1 / t)
+        lam = torch.as_tensor(self.lam)
+        step = lam - self.gamma * (G @ (G.T @ lam) + self.rho * lam)
+        self.lam = _proj_simplex_libmtl(step.numpy())
+        return wsum(G, self.lam), list(self.lam)
+
+
+class Krum(Gradient):
+    """TorchJD's KrumWeighting, with squared distances clamped at 0 before the square root, and ties
+    of the scores going to the lower task index (a stable sort instead of topk: with T = f + 3 the
+    two closest gradients always tie)."""
+
+    def __init__(self, nByzantine=0, nSelected=1):
+        self.f, self.m = nByzantine, nSelected
+
+    def aggregate(self, G, losses, on_rep):
+        t = G.shape[0]
+        gram = G @ G.T
+        gram = 0.5 * (gram + gram.T)
+        sq = torch.diagonal(gram)
+        dist = torch.sqrt(torch.clamp(sq.unsqueeze(0) + sq.unsqueeze(1) - 2 * gram, min=0))
+        n_closest = t - self.f - 2
+        smallest, _ = torch.topk(dist, k=n_closest + 1, largest=False)
+        scores = smallest[:, 1:].sum(dim=1)
+        selected = torch.sort(scores, stable=True).indices[: self.m]
+        w = torch.nn.functional.one_hot(selected, num_classes=t).sum(dim=0).to(F64) / self.m
+        return wsum(G, w.numpy()), list(w.numpy())
+
+
+class TrimmedMean(Gradient):
+    """TorchJD's TrimmedMean; the weights: the share of coordinates keeping each task, over T − 2f
+    (a stable sort, so equal values keep task order)."""
+
+    def __init__(self, trimNumber=1):
+        self.f = trimNumber
+
+    def aggregate(self, G, losses, on_rep):
+        t, n = G.shape
+        kept = t - 2 * self.f
+        values, index = torch.sort(G, dim=0, stable=True)
+        d = torch.narrow(values, 0, self.f, kept).mean(dim=0)
+        counts = torch.bincount(torch.narrow(index, 0, self.f, kept).reshape(-1), minlength=t)
+        return d, list((counts.to(F64) / (n * kept)).numpy())
+
+
 # ---------------------------------------------------------------------------------------------
 # loss-level methods: combine(losses (list of torch scalars), epoch) → (total, weights)
 
@@ -807,6 +907,37 @@ class FAMO(Loss):
         self.opt.step()
 
 
+class ExcessMTL(Loss):
+    """LibMTL's ExcessMTL on the shared parameters (a first-step estimate of 0 keeps its weight)."""
+
+    def __init__(self, robustStepSize=1e-2):
+        self.rss = robustStepSize
+        self.grad_sum = None
+        self.initial = None
+        self.loss_weight = None
+
+    def combine(self, L, epoch, shared):
+        t = len(L)
+        grads = torch.stack([torch.cat([g.reshape(-1) for g in torch.autograd.grad(Li, shared, retain_graph=True)])
+                             for Li in L])
+        if self.grad_sum is None:
+            self.grad_sum = torch.zeros_like(grads)
+            self.loss_weight = torch.ones(t)
+        w = torch.zeros(t)
+        for i in range(t):
+            self.grad_sum[i] += grads[i] ** 2
+            h = torch.sqrt(self.grad_sum[i] + 1e-7)
+            w[i] = grads[i] * (1 / h) @ grads[i]
+        if self.initial is None:
+            self.initial = w
+        else:
+            ratio = torch.where(self.initial > 0, w / self.initial, torch.zeros(t))
+            self.loss_weight = self.loss_weight * torch.exp(ratio * self.rss)
+            self.loss_weight = self.loss_weight / self.loss_weight.sum() * t
+        lw = self.loss_weight.clone()
+        return sum(float(wi) * Li for wi, Li in zip(lw, L)), list(lw.numpy())
+
+
 # ---------------------------------------------------------------------------------------------
 # the driver
 
@@ -814,7 +945,7 @@ class FAMO(Loss):
 def backward(method, losses, shared, rep, epoch):
     """What our method.backward does: returns the weights (task order)."""
     if method.level == 'loss':
-        if isinstance(method, GradNorm):
+        if isinstance(method, (GradNorm, ExcessMTL)):
             total, w = method.combine(losses, epoch, shared)
         else:
             total, w = method.combine(losses, epoch)
@@ -854,7 +985,8 @@ def backward(method, losses, shared, rep, epoch):
 CLASSES = {
     c.__name__: c
     for c in [EW, StaticWeighting, UW, PCGrad, MGDA, CAGrad, UPGrad, DualProj, IMTL, AlignedMTL, NashMTL,
-              DWA, GLS, IMTLL, GradNorm, DBMTL, ConFIG, MoCo, GradVac, FairGrad, STCH, FAMO, RLW, GradDrop]
+              DWA, GLS, IMTLL, GradNorm, DBMTL, ConFIG, MoCo, GradVac, FairGrad, STCH, FAMO, RLW, GradDrop,
+              ExcessMTL, SDMGrad, MoDo, Krum, TrimmedMean]
 }
 
 
@@ -988,6 +1120,16 @@ def main():
         trajectory('GradDrop (representation)', 'GradDrop', {}, setup, representation=True),
         trajectory('GradDrop element purity, leak 0.2', 'GradDrop', {'purity': 'element', 'leak': 0.2, 'seed': 4}, setup,
                    representation=True),
+        trajectory('ExcessMTL', 'ExcessMTL', {}, setup),
+        trajectory('ExcessMTL robustStepSize 1', 'ExcessMTL', {'robustStepSize': 1.0}, setup),
+        trajectory('SDMGrad', 'SDMGrad', {}, setup),
+        trajectory('SDMGrad (representation)', 'SDMGrad', {}, setup, representation=True),
+        trajectory('MoDo', 'MoDo', {}, setup),
+        trajectory('MoDo gamma 0.5', 'MoDo', {'gamma': 0.5}, setup),
+        trajectory('Krum', 'Krum', {}, setup),
+        trajectory('Krum nSelected 2', 'Krum', {'nSelected': 2}, setup),
+        trajectory('TrimmedMean', 'TrimmedMean', {}, setup),
+        trajectory('TrimmedMean (representation)', 'TrimmedMean', {}, setup, representation=True),
     ]
 
     gu = torch.Generator().manual_seed(7)
@@ -1017,6 +1159,18 @@ def main():
     for mname, opts, k in gradient_methods:
         for sname, rows, ls in sets:
             units.append(unit(f'{mname} {json.dumps(opts)} {sname}', mname, opts, rows, ls, k))
+    # the methods added later (ExcessMTL, SDMGrad, MoDo, Krum, TrimmedMean), after the others so
+    # that the existing entries keep their places; Krum with nByzantine 1 needs 4 tasks
+    later_methods = [
+        ('ExcessMTL', {}, 3), ('ExcessMTL', {'robustStepSize': 0.5}, 3), ('SDMGrad', {}, 2),
+        ('SDMGrad', {'lambda': 0, 'niter': 5}, 2), ('MoDo', {}, 3), ('MoDo', {'gamma': 0.1, 'rho': 0}, 3),
+        ('Krum', {}, 1), ('Krum', {'nSelected': 2}, 1), ('Krum', {'nByzantine': 1}, 1),
+        ('TrimmedMean', {}, 1), ('TrimmedMean', {'trimNumber': 0}, 1),
+    ]
+    for mname, opts, k in later_methods:
+        for sname, rows, ls in sets:
+            if len(rows) >= opts.get('nByzantine', 0) + 3:
+                units.append(unit(f'{mname} {json.dumps(opts)} {sname}', mname, opts, rows, ls, k))
 
     out = {
         'generator': 'tools/reference/mtl.py',

@@ -326,6 +326,8 @@ const TOY_UNSUITED: Partial<Record<MethodName, string>> = {
   gls: 'takes the geometric mean of the losses, which needs every loss > 0, and the toy’s losses go below 0',
   stch: 'takes logarithms of the losses, which needs every loss > 0, and the toy’s losses go below 0',
   graddrop: 'works on a shared representation, and the toy has none (it optimises x directly)',
+  krum: 'needs at least three tasks (nByzantine + 3), and the toy has two',
+  trimmedmean: 'needs at least three tasks (2·trim + 1), and the toy has two',
 };
 
 /** Builds the optimizers and methods once on a dummy parameter, so their own checks name the bad option. */

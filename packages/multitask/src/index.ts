@@ -62,6 +62,7 @@ export { DBMTL, type DBMTLOptions } from './methods/DBMTL';
 export { DualProj, type DualProjOptions } from './methods/DualProj';
 export { DWA, type DWAOptions } from './methods/DWA';
 export { EW } from './methods/EW';
+export { ExcessMTL, type ExcessMTLOptions } from './methods/ExcessMTL';
 export { FAMO, type FAMOOptions } from './methods/FAMO';
 export { FairGrad, type FairGradOptions } from './methods/FairGrad';
 export { GLS } from './methods/GLS';
@@ -78,12 +79,15 @@ export { GradVac, type GradVacOptions } from './methods/GradVac';
 export { GRAMIAN_DEFAULTS, GramianAggregation, type GramianOptions } from './methods/GramianAggregation';
 export { IMTL, type IMTLOptions } from './methods/IMTL';
 export { IMTLL, type IMTLLOptions } from './methods/IMTLL';
+export { Krum, type KrumOptions } from './methods/Krum';
 export { LossWeighting, type LossWeightingOptions } from './methods/LossWeighting';
 export { MGDA, type MGDANormalization, type MGDAOptions } from './methods/MGDA';
 export { MoCo, type MoCoOptions } from './methods/MoCo';
+export { MoDo, type MoDoOptions } from './methods/MoDo';
 export { NashMTL, type NashMTLOptions } from './methods/NashMTL';
 export { PCGrad, type PCGradOptions } from './methods/PCGrad';
 export { RLW, type RLWOptions } from './methods/RLW';
+export { SDMGrad, type SDMGradOptions } from './methods/SDMGrad';
 export { STCH, type STCHOptions } from './methods/STCH';
 export { StaticWeighting } from './methods/StaticWeighting';
 export {
@@ -96,6 +100,7 @@ export {
 } from './methods/shared/methodOptions';
 export { WeightingError } from './methods/shared/WeightingError';
 export { TaskScalars } from './methods/TaskScalars';
+export { TrimmedMean, type TrimmedMeanOptions } from './methods/TrimmedMean';
 export { UPGrad, type UPGradOptions } from './methods/UPGrad';
 export { UW, type UWOptions } from './methods/UW';
 export {
@@ -123,6 +128,7 @@ export {
   minNormSimplexFrankWolfe,
 } from './solvers/minNormSimplexFrankWolfe';
 export { type NashWeightsOptions, nashWeights } from './solvers/nashWeights';
+export { projectSimplex } from './solvers/projectSimplex';
 export { CheckpointError } from './training/CheckpointError';
 export {
   type CompareMethodsOptions,

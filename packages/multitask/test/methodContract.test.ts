@@ -46,6 +46,7 @@ describe('method options', () => {
         'DWA',
         'DualProj',
         'EW',
+        'ExcessMTL',
         'FAMO',
         'FairGrad',
         'GLS',
@@ -54,13 +55,17 @@ describe('method options', () => {
         'GradVac',
         'IMTL',
         'IMTLL',
+        'Krum',
         'MGDA',
         'MoCo',
+        'MoDo',
         'NashMTL',
         'PCGrad',
         'RLW',
+        'SDMGrad',
         'STCH',
         'StaticWeighting',
+        'TrimmedMean',
         'UPGrad',
         'UW',
       ].sort(),
@@ -255,6 +260,10 @@ const GRAMIAN: [string, (k: number) => mtl.GramianAggregation][] = [
   ['DualProj', (k) => new mtl.DualProj({ updateWeightsEvery: k })],
   ['ConFIG', (k) => new mtl.ConFIG({ updateWeightsEvery: k })],
   ['FairGrad', (k) => new mtl.FairGrad({ updateWeightsEvery: k })],
+  ['SDMGrad', (k) => new mtl.SDMGrad({ updateWeightsEvery: k })],
+  ['MoDo', (k) => new mtl.MoDo({ updateWeightsEvery: k, gamma: 0.1 })],
+  // All three selected, so that no weight is 0 (the test compares weights by their ratios).
+  ['Krum', (k) => new mtl.Krum({ updateWeightsEvery: k, nSelected: 3 })],
 ];
 
 /** Losses of `m` on batch `seed` (three tasks, so the Gramian methods have a conflict to resolve). */
