@@ -16,6 +16,7 @@
 // build-wasm variant SharedFma: --enable threads --sharedMemory --maximumMemory 65536 --enable relaxed-simd
 
 export { col2im, convDirect, convWeightGrad, im2col, maxPool, padPlanes } from './conv';
-export { gemm, gemmChunk, heapBase, packB, scratchBytes } from './matmul';
+export { spreadBias } from './convGemm';
+export { gemm, gemmChunk, gemmIm2col, heapBase, packB, scratchBytes } from './matmul';
 export { adagrad, adam, rmsprop, sgdMomentum } from './optim';
 export { biasRelu, maskRows } from './passes';

@@ -21,6 +21,8 @@
  * two threads still equals the unsplit one bit for bit when every thread runs the same build.
  */
 
+import { packIm2col } from './convGemm';
+
 /**
  * `acc + a·b` per lane. With relaxed SIMD on (a compile-time constant, so each build keeps one
  * branch) it is `f32x4.relaxed_madd`, one fused multiply-add where the CPU has FMA (vfmadd231ps
@@ -69,7 +71,26 @@ export function gemm(
   transB: i32,
   scratch: usize,
 ): void {
-  gemmStrided(a, b, c, m, k, n, transA ? m : k, transB ? k : n, n, transA, transB, scratch, 0);
+  gemmStrided(a, b, c, m, k, n, transA ? m : k, transB ? k : n, n, transA, transB, scratch, 0, 0);
+}
+
+/**
+ * `C = W·cols` (overwrites C) for a convolution: W (m×k, row-major) at `w`, and B = im2col's
+ * matrix (k×n) of the images at `x` with the window geometry at `geo`, which is never built: each
+ * block of it is packed straight from the images (`packIm2col`, `convGemm.ts`). Same arithmetic
+ * as `gemm` on the built matrix, so the same bits.
+ */
+export function gemmIm2col(
+  w: usize,
+  x: usize,
+  c: usize,
+  m: i32,
+  k: i32,
+  n: i32,
+  geo: usize,
+  scratch: usize,
+): void {
+  gemmStrided(w, x, c, m, k, n, k, n, n, 0, 0, scratch, 0, geo);
 }
 
 /** Words of the argument block that `gemmChunk` reads (i32 each). */
@@ -135,13 +156,13 @@ export function gemmChunk(args: usize, index: i32, scratch: usize): void {
     // Columns start..start+w of C and of B: B's column j is at element j (B) or row j (Bᵀ).
     const w = min(chunk, n - start);
     const bj = b + ((<usize>(transB ? start * k : start)) << 2);
-    gemmStrided(a, bj, c + ((<usize>start) << 2), m, k, w, lda, ldb, n, transA, transB, scratch, 0);
+    gemmStrided(a, bj, c + ((<usize>start) << 2), m, k, w, lda, ldb, n, transA, transB, scratch, 0, 0);
   } else {
     // Rows start..start+h of C and of A: A's row i is at row i (A) or element i (Aᵀ).
     const h = min(chunk, m - start);
     const ai = a + ((<usize>(transA ? start : start * k)) << 2);
     const ci = c + ((<usize>start * <usize>n) << 2);
-    gemmStrided(ai, b, ci, h, k, n, lda, ldb, n, transA, transB, scratch, packedB);
+    gemmStrided(ai, b, ci, h, k, n, lda, ldb, n, transA, transB, scratch, packedB, 0);
   }
 }
 
@@ -151,7 +172,8 @@ export function gemmChunk(args: usize, index: i32, scratch: usize): void {
  * `ldcElems` of C.
  *
  * With n ≤ NR there is a single strip of B, so each element of A would be used once after
- * packing: A is then read in place (four row pointers) instead of packed.
+ * packing: A is then read in place (four row pointers) instead of packed. With `image` non-zero,
+ * `b` points at images and B is their im2col matrix for the geometry at `image` (`gemmIm2col`).
  */
 function gemmStrided(
   a: usize,
@@ -167,6 +189,7 @@ function gemmStrided(
   transB: i32,
   scratch: usize,
   packedB: usize,
+  image: usize,
 ): void {
   const packA = scratch;
   const packB = packA + ((MC * KC) << 2);
@@ -183,7 +206,8 @@ function gemmStrided(
       const first = p0 === 0;
       // B's block: packed here, or already packed by `packB` (see its layout).
       const blockB = packedB ? packedB + ((<usize>(j0 * k + p0 * (((nc + NR - 1) / NR) * NR))) << 2) : packB;
-      if (!packedB) {
+      if (image) packIm2col(b, image, p0, j0, kc, nc, packB);
+      else if (!packedB) {
         if (transB) packBT(b, ldb, p0, j0, kc, nc, packB);
         else packBN(b, ldb, p0, j0, kc, nc, packB);
       }

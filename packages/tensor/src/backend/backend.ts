@@ -23,6 +23,7 @@ export const WASM_KERNEL_NAMES = [
   'col2im',
   'maxPool',
   'directConv',
+  'convGemm',
 ] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
@@ -77,6 +78,7 @@ const placements: Record<WasmKernelName, KernelPlacement> = {
   col2im: { runs: undefined },
   maxPool: { runs: undefined },
   directConv: { runs: undefined },
+  convGemm: { runs: undefined },
 };
 
 /** The placement of a kernel with a WebAssembly build (for the registry). */

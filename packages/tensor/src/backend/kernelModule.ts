@@ -38,6 +38,17 @@ export interface KernelExports {
     scratch: number,
   ): void;
   gemmChunk(args: number, index: number, scratch: number): void;
+  gemmIm2col(
+    w: number,
+    x: number,
+    c: number,
+    m: number,
+    k: number,
+    n: number,
+    geo: number,
+    scratch: number,
+  ): void;
+  spreadBias(c: number, bias: number, out: number, channels: number, count: number, plane: number): void;
   packB(b: number, k: number, n: number, transB: number, dst: number): void;
   biasRelu(y: number, b: number, rows: number, n: number): void;
   maskRows(g: number, y: number, out: number, sums: number, rows: number, n: number): void;

@@ -54,13 +54,22 @@ const probes: Record<KernelName, () => unknown> = {
     matmul(tensor(f32(8 * 16, 1), { shape: [8, 16] }), tensor(f32(16 * 8, 2), { shape: [16, 8] })),
     matmul(square2.to('float64'), x.to('float64')),
   ],
-  // Stride 2: the direct kernel (stride 1 only) leaves these to im2col and col2im.
-  im2col: () =>
+  // Stride 2: the direct kernels (stride 1 only) leave these to convGemm (the forward), im2col
+  // (the weight's gradient) and col2im (the input's).
+  convGemm: () =>
     conv2d(
       tensor(f32(2 * 3 * 6 * 6, 11), { shape: [2, 3, 6, 6] }),
       tensor(f32(4 * 3 * 9, 12), { shape: [4, 3, 3, 3] }),
       null,
       { stride: 2 },
+    ),
+  im2col: () =>
+    conv2dBackward(
+      tensor(f32(2 * 3 * 6 * 6, 11), { shape: [2, 3, 6, 6] }),
+      tensor(f32(4 * 3 * 9, 12), { shape: [4, 3, 3, 3] }),
+      tensor(f32(2 * 4 * 4, 20), { shape: [2, 4, 2, 2] }),
+      { stride: 2 },
+      { input: false, bias: false },
     ),
   col2im: () =>
     conv2dBackward(

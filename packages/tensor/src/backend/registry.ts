@@ -22,6 +22,7 @@
  */
 
 import { convDirectForward, convDirectWeightGrad } from '../kernels/convDirect';
+import { convGemmForward } from '../kernels/convGemm';
 import { col2imWasm, im2colWasm, maxPoolWasm } from '../kernels/convWasm';
 import {
   absLoop,
@@ -127,6 +128,13 @@ const declined = (): boolean => false;
 const directConvJs: DirectConvKernel = { forward: declined, weightGrad: declined };
 const directConvWasm: DirectConvKernel = { forward: convDirectForward, weightGrad: convDirectWeightGrad };
 
+/**
+ * `convGemm`: a convolution's forward as one product whose B is packed straight from the input
+ * (`kernels/convGemm.ts`), returning whether it ran; the `js` one never does (the op then runs
+ * im2col and the product).
+ */
+export type ConvGemmKernel = typeof convGemmForward;
+
 /** The `js` optimizer updates run nothing: the TypeScript updates are @mtl/optim's, run when these return false. */
 const leftToOptim = (): boolean => false;
 const optimizerUpdatesJs: OptimizerUpdatesKernel = {
@@ -150,6 +158,7 @@ const table = {
   col2im: withWasm('col2im', col2im, col2imWasm),
   maxPool: withWasm('maxPool', maxPool, maxPoolWasm),
   directConv: withWasm('directConv', directConvJs, directConvWasm),
+  convGemm: withWasm('convGemm', declined as ConvGemmKernel, convGemmForward),
   binary: jsOnly('binary', binaryKernel),
   add: jsOnly('add', addLoop),
   sub: jsOnly('sub', subLoop),

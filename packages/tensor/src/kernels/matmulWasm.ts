@@ -34,8 +34,8 @@ function align(bytes: number): number {
   return Math.ceil(bytes / 64) * 64;
 }
 
-/** The packing scratch of this thread's `gemm` calls (reserved once). */
-function scratchAddress(wasm: KernelExports): number | undefined {
+/** The packing scratch of this thread's `gemm` calls (reserved once; also the convolution's, `convGemm.ts`). */
+export function gemmScratch(wasm: KernelExports): number | undefined {
   scratch ??= reserve(wasm.scratchBytes());
   return scratch;
 }
@@ -122,7 +122,7 @@ export function matmulWasmF32(
   if (bytes > stagingLimit) {
     return !epilogue && oneOff(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
   }
-  const scratchPtr = scratchAddress(wasm);
+  const scratchPtr = gemmScratch(wasm);
   const base = staging.at(bytes);
   if (scratchPtr === undefined || base === undefined) return false;
   const heap = heapF32();

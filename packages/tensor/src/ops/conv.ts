@@ -78,8 +78,10 @@ export function conv1d(x: Tensor, weight: Tensor, bias?: Tensor | null, options?
  * with Hout = ⌊(H + 2·padding − dilation·(kH − 1) − 1) / stride⌋ + 1 (likewise Wout).
  *
  * float32 runs in the kernel layer: a direct WebAssembly kernel for stride 1 and few taps
- * (C·kH·kW ≤ 512, e.g. LeNet's layers), else `im2col` over chunks of the batch and one matrix
- * product per group (the registry's `matmul` kernel); float64 runs the TypeScript loops.
+ * (C·kH·kW ≤ 512, e.g. LeNet's layers); else, with one group, one WebAssembly product that packs
+ * its operand straight from the input (the registry's `convGemm` kernel); else `im2col` over
+ * chunks of the batch and one matrix product per group (the registry's `matmul` kernel); float64
+ * runs the TypeScript loops.
  *
  * @example
  * conv2d(x, w, b, { stride: 2, padding: 1 }); // x: [32, 3, 28, 28], w: [8, 3, 3, 3] → [32, 8, 14, 14]
@@ -282,7 +284,8 @@ function convForward(p: ConvPlan, x: Tensor, weight: Tensor, bias: Tensor | null
   const b = bias?.data as FloatArray | undefined;
   if (
     groups === 1 &&
-    getKernel(KERNELS.directConv).forward(xd, w, b ?? null, out, planes, win, outChannels, outH, outW)
+    (getKernel(KERNELS.directConv).forward(xd, w, b ?? null, out, planes, win, outChannels, outH, outW) ||
+      getKernel(KERNELS.convGemm)(xd, w, b ?? null, out, planes, win, outChannels, outH, outW))
   ) {
     return new Tensor(out, shape, dtype);
   }
