@@ -27,7 +27,7 @@ import {
 } from './harness';
 import { lenetCase, lenetRatios, lenetSpecs } from './lenet';
 import { matmulCase, matmulContenders, matmulRatios, matmulShapes } from './matmul';
-import { methodCosts } from './methods';
+import { lenetMethodCosts, methodCosts } from './methods';
 import { safetensorsHeaderCase } from './safetensors';
 import { addTorch, describeTorch, type TorchOutcome, torchAnchors } from './torch';
 import { memoryCase, trainingCase, trainingModels, trainingRatios } from './training';
@@ -159,6 +159,12 @@ if (methods.length > 0) {
   for (const m of methods)
     console.log(`${m.method.padEnd(18)} ${m.msPerStep.toFixed(1).padStart(7)} ms  ${m.ratio.toFixed(2)}×`);
 }
+const lenetMethods = !filter || 'methods'.includes(filter) ? lenetMethodCosts() : [];
+if (lenetMethods.length > 0) {
+  console.log('\nmultitask: ms per training step on MultiLeNet (2 tasks, batch 256), relative to EW');
+  for (const m of lenetMethods)
+    console.log(`${m.method.padEnd(18)} ${m.msPerStep.toFixed(1).padStart(7)} ms  ${m.ratio.toFixed(2)}×`);
+}
 
 const training: CaseResult[] = [];
 if (models.length > 0) {
@@ -240,6 +246,7 @@ writeJson(file, {
     autograd: chains,
     adam,
     methods,
+    lenetMethods,
     training,
     lenet,
     memory,

@@ -8,9 +8,9 @@
  * (`updateWeightsEvery: 4`), timed over whole cycles of 4 steps.
  */
 import * as mtl from '@mtl/multitask';
-import { mseLoss } from '@mtl/nn';
+import { crossEntropy, mseLoss } from '@mtl/nn';
 import { Adam } from '@mtl/optim';
-import { Generator, randn } from '@mtl/tensor';
+import { Generator, randint, randn } from '@mtl/tensor';
 import { median } from './harness';
 
 export interface MethodCost {
@@ -68,7 +68,7 @@ export function methodCosts(steps = 5, rounds = 16, warmup = 5): MethodCost[] {
   const g = new Generator(5);
   const x = randn([256, 64], { generator: g });
   const targets = Object.fromEntries(Object.keys(tasks).map((t) => [t, randn([256, 1], { generator: g })]));
-  const runs: { method: string; step: (epoch: number) => void; times: number[]; per: number }[] = [];
+  const runs: Run[] = [];
   for (const name of CANDIDATES) {
     const Method = (mtl as unknown as Record<string, new (options?: object) => mtl.WeightingMethod>)[name];
     if (typeof Method !== 'function')
@@ -109,6 +109,23 @@ export function methodCosts(steps = 5, rounds = 16, warmup = 5): MethodCost[] {
       runs.push({ method: label, step, times: [], per: every });
     }
   }
+  return timeInterleaved(runs, steps, rounds);
+}
+
+/** A method's step to time: `per` training steps per call (a reuse cycle), `times` per call. */
+interface Run {
+  method: string;
+  step: (epoch: number) => void;
+  times: number[];
+  per: number;
+}
+
+/**
+ * Times the runs in interleaved rounds (`rounds` × `steps` calls of each run in turn, from a
+ * different first run each round), so a burst of load from another process hits all alike; each
+ * run's cost is its median call over `per`, relative to the run named EW.
+ */
+function timeInterleaved(runs: Run[], steps: number, rounds: number): MethodCost[] {
   for (let round = 0; round < rounds; round++) {
     // Each round starts at a different method, so none is always first after another's garbage.
     const start = (round * 7) % runs.length;
@@ -123,4 +140,45 @@ export function methodCosts(steps = 5, rounds = 16, warmup = 5): MethodCost[] {
   const results = runs.map((r) => ({ method: r.method, msPerStep: median(r.times) / r.per }));
   const ew = results.find((r) => r.method === 'EW')?.msPerStep ?? Number.NaN;
   return results.map((r) => ({ ...r, ratio: r.msPerStep / ew }));
+}
+
+/**
+ * The same comparison on MultiLeNet (two 10-class tasks, batch 256 of random 1×28×28 images,
+ * cross-entropy, Adam): EW and three gradient methods, on the shared parameters (the convolutions
+ * and Linear(320, 50)) and on the 50-wide shared representation (MGDA-UB's saving).
+ */
+export function lenetMethodCosts(steps = 2, rounds = 6, warmup = 2): MethodCost[] {
+  const tasks = { left: 10, right: 10 };
+  const g = new Generator(6);
+  const x = randn([256, 1, 28, 28], { generator: g });
+  const labels = Object.fromEntries(
+    Object.keys(tasks).map((t) => [t, randint(0, 10, [256], { generator: g })]),
+  );
+  const runs: Run[] = [];
+  const variants = [
+    { label: 'EW', name: 'EW', rep: false },
+    ...['MGDA', 'PCGrad', 'UPGrad'].flatMap((name) => [
+      { label: name, name, rep: false },
+      { label: `${name} (rep)`, name, rep: true },
+    ]),
+  ];
+  for (const { label, name, rep } of variants) {
+    const Method = (mtl as unknown as Record<string, new () => mtl.WeightingMethod>)[name]!;
+    const model = mtl.multiLeNet({ tasks, generator: new Generator(1) });
+    const method = new Method().init(Object.keys(tasks));
+    const optimizer = new Adam([...model.parameters(), ...method.parameters()], { lr: 1e-3 });
+    const shared = model.sharedParameters();
+    const step = (epoch: number) => {
+      optimizer.zeroGrad();
+      const out = model.forward(x);
+      const losses = Object.fromEntries(
+        Object.entries(out).map(([t, y]) => [t, crossEntropy(y, labels[t]!)]),
+      );
+      method.backward(losses, { shared, representation: rep ? model.representation : null, epoch });
+      optimizer.step();
+    };
+    for (let i = 0; i < warmup; i++) step(0);
+    runs.push({ method: label, step, times: [], per: 1 });
+  }
+  return timeInterleaved(runs, steps, rounds);
 }
