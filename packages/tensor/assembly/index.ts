@@ -20,3 +20,4 @@ export { spreadBias } from './convGemm';
 export { gemm, gemmChunk, gemmIm2col, heapBase, packB, scratchBytes } from './matmul';
 export { adagrad, adam, rmsprop, sgdMomentum } from './optim';
 export { biasRelu, maskRows } from './passes';
+export { combineRows, gramRows } from './rows';

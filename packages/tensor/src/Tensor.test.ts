@@ -176,6 +176,8 @@ describe('every op is a function and a method', () => {
     ...['conv1dBackward', 'conv2dBackward', 'maxPool1dBackward', 'maxPool2dBackward'],
     ...['avgPool1dBackward', 'avgPool2dBackward', 'adaptiveAvgPool1dBackward', 'adaptiveAvgPool2dBackward'],
     'interpolateBackward',
+    // Row products of a Jacobian, for gradient aggregation: functions only, like the linalg kernels.
+    ...['rowGramian', 'rowCombination'],
   ]);
   const functions = Object.entries(api).filter(
     ([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !notMethods.has(name),

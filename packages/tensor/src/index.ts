@@ -143,6 +143,7 @@ export { pow } from './ops/pow';
 export { prod } from './ops/prod';
 export type { Dims, ReduceOptions } from './ops/reduction';
 export { flatten, reshape } from './ops/reshape';
+export { rowCombination, rowGramian } from './ops/rowProducts';
 export { indexAdd, scatterAdd, sliceScatter } from './ops/scatter';
 export { narrow, select, slice } from './ops/slice';
 export { logSoftmax, softmax } from './ops/softmax';

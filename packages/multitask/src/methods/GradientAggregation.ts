@@ -1,6 +1,6 @@
 import { grad, type Variable } from '@mtl/autograd';
-import { full, MtlError, Tensor } from '@mtl/tensor';
-import { gramOf, JacobianBuffer, rowsOf } from './shared/jacobian';
+import { full, MtlError, rowGramian, Tensor } from '@mtl/tensor';
+import { JacobianBuffer, rowsOf } from './shared/jacobian';
 import { type BackwardContext, gradientDiagnostics, WeightingMethod } from './WeightingMethod';
 
 /** What a method may use besides the Gramian: the tasks, their losses, the epoch. */
@@ -86,7 +86,7 @@ export abstract class GradientAggregation extends WeightingMethod {
       }
       ownGrads.push(grads.slice(inputs.length));
     });
-    const gram = gramOf(jacobian);
+    const gram = rowGramian(jacobian).data as Float64Array;
     const values = list.map((l) => l.item());
     let rows: Float64Array[] | undefined;
     const { direction, weights } = this.direction({

@@ -1,11 +1,11 @@
 import type { Variable } from '@mtl/autograd';
+import { rowCombination } from '@mtl/tensor';
 import {
   type AggregationInput,
   type Combination,
   GradientAggregation,
   type GramianContext,
 } from './GradientAggregation';
-import { combineRows } from './shared/jacobian';
 import { type MethodDefaults, type OptionRules, rules } from './shared/methodOptions';
 import type { BackwardContext } from './WeightingMethod';
 
@@ -77,7 +77,10 @@ export abstract class GramianAggregation extends GradientAggregation {
       for (let j = 0; j < t; j++) normSq += weights[i]! * gram[i * t + j]! * weights[j]!;
     const scale = this.directionScale(Math.max(normSq, 0));
     const applied = scale === 1 ? weights : weights.map((w) => w * scale);
-    return { direction: combineRows(input.jacobian, applied), weights: applied };
+    return {
+      direction: rowCombination(input.jacobian, applied).data as Float32Array | Float64Array,
+      weights: applied,
+    };
   }
 
   override reset(): void {

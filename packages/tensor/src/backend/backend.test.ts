@@ -99,7 +99,7 @@ describe('setBackend', () => {
       /setBackend: unknown option "kernel" \(known: kernels, variant\)/,
     );
     expect(() => setBackend('wasm', { kernels: ['conv'] } as never)).toThrow(
-      /kernels must be an array of kernel names: 'matmul', 'linearPasses', 'optimizerUpdates', 'im2col', 'col2im', 'maxPool', 'directConv', 'convGemm' \(the ones with a WebAssembly build\) or any other name in KERNEL_NAMES — got \["conv"\]/,
+      /kernels must be an array of kernel names: 'matmul', 'linearPasses', 'optimizerUpdates', 'im2col', 'col2im', 'maxPool', 'directConv', 'convGemm', 'rowProducts' \(the ones with a WebAssembly build\) or any other name in KERNEL_NAMES — got \["conv"\]/,
     );
     expect(() => setBackend('js', { variant: 'simd' })).toThrow(/a variant goes with 'wasm'/);
   });

@@ -24,6 +24,7 @@ export const WASM_KERNEL_NAMES = [
   'maxPool',
   'directConv',
   'convGemm',
+  'rowProducts',
 ] as const;
 export type WasmKernelName = (typeof WASM_KERNEL_NAMES)[number];
 
@@ -79,6 +80,7 @@ const placements: Record<WasmKernelName, KernelPlacement> = {
   maxPool: { runs: undefined },
   directConv: { runs: undefined },
   convGemm: { runs: undefined },
+  rowProducts: { runs: undefined },
 };
 
 /** The placement of a kernel with a WebAssembly build (for the registry). */

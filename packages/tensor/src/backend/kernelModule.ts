@@ -52,6 +52,8 @@ export interface KernelExports {
   packB(b: number, k: number, n: number, transB: number, dst: number): void;
   biasRelu(y: number, b: number, rows: number, n: number): void;
   maskRows(g: number, y: number, out: number, sums: number, rows: number, n: number): void;
+  gramRows(x: number, t: number, n: number, out: number): void;
+  combineRows(x: number, w: number, t: number, n: number, out: number): void;
   im2col(x: number, cols: number, geo: number): void;
   col2im(cols: number, dx: number, geo: number): void;
   maxPool(x: number, out: number, indices: number, geo: number): void;

@@ -24,6 +24,7 @@ import { minimum } from '../ops/minimum';
 import { mul } from '../ops/mul';
 import { permute } from '../ops/permute';
 import { maxPool2d } from '../ops/pool';
+import { rowCombination, rowGramian } from '../ops/rowProducts';
 import { sub } from '../ops/sub';
 import { sum } from '../ops/sum';
 import { Tensor } from '../Tensor';
@@ -53,6 +54,10 @@ const probes: Record<KernelName, () => unknown> = {
   matmul: () => [
     matmul(tensor(f32(8 * 16, 1), { shape: [8, 16] }), tensor(f32(16 * 8, 2), { shape: [16, 8] })),
     matmul(square2.to('float64'), x.to('float64')),
+  ],
+  rowProducts: () => [
+    rowGramian(tensor(f32(4 * 1024, 3), { shape: [4, 1024] })),
+    rowCombination(tensor(f32(4 * 1024, 4), { shape: [4, 1024] }), [1, 2, 3, 4]),
   ],
   // Stride 2: the direct kernels (stride 1 only) leave these to convGemm (the forward), im2col
   // (the weight's gradient) and col2im (the input's).

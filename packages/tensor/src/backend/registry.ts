@@ -63,6 +63,8 @@ import { adagradWasm, adamWasm, rmspropWasm, sgdMomentumWasm } from '../kernels/
 import { permuteKernel } from '../kernels/permute';
 import { maxPool } from '../kernels/pool';
 import { argReduceKernel, reduceKernel } from '../kernels/reduce';
+import { combineRowsLoop, gramRowsLoop } from '../kernels/rowProducts';
+import { combineRowsWasm, gramRowsWasm } from '../kernels/rowProductsWasm';
 import { backend, type KernelName, type KernelPlacement, placement, type WasmKernelName } from './backend';
 
 /** A kernel: its name, and its implementations (`js` always, `wasm` for the kernels with a WebAssembly build). */
@@ -135,6 +137,12 @@ const directConvWasm: DirectConvKernel = { forward: convDirectForward, weightGra
  */
 export type ConvGemmKernel = typeof convGemmForward;
 
+/** `rowProducts`: the Gramian and a weighted sum of the rows of a small matrix (`kernels/rowProducts.ts`). */
+export interface RowProductsKernel {
+  gram: typeof gramRowsLoop;
+  combine: typeof combineRowsLoop;
+}
+
 /** The `js` optimizer updates run nothing: the TypeScript updates are @mtl/optim's, run when these return false. */
 const leftToOptim = (): boolean => false;
 const optimizerUpdatesJs: OptimizerUpdatesKernel = {
@@ -159,6 +167,11 @@ const table = {
   maxPool: withWasm('maxPool', maxPool, maxPoolWasm),
   directConv: withWasm('directConv', directConvJs, directConvWasm),
   convGemm: withWasm('convGemm', declined as ConvGemmKernel, convGemmForward),
+  rowProducts: withWasm(
+    'rowProducts',
+    { gram: gramRowsLoop, combine: combineRowsLoop } as RowProductsKernel,
+    { gram: gramRowsWasm, combine: combineRowsWasm } as RowProductsKernel,
+  ),
   binary: jsOnly('binary', binaryKernel),
   add: jsOnly('add', addLoop),
   sub: jsOnly('sub', subLoop),
