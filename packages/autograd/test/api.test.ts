@@ -75,6 +75,8 @@ describe('the API mirrors @mtl/tensor', () => {
       ...['conv1dBackward', 'conv2dBackward', 'maxPool1dBackward', 'maxPool2dBackward'],
       ...['avgPool1dBackward', 'avgPool2dBackward', 'adaptiveAvgPool1dBackward', 'adaptiveAvgPool2dBackward'],
       'interpolateBackward',
+      // Products over a Jacobian's rows for gradient aggregation, run on gradients, not in graphs.
+      ...['rowGramian', 'rowCombination'],
     ]);
     const missing = Object.entries(tensorApi)
       .filter(([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !tensorOnly.has(name))

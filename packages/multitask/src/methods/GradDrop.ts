@@ -72,20 +72,25 @@ export class GradDrop extends GradientAggregation {
     const t = rows.length;
     const size = rows[0]!.length;
     let batch = 1;
-    let sign: ((e: number) => number) | null = null;
+    let signs: ArrayLike<number> | null = null;
     if (this.purity === 'batch') {
       const rep = this.representation;
       if (rep === null) {
         throw new MtlError("GradDrop: purity 'batch' needs the representation's value (call backward)");
       }
       batch = rep.shape.length >= 2 ? rep.shape[0]! : 1;
-      sign = (e) => Math.sign(rep.data[e]!);
+      signs = rep.data;
     }
     const features = size / batch;
-    // sᵢ per feature, row-major [task][feature].
+    // sᵢ per feature, row-major [task][feature]: element e = b·features + f of a row, summed over
+    // the batch b in order (loops over b and f rather than e % features: no division per element).
     const s = rows.map((row) => {
       const out = new Float64Array(features);
-      for (let e = 0; e < size; e++) out[e % features]! += sign === null ? row[e]! : row[e]! * sign(e);
+      for (let b = 0, e = 0; b < batch; b++) {
+        for (let f = 0; f < features; f++, e++) {
+          out[f]! += signs === null ? row[e]! : row[e]! * Math.sign(signs[e]!);
+        }
+      }
       return out;
     });
     const masks = rows.map(() => new Uint8Array(features));
@@ -105,8 +110,9 @@ export class GradDrop extends GradientAggregation {
       const mask = masks[i]!;
       let kept = 0;
       for (let f = 0; f < features; f++) kept += mask[f]!;
-      for (let e = 0; e < size; e++) {
-        direction[e]! += row[e]! * (this.leak + (1 - this.leak) * mask[e % features]!);
+      const scale = Float64Array.from(mask, (m) => this.leak + (1 - this.leak) * m);
+      for (let b = 0, e = 0; b < batch; b++) {
+        for (let f = 0; f < features; f++, e++) direction[e]! += row[e]! * scale[f]!;
       }
       return this.leak + ((1 - this.leak) * kept) / features;
     });

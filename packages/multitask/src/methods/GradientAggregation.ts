@@ -110,8 +110,9 @@ export abstract class GradientAggregation extends WeightingMethod {
     } else {
       let offset = 0;
       for (const p of context.shared) {
+        // A copy: .grad may be scaled in place (clipping), and the direction may be a method's own buffer.
         const part = new Tensor(
-          asDtype(direction.subarray(offset, offset + p.value.size), p.value.dtype),
+          castLike(direction.subarray(offset, offset + p.value.size), p.value.dtype),
           p.value.shape,
         );
         p.grad = p.grad === null ? part : p.grad.add(part);
