@@ -25,6 +25,7 @@ import {
   DWA,
   deltaM,
   EW,
+  ExcessMTL,
   FairGrad,
   GLS,
   GradDrop,
@@ -34,6 +35,7 @@ import {
   IMTLL,
   MGDA,
   MoCo,
+  MoDo,
   MultiTaskDataset,
   meanAndStd,
   multiFashion,
@@ -43,6 +45,7 @@ import {
   NashMTL,
   PCGrad,
   RLW,
+  SDMGrad,
   STCH,
   type Stat,
   Trainer,
@@ -80,6 +83,10 @@ export const MULTIFASHION_METHODS: Record<string, () => WeightingMethod> = {
   ConFIG: () => new ConFIG(),
   FairGrad: () => new FairGrad(),
   MoCo: () => new MoCo(),
+  ExcessMTL: () => new ExcessMTL(),
+  SDMGrad: () => new SDMGrad(),
+  MoDo: () => new MoDo(),
+  // Krum and TrimmedMean need at least three tasks (f + 3, 2f + 1); these benchmarks have two.
 };
 
 /** The two-task image benchmarks, all built by Sener & Koltun's recipe (`multiMnist`'s doc). */
