@@ -90,7 +90,11 @@ export abstract class GramianAggregation extends GradientAggregation {
 
   /** `{ step, weights }`: where the reuse cycle stands, and the weights being reused. */
   override stateDict(): Record<string, unknown> {
-    return { step: this.step, weights: this.last === null ? null : { ...this.last } };
+    const last = this.last;
+    return {
+      step: this.step,
+      weights: last === null ? null : { tasks: [...last.tasks], weights: [...last.weights] },
+    };
   }
 
   override loadStateDict(state: Record<string, unknown>): void {
