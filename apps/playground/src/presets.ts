@@ -7,30 +7,16 @@ export const PRESETS: Record<string, { label: string; config: Record<string, unk
     label: 'Penguins: species, sex and body mass (EW vs PCGrad vs UPGrad)',
     config: { name: 'penguins', methods: ['ew', 'pcgrad', 'upgrad'], seeds: [0] },
   },
-  multifashion: {
-    label: 'MultiFashion: two clothing items per image, MultiLeNet (EW vs PCGrad vs MGDA vs UPGrad)',
-    config: {
-      name: 'multifashion',
-      data: { dataset: 'multiFashion' },
-      methods: ['ew', 'pcgrad', 'mgda', 'upgrad'],
-      optimizer: { name: 'adam', lr: 0.001 },
-      epochs: 2,
-      batchSize: 32,
-      seeds: [0],
-    },
-  },
-  multimnist: {
-    label: 'MultiMNIST: two digits per image, MultiLeNet (needs the MNIST files)',
-    config: {
-      name: 'multimnist',
-      data: { dataset: 'multiMnist' },
-      methods: ['ew', 'pcgrad', 'mgda', 'upgrad'],
-      optimizer: { name: 'adam', lr: 0.001 },
-      epochs: 2,
-      batchSize: 32,
-      seeds: [0],
-    },
-  },
+  multifashion: visionPreset(
+    'multifashion',
+    'MultiFashion: two clothing items per image, MultiLeNet (EW vs PCGrad vs MGDA vs UPGrad)',
+    'multiFashion',
+  ),
+  multimnist: visionPreset(
+    'multimnist',
+    'MultiMNIST: two digits per image, MultiLeNet (needs the MNIST files)',
+    'multiMnist',
+  ),
   'mmoe-synthetic': {
     label: 'MMoE synthetic tasks, correlation 0.5: hard sharing vs MMoE vs CGC (EW)',
     config: {
@@ -85,3 +71,23 @@ export const PRESETS: Record<string, { label: string; config: Record<string, unk
     config: { name: 'optimizers', methods: ['ew'], optimizers: ['adam', 'sgd', 'rmsprop'], seeds: [0] },
   },
 };
+
+/** A two-task image preset: MultiLeNet, four methods, a short Adam run (the two differ only in data). */
+function visionPreset(
+  name: string,
+  label: string,
+  dataset: string,
+): { label: string; config: Record<string, unknown> } {
+  return {
+    label,
+    config: {
+      name,
+      data: { dataset },
+      methods: ['ew', 'pcgrad', 'mgda', 'upgrad'],
+      optimizer: { name: 'adam', lr: 0.001 },
+      epochs: 2,
+      batchSize: 32,
+      seeds: [0],
+    },
+  };
+}

@@ -72,7 +72,6 @@ export {
   type Combination,
   GradientAggregation,
   type GramianContext,
-  weightedSum,
 } from './methods/GradientAggregation';
 export { GradNorm, type GradNormOptions } from './methods/GradNorm';
 export { GradVac, type GradVacOptions } from './methods/GradVac';
@@ -109,6 +108,7 @@ export {
   gramian,
   taskGradients,
   WeightingMethod,
+  weightedSum,
 } from './methods/WeightingMethod';
 export { type AccuracyOptions, accuracy } from './metrics/accuracy';
 export { auc } from './metrics/auc';

@@ -74,7 +74,6 @@ describe('method options', () => {
 
   for (const [name, C] of METHODS) {
     it(`${name}: takes its defaults, refuses unknown keys and bad values`, () => {
-      expect(Object.isFrozen(C.defaults) || typeof C.defaults === 'object').toBe(true);
       expect(() => construct(name, C, undefined)).not.toThrow();
       expect(() => construct(name, C, { ...C.defaults })).not.toThrow();
       const known = Object.keys(C.defaults).join(', ') || 'none';

@@ -1,6 +1,7 @@
 import { MtlError } from '@mtl/tensor';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type AggregationInput, GradientAggregation } from './GradientAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { weightedSum } from './WeightingMethod';
 
 export interface DBMTLOptions {
   /** EMA rate of the log-loss gradients. Default 0.9, as LibMTL. */

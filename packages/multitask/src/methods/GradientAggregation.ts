@@ -1,5 +1,6 @@
 import { grad, type Variable } from '@mtl/autograd';
 import { full, MtlError, rowGramian, Tensor } from '@mtl/tensor';
+import { clipFactor } from './shared/clipFactor';
 import { JacobianBuffer, rowsOf } from './shared/jacobian';
 import { type BackwardContext, gradientDiagnostics, WeightingMethod } from './WeightingMethod';
 
@@ -126,15 +127,15 @@ export abstract class GradientAggregation extends WeightingMethod {
 
   /**
    * The backward of a step whose weights are known (a Gramian method reusing its last ones): the
-   * shared parameters (or the representation) get d = s·Σ wᵢgᵢ from one pass, with s =
-   * `scale(‖Σ wᵢgᵢ‖²)`, and each head its own task's gradient from a pass over the heads alone,
-   * so the step costs about an EW step. Returns the weights applied, s·wᵢ.
+   * shared parameters (or the representation) get d = Σ wᵢgᵢ from one pass — clipped to
+   * `maxNorm` when given — and each head its own task's gradient from a pass over the heads
+   * alone, so the step costs about an EW step. Returns the weights applied.
    */
   protected backwardWithWeights(
     losses: Record<string, Variable>,
     context: BackwardContext,
     weights: readonly number[],
-    scale: (normSq: number) => number,
+    maxNorm: number | null,
   ): Record<string, number> {
     const tasks = this.checkLosses(losses, context);
     const { rep, inputs } = this.combinedOn(context);
@@ -153,13 +154,16 @@ export abstract class GradientAggregation extends WeightingMethod {
       retainGraph: rep !== null,
       allowUnused: true,
     });
-    let normSq = 0;
-    for (const g of combined) {
-      const data = g.data;
-      for (let k = 0; k < data.length; k++) normSq += data[k]! * data[k]!;
+    let clip = 1;
+    if (maxNorm !== null) {
+      let normSq = 0;
+      for (const g of combined) {
+        const data = g.data;
+        for (let k = 0; k < data.length; k++) normSq += data[k]! * data[k]!;
+      }
+      clip = clipFactor(normSq, maxNorm);
     }
-    const s = scale(normSq);
-    const parts = s === 1 ? combined : combined.map((g) => g.mul(s));
+    const parts = clip === 1 ? combined : combined.map((g) => g.mul(clip));
     for (const part of parts) this.requireFinite(part.data as ArrayLike<number>);
     if (rep !== null) rep.backward(parts[0]!);
     else {
@@ -167,7 +171,7 @@ export abstract class GradientAggregation extends WeightingMethod {
         p.grad = p.grad === null ? parts[i]!.clone() : p.grad.add(parts[i]!);
       });
     }
-    const record = Object.fromEntries(tasks.map((t, i) => [t, s * weights[i]!]));
+    const record = Object.fromEntries(tasks.map((t, i) => [t, clip * weights[i]!]));
     this.lastDiagnostics = { weights: record };
     return record;
   }
@@ -276,49 +280,4 @@ function castLike(values: ArrayLike<number>, dtype: Tensor['dtype']): Float32Arr
   const out = dtype === 'float64' ? new Float64Array(values.length) : new Float32Array(values.length);
   out.set(values);
   return out;
-}
-
-/** d = Σ wᵢ gᵢ */
-export function weightedSum(rows: readonly Float64Array[], weights: readonly number[]): Float64Array {
-  const n = rows[0]?.length ?? 0;
-  const d = new Float64Array(n);
-  const t = rows.length;
-  let i = 0;
-  // Four rows per sweep: one store per element instead of four read-modify-writes. (A row with
-  // weight 0 is skipped, not multiplied, so a non-finite row it would zero out stays out.)
-  for (
-    ;
-    i + 4 <= t && weights[i] !== 0 && weights[i + 1] !== 0 && weights[i + 2] !== 0 && weights[i + 3] !== 0;
-    i += 4
-  ) {
-    const r0 = rows[i]!;
-    const r1 = rows[i + 1]!;
-    const r2 = rows[i + 2]!;
-    const r3 = rows[i + 3]!;
-    const w0 = weights[i]!;
-    const w1 = weights[i + 1]!;
-    const w2 = weights[i + 2]!;
-    const w3 = weights[i + 3]!;
-    // The same additions in the same order as one row at a time (the same bits), two elements
-    // at a time so that their chains of adds overlap.
-    let k = 0;
-    for (; k + 2 <= n; k += 2) {
-      let v = d[k]! + w0 * r0[k]!;
-      let u = d[k + 1]! + w0 * r0[k + 1]!;
-      v += w1 * r1[k]!;
-      u += w1 * r1[k + 1]!;
-      v += w2 * r2[k]!;
-      u += w2 * r2[k + 1]!;
-      d[k] = v + w3 * r3[k]!;
-      d[k + 1] = u + w3 * r3[k + 1]!;
-    }
-    for (; k < n; k++) d[k] = d[k]! + w0 * r0[k]! + w1 * r1[k]! + w2 * r2[k]! + w3 * r3[k]!;
-  }
-  for (; i < t; i++) {
-    const w = weights[i]!;
-    if (w === 0) continue;
-    const row = rows[i]!;
-    for (let k = 0; k < n; k++) d[k]! += w * row[k]!;
-  }
-  return d;
 }

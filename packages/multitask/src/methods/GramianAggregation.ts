@@ -6,6 +6,7 @@ import {
   GradientAggregation,
   type GramianContext,
 } from './GradientAggregation';
+import { clipFactor } from './shared/clipFactor';
 import { type MethodDefaults, type OptionRules, rules } from './shared/methodOptions';
 import type { BackwardContext } from './WeightingMethod';
 
@@ -44,11 +45,11 @@ export abstract class GramianAggregation extends GradientAggregation {
   protected abstract weights(gram: Float64Array, context: GramianContext): number[];
 
   /**
-   * A factor on d from its squared norm ‖Σ wᵢgᵢ‖² (Nash-MTL's clipping); 1 by default. On a step
-   * that reuses the weights it is applied to that step's d.
+   * The norm d is clipped to (LibMTL's `max_norm`: d·min(1, maxNorm/(‖d‖ + 1e-6))), or null for
+   * none; Nash-MTL's. On a step that reuses the weights it clips that step's d.
    */
-  protected directionScale(_normSq: number): number {
-    return 1;
+  protected get maxDirectionNorm(): number | null {
+    return null;
   }
 
   override backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
@@ -61,7 +62,7 @@ export abstract class GramianAggregation extends GradientAggregation {
       last.tasks.length === tasks.length &&
       last.tasks.every((t, i) => t === tasks[i])
     ) {
-      return this.backwardWithWeights(losses, context, last.weights, (n) => this.directionScale(n));
+      return this.backwardWithWeights(losses, context, last.weights, this.maxDirectionNorm);
     }
     return super.backward(losses, context);
   }
@@ -70,13 +71,17 @@ export abstract class GramianAggregation extends GradientAggregation {
     const { gram, tasks } = input;
     const weights = this.weights(gram, input);
     this.last = { tasks: [...tasks], weights };
-    const t = tasks.length;
-    // ‖d‖² = wᵀGw, read off the Gramian.
-    let normSq = 0;
-    for (let i = 0; i < t; i++)
-      for (let j = 0; j < t; j++) normSq += weights[i]! * gram[i * t + j]! * weights[j]!;
-    const scale = this.directionScale(Math.max(normSq, 0));
-    const applied = scale === 1 ? weights : weights.map((w) => w * scale);
+    const maxNorm = this.maxDirectionNorm;
+    let applied = weights;
+    if (maxNorm !== null) {
+      // ‖d‖² = wᵀGw, read off the Gramian.
+      const t = tasks.length;
+      let normSq = 0;
+      for (let i = 0; i < t; i++)
+        for (let j = 0; j < t; j++) normSq += weights[i]! * gram[i * t + j]! * weights[j]!;
+      const clip = clipFactor(normSq, maxNorm);
+      if (clip < 1) applied = weights.map((w) => w * clip);
+    }
     return {
       direction: rowCombination(input.jacobian, applied).data as Float32Array | Float64Array,
       weights: applied,

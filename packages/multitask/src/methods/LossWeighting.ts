@@ -1,13 +1,7 @@
 import { add, type Variable } from '@mtl/autograd';
-import { MtlError } from '@mtl/tensor';
+import { MtlError, rowGramian } from '@mtl/tensor';
 import { type MethodDefaults, type OptionRules, rules } from './shared/methodOptions';
-import {
-  type BackwardContext,
-  gradientDiagnostics,
-  gramian,
-  taskGradients,
-  WeightingMethod,
-} from './WeightingMethod';
+import { type BackwardContext, gradientDiagnostics, taskGradients, WeightingMethod } from './WeightingMethod';
 
 export interface LossWeightingOptions {
   /**
@@ -55,16 +49,16 @@ export abstract class LossWeighting extends WeightingMethod {
     const list = tasks.map((t) => losses[t]!);
     // The shared parameters' per-task gradients, taken at most once: the diagnostics and GradNorm
     // (on the shared parameters) use the same T backward passes.
-    let rows: Float64Array[] | undefined;
-    const sharedRows = () => {
-      rows ??= taskGradients(list, context.shared).rows;
-      return rows;
+    let shared: ReturnType<typeof taskGradients> | undefined;
+    const sharedGradients = () => {
+      shared ??= taskGradients(list, context.shared);
+      return shared;
     };
     let extra = {};
     if (this.baseOptions.diagnostics && context.shared.length > 0) {
-      extra = gradientDiagnostics(tasks, gramian(sharedRows()));
+      extra = gradientDiagnostics(tasks, rowGramian(sharedGradients().jacobian).data as Float64Array);
     }
-    const { total, weights } = this.combine(list, tasks, context, sharedRows);
+    const { total, weights } = this.combine(list, tasks, context, () => sharedGradients().rows);
     total.backward();
     const record = Object.fromEntries(tasks.map((t, i) => [t, weights[i]!]));
     this.lastDiagnostics = { weights: record, ...extra };

@@ -1,8 +1,8 @@
 import { MtlError } from '@mtl/tensor';
-import { type AggregationInput, GradientAggregation, weightedSum } from './GradientAggregation';
+import { type AggregationInput, GradientAggregation } from './GradientAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { scaledSoftmax } from './shared/scaledSoftmax';
-import { gramian } from './WeightingMethod';
+import { gramian, weightedSum } from './WeightingMethod';
 
 export interface MoCoOptions {
   /** Rate of the tracking EMA yᵢ. Default 0.5. */

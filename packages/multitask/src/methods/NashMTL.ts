@@ -61,7 +61,7 @@ export class NashMTL extends GramianAggregation {
     return Array.from(nashWeights(gram, tasks.length, { maxIter: this.maxIter }));
   }
 
-  protected override directionScale(normSq: number): number {
-    return this.maxNorm > 0 ? Math.min(1, this.maxNorm / (Math.sqrt(normSq) + 1e-6)) : 1;
+  protected override get maxDirectionNorm(): number | null {
+    return this.maxNorm > 0 ? this.maxNorm : null;
   }
 }

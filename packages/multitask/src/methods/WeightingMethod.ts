@@ -1,5 +1,5 @@
 import { grad, type Parameter, type Variable } from '@mtl/autograd';
-import { formatValue, MtlError, type Tensor } from '@mtl/tensor';
+import { formatValue, MtlError, rowCombination, rowGramian, Tensor } from '@mtl/tensor';
 import { WeightingError } from './shared/WeightingError';
 
 /** What a method needs besides the losses. */
@@ -157,18 +157,26 @@ export abstract class WeightingMethod {
 
 /**
  * Per-task gradients of `losses` with respect to `inputs`, flattened into the rows of a T×d
- * float64 matrix (how every gradient-level method sees them). The graph is kept for the caller.
+ * float64 Jacobian (how every gradient-level method sees them); `rows` are views of its rows.
+ * The graph is kept for the caller.
  */
 export function taskGradients(
   losses: readonly Variable[],
   inputs: readonly Variable[],
-): { rows: Float64Array[]; d: number } {
+): { jacobian: Tensor; rows: Float64Array[]; d: number } {
   const d = inputs.reduce((n, p) => n + p.value.size, 0);
-  const rows = losses.map((loss) => {
+  const data = new Float64Array(losses.length * d);
+  const rows = losses.map((loss, i) => {
     const grads = grad(loss, [...inputs], { retainGraph: true, allowUnused: true });
-    return flattenGradients(grads, d);
+    const row = data.subarray(i * d, (i + 1) * d);
+    let offset = 0;
+    for (const g of grads) {
+      row.set(g.data as ArrayLike<number>, offset);
+      offset += g.size;
+    }
+    return row;
   });
-  return { rows, d };
+  return { jacobian: new Tensor(data, [losses.length, d]), rows, d };
 }
 
 /** The first `count` tensors (default: all), flattened into one float64 row of length d. */
@@ -202,18 +210,24 @@ export function dot(a: Float64Array, b: Float64Array): number {
   return s0 + s1 + (s2 + s3);
 }
 
-/** The T×T Gramian G·Gᵀ of the gradient rows, row-major. */
+/** The T×T Gramian G·Gᵀ of the gradient rows, row-major (`rowGramian` of the rows stacked). */
 export function gramian(rows: readonly Float64Array[]): Float64Array {
-  const t = rows.length;
-  const g = new Float64Array(t * t);
-  for (let i = 0; i < t; i++) {
-    for (let j = i; j < t; j++) {
-      const v = dot(rows[i]!, rows[j]!);
-      g[i * t + j] = v;
-      g[j * t + i] = v;
-    }
-  }
-  return g;
+  return rowGramian(stackRows(rows)).data as Float64Array;
+}
+
+/** d = Σ wᵢ·rows[i] (`rowCombination` of the rows stacked: float64 sums, a row with weight 0 skipped). */
+export function weightedSum(rows: readonly Float64Array[], weights: readonly number[]): Float64Array {
+  return rowCombination(stackRows(rows), weights).data as Float64Array;
+}
+
+/** The rows as one [T, d] float64 tensor. */
+function stackRows(rows: readonly Float64Array[]): Tensor {
+  const d = rows[0]?.length ?? 0;
+  const data = new Float64Array(rows.length * d);
+  rows.forEach((row, i) => {
+    data.set(row, i * d);
+  });
+  return new Tensor(data, [rows.length, d]);
 }
 
 /** Norms and pairwise cosines of the gradient rows, from their Gramian. */
