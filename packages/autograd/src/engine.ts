@@ -74,7 +74,7 @@ export function runBackward(
  * The variables reachable from the roots that lead to a target, inputs before the ops that use
  * them (an iterative depth-first post-order), and the same set for quick membership tests.
  */
-function topologicalOrder(
+export function topologicalOrder(
   roots: readonly Variable[],
   isTarget: (v: Variable) => boolean,
 ): { order: Variable[]; leads: Set<Variable> } {
@@ -126,7 +126,7 @@ function accumulate(grads: Map<Variable, Tensor>, owned: Set<Tensor>, v: Variabl
 }
 
 /** Sums a broadcast gradient back to the input's shape and gives it the input's dtype. */
-function fitTo(g: Tensor, input: Variable, primitive: string): Tensor {
+export function fitTo(g: Tensor, input: Variable, primitive: string): Tensor {
   const shape = input.value.shape;
   let fitted = g;
   if (g.rank !== shape.length || g.shape.some((d, i) => d !== shape[i])) {

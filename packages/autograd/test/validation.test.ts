@@ -313,7 +313,7 @@ describe('a misspelt or unknown option is a ValueError naming it (it used to be 
     [
       'grad retainGraf',
       () => grad(scalar(), x(), { retainGraf: true } as never),
-      /^grad: unknown option "retainGraf" \(known: gradOutputs, retainGraph, allowUnused\)/,
+      /^grad: unknown option "retainGraf" \(known: gradOutputs, retainGraph, allowUnused, isGradsBatched\)/,
     ],
     [
       'backward retain_graph',

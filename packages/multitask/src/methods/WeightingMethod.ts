@@ -1,5 +1,5 @@
 import { grad, type Parameter, type Variable } from '@mtl/autograd';
-import { formatValue, MtlError, rowCombination, rowGramian, Tensor } from '@mtl/tensor';
+import { eye, formatValue, MtlError, rowCombination, rowGramian, select, Tensor } from '@mtl/tensor';
 import { WeightingError } from './shared/WeightingError';
 
 /** What a method needs besides the losses. */
@@ -158,25 +158,34 @@ export abstract class WeightingMethod {
 /**
  * Per-task gradients of `losses` with respect to `inputs`, flattened into the rows of a T×d
  * float64 Jacobian (how every gradient-level method sees them); `rows` are views of its rows.
- * The graph is kept for the caller.
+ * One walk of the graph (`isGradsBatched`, loss i seeded with row i of the identity), which is
+ * kept for the caller.
  */
 export function taskGradients(
   losses: readonly Variable[],
   inputs: readonly Variable[],
 ): { jacobian: Tensor; rows: Float64Array[]; d: number } {
+  const t = losses.length;
   const d = inputs.reduce((n, p) => n + p.value.size, 0);
-  const data = new Float64Array(losses.length * d);
-  const rows = losses.map((loss, i) => {
-    const grads = grad(loss, [...inputs], { retainGraph: true, allowUnused: true });
-    const row = data.subarray(i * d, (i + 1) * d);
-    let offset = 0;
-    for (const g of grads) {
-      row.set(g.data as ArrayLike<number>, offset);
-      offset += g.size;
-    }
-    return row;
+  const data = new Float64Array(t * d);
+  const blocks = grad(losses, [...inputs], {
+    gradOutputs: losses.map((loss, i) =>
+      select(eye(t, t, { dtype: loss.value.dtype }), 0, i).reshape([t, ...loss.shape]),
+    ),
+    isGradsBatched: true,
+    retainGraph: true,
+    allowUnused: true,
   });
-  return { jacobian: new Tensor(data, [losses.length, d]), rows, d };
+  let offset = 0;
+  blocks.forEach((block, k) => {
+    const size = inputs[k]!.value.size;
+    for (let i = 0; i < t; i++) {
+      data.set(block.data.subarray(i * size, (i + 1) * size) as ArrayLike<number>, i * d + offset);
+    }
+    offset += size;
+  });
+  const rows = losses.map((_, i) => data.subarray(i * d, (i + 1) * d));
+  return { jacobian: new Tensor(data, [t, d]), rows, d };
 }
 
 /** The first `count` tensors (default: all), flattened into one float64 row of length d. */
