@@ -5,6 +5,7 @@
  *   mtl-playground run config.json       an experiment from a config file
  *   mtl-playground run multifashion      a preset (the page's preset menu: see --help)
  *   mtl-playground compare config.json --methods ew,uw,pcgrad
+ *   mtl-playground sweep penguins-sweep.json [--workers N]   a config's sweep on every core (resumable)
  *   options: --set field=value  --seed N  --epochs N  --out DIR (default results)  --json  --verbose  --help
  *
  * Prints a results table (per-task test metrics, Δm, time per step) and writes
@@ -29,10 +30,16 @@ import { PRESETS } from './presets';
 import type { ExperimentResults } from './report/ExperimentResults';
 import { htmlReport } from './report/htmlReport';
 import { setField } from './setField';
+import {
+  formatSelection,
+  type SweepCommandOptions,
+  type SweepOutcome,
+  sweepCommand,
+} from './sweep/sweepCommand';
 
 const USAGE =
-  'usage: mtl-playground [run|compare] [config.json | preset] [--set field=value]… [--methods a,b,…] [--seed N] [--epochs N] [--out DIR] [--json] [--verbose] [--help]';
-const FLAGS = ['methods', 'seed', 'epochs', 'out', 'set', 'json', 'verbose', 'help', 'h'];
+  'usage: mtl-playground [run|compare|sweep] [config.json | preset] [--set field=value]… [--methods a,b,…] [--seed N] [--epochs N] [--workers N] [--out DIR] [--json] [--verbose] [--help]';
+const FLAGS = ['methods', 'seed', 'epochs', 'workers', 'out', 'set', 'json', 'verbose', 'help', 'h'];
 /** Larger config files are refused before they are read. */
 const MAX_CONFIG_BYTES = 1 << 20;
 /** Larger data files are refused before they are read (a JS string holds at most ~512 MB). */
@@ -99,11 +106,17 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
     out('--set changes one config field, e.g. --set data.options.trainImages=1000 --set optimizer.lr=0.003');
     return 0;
   }
-  const command = positional[0] === 'run' || positional[0] === 'compare' ? positional.shift() : 'run';
+  const command = ['run', 'compare', 'sweep'].includes(positional[0]!) ? positional.shift() : 'run';
   const file = positional.shift();
   if (positional.length > 0) throw new UsageError(`unexpected argument ${show(positional[0]!)} — ${USAGE}`);
   if (command === 'compare' && flags.methods === undefined && file === undefined)
     throw new UsageError(`compare needs a config file or --methods — ${USAGE}`);
+  if (command === 'sweep' && file === undefined)
+    throw new UsageError(
+      `sweep needs a config file with a "sweep" section, e.g. penguins-sweep.json — ${USAGE}`,
+    );
+  if (command !== 'sweep' && flags.workers !== undefined)
+    throw new UsageError(`--workers is for sweep (a run trains on one thread) — ${USAGE}`);
 
   let raw: Record<string, unknown> = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
   // A preset's name, unless a file of that name is there.
@@ -156,6 +169,16 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
     throw new UsageError(`--out: cannot create the folder ${dir} — ${reason(e)}; choose another --out`);
   }
 
+  if (command === 'sweep') {
+    const workers =
+      typeof flags.workers === 'string' ? integerFlag('workers', flags.workers, 1, 256) : undefined;
+    return sweep(
+      { config, raw, data: { fileText, imageFolders }, out: dir, workers, json: flags.json === true },
+      out,
+      err,
+    );
+  }
+
   const started = performance.now();
   if (isImageDataset(config.data.dataset)) {
     const n = imageCounts(config);
@@ -203,6 +226,54 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
   for (const m of results.methods)
     if (m.deltaMUnavailable !== undefined) out(`Δm of ${m.method} is n/a: ${oneLine(m.deltaMUnavailable)}`);
   out(`\nwrote ${written.join(' and ')}`);
+  return 0;
+}
+
+/** The sweep command: Ctrl-C stops it and keeps every finished run (exit 130); the same command resumes. */
+async function sweep(
+  options: Omit<SweepCommandOptions, 'note' | 'signal'> & { json: boolean },
+  out: Print,
+  err: Print,
+): Promise<number> {
+  const controller = new AbortController();
+  const onInterrupt = () => {
+    err(
+      'stopping — the runs in flight are dropped, the finished ones are stored (Ctrl-C again to quit at once)',
+    );
+    controller.abort();
+    process.removeListener('SIGINT', onInterrupt);
+  };
+  process.on('SIGINT', onInterrupt);
+  let outcome: SweepOutcome;
+  try {
+    outcome = await sweepCommand({
+      ...options,
+      signal: controller.signal,
+      note: (line) => err(oneLine(line)),
+    });
+  } finally {
+    process.removeListener('SIGINT', onInterrupt);
+  }
+  const stored = outcome.results.filter((r) => r !== null).length;
+  if (outcome.stopped) {
+    err(
+      `stopped: ${stored} of ${outcome.requests.length} runs are stored in ${join(options.out, 'runs')} — run the same command again to train the rest`,
+    );
+    return 130;
+  }
+  const { selection } = outcome;
+  if (options.json) {
+    out(JSON.stringify(selection));
+    return 0;
+  }
+  out(
+    `\n${options.config.name}: ${outcome.requests.length} runs (${outcome.trained} trained, ${outcome.reused} reused) on ${outcome.workers} worker${outcome.workers > 1 ? 's' : ''} — ${outcome.seconds.toFixed(1)} s`,
+  );
+  out(
+    `Each method at the setting with the best validation ${selection!.select === 'deltaM' ? 'Δm' : selection!.select}; test metrics (mean±std over ${options.config.seeds.length} seed(s)); Δm in % against single-task baselines tuned on validation loss, positive = better\n`,
+  );
+  out(formatSelection(selection!));
+  out(`\nwrote ${outcome.written}`);
   return 0;
 }
 

@@ -24,6 +24,7 @@ import {
 import { DATASETS, type DataOptions, type DatasetName, datasetOptions, isImageDataset } from './dataOptions';
 import { METHOD_TABLE, METHODS, type MethodName, methodFactory } from './methods';
 import { OPTIMIZERS, type OptimizerName, optimizerFactory } from './optimizers';
+import { parseSweep, type SweepSpec } from './sweep/sweepSpec';
 
 export { BOUNDS } from './bounds';
 export { ConfigError, show } from './configValues';
@@ -117,6 +118,8 @@ export interface ExperimentConfig {
   epochs: number;
   batchSize: number;
   seeds: number[];
+  /** Fields to vary and how each method's setting is chosen (`mtl-playground sweep`); null for none. */
+  sweep: SweepSpec | null;
 }
 
 export const DEFAULT_CONFIG: ExperimentConfig = {
@@ -139,6 +142,7 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
   epochs: 40,
   batchSize: 32,
   seeds: [0, 1, 2],
+  sweep: null,
 };
 
 /**
@@ -231,6 +235,7 @@ export function parseConfig(input: unknown): ExperimentConfig {
     epochs: integer(raw.epochs ?? d.epochs, 'epochs', 1, BOUNDS.epochs),
     batchSize: integer(raw.batchSize ?? d.batchSize, 'batchSize', 1, BOUNDS.batchSize),
     seeds: integers(raw.seeds ?? d.seeds, 'seeds', 0, BOUNDS.seedValue, BOUNDS.seeds),
+    sweep: raw.sweep === undefined || raw.sweep === null ? null : parseSweep(raw.sweep),
   };
   if (config.methods.length === 0) throw new ConfigError('methods: list at least one method');
   if (new Set(config.methods).size !== config.methods.length)

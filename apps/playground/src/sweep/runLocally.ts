@@ -1,0 +1,79 @@
+/**
+ * Runs a sweep's missing runs on this machine: in a pool of worker threads (piscina), one per
+ * core by default, each result stored (atomically) as soon as it arrives. Aborting (Ctrl-C) stops
+ * the runs in flight and loses nothing finished; running again trains only what is missing.
+ */
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import type { RunRequest } from './expandSweep';
+import type { ResultStore } from './resultStore';
+import { type RunData, type RunResult, trainRun } from './trainRun';
+
+export interface RunLocallyOptions {
+  /** Worker threads (default: one per core); 1 trains in this thread. */
+  workers?: number;
+  data?: RunData;
+  /** Called with each finished (or failed) run and the counts so far. */
+  onResult?: (result: RunResult, done: number, total: number) => void;
+  /** Stops the sweep: the runs in flight are dropped, the finished ones are already stored. */
+  signal?: AbortSignal;
+}
+
+/**
+ * The results of every run, in the requests' order: stored ones read back, missing ones trained.
+ * A stored failure is tried again (a missing file may have been fixed since; a diverging run
+ * diverges again and is stored again).
+ */
+export async function runLocally(
+  requests: readonly RunRequest[],
+  store: ResultStore,
+  { workers = availableParallelism(), data = {}, onResult, signal }: RunLocallyOptions = {},
+): Promise<{ results: (RunResult | null)[]; trained: number; reused: number }> {
+  const results = requests.map((r) => {
+    const stored = store.read(r.key);
+    return stored?.error === undefined ? stored : null;
+  });
+  const missing = requests.map((r, i) => [r, i] as const).filter(([, i]) => results[i] === null);
+  const reused = requests.length - missing.length;
+  let done = reused;
+  const finish = async (result: RunResult, i: number) => {
+    await store.write(result);
+    results[i] = result;
+    done++;
+    onResult?.(result, done, requests.length);
+  };
+  if (workers <= 1 || missing.length <= 1) {
+    for (const [request, i] of missing) {
+      if (signal?.aborted) break;
+      await finish(await trainRun(request, data), i);
+    }
+    return { results, trained: done - reused, reused };
+  }
+  const threads = Math.min(workers, missing.length);
+  const pool = new Piscina({
+    filename: new URL('./runWorker.mjs', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    // Each worker trains one run at a time; the queue holds the rest.
+    concurrentTasksPerWorker: 1,
+    // One kernel thread per worker when the workers take every core; else the default.
+    workerData: { data, kernelThreads: threads >= availableParallelism() ? 1 : 'auto' },
+  });
+  try {
+    await Promise.all(
+      missing.map(async ([request, i]) => {
+        let result: RunResult;
+        try {
+          result = (await pool.run(request, { signal })) as RunResult;
+        } catch (e) {
+          if (signal?.aborted) return;
+          throw e;
+        }
+        await finish(result, i);
+      }),
+    );
+  } finally {
+    await pool.destroy();
+  }
+  return { results, trained: done - reused, reused };
+}
