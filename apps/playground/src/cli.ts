@@ -6,6 +6,8 @@
  *   mtl-playground run multifashion      a preset (the page's preset menu: see --help)
  *   mtl-playground compare config.json --methods ew,uw,pcgrad
  *   mtl-playground sweep penguins-sweep.json [--workers N]   a config's sweep on every core (resumable)
+ *   mtl-playground sweep penguins-sweep.json --queue redis://host:6379   …through a Redis job queue
+ *   mtl-playground worker --queue redis://host:6379 [--workers N]        …trained here (any number of machines)
  *   options: --set field=value  --seed N  --epochs N  --out DIR (default results)  --json  --verbose  --help
  *
  * Prints a results table (per-task test metrics, Δm, time per step) and writes
@@ -19,6 +21,7 @@
  * column) and the fix; 1 an internal error, in one line (its stack trace with --verbose).
  */
 import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { DatasetError, formatComparison, ProgressBar } from '@mtl/multitask';
 import { SaveError, writeFileAtomic } from '@mtl/nn';
@@ -30,6 +33,7 @@ import { PRESETS } from './presets';
 import type { ExperimentResults } from './report/ExperimentResults';
 import { htmlReport } from './report/htmlReport';
 import { setField } from './setField';
+import { QueueError, runQueueWorker, safeUrl } from './sweep/queue';
 import {
   formatSelection,
   type SweepCommandOptions,
@@ -38,8 +42,8 @@ import {
 } from './sweep/sweepCommand';
 
 const USAGE =
-  'usage: mtl-playground [run|compare|sweep] [config.json | preset] [--set field=value]… [--methods a,b,…] [--seed N] [--epochs N] [--workers N] [--out DIR] [--json] [--verbose] [--help]';
-const FLAGS = ['methods', 'seed', 'epochs', 'workers', 'out', 'set', 'json', 'verbose', 'help', 'h'];
+  'usage: mtl-playground [run|compare|sweep] [config.json | preset] [--set field=value]… [--methods a,b,…] [--seed N] [--epochs N] [--workers N] [--queue redis://host:port] [--out DIR] [--json] [--verbose] [--help]; mtl-playground worker --queue redis://host:port [--workers N]';
+const FLAGS = ['methods', 'seed', 'epochs', 'workers', 'queue', 'out', 'set', 'json', 'verbose', 'help', 'h'];
 /** Larger config files are refused before they are read. */
 const MAX_CONFIG_BYTES = 1 << 20;
 /** Larger data files are refused before they are read (a JS string holds at most ~512 MB). */
@@ -62,7 +66,8 @@ export async function main(
   try {
     return await run(argv, out, err);
   } catch (e) {
-    if (e instanceof UsageError || e instanceof ConfigError) return fail(err, e.message);
+    if (e instanceof UsageError || e instanceof ConfigError || e instanceof QueueError)
+      return fail(err, e.message);
     if (e instanceof SaveError) return fail(err, `${e.message} (choose another --out folder)`);
     // Image files that are missing or malformed: the library's message says where it looked and how to get them.
     if (e instanceof DatasetError) return fail(err, e.message);
@@ -106,7 +111,18 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
     out('--set changes one config field, e.g. --set data.options.trainImages=1000 --set optimizer.lr=0.003');
     return 0;
   }
-  const command = ['run', 'compare', 'sweep'].includes(positional[0]!) ? positional.shift() : 'run';
+  const command = ['run', 'compare', 'sweep', 'worker'].includes(positional[0]!) ? positional.shift() : 'run';
+  const workers =
+    typeof flags.workers === 'string' ? integerFlag('workers', flags.workers, 1, 256) : undefined;
+  if (command === 'worker') {
+    if (typeof flags.queue !== 'string')
+      throw new UsageError(
+        `worker needs --queue redis://host:port, the queue a sweep's runs are in — ${USAGE}`,
+      );
+    if (positional.length > 0)
+      throw new UsageError(`worker takes no config file (the jobs carry their configs) — ${USAGE}`);
+    return worker(flags.queue, workers ?? availableParallelism(), err);
+  }
   const file = positional.shift();
   if (positional.length > 0) throw new UsageError(`unexpected argument ${show(positional[0]!)} — ${USAGE}`);
   if (command === 'compare' && flags.methods === undefined && file === undefined)
@@ -116,7 +132,13 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
       `sweep needs a config file with a "sweep" section, e.g. penguins-sweep.json — ${USAGE}`,
     );
   if (command !== 'sweep' && flags.workers !== undefined)
-    throw new UsageError(`--workers is for sweep (a run trains on one thread) — ${USAGE}`);
+    throw new UsageError(`--workers is for sweep and worker (a run trains on one thread) — ${USAGE}`);
+  if (command !== 'sweep' && flags.queue !== undefined)
+    throw new UsageError(`--queue is for sweep and worker — ${USAGE}`);
+  if (flags.queue !== undefined && flags.workers !== undefined)
+    throw new UsageError(
+      `--workers sets a local pool or a worker's threads; with --queue the workers run the sweep — ${USAGE}`,
+    );
 
   let raw: Record<string, unknown> = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
   // A preset's name, unless a file of that name is there.
@@ -170,13 +192,9 @@ async function run(argv: string[], out: Print, err: Print): Promise<number> {
   }
 
   if (command === 'sweep') {
-    const workers =
-      typeof flags.workers === 'string' ? integerFlag('workers', flags.workers, 1, 256) : undefined;
-    return sweep(
-      { config, raw, data: { fileText, imageFolders }, out: dir, workers, json: flags.json === true },
-      out,
-      err,
-    );
+    const queue = typeof flags.queue === 'string' ? flags.queue : undefined;
+    const data = { fileText, imageFolders };
+    return sweep({ config, raw, data, out: dir, workers, queue, json: flags.json === true }, out, err);
   }
 
   const started = performance.now();
@@ -257,7 +275,9 @@ async function sweep(
   const stored = outcome.results.filter((r) => r !== null).length;
   if (outcome.stopped) {
     err(
-      `stopped: ${stored} of ${outcome.requests.length} runs are stored in ${join(options.out, 'runs')} — run the same command again to train the rest`,
+      options.queue === undefined
+        ? `stopped: ${stored} of ${outcome.requests.length} runs are stored in ${join(options.out, 'runs')} — run the same command again to train the rest`
+        : `stopped waiting: ${stored} of ${outcome.requests.length} runs are stored in ${join(options.out, 'runs')}; the rest stay queued for the workers — run the same command again to collect them`,
     );
     return 130;
   }
@@ -267,7 +287,11 @@ async function sweep(
     return 0;
   }
   out(
-    `\n${options.config.name}: ${outcome.requests.length} runs (${outcome.trained} trained, ${outcome.reused} reused) on ${outcome.workers} worker${outcome.workers > 1 ? 's' : ''} — ${outcome.seconds.toFixed(1)} s`,
+    `\n${options.config.name}: ${outcome.requests.length} runs (${outcome.trained} trained, ${outcome.reused} reused) ${
+      options.queue === undefined
+        ? `on ${outcome.workers} worker${outcome.workers > 1 ? 's' : ''}`
+        : `through ${safeUrl(options.queue)}`
+    } — ${outcome.seconds.toFixed(1)} s`,
   );
   out(
     `Each method at the setting with the best validation ${selection!.select === 'deltaM' ? 'Δm' : selection!.select}; test metrics (mean±std over ${options.config.seeds.length} seed(s)); Δm in % against single-task baselines tuned on validation loss, positive = better\n`,
@@ -275,6 +299,34 @@ async function sweep(
   out(formatSelection(selection!));
   out(`\nwrote ${outcome.written}`);
   return 0;
+}
+
+/** The worker command: takes sweep jobs until Ctrl-C (or SIGTERM), which lets the running ones finish. */
+async function worker(queue: string, threads: number, err: Print): Promise<number> {
+  const controller = new AbortController();
+  const onStop = () => {
+    err(
+      'stopping after the running jobs (Ctrl-C again to quit at once; their jobs then go to another worker)',
+    );
+    controller.abort();
+    process.removeListener('SIGINT', onStop);
+    process.removeListener('SIGTERM', onStop);
+  };
+  process.on('SIGINT', onStop);
+  process.on('SIGTERM', onStop);
+  try {
+    const finished = await runQueueWorker({
+      url: queue,
+      workers: threads,
+      signal: controller.signal,
+      note: (line) => err(oneLine(line)),
+    });
+    err(`stopped: ${finished} job${finished === 1 ? '' : 's'} finished here`);
+    return 0;
+  } finally {
+    process.removeListener('SIGINT', onStop);
+    process.removeListener('SIGTERM', onStop);
+  }
 }
 
 /**

@@ -3,6 +3,7 @@
  * core by default, each result stored (atomically) as soon as it arrives. Aborting (Ctrl-C) stops
  * the runs in flight and loses nothing finished; running again trains only what is missing.
  */
+import { setMaxListeners } from 'node:events';
 import { availableParallelism } from 'node:os';
 import { Piscina } from 'piscina';
 import type { RunRequest } from './expandSweep';
@@ -49,22 +50,15 @@ export async function runLocally(
     }
     return { results, trained: done - reused, reused };
   }
-  const threads = Math.min(workers, missing.length);
-  const pool = new Piscina({
-    filename: new URL('./runWorker.mjs', import.meta.url).href,
-    minThreads: threads,
-    maxThreads: threads,
-    // Each worker trains one run at a time; the queue holds the rest.
-    concurrentTasksPerWorker: 1,
-    // One kernel thread per worker when the workers take every core; else the default.
-    workerData: { data, kernelThreads: threads >= availableParallelism() ? 1 : 'auto' },
-  });
+  const pool = startPool(Math.min(workers, missing.length));
+  // Each queued run listens to the signal until it is done.
+  if (signal !== undefined) setMaxListeners(missing.length + 10, signal);
   try {
     await Promise.all(
       missing.map(async ([request, i]) => {
         let result: RunResult;
         try {
-          result = (await pool.run(request, { signal })) as RunResult;
+          result = (await pool.run({ request, data }, { signal })) as RunResult;
         } catch (e) {
           if (signal?.aborted) return;
           throw e;
@@ -76,4 +70,19 @@ export async function runLocally(
     await pool.destroy();
   }
   return { results, trained: done - reused, reused };
+}
+
+/**
+ * A pool of `threads` worker threads that train runs (`pool.run({ request, data })`), one at a
+ * time each, with one kernel thread apiece when they take every core.
+ */
+export function startPool(threads: number): Piscina {
+  return new Piscina({
+    // A JavaScript entry that loads the TypeScript worker as an ES module (see runWorker.mjs).
+    filename: new URL('./runWorker.mjs', import.meta.url).href,
+    minThreads: threads,
+    maxThreads: threads,
+    concurrentTasksPerWorker: 1,
+    workerData: { kernelThreads: threads >= availableParallelism() ? 1 : 'auto' },
+  });
 }

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '@mtl/nn';
 import { ConfigError, type ExperimentConfig, isImageDataset } from '../config';
 import { METHOD_TABLE, type MethodName } from '../methods';
 import { expandSweep, type RunRequest, type Setting } from './expandSweep';
+import { enqueueAndWait, safeUrl } from './queue';
 import { ResultStore } from './resultStore';
 import { runLocally } from './runLocally';
 import { type SweepSelection, selectSettings } from './selectSettings';
@@ -28,6 +29,8 @@ export interface SweepCommandOptions {
   /** The results folder: runs go to `<out>/runs/`, the comparison to `<out>/<name>.sweep.json`. */
   out: string;
   workers?: number;
+  /** A Redis URL: the runs go to its job queue for `worker`s (on any machines) instead of a local pool. */
+  queue?: string;
   signal?: AbortSignal;
   /** Progress lines (stderr). */
   note: (line: string) => void;
@@ -40,6 +43,7 @@ export interface SweepOutcome {
   trained: number;
   reused: number;
   seconds: number;
+  /** Worker threads of the local pool (0 when the runs went to a queue). */
   workers: number;
   /** The comparison's file (null when the sweep was stopped before every run finished). */
   written: string | null;
@@ -52,6 +56,7 @@ export async function sweepCommand({
   data,
   out,
   workers = availableParallelism(),
+  queue,
   signal,
   note,
 }: SweepCommandOptions): Promise<SweepOutcome> {
@@ -76,21 +81,31 @@ export async function sweepCommand({
     );
   const store = await new ResultStore(join(out, 'runs')).open();
   const started = performance.now();
-  const used = Math.max(1, Math.min(workers, requests.length));
+  const used = queue === undefined ? Math.max(1, Math.min(workers, requests.length)) : 0;
   note(
-    `${config.name}: ${requests.length} runs (${describeSweep(config, requests)}), ${used} worker${used > 1 ? 's' : ''}`,
+    `${config.name}: ${requests.length} runs (${describeSweep(config, requests)}), ${
+      queue === undefined
+        ? `${used} worker${used > 1 ? 's' : ''}`
+        : `queued on ${safeUrl(queue)} for the workers there`
+    }`,
   );
-  const { results, trained, reused } = await runLocally(requests, store, {
-    workers: used,
-    data,
-    signal,
-    onResult: (result, done, total) =>
-      note(
-        `[${done}/${total}] ${label(result.kind === 'baselines' ? 'single-task baselines' : result.name)} ${formatSetting(result.setting)} seed ${result.seed}: ${
-          result.error === undefined ? `${result.seconds.toFixed(1)} s` : `failed — ${result.error}`
-        }`,
-      ),
-  });
+  let firstDone = -1;
+  const onResult = (result: RunResult, done: number, total: number) => {
+    // The time left, from the pace of the runs trained so far (stored ones took no time).
+    if (firstDone < 0) firstDone = done - 1;
+    const elapsed = (performance.now() - started) / 1000;
+    const left =
+      done < total ? ` · ~${Math.ceil((elapsed / (done - firstDone)) * (total - done))} s left` : '';
+    note(
+      `[${done}/${total}] ${label(result.kind === 'baselines' ? 'single-task baselines' : result.name)} ${formatSetting(result.setting)} seed ${result.seed}: ${
+        result.error === undefined ? `${result.seconds.toFixed(1)} s` : `failed — ${result.error}`
+      }${left}`,
+    );
+  };
+  const { results, trained, reused } =
+    queue === undefined
+      ? await runLocally(requests, store, { workers: used, data, signal, onResult })
+      : await enqueueAndWait(requests, store, { url: queue, data, signal, onResult });
   const seconds = (performance.now() - started) / 1000;
   if (reused > 0) note(`reused ${reused} stored run${reused > 1 ? 's' : ''} from ${store.dir}`);
   const stopped = results.some((r) => r === null);

@@ -1,0 +1,199 @@
+/**
+ * Sweeps through a real Redis (Debian's redis-server, started here on a free port): a sweep of 12
+ * runs queued by one process and trained by two worker processes, one of them killed mid-run —
+ * its job goes to the other through BullMQ's stalled-job check — with the same numbers as the
+ * sweep run in one thread; a second sweep collects the finished jobs without training them again;
+ * a worker that cannot reach Redis says so and exits.
+ */
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from './runCli';
+
+const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+/** A sweep of 12 runs long enough (about half a second each) to kill a worker in the middle of one. */
+const SWEEP = {
+  name: 'queued',
+  data: { dataset: 'penguins' },
+  methods: ['ew', 'pcgrad'],
+  epochs: 60,
+  seeds: [0, 1],
+  sweep: { grid: { 'optimizer.lr': [0.01, 0.003] } },
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** The CLI as its own process, its stderr lines passed to `onLine` as they come. */
+function start(args: string[], onLine?: (line: string) => void) {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@mtl/source', cli, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout!.on('data', (d) => {
+    out += d;
+  });
+  child.stderr!.on('data', (d) => {
+    err += d;
+    for (const line of String(d).split('\n')) if (line) onLine?.(line);
+  });
+  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })),
+  );
+  return { child, done, log: () => err };
+}
+
+let redis: ChildProcess | undefined;
+let url = '';
+
+beforeAll(async () => {
+  try {
+    execFileSync('redis-server', ['--version']);
+  } catch {
+    throw new Error(
+      "these tests need Redis: install Debian's redis-server (apt-get install redis-server); .ci/run does",
+    );
+  }
+  const port = await freePort();
+  url = `redis://127.0.0.1:${port}`;
+  redis = spawn(
+    'redis-server',
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+    {
+      stdio: 'ignore',
+    },
+  );
+  // Ready when it answers.
+  for (let i = 0; i < 50; i++) {
+    try {
+      if (
+        execFileSync('redis-cli', ['-p', String(port), 'ping'])
+          .toString()
+          .trim() === 'PONG'
+      )
+        return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('redis-server did not start');
+}, 20_000);
+
+afterAll(() => {
+  redis?.kill('SIGTERM');
+});
+
+describe('sweeps through a Redis job queue', () => {
+  it('trains on two worker processes, survives one killed mid-run, and equals the sweep in one thread', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtl-queue-'));
+    const file = join(dir, 'sweep.json');
+    writeFileSync(file, JSON.stringify(SWEEP));
+    let killedIn = '';
+    const workerA = start(['worker', '--queue', url, '--workers', '1'], (line) => {
+      // Killed without warning in the middle of its first run: its job's lock lapses.
+      const job = /^running .* \(job (\w+)\)$/.exec(line)?.[1];
+      if (job !== undefined && killedIn === '') {
+        killedIn = job;
+        setTimeout(() => workerA.child.kill('SIGKILL'), 300);
+      }
+    });
+    const workerB = start(['worker', '--queue', url, '--workers', '1']);
+    const sweep = await start(['sweep', file, '--queue', url, '--out', join(dir, 'queued'), '--json']).done;
+    expect(sweep.err).not.toMatch(/failed/);
+    expect(sweep.code).toBe(0);
+    const a = await workerA.done;
+    expect(a.signal).toBe('SIGKILL');
+    // B finished the runs A never did, including the one A was killed in.
+    const finishedB = (workerB.log().match(/^finished /gm) ?? []).length;
+    const finishedA = (a.err.match(/^finished /gm) ?? []).length;
+    expect(finishedA + finishedB).toBeGreaterThanOrEqual(12);
+    expect(finishedA).toBe(0);
+    // The job A was killed in went back to the queue and B ran it.
+    expect(workerB.log()).toMatch(new RegExp(`^running .* \\(job ${killedIn}\\)$`, 'm'));
+    expect(finishedB).toBe(12);
+
+    // A second sweep (another results folder) collects the finished jobs: nothing is trained again.
+    const again = await start(['sweep', file, '--queue', url, '--out', join(dir, 'again'), '--json']).done;
+    expect(again.code).toBe(0);
+    expect((workerB.log().match(/^finished /gm) ?? []).length).toBe(finishedB);
+
+    workerB.child.kill('SIGINT');
+    const b = await workerB.done;
+    expect(b.err).toMatch(/stopped: \d+ jobs? finished here/);
+    expect(b.code).toBe(0);
+
+    const local = await runCli(['sweep', file, '--workers', '1', '--out', join(dir, 'local'), '--json']);
+    const untimed = (text: string) =>
+      JSON.parse(text, (k, v) => (k === 'msPerStep' || k === 'seconds' ? 0 : v)) as unknown;
+    expect(untimed(sweep.out)).toEqual(untimed(local.out[0]!));
+    expect(untimed(again.out)).toEqual(untimed(local.out[0]!));
+  }, 240_000);
+
+  it('sends a data file through Redis once, for every job of the sweep', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'mtl-queue-file-'));
+    const rows = Array.from({ length: 80 }, (_, i) => {
+      const x = Math.sin(i);
+      const z = Math.cos(3 * i);
+      return `${x.toFixed(4)},${z.toFixed(4)},${(2 * x - z).toFixed(4)},${x + z > 0 ? 1 : 0}`;
+    });
+    writeFileSync(join(dir, 'data.csv'), ['x,z,target,flag', ...rows].join('\n'));
+    const file = join(dir, 'sweep.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        name: 'queued-file',
+        data: {
+          dataset: 'file',
+          file: { path: 'data.csv', features: ['x', 'z'], tasks: { target: 'regression', flag: 'binary' } },
+        },
+        methods: ['ew'],
+        epochs: 3,
+        seeds: [0],
+        sweep: { grid: { 'optimizer.lr': [0.01, 0.003] } },
+      }),
+    );
+    const worker = start(['worker', '--queue', url, '--workers', '1']);
+    const sweep = await start(['sweep', file, '--queue', url, '--out', join(dir, 'queued'), '--json']).done;
+    expect(sweep.code).toBe(0);
+    worker.child.kill('SIGINT');
+    await worker.done;
+    const port = new URL(url).port;
+    const stored = execFileSync('redis-cli', ['-p', port, '--scan', '--pattern', 'mtl-sweep:data:*'])
+      .toString()
+      .trim()
+      .split('\n');
+    expect(stored).toHaveLength(1);
+    const local = await runCli(['sweep', file, '--workers', '1', '--out', join(dir, 'local'), '--json']);
+    const untimed = (text: string) =>
+      JSON.parse(text, (k, v) => (k === 'msPerStep' || k === 'seconds' ? 0 : v)) as unknown;
+    expect(untimed(sweep.out)).toEqual(untimed(local.out[0]!));
+  }, 120_000);
+
+  it('stops a worker that cannot reach Redis, with the reason and the fix', async () => {
+    const port = await freePort();
+    const { code, err } = await start(['worker', '--queue', `redis://127.0.0.1:${port}`]).done;
+    expect(code).toBe(2);
+    expect(err).toMatch(
+      new RegExp(
+        `cannot reach Redis at redis://127\\.0\\.0\\.1:${port}/? — connect ECONNREFUSED .* \\(is redis-server running`,
+      ),
+    );
+    const bad = await runCli(['worker', '--queue', 'http://example.com']);
+    expect(bad.err.join('\n')).toMatch(/--queue: expected a redis:\/\/ or rediss:\/\/ URL/);
+    const missing = await runCli(['worker']);
+    expect(missing.err.join('\n')).toMatch(/worker needs --queue redis:\/\/host:port/);
+  }, 30_000);
+});
