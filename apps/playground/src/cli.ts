@@ -297,7 +297,7 @@ async function sweep(
     `Each method at the setting with the best validation ${selection!.select === 'deltaM' ? 'Δm' : selection!.select}; test metrics (mean±std over ${options.config.seeds.length} seed(s)); Δm in % against single-task baselines tuned on validation loss, positive = better\n`,
   );
   out(formatSelection(selection!));
-  out(`\nwrote ${outcome.written}`);
+  out(`\nwrote ${outcome.written!.join(' and ')}`);
   return 0;
 }
 

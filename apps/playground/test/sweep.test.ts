@@ -270,6 +270,13 @@ describe('mtl-playground sweep', () => {
     const saved = JSON.parse(readFileSync(join(dir, 'results', 'tiny-sweep.sweep.json'), 'utf8'));
     expect(saved.runs).toHaveLength(12);
     expect(saved.selection.methods.map((m: { method: string }) => m.method)).toEqual(['ew', 'pcgrad']);
+    const html = readFileSync(join(dir, 'results', 'tiny-sweep.sweep.html'), 'utf8');
+    expect(html).toMatch(/<h2 id="s-sensitivity">Sensitivity<\/h2>/);
+    expect(html).toMatch(/<svg class="chart"[^>]*>.*<title[^>]*>optimizer\.lr<\/title>/s);
+    expect(html).toMatch(/>0\.003<\/text>.*>0\.01<\/text>/s);
+    expect(html).toMatch(/<th scope="row">PCGrad<\/th><td class="text">optimizer\.lr=0\.0(1|03)<\/td>/);
+    expect(html).not.toMatch(/<script/);
+    expect(text).toMatch(/wrote .*tiny-sweep\.sweep\.json and .*tiny-sweep\.sweep\.html/);
     const again = await runCli(['sweep', file, '--workers', '1', '--out', join(dir, 'results'), '--json']);
     expect(again.code).toBe(0);
     expect(again.err.join('\n')).toMatch(/reused 12 stored runs/);

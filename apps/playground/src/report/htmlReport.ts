@@ -22,7 +22,7 @@ const PALETTE = [
 ];
 const color = (i: number) => PALETTE[i % PALETTE.length]!;
 
-const CSS = `
+export const REPORT_CSS = `
 :root{color-scheme:light;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa}
 *{box-sizing:border-box}
 body{margin:0;font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:var(--fg);background:var(--bg)}
@@ -41,6 +41,7 @@ th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:right;whit
 th{background:var(--soft)}
 th[scope=row],thead th:first-child{text-align:left}
 td strong{font-weight:700}
+td.text,th.text{text-align:left;white-space:normal;min-width:12ch}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr));gap:16px 24px}
 figure{margin:0}
 svg{display:block;width:100%;height:auto;font:11px system-ui,sans-serif}
@@ -266,7 +267,7 @@ export function htmlReport(results: ExperimentResults): string {
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title>
-<style>${CSS}${results.images === undefined ? '' : IMAGE_CSS}</style>
+<style>${REPORT_CSS}${results.images === undefined ? '' : IMAGE_CSS}</style>
 </head>
 <body>
 <main>

@@ -23,6 +23,8 @@ export interface LineChartOptions {
   maxPoints?: number;
   /** The x of value i is (i + 1)·xStep: a curve that kept every xStep-th step. Default 1. */
   xStep?: number;
+  /** A label per point (x = 1, 2, …): a categorical axis with a tick at each point, e.g. a hyperparameter's values. */
+  xLabels?: readonly string[];
   /** Prefix of the SVG's element ids, unique on the page. Default: a hash of the title and series names. */
   id?: string;
 }
@@ -76,6 +78,7 @@ export function lineChart(options: LineChartOptions): string {
     height = 220,
     maxPoints = 400,
     xStep = 1,
+    xLabels,
   } = options;
   const rows = legendRows(
     series.map((s) => s.name),
@@ -90,7 +93,12 @@ export function lineChart(options: LineChartOptions): string {
   const n = Math.max(1, ...series.map((s) => s.values.length));
   const yTicks = niceTicks(Math.min(...finite), Math.max(...finite), 5);
   const xTicks = niceTicks(xStep, Math.max(2, n) * xStep, 5).filter((t) => t >= xStep && Number.isInteger(t));
-  const xTicksAll = xTicks.includes(xStep) || xStep > 1 ? xTicks : [xStep, ...xTicks];
+  const xTicksAll =
+    xLabels !== undefined
+      ? xLabels.map((_, i) => i + 1)
+      : xTicks.includes(xStep) || xStep > 1
+        ? xTicks
+        : [xStep, ...xTicks];
   const [y0, y1] = [yTicks[0]!, yTicks[yTicks.length - 1]!];
   const [x0, x1] = [xStep, Math.max(2 * xStep, n * xStep, xTicksAll[xTicksAll.length - 1]!)];
   const sx = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * plotW;
@@ -115,7 +123,7 @@ export function lineChart(options: LineChartOptions): string {
     const x = r(sx(t));
     parts.push(
       `<line class="axis" x1="${x}" x2="${x}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH + 4}"/>`,
-      `<text class="tick" x="${x}" y="${MARGIN.top + plotH + 15}" text-anchor="middle">${xTickLabel(t)}</text>`,
+      `<text class="tick" x="${x}" y="${MARGIN.top + plotH + 15}" text-anchor="middle">${escapeHtml(xLabels?.[t - 1] ?? xTickLabel(t))}</text>`,
     );
   }
   parts.push(

@@ -16,6 +16,7 @@ import { enqueueAndWait, safeUrl } from './queue';
 import { ResultStore } from './resultStore';
 import { runLocally } from './runLocally';
 import { type SweepSelection, selectSettings } from './selectSettings';
+import { sweepReport } from './sweepReport';
 import { checkData, type RunData, type RunResult } from './trainRun';
 
 /** The library version that is part of every run's key: results of another version are not reused. */
@@ -45,8 +46,8 @@ export interface SweepOutcome {
   seconds: number;
   /** Worker threads of the local pool (0 when the runs went to a queue). */
   workers: number;
-  /** The comparison's file (null when the sweep was stopped before every run finished). */
-  written: string | null;
+  /** The comparison's files, JSON and HTML (null when the sweep was stopped before every run finished). */
+  written: string[] | null;
   stopped: boolean;
 }
 
@@ -112,9 +113,10 @@ export async function sweepCommand({
   const outcome = { requests, results, trained, reused, seconds, workers: used, stopped };
   if (stopped) return { ...outcome, selection: null, written: null };
   const selection = selectSettings(requests, results, config.sweep!.select, config.methods);
-  const written = join(out, `${config.name}.sweep.json`);
+  const json = join(out, `${config.name}.sweep.json`);
+  const html = join(out, `${config.name}.sweep.html`);
   await writeFileAtomic(
-    written,
+    json,
     `${JSON.stringify(
       {
         name: config.name,
@@ -135,6 +137,14 @@ export async function sweepCommand({
     )}\n`,
     { op: 'sweep results' },
   );
+  const where =
+    queue === undefined ? `${used} worker thread${used > 1 ? 's' : ''}` : `the queue on ${safeUrl(queue)}`;
+  await writeFileAtomic(
+    html,
+    sweepReport({ name: config.name, config, selection, trained, reused, seconds, where }),
+    { op: 'sweep results' },
+  );
+  const written = [json, html];
   return { ...outcome, selection, written };
 }
 
