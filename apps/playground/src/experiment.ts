@@ -6,6 +6,7 @@ import {
   meanAndStd,
   type ProgressBar,
 } from '@mtl/multitask';
+import { compareOnPool } from './compareOnPool';
 import { compared, type ExperimentConfig, isImageDataset } from './config';
 import { type ImagePredictions, imagePredictions, imageSamples } from './imageResults';
 import { type ImageFolders, loadImages } from './images';
@@ -31,6 +32,14 @@ export interface RunExperimentOptions {
   onResults?: (results: ExperimentResults) => void;
   /** The bar each training run draws (a terminal's; silent elsewhere). Default none. */
   progress?: ProgressBar | false;
+  /**
+   * Worker threads to train the runs on, side by side (default 1: one after another in this
+   * thread, with `progress` and `onRun`). The numbers are the same either way. Image datasets
+   * train in this thread.
+   */
+  workers?: number;
+  /** With workers: called as each run finishes. */
+  onFinished?: (run: { method: string; seed: number; baseline: boolean; seconds: number }) => void;
 }
 
 /** Trains every run of the config and returns what the table and the report show. */
@@ -43,7 +52,16 @@ export async function runExperiment(
 
 async function runDataset(
   config: ExperimentConfig,
-  { onRun, fileText, imageFolders, onNote, onResults, progress = false }: RunExperimentOptions,
+  {
+    onRun,
+    fileText,
+    imageFolders,
+    onNote,
+    onResults,
+    progress = false,
+    workers = 1,
+    onFinished,
+  }: RunExperimentOptions,
 ): Promise<ExperimentResults> {
   const images = isImageDataset(config.data.dataset);
   const imageData = images
@@ -90,6 +108,16 @@ async function runDataset(
       ...(row.images === undefined ? {} : { images: row.images }),
     })),
   });
+  if (workers > 1 && !images) {
+    for (const optimizer of [...new Set(specs.map((s) => s.optimizer))]) {
+      for (const architecture of compared(config)) {
+        const mine = specs.filter((s) => s.optimizer === optimizer && s.architecture === architecture);
+        rows.push(...(await compareOnPool({ config, specs: mine, workers, data: { fileText }, onFinished })));
+        onResults?.(results());
+      }
+    }
+    return results();
+  }
   const firstSeed = config.seeds[0]!;
   for (const optimizer of [...new Set(specs.map((s) => s.optimizer))]) {
     for (const architecture of compared(config)) {

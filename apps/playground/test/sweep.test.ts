@@ -283,13 +283,13 @@ describe('mtl-playground sweep', () => {
     expect(JSON.parse(again.out[0]!)).toEqual(saved.selection);
   });
 
-  it('refuses a config without a sweep, --workers outside sweep, and the CAGrad toy', async () => {
+  it('refuses a config without a sweep, --queue outside sweep, and the CAGrad toy', async () => {
     const dir = tmp();
     const plain = await runCli(['sweep', config(dir, { ...TINY, sweep: null }), '--out', dir]);
     expect(plain).toMatchObject({ code: 2 });
     expect(plain.err.join('\n')).toMatch(/no "sweep" section/);
-    const workers = await runCli(['run', config(dir), '--workers', '2', '--out', dir]);
-    expect(workers.err.join('\n')).toMatch(/--workers is for sweep/);
+    const queued = await runCli(['run', config(dir), '--queue', 'redis://localhost:6379', '--out', dir]);
+    expect(queued.err.join('\n')).toMatch(/--queue is for sweep and worker/);
     const toy = await runCli([
       'sweep',
       config(dir, { ...TINY, data: { dataset: 'cagradToy' }, methods: ['ew'] }),
@@ -320,6 +320,18 @@ describe('mtl-playground sweep', () => {
       child.on('close', (code) => done({ code, out, err })),
     );
   };
+
+  it('runs a comparison (run) on two worker threads with the same table, curves and Δm as in one thread', async () => {
+    const dir = tmp();
+    const args = ['run', '--epochs', '2', '--methods', 'ew,pcgrad,uw', '--set', 'seeds=[0,1]', '--json'];
+    const pooled = await spawnCli([...args, '--workers', '2', '--out', join(dir, 'pool')]);
+    expect(pooled.code).toBe(0);
+    expect(pooled.err).toMatch(/trained PCGrad \(seed 1\): \d/);
+    const inThread = await runCli([...args, '--workers', '1', '--out', join(dir, 'thread')]);
+    const untimed = (text: string) =>
+      JSON.parse(text, (k, v) => (k === 'msPerStep' || k === 'createdAt' ? 0 : v)) as unknown;
+    expect(untimed(pooled.out)).toEqual(untimed(inThread.out[0]!));
+  }, 120_000);
 
   it('trains on a pool of two worker threads with the same numbers as one thread, stops on Ctrl-C keeping what finished, and resumes', async () => {
     const dir = tmp();

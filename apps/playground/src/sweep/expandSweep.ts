@@ -24,6 +24,8 @@ export interface RunRequest {
   /** The fields this run's setting changes from the base config. */
   setting: Setting;
   seed: number;
+  /** Also return the training history (losses and weights per step, per epoch), for a report's curves. */
+  keepHistory?: boolean;
   /**
    * The run's whole config: the base config with the setting applied, `methods` the run's
    * method (none for the baselines), `seeds` the base config's (the first one splits the rows, as

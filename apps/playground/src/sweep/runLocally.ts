@@ -27,7 +27,7 @@ export interface RunLocallyOptions {
  */
 export async function runLocally(
   requests: readonly RunRequest[],
-  store: ResultStore,
+  store: Pick<ResultStore, 'read' | 'write'>,
   { workers = availableParallelism(), data = {}, onResult, signal }: RunLocallyOptions = {},
 ): Promise<{ results: (RunResult | null)[]; trained: number; reused: number }> {
   const results = requests.map((r) => {

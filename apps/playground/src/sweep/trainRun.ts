@@ -5,7 +5,14 @@
  * The same function runs in a pool's worker thread, in a queue worker on another machine, and in
  * the tests, so a run's numbers do not depend on where it ran.
  */
-import { EW, type TaskSpec, Trainer, type WeightingMethod } from '@mtl/multitask';
+import {
+  type EpochRecord,
+  EW,
+  type StepRecord,
+  type TaskSpec,
+  Trainer,
+  type WeightingMethod,
+} from '@mtl/multitask';
 import { type ExperimentConfig, isImageDataset } from '../config';
 import { type ImageFolders, loadImages } from '../images';
 import { type MethodName, methodFactory } from '../methods';
@@ -30,6 +37,8 @@ export interface RunResult {
   seconds: number;
   /** Why the run failed (a diverging loss, …); absent for a run that finished. */
   error?: string;
+  /** The training history, when the request asked for it (method runs). */
+  history?: { steps: StepRecord[]; epochs: EpochRecord[] };
   finishedAt: string;
 }
 
@@ -51,7 +60,7 @@ export async function trainRun(request: RunRequest, data: RunData = {}): Promise
   };
   try {
     const prepared = await preparedFor(request.config, data);
-    const { validation, test, steps } =
+    const { validation, test, steps, fitMs, history } =
       request.kind === 'baselines'
         ? trainBaselines(request, prepared)
         : trainMethod(
@@ -68,8 +77,10 @@ export async function trainRun(request: RunRequest, data: RunData = {}): Promise
       ...base,
       validation,
       test,
-      msPerStep: (seconds * 1000) / Math.max(steps, 1),
+      // Training time only (as compareMethods counts it): no data preparation, no evaluation.
+      msPerStep: fitMs / Math.max(steps, 1),
       seconds,
+      ...(history === undefined ? {} : { history }),
       finishedAt: new Date().toISOString(),
     };
   } catch (e) {
@@ -91,6 +102,9 @@ interface Trained {
   validation: TaskMetrics;
   test: TaskMetrics;
   steps: number;
+  /** Milliseconds in `Trainer.fit`. */
+  fitMs: number;
+  history?: RunResult['history'];
 }
 
 function trainMethod(request: RunRequest, prepared: PreparedExperiment, method: WeightingMethod): Trained {
@@ -106,6 +120,7 @@ function trainBaselines(request: RunRequest, prepared: PreparedExperiment): Trai
     validation: pick('validation'),
     test: pick('test'),
     steps: trained.reduce((s, t) => s + t.steps, 0),
+    fitMs: trained.reduce((s, t) => s + t.fitMs, 0),
   };
 }
 
@@ -126,11 +141,15 @@ function fit(
     scheduler: makeScheduler(optimizer, config.optimizer.schedule, config.epochs),
     weighting: method,
   });
+  const started = performance.now();
   trainer.fit(prepared.train, { epochs: config.epochs, batchSize: config.batchSize, seed });
+  const fitMs = performance.now() - started;
   return {
+    fitMs,
     validation: plain(trainer.evaluate(prepared.validation)),
     test: plain(trainer.evaluate(prepared.test)),
     steps: trainer.stepCount,
+    ...(request.keepHistory ? { history: trainer.history } : {}),
   };
 }
 
