@@ -297,6 +297,19 @@ describe('mtl-playground sweep', () => {
       dir,
     ]);
     expect(toy.err.join('\n')).toMatch(/the CAGrad toy has no validation split/);
+    for (const [select, message] of [
+      ['wings.accuracy', /sweep\.select: there is no task "wings" — the tasks are species, sex, bodyMass/],
+      ['species.wingspan', /"wingspan" is not a metric whose direction is known/],
+    ] as const) {
+      const wrong = await runCli([
+        'sweep',
+        config(dir, { ...TINY, sweep: { ...TINY.sweep, select } }),
+        '--out',
+        dir,
+      ]);
+      expect(wrong.code).toBe(2);
+      expect(wrong.err.join('\n')).toMatch(message);
+    }
     const bad = await runCli(['sweep', config(dir), '--workers', 'two', '--out', dir]);
     expect(bad.err.join('\n')).toMatch(/--workers: expected an integer from 1 to 256, got "two"/);
   });

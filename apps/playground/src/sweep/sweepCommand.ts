@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
-import { formatComparison } from '@mtl/multitask';
+import { formatComparison, higherIsBetter } from '@mtl/multitask';
 import { writeFileAtomic } from '@mtl/nn';
 import { ConfigError, type ExperimentConfig, isImageDataset } from '../config';
 import { METHOD_TABLE, type MethodName } from '../methods';
@@ -80,6 +80,7 @@ export async function sweepCommand({
     throw new ConfigError(
       'data.split: the validation split is empty — a sweep chooses settings on it; give it a larger fraction',
     );
+  checkSelect(config.sweep!.select, prepared.taskNames);
   const store = await new ResultStore(join(out, 'runs')).open();
   const started = performance.now();
   const used = queue === undefined ? Math.max(1, Math.min(workers, requests.length)) : 0;
@@ -146,6 +147,25 @@ export async function sweepCommand({
   );
   const written = [json, html];
   return { ...outcome, selection, written };
+}
+
+/** A `<task>.<metric>` criterion names a task of the data and a metric whose direction is known. */
+function checkSelect(select: string, tasks: readonly string[]): void {
+  if (select === 'deltaM' || select === 'loss') return;
+  const dot = select.indexOf('.');
+  const task = select.slice(0, dot);
+  const metric = select.slice(dot + 1);
+  if (!tasks.includes(task))
+    throw new ConfigError(
+      `sweep.select: there is no task ${JSON.stringify(task)} — the tasks are ${tasks.join(', ')}`,
+    );
+  try {
+    higherIsBetter(metric);
+  } catch {
+    throw new ConfigError(
+      `sweep.select: ${JSON.stringify(metric)} is not a metric whose direction is known — use accuracy, f1, auc, r2, mae, rmse or mse (or "deltaM", "loss")`,
+    );
+  }
 }
 
 /** The summary table: each method at its chosen setting, test metrics and Δm, then the settings chosen. */
