@@ -1,5 +1,5 @@
 /**
- * The CLI fuzz test (issue 14): about 500 mutated configs, data files and command lines
+ * The CLI fuzz test (issue 14): about 520 mutated configs, sweep sections, data files and command lines
  * (cliFuzzInputs.ts). Each runs through the CLI's `main` in one child process with a watchdog
  * (cliFuzzHarness.ts; a hang cannot be interrupted in-process), and a few dozen of them also as
  * real `mtl-playground` processes, to check the exit code and what reaches stdout and stderr.

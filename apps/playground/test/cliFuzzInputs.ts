@@ -408,7 +408,94 @@ function commandLineInputs(): FuzzInput[] {
   return out;
 }
 
-/** The fuzz inputs for a seed: about 440, in a fixed order. */
+/** A small valid sweep (2 × 2 settings, one epoch, one seed): every accepted mutation runs in about a second. */
+const SWEEP_BASE = {
+  ...TINY,
+  name: 'fuzz-sweep',
+  methods: ['ew', 'cagrad'],
+  sweep: {
+    grid: { 'optimizer.lr': [0.01, 0.003], 'methodOptions.cagrad.calpha': [0.2] },
+    random: { samples: 2, seed: 0, ranges: { batchSize: { min: 16, max: 64, integer: true } } },
+    select: 'deltaM',
+  },
+};
+
+/** Values at and past the sweep section's bounds, by field name (none makes a valid but long sweep). */
+const SWEEP_BOUNDARY: Record<string, Json[]> = {
+  samples: [0, -1, 1001, 1e9, 1.5, '2', null],
+  seed: [-1, 2 ** 32, 0.5, 'x'],
+  min: [0, -1, 1e308, 'x', null, 70],
+  max: [0, -1, 'x', null, 8],
+  log: ['yes', 1, true],
+  integer: ['no', 0, false],
+  select: [
+    '',
+    'x',
+    'accuracy',
+    'sex.accuracy',
+    'species.wingspan',
+    'wings.f1',
+    '__proto__.x',
+    'loss',
+    'deltaM.x',
+  ],
+  'optimizer.lr': [[], [0], [-1], ['x'], [1e300], Array(1001).fill(0.01), [0.01, 0.01]],
+};
+
+/** Grid fields a user might write: unknown roots, prototype names, another method's option, nonsense. */
+const SWEEP_FIELDS = [
+  'data.dataset',
+  'seeds',
+  'methods',
+  '__proto__',
+  'optimizer.__proto__',
+  'optimizer.constructor.x',
+  'methodOptions.cagrad',
+  'methodOptions.ew.calpha',
+  'methodOptions.nosuch.x',
+  'architecture.type',
+  'architecture.hidden',
+  'epochs',
+  'optimizer.name',
+  'optimizer..lr',
+  '',
+  'optimizer.lr ',
+];
+
+/** Mutated sweep sections, run with `sweep --workers 1`: exit 0, or 2 with one line naming the field. */
+function sweepInputs(random: () => number, junkValues: Json[]): FuzzInput[] {
+  const input = (label: string, config: Json): FuzzInput => ({
+    ...configInput(`sweep: ${label}`, config),
+    args: ['sweep', '@/config.json', '--workers', '1'],
+  });
+  const inputs = [input('base', SWEEP_BASE)];
+  const all = paths(SWEEP_BASE.sweep, ['sweep']);
+  for (let k = 0; k < 40; k++) {
+    const path = all[Math.floor(random() * all.length)]!;
+    const field = String(path.at(-1));
+    const options = SWEEP_BOUNDARY[field];
+    const value =
+      options !== undefined && random() < 0.6
+        ? options[Math.floor(random() * options.length)]
+        : junkValues[(k * 13) % junkValues.length];
+    inputs.push(
+      input(`${path.join('.')} = ${JSON.stringify(value)?.slice(0, 40)}`, setPath(SWEEP_BASE, path, value)),
+    );
+  }
+  for (const field of SWEEP_FIELDS) {
+    const values =
+      field === 'architecture.type' ? ['mmoe', 'hps'] : field === 'architecture.hidden' ? [[2], [0]] : [1];
+    inputs.push(
+      input(`grid field ${JSON.stringify(field)}`, {
+        ...SWEEP_BASE,
+        sweep: { ...SWEEP_BASE.sweep, grid: { ...SWEEP_BASE.sweep.grid, [field]: values } },
+      }),
+    );
+  }
+  return inputs;
+}
+
+/** The fuzz inputs for a seed: about 500, in a fixed order. */
 export function fuzzInputs(seed: number, configMutations = 300): FuzzInput[] {
   // mulberry32: uniform draws (fast-check's own doubles lean on edge values by design).
   let state = seed >>> 0;
@@ -452,6 +539,7 @@ export function fuzzInputs(seed: number, configMutations = 300): FuzzInput[] {
   }
   inputs.push(...dataInputs(random));
   inputs.push(...commandLineInputs());
+  inputs.push(...sweepInputs(random, junkValues));
   return inputs;
 }
 

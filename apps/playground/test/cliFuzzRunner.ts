@@ -89,11 +89,12 @@ export async function runInProcess(
   return results;
 }
 
-const PROGRESS = /^(training .*…|note: .*|kept the .*)$/;
+const PROGRESS =
+  /^(training .*…|note: .*|kept the .*|\S.*: \d+ runs \(.*|\[\d+\/\d+\] .*|reused \d+ stored runs? .*)$/;
 const TRACE = /\n\s+at |^\s+at .*:\d+:\d+\)?$/m;
 /** What an error line must name: a config field, a flag, a file, or the command line. */
 const NAMES =
-  /\b(config|name|data|architecture|optimizer|optimizers|methods|methodOptions|epochs|batchSize|seeds)\b|--\w+|\.(csv|json)\b|usage:|compare needs|unexpected argument|training diverged/;
+  /\b(config|name|data|architecture|optimizer|optimizers|methods|methodOptions|epochs|batchSize|seeds|sweep)\b|--\w+|\.(csv|json)\b|usage:|compare needs|unexpected argument|training diverged/;
 
 /** Judges one run: what the issue counts (exit 0, exit 2 with one line, a trace, a hang) or 'bad' with why. */
 export function verdict(
