@@ -274,7 +274,18 @@ export async function runQueueWorker({ url, workers, signal, note }: WorkerOptio
       maxStalledCount: ATTEMPTS - 1,
     },
   );
-  worker.on('error', (e) => note(`queue error: ${e.message}`));
+  // A lost connection is told once (ioredis retries it for ever), and again when it is back.
+  let lost: string | null = null;
+  worker.on('error', (e) => {
+    if (lost !== null) return;
+    lost = e.message;
+    note(`lost Redis at ${safeUrl(url)} — ${e.message}; retrying (running jobs go on)`);
+  });
+  connection.on('ready', () => {
+    if (lost === null) return;
+    lost = null;
+    note(`reconnected to Redis at ${safeUrl(url)}`);
+  });
   note(
     `worker: taking jobs from ${safeUrl(url)} (queue ${QUEUE_NAME}) on ${workers} thread${workers > 1 ? 's' : ''}; Ctrl-C stops after the running jobs`,
   );
