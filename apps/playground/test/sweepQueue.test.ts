@@ -182,6 +182,56 @@ describe('sweeps through a Redis job queue', () => {
     expect(untimed(sweep.out)).toEqual(untimed(local.out[0]!));
   }, 120_000);
 
+  it('tells once that a worker lost Redis, and again when it is back', async () => {
+    const port = await freePort();
+    const serve = () =>
+      spawn(
+        'redis-server',
+        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+        {
+          stdio: 'ignore',
+        },
+      );
+    const ready = async () => {
+      for (let i = 0; i < 50; i++) {
+        try {
+          if (
+            execFileSync('redis-cli', ['-p', String(port), 'ping'])
+              .toString()
+              .trim() === 'PONG'
+          )
+            return;
+        } catch {}
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error('redis-server did not start');
+    };
+    let server = serve();
+    await ready();
+    const seen: string[] = [];
+    const waitFor = async (pattern: RegExp) => {
+      for (let i = 0; i < 150 && !seen.some((l) => pattern.test(l)); i++)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(
+        seen.find((l) => pattern.test(l)),
+        seen.join('\n'),
+      ).toBeDefined();
+    };
+    const worker = start(['worker', '--queue', `redis://127.0.0.1:${port}`, '--workers', '1'], (line) =>
+      seen.push(line),
+    );
+    await waitFor(/^worker: taking jobs/);
+    server.kill('SIGKILL');
+    await waitFor(/^lost Redis at redis:\/\/127\.0\.0\.1:\d+\/? — .*; retrying/);
+    server = serve();
+    await ready();
+    await waitFor(/^reconnected to Redis/);
+    expect(seen.filter((l) => /^lost Redis/.test(l))).toHaveLength(1);
+    worker.child.kill('SIGINT');
+    expect((await worker.done).code).toBe(0);
+    server.kill('SIGKILL');
+  }, 60_000);
+
   it('stops a worker that cannot reach Redis, with the reason and the fix', async () => {
     const port = await freePort();
     const { code, err } = await start(['worker', '--queue', `redis://127.0.0.1:${port}`]).done;
