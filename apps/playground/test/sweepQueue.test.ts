@@ -3,7 +3,8 @@
  * runs queued by one process and trained by two worker processes, one of them killed mid-run —
  * its job goes to the other through BullMQ's stalled-job check — with the same numbers as the
  * sweep run in one thread; a second sweep collects the finished jobs without training them again;
- * a worker that cannot reach Redis says so and exits.
+ * a worker that cannot reach Redis says so and exits. Off CI the suite is skipped when
+ * redis-server is missing (`apt-get install redis-server`); on CI a missing server fails it.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -57,17 +58,22 @@ function start(args: string[], onLine?: (line: string) => void) {
   return { child, done, log: () => err };
 }
 
+/** Off CI the suite is skipped without Redis (`apt-get install redis-server`); on CI a missing server fails it. */
+const available = (() => {
+  try {
+    execFileSync('redis-server', ['--version']);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+if (!available && process.env.CI) throw new Error('redis-server is missing: apt-get install redis-server');
+
 let redis: ChildProcess | undefined;
 let url = '';
 
 beforeAll(async () => {
-  try {
-    execFileSync('redis-server', ['--version']);
-  } catch {
-    throw new Error(
-      "these tests need Redis: install Debian's redis-server (apt-get install redis-server); .ci/run does",
-    );
-  }
+  if (!available) return;
   const port = await freePort();
   url = `redis://127.0.0.1:${port}`;
   redis = spawn(
@@ -96,7 +102,7 @@ afterAll(() => {
   redis?.kill('SIGTERM');
 });
 
-describe('sweeps through a Redis job queue', () => {
+describe.skipIf(!available)('sweeps through a Redis job queue', () => {
   it('trains on two worker processes, survives one killed mid-run, and equals the sweep in one thread', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'mtl-queue-'));
     const file = join(dir, 'sweep.json');
