@@ -12,7 +12,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from './runCli';
 
 const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
@@ -38,6 +38,9 @@ function freePort(): Promise<number> {
   });
 }
 
+/** Every CLI process a test started: those still running when it ends (a failed assertion) are killed. */
+const started = new Set<ChildProcess>();
+
 /** The CLI as its own process, its stderr lines passed to `onLine` as they come. */
 function start(args: string[], onLine?: (line: string) => void) {
   const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@mtl/source', cli, ...args], {
@@ -52,6 +55,8 @@ function start(args: string[], onLine?: (line: string) => void) {
     err += d;
     for (const line of String(d).split('\n')) if (line) onLine?.(line);
   });
+  started.add(child);
+  child.on('exit', () => started.delete(child));
   const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(
     (resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })),
   );
@@ -97,6 +102,10 @@ beforeAll(async () => {
   }
   throw new Error('redis-server did not start');
 }, 20_000);
+
+afterEach(() => {
+  for (const child of started) child.kill('SIGKILL');
+});
 
 afterAll(() => {
   redis?.kill('SIGTERM');
@@ -190,14 +199,15 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
 
   it('tells once that a worker lost Redis, and again when it is back', async () => {
     const port = await freePort();
-    const serve = () =>
-      spawn(
+    const serve = () => {
+      const server = spawn(
         'redis-server',
         ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        {
-          stdio: 'ignore',
-        },
+        { stdio: 'ignore' },
       );
+      started.add(server);
+      return server;
+    };
     const ready = async () => {
       for (let i = 0; i < 50; i++) {
         try {
