@@ -92,7 +92,7 @@ beforeAll(async () => {
   for (let i = 0; i < 50; i++) {
     try {
       if (
-        execFileSync('redis-cli', ['-p', String(port), 'ping'])
+        execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] })
           .toString()
           .trim() === 'PONG'
       )
@@ -212,7 +212,7 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
       for (let i = 0; i < 50; i++) {
         try {
           if (
-            execFileSync('redis-cli', ['-p', String(port), 'ping'])
+            execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] })
               .toString()
               .trim() === 'PONG'
           )
