@@ -159,6 +159,25 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await again.close();
   });
 
+  it('says a linked sweep runs from the terminal, and keeps it through form edits', async () => {
+    const sweep = { grid: { 'optimizer.lr': [0.01, 0.003] } };
+    const page = await open(`?config=${encode({ epochs: 3, sweep })}`);
+    expect(await page.textContent('#sweep-note')).toMatch(
+      /sweep over optimizer\.lr: the page trains its base setting; .*mtl-playground sweep config\.json/,
+    );
+    await page.fill('#f-epochs', '4');
+    const linked = () =>
+      JSON.parse(
+        Buffer.from(new URL(page.url()).searchParams.get('config') ?? '', 'base64url').toString() || '{}',
+      );
+    for (let i = 0; i < 50 && linked().epochs !== 4; i++) await page.waitForTimeout(50);
+    expect(linked()).toMatchObject({ epochs: 4, sweep: { grid: { 'optimizer.lr': [0.01, 0.003] } } });
+    const plain = await open();
+    expect(await plain.$('#sweep-note')).toBeNull();
+    await page.close();
+    await plain.close();
+  });
+
   it('shows what is wrong with a bad link instead of a blank page', async () => {
     const page = await open('?config=%%%not-base64');
     expect(await page.textContent('#page-error')).toMatch(/could not be used.*not valid/);

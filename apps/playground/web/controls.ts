@@ -111,6 +111,7 @@ export function renderForm(config: ExperimentConfig): string {
   return `
 <fieldset><legend>Experiment</legend>
   ${field('f-name', 'Name', text('f-name', config.name))}
+  ${sweepNote(config)}
 </fieldset>
 <fieldset><legend>Data</legend>
   ${field('f-dataset', 'Dataset', select('f-dataset', DATASETS, data.dataset, DATASET_LABELS))}
@@ -197,6 +198,16 @@ ${
   ${data.dataset === 'cagradToy' ? '' : field('f-batch', 'Batch size', number('f-batch', config.batchSize, '1'))}
   ${field('f-seeds', 'Seeds', text('f-seeds', list(config.seeds), true), 'The page trains the first seed; the CLI averages over all.')}
 </fieldset>`;
+}
+
+/**
+ * A config with a sweep (a link or a preset can carry one): the page trains its base setting, and
+ * says where the sweep runs. The section is kept through form edits.
+ */
+function sweepNote(config: ExperimentConfig): string {
+  if (config.sweep === null) return '';
+  const fields = [...Object.keys(config.sweep.grid), ...Object.keys(config.sweep.random?.ranges ?? {})];
+  return `<p id="sweep-note" class="muted">This config has a sweep over ${escapeHtml(fields.join(', '))}: the page trains its base setting; the sweep itself runs from the terminal, <code>mtl-playground sweep config.json</code>, on every core or through a Redis queue.</p>`;
 }
 
 /** Reads the form into a raw config (unparsed: `parseConfig` names what is wrong). */
@@ -286,6 +297,8 @@ export function readForm(form: HTMLElement, previous: ExperimentConfig): Record<
     epochs: num('f-epochs', undefined),
     batchSize: num('f-batch', previous.batchSize),
     seeds: nums('f-seeds', previous.seeds),
+    // Not a form field: kept from the link or the preset.
+    sweep: previous.sweep,
   };
 }
 
