@@ -34,12 +34,7 @@ import type { ExperimentResults } from './report/ExperimentResults';
 import { htmlReport } from './report/htmlReport';
 import { setField } from './setField';
 import { QueueError, runQueueWorker, safeUrl } from './sweep/queue';
-import {
-  formatSelection,
-  type SweepCommandOptions,
-  type SweepOutcome,
-  sweepCommand,
-} from './sweep/sweepCommand';
+import { formatSelection, type SweepCommandOptions, sweepCommand } from './sweep/sweepCommand';
 
 const USAGE =
   'usage: mtl-playground [run|compare|sweep] [config.json | preset] [--set field=value]… [--methods a,b,…] [--seed N] [--epochs N] [--workers N] [--queue redis://host:port] [--out DIR] [--json] [--verbose] [--help]; mtl-playground worker --queue redis://host:port [--workers N]';
@@ -266,25 +261,14 @@ async function sweep(
   out: Print,
   err: Print,
 ): Promise<number> {
-  const controller = new AbortController();
-  const onInterrupt = () => {
-    err(
-      'stopping — the runs in flight are dropped, the finished ones are stored (Ctrl-C again to quit at once)',
-    );
-    controller.abort();
-    process.removeListener('SIGINT', onInterrupt);
-  };
-  process.on('SIGINT', onInterrupt);
-  let outcome: SweepOutcome;
-  try {
-    outcome = await sweepCommand({
-      ...options,
-      signal: controller.signal,
-      note: (line) => err(oneLine(line)),
-    });
-  } finally {
-    process.removeListener('SIGINT', onInterrupt);
-  }
+  const outcome = await untilInterrupted(
+    ['SIGINT'],
+    () =>
+      err(
+        'stopping — the runs in flight are dropped, the finished ones are stored (Ctrl-C again to quit at once)',
+      ),
+    (signal) => sweepCommand({ ...options, signal, note: (line) => err(oneLine(line)) }),
+  );
   const stored = outcome.results.filter((r) => r !== null).length;
   if (outcome.stopped) {
     err(
@@ -316,29 +300,41 @@ async function sweep(
 
 /** The worker command: takes sweep jobs until Ctrl-C (or SIGTERM), which lets the running ones finish. */
 async function worker(queue: string, threads: number, err: Print): Promise<number> {
+  const finished = await untilInterrupted(
+    ['SIGINT', 'SIGTERM'],
+    () =>
+      err(
+        'stopping after the running jobs (Ctrl-C again to quit at once; their jobs then go to another worker)',
+      ),
+    (signal) => runQueueWorker({ url: queue, workers: threads, signal, note: (line) => err(oneLine(line)) }),
+  );
+  err(`stopped: ${finished} job${finished === 1 ? '' : 's'} finished here`);
+  return 0;
+}
+
+/**
+ * Runs `work` with a signal that the first of `signals` aborts (after `onStop`); the handlers are
+ * removed on the first one, so a second Ctrl-C quits at once, and when `work` ends.
+ */
+async function untilInterrupted<T>(
+  signals: NodeJS.Signals[],
+  onStop: () => void,
+  work: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
   const controller = new AbortController();
-  const onStop = () => {
-    err(
-      'stopping after the running jobs (Ctrl-C again to quit at once; their jobs then go to another worker)',
-    );
-    controller.abort();
-    process.removeListener('SIGINT', onStop);
-    process.removeListener('SIGTERM', onStop);
+  const remove = () => {
+    for (const s of signals) process.removeListener(s, stop);
   };
-  process.on('SIGINT', onStop);
-  process.on('SIGTERM', onStop);
+  const stop = () => {
+    onStop();
+    controller.abort();
+    remove();
+  };
+  for (const s of signals) process.on(s, stop);
   try {
-    const finished = await runQueueWorker({
-      url: queue,
-      workers: threads,
-      signal: controller.signal,
-      note: (line) => err(oneLine(line)),
-    });
-    err(`stopped: ${finished} job${finished === 1 ? '' : 's'} finished here`);
-    return 0;
+    return await work(controller.signal);
   } finally {
-    process.removeListener('SIGINT', onStop);
-    process.removeListener('SIGTERM', onStop);
+    remove();
   }
 }
 

@@ -143,5 +143,5 @@ function withoutLoss(results: TaskMetrics): TaskMetrics {
 
 /** A store that keeps nothing: a comparison trains all of its runs each time. */
 function memory() {
-  return { read: () => null, write: async () => {} };
+  return { finished: () => null, write: async () => {} };
 }

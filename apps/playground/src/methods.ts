@@ -105,3 +105,8 @@ export function methodFactory(
     },
   };
 }
+
+/** A method's display name (`PCGrad` for `pcgrad`); any other name as it is. */
+export function methodLabel(name: string): string {
+  return Object.hasOwn(METHOD_TABLE, name) ? METHOD_TABLE[name as MethodName].label : name;
+}

@@ -4,11 +4,9 @@
  * the CLI — in this thread (`--workers 1`) and as a real process with a pool of two workers,
  * interrupted by Ctrl-C and resumed.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig } from '../src/config';
 import { expandSweep, type RunRequest, sweepSettings } from '../src/sweep/expandSweep';
@@ -17,6 +15,7 @@ import { runLocally } from '../src/sweep/runLocally';
 import { selectSettings } from '../src/sweep/selectSettings';
 import { parseSweep } from '../src/sweep/sweepSpec';
 import type { RunResult } from '../src/sweep/trainRun';
+import { startCli, untimed } from './cliProcess';
 import { runCli } from './runCli';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'mtl-sweep-'));
@@ -128,6 +127,8 @@ describe('the runs of a sweep and their keys', () => {
     expect(keyOf(expand({ ...raw, methods: ['ew', 'cagrad', 'mgda'] }), 'ew', 0.01, 1)).toBe(base);
     expect(keyOf(expand({ ...raw, methodOptions: { cagrad: { rescale: 0 } } }), 'ew', 0.01, 1)).toBe(base);
     expect(keyOf(expand({ ...raw, name: 'renamed' }), 'ew', 0.01, 1)).toBe(base);
+    // Empty options for the method are no options.
+    expect(keyOf(expand({ ...raw, methodOptions: { ew: {} } }), 'ew', 0.01, 1)).toBe(base);
     for (const changed of [
       { ...raw, epochs: 3 },
       { ...raw, batchSize: 16 },
@@ -135,10 +136,18 @@ describe('the runs of a sweep and their keys', () => {
       { ...raw, architecture: { hidden: [16] } },
       { ...raw, optimizer: { name: 'sgd' } },
       { ...raw, data: { dataset: 'penguins', split: [0.5, 0.25, 0.25] } },
-      { ...raw, methodOptions: { ew: {} } },
     ])
-      if (JSON.stringify(changed) !== JSON.stringify({ ...raw, methodOptions: { ew: {} } }))
-        expect(keyOf(expand(changed), 'ew', 0.01, 1)).not.toBe(base);
+      expect(keyOf(expand(changed), 'ew', 0.01, 1)).not.toBe(base);
+    // CAGrad's own option changes CAGrad's key.
+    const cagrad = (r: Record<string, unknown>) =>
+      expand(r).find(
+        (x) =>
+          x.name === 'cagrad' &&
+          x.setting['optimizer.lr'] === 0.01 &&
+          x.seed === 1 &&
+          x.setting['methodOptions.cagrad.calpha'] === 0.2,
+      )!.key;
+    expect(cagrad({ ...raw, methodOptions: { cagrad: { rescale: 0 } } })).not.toBe(cagrad(raw));
     expect(keyOf(expand(raw, '0.1.0'), 'ew', 0.01, 1)).not.toBe(base);
     expect(keyOf(expand(raw, '0.0.0', 'another data file'), 'ew', 0.01, 1)).not.toBe(base);
     expect(keyOf(expand(raw), 'ew', 0.003, 1)).not.toBe(base);
@@ -274,7 +283,7 @@ describe('mtl-playground sweep', () => {
     expect(html).toMatch(/<h2 id="s-sensitivity">Sensitivity<\/h2>/);
     expect(html).toMatch(/<svg class="chart"[^>]*>.*<title[^>]*>optimizer\.lr<\/title>/s);
     expect(html).toMatch(/>0\.003<\/text>.*>0\.01<\/text>/s);
-    expect(html).toMatch(/<th scope="row">PCGrad<\/th><td class="text">optimizer\.lr=0\.0(1|03)<\/td>/);
+    expect(html).toMatch(/<th scope="row">PCGrad<\/th><td class="text">lr=0\.0(1|03)<\/td>/);
     expect(html).not.toMatch(/<script/);
     expect(text).toMatch(/wrote .*tiny-sweep\.sweep\.json and .*tiny-sweep\.sweep\.html/);
     const again = await runCli(['sweep', file, '--workers', '1', '--out', join(dir, 'results'), '--json']);
@@ -314,35 +323,13 @@ describe('mtl-playground sweep', () => {
     expect(bad.err.join('\n')).toMatch(/--workers: expected an integer from 1 to 256, got "two"/);
   });
 
-  const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-  /** The CLI as its own process (tsx, as `pnpm start` runs it), collecting its output. */
-  const spawnCli = (args: string[], onErr?: (line: string, child: ReturnType<typeof spawn>) => void) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@mtl/source', cli, ...args], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d) => {
-      out += d;
-    });
-    child.stderr!.on('data', (d) => {
-      err += d;
-      for (const line of String(d).split('\n')) if (line) onErr?.(line, child);
-    });
-    return new Promise<{ code: number | null; out: string; err: string }>((done) =>
-      child.on('close', (code) => done({ code, out, err })),
-    );
-  };
-
   it('runs a comparison (run) on two worker threads with the same table, curves and Δm as in one thread', async () => {
     const dir = tmp();
     const args = ['run', '--epochs', '2', '--methods', 'ew,pcgrad,uw', '--set', 'seeds=[0,1]', '--json'];
-    const pooled = await spawnCli([...args, '--workers', '2', '--out', join(dir, 'pool')]);
+    const pooled = await startCli([...args, '--workers', '2', '--out', join(dir, 'pool')]).done;
     expect(pooled.code).toBe(0);
     expect(pooled.err).toMatch(/trained PCGrad \(seed 1\): \d/);
     const inThread = await runCli([...args, '--workers', '1', '--out', join(dir, 'thread')]);
-    const untimed = (text: string) =>
-      JSON.parse(text, (k, v) => (k === 'msPerStep' || k === 'createdAt' ? 0 : v)) as unknown;
     expect(untimed(pooled.out)).toEqual(untimed(inThread.out[0]!));
   }, 120_000);
 
@@ -351,28 +338,24 @@ describe('mtl-playground sweep', () => {
     const file = config(dir, { ...TINY, epochs: 3 });
     // Interrupted once two runs are stored.
     let interrupted = false;
-    const stopped = await spawnCli(
-      ['sweep', file, '--workers', '2', '--out', join(dir, 'pool')],
-      (line, child) => {
-        if (!interrupted && /^\[2\/12\]/.test(line)) {
-          interrupted = true;
-          child.kill('SIGINT');
-        }
-      },
-    );
+    const run = startCli(['sweep', file, '--workers', '2', '--out', join(dir, 'pool')], (line) => {
+      if (!interrupted && /^\[2\/12\]/.test(line)) {
+        interrupted = true;
+        run.child.kill('SIGINT');
+      }
+    });
+    const stopped = await run.done;
     expect(stopped.err).toMatch(/stopping — the runs in flight are dropped/);
     expect(stopped.code).toBe(130);
     const kept = readdirSync(join(dir, 'pool', 'runs')).length;
     expect(kept).toBeGreaterThanOrEqual(2);
     expect(kept).toBeLessThan(12);
     expect(stopped.err).toMatch(new RegExp(`stopped: ${kept} of 12 runs are stored`));
-    const resumed = await spawnCli(['sweep', file, '--workers', '2', '--out', join(dir, 'pool'), '--json']);
+    const resumed = await startCli(['sweep', file, '--workers', '2', '--out', join(dir, 'pool'), '--json'])
+      .done;
     expect(resumed.err).toMatch(new RegExp(`reused ${kept} stored run`));
     expect(resumed.code).toBe(0);
     const inThread = await runCli(['sweep', file, '--workers', '1', '--out', join(dir, 'thread'), '--json']);
-    // Metric for metric; only the timings differ.
-    const untimed = (text: string) =>
-      JSON.parse(text, (k, v) => (k === 'msPerStep' || k === 'seconds' ? 0 : v)) as unknown;
     expect(untimed(resumed.out)).toEqual(untimed(inThread.out[0]!));
   }, 120_000);
 });

@@ -6,16 +6,14 @@
  * a worker that cannot reach Redis says so and exits. Off CI the suite is skipped when
  * redis-server is missing (`apt-get install redis-server`); on CI a missing server fails it.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startCli, startRedis, stopStarted, untimed } from './cliProcess';
 import { runCli } from './runCli';
-
-const cli = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
 /** A sweep of 12 runs long enough (about half a second each) to kill a worker in the middle of one. */
 const SWEEP = {
@@ -38,31 +36,6 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Every CLI process a test started: those still running when it ends (a failed assertion) are killed. */
-const started = new Set<ChildProcess>();
-
-/** The CLI as its own process, its stderr lines passed to `onLine` as they come. */
-function start(args: string[], onLine?: (line: string) => void) {
-  const child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@mtl/source', cli, ...args], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d) => {
-    out += d;
-  });
-  child.stderr!.on('data', (d) => {
-    err += d;
-    for (const line of String(d).split('\n')) if (line) onLine?.(line);
-  });
-  started.add(child);
-  child.on('exit', () => started.delete(child));
-  const done = new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string; err: string }>(
-    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, out, err })),
-  );
-  return { child, done, log: () => err };
-}
-
 /** Off CI the suite is skipped without Redis (`apt-get install redis-server`); on CI a missing server fails it. */
 const available = (() => {
   try {
@@ -81,31 +54,10 @@ beforeAll(async () => {
   if (!available) return;
   const port = await freePort();
   url = `redis://127.0.0.1:${port}`;
-  redis = spawn(
-    'redis-server',
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-    {
-      stdio: 'ignore',
-    },
-  );
-  // Ready when it answers.
-  for (let i = 0; i < 50; i++) {
-    try {
-      if (
-        execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] })
-          .toString()
-          .trim() === 'PONG'
-      )
-        return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('redis-server did not start');
+  redis = await startRedis(port, { forSuite: true });
 }, 20_000);
 
-afterEach(() => {
-  for (const child of started) child.kill('SIGKILL');
-});
+afterEach(stopStarted);
 
 afterAll(() => {
   redis?.kill('SIGTERM');
@@ -117,7 +69,7 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
     const file = join(dir, 'sweep.json');
     writeFileSync(file, JSON.stringify(SWEEP));
     let killedIn = '';
-    const workerA = start(['worker', '--queue', url, '--workers', '1'], (line) => {
+    const workerA = startCli(['worker', '--queue', url, '--workers', '1'], (line) => {
       // Killed without warning in the middle of its first run: its job's lock lapses.
       const job = /^running .* \(job (\w+)\)$/.exec(line)?.[1];
       if (job !== undefined && killedIn === '') {
@@ -125,8 +77,9 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
         setTimeout(() => workerA.child.kill('SIGKILL'), 300);
       }
     });
-    const workerB = start(['worker', '--queue', url, '--workers', '1']);
-    const sweep = await start(['sweep', file, '--queue', url, '--out', join(dir, 'queued'), '--json']).done;
+    const workerB = startCli(['worker', '--queue', url, '--workers', '1']);
+    const sweep = await startCli(['sweep', file, '--queue', url, '--out', join(dir, 'queued'), '--json'])
+      .done;
     expect(sweep.err).not.toMatch(/failed/);
     expect(sweep.code).toBe(0);
     const a = await workerA.done;
@@ -141,7 +94,7 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
     expect(finishedB).toBe(12);
 
     // A second sweep (another results folder) collects the finished jobs: nothing is trained again.
-    const again = await start(['sweep', file, '--queue', url, '--out', join(dir, 'again'), '--json']).done;
+    const again = await startCli(['sweep', file, '--queue', url, '--out', join(dir, 'again'), '--json']).done;
     expect(again.code).toBe(0);
     expect((workerB.log().match(/^finished /gm) ?? []).length).toBe(finishedB);
 
@@ -151,8 +104,6 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
     expect(b.code).toBe(0);
 
     const local = await runCli(['sweep', file, '--workers', '1', '--out', join(dir, 'local'), '--json']);
-    const untimed = (text: string) =>
-      JSON.parse(text, (k, v) => (k === 'msPerStep' || k === 'seconds' ? 0 : v)) as unknown;
     expect(untimed(sweep.out)).toEqual(untimed(local.out[0]!));
     expect(untimed(again.out)).toEqual(untimed(local.out[0]!));
   }, 240_000);
@@ -180,8 +131,9 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
         sweep: { grid: { 'optimizer.lr': [0.01, 0.003] } },
       }),
     );
-    const worker = start(['worker', '--queue', url, '--workers', '1']);
-    const sweep = await start(['sweep', file, '--queue', url, '--out', join(dir, 'queued'), '--json']).done;
+    const worker = startCli(['worker', '--queue', url, '--workers', '1']);
+    const sweep = await startCli(['sweep', file, '--queue', url, '--out', join(dir, 'queued'), '--json'])
+      .done;
     expect(sweep.code).toBe(0);
     worker.child.kill('SIGINT');
     await worker.done;
@@ -192,38 +144,12 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
       .split('\n');
     expect(stored).toHaveLength(1);
     const local = await runCli(['sweep', file, '--workers', '1', '--out', join(dir, 'local'), '--json']);
-    const untimed = (text: string) =>
-      JSON.parse(text, (k, v) => (k === 'msPerStep' || k === 'seconds' ? 0 : v)) as unknown;
     expect(untimed(sweep.out)).toEqual(untimed(local.out[0]!));
   }, 120_000);
 
   it('tells once that a worker lost Redis, and again when it is back', async () => {
     const port = await freePort();
-    const serve = () => {
-      const server = spawn(
-        'redis-server',
-        ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-        { stdio: 'ignore' },
-      );
-      started.add(server);
-      return server;
-    };
-    const ready = async () => {
-      for (let i = 0; i < 50; i++) {
-        try {
-          if (
-            execFileSync('redis-cli', ['-p', String(port), 'ping'], { stdio: ['ignore', 'pipe', 'ignore'] })
-              .toString()
-              .trim() === 'PONG'
-          )
-            return;
-        } catch {}
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error('redis-server did not start');
-    };
-    let server = serve();
-    await ready();
+    let server = await startRedis(port);
     const seen: string[] = [];
     const waitFor = async (pattern: RegExp) => {
       for (let i = 0; i < 150 && !seen.some((l) => pattern.test(l)); i++)
@@ -233,14 +159,13 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
         seen.join('\n'),
       ).toBeDefined();
     };
-    const worker = start(['worker', '--queue', `redis://127.0.0.1:${port}`, '--workers', '1'], (line) =>
+    const worker = startCli(['worker', '--queue', `redis://127.0.0.1:${port}`, '--workers', '1'], (line) =>
       seen.push(line),
     );
     await waitFor(/^worker: taking jobs/);
     server.kill('SIGKILL');
     await waitFor(/^lost Redis at redis:\/\/127\.0\.0\.1:\d+\/? — .*; retrying/);
-    server = serve();
-    await ready();
+    server = await startRedis(port);
     await waitFor(/^reconnected to Redis/);
     expect(seen.filter((l) => /^lost Redis/.test(l))).toHaveLength(1);
     worker.child.kill('SIGINT');
@@ -250,7 +175,7 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
 
   it('stops a worker that cannot reach Redis, with the reason and the fix', async () => {
     const port = await freePort();
-    const { code, err } = await start(['worker', '--queue', `redis://127.0.0.1:${port}`]).done;
+    const { code, err } = await startCli(['worker', '--queue', `redis://127.0.0.1:${port}`]).done;
     expect(code).toBe(2);
     expect(err).toMatch(
       new RegExp(

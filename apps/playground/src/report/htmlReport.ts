@@ -20,7 +20,7 @@ const PALETTE = [
   '#9c755f',
   '#bab0ac',
 ];
-const color = (i: number) => PALETTE[i % PALETTE.length]!;
+export const color = (i: number) => PALETTE[i % PALETTE.length]!;
 
 export const REPORT_CSS = `
 :root{color-scheme:light;--fg:#1b1f24;--muted:#57606a;--line:#d0d7de;--bg:#fff;--soft:#f6f8fa}

@@ -8,11 +8,24 @@
 import { Generator } from '@mtl/tensor';
 import { ConfigError, type ExperimentConfig, parseConfig } from '../config';
 import type { MethodName } from '../methods';
+import { setField } from '../setField';
 import { runKey } from './runKey';
 import type { SweepRange, SweepSpec } from './sweepSpec';
 
 /** Field path → value, paths in sorted order. */
 export type Setting = Record<string, unknown>;
+
+/** `lr=0.01, cagrad.calpha=0.2`: the fields without their roots where that is unambiguous. */
+export function formatSetting(setting: Setting): string {
+  const entries = Object.entries(setting);
+  if (entries.length === 0) return '(base config)';
+  return entries
+    .map(
+      ([path, v]) =>
+        `${path.replace(/^optimizer\./, '').replace(/^methodOptions\./, '')}=${JSON.stringify(v)}`,
+    )
+    .join(', ');
+}
 
 /** One training run of a sweep. */
 export interface RunRequest {
@@ -122,9 +135,11 @@ function resolve(
   seeds: number[],
   cache: Map<string, ExperimentConfig>,
 ): ExperimentConfig {
-  const copy = structuredClone(raw);
+  let copy = structuredClone(raw);
   delete copy.sweep;
-  for (const [path, value] of Object.entries(setting)) setPath(copy, path, value);
+  // The paths were checked by parseSweep; setField copies the config and makes missing objects.
+  for (const [path, value] of Object.entries(setting))
+    copy = setField(copy, `${path}=${JSON.stringify(value)}`);
   copy.methods = method === null ? ['ew'] : [method];
   copy.seeds = seeds;
   copy.optimizers = [];
@@ -143,25 +158,13 @@ function resolve(
     }
     cache.set(text, config);
   }
-  // Only the run's own method options: another method's do not change this run.
+  // Only the run's own method options (none when they are empty): another method's, or `{}`,
+  // do not change this run or its key.
+  const own = method === null ? undefined : config.methodOptions[method];
   return {
     ...config,
     name: '',
     methods: method === null ? [] : [method],
-    methodOptions:
-      method === null || config.methodOptions[method] === undefined
-        ? {}
-        : { [method]: config.methodOptions[method] },
+    methodOptions: own === undefined || Object.keys(own).length === 0 ? {} : { [method!]: own },
   };
-}
-
-function setPath(target: Record<string, unknown>, path: string, value: unknown): void {
-  const parts = path.split('.');
-  let node = target;
-  for (const part of parts.slice(0, -1)) {
-    const next = Object.hasOwn(node, part) ? node[part] : undefined;
-    node[part] = typeof next === 'object' && next !== null && !Array.isArray(next) ? next : {};
-    node = node[part] as Record<string, unknown>;
-  }
-  node[parts.at(-1)!] = value;
 }

@@ -13,7 +13,7 @@ import { Redis, type RedisOptions } from 'ioredis';
 import type { RunRequest } from './expandSweep';
 import type { ResultStore } from './resultStore';
 import { startPool } from './runLocally';
-import type { RunData, RunResult } from './trainRun';
+import { failedResult, type RunData, type RunResult } from './trainRun';
 
 /** The BullMQ queue every sweep and worker uses. */
 export const QUEUE_NAME = 'mtl-sweep';
@@ -136,10 +136,7 @@ export async function enqueueAndWait(
       `--queue: the data file has more than ${MAX_FILE_BYTES} bytes, more than a sweep sends through Redis — sweep it on one machine (without --queue)`,
     );
   await checkRedis(url);
-  const results = requests.map((r) => {
-    const stored = store.read(r.key);
-    return stored?.error === undefined ? stored : null;
-  });
+  const results = requests.map((r) => store.finished(r.key));
   const reused = results.filter((r) => r !== null).length;
   let done = reused;
   const connection = connect(url);
@@ -157,16 +154,13 @@ export async function enqueueAndWait(
       if (results[i] !== null) continue;
       pending.set(request.key, i);
       const existing = await Job.fromId<JobData, RunResult>(queue, request.key);
+      const state = existing === undefined ? 'missing' : await existing.getState();
       // A job left failed by an earlier sweep (its workers died too often) or holding a failed run is tried again.
-      if (existing !== undefined && (await existing.getState()) === 'failed') await existing.retry();
-      else if (
-        existing !== undefined &&
-        (await existing.getState()) === 'completed' &&
-        existing.returnvalue?.error !== undefined
-      ) {
-        await existing.remove();
+      if (state === 'failed') await existing!.retry();
+      else if (state === 'completed' && existing!.returnvalue?.error !== undefined) {
+        await existing!.remove();
         await add(queue, request, jobData);
-      } else if (existing === undefined) await add(queue, request, jobData);
+      } else if (state === 'missing') await add(queue, request, jobData);
     }
     while (pending.size > 0 && !signal?.aborted) {
       for (const [key, i] of [...pending]) {
@@ -174,7 +168,11 @@ export async function enqueueAndWait(
         const state = job === undefined ? 'missing' : await job.getState();
         let result: RunResult | null = null;
         if (state === 'completed') result = job!.returnvalue;
-        else if (state === 'failed') result = failedRun(requests[i]!, job!.failedReason);
+        else if (state === 'failed')
+          result = failedResult(
+            requests[i]!,
+            `QueueError: the job failed ${ATTEMPTS} times in the queue (its workers died while running it) — ${job!.failedReason}`,
+          );
         else if (state === 'missing') await add(queue, requests[i]!, jobData);
         if (result === null) continue;
         pending.delete(key);
@@ -203,23 +201,6 @@ function add(queue: Queue<JobData, RunResult>, request: RunRequest, data: JobDat
       removeOnFail: false,
     },
   );
-}
-
-/** A run whose job failed in BullMQ (its workers died while running it, `ATTEMPTS` times). */
-function failedRun(request: RunRequest, reason: string): RunResult {
-  return {
-    key: request.key,
-    kind: request.kind,
-    name: request.name,
-    setting: request.setting,
-    seed: request.seed,
-    validation: null,
-    test: null,
-    msPerStep: 0,
-    seconds: 0,
-    error: `QueueError: the job failed ${ATTEMPTS} times in the queue — ${reason}`,
-    finishedAt: new Date().toISOString(),
-  };
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

@@ -40,6 +40,15 @@ export class ResultStore {
     }
   }
 
+  /**
+   * The stored result of a run that finished, or null — also for a stored failure, which a sweep
+   * tries again (a missing file may have been fixed since; a diverging run diverges again).
+   */
+  finished(key: string): RunResult | null {
+    const stored = this.read(key);
+    return stored?.error === undefined ? stored : null;
+  }
+
   async write(result: RunResult): Promise<void> {
     await writeFileAtomic(this.path(result.key), `${JSON.stringify(result, null, 1)}\n`, {
       op: 'sweep results',

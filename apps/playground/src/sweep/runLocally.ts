@@ -20,20 +20,13 @@ export interface RunLocallyOptions {
   signal?: AbortSignal;
 }
 
-/**
- * The results of every run, in the requests' order: stored ones read back, missing ones trained.
- * A stored failure is tried again (a missing file may have been fixed since; a diverging run
- * diverges again and is stored again).
- */
+/** The results of every run, in the requests' order: finished ones read back, the others trained. */
 export async function runLocally(
   requests: readonly RunRequest[],
-  store: Pick<ResultStore, 'read' | 'write'>,
+  store: Pick<ResultStore, 'finished' | 'write'>,
   { workers = availableParallelism(), data = {}, onResult, signal }: RunLocallyOptions = {},
 ): Promise<{ results: (RunResult | null)[]; trained: number; reused: number }> {
-  const results = requests.map((r) => {
-    const stored = store.read(r.key);
-    return stored?.error === undefined ? stored : null;
-  });
+  const results = requests.map((r) => store.finished(r.key));
   const missing = requests.map((r, i) => [r, i] as const).filter(([, i]) => results[i] === null);
   const reused = requests.length - missing.length;
   let done = reused;

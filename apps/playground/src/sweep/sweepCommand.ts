@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import { formatComparison, higherIsBetter } from '@mtl/multitask';
 import { writeFileAtomic } from '@mtl/nn';
 import { ConfigError, type ExperimentConfig, isImageDataset } from '../config';
-import { METHOD_TABLE, type MethodName } from '../methods';
-import { expandSweep, type RunRequest, type Setting } from './expandSweep';
+import { methodLabel as label } from '../methods';
+import { expandSweep, formatSetting, type RunRequest } from './expandSweep';
 import { enqueueAndWait, safeUrl } from './queue';
 import { ResultStore } from './resultStore';
 import { runLocally } from './runLocally';
@@ -208,22 +208,6 @@ export function formatSelection(selection: SweepSelection): string {
       lines.push(`  ${label(f.name)} ${formatSetting(f.setting)} seed ${f.seed}: ${f.error}`);
   }
   return lines.join('\n');
-}
-
-/** `lr=0.01, cagrad.calpha=0.2`: the fields without their roots where that is unambiguous. */
-export function formatSetting(setting: Setting): string {
-  const entries = Object.entries(setting);
-  if (entries.length === 0) return '(base config)';
-  return entries
-    .map(
-      ([path, v]) =>
-        `${path.replace(/^optimizer\./, '').replace(/^methodOptions\./, '')}=${JSON.stringify(v)}`,
-    )
-    .join(', ');
-}
-
-function label(name: string): string {
-  return Object.hasOwn(METHOD_TABLE, name) ? METHOD_TABLE[name as MethodName].label : name;
 }
 
 function describeSweep(config: ExperimentConfig, requests: readonly RunRequest[]): string {

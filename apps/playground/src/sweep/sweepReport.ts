@@ -6,11 +6,11 @@
  */
 
 import type { ExperimentConfig } from '../config';
-import { METHOD_TABLE, type MethodName } from '../methods';
+import { methodLabel } from '../methods';
 import { escapeHtml } from '../report/escapeHtml';
-import { REPORT_CSS } from '../report/htmlReport';
+import { color, REPORT_CSS } from '../report/htmlReport';
 import { lineChart } from '../report/lineChart';
-import type { Setting } from './expandSweep';
+import { formatSetting, type Setting } from './expandSweep';
 import { canonicalJson } from './runKey';
 import type { MethodChoice, SweepSelection } from './selectSettings';
 
@@ -26,29 +26,9 @@ export interface SweepReportInput {
   where: string;
 }
 
-const PALETTE = [
-  '#4e79a7',
-  '#f28e2b',
-  '#e15759',
-  '#76b7b2',
-  '#59a14f',
-  '#edc948',
-  '#b07aa1',
-  '#ff9da7',
-  '#9c755f',
-  '#bab0ac',
-];
-
-const label = (name: string) =>
-  Object.hasOwn(METHOD_TABLE, name) ? METHOD_TABLE[name as MethodName].label : name;
 const stat = (s: { mean: number; std: number } | null | undefined, digits = 3) =>
   s == null ? '—' : `${s.mean.toFixed(digits)} ± ${s.std.toFixed(digits)}`;
-const settingText = (s: Setting | null) =>
-  s === null
-    ? 'none'
-    : Object.entries(s)
-        .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-        .join(', ') || '(base config)';
+const settingText = (s: Setting | null) => (s === null ? 'none' : formatSetting(s));
 
 export function sweepReport({
   name,
@@ -122,7 +102,7 @@ function chosenTable(selection: SweepSelection, criterion: string): string {
       (s) => m.chosen !== null && canonicalJson(s.setting) === canonicalJson(m.chosen),
     );
     const cells = [
-      `<th scope="row">${escapeHtml(label(m.method))}</th>`,
+      `<th scope="row">${escapeHtml(methodLabel(m.method))}</th>`,
       `<td class="text">${escapeHtml(settingText(m.chosen))}</td>`,
       `<td>${stat(chosen?.criterion)}</td>`,
       `<td>${m.testDeltaM === null ? '—' : `${m.testDeltaM.mean >= 0 ? '+' : ''}${stat(m.testDeltaM, 2)}`}</td>`,
@@ -158,8 +138,8 @@ function sensitivityCharts(selection: SweepSelection, criterion: string): string
       const series = selection.methods
         .filter((m) => m.chosen !== null && field in m.chosen)
         .map((m, i) => ({
-          name: label(m.method),
-          color: PALETTE[i % PALETTE.length]!,
+          name: methodLabel(m.method),
+          color: color(i),
           values: values.map((v) => slice(m, field, v)?.criterion?.mean ?? Number.NaN),
         }));
       if (series.length === 0) return '';
@@ -203,7 +183,7 @@ function failedSection(selection: SweepSelection): string {
     return `<section aria-labelledby="s-runs"><h2 id="s-runs">Runs</h2>${training}<p>No run failed.</p></section>`;
   const items = selection.failed.map(
     (f) =>
-      `<li><strong>${escapeHtml(label(f.name))}</strong> ${escapeHtml(settingText(f.setting))}, seed ${f.seed}: ${escapeHtml(f.error)}</li>`,
+      `<li><strong>${escapeHtml(methodLabel(f.name))}</strong> ${escapeHtml(settingText(f.setting))}, seed ${f.seed}: ${escapeHtml(f.error)}</li>`,
   );
   return `<section aria-labelledby="s-runs"><h2 id="s-runs">Runs</h2>${training}<p>${selection.failed.length} run${selection.failed.length === 1 ? '' : 's'} failed:</p><ul>${items.join('')}</ul></section>`;
 }

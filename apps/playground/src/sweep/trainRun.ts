@@ -63,9 +63,10 @@ export async function trainRun(request: RunRequest, data: RunData = {}): Promise
     const { validation, test, steps, fitMs, history } =
       request.kind === 'baselines'
         ? trainBaselines(request, prepared)
-        : trainMethod(
+        : fit(
             request,
             prepared,
+            prepared.tasks,
             methodFactory(
               request.name as MethodName,
               prepared.taskNames,
@@ -84,18 +85,26 @@ export async function trainRun(request: RunRequest, data: RunData = {}): Promise
       finishedAt: new Date().toISOString(),
     };
   } catch (e) {
-    const seconds = (performance.now() - started) / 1000;
     const error = e instanceof Error ? `${e.name}: ${e.message}` : String(e);
-    return {
-      ...base,
-      validation: null,
-      test: null,
-      msPerStep: 0,
-      seconds,
-      error,
-      finishedAt: new Date().toISOString(),
-    };
+    return failedResult(request, error, (performance.now() - started) / 1000);
   }
+}
+
+/** The result of a run that failed: its error, no metrics. */
+export function failedResult(request: RunRequest, error: string, seconds = 0): RunResult {
+  return {
+    key: request.key,
+    kind: request.kind,
+    name: request.name,
+    setting: request.setting,
+    seed: request.seed,
+    validation: null,
+    test: null,
+    msPerStep: 0,
+    seconds,
+    error,
+    finishedAt: new Date().toISOString(),
+  };
 }
 
 interface Trained {
@@ -105,10 +114,6 @@ interface Trained {
   /** Milliseconds in `Trainer.fit`. */
   fitMs: number;
   history?: RunResult['history'];
-}
-
-function trainMethod(request: RunRequest, prepared: PreparedExperiment, method: WeightingMethod): Trained {
-  return fit(request, prepared, prepared.tasks, method);
 }
 
 /** Each task alone, with EW on its one loss, from the same initial model as the methods' runs. */
