@@ -5,12 +5,12 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { main } from './cli';
-import { parseConfig } from './config';
+import { nameFrom, parseConfig } from './config';
 import { loadData } from './prepare';
 
 const cli = fileURLToPath(new URL('./cli.ts', import.meta.url));
 
-async function run(args: string[]) {
+async function run(args: string[], cwd?: string) {
   const out: string[] = [];
   const err: string[] = [];
   const code = await main(
@@ -21,6 +21,8 @@ async function run(args: string[]) {
     (s) => {
       err.push(s);
     },
+    1,
+    cwd,
   );
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
@@ -42,11 +44,48 @@ describe('mtl-playground CLI', () => {
     ]);
     expect(code).toBe(0);
     expect(err).toContain('training PCGrad (seed 0)');
+    // The name once, counts in words; one seed: means without "±0.000".
+    expect(out).toMatch(
+      /^\npenguins: species \(multiclass\), sex \(binary\), bodyMass \(regression\); 1 seed, 2 epochs — /,
+    );
+    expect(out).toContain('Test metrics (seed 0); Δm in % against the single-task baselines');
     expect(out).toMatch(/\nmethod\s+species\.accuracy/);
-    expect(out).toMatch(/\nPCGrad\s+0\.\d{3}±0\.000/);
+    expect(out).toMatch(/\nPCGrad\s+0\.\d{3}\s+0\.\d{3}\s/);
+    expect(out).not.toContain('±');
+    // The baselines Δm is relative to, in rows of their own.
+    expect(out).toMatch(/\nspecies alone\s+0\.\d{3}\s+0\.\d{3}\s+ref\s/);
+    expect(out).toMatch(/\nbodyMass alone\s+\d+\.\d{3}\s+\d+\.\d{3}\s+0\.\d{3}\s+ref\s/);
+    expect(out).toContain(`wrote ${join(dir, 'penguins.json')} and ${join(dir, 'penguins.html')}`);
     expect(existsSync(join(dir, 'penguins.html'))).toBe(true);
     const json = JSON.parse(readFileSync(join(dir, 'penguins.json'), 'utf8'));
     expect(json.methods.map((m: { method: string }) => m.method)).toEqual(['EW', 'PCGrad']);
+    expect(json.baselines.map((b: { label: string }) => b.label)).toEqual([
+      'species alone',
+      'sex alone',
+      'bodyMass alone',
+    ]);
+    expect(Object.keys(json.baselines[0].metrics)).toEqual(['loss', 'accuracy', 'f1']);
+  }, 120_000);
+
+  it('names results after the data or the config file, and resolves paths where the command was typed', async () => {
+    const home = tmp();
+    const args = ['--epochs', '1', '--seed', '0', '--methods', 'ew'];
+    // Another dataset, no name: the dataset's name, not "penguins".
+    const related = await run([...args, '--set', 'data.dataset=relatedTasks', '--out', 'out'], home);
+    expect(related.code).toBe(0);
+    expect(related.out).toMatch(/^\nrelatedTasks: task0 \(regression\)/);
+    expect(related.out).toContain(`wrote ${join(home, 'out', 'relatedTasks.json')}`);
+    expect(existsSync(join(home, 'out', 'relatedTasks.html'))).toBe(true);
+    // A config file without a name: the file's name; a relative path from `cwd`.
+    writeFileSync(join(home, 'my-config.json'), JSON.stringify({ epochs: 1, seeds: [0], methods: ['ew'] }));
+    const mine = await run(['run', 'my-config.json'], home);
+    expect(mine.code).toBe(0);
+    expect(mine.out).toMatch(/^\nmy-config \(penguins\): /);
+    expect(mine.out).toContain(`wrote ${join(home, 'results', 'my-config.json')}`);
+    // A missing file: its absolute path and why.
+    expect((await run(['run', 'missing.json'], home)).err).toBe(
+      `mtl-playground: cannot read the config file ${join(home, 'missing.json')} — no such file or folder`,
+    );
   }, 120_000);
 
   it('--json prints the results as one JSON document', async () => {
@@ -63,7 +102,7 @@ describe('mtl-playground CLI', () => {
     ]);
     expect(code).toBe(0);
     const results = JSON.parse(out);
-    expect(Object.keys(results)).toEqual(['name', 'createdAt', 'config', 'tasks', 'methods']);
+    expect(Object.keys(results)).toEqual(['name', 'createdAt', 'config', 'tasks', 'baselines', 'methods']);
     expect(results.tasks).toEqual([
       { name: 'species', type: 'multiclass' },
       { name: 'sex', type: 'binary' },
@@ -115,6 +154,20 @@ describe('experiment config', () => {
   it('fills every default', () => {
     expect(parseConfig({}).methods).toContain('upgrad');
     expect(parseConfig({ epochs: 3 }).epochs).toBe(3);
+  });
+
+  it('names an unnamed experiment after its data', () => {
+    expect(parseConfig({}).name).toBe('penguins');
+    expect(parseConfig({ data: { dataset: 'mmoeSynthetic' } }).name).toBe('mmoeSynthetic');
+    const file = (path: string) => ({
+      data: { dataset: 'file', file: { path, features: ['x'], tasks: { y: 'regression' } } },
+    });
+    expect(parseConfig(file('data/my penguins.csv')).name).toBe('my penguins');
+    expect(parseConfig(file('C:\\data\\runs.v2.tsv')).name).toBe('runs.v2');
+    expect(parseConfig(file('.hidden')).name).toBe('experiment');
+    expect(parseConfig({ ...file('a.csv'), name: 'mine' }).name).toBe('mine');
+    expect(nameFrom('we:ird*?.json')).toBe('we_ird__');
+    expect(nameFrom(`${'é'.repeat(80)}.json`)).toBe('é'.repeat(48));
   });
 
   it("takes the GradNorm toy's task scales, and any task count", () => {

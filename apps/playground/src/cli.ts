@@ -26,7 +26,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DatasetError, formatComparison, ProgressBar } from '@mtl/multitask';
 import { SaveError, writeFileAtomic } from '@mtl/nn';
 import { MtlError } from '@mtl/tensor';
-import { BOUNDS, ConfigError, DEFAULT_CONFIG, isImageDataset, parseConfig } from './config';
+import { BOUNDS, ConfigError, DEFAULT_CONFIG, isImageDataset, nameFrom, parseConfig } from './config';
 import { runExperiment } from './experiment';
 import { imageCounts } from './images';
 import { PRESETS } from './presets';
@@ -62,10 +62,12 @@ export async function main(
    * says otherwise.
    */
   defaultWorkers = 1,
+  /** The folder relative paths (the config file, --out) resolve against: where the user typed the command. */
+  cwd = process.cwd(),
 ): Promise<number> {
   const verbose = argv.includes('--verbose');
   try {
-    return await run(argv, out, err, defaultWorkers);
+    return await run(argv, out, err, defaultWorkers, cwd);
   } catch (e) {
     if (e instanceof UsageError || e instanceof ConfigError || e instanceof QueueError)
       return fail(err, e.message);
@@ -86,7 +88,13 @@ export async function main(
   }
 }
 
-async function run(argv: string[], out: Print, err: Print, defaultWorkers: number): Promise<number> {
+async function run(
+  argv: string[],
+  out: Print,
+  err: Print,
+  defaultWorkers: number,
+  cwd: string,
+): Promise<number> {
   // A bare `--` (as `pnpm start -- …` may pass it) separates nothing here.
   const args = argv.filter((a) => a !== '--');
   const flags: Record<string, string | true> = Object.create(null);
@@ -125,6 +133,7 @@ async function run(argv: string[], out: Print, err: Print, defaultWorkers: numbe
     return worker(flags.queue, workers ?? defaultWorkers, err);
   }
   const file = positional.shift();
+  const path = file === undefined ? undefined : resolve(cwd, file);
   if (positional.length > 0) throw new UsageError(`unexpected argument ${show(positional[0]!)} — ${USAGE}`);
   if (command === 'compare' && flags.methods === undefined && file === undefined)
     throw new UsageError(`compare needs a config file or --methods — ${USAGE}`);
@@ -139,26 +148,30 @@ async function run(argv: string[], out: Print, err: Print, defaultWorkers: numbe
       `--workers sets a local pool or a worker's threads; with --queue the workers run the sweep — ${USAGE}`,
     );
 
-  let raw: Record<string, unknown> = structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>;
+  // The defaults but the name, which parseConfig derives from the data (--set data.dataset=… renames).
+  const { name: _, ...defaults } = structuredClone(DEFAULT_CONFIG);
+  let raw: Record<string, unknown> = defaults as unknown as Record<string, unknown>;
   // A preset's name, unless a file of that name is there.
   const preset =
-    file !== undefined && Object.hasOwn(PRESETS, file) && !existsSync(file) ? PRESETS[file] : undefined;
+    file !== undefined && Object.hasOwn(PRESETS, file) && !existsSync(path!) ? PRESETS[file] : undefined;
   if (preset !== undefined) raw = structuredClone(preset.config);
-  else if (file !== undefined) {
-    if (!existsSync(file) && !/\.json$/i.test(file))
+  else if (path !== undefined) {
+    if (!existsSync(path) && !/\.json$/i.test(path))
       throw new UsageError(
-        `${show(file)} is neither a config file nor a preset — presets: ${Object.keys(PRESETS).join(', ')}`,
+        `${show(file!)} is neither a config file (there is no ${path}) nor a preset — presets: ${Object.keys(PRESETS).join(', ')}`,
       );
-    const text = readText(file, 'the config file', MAX_CONFIG_BYTES);
+    const text = readText(path, 'the config file', MAX_CONFIG_BYTES);
     let parsed: unknown;
     try {
       parsed = JSON.parse(text);
     } catch (e) {
-      throw new UsageError(`${file} is not valid JSON: ${(e as Error).message}`);
+      throw new UsageError(`${path} is not valid JSON: ${(e as Error).message}`);
     }
     if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
-      throw new UsageError(`${file}: expected a JSON object like {"epochs": 10}, got ${describe(parsed)}`);
+      throw new UsageError(`${path}: expected a JSON object like {"epochs": 10}, got ${describe(parsed)}`);
     raw = parsed as Record<string, unknown>;
+    // Unnamed, a config is named after its file: my-config.json writes results/my-config.*.
+    if (raw.name === undefined) raw = { ...raw, name: nameFrom(path) };
   }
   for (const assignment of sets) raw = setField(raw, assignment);
   if (typeof flags.methods === 'string')
@@ -171,8 +184,8 @@ async function run(argv: string[], out: Print, err: Print, defaultWorkers: numbe
   const config = parseConfig(raw);
 
   // A data file or image folder is found next to the config file, or from the working directory without one.
-  const relative = (path: string) =>
-    resolve(file === undefined || preset !== undefined ? '.' : dirname(file), path);
+  const relative = (p: string) =>
+    resolve(path === undefined || preset !== undefined ? cwd : dirname(path), p);
   let fileText: string | undefined;
   if (config.data.dataset === 'file')
     fileText = readText(relative(config.data.file!.path), 'the data file (data.file.path)', MAX_DATA_BYTES);
@@ -183,7 +196,7 @@ async function run(argv: string[], out: Print, err: Print, defaultWorkers: numbe
   };
 
   // The output folder is made before training, so a bad --out fails in a second, not after hours.
-  const dir = typeof flags.out === 'string' ? flags.out : 'results';
+  const dir = resolve(cwd, typeof flags.out === 'string' ? flags.out : 'results');
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
@@ -242,13 +255,20 @@ async function run(argv: string[], out: Print, err: Print, defaultWorkers: numbe
     out(JSON.stringify(results));
     return 0;
   }
+  const { name, seeds } = config;
+  const dataset = config.data.dataset;
   out(
-    `\n${config.name}: ${config.data.dataset}, ${results.tasks.map((t) => `${t.name} (${t.type})`).join(', ')}; ${config.seeds.length} seed(s), ${config.epochs} epochs — ${seconds.toFixed(1)} s`,
+    `\n${name === dataset ? name : `${name} (${dataset})`}: ${results.tasks.map((t) => `${t.name} (${t.type})`).join(', ')}; ${count(seeds.length, 'seed')}, ${count(config.epochs, 'epoch')} — ${seconds.toFixed(1)} s`,
   );
+  const baselines = results.baselines ?? [];
   out(
-    'Test metrics (mean±std over seeds); Δm in % against single-task baselines, positive = better (LibMTL)\n',
+    `Test metrics (${seeds.length === 1 ? `seed ${seeds[0]}` : `mean±std over ${seeds.length} seeds`})${
+      baselines.length > 0
+        ? '; Δm in % against the single-task baselines (the rows below the line: each task trained alone), positive = better (LibMTL)'
+        : ''
+    }\n`,
   );
-  out(formatComparison({ rows: results.methods }));
+  out(formatComparison({ rows: results.methods, baselineRows: baselines, seeds: seeds.length }));
   for (const m of results.methods)
     if (m.deltaMUnavailable !== undefined) out(`Δm of ${m.method} is n/a: ${oneLine(m.deltaMUnavailable)}`);
   out(`\nwrote ${written.join(' and ')}`);
@@ -291,7 +311,7 @@ async function sweep(
     } — ${outcome.seconds.toFixed(1)} s`,
   );
   out(
-    `Each method at the setting with the best validation ${selection!.select === 'deltaM' ? 'Δm' : selection!.select}; test metrics (mean±std over ${options.config.seeds.length} seed(s)); Δm in % against single-task baselines tuned on validation loss, positive = better\n`,
+    `Each method at the setting with the best validation ${selection!.select === 'deltaM' ? 'Δm' : selection!.select}; test metrics (${options.config.seeds.length === 1 ? `seed ${options.config.seeds[0]}` : `mean±std over ${options.config.seeds.length} seeds`}); Δm in % against single-task baselines tuned on validation loss, positive = better\n`,
   );
   out(formatSelection(selection!));
   out(`\nwrote ${outcome.written!.join(' and ')}`);
@@ -376,6 +396,17 @@ function integerFlag(name: string, text: string, min: number, max: number): numb
   return n;
 }
 
+/** "1 epoch", "40 epochs". */
+function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
+/** Where the user typed the command: pnpm runs a script in its package's folder and passes where it was started as INIT_CWD. */
+function invocationDir(): string {
+  const { npm_lifecycle_event: script, INIT_CWD: initial } = process.env;
+  return script !== undefined && initial ? initial : process.cwd();
+}
+
 function reason(e: unknown): string {
   const code = (e as { code?: unknown })?.code;
   if (code === 'ENOENT') return 'no such file or folder';
@@ -413,7 +444,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0);
       throw e;
     });
-  main(process.argv.slice(2), undefined, undefined, availableParallelism()).then((code) => {
+  main(process.argv.slice(2), undefined, undefined, availableParallelism(), invocationDir()).then((code) => {
     process.exitCode = code;
   });
 }

@@ -5,14 +5,20 @@
  * seed against the baselines' means, time per step, the first seed's history — so the table and
  * the report are the same whichever way the runs went (the numbers are, bit for bit).
  */
-import { type ComparisonRow, deltaM, meanAndStd } from '@mtl/multitask';
-import { MtlError, ValueError } from '@mtl/tensor';
+import {
+  type BaselineRow,
+  baselineMetrics,
+  baselineRow,
+  type ComparisonRow,
+  methodRow,
+} from '@mtl/multitask';
+import { MtlError } from '@mtl/tensor';
 import type { ArchitectureName, ExperimentConfig } from './config';
 import type { RunSpec } from './prepare';
 import type { RunRequest } from './sweep/expandSweep';
 import { runKey } from './sweep/runKey';
 import { runLocally } from './sweep/runLocally';
-import type { RunData, RunResult, TaskMetrics } from './sweep/trainRun';
+import type { RunData, RunResult } from './sweep/trainRun';
 
 export interface CompareOnPoolOptions {
   config: ExperimentConfig;
@@ -24,14 +30,17 @@ export interface CompareOnPoolOptions {
   onFinished?: (run: { method: string; seed: number; baseline: boolean; seconds: number }) => void;
 }
 
-/** The rows in the specs' order; a run that failed (a diverging loss) throws its error, as compareMethods would. */
+/**
+ * The rows in the specs' order and the baselines' rows; a run that failed (a diverging loss)
+ * throws its error, as compareMethods would.
+ */
 export async function compareOnPool({
   config,
   specs,
   workers,
   data,
   onFinished,
-}: CompareOnPoolOptions): Promise<ComparisonRow[]> {
+}: CompareOnPoolOptions): Promise<{ rows: ComparisonRow[]; baselineRows: BaselineRow[] }> {
   const { optimizer, architecture } = specs[0]!;
   const base = resolved(config, optimizer, architecture);
   const request = (kind: RunRequest['kind'], name: string, seed: number): RunRequest => {
@@ -64,14 +73,26 @@ export async function compareOnPool({
   const done = results as RunResult[];
   const failed = done.find((r) => r.error !== undefined);
   if (failed !== undefined) throw new MtlError(failed.error!.replace(/^\w*Error: /, ''));
-  const baselineMeans = meanMetrics(done.slice(0, baselines.length).map((r) => r.test!));
-  return specs.map((spec, i) => {
+  const baselineRuns = done.slice(0, baselines.length);
+  const baselineRows = Object.keys(baselineRuns[0]!.test!).map((task) =>
+    baselineRow(
+      task,
+      baselineRuns.map((r) => ({ metrics: r.test![task]!, msPerStep: r.msPerStep })),
+    ),
+  );
+  const means = baselineMetrics(baselineRows);
+  const rows = specs.map((spec, i) => {
     const runs = done.slice(
       baselines.length + i * config.seeds.length,
       baselines.length + (i + 1) * config.seeds.length,
     );
-    return row(spec.label, runs, baselineMeans);
+    return methodRow(
+      spec.label,
+      runs.map((r) => ({ results: r.test!, msPerStep: r.msPerStep, history: r.history! })),
+      means,
+    );
   });
+  return { rows, baselineRows };
 }
 
 /** The config of one optimizer and architecture, compared alone. */
@@ -88,57 +109,6 @@ function resolved(
     architectures: [],
     sweep: null,
   };
-}
-
-/** compareMethods' row: metrics over seeds, Δm per seed against the baselines' means, the first seed's history. */
-function row(method: string, runs: RunResult[], baselineMeans: TaskMetrics): ComparisonRow {
-  const tests = runs.map((r) => r.test!);
-  const metrics = Object.fromEntries(
-    Object.keys(tests[0]!).map((task) => [
-      task,
-      Object.fromEntries(
-        Object.keys(tests[0]![task]!).map((k) => [k, meanAndStd(tests.map((t) => t[task]![k]!))]),
-      ),
-    ]),
-  );
-  let deltas: number[] | null = null;
-  let unavailable: string | undefined;
-  try {
-    deltas = tests.map((t) => deltaM(withoutLoss(t), withoutLoss(baselineMeans)));
-  } catch (error) {
-    if (!(error instanceof ValueError)) throw error;
-    unavailable = error.message.replace(/^deltaM: /, '');
-  }
-  const result: ComparisonRow = {
-    method,
-    metrics,
-    deltaM: deltas === null ? null : meanAndStd(deltas),
-    msPerStep: runs.reduce((s, r) => s + r.msPerStep, 0) / runs.length,
-    history: runs[0]!.history!,
-  };
-  if (unavailable !== undefined) result.deltaMUnavailable = unavailable;
-  return result;
-}
-
-/** Per task and metric, the mean over the runs (compareMethods' baseline means). */
-function meanMetrics(list: TaskMetrics[]): TaskMetrics {
-  return Object.fromEntries(
-    Object.keys(list[0]!).map((task) => [
-      task,
-      Object.fromEntries(
-        Object.keys(list[0]![task]!).map((k) => [k, meanAndStd(list.map((m) => m[task]![k]!)).mean]),
-      ),
-    ]),
-  );
-}
-
-function withoutLoss(results: TaskMetrics): TaskMetrics {
-  return Object.fromEntries(
-    Object.entries(results).map(([task, ms]) => [
-      task,
-      Object.fromEntries(Object.entries(ms).filter(([k]) => k !== 'loss')),
-    ]),
-  );
 }
 
 /** A store that keeps nothing: a comparison trains all of its runs each time. */

@@ -164,14 +164,12 @@ export function parseConfig(input: unknown): ExperimentConfig {
   known(schedule, Object.keys(d.optimizer.schedule), 'optimizer.schedule');
   const dataset = oneOf(data.dataset ?? d.data.dataset, DATASETS, 'data.dataset');
   const options = datasetOptions(data.options ?? {}, dataset);
+  const file = data.file === undefined || data.file === null ? null : fileData(data.file);
   const config: ExperimentConfig = {
-    name: fileName(raw.name ?? d.name, 'name'),
-    data: {
-      dataset,
-      split: split(data.split ?? d.data.split),
-      options,
-      file: data.file === undefined || data.file === null ? null : fileData(data.file),
-    },
+    // Unnamed, an experiment is named after its data (a data file: the file's name), so runs on
+    // different data do not overwrite each other's results.
+    name: fileName(raw.name ?? defaultName({ dataset, file }), 'name'),
+    data: { dataset, split: split(data.split ?? d.data.split), options, file },
     architecture: {
       // The images take only MultiLeNet, so it is their default.
       type: oneOf(
@@ -433,6 +431,30 @@ function checkDepth(input: unknown): void {
     for (const [k, x] of Object.entries(v))
       stack.push([x, depth + 1, `${path}${Array.isArray(v) ? `[${k}]` : key(k)}`]);
   }
+}
+
+/** The name of an unnamed experiment: its dataset's, or its data file's. */
+export function defaultName(data: Pick<ExperimentConfig['data'], 'dataset' | 'file'>): string {
+  return nameFrom(data.dataset === 'file' && data.file !== null ? data.file.path : data.dataset);
+}
+
+/**
+ * A default name from a path or a word: its last part without the extension, characters a file
+ * name cannot hold as `_`, at most 48 characters ("data/my penguins.csv" → "my penguins").
+ */
+export function nameFrom(path: string): string {
+  const name = Array.from(
+    (path.split(/[\\/]/).pop() ?? '')
+      .replace(/\.[^.]*$/, '')
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it replaces
+      .replace(/[\u0000-\u001f\u007f-\u009f:*?"<>|]/g, '_')
+      .replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '_')
+      .replace(/^[.\s]+|[.\s]+$/g, ''),
+  )
+    .slice(0, 48)
+    .join('')
+    .trim();
+  return name === '' ? 'experiment' : name;
 }
 
 /** A name that becomes a file name (`<out>/<name>.json`): printable, no path characters, not too long. */

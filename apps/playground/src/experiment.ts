@@ -1,5 +1,6 @@
 /** Runs an experiment config for the CLI: every run over the seeds, and the results a report shows. */
 import {
+  type BaselineRow,
   type ComparisonRow,
   compareMethods,
   type MultiTaskModel,
@@ -7,12 +8,12 @@ import {
   type ProgressBar,
 } from '@mtl/multitask';
 import { compareOnPool } from './compareOnPool';
-import { compared, type ExperimentConfig, isImageDataset } from './config';
+import { type ArchitectureName, compared, type ExperimentConfig, isImageDataset } from './config';
 import { type ImagePredictions, imagePredictions, imageSamples } from './imageResults';
 import { type ImageFolders, loadImages } from './images';
 import { methodFactory } from './methods';
 import { makeScheduler, optimizerFactory } from './optimizers';
-import { loadData, prepareExperiment, runSpecs } from './prepare';
+import { loadData, prepareExperiment, type RunSpec, runLabel, runSpecs } from './prepare';
 import type { ExperimentResults } from './report/ExperimentResults';
 import { cosineMatrix, type ToyStep, toyRecordEvery, toySteps } from './toy';
 
@@ -77,6 +78,16 @@ async function runDataset(
   const classes = Object.fromEntries(taskNames.map((t) => [t, data.tasks[t]!.classes?.length ?? 0]));
   const specs = runSpecs(config);
   const rows: (ComparisonRow & { images?: ImagePredictions })[] = [];
+  const baselines: BaselineRow[] = [];
+  /** A comparison's baselines, named for its optimizer and architecture when several are compared. */
+  const addBaselines = (
+    list: BaselineRow[],
+    optimizer: RunSpec['optimizer'],
+    architecture: ArchitectureName,
+  ) =>
+    baselines.push(
+      ...list.map((b) => ({ ...b, label: runLabel(config, `${b.task} alone`, optimizer, architecture) })),
+    );
   const createdAt = new Date().toISOString();
   const results = (): ExperimentResults => ({
     name: config.name,
@@ -84,6 +95,7 @@ async function runDataset(
     config,
     tasks: tasks.map(({ name, type }) => ({ name, type })),
     ...(samples === undefined ? {} : { images: samples }),
+    baselines,
     methods: rows.map((row) => ({
       method: row.method,
       metrics: row.metrics,
@@ -112,7 +124,9 @@ async function runDataset(
     for (const optimizer of [...new Set(specs.map((s) => s.optimizer))]) {
       for (const architecture of compared(config)) {
         const mine = specs.filter((s) => s.optimizer === optimizer && s.architecture === architecture);
-        rows.push(...(await compareOnPool({ config, specs: mine, workers, data: { fileText }, onFinished })));
+        const pooled = await compareOnPool({ config, specs: mine, workers, data: { fileText }, onFinished });
+        addBaselines(pooled.baselineRows, optimizer, architecture);
+        rows.push(...pooled.rows);
         onResults?.(results());
       }
     }
@@ -147,6 +161,7 @@ async function runDataset(
           keepNext = images && !run.baseline && run.seed === firstSeed;
           onRun?.(run);
         },
+        onBaselines: (list) => addBaselines(list, optimizer, architecture),
         onRow: (row) => {
           const predictions =
             images && kept !== null ? imagePredictions(kept, prepared.test, classes) : undefined;
@@ -169,6 +184,7 @@ function runToy(config: ExperimentConfig, { onRun }: RunExperimentOptions): Expe
     createdAt: new Date().toISOString(),
     config,
     tasks: tasks.map((name) => ({ name, type: 'regression' as const })),
+    baselines: null,
     methods: runSpecs(config).map((spec) => {
       const started = performance.now();
       const paths = [0, 1, 2].map((start) => {

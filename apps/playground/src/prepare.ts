@@ -124,21 +124,30 @@ export interface RunSpec {
  */
 export function runSpecs(config: ExperimentConfig): RunSpec[] {
   const optimizers = config.optimizers.length > 0 ? config.optimizers : [config.optimizer.name];
-  const architectures = compared(config);
   return optimizers.flatMap((optimizer) =>
-    architectures.flatMap((architecture) =>
+    compared(config).flatMap((architecture) =>
       config.methods.map((method) => ({
-        label: [
-          methodFactory(method, []).label,
-          ...(architectures.length > 1 ? [ARCHITECTURE_LABELS[architecture]] : []),
-          ...(optimizers.length > 1 ? [OPTIMIZER_LABELS[optimizer]] : []),
-        ].join(' · '),
+        label: runLabel(config, methodFactory(method, []).label, optimizer, architecture),
         method,
         optimizer,
         architecture,
       })),
     ),
   );
+}
+
+/** A run's name in tables: `what`, then the architecture and the optimizer when several are compared. */
+export function runLabel(
+  config: ExperimentConfig,
+  what: string,
+  optimizer: OptimizerName,
+  architecture: ArchitectureName,
+): string {
+  return [
+    what,
+    ...(compared(config).length > 1 ? [ARCHITECTURE_LABELS[architecture]] : []),
+    ...(config.optimizers.length > 1 ? [OPTIMIZER_LABELS[optimizer]] : []),
+  ].join(' · ');
 }
 
 export interface PreparedExperiment {

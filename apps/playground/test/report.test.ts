@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ExperimentResults } from '../src/report/ExperimentResults';
 import { escapeHtml } from '../src/report/escapeHtml';
 import { divergingColor, heatmap } from '../src/report/heatmap';
-import { htmlReport } from '../src/report/htmlReport';
-import { lineChart } from '../src/report/lineChart';
+import { htmlReport, weightScale } from '../src/report/htmlReport';
+import { lineChart, logTickLabel, logTicks } from '../src/report/lineChart';
 import { metricDirection } from '../src/report/metricDirection';
 import { formatTick, niceTicks } from '../src/report/niceTicks';
 
@@ -88,17 +88,109 @@ describe('htmlReport', () => {
     expect(html).toContain('<th scope="colgroup" colspan="1">species</th>');
     expect(html).toContain('<th scope="col">accuracy ↑</th>');
     expect(html).toContain('<th scope="col">mae ↓</th>');
+    // Δm and ms/step first, so they are in view however many metric columns follow.
+    expect(html).toMatch(
+      /<th scope="col" rowspan="2">Method<\/th><th scope="col" rowspan="2">Δm % ↑<\/th><th scope="col" rowspan="2">ms\/step ↓<\/th><th scope="colgroup"/,
+    );
     expect(rows).toEqual([
-      { method: 'EW', cells: ['0.950 ± 0.010', '300.000 ± 12.000', '+0.00 ± 0.00', '<strong>1.50</strong>'] },
+      {
+        method: 'EW',
+        cells: [
+          '+0.00<small>± 0.00</small>',
+          '<strong>1.50</strong>',
+          '0.950<small>± 0.010</small>',
+          '300.000<small>± 12.000</small>',
+        ],
+      },
       {
         method: 'PCGrad',
-        cells: ['<strong>0.970 ± 0.020</strong>', '310.000 ± 5.000', '<strong>+1.23 ± 0.50</strong>', '3.25'],
+        cells: [
+          '<strong>+1.23<small>± 0.50</small></strong>',
+          '3.25',
+          '<strong>0.970<small>± 0.020</small></strong>',
+          '310.000<small>± 5.000</small>',
+        ],
       },
       {
         method: '&lt;script&gt;alert(1)&lt;/script&gt;',
-        cells: ['0.900 ± 0.000', '<strong>280.500 ± 1.000</strong>', '-2.50 ± 1.00', '2.00'],
+        cells: [
+          '-2.50<small>± 1.00</small>',
+          '2.00',
+          '0.900<small>± 0.000</small>',
+          '<strong>280.500<small>± 1.000</small></strong>',
+        ],
       },
     ]);
+  });
+
+  it('shows the single-task baselines as rows of their own, and means alone for one seed', () => {
+    const withBaselines = htmlReport({
+      ...fixture,
+      config: { ...(fixture.config as object), seeds: [4] },
+      baselines: [
+        {
+          task: 'species',
+          label: 'species alone',
+          metrics: { accuracy: { mean: 0.96, std: 0 } },
+          msPerStep: 1,
+        },
+        { task: 'mass', metrics: { mae: { mean: 290, std: 0 } }, msPerStep: 0.5 },
+      ],
+    });
+    expect(withBaselines).toContain('Test metrics per task (seed 4)');
+    expect(withBaselines).toContain('the baselines are the last rows');
+    const tbody = withBaselines.split('<tbody class="baselines">')[1]!.split('</tbody>')[0]!;
+    const baselineRows = [...tbody.matchAll(/<tr><th scope="row">(.*?)<\/th>(.*?)<\/tr>/g)].map((m) => [
+      m[1],
+      ...[...m[2]!.matchAll(/<td>(.*?)<\/td>/g)].map((c) => c[1]),
+    ]);
+    expect(baselineRows).toEqual([
+      ['species alone', 'ref', '1.00', '0.960', ''],
+      ['mass alone', 'ref', '0.50', '', '290.000'],
+    ]);
+    expect(withBaselines).toContain('<td><strong>+1.23</strong></td>');
+    expect(withBaselines).not.toContain(' ± ');
+  });
+
+  it('draws weights that span orders of magnitude on a log scale, and dashes identical lines', () => {
+    const spiky = htmlReport({
+      ...fixture,
+      methods: [
+        {
+          ...fixture.methods[0]!,
+          method: 'Nash-MTL',
+          curves: { ...curves(1, 1, 0.5), weights: { species: [1, 31_000, 2], mass: [1, 0.5, 3] } },
+        },
+        {
+          ...fixture.methods[1]!,
+          curves: { ...curves(1, 1, 0.5), weights: { species: [1, 1, 1], mass: [1, 1, 1] } },
+        },
+      ],
+    });
+    const charts = spiky.split('<figure class="weights-chart">').slice(1);
+    expect(charts[0]).toContain('(log scale)');
+    // Ticks at powers of ten, the largest as "100k"; the axis label clear of them (a wider margin).
+    expect(charts[0]).toMatch(/text-anchor="end">100k<\/text>/);
+    expect(charts[0]).toMatch(/text-anchor="end">0\.1<\/text>/);
+    expect(charts[1]).not.toContain('(log scale)');
+    expect(charts[1]).toContain('stroke-dasharray="7 5"');
+    expect(charts[1]).toContain('2 identical lines (dashed): species, mass');
+    // One legend for the group, none in each chart.
+    expect(spiky).toContain('<ul class="legend"><li><i style="background:#4e79a7"></i>species</li>');
+    expect(charts[0]).not.toContain('class="legend-item"');
+    expect(weightScale([1, 2, 30])).toBe('log');
+    expect(weightScale([1, 2, 15])).toBe('linear');
+    expect(weightScale([-1, 2, 3000])).toBe('linear');
+  });
+
+  it('places log ticks at powers of ten, with 2 and 5 inside two decades', () => {
+    expect(logTicks(0.5, 31_000)).toEqual([0.1, 1, 10, 100, 1000, 10_000, 100_000]);
+    expect(logTicks(0.3, 4)).toEqual([0.1, 1, 10]);
+    expect(logTicks(1.5, 8)).toEqual([1, 2, 5, 10]);
+    expect(logTicks(3, 3)).toEqual([2, 5]);
+    expect(logTickLabel(20_000)).toBe('20k');
+    expect(logTickLabel(1e6)).toBe('1e6');
+    expect(logTickLabel(0.01)).toBe('0.01');
   });
 
   it('draws one loss chart per task, one weight chart per method and a heatmap per method with cosines', () => {
@@ -107,13 +199,16 @@ describe('htmlReport', () => {
     expect(html).toContain('<title id="loss-0-t">species (multiclass)</title>');
     expect(html).toContain('<title id="loss-1-t">mass (regression)</title>');
     const maps = html.split('<figure class="cosine-map">').slice(1);
-    expect(maps).toHaveLength(3);
+    expect(maps).toHaveLength(2);
     expect(maps[0]).toContain('<title id="cosine-0-t">EW</title>');
     expect(maps[0]).toContain('>0.25</text>');
     expect(maps[0]).toContain('>1.00</text>');
     expect(maps[1]).toContain('>-0.75</text>');
     expect(maps[1]).toContain(`fill="${divergingColor(-0.75)}"`);
-    expect(maps[2]).toContain('No gradient cosines were recorded');
+    // A method without task gradients says so in a box of its own.
+    expect(html).toMatch(
+      /<figure class="cosine-map empty-chart"><h3>&lt;script&gt;alert\(1\)&lt;\/script&gt;<\/h3><p class="muted">[^<]* does not compute task gradients, so there is no cosine matrix\./,
+    );
   });
 
   it('escapes every name and the config', () => {

@@ -9,6 +9,7 @@ import {
   ARCHITECTURES,
   DATASET_OPTIONS,
   DATASETS,
+  defaultName,
   type ExperimentConfig,
   isImageDataset,
   METHODS,
@@ -256,8 +257,15 @@ export function readForm(form: HTMLElement, previous: ExperimentConfig): Record<
       optimizerOptions = `not JSON: ${optionsText}`;
     }
   }
+  // A name the user did not choose (blank, or the previous data's default) follows the data.
+  const name = value('f-name')?.trim();
   return {
-    name: value('f-name') ?? previous.name,
+    name:
+      name === undefined
+        ? previous.name
+        : name === '' || name === defaultName(previous.data)
+          ? undefined
+          : name,
     data: {
       dataset,
       // The images come with their own split (left out, the default; a table's split would be refused).

@@ -131,12 +131,17 @@ export { type NashWeightsOptions, nashWeights } from './solvers/nashWeights';
 export { projectSimplex } from './solvers/projectSimplex';
 export { CheckpointError } from './training/CheckpointError';
 export {
+  type BaselineRow,
+  baselineMetrics,
+  baselineRow,
   type CompareMethodsOptions,
   type Comparison,
   type ComparisonRow,
   compareMethods,
   formatComparison,
+  type MethodRun,
   meanAndStd,
+  methodRow,
   type Stat,
 } from './training/compareMethods';
 export {

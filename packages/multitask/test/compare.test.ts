@@ -62,10 +62,35 @@ describe('compareMethods', () => {
       expect(Number.isFinite(row.deltaM!.mean)).toBe(true);
       expect(row.msPerStep).toBeGreaterThan(0);
     }
+    // The baselines as rows: their means are what Δm is relative to.
+    expect(comparison.baselineRows!.map((b) => b.task)).toEqual(['species', 'sex', 'bodyMass']);
+    for (const b of comparison.baselineRows!) {
+      expect(b.metrics).toHaveProperty('loss');
+      expect(b.msPerStep).toBeGreaterThan(0);
+      for (const [k, s] of Object.entries(b.metrics)) expect(comparison.baselines![b.task]![k]).toBe(s.mean);
+    }
     const table = formatComparison(comparison);
-    expect(table.split('\n')[0]).toMatch(/^method\s+species\.accuracy\s+species\.f1\s+sex\.accuracy/);
+    const lines = table.split('\n');
+    expect(lines[0]).toMatch(/^method\s+species\.accuracy\s+species\.f1\s+sex\.accuracy/);
     expect(table).toMatch(/\nPCGrad\s+0\.\d{3}±0\.\d{3}/);
+    // After the methods and a rule: one row per baseline, its own task's cells only, Δm "ref".
+    expect(lines[5]).toMatch(/^-+\s+-+/);
+    expect(lines[6]).toMatch(/^species alone\s+0\.\d{3}±0\.\d{3}\s+0\.\d{3}±0\.\d{3}\s+ref\s+\d+\.\d$/);
+    expect(lines[8]).toMatch(
+      /^bodyMass alone\s+\d+\.\d{3}±\d+\.\d{3}\s+\d+\.\d{3}±\d+\.\d{3}\s+0\.\d{3}±0\.\d{3}\s+ref\s+\d+\.\d$/,
+    );
+    expect(lines[8]!.indexOf('ref')).toBe(lines[0]!.indexOf('Δm %'));
   }, 120_000);
+
+  it('shows means without ±0.000 when the statistics are over one seed', () => {
+    const stat = (mean: number) => ({ mean, std: 0 });
+    const rows = [{ method: 'EW', metrics: { a: { mae: stat(0.25) } }, deltaM: stat(1.5), msPerStep: 2 }];
+    const baselineRows = [{ task: 'a', metrics: { mae: stat(0.5) }, msPerStep: 1 }];
+    const lines = formatComparison({ rows, baselineRows, seeds: 1 }).split('\n');
+    expect(lines[2]).toBe('EW       0.250  +1.50  2.0');
+    expect(lines[4]).toBe('a alone  0.500  ref    1.0');
+    expect(formatComparison({ rows, seeds: 2 }).split('\n')[2]).toMatch(/^EW\s+0\.250±0\.000/);
+  });
 
   it('formats a task whose name has a dot in it (task names are free-form strings)', () => {
     const stat = (mean: number) => ({ mean, std: 0 });

@@ -1,7 +1,7 @@
-import type { Stat } from '@mtl/multitask';
+import type { BaselineRow, Stat } from '@mtl/multitask';
 import type { ImagePredictions, ImageSamples } from '../imageResults';
 
-export type { Stat };
+export type { BaselineRow, Stat };
 
 /** Everything an experiment run produces: what the CLI prints, writes as JSON and renders with `htmlReport`. */
 export interface ExperimentResults {
@@ -13,6 +13,12 @@ export interface ExperimentResults {
   tasks: { name: string; type: 'regression' | 'binary' | 'multiclass' }[];
   /** Image datasets: the first test images with their true classes (each method adds its predictions). */
   images?: ImageSamples;
+  /**
+   * The single-task baselines Δm is relative to (one row per task, and per optimizer and
+   * architecture when several are compared; `label` names it); null or absent without baselines
+   * (the toy; results written before they were kept).
+   */
+  baselines?: BaselineRow[] | null;
   methods: {
     method: string;
     /** Task → metric → mean ± std over seeds. */

@@ -1,4 +1,4 @@
-import type { ExperimentResults } from './ExperimentResults';
+import type { ExperimentResults, Stat } from './ExperimentResults';
 import { escapeHtml } from './escapeHtml';
 import { heatmap } from './heatmap';
 import { IMAGE_CSS, imageSection } from './imageSection';
@@ -40,7 +40,9 @@ caption{caption-side:top;text-align:left;color:var(--muted);padding:0 0 6px;posi
 th,td{border-bottom:1px solid var(--line);padding:4px 10px;text-align:right;white-space:nowrap}
 th{background:var(--soft)}
 th[scope=row],thead th:first-child{text-align:left}
+th[scope=row]{position:sticky;left:0;z-index:1}
 td strong{font-weight:700}
+td small{display:block;font-size:.8em;color:var(--muted);font-weight:400}
 td.text,th.text{text-align:left;white-space:normal;min-width:12ch}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(100%,340px),1fr));gap:16px 24px}
 figure{margin:0}
@@ -55,6 +57,12 @@ svg .line{stroke-width:1.8;stroke-linejoin:round}
 details{background:var(--soft);border:1px solid var(--line);border-radius:6px;padding:8px 12px}
 summary{cursor:pointer;font-weight:600}
 pre{overflow-x:auto;margin:8px 0 0;font-size:13px}
+ul.legend{display:flex;flex-wrap:wrap;gap:2px 16px;list-style:none;padding:0;margin:4px 0 10px;color:var(--muted);font-size:13px}
+ul.legend i{display:inline-block;width:16px;height:3px;vertical-align:middle;margin-right:6px}
+tbody.baselines th{font-weight:400;color:var(--muted)}
+tbody.baselines tr:first-child>*{border-top:2px solid var(--line)}
+.empty-chart{border:1px dashed var(--line);border-radius:6px;padding:12px;min-height:120px}
+.empty-chart h3{font-size:13px;margin:0 0 6px}
 @media (max-width:600px){main{padding:12px}th,td{padding:3px 6px}body{font-size:14px}}
 `;
 
@@ -105,40 +113,45 @@ function summary(results: ExperimentResults): string {
 interface Column {
   header: string;
   direction: 'higher' | 'lower' | null;
-  value: (m: Method) => { mean: number; std: number } | null;
-  format: (s: { mean: number; std: number }) => string;
+  value: (m: Method) => Stat | null;
+  /** The cell's markup (numbers only: nothing to escape). */
+  format: (s: Stat) => string;
 }
 
 const arrow = (d: Column['direction']) => (d === 'higher' ? ' ↑' : d === 'lower' ? ' ↓' : '');
+
+/** One legend for a group of charts that share their series. */
+function legendList(items: readonly { name: string; color: string }[]): string {
+  return `<ul class="legend">${items
+    .map((it) => `<li><i style="background:${escapeHtml(it.color)}"></i>${escapeHtml(it.name)}</li>`)
+    .join('')}</ul>`;
+}
 
 function comparisonTable(results: ExperimentResults): string {
   const groups = results.tasks.map((task) => {
     const metrics: string[] = [];
     for (const m of results.methods) {
+      // The test loss stays out, as in the terminal's table and the page's: Δm compares metrics.
       for (const metric of Object.keys(m.metrics[task.name] ?? {}))
-        if (!metrics.includes(metric)) metrics.push(metric);
+        if (metric !== 'loss' && !metrics.includes(metric)) metrics.push(metric);
     }
     return { task: task.name, metrics };
   });
+  const seeds = pick(results.config, 'seeds');
+  const single = Array.isArray(seeds) && seeds.length === 1;
   // A spread below 1e-9 of the mean is rounding between identical runs: show it as 0.
-  const spread = (s: { mean: number; std: number }) =>
-    s.std <= 1e-9 * Math.max(1, Math.abs(s.mean)) ? 0 : s.std;
-  const meanStd = (s: { mean: number; std: number }) =>
-    `${formatNumber(s.mean)} ± ${formatNumber(spread(s))}`;
-  const columns: Column[] = groups.flatMap(({ task, metrics }) =>
-    metrics.map((metric) => ({
-      header: metric,
-      direction: metricDirection(metric),
-      value: (m: Method) => m.metrics[task]?.[metric] ?? null,
-      format: meanStd,
-    })),
-  );
-  columns.push(
+  const spread = (s: Stat) => (s.std <= 1e-9 * Math.max(1, Math.abs(s.mean)) ? 0 : s.std);
+  // Markup: the spread goes under the mean, which keeps the columns narrow enough for a laptop's width.
+  const meanStd = (s: Stat) =>
+    single ? formatNumber(s.mean) : `${formatNumber(s.mean)}<small>± ${formatNumber(spread(s))}</small>`;
+  // Δm and the time come first: the two columns a comparison is read by stay in view however many metrics follow.
+  const columns: Column[] = [
     {
       header: 'Δm %',
       direction: 'higher',
       value: (m) => m.deltaM,
-      format: (s) => `${s.mean >= 0 ? '+' : ''}${s.mean.toFixed(2)} ± ${s.std.toFixed(2)}`,
+      format: (s) =>
+        `${s.mean >= 0 ? '+' : ''}${s.mean.toFixed(2)}${single ? '' : `<small>± ${s.std.toFixed(2)}</small>`}`,
     },
     {
       header: 'ms/step',
@@ -146,44 +159,69 @@ function comparisonTable(results: ExperimentResults): string {
       value: (m) => ({ mean: m.msPerStep, std: 0 }),
       format: (s) => (Number.isFinite(s.mean) ? s.mean.toFixed(2) : '—'),
     },
-  );
+    ...groups.flatMap(({ task, metrics }) =>
+      metrics.map(
+        (metric): Column => ({
+          header: metric,
+          direction: metricDirection(metric),
+          value: (m: Method) => m.metrics[task]?.[metric] ?? null,
+          format: meanStd,
+        }),
+      ),
+    ),
+  ];
   const best = columns.map((c) => {
     const means = results.methods.map((m) => c.value(m)?.mean ?? Number.NaN).filter(Number.isFinite);
     if (c.direction === null || means.length === 0) return Number.NaN;
     return c.direction === 'higher' ? Math.max(...means) : Math.min(...means);
   });
-  const seeds = pick(results.config, 'seeds');
   const over = Array.isArray(seeds)
-    ? ` over ${seeds.length} seed${seeds.length === 1 ? '' : 's'}`
-    : ' over seeds';
+    ? single
+      ? ` (seed ${seeds[0]})`
+      : `, mean ± std over ${seeds.length} seeds`
+    : ', mean ± std over seeds';
+  const baselines = results.baselines ?? [];
   const caption =
-    `Test metrics per task, mean ± std${over}; the best value of each column is in bold ` +
+    `Test metrics per task${over}; the best value of each column is in bold ` +
     '(↑ higher is better, ↓ lower is better). Δm follows LibMTL’s convention: the mean relative ' +
-    'improvement over the single-task baselines, in percent — positive = better than single-task. ' +
-    'ms/step: mean wall-clock time per training step.';
+    'improvement over the single-task baselines, in percent — positive = better than single-task' +
+    (baselines.length > 0 ? ' (the baselines are the last rows: each task trained alone)' : '') +
+    '. ms/step: mean wall-clock time per training step.';
   const head1 = [
     '<th scope="col" rowspan="2">Method</th>',
+    '<th scope="col" rowspan="2">Δm % ↑</th>',
+    '<th scope="col" rowspan="2">ms/step ↓</th>',
     ...groups
       .filter((g) => g.metrics.length > 0)
       .map((g) => `<th scope="colgroup" colspan="${g.metrics.length}">${escapeHtml(g.task)}</th>`),
-    '<th scope="col" rowspan="2">Δm % ↑</th>',
-    '<th scope="col" rowspan="2">ms/step ↓</th>',
   ].join('');
   const head2 = columns
-    .slice(0, -2)
+    .slice(2)
     .map((c) => `<th scope="col">${escapeHtml(c.header + arrow(c.direction))}</th>`)
     .join('');
   const body = results.methods
     .map((m) => {
       const cells = columns.map((c, k) => {
         const s = c.value(m);
-        if (k === columns.length - 2 && s === null && m.deltaMUnavailable !== undefined)
+        if (k === 0 && s === null && m.deltaMUnavailable !== undefined)
           return `<td title="${escapeHtml(m.deltaMUnavailable)}">n/a</td>`;
         if (s === null || !Number.isFinite(s.mean)) return '<td>—</td>';
-        const text = escapeHtml(c.format(s));
+        const text = c.format(s);
         return s.mean === best[k] ? `<td><strong>${text}</strong></td>` : `<td>${text}</td>`;
       });
       return `<tr><th scope="row">${escapeHtml(m.method)}</th>${cells.join('')}</tr>`;
+    })
+    .join('\n');
+  // A baseline fills its own task's columns; Δm is relative to these rows ("ref").
+  const baselineBody = baselines
+    .map((b) => {
+      const cells = groups.flatMap(({ task, metrics }) =>
+        metrics.map((metric) => {
+          const s = task === b.task ? b.metrics[metric] : undefined;
+          return `<td>${s === undefined ? '' : meanStd(s)}</td>`;
+        }),
+      );
+      return `<tr><th scope="row">${escapeHtml(b.label ?? `${b.task} alone`)}</th><td>ref</td><td>${b.msPerStep.toFixed(2)}</td>${cells.join('')}</tr>`;
     })
     .join('\n');
   return [
@@ -191,6 +229,7 @@ function comparisonTable(results: ExperimentResults): string {
     `<caption>${escapeHtml(caption)}</caption>`,
     `<thead><tr>${head1}</tr>${head2 ? `<tr>${head2}</tr>` : ''}</thead>`,
     `<tbody>\n${body}\n</tbody>`,
+    ...(baselines.length > 0 ? [`<tbody class="baselines">\n${baselineBody}\n</tbody>`] : []),
     '</table></div>',
     ...results.methods
       .filter((m) => m.deltaM === null && m.deltaMUnavailable !== undefined)
@@ -204,6 +243,7 @@ function comparisonTable(results: ExperimentResults): string {
 function lossCharts(results: ExperimentResults): string {
   // The 2-D toy's "epochs" are optimisation steps.
   const toy = pick(results.config, 'data', 'dataset') === 'cagradToy';
+  const methods = results.methods.map((m, i) => ({ name: m.method, color: color(i) }));
   const figures = results.tasks.map((task, t) =>
     lineChart({
       id: `loss-${t}`,
@@ -211,43 +251,56 @@ function lossCharts(results: ExperimentResults): string {
       xLabel: toy ? 'step' : 'epoch',
       xStep: results.methods[0]?.curves.every ?? 1,
       yLabel: 'train loss',
+      legend: false,
       series: results.methods.map((m, i) => ({
         name: m.method,
         values: m.curves.epochLoss[task.name] ?? [],
-        color: color(i),
+        color: methods[i]!.color,
       })),
     }),
   );
-  return `<div class="grid">${figures.map((f) => `<figure class="loss-chart">${f}</figure>`).join('\n')}</div>`;
+  return `${legendList(methods)}<div class="grid">${figures.map((f) => `<figure class="loss-chart">${f}</figure>`).join('\n')}</div>`;
+}
+
+/**
+ * Whether task weights need a log scale: all positive and spanning more than a factor of 20 (a
+ * method whose weights spike to 10⁴ flattens the others on a linear axis).
+ */
+export function weightScale(values: readonly number[]): 'linear' | 'log' {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0 || finite.some((v) => v <= 0)) return 'linear';
+  return Math.max(...finite) / Math.min(...finite) > 20 ? 'log' : 'linear';
 }
 
 function weightCharts(results: ExperimentResults): string {
-  const figures = results.methods.map((m, i) =>
-    lineChart({
+  const tasks = results.tasks.map((task, t) => ({ name: task.name, color: color(t) }));
+  const figures = results.methods.map((m, i) => {
+    const series = results.tasks.map((task, t) => ({
+      name: task.name,
+      values: m.curves.weights[task.name] ?? [],
+      color: tasks[t]!.color,
+    }));
+    return lineChart({
       id: `weights-${i}`,
       title: m.method,
       xLabel: 'step',
       xStep: m.curves.every ?? 1,
       yLabel: 'task weight',
-      series: results.tasks.map((task, t) => ({
-        name: task.name,
-        values: m.curves.weights[task.name] ?? [],
-        color: color(t),
-      })),
-    }),
-  );
-  return `<div class="grid">${figures.map((f) => `<figure class="weights-chart">${f}</figure>`).join('\n')}</div>`;
+      yScale: weightScale(series.flatMap((s) => s.values)),
+      legend: false,
+      series,
+    });
+  });
+  return `${legendList(tasks)}<div class="grid">${figures.map((f) => `<figure class="weights-chart">${f}</figure>`).join('\n')}</div>`;
 }
 
 function cosineMaps(results: ExperimentResults): string {
   const labels = results.tasks.map((t) => t.name);
   const figures = results.methods.map((m, i) => {
     const { cosine } = m.curves;
-    const body =
-      cosine === null
-        ? `<h3>${escapeHtml(m.method)}</h3><p class="muted">No gradient cosines were recorded for this method.</p>`
-        : heatmap({ id: `cosine-${i}`, title: m.method, labels, values: cosine });
-    return `<figure class="cosine-map">${body}</figure>`;
+    return cosine === null
+      ? `<figure class="cosine-map empty-chart"><h3>${escapeHtml(m.method)}</h3><p class="muted">${escapeHtml(m.method)} does not compute task gradients, so there is no cosine matrix.</p></figure>`
+      : `<figure class="cosine-map">${heatmap({ id: `cosine-${i}`, title: m.method, labels, values: cosine })}</figure>`;
   });
   return `<div class="grid">${figures.join('\n')}</div>`;
 }
@@ -288,7 +341,7 @@ ${lossCharts(results)}
 </section>
 <section aria-labelledby="s-weights">
 <h2 id="s-weights">Task weights over training</h2>
-<p class="note">The weight each method gave each task at every step, first seed.</p>
+<p class="note">The weight each method gave each task at every step, first seed; a chart whose weights span more than a factor of 20 has a log scale, and identical lines are dashed.</p>
 ${weightCharts(results)}
 </section>
 <section aria-labelledby="s-cosine">

@@ -27,9 +27,22 @@ export interface LineChartOptions {
   xLabels?: readonly string[];
   /** Prefix of the SVG's element ids, unique on the page. Default: a hash of the title and series names. */
   id?: string;
+  /**
+   * `'log'` for values spanning orders of magnitude (task weights that spike to 10⁴): ticks at
+   * 1, 2, 5 × 10^k; values ≤ 0 leave a gap. Default `'linear'`.
+   */
+  yScale?: 'linear' | 'log';
+  /** The legend under the plot; false when one legend serves a group of charts. Default true. */
+  legend?: boolean;
 }
 
+/** Dash patterns for lines that lie on an earlier one, so each still shows. */
+const DASHES = ['7 5', '2 4', '10 4 2 4', '4 3'];
+
 const MARGIN = { top: 28, right: 12, bottom: 36, left: 52 };
+/** Width of a tick label's character, and the y-axis label's column (the left margin grows with the labels). */
+const TICK_CHAR = 6.5;
+const Y_LABEL_COLUMN = 20;
 const LEGEND_ROW = 16;
 const CHAR_WIDTH = 7;
 
@@ -79,19 +92,34 @@ export function lineChart(options: LineChartOptions): string {
     maxPoints = 400,
     xStep = 1,
     xLabels,
+    yScale = 'linear',
+    legend = true,
   } = options;
-  const rows = legendRows(
-    series.map((s) => s.name),
-    width - MARGIN.left,
+  const log = yScale === 'log';
+  const shown = (v: number) => Number.isFinite(v) && (!log || v > 0);
+  const finite = series.flatMap((s) => s.values.filter(shown));
+  const n = Math.max(1, ...series.map((s) => s.values.length));
+  const yTicks = log
+    ? logTicks(Math.min(...finite), Math.max(...finite))
+    : niceTicks(Math.min(...finite), Math.max(...finite), 5);
+  const yTickText = yTicks.map((t) => (log ? logTickLabel(t) : formatTick(t, yTicks)));
+  const left = Math.max(
+    MARGIN.left,
+    Math.ceil(Y_LABEL_COLUMN + TICK_CHAR * Math.max(...yTickText.map((t) => t.length)) + 8),
   );
-  const legendHeight = series.length > 0 ? rows.length * LEGEND_ROW + 4 : 0;
+  const same = identicalTo(series);
+  const note = identicalNote(series, same);
+  const rows = legend
+    ? legendRows(
+        series.map((s) => s.name),
+        width - left,
+      )
+    : [];
+  const legendHeight = (rows.length + (note === '' ? 0 : 1)) * LEGEND_ROW + (rows.length > 0 || note ? 4 : 0);
   const totalHeight = height + legendHeight;
-  const plotW = width - MARGIN.left - MARGIN.right;
+  const plotW = width - left - MARGIN.right;
   const plotH = height - MARGIN.top - MARGIN.bottom;
 
-  const finite = series.flatMap((s) => s.values.filter(Number.isFinite));
-  const n = Math.max(1, ...series.map((s) => s.values.length));
-  const yTicks = niceTicks(Math.min(...finite), Math.max(...finite), 5);
   const xTicks = niceTicks(xStep, Math.max(2, n) * xStep, 5).filter((t) => t >= xStep && Number.isInteger(t));
   const xTicksAll =
     xLabels !== undefined
@@ -101,8 +129,9 @@ export function lineChart(options: LineChartOptions): string {
         : [xStep, ...xTicks];
   const [y0, y1] = [yTicks[0]!, yTicks[yTicks.length - 1]!];
   const [x0, x1] = [xStep, Math.max(2 * xStep, n * xStep, xTicksAll[xTicksAll.length - 1]!)];
-  const sx = (x: number) => MARGIN.left + ((x - x0) / (x1 - x0)) * plotW;
-  const sy = (y: number) => MARGIN.top + plotH - ((y - y0) / (y1 - y0)) * plotH;
+  const sx = (x: number) => left + ((x - x0) / (x1 - x0)) * plotW;
+  const ty = log ? Math.log10 : (y: number) => y;
+  const sy = (y: number) => MARGIN.top + plotH - ((ty(y) - ty(y0)) / (ty(y1) - ty(y0))) * plotH;
 
   const id = options.id ?? `c${Math.abs(hash(title + series.map((s) => s.name).join()))}`;
   const parts: string[] = [];
@@ -110,15 +139,15 @@ export function lineChart(options: LineChartOptions): string {
     `<svg class="chart" viewBox="0 0 ${width} ${totalHeight}" role="img" aria-labelledby="${id}-t ${id}-d" xmlns="http://www.w3.org/2000/svg">`,
     `<title id="${id}-t">${escapeHtml(title)}</title>`,
     `<desc id="${id}-d">${escapeHtml(describe(series, xLabel, yLabel))}</desc>`,
-    `<text class="chart-title" x="${MARGIN.left}" y="16">${escapeHtml(title)}</text>`,
+    `<text class="chart-title" x="${left}" y="16">${escapeHtml(title)}${log ? ' <tspan class="label">(log scale)</tspan>' : ''}</text>`,
   );
-  for (const t of yTicks) {
+  yTicks.forEach((t, k) => {
     const y = r(sy(t));
     parts.push(
-      `<line class="grid" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${y}" y2="${y}"/>`,
-      `<text class="tick" x="${MARGIN.left - 6}" y="${y + 3}" text-anchor="end">${escapeHtml(formatTick(t, yTicks))}</text>`,
+      `<line class="grid" x1="${left}" x2="${left + plotW}" y1="${y}" y2="${y}"/>`,
+      `<text class="tick" x="${left - 6}" y="${y + 3}" text-anchor="end">${escapeHtml(yTickText[k]!)}</text>`,
     );
-  }
+  });
   for (const t of xTicksAll.filter((t) => t <= x1)) {
     const x = r(sx(t));
     parts.push(
@@ -127,12 +156,12 @@ export function lineChart(options: LineChartOptions): string {
     );
   }
   parts.push(
-    `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left + plotW}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH}"/>`,
-    `<line class="axis" x1="${MARGIN.left}" x2="${MARGIN.left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}"/>`,
+    `<line class="axis" x1="${left}" x2="${left + plotW}" y1="${MARGIN.top + plotH}" y2="${MARGIN.top + plotH}"/>`,
+    `<line class="axis" x1="${left}" x2="${left}" y1="${MARGIN.top}" y2="${MARGIN.top + plotH}"/>`,
   );
   if (xLabel) {
     parts.push(
-      `<text class="label" x="${MARGIN.left + plotW / 2}" y="${MARGIN.top + plotH + 30}" text-anchor="middle">${escapeHtml(xLabel)}</text>`,
+      `<text class="label" x="${left + plotW / 2}" y="${MARGIN.top + plotH + 30}" text-anchor="middle">${escapeHtml(xLabel)}</text>`,
     );
   }
   if (yLabel) {
@@ -141,38 +170,90 @@ export function lineChart(options: LineChartOptions): string {
       `<text class="label" x="12" y="${cy}" text-anchor="middle" transform="rotate(-90 12 ${cy})">${escapeHtml(yLabel)}</text>`,
     );
   }
-  for (const s of series) {
+  series.forEach((s, k) => {
     const indices = sampleIndices(s.values.length, maxPoints);
     const segments: string[][] = [[]];
     for (const i of indices) {
       const v = s.values[i]!;
-      if (Number.isFinite(v)) segments[segments.length - 1]!.push(`${r(sx((i + 1) * xStep))},${r(sy(v))}`);
+      if (shown(v)) segments[segments.length - 1]!.push(`${r(sx((i + 1) * xStep))},${r(sy(v))}`);
       else if (segments[segments.length - 1]!.length > 0) segments.push([]);
     }
+    // The n-th line on an earlier one gets the n-th dash pattern.
+    const rank = same.slice(0, k).filter((j) => j === same[k]).length;
+    const dash = same[k]! < 0 ? '' : ` stroke-dasharray="${DASHES[rank % DASHES.length]}"`;
     for (const points of segments) {
       if (points.length === 1) {
         const [cx, cy] = points[0]!.split(',');
         parts.push(`<circle cx="${cx}" cy="${cy}" r="2.5" fill="${escapeHtml(s.color)}"/>`);
       } else if (points.length > 1) {
         parts.push(
-          `<polyline class="line" fill="none" stroke="${escapeHtml(s.color)}" points="${points.join(' ')}"/>`,
+          `<polyline class="line" fill="none" stroke="${escapeHtml(s.color)}"${dash} points="${points.join(' ')}"/>`,
         );
       }
     }
-  }
+  });
   rows.forEach((row, k) => {
     const y = height + k * LEGEND_ROW + 8;
     for (const { index, x } of row) {
       const s = series[index]!;
-      const lx = MARGIN.left + x;
+      const lx = left + x;
       parts.push(
         `<g class="legend-item"><line x1="${r(lx)}" x2="${r(lx + 14)}" y1="${y}" y2="${y}" stroke="${escapeHtml(s.color)}" stroke-width="3"/>`,
         `<text class="legend" x="${r(lx + 18)}" y="${y + 4}">${escapeHtml(s.name)}</text></g>`,
       );
     }
   });
+  if (note !== '')
+    parts.push(
+      `<text class="label identical" x="${left}" y="${height + rows.length * LEGEND_ROW + 12}">${escapeHtml(note)}</text>`,
+    );
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+/** For each series, the index of the first earlier series with the same values, or -1. */
+export function identicalTo(series: readonly LineSeries[]): number[] {
+  const equal = (a: readonly number[], b: readonly number[]) =>
+    a.length === b.length &&
+    a.every((v, i) => {
+      const w = b[i]!;
+      return (Number.isNaN(v) && Number.isNaN(w)) || Math.abs(v - w) <= 1e-12 * Math.max(1, Math.abs(v));
+    });
+  return series.map((s, k) => series.slice(0, k).findIndex((t) => equal(s.values, t.values)));
+}
+
+/** "3 identical lines (dashed): species, sex, bodyMass", for each group of identical series. */
+function identicalNote(series: readonly LineSeries[], same: readonly number[]): string {
+  const groups = new Map<number, string[]>();
+  same.forEach((j, k) => {
+    if (j >= 0) groups.set(j, [...(groups.get(j) ?? [series[j]!.name]), series[k]!.name]);
+  });
+  return [...groups.values()]
+    .map((names) => `${names.length} identical lines (dashed): ${names.join(', ')}`)
+    .join('; ');
+}
+
+/** Log-scale ticks covering [min, max] (both > 0): powers of ten, with 2 and 5 × 10^k when the span is under two decades. */
+export function logTicks(min: number, max: number): number[] {
+  if (!(min > 0) || !Number.isFinite(max)) return [0.1, 1, 10];
+  let lo = Math.floor(Math.log10(min) + 1e-9);
+  let hi = Math.ceil(Math.log10(max) - 1e-9);
+  if (hi === lo) [lo, hi] = [lo - 1, hi + 1];
+  const decades = Array.from({ length: hi - lo + 1 }, (_, i) => lo + i);
+  const steps = hi - lo < 2 ? [1, 2, 5] : [1];
+  const ticks = decades.flatMap((d) => steps.map((m) => Number((m * 10 ** d).toPrecision(12))));
+  // Trim the 2s and 5s outside the data, keeping a tick at or beyond each end.
+  let first = 0;
+  while (first + 1 < ticks.length && ticks[first + 1]! <= min) first++;
+  const last = ticks.findIndex((t) => t >= max);
+  return ticks.slice(first, (last < 0 ? ticks.length - 1 : last) + 1);
+}
+
+/** A log tick's label: 0.01, 0.5, 20, 5k, 1e6. */
+export function logTickLabel(t: number): string {
+  if (t >= 1e6 || t < 1e-3) return t.toExponential(0).replace('e+', 'e');
+  if (t >= 1000) return `${t / 1000}k`;
+  return String(t);
 }
 
 /** A one-sentence text alternative: each series' first and last finite value. */

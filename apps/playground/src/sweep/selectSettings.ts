@@ -4,7 +4,7 @@
  * setting with its lowest validation loss — and Δm (validation and test) is against those tuned
  * baselines, so no method is measured against a baseline handicapped by another's learning rate.
  */
-import { deltaM, higherIsBetter, meanAndStd, type Stat } from '@mtl/multitask';
+import { type BaselineRow, baselineRow, deltaM, higherIsBetter, meanAndStd, type Stat } from '@mtl/multitask';
 import { ValueError } from '@mtl/tensor';
 import type { RunRequest, Setting } from './expandSweep';
 import { canonicalJson } from './runKey';
@@ -39,10 +39,13 @@ export interface SweepSelection {
   select: string;
   /** Whether a larger criterion is better. */
   higherIsBetter: boolean;
-  /** Each task's tuned baseline: its setting and its mean validation and test metrics over seeds. */
+  /**
+   * Each task's tuned baseline: its setting, its mean validation and test metrics over seeds, and
+   * its test row for a table (mean ± std over seeds, time per step).
+   */
   baselines: Record<
     string,
-    { setting: Setting; validation: Record<string, number>; test: Record<string, number> }
+    { setting: Setting; validation: Record<string, number>; test: Record<string, number>; row: BaselineRow }
   > | null;
   methods: MethodChoice[];
   /** The runs that failed, with their errors. */
@@ -138,6 +141,10 @@ function tuneBaselines(runs: readonly RunResult[]): SweepSelection['baselines'] 
           setting: best.setting,
           validation: meanMetrics(best.runs.map((r) => r.validation![task]!)),
           test: meanMetrics(best.runs.map((r) => r.test![task]!)),
+          row: baselineRow(
+            task,
+            best.runs.map((r) => ({ metrics: r.test![task]!, msPerStep: r.msPerStep })),
+          ),
         },
       ];
     }),

@@ -179,8 +179,9 @@ export function formatSelection(selection: SweepSelection): string {
       msPerStep: m.msPerStep!,
     }));
   const criterion = selection.select === 'deltaM' ? 'validation Δm %' : `validation ${selection.select}`;
+  const baselineRows = Object.values(selection.baselines ?? {}).map((b) => b.row);
   const lines = [
-    formatComparison({ rows }),
+    formatComparison({ rows, baselineRows }),
     '',
     `chosen setting (${criterion}, mean±std over seeds, for each setting tried):`,
   ];
@@ -198,7 +199,7 @@ export function formatSelection(selection: SweepSelection): string {
     );
   }
   if (selection.baselines !== null) {
-    lines.push('single-task baselines (each task at its lowest validation loss):');
+    lines.push('single-task baselines (the rows below the line; each task at its lowest validation loss):');
     for (const [task, b] of Object.entries(selection.baselines))
       lines.push(`  ${task}: ${formatSetting(b.setting)}`);
   }

@@ -5,7 +5,7 @@ import type { MultiTaskModel } from '../architectures/MultiTaskModel';
 import type { MultiTaskDataset } from '../data/MultiTaskDataset';
 import { EW } from '../methods/EW';
 import type { WeightingMethod } from '../methods/WeightingMethod';
-import { deltaM } from '../metrics/deltaM';
+import { deltaM, type TaskResults } from '../metrics/deltaM';
 import type { ProgressBar } from './ProgressBar';
 import { type EpochRecord, type StepRecord, type TaskSpec, Trainer, type TrainerOptions } from './Trainer';
 
@@ -38,6 +38,8 @@ export interface CompareMethodsOptions {
    * the methods trained so far when a later one fails (a diverging loss, an interrupted run).
    */
   onRow?: (row: ComparisonRow) => void;
+  /** Called with the single-task baselines' rows once they are trained (before the methods). */
+  onBaselines?: (rows: BaselineRow[]) => void;
 }
 
 /** A mean and standard deviation over seeds. */
@@ -67,10 +69,29 @@ export interface ComparisonRow {
   history: { steps: StepRecord[]; epochs: EpochRecord[] };
 }
 
+/** A single-task baseline: the model trained on one task alone, as Δm's reference for that task. */
+export interface BaselineRow {
+  task: string;
+  /** How a table names the row (default `<task> alone`). */
+  label?: string;
+  /** The task's test metrics (and loss), mean ± std over seeds. */
+  metrics: Record<string, Stat>;
+  msPerStep: number;
+}
+
 export interface Comparison {
   rows: ComparisonRow[];
-  /** The single-task baselines' metrics per task (means over seeds). */
+  /** The single-task baselines' metrics per task (means over seeds): what Δm is relative to. */
   baselines: Record<string, Record<string, number>> | null;
+  /** The same baselines as rows a table can show (mean ± std over seeds, time per step). */
+  baselineRows: BaselineRow[] | null;
+}
+
+/** One seed's run of a method, as {@link methodRow} summarises it. */
+export interface MethodRun {
+  results: TaskResults;
+  msPerStep: number;
+  history: ComparisonRow['history'];
 }
 
 /**
@@ -112,68 +133,102 @@ export function compareMethods(options: CompareMethodsOptions): Comparison {
   };
 
   // Built with Object.fromEntries, never `record[task] = …`: a task may be called "__proto__".
-  const baselineMeans: Record<string, Record<string, number>> | null = baselines
-    ? Object.fromEntries(
-        tasks.map((task) => {
-          const perSeed = seeds.map((seed) => {
+  const baselineRows: BaselineRow[] | null = baselines
+    ? tasks.map((task) =>
+        baselineRow(
+          task.name,
+          seeds.map((seed) => {
             onRun?.({ method: `${task.name} alone`, seed, baseline: true });
-            return runOnce(seed, new EW(), [task]).results[task.name]!;
-          });
-          return [task.name, meanOf(perSeed)];
-        }),
+            const run = runOnce(seed, new EW(), [task]);
+            return { metrics: run.results[task.name]!, msPerStep: run.msPerStep };
+          }),
+        ),
       )
     : null;
+  if (baselineRows !== null) options.onBaselines?.(baselineRows);
+  const baselineMeans = baselineRows === null ? null : baselineMetrics(baselineRows);
 
   const rows: ComparisonRow[] = Object.entries(methods).map(([name, make]) => {
     const runs = seeds.map((seed) => {
       onRun?.({ method: name, seed, baseline: false });
       return runOnce(seed, make(), tasks);
     });
-    const metrics: Record<string, Record<string, Stat>> = Object.fromEntries(
-      tasks.map((task) => {
-        const values = runs.map((r) => r.results[task.name]!);
-        return [
-          task.name,
-          Object.fromEntries(Object.keys(values[0]!).map((k) => [k, meanAndStd(values.map((v) => v[k]!))])),
-        ];
-      }),
-    );
-    let deltas: number[] | null = null;
-    let unavailable: string | undefined;
-    if (baselineMeans !== null) {
-      try {
-        deltas = runs.map((r) => deltaM(withoutLoss(r.results), withoutLoss(baselineMeans!)));
-      } catch (error) {
-        // A zero or non-finite metric (a one-class column, a tiny split) leaves Δm undefined:
-        // report it as unavailable with the reason rather than losing every run trained so far.
-        if (!(error instanceof ValueError)) throw error;
-        unavailable = error.message.replace(/^deltaM: /, '');
-      }
-    }
-    const row: ComparisonRow = {
-      method: name,
-      metrics,
-      deltaM: deltas === null ? null : meanAndStd(deltas),
-      msPerStep: runs.reduce((s, r) => s + r.msPerStep, 0) / runs.length,
-      history: runs[0]!.history,
-    };
-    if (unavailable !== undefined) row.deltaMUnavailable = unavailable;
+    const row = methodRow(name, runs, baselineMeans);
     options.onRow?.(row);
     return row;
   });
-  return { rows, baselines: baselineMeans };
+  return { rows, baselines: baselineMeans, baselineRows };
 }
 
 /**
- * The comparison as a text table: one row per method, `mean±std` per task metric, Δm, ms/step.
- * Δm prints as `—` without baselines and as `n/a` when it is undefined (`deltaMUnavailable`).
+ * A method's row from its runs (one per seed, the first seed's history kept): test metrics mean ±
+ * std over seeds, Δm of each seed against the baselines' means (null without baselines, or with the
+ * reason it is undefined), the mean time per step.
+ */
+export function methodRow(method: string, runs: MethodRun[], baselines: TaskResults | null): ComparisonRow {
+  const results = runs.map((r) => r.results);
+  let deltas: number[] | null = null;
+  let unavailable: string | undefined;
+  if (baselines !== null) {
+    try {
+      deltas = results.map((r) => deltaM(withoutLoss(r), withoutLoss(baselines)));
+    } catch (error) {
+      // A zero or non-finite metric (a one-class column, a tiny split) leaves Δm undefined:
+      // report it as unavailable with the reason rather than losing every run trained so far.
+      if (!(error instanceof ValueError)) throw error;
+      unavailable = error.message.replace(/^deltaM: /, '');
+    }
+  }
+  const row: ComparisonRow = {
+    method,
+    metrics: Object.fromEntries(
+      Object.keys(results[0]!).map((task) => [task, statsOf(results.map((r) => r[task]!))]),
+    ),
+    deltaM: deltas === null ? null : meanAndStd(deltas),
+    msPerStep: runs.reduce((s, r) => s + r.msPerStep, 0) / runs.length,
+    history: runs[0]!.history,
+  };
+  if (unavailable !== undefined) row.deltaMUnavailable = unavailable;
+  return row;
+}
+
+/** A baseline's row from its runs (one per seed): its task's metrics mean ± std, the mean time per step. */
+export function baselineRow(
+  task: string,
+  runs: { metrics: Record<string, number>; msPerStep: number }[],
+): BaselineRow {
+  return {
+    task,
+    metrics: statsOf(runs.map((r) => r.metrics)),
+    msPerStep: runs.reduce((s, r) => s + r.msPerStep, 0) / runs.length,
+  };
+}
+
+/** The baselines' means per task and metric: what Δm is relative to. */
+export function baselineMetrics(rows: readonly BaselineRow[]): TaskResults {
+  return Object.fromEntries(
+    rows.map((r) => [r.task, Object.fromEntries(Object.entries(r.metrics).map(([k, s]) => [k, s.mean]))]),
+  );
+}
+
+/**
+ * The comparison as a text table: one row per method, `mean±std` per task metric (the mean alone
+ * when `seeds` is 1), Δm, ms/step; then, when given, one row per single-task baseline (`<task>
+ * alone`, its own task's columns filled, `ref` for Δm), so the numbers Δm is relative to are on
+ * the page. Δm prints as `—` without baselines and as `n/a` when it is undefined
+ * (`deltaMUnavailable`).
  */
 export function formatComparison({
   rows,
+  baselineRows = null,
+  seeds,
 }: {
   rows: readonly (Pick<ComparisonRow, 'method' | 'metrics' | 'deltaM' | 'msPerStep'> & {
     deltaMUnavailable?: string;
   })[];
+  baselineRows?: readonly BaselineRow[] | null;
+  /** How many seeds the statistics are over: with 1, the table shows means without `±0.000`. */
+  seeds?: number;
 }): string {
   // Kept as [task, metric] pairs, not joined and split again: a task name may contain a dot.
   const columns = Object.entries(rows[0]?.metrics ?? {}).flatMap(([task, ms]) =>
@@ -181,13 +236,12 @@ export function formatComparison({
       .filter((k) => k !== 'loss')
       .map((k) => [task, k] as const),
   );
+  const stat = (s: Stat | undefined) =>
+    s === undefined ? '' : seeds === 1 ? s.mean.toFixed(3) : `${s.mean.toFixed(3)}±${s.std.toFixed(3)}`;
   const header = ['method', ...columns.map(([task, metric]) => `${task}.${metric}`), 'Δm %', 'ms/step'];
   const body = rows.map((r) => [
     r.method,
-    ...columns.map(([task, metric]) => {
-      const s = r.metrics[task]![metric]!;
-      return `${s.mean.toFixed(3)}±${s.std.toFixed(3)}`;
-    }),
+    ...columns.map(([task, metric]) => stat(r.metrics[task]![metric])),
     r.deltaM === null
       ? r.deltaMUnavailable === undefined
         ? '—'
@@ -195,9 +249,27 @@ export function formatComparison({
       : `${r.deltaM.mean >= 0 ? '+' : ''}${r.deltaM.mean.toFixed(2)}`,
     r.msPerStep.toFixed(1),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
-  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  const baselines = (baselineRows ?? []).map((b) => [
+    b.label ?? `${b.task} alone`,
+    ...columns.map(([task, metric]) => (task === b.task ? stat(b.metrics[metric]) : '')),
+    'ref',
+    b.msPerStep.toFixed(1),
+  ]);
+  const widths = header.map((h, i) =>
+    Math.max(h.length, ...[...body, ...baselines].map((row) => row[i]!.length)),
+  );
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd();
+  const rule = line(widths.map((w) => '-'.repeat(w)));
+  return [
+    line(header),
+    rule,
+    ...body.map(line),
+    ...(baselines.length > 0 ? [rule, ...baselines.map(line)] : []),
+  ].join('\n');
 }
 
 /** The mean and the (population) standard deviation of values over seeds or runs. */
@@ -207,16 +279,13 @@ export function meanAndStd(values: number[]): Stat {
   return { mean, std: Math.sqrt(variance) };
 }
 
-function meanOf(results: Record<string, number>[]): Record<string, number> {
-  return Object.fromEntries(
-    Object.keys(results[0]!).map((k) => [k, meanAndStd(results.map((r) => r[k]!)).mean]),
-  );
+/** Per metric, mean ± std over the runs. */
+function statsOf(results: Record<string, number>[]): Record<string, Stat> {
+  return Object.fromEntries(Object.keys(results[0]!).map((k) => [k, meanAndStd(results.map((r) => r[k]!))]));
 }
 
 /** Δm compares metrics, not losses. */
-function withoutLoss(
-  results: Record<string, Record<string, number>>,
-): Record<string, Record<string, number>> {
+function withoutLoss(results: TaskResults): TaskResults {
   return Object.fromEntries(
     Object.entries(results).map(([task, ms]) => [
       task,
