@@ -116,6 +116,8 @@ export interface RunSpec {
   method: MethodName;
   optimizer: OptimizerName;
   architecture: ArchitectureName;
+  /** The single-task baselines of this optimizer and architecture (each task alone, with EW), not a method. */
+  baselines?: true;
 }
 
 /**
@@ -133,6 +135,24 @@ export function runSpecs(config: ExperimentConfig): RunSpec[] {
         architecture,
       })),
     ),
+  );
+}
+
+/**
+ * The single-task baselines' runs: one per optimizer × architecture compared, each training every
+ * task alone (Δm's reference). The toy has none.
+ */
+export function baselineSpecs(config: ExperimentConfig): RunSpec[] {
+  if (config.data.dataset === 'cagradToy') return [];
+  const optimizers = config.optimizers.length > 0 ? config.optimizers : [config.optimizer.name];
+  return optimizers.flatMap((optimizer) =>
+    compared(config).map((architecture) => ({
+      label: runLabel(config, 'Single-task baselines', optimizer, architecture),
+      method: 'ew' as const,
+      optimizer,
+      architecture,
+      baselines: true as const,
+    })),
   );
 }
 

@@ -303,7 +303,7 @@ describe('the web page’s inputs', () => {
       msPerStep: 1,
     };
     expect(resultsCsv([run as unknown as RunView])).toBe(
-      `run,status,'-t.mae,msPerStep\n"'=cmd|"" /C calc""!A0",done,-0.5,1\n`,
+      `run,status,'-t.mae,deltaM,msPerStep\n"'=cmd|"" /C calc""!A0",done,-0.5,,1\n`,
     );
   });
 

@@ -2,8 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { ExperimentResults } from '../src/report/ExperimentResults';
 import { escapeHtml } from '../src/report/escapeHtml';
 import { divergingColor, heatmap } from '../src/report/heatmap';
-import { htmlReport, weightScale } from '../src/report/htmlReport';
-import { lineChart, logTickLabel, logTicks } from '../src/report/lineChart';
+import { htmlReport } from '../src/report/htmlReport';
+import { lineChart, logTickLabel, logTicks, needsLogScale } from '../src/report/lineChart';
 import { metricDirection } from '../src/report/metricDirection';
 import { formatTick, niceTicks } from '../src/report/niceTicks';
 
@@ -178,9 +178,9 @@ describe('htmlReport', () => {
     // One legend for the group, none in each chart.
     expect(spiky).toContain('<ul class="legend"><li><i style="background:#4e79a7"></i>species</li>');
     expect(charts[0]).not.toContain('class="legend-item"');
-    expect(weightScale([1, 2, 30])).toBe('log');
-    expect(weightScale([1, 2, 15])).toBe('linear');
-    expect(weightScale([-1, 2, 3000])).toBe('linear');
+    expect(needsLogScale([1, 2, 30])).toBe(true);
+    expect(needsLogScale([1, 2, 15])).toBe(false);
+    expect(needsLogScale([-1, 2, 3000])).toBe(false);
   });
 
   it('places log ticks at powers of ten, with 2 and 5 inside two decades', () => {

@@ -47,6 +47,11 @@ async function open(search = '', viewport = { width: 1280, height: 800 }): Promi
   return page;
 }
 
+/** The results table's metric columns, as `task metric`. */
+function metricHeaders(page: Page): Promise<(string | null)[]> {
+  return page.$$eval('#results-head tr:nth-child(2) th', (ths) => ths.map((th) => th.getAttribute('title')));
+}
+
 async function runToEnd(page: Page, runs: number): Promise<void> {
   await page.waitForFunction(
     (n) => document.getElementById('status')?.textContent?.startsWith(`${n} of ${n} runs finished`),
@@ -118,24 +123,60 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await page.waitForFunction(
       () => Number(document.querySelector<HTMLElement>('#charts .chart')?.dataset.points) > 0,
     );
-    await runToEnd(page, 3);
+    // Three methods and the single-task baselines' run.
+    await runToEnd(page, 4);
     const rows = await page.$$eval('#results-body tr', (trs) =>
       trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent?.trim())),
     );
-    expect(rows.map((r) => r[1])).toEqual(['EW', 'PCGrad', 'UPGrad']);
-    const header = await page.$$eval('#results-head th', (ths) => ths.map((th) => th.textContent));
-    const accuracy = header.indexOf('species accuracy');
-    expect(accuracy).toBeGreaterThan(0);
-    for (const row of rows) expect(Number(row[accuracy])).toBeGreaterThan(0.5);
+    expect(rows.map((r) => r[0])).toEqual(['EW', 'PCGrad', 'UPGrad']);
+    // Run, progress, Δm, ms/step, then the metrics in the second header row's order.
+    const metrics = await metricHeaders(page);
+    const accuracy = 4 + metrics.indexOf('species accuracy');
+    expect(accuracy).toBeGreaterThan(3);
+    for (const row of rows) {
+      expect(Number(row[accuracy])).toBeGreaterThan(0.5);
+      // Δm against the baselines, finished with the runs.
+      expect(row[2]).toMatch(/^[+-]\d+\.\d{2}$/);
+    }
+    const baselines = await page.$$eval('#baselines-body tr', (trs) =>
+      trs.map((tr) => [...tr.querySelectorAll('th, td')].map((c) => c.textContent?.trim())),
+    );
+    expect(baselines.map((r) => [r[0], r[1], r[2]])).toEqual([
+      ['species alone', 'done', 'ref'],
+      ['sex alone', 'done', 'ref'],
+      ['bodyMass alone', 'done', 'ref'],
+    ]);
+    // Each baseline fills its own task's cells only.
+    expect(Number(baselines[0]![accuracy])).toBeGreaterThan(0.5);
+    expect(baselines[1]![accuracy]).toBe('');
     // Loss charts per task (species, sex, bodyMass) and the learning rate, at 6 epochs each.
     const points = await page.$$eval('#charts .chart', (cs) =>
       cs.map((c) => (c as HTMLElement).dataset.points),
     );
     expect(points).toEqual(['6', '6', '6', '6']);
-    // The selected run's weights, gradient norms and cosine heatmap.
-    await page.check('input[name="show"][value="1"]');
+    // Unpicked, the selected run is the first with task gradients: its weights, norms and cosines.
     await page.waitForSelector('#cosine svg');
     expect(await page.textContent('#focus-title')).toContain('PCGrad');
+    expect(await page.isChecked('input[name="show"][value="1"]')).toBe(true);
+    // EW computes no task gradients: its charts say so inside their boxes.
+    await page.check('input[name="show"][value="0"]');
+    await page.waitForFunction(() => document.getElementById('focus-title')?.textContent?.includes('EW'));
+    const notes = await page.$$eval('#focus-charts .chart-note:not([hidden])', (ps) =>
+      ps.map((p) => p.textContent),
+    );
+    expect(notes).toEqual([
+      '3 identical lines (dashed): species, sex, bodyMass',
+      'EW does not compute task gradients, so there are no gradient norms to draw.',
+    ]);
+    // One line for the learning rate, which is the same for every run, and one legend for the group.
+    expect(await page.textContent('#charts .chart:last-child .chart-note')).toBe(
+      'One line: the rate is the same for all 3 runs.',
+    );
+    expect(await page.$$eval('#charts-legend li', (lis) => lis.map((li) => li.textContent))).toEqual([
+      'EW',
+      'PCGrad',
+      'UPGrad',
+    ]);
     await page.screenshot({ path: join(artifacts, 'playground.png'), fullPage: true });
     await page.close();
   }, 180_000);
@@ -231,12 +272,12 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await page.fill('#f-epochs', '2');
     expect(await page.textContent('#form-error')).toBe('');
     await page.click('#start');
-    await runToEnd(page, 1);
+    await runToEnd(page, 2);
     const [file] = await Promise.all([page.waitForEvent('download'), page.click('#download-csv')]);
     const csv = readFileSync((await file.path())!)
       .toString()
       .split('\n');
-    expect(csv[0]).toBe("run,status,'=1+2.loss,'=1+2.mae,'=1+2.rmse,'=1+2.r2,msPerStep");
+    expect(csv[0]).toBe("run,status,'=1+2.loss,'=1+2.mae,'=1+2.rmse,'=1+2.r2,deltaM,msPerStep");
     // Numbers, negative ones too, stay numbers.
     expect(csv[1]).toMatch(/^EW,finished,-?[\d.]+(e-?\d+)?,[\d.]+/);
     await page.close();
@@ -251,9 +292,9 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     const page = await open(`?config=${encode(config)}`);
     await page.click('#start');
     await page.waitForFunction(() =>
-      document.querySelector('#results-body td:nth-child(3)')?.textContent?.startsWith('error'),
+      document.querySelector('#results-body td:nth-child(2)')?.textContent?.startsWith('error'),
     );
-    expect(await page.textContent('#results-body td:nth-child(3)')).toContain(path);
+    expect(await page.textContent('#results-body td:nth-child(2)')).toContain(path);
     expect(
       await page.evaluate(() => (window as unknown as { __injected?: number }).__injected),
     ).toBeUndefined();
@@ -290,7 +331,7 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     const page = await open(`?config=${encode({ methods: ['ew'], epochs: 2000, seeds: [0] })}`);
     await page.click('#step');
     await page.waitForFunction(() =>
-      document.querySelector('#results-body td:nth-child(3)')?.textContent?.startsWith('paused'),
+      document.querySelector('#results-body td:nth-child(2)')?.textContent?.startsWith('paused'),
     );
     await page.click('#start');
     const points = () =>
@@ -299,13 +340,13 @@ describe.skipIf(!available)('the web page in Chromium', () => {
       () => Number(document.querySelector<HTMLElement>('#charts .chart')?.dataset.points) >= 2,
     );
     await page.click('#pause');
-    await page.waitForTimeout(300); // a slice under way when the pause arrived still reports
-    const before = await page.textContent('#results-body td:nth-child(3)');
+    await page.waitForTimeout(100); // the redraw of the last progress message
+    const before = await page.textContent('#results-body td:nth-child(2)');
     const epochsBefore = await points();
     await page.waitForTimeout(500);
     // Epochs drawn, not only the progress text: at 2,000 epochs a percent is 20 of them.
     expect(await points()).toBe(epochsBefore);
-    expect(await page.textContent('#results-body td:nth-child(3)')).toBe(before);
+    expect(await page.textContent('#results-body td:nth-child(2)')).toBe(before);
     expect(before).toMatch(/^paused \d+%/);
     await page.click('#reset');
     // The table redraws on the next animation frame, not inside the click.
@@ -321,13 +362,19 @@ describe.skipIf(!available)('the web page in Chromium', () => {
   it('downloads results as JSON and CSV and a model PyTorch can read as safetensors', async () => {
     const page = await open(`?config=${encode({ methods: ['ew'], epochs: 2, seeds: [0] })}`);
     await page.click('#start');
-    await runToEnd(page, 1);
+    await runToEnd(page, 2);
     const read = async (selector: string) => {
       const [file] = await Promise.all([page.waitForEvent('download'), page.click(selector)]);
       return readFileSync((await file.path())!);
     };
     const json = JSON.parse((await read('#download-json')).toString());
     expect(json.runs[0]).toMatchObject({ label: 'EW', status: 'finished' });
+    expect(json.runs[0].deltaM).toEqual(expect.any(Number));
+    expect(json.runs[1]).toMatchObject({
+      label: 'Single-task baselines',
+      baselines: true,
+      status: 'finished',
+    });
     expect(json.runs[0].epochs).toHaveLength(2);
     const csv = (await read('#download-csv')).toString().split('\n');
     expect(csv[0]).toMatch(/^run,status,species\.loss,species\.accuracy/);
@@ -360,8 +407,8 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await page.fill('#f-epochs', '3');
     expect(await page.textContent('#form-error')).toBe('');
     await page.click('#start');
-    await runToEnd(page, 1);
-    const header = await page.$$eval('#results-head th', (ths) => ths.map((th) => th.textContent));
+    await runToEnd(page, 2);
+    const header = await metricHeaders(page);
     expect(header).toContain('target r2');
     expect(header).toContain('flag accuracy');
     await page.close();
@@ -379,8 +426,7 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await page.click('#start');
     await runToEnd(page, 3);
     expect(await page.isVisible('#landscape')).toBe(true);
-    const header = await page.$$eval('#results-head th', (ths) => ths.map((th) => th.textContent));
-    expect(header).toContain('l1 finalLoss');
+    expect(await metricHeaders(page)).toContain('l1 finalLoss');
     await page.screenshot({ path: join(artifacts, 'playground-toy.png'), fullPage: true });
     await page.close();
   }, 120_000);
@@ -398,7 +444,7 @@ describe.skipIf(!available)('the web page in Chromium', () => {
       for (const m of ['mgda', 'upgrad']) await page.uncheck(`input[name="f-methods"][value="${m}"]`);
       expect(await page.textContent('#form-error')).toBe('');
       await page.click('#start');
-      await runToEnd(page, 2);
+      await runToEnd(page, 3);
       expect(await page.isHidden('#page-error')).toBe(true);
       // Eight 28×28 test images drawn on canvases, each with a line per head: ✓ or ✗ (true class).
       const drawn = await page.$$eval('#images canvas', (canvases) =>
@@ -415,13 +461,13 @@ describe.skipIf(!available)('the web page in Chromium', () => {
       expect(await page.getAttribute('#images canvas', 'aria-label')).toBe(
         'Test image 1: left Ankle boot, right Dress',
       );
-      // A 10×10 confusion matrix per task, for the selected run, counting the 200 test images.
+      // A 10×10 confusion matrix per task, for the selected run (the first with task gradients), counting the 200 test images.
       const matrices = await page.$$eval('#images .confusion svg', (svgs) =>
         svgs.map((s) => [s.querySelector('title')?.textContent, s.querySelectorAll('rect').length]),
       );
       expect(matrices).toEqual([
-        ['EW: left — rows: true class, columns: predicted', 100],
-        ['EW: right — rows: true class, columns: predicted', 100],
+        ['PCGrad: left — rows: true class, columns: predicted', 100],
+        ['PCGrad: right — rows: true class, columns: predicted', 100],
       ]);
       expect(await page.textContent('#images .confusion desc')).toMatch(
         /^Confusion matrix: [\d.]+% right \(\d+ of 200\)/,
@@ -444,7 +490,61 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     expect(await page.textContent('#page-error')).toMatch(
       /^multiMnist: mnist: the MNIST files .* download the four \.gz files from https:\/\/ossci-datasets/,
     );
-    expect(await page.textContent('#results-body td:nth-child(3)')).toMatch(/^error: mnist: /);
+    expect(await page.textContent('#results-body td:nth-child(2)')).toMatch(/^error: mnist: /);
+    await page.close();
+  });
+
+  it('fits a laptop screen and a phone with every default method trained: no sideways scroll, Δm and time in view', async () => {
+    // The default experiment's eight methods (the widest table), two epochs.
+    for (const width of [1280, 390]) {
+      const page = await open(`?config=${encode({ epochs: 2, seeds: [0] })}`, { width, height: 844 });
+      await page.click('#start');
+      await runToEnd(page, 9);
+      const sizes = await page.evaluate(() => {
+        const wrap = document.querySelector('#results')!.parentElement!;
+        const delta = document.querySelector('#results-body td:nth-child(3)')!.getBoundingClientRect();
+        return {
+          page: document.documentElement.scrollWidth - window.innerWidth,
+          table: wrap.scrollWidth - wrap.clientWidth,
+          deltaRight: delta.right - wrap.getBoundingClientRect().right,
+        };
+      });
+      expect(sizes.page).toBeLessThanOrEqual(0);
+      // At 1280 the whole table fits its column; on a phone its metrics scroll inside their box,
+      // while the run, its progress, Δm and ms/step stay in view.
+      if (width === 1280) expect(sizes.table).toBeLessThanOrEqual(0);
+      expect(sizes.deltaRight).toBeLessThanOrEqual(0);
+      if (width === 1280)
+        await page.screenshot({ path: join(artifacts, 'playground-1280.png'), fullPage: true });
+      await page.close();
+    }
+  }, 240_000);
+
+  it('draws task weights that spike on a log scale', async () => {
+    // Nash-MTL's weights on penguins reach 67× their smallest within 10 epochs (seed 0).
+    const page = await open(`?config=${encode({ methods: ['nashmtl'], epochs: 10, seeds: [0] })}`);
+    await page.click('#start');
+    await runToEnd(page, 2);
+    const weights = await page.evaluate(() => {
+      const title = document.querySelector('#focus-charts .chart .u-title')?.textContent ?? '';
+      return title;
+    });
+    expect(weights).toBe('Task weights — Nash-MTL (log scale)');
+    await page.close();
+  }, 120_000);
+
+  it('loads its icon and says why a broken link fell back, in one sentence', async () => {
+    const missing: string[] = [];
+    const page = await browser.newPage();
+    page.on('response', (r) => {
+      if (r.status() >= 400) missing.push(r.url());
+    });
+    await page.goto(`${base}/?config=%%%not-base64`);
+    await page.waitForSelector('body[data-ready="true"]');
+    expect(missing).toEqual([]);
+    expect(await page.textContent('#page-error')).toBe(
+      'This link’s config could not be used — the link’s config is not valid base64 — was the URL cut short? Showing the default experiment instead.',
+    );
     await page.close();
   });
 

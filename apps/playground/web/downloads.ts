@@ -16,10 +16,14 @@ export function resultsJson(
       ...(samples ? { images: samples } : {}),
       runs: runs.map((r) => ({
         label: r.spec.label,
-        method: r.spec.method,
+        // The single-task baselines' run: each task trained alone, Δm's reference.
+        ...(r.spec.baselines ? { baselines: true } : { method: r.spec.method }),
         optimizer: r.spec.optimizer,
+        architecture: r.spec.architecture,
         status: r.status,
         metrics: r.metrics,
+        ...(r.spec.baselines ? {} : { deltaM: r.deltaM ?? null }),
+        ...(r.deltaMUnavailable === undefined ? {} : { deltaMUnavailable: r.deltaMUnavailable }),
         msPerStep: r.msPerStep,
         epochs: r.epochs,
         steps: r.steps.map(({ cosine: _, ...s }) => s),
@@ -46,7 +50,7 @@ export function csvCell(v: string | number | null | undefined): string {
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-/** One row per run: its label, status, every test metric as task.metric, and ms/step. */
+/** One row per run (the baselines' run too): its label, status, every test metric as task.metric, Δm and ms/step. */
 export function resultsCsv(runs: RunView[]): string {
   // [task, metric] pairs, not split back from `task.metric`: a task name may contain a dot.
   const columns = new Map<string, [string, string]>();
@@ -60,9 +64,10 @@ export function resultsCsv(runs: RunView[]): string {
     r.spec.label,
     r.status,
     ...pairs.map(([t, m]) => r.metrics?.[t]?.[m] ?? null),
+    r.spec.baselines ? 'ref' : (r.deltaM ?? null),
     r.msPerStep,
   ]);
-  const header = ['run', 'status', ...pairs.map(([t, m]) => `${t}.${m}`), 'msPerStep'];
+  const header = ['run', 'status', ...pairs.map(([t, m]) => `${t}.${m}`), 'deltaM', 'msPerStep'];
   const lines = [header, ...rows].map((row) => row.map(csvCell).join(','));
   return `${lines.join('\n')}\n`;
 }

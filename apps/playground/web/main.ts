@@ -2,6 +2,9 @@
  * The playground page: the config form (mirrored in the URL), runs side by side (one worker
  * each), live charts, the results table and downloads.
  */
+
+import { deltaM } from '@mtl/multitask';
+import { ValueError } from '@mtl/tensor';
 import {
   ARCHITECTURES,
   ConfigError,
@@ -15,10 +18,12 @@ import {
 import { type ImageSamples, imageSamples } from '../src/imageResults';
 import { unpackImages } from '../src/images';
 import type { MethodName } from '../src/methods';
-import { runSpecs } from '../src/prepare';
+import { OPTIMIZER_LABELS } from '../src/optimizers';
+import { baselineSpecs, runSpecs } from '../src/prepare';
 import { PRESETS } from '../src/presets';
 import { escapeHtml } from '../src/report/escapeHtml';
 import { heatmap } from '../src/report/heatmap';
+import { dashesFor, identicalNote, identicalTo, needsLogScale } from '../src/report/lineChart';
 import { LiveChart, PALETTE } from './charts';
 import { readForm, renderForm } from './controls';
 import { download, resultsCsv, resultsJson } from './downloads';
@@ -26,7 +31,7 @@ import { loadImageData } from './imageData';
 import { drawImagePanel } from './imagePanel';
 import { drawLandscape } from './landscape';
 import type { FromWorker } from './protocol';
-import { type RunView, runProgress } from './runs';
+import { progressText, type RunView, runProgress } from './runs';
 import { configFromSearch, configToSearch } from './urlConfig';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -41,7 +46,10 @@ let valid = true;
 /** The config the current runs were started with. */
 let runConfig: ExperimentConfig | null = null;
 let runs: RunView[] = [];
+/** The run whose weights and cosines are shown (an index into `runs`; never a baselines run). */
 let selected = 0;
+/** Whether the user picked `selected`; until then the first run with task gradients is shown. */
+let chosen = false;
 let fileText: string | undefined;
 let charts: LiveChart[] = [];
 let focusCharts: LiveChart[] = [];
@@ -139,15 +147,22 @@ presetSelect.addEventListener('change', () => {
 
 // ---- runs ----
 
+/** The colour of the single-task baselines' rows. */
+const BASELINE_COLOR = '#9a9a9a';
+
+/** The methods' runs (the baselines' runs draw no curves). */
+const methodRuns = () => runs.filter((r) => !r.spec.baselines);
+
 function createRuns(): void {
   runConfig = structuredClone(config);
   selected = 0;
+  chosen = false;
   const images = isImageDataset(runConfig.data.dataset);
-  runs = runSpecs(runConfig).map((spec, i) => {
+  runs = [...runSpecs(runConfig), ...baselineSpecs(runConfig)].map((spec, i) => {
     const worker = new Worker(new URL('./worker.ts', import.meta.url), { type: 'module' });
     const run: RunView = {
       spec,
-      color: PALETTE[i % PALETTE.length]!,
+      color: spec.baselines ? BASELINE_COLOR : PALETTE[i % PALETTE.length]!,
       worker,
       status: 'starting',
       tasks: [],
@@ -212,12 +227,21 @@ function onWorkerMessage(run: RunView, message: FromWorker): void {
       for (const s of message.steps) {
         for (const [i, x] of (s.xs ?? []).entries()) run.paths[i]!.push(x);
       }
+      // Until the user picks a run, show the first (in the table's order) whose method computes task gradients.
+      if (!chosen && message.steps.some((s) => s.cosine !== undefined)) {
+        const first = runs.findIndex((r) => !r.spec.baselines && hasCosine(r));
+        if (first !== selected) {
+          selected = first;
+          buildFocusCharts();
+        }
+      }
       break;
     case 'finished':
       run.status = 'finished';
       run.metrics = message.metrics;
       run.msPerStep = message.msPerStep;
       run.images = message.images ?? null;
+      updateDeltas();
       break;
     case 'model':
       download(`${runConfig!.name}-${run.spec.label}.safetensors`, message.bytes, 'application/octet-stream');
@@ -229,6 +253,42 @@ function onWorkerMessage(run: RunView, message: FromWorker): void {
       break;
   }
   scheduleRender();
+}
+
+const hasCosine = (run: RunView | undefined) => run?.steps.some((s) => s.cosine !== undefined) ?? false;
+
+/** Δm of each finished method run against its optimizer's and architecture's finished baselines. */
+function updateDeltas(): void {
+  for (const run of methodRuns()) {
+    const base = runs.find(
+      (r) =>
+        r.spec.baselines &&
+        r.spec.optimizer === run.spec.optimizer &&
+        r.spec.architecture === run.spec.architecture,
+    );
+    run.deltaM = null;
+    run.deltaMUnavailable = undefined;
+    if (run.metrics === null || base?.metrics == null || base.status !== 'finished') continue;
+    try {
+      run.deltaM = deltaM(withoutLoss(run.metrics), withoutLoss(base.metrics));
+    } catch (e) {
+      // A baseline metric of 0 (an R² on a constant column) leaves Δm undefined: say why.
+      if (!(e instanceof ValueError)) throw e;
+      run.deltaMUnavailable = e.message.replace(/^deltaM: /, '');
+    }
+  }
+}
+
+/** Δm compares metrics, not losses. */
+function withoutLoss(
+  metrics: Record<string, Record<string, number>>,
+): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(metrics).map(([t, ms]) => [
+      t,
+      Object.fromEntries(Object.entries(ms).filter(([k]) => k !== 'loss')),
+    ]),
+  );
 }
 
 function command(type: 'play' | 'pause' | 'step'): void {
@@ -281,17 +341,21 @@ function chartBox(parent: HTMLElement): HTMLElement {
   return box;
 }
 
-/** The per-task loss charts and the learning-rate chart, one series per run. */
+/** The runs the learning-rate chart draws: one per optimizer (a rate depends on nothing else). */
+let lrRuns: RunView[] = [];
+
+/** The per-task loss charts and the learning-rate chart; one legend for them all. */
 function buildCharts(): void {
   for (const c of charts) c.destroy();
   charts = [];
-  const tasks = runs[0]?.tasks ?? [];
+  const shown = methodRuns();
+  const tasks = shown[0]?.tasks ?? [];
   if (tasks.length === 0) return;
   const grid = $('charts');
   grid.replaceChildren();
   const x = isToy() ? 'step' : 'epoch';
   for (const task of tasks) {
-    const series = runs.flatMap((r) =>
+    const series = shown.flatMap((r) =>
       isToy()
         ? [{ label: r.spec.label, color: r.color }]
         : [
@@ -299,25 +363,39 @@ function buildCharts(): void {
             { label: `${r.spec.label} val`, color: r.color, dashed: true },
           ],
     );
-    charts.push(new LiveChart(chartBox(grid), `Loss — ${task}`, x, series));
+    charts.push(new LiveChart(chartBox(grid), `Loss — ${task}`, x, series, { legend: false }));
   }
-  charts.push(
-    new LiveChart(
-      chartBox(grid),
-      'Learning rate',
-      x,
-      runs.map((r) => ({ label: r.spec.label, color: r.color })),
-    ),
+  lrRuns = [...new Map(shown.map((r) => [r.spec.optimizer, r])).values()];
+  const single = lrRuns.length === 1;
+  const lr = new LiveChart(
+    chartBox(grid),
+    'Learning rate',
+    x,
+    lrRuns.map((r) => ({
+      label: single ? `all ${shown.length} runs` : OPTIMIZER_LABELS[r.spec.optimizer],
+      color: single ? '#555' : r.color,
+    })),
+    { legend: !single },
   );
+  if (single && shown.length > 1) lr.setNote(`One line: the rate is the same for all ${shown.length} runs.`);
+  charts.push(lr);
+  $('charts-legend').innerHTML = shown
+    .map(
+      (r) => `<li><span class="swatch" style="background:${r.color}"></span>${escapeHtml(r.spec.label)}</li>`,
+    )
+    .join('');
   $('landscape-section').hidden = !isToy();
   $('loss-note').textContent = isToy()
-    ? 'Each loss is the mean over the three starting points, per step.'
-    : 'Solid: training loss (mean over the epoch). Dashed: validation loss.';
+    ? 'Each loss is the mean over the three starting points, per step; one colour per run.'
+    : 'One colour per run. Solid: training loss (mean over the epoch). Dashed: validation loss.';
   buildFocusCharts();
 }
 
+/** How the weight chart is drawn: a log axis, and which lines lie on earlier ones. */
+let focusShape = '';
+
 /** Task weights and gradient norms of the selected run, one series per task. */
-function buildFocusCharts(): void {
+function buildFocusCharts(weights: number[][] = []): void {
   for (const c of focusCharts) c.destroy();
   focusCharts = [];
   const run = runs[selected];
@@ -325,17 +403,42 @@ function buildFocusCharts(): void {
   const grid = $('focus-charts');
   grid.replaceChildren();
   const series = run.tasks.map((t, i) => ({ label: t, color: PALETTE[i % PALETTE.length]! }));
-  focusCharts.push(new LiveChart(chartBox(grid), `Task weights — ${run.spec.label}`, 'step', series));
+  const shape = weightShape(run.tasks, weights);
+  focusShape = JSON.stringify(shape);
+  const dashes = dashesFor(shape.same);
+  focusCharts.push(
+    new LiveChart(
+      chartBox(grid),
+      `Task weights — ${run.spec.label}`,
+      'step',
+      series.map((s, i) => (dashes[i] ? { ...s, dash: dashes[i]! } : s)),
+      { logY: shape.log },
+    ),
+  );
+  focusCharts[0]!.setNote(shape.note || null);
   focusCharts.push(new LiveChart(chartBox(grid), `Gradient norms — ${run.spec.label}`, 'step', series));
   $('focus-title').textContent = `Selected run: ${run.spec.label}`;
 }
 
+/** Whether weights need a log axis (spikes of 10⁴), and which lines are identical (EW's, or equal tasks'). */
+function weightShape(tasks: string[], weights: number[][]) {
+  const lines = tasks.map((name, i) => ({ name, color: '', values: weights[i] ?? [] }));
+  const same = identicalTo(lines);
+  return {
+    log: needsLogScale(weights.flat()),
+    same,
+    note: weights.length > 0 && weights[0]!.length > 0 ? identicalNote(lines, same) : '',
+  };
+}
+
 function updateCharts(): void {
   if (charts.length === 0) return;
-  const tasks = runs[0]!.tasks;
+  const shown = methodRuns();
+  const tasks = shown[0]!.tasks;
+  const lrColumn = (f: (r: RunView) => (number | null)[]) => lrRuns.map(f);
   if (isToy()) {
     // The recorded steps (every k-th of a long run), the same ones in every run.
-    const longest = runs.reduce((a, r) => (r.steps.length > a.steps.length ? r : a), runs[0]!);
+    const longest = shown.reduce((a, r) => (r.steps.length > a.steps.length ? r : a), shown[0]!);
     const stride = Math.max(1, Math.ceil(longest.steps.length / 600));
     const indices: number[] = [];
     for (let i = 0; i < longest.steps.length; i += stride) indices.push(i);
@@ -345,26 +448,26 @@ function updateCharts(): void {
     tasks.forEach((task, t) => {
       charts[t]!.update(
         xs,
-        runs.map((r) => column(r, (i) => r.steps[i]!.losses[task])),
+        shown.map((r) => column(r, (i) => r.steps[i]!.losses[task])),
       );
     });
     charts[tasks.length]!.update(
       xs,
-      runs.map((r) => column(r, (i) => r.steps[i]!.lr)),
+      lrColumn((r) => column(r, (i) => r.steps[i]!.lr)),
     );
     drawLandscape(
       $<HTMLCanvasElement>('landscape'),
-      runs.map((r) => ({ color: r.color, points: r.paths })),
+      shown.map((r) => ({ color: r.color, points: r.paths })),
     );
   } else {
-    const length = Math.max(...runs.map((r) => r.epochs.length));
+    const length = Math.max(...shown.map((r) => r.epochs.length));
     const xs = Array.from({ length }, (_, i) => i + 1);
     const column = (r: RunView, f: (i: number) => number | undefined) =>
       xs.map((x) => (x - 1 < r.epochs.length ? (f(x - 1) ?? null) : null));
     tasks.forEach((task, t) => {
       charts[t]!.update(
         xs,
-        runs.flatMap((r) => [
+        shown.flatMap((r) => [
           column(r, (i) => r.epochs[i]!.train[task]),
           column(r, (i) => r.epochs[i]!.validation?.[task]),
         ]),
@@ -372,7 +475,7 @@ function updateCharts(): void {
     });
     charts[tasks.length]!.update(
       xs,
-      runs.map((r) => column(r, (i) => r.epochs[i]!.lr)),
+      lrColumn((r) => column(r, (i) => r.epochs[i]!.lr)),
     );
   }
   const run = runs[selected];
@@ -380,9 +483,12 @@ function updateCharts(): void {
     const steps = run.steps;
     const stride = Math.max(1, Math.ceil(steps.length / 800));
     const sampled = steps.filter((_, i) => i % stride === 0);
+    const weights = run.tasks.map((t) => sampled.map((s) => s.weights[t] ?? Number.NaN));
+    // A log axis once weights spike, dashes once lines coincide: the chart is redrawn when that changes.
+    if (JSON.stringify(weightShape(run.tasks, weights)) !== focusShape) buildFocusCharts(weights);
     focusCharts[0]!.update(
       sampled.map((s) => s.step + 1),
-      run.tasks.map((t) => sampled.map((s) => s.weights[t] ?? null)),
+      weights.map((w) => w.map((v) => (Number.isFinite(v) ? v : null))),
     );
     const withNorms = steps.filter((s) => s.gradNorms !== undefined);
     const normStride = Math.max(1, Math.ceil(withNorms.length / 800));
@@ -390,6 +496,11 @@ function updateCharts(): void {
     focusCharts[1]!.update(
       norms.map((s) => s.step + 1),
       run.tasks.map((t) => norms.map((s) => s.gradNorms![t] ?? null)),
+    );
+    focusCharts[1]!.setNote(
+      steps.length > 0 && withNorms.length === 0
+        ? `${run.spec.label} does not compute task gradients, so there are no gradient norms to draw.`
+        : null,
     );
     let last = steps.length - 1;
     while (last >= 0 && steps[last]!.cosine === undefined) last--;
@@ -405,14 +516,22 @@ function updateCharts(): void {
 
 // ---- results table ----
 
-function metricColumns(): [string, string][] {
-  const done = runs.find((r) => r.metrics !== null);
-  if (!done) return [];
-  return Object.entries(done.metrics!).flatMap(([task, ms]) =>
-    Object.keys(ms)
-      .filter((k) => k !== 'loss')
-      .map((k) => [task, k] as [string, string]),
-  );
+/** A metric in the table: 3 significant decimals, fewer for large values (294.5 g, 1203 g). */
+const tableNumber = (v: number) =>
+  Math.abs(v) >= 1000 ? v.toFixed(0) : Math.abs(v) >= 100 ? v.toFixed(1) : v.toFixed(3);
+
+/** Per task (in the runs' task order), its metrics other than the loss, from every run that finished. */
+function metricColumns(): { task: string; metrics: string[] }[] {
+  const tasks = runs.find((r) => r.tasks.length > 0)?.tasks ?? [];
+  return tasks
+    .map((task) => {
+      const metrics: string[] = [];
+      for (const r of runs)
+        for (const m of Object.keys(r.metrics?.[task] ?? {}))
+          if (m !== 'loss' && !metrics.includes(m)) metrics.push(m);
+      return { task, metrics };
+    })
+    .filter((g) => g.metrics.length > 0);
 }
 
 /** The markup each element was last given (the browser's own serialisation differs). */
@@ -433,32 +552,71 @@ function setHtml(element: HTMLElement, html: string): void {
 
 function renderTable(): void {
   // Task names and error messages can come from a shared link or a user's file: escape them.
-  const columns = metricColumns();
+  const groups = metricColumns();
+  const toy = isToy();
   setHtml(
     $('results-head'),
-    `<tr><th scope="col">Show</th><th scope="col">Run</th><th scope="col">Progress</th>${columns
-      .map(([t, m]) => `<th scope="col">${escapeHtml(`${t} ${m}`)}</th>`)
-      .join('')}<th scope="col">ms/step</th><th scope="col">Model</th></tr>`,
+    `<tr><th scope="col" rowspan="2">Run</th><th scope="col" rowspan="2">Progress</th>${
+      toy
+        ? ''
+        : '<th scope="col" rowspan="2" title="Against the single-task baselines, in %: positive = better">Δm %</th>'
+    }<th scope="col" rowspan="2">ms/step</th>${groups
+      .map((g) => `<th scope="colgroup" colspan="${g.metrics.length}">${escapeHtml(g.task)}</th>`)
+      .join('')}${toy ? '' : '<th scope="col" rowspan="2">Model</th>'}</tr><tr>${groups
+      .flatMap((g) =>
+        g.metrics.map((m) => `<th scope="col" title="${escapeHtml(`${g.task} ${m}`)}">${escapeHtml(m)}</th>`),
+      )
+      .join('')}</tr>`,
   );
-  const rows = runs.map((r, i) => {
+  const cells = (r: RunView, only?: string) =>
+    groups
+      .flatMap((g) =>
+        g.metrics.map((m) => {
+          const v = only === undefined || only === g.task ? r.metrics?.[g.task]?.[m] : undefined;
+          return `<td>${v === undefined ? '' : tableNumber(v)}</td>`;
+        }),
+      )
+      .join('');
+  const ms = (r: RunView) => `<td>${r.msPerStep === null ? '' : r.msPerStep.toFixed(1)}</td>`;
+  const rows = runs.flatMap((r, i) => {
+    if (r.spec.baselines) return [];
     const label = escapeHtml(r.spec.label);
-    const cells = columns.map(([t, m]) => {
-      const v = r.metrics?.[t]?.[m];
-      return `<td>${v === undefined ? '' : v.toFixed(3)}</td>`;
-    });
-    const progress =
-      r.status === 'error' ? `error: ${r.error}` : `${r.status} ${Math.round(100 * runProgress(r))}%`;
     const radio = `<input type="radio" name="show" value="${i}" data-focus-key="show-${i}" aria-label="Show ${label}"${
       i === selected ? ' checked' : ''
     }>`;
-    const model = isToy()
+    const delta =
+      r.deltaM != null
+        ? `${r.deltaM >= 0 ? '+' : ''}${r.deltaM.toFixed(2)}`
+        : r.deltaMUnavailable !== undefined
+          ? 'n/a'
+          : '';
+    const deltaCell = toy
       ? ''
-      : `<button type="button" data-model="${i}" data-focus-key="model-${i}" aria-label="Download the ${label} model as safetensors">safetensors</button>`;
-    return `<tr data-run="${i}"><td>${radio}</td><th scope="row"><span class="swatch" style="background:${r.color}"></span>${label}</th><td>${escapeHtml(
-      progress,
-    )}</td>${cells.join('')}<td>${r.msPerStep === null ? '' : r.msPerStep.toFixed(1)}</td><td>${model}</td></tr>`;
+      : r.deltaMUnavailable !== undefined
+        ? `<td title="${escapeHtml(r.deltaMUnavailable)}">n/a</td>`
+        : `<td>${delta}</td>`;
+    const model = toy
+      ? ''
+      : `<td><button type="button" data-model="${i}" data-focus-key="model-${i}" aria-label="Download the ${label} model as safetensors" title="Download the model (safetensors)">save</button></td>`;
+    return [
+      `<tr data-run="${i}"><th scope="row"><label>${radio}<span class="swatch" style="background:${r.color}"></span>${label}</label></th><td>${escapeHtml(
+        progressText(r),
+      )}</td>${deltaCell}${ms(r)}${cells(r)}${model}</tr>`,
+    ];
   });
   setHtml($('results-body'), rows.join(''));
+  // The baselines: one row per task once their worker knows the tasks, each with its own task's metrics.
+  const baselineRows = runs.flatMap((r) => {
+    if (!r.spec.baselines) return [];
+    const row = (label: string, only?: string) =>
+      `<tr><th scope="row"><span class="swatch" style="background:${r.color}"></span>${escapeHtml(label)}</th><td>${escapeHtml(
+        progressText(r),
+      )}</td><td>ref</td>${ms(r)}${cells(r, only)}<td></td></tr>`;
+    return r.tasks.length === 0
+      ? [row(r.spec.label)]
+      : r.tasks.map((t) => row(r.spec.label.replace('Single-task baselines', `${t} alone`), t));
+  });
+  setHtml($('baselines-body'), baselineRows.join(''));
   const finished = runs.filter((r) => r.status === 'finished').length;
   status.textContent =
     runs.length === 0
@@ -468,11 +626,23 @@ function renderTable(): void {
         : `${finished} of ${runs.length} runs finished — ${Math.round(
             (100 * runs.reduce((s, r) => s + runProgress(r), 0)) / runs.length,
           )}%`;
+  const seeds = (runConfig ?? config).seeds;
+  $('runs-note').textContent = [
+    seeds.length > 1
+      ? `The page trains seed ${seeds[0]} (the config lists ${seeds.join(', ')}); the CLI trains every seed and reports mean ± std.`
+      : '',
+    runs.length > 1
+      ? `These ${runs.length} runs share this computer’s cores (one worker each), so their ms/step is several times what the CLI measures training one run at a time.`
+      : '',
+  ]
+    .filter((t) => t !== '')
+    .join(' ');
   for (const id of ['download-json', 'download-csv']) $<HTMLButtonElement>(id).disabled = runs.length === 0;
 }
 
 $('results-body').addEventListener('change', (e) => {
   selected = Number((e.target as HTMLInputElement).value);
+  chosen = true;
   buildFocusCharts();
   scheduleRender();
 });
@@ -518,8 +688,9 @@ try {
   config = parseConfig({});
   const reason =
     e instanceof ConfigError ? e.message : `${(e as Error)?.name ?? 'Error'}: ${(e as Error)?.message ?? e}`;
+  const shown = reason.length > 300 ? `${reason.slice(0, 300)}…` : reason;
   showPageError(
-    `This link's config could not be used — ${reason.length > 300 ? `${reason.slice(0, 300)}…` : reason}. Showing the default experiment instead.`,
+    `This link’s config could not be used — ${shown}${/[.?!…]$/.test(shown) ? '' : '.'} Showing the default experiment instead.`,
   );
 }
 drawForm();

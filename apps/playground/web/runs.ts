@@ -22,6 +22,27 @@ export interface RunView {
   paths: [number, number][][];
   /** Image datasets, once finished: each head's prediction for the sample images, and the confusion matrices. */
   images: ImagePredictions | null;
+  /** A method run's Δm (%) against its baselines once both finished, else null. */
+  deltaM?: number | null;
+  /** Why Δm is undefined although both finished (a baseline metric of 0). */
+  deltaMUnavailable?: string;
+}
+
+/** The run's progress as a table cell says it: `done`, `45%`, `paused 45%`, `error: …`. */
+export function progressText(run: RunView): string {
+  const percent = `${Math.round(100 * runProgress(run))}%`;
+  switch (run.status) {
+    case 'finished':
+      return 'done';
+    case 'error':
+      return `error: ${run.error}`;
+    case 'running':
+      return percent;
+    case 'paused':
+      return `paused ${percent}`;
+    default:
+      return run.status;
+  }
 }
 
 /** Fraction of the run's steps done, in [0, 1]. */

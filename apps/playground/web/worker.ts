@@ -1,22 +1,27 @@
 /**
  * One training run in a Web Worker, so the page stays responsive. It trains exactly what the CLI
- * trains for the run's first seed (same data split, model, shuffling and schedule), a few
- * milliseconds at a time, and posts what the charts need between slices; play/pause/step arrive
- * between slices.
+ * trains for the run's first seed (same data split, model, shuffling and schedule), one step at a
+ * time, giving way to the page's messages between steps (so Pause stops at once), and posts what
+ * the charts need every few milliseconds.
  */
-import { Trainer } from '@mtl/multitask';
+import { EW, type TaskSpec, Trainer, type WeightingMethod } from '@mtl/multitask';
 import { saveSafetensors } from '@mtl/nn';
 import type { ExperimentConfig } from '../src/config';
 import { type ImagePredictions, imagePredictions } from '../src/imageResults';
 import { type PackedImages, unpackImages } from '../src/images';
 import { methodFactory } from '../src/methods';
 import { type AnyOptimizer, makeScheduler, optimizerFactory } from '../src/optimizers';
-import { loadData, prepareExperiment, type RunSpec } from '../src/prepare';
+import { loadData, type PreparedExperiment, prepareExperiment, type RunSpec } from '../src/prepare';
 import { cosineMatrix, type ToyStep, toySteps } from '../src/toy';
 import type { EpochPoint, FromWorker, StepPoint, ToWorker } from './protocol';
 
-/** Work per slice before yielding to messages. */
-const SLICE_MS = 30;
+/** How often progress is posted to the page while playing. */
+const POST_MS = 30;
+/**
+ * Steps run back to back before the worker gives way to the page's messages: short enough that
+ * Pause stops training at once, long enough that a toy's microsecond steps are not all yields.
+ */
+const SLICE_MS = 2;
 
 /** A run advanced one optimisation step at a time. */
 interface Session {
@@ -48,36 +53,23 @@ function datasetSession(
   fileText?: string,
   images?: PackedImages,
 ): Session {
-  const seed = config.seeds[0]!;
   const data = images === undefined ? loadData(config, fileText) : unpackImages(images);
   const prepared = prepareExperiment(config, data);
-  const model = prepared.model(seed, run.architecture);
+  if (run.baselines) return baselinesSession(config, run, prepared);
   const weighting = methodFactory(run.method, prepared.taskNames, config.methodOptions[run.method]).make();
-  const optimizer = optimizerFactory({ ...config.optimizer, name: run.optimizer })([
-    ...model.parameters(),
-    ...weighting.parameters(),
-  ]);
-  const scheduler = makeScheduler(optimizer, config.optimizer.schedule, config.epochs);
-  const trainer = new Trainer({
-    model,
-    tasks: prepared.tasks,
-    optimizer,
-    weighting,
-    scheduler,
-    progress: false,
-  });
+  const { model, optimizer, trainer } = training(config, run, prepared, prepared.tasks, weighting);
   // Trainer.fit one event at a time; a split with no validation rows has no validation curve.
   const events = trainer.iterate(prepared.train, {
     epochs: config.epochs,
     batchSize: config.batchSize,
-    seed,
+    seed: config.seeds[0]!,
     validation: prepared.validation.length > 0 ? prepared.validation : undefined,
     trainMetrics: false,
   });
   const pending: Session['pending'] = { steps: [], epochs: [] };
   return {
     tasks: prepared.taskNames,
-    totalSteps: Math.ceil(prepared.train.length / config.batchSize) * config.epochs,
+    totalSteps: stepsPerRun(config, prepared),
     pending,
     step() {
       for (;;) {
@@ -115,6 +107,69 @@ function datasetSession(
           }),
     }),
     modelBytes: () => saveSafetensors(model.stateDict()),
+  };
+}
+
+/** The model, optimizer and Trainer of a run on `tasks`, as the CLI's compareMethods builds them. */
+function training(
+  config: ExperimentConfig,
+  run: RunSpec,
+  prepared: PreparedExperiment,
+  tasks: TaskSpec[],
+  weighting: WeightingMethod,
+) {
+  const model = prepared.model(config.seeds[0]!, run.architecture);
+  weighting.init(tasks.map((t) => t.name));
+  const optimizer = optimizerFactory({ ...config.optimizer, name: run.optimizer })([
+    ...model.parameters(),
+    ...weighting.parameters(),
+  ]);
+  const scheduler = makeScheduler(optimizer, config.optimizer.schedule, config.epochs);
+  const trainer = new Trainer({ model, tasks, optimizer, weighting, scheduler, progress: false });
+  return { model, optimizer, trainer };
+}
+
+const stepsPerRun = (config: ExperimentConfig, prepared: PreparedExperiment) =>
+  Math.ceil(prepared.train.length / config.batchSize) * config.epochs;
+
+/**
+ * The single-task baselines, one task after the other: each task alone with EW, from the same
+ * initial model as the methods (the CLI's baselines for the first seed). Their test metrics are
+ * what the page's Δm is relative to; they draw no curves.
+ */
+function baselinesSession(config: ExperimentConfig, run: RunSpec, prepared: PreparedExperiment): Session {
+  const metrics: Record<string, Record<string, number>> = {};
+  const start = (i: number) => {
+    const task = prepared.tasks[i]!;
+    const { trainer } = training(config, run, prepared, [task], new EW());
+    const events = trainer.iterate(prepared.train, {
+      epochs: config.epochs,
+      batchSize: config.batchSize,
+      seed: config.seeds[0]!,
+      trainMetrics: false,
+    });
+    return { task, trainer, events };
+  };
+  let index = 0;
+  let current = start(0);
+  return {
+    tasks: prepared.taskNames,
+    totalSteps: stepsPerRun(config, prepared) * prepared.tasks.length,
+    pending: { steps: [], epochs: [] },
+    step() {
+      for (;;) {
+        const next = current.events.next();
+        if (!next.done) {
+          if (next.value.type === 'step') return true;
+          continue;
+        }
+        metrics[current.task.name] = current.trainer.evaluate(prepared.test)[current.task.name]!;
+        if (++index >= prepared.tasks.length) return false;
+        current = start(index);
+      }
+    },
+    finish: () => ({ metrics }),
+    modelBytes: () => new Uint8Array(0),
   };
 }
 
@@ -163,7 +218,10 @@ function toySession(config: ExperimentConfig, run: RunSpec): Session {
   };
 }
 
+let lastPost = 0;
+
 function flush(): void {
+  lastPost = performance.now();
   if (session === null) return;
   const { steps, epochs } = session.pending;
   if (steps.length === 0 && epochs.length === 0) return;
@@ -175,7 +233,7 @@ function advance(limit = Number.POSITIVE_INFINITY): void {
   if (session === null || finished) return;
   const started = performance.now();
   let more = true;
-  for (let i = 0; i < limit && more && performance.now() - started < SLICE_MS; i++) {
+  for (let i = 0; i < limit && more && (i === 0 || performance.now() - started < SLICE_MS); i++) {
     more = session.step();
     if (more) stepsDone++;
   }
@@ -192,8 +250,12 @@ function advance(limit = Number.POSITIVE_INFINITY): void {
     });
     return;
   }
-  flush();
+  if (limit !== Number.POSITIVE_INFINITY || performance.now() - lastPost >= POST_MS) flush();
 }
+
+// A message to itself gives way to the page's messages without setTimeout's 4 ms clamp.
+const next = new MessageChannel();
+next.port1.onmessage = () => loop();
 
 function loop(): void {
   // Before `init` there is nothing to run; `init` starts the loop if Start came first.
@@ -204,7 +266,7 @@ function loop(): void {
     fail(e);
     return;
   }
-  setTimeout(loop, 0);
+  next.port2.postMessage(null);
 }
 
 function fail(e: unknown): void {
@@ -236,6 +298,8 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         break;
       case 'pause':
         playing = false;
+        // What was done up to now, at once: the page's counters stop where training stopped.
+        flush();
         break;
       case 'step':
         if (session === null) stepBeforeInit = true;

@@ -2,7 +2,7 @@ import type { ExperimentResults, Stat } from './ExperimentResults';
 import { escapeHtml } from './escapeHtml';
 import { heatmap } from './heatmap';
 import { IMAGE_CSS, imageSection } from './imageSection';
-import { lineChart } from './lineChart';
+import { lineChart, needsLogScale } from './lineChart';
 import { metricDirection } from './metricDirection';
 
 type Method = ExperimentResults['methods'][number];
@@ -262,16 +262,6 @@ function lossCharts(results: ExperimentResults): string {
   return `${legendList(methods)}<div class="grid">${figures.map((f) => `<figure class="loss-chart">${f}</figure>`).join('\n')}</div>`;
 }
 
-/**
- * Whether task weights need a log scale: all positive and spanning more than a factor of 20 (a
- * method whose weights spike to 10⁴ flattens the others on a linear axis).
- */
-export function weightScale(values: readonly number[]): 'linear' | 'log' {
-  const finite = values.filter(Number.isFinite);
-  if (finite.length === 0 || finite.some((v) => v <= 0)) return 'linear';
-  return Math.max(...finite) / Math.min(...finite) > 20 ? 'log' : 'linear';
-}
-
 function weightCharts(results: ExperimentResults): string {
   const tasks = results.tasks.map((task, t) => ({ name: task.name, color: color(t) }));
   const figures = results.methods.map((m, i) => {
@@ -286,7 +276,7 @@ function weightCharts(results: ExperimentResults): string {
       xLabel: 'step',
       xStep: m.curves.every ?? 1,
       yLabel: 'task weight',
-      yScale: weightScale(series.flatMap((s) => s.values)),
+      yScale: needsLogScale(series.flatMap((s) => s.values)) ? 'log' : 'linear',
       legend: false,
       series,
     });

@@ -37,7 +37,19 @@ export interface LineChartOptions {
 }
 
 /** Dash patterns for lines that lie on an earlier one, so each still shows. */
-const DASHES = ['7 5', '2 4', '10 4 2 4', '4 3'];
+export const DASHES = [
+  [7, 5],
+  [2, 4],
+  [10, 4, 2, 4],
+  [4, 3],
+];
+
+/** The dash pattern of each series: none for the first of its values, the n-th pattern for the n-th copy. */
+export function dashesFor(same: readonly number[]): (number[] | null)[] {
+  return same.map((j, k) =>
+    j < 0 ? null : DASHES[same.slice(0, k).filter((i) => i === j).length % DASHES.length]!,
+  );
+}
 
 const MARGIN = { top: 28, right: 12, bottom: 36, left: 52 };
 /** Width of a tick label's character, and the y-axis label's column (the left margin grows with the labels). */
@@ -170,6 +182,7 @@ export function lineChart(options: LineChartOptions): string {
       `<text class="label" x="12" y="${cy}" text-anchor="middle" transform="rotate(-90 12 ${cy})">${escapeHtml(yLabel)}</text>`,
     );
   }
+  const dashes = dashesFor(same);
   series.forEach((s, k) => {
     const indices = sampleIndices(s.values.length, maxPoints);
     const segments: string[][] = [[]];
@@ -178,9 +191,7 @@ export function lineChart(options: LineChartOptions): string {
       if (shown(v)) segments[segments.length - 1]!.push(`${r(sx((i + 1) * xStep))},${r(sy(v))}`);
       else if (segments[segments.length - 1]!.length > 0) segments.push([]);
     }
-    // The n-th line on an earlier one gets the n-th dash pattern.
-    const rank = same.slice(0, k).filter((j) => j === same[k]).length;
-    const dash = same[k]! < 0 ? '' : ` stroke-dasharray="${DASHES[rank % DASHES.length]}"`;
+    const dash = dashes[k] === null ? '' : ` stroke-dasharray="${dashes[k]!.join(' ')}"`;
     for (const points of segments) {
       if (points.length === 1) {
         const [cx, cy] = points[0]!.split(',');
@@ -222,8 +233,18 @@ export function identicalTo(series: readonly LineSeries[]): number[] {
   return series.map((s, k) => series.slice(0, k).findIndex((t) => equal(s.values, t.values)));
 }
 
+/**
+ * Whether values need a log scale: all positive and spanning more than a factor of 20 (task
+ * weights that spike to 10⁴ flatten every other line on a linear axis).
+ */
+export function needsLogScale(values: readonly number[]): boolean {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0 || finite.some((v) => v <= 0)) return false;
+  return Math.max(...finite) / Math.min(...finite) > 20;
+}
+
 /** "3 identical lines (dashed): species, sex, bodyMass", for each group of identical series. */
-function identicalNote(series: readonly LineSeries[], same: readonly number[]): string {
+export function identicalNote(series: readonly LineSeries[], same: readonly number[]): string {
   const groups = new Map<number, string[]>();
   same.forEach((j, k) => {
     if (j >= 0) groups.set(j, [...(groups.get(j) ?? [series[j]!.name]), series[k]!.name]);
