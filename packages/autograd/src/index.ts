@@ -71,6 +71,7 @@ export {
   norm,
   prod,
   softmax,
+  squaredError,
   std,
   sum,
   variance,

@@ -59,6 +59,8 @@ export interface PrimitiveParams {
   /** Standard deviation; a primitive so its gradient can be 0 where the deviation is 0, as in PyTorch. */
   std: { dim: number | number[] | undefined; unbiased: boolean; keepDim: boolean };
   norm: { p: NormOrder; dim: number | number[] | undefined; keepDim: boolean };
+  /** mean((a − b)²) or its sum over every element: the MSE loss as one op (a and b of one shape). */
+  squaredError: { reduction: 'mean' | 'sum' };
   // Linear algebra.
   matmul: undefined;
   /**

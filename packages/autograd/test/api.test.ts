@@ -14,10 +14,10 @@ describe('the API mirrors @mtl/tensor', () => {
     'stack',
     'cast',
   ]);
-  // Convolution, pooling and resampling are functions only, as in torch.nn.functional.
+  // Convolution, pooling, resampling and the fused squared error are functions only, as in torch.nn.functional.
   const functionsOnly = new Set([
     ...['conv1d', 'conv2d', 'maxPool1d', 'maxPool2d', 'avgPool1d', 'avgPool2d'],
-    ...['adaptiveAvgPool1d', 'adaptiveAvgPool2d', 'interpolate'],
+    ...['adaptiveAvgPool1d', 'adaptiveAvgPool2d', 'interpolate', 'squaredError'],
   ]);
   const ops = Object.entries(api)
     .filter(([name, value]) => typeof value === 'function' && /^[a-z]/.test(name) && !notOps.has(name))

@@ -10,6 +10,8 @@ import * as ag from '../src/index';
 
 const g = new Generator(20261128);
 const n = (shape: number[]) => randn(shape, { dtype: 'float64', generator: g });
+/** A constant operand (a Tensor, drawn once). */
+const target = n([5]);
 /** A random 3×3 matrix plus 3·I: safely invertible. */
 const wellConditioned = () => n([3, 3]).add(eye(3, 3, { dtype: 'float64' }).mul(3));
 /** Values in [lo, hi), for functions defined only there. */
@@ -107,6 +109,10 @@ const samples: { [P in Primitive]: Sample[] } = {
   maxDim: [
     s('max dim 0', (x) => ag.max(x, 0), n([3, 4])),
     s('min dim 1 keepDim', (x) => ag.min(x, 1, { keepDim: true }), n([3, 4])),
+  ],
+  squaredError: [
+    s('mean [3,4]', (a, b) => ag.squaredError(a!, b!), n([3, 4]), n([3, 4])),
+    s('sum, target constant', (x) => ag.squaredError(x, target, { reduction: 'sum' }), n([5])),
   ],
   std: [
     s('dim 1 unbiased', (x) => ag.std(x, 1), n([3, 4])),

@@ -170,9 +170,9 @@ describe('every op is a function and a method', () => {
     'sgdMomentumUpdateKernel',
     'rmspropUpdateKernel',
     'adagradUpdateKernel',
-    // Convolution, pooling and resampling are functions only, as in torch.nn.functional.
+    // Convolution, pooling, resampling and the fused squared error are functions only, as in torch.nn.functional.
     ...['conv1d', 'conv2d', 'maxPool1d', 'maxPool2d', 'avgPool1d', 'avgPool2d'],
-    ...['adaptiveAvgPool1d', 'adaptiveAvgPool2d', 'interpolate'],
+    ...['adaptiveAvgPool1d', 'adaptiveAvgPool2d', 'interpolate', 'squaredError'],
     ...['conv1dBackward', 'conv2dBackward', 'maxPool1dBackward', 'maxPool2dBackward'],
     ...['avgPool1dBackward', 'avgPool2dBackward', 'adaptiveAvgPool1dBackward', 'adaptiveAvgPool2dBackward'],
     'interpolateBackward',

@@ -148,6 +148,7 @@ export { indexAdd, scatterAdd, sliceScatter } from './ops/scatter';
 export { narrow, select, slice } from './ops/slice';
 export { logSoftmax, softmax } from './ops/softmax';
 export { chunk, split } from './ops/split';
+export { type SquaredErrorOptions, squaredError } from './ops/squaredError';
 export { squeeze, unsqueeze } from './ops/squeeze';
 export { sub } from './ops/sub';
 export { sum } from './ops/sum';

@@ -97,9 +97,15 @@ export function normalizeDims(
  */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
   if (typeof op !== 'string') op = 'broadcastShapes';
-  for (const s of shapes)
-    if (!Array.isArray(s) || s.some((d) => !Number.isInteger(d) || d < 0)) requireShape(op, 'shape', s);
-  const rank = Math.max(0, ...shapes.map((s) => s.length));
+  for (const s of shapes) if (!isShape(s)) requireShape(op, 'shape', s);
+  // Two equal shapes (most elementwise ops): the shape itself. Plain loops here, as every op calls this.
+  if (shapes.length === 2 && sameDims(shapes[0]!, shapes[1]!)) {
+    const out = shapes[0]!.slice();
+    requireSize(op, out);
+    return out;
+  }
+  let rank = 0;
+  for (const s of shapes) rank = Math.max(rank, s.length);
   const out = new Array<number>(rank).fill(1);
   for (const s of shapes) {
     for (let i = 0; i < s.length; i++) {
@@ -116,6 +122,22 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
   }
   requireSize(op, out);
   return out;
+}
+
+/** An array of whole numbers ≥ 0 (what `requireShape` demands, checked without allocating). */
+function isShape(s: readonly number[]): boolean {
+  if (!Array.isArray(s)) return false;
+  for (let i = 0; i < s.length; i++) {
+    const d = s[i];
+    if (!Number.isInteger(d) || d! < 0) return false;
+  }
+  return true;
+}
+
+function sameDims(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /**

@@ -15,6 +15,7 @@ import {
   type OptionKeys,
   optionKeys,
   type ReduceOptions,
+  type SquaredErrorOptions,
   type Tensor,
   type VarianceOptions,
   where as whereOp,
@@ -41,6 +42,7 @@ function tensorOf(op: string, x: VariableLike): Tensor {
 
 const REDUCE_OPTIONS = optionKeys<ReduceOptions>({ keepDim: true });
 const VARIANCE_OPTIONS = optionKeys<VarianceOptions>({ keepDim: true, unbiased: true });
+const SQUARED_ERROR_OPTIONS = optionKeys<SquaredErrorOptions>({ reduction: true });
 
 /**
  * Checks a reduction's x, dim and options (only `keepDim`, plus `unbiased` for variance and std),
@@ -129,6 +131,16 @@ export function variance(x: VariableLike, dim?: Dims, options: VarianceOptions =
   const n = reducedCount('variance', t.shape, dim);
   const deviation = sub(x, mean(x, dim, { keepDim: true }));
   return div(sum(mul(deviation, deviation), dim, { keepDim }), Math.max(unbiased ? n - 1 : n, 0));
+}
+
+/**
+ * mean((a − b)²), or the sum with `{ reduction: 'sum' }`: PyTorch's `mse_loss` as one op (a and
+ * b of one shape and float dtype), with the numbers and gradients of the composite, bit for bit.
+ */
+export function squaredError(a: VariableLike, b: VariableLike, options: SquaredErrorOptions = {}): Variable {
+  const { reduction: r } = checkOptions('squaredError', options, SQUARED_ERROR_OPTIONS);
+  const reduction = checkChoice('squaredError', 'reduction', r, ['mean', 'sum'], 'mean');
+  return apply('squaredError', [a, b], { reduction });
 }
 
 /** Standard deviation; its gradient is 0 where the deviation is 0, as in PyTorch. */

@@ -49,6 +49,7 @@ import { slice } from './slice';
 import { softplus } from './softplus';
 import { solve } from './solve';
 import { sqrt } from './sqrt';
+import { squaredError } from './squaredError';
 import { stackedLinear } from './stackedLinear';
 import { std } from './std';
 import { sub } from './sub';
@@ -95,6 +96,7 @@ export const rules: RuleTable = {
   amax,
   amin,
   maxDim,
+  squaredError,
   std,
   norm,
   matmul,

@@ -40,8 +40,8 @@ export const KERNEL_NAMES = [
   // Elementwise (kernels/elementwise.ts): each driver, then its loops.
   'binary', 'add', 'sub', 'mul', 'div', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'copy',
   'unary', 'neg', 'abs', 'square', 'exp', 'log', 'sqrt', 'tanh', 'relu', 'sigmoid',
-  // Reductions (kernels/reduce.ts), layout (kernels/permute.ts), linear algebra (kernels/linalg/).
-  'reduce', 'argReduce',
+  // Reductions (kernels/reduce.ts, kernels/squaredError.ts), layout (kernels/permute.ts), linear algebra (kernels/linalg/).
+  'reduce', 'argReduce', 'squaredError',
   'permute',
   'inverse', 'solve', 'pseudoInverse', 'symmetricEigen',
 ] as const;

@@ -25,6 +25,7 @@ import { mul } from '../ops/mul';
 import { permute } from '../ops/permute';
 import { maxPool2d } from '../ops/pool';
 import { rowCombination, rowGramian } from '../ops/rowProducts';
+import { squaredError } from '../ops/squaredError';
 import { sub } from '../ops/sub';
 import { sum } from '../ops/sum';
 import { Tensor } from '../Tensor';
@@ -137,6 +138,7 @@ const probes: Record<KernelName, () => unknown> = {
   sigmoid: () => sigmoid(x),
   reduce: () => [sum(x, 0), max(x, 1)],
   argReduce: () => argmax(x, 1),
+  squaredError: () => squaredError(x, add(x, 1)),
   permute: () => permute(x, [1, 0]),
   inverse: () => inv(square2),
   solve: () => solve(square2, tensor([1, 2])),

@@ -65,6 +65,7 @@ import { maxPool } from '../kernels/pool';
 import { argReduceKernel, reduceKernel } from '../kernels/reduce';
 import { combineRowsLoop, gramRowsLoop } from '../kernels/rowProducts';
 import { combineRowsWasm, gramRowsWasm } from '../kernels/rowProductsWasm';
+import { squaredErrorSum } from '../kernels/squaredError';
 import { backend, type KernelName, type KernelPlacement, placement, type WasmKernelName } from './backend';
 
 /** A kernel: its name, and its implementations (`js` always, `wasm` for the kernels with a WebAssembly build). */
@@ -198,6 +199,7 @@ const table = {
   sigmoid: jsOnly('sigmoid', sigmoidLoop),
   reduce: jsOnly('reduce', reduceKernel),
   argReduce: jsOnly('argReduce', argReduceKernel),
+  squaredError: jsOnly('squaredError', squaredErrorSum),
   permute: jsOnly('permute', permuteKernel),
   inverse: jsOnly('inverse', inverse),
   solve: jsOnly('solve', solve),

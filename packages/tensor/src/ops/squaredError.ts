@@ -1,0 +1,43 @@
+import { getKernel, KERNELS } from '../backend/registry';
+import { assertDType } from '../dtype';
+import { DTypeError, formatShape, formatValue, ShapeError, ValueError } from '../errors';
+import { Tensor } from '../Tensor';
+import { requireTensor } from '../validate';
+
+export interface SquaredErrorOptions {
+  /** 'mean' (default) or 'sum' of the squared differences. */
+  reduction?: 'mean' | 'sum';
+}
+
+/**
+ * mean((a − b)²) or sum((a − b)²) as one op, PyTorch's `mse_loss(a, b)` with reduction 'mean' or
+ * 'sum': a and b of one shape and one float dtype; the result is a 0-d tensor of that dtype. The
+ * same numbers as `mean(mul(sub(a, b), sub(a, b)))`, bit for bit, in one pass and one
+ * allocation instead of four.
+ */
+export function squaredError(a: Tensor, b: Tensor, options: SquaredErrorOptions = {}): Tensor {
+  requireTensor('squaredError', 'a', a);
+  requireTensor('squaredError', 'b', b);
+  const reduction = options.reduction ?? 'mean';
+  if (reduction !== 'mean' && reduction !== 'sum')
+    throw new ValueError(`squaredError: reduction must be 'mean' or 'sum' — got ${formatValue(reduction)}`);
+  assertDType('squaredError', 'a', a.dtype, ['float32', 'float64'], "cast first: a.to('float32')");
+  if (b.dtype !== a.dtype)
+    throw new DTypeError(
+      `squaredError: a and b must have one dtype — got ${a.dtype} and ${b.dtype} (cast one with .to('${a.dtype}'))`,
+    );
+  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i]))
+    throw new ShapeError(
+      `squaredError: a and b must have one shape — got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
+    );
+  const float32 = a.dtype === 'float32';
+  const sum = getKernel(KERNELS.squaredError)(
+    a.data as Float32Array | Float64Array,
+    b.data as Float32Array | Float64Array,
+    float32,
+  );
+  // As sum() then div(): the sum is stored in the dtype, then divided (for float32, rounded twice).
+  const total = float32 ? Math.fround(sum) : sum;
+  const value = reduction === 'sum' ? total : total / a.size;
+  return new Tensor(float32 ? Float32Array.of(value) : Float64Array.of(value), [], a.dtype);
+}
