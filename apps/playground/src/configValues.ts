@@ -2,10 +2,11 @@
  * The value checks every config field goes through: each names the field, what it expects and
  * what it got, so a message reads `optimizer.lr: expected a number > 0, got -1`.
  */
+import { MtlError } from '@mtl/tensor';
 import { BOUNDS } from './bounds';
 
-/** A config that does not validate; the message names the field. */
-export class ConfigError extends Error {
+/** A config that does not validate; the message names the field. One of @mtl's typed errors. */
+export class ConfigError extends MtlError {
   override name = 'ConfigError';
 }
 
