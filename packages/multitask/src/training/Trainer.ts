@@ -7,6 +7,7 @@ import { checkTensor } from '../data/check';
 import { DataLoader } from '../data/DataLoader';
 import type { MultiTaskDataset } from '../data/MultiTaskDataset';
 import type { Standardizer } from '../data/Standardizer';
+import { nodeBuiltin } from '../io/nodeBuiltin';
 import { EW } from '../methods/EW';
 import { WeightingError } from '../methods/shared/WeightingError';
 import type { WeightingMethod } from '../methods/WeightingMethod';
@@ -381,7 +382,7 @@ export class Trainer {
    * the file and the problem, and leaves this trainer as it was.
    */
   async load(path: string): Promise<void> {
-    const { readFile } = await import('node:fs/promises');
+    const { readFile } = await nodeBuiltin<typeof import('node:fs/promises')>('fs/promises');
     let bytes: Uint8Array;
     try {
       bytes = new Uint8Array(await readFile(path));

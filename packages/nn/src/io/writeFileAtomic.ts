@@ -1,4 +1,5 @@
 import { checkOptions, formatValue, optionKeys, ValueError } from '@mtl/tensor';
+import { nodeBuiltin } from './nodeBuiltin';
 import { SaveError } from './SaveError';
 
 const WRITE_FILE_ATOMIC_OPTIONS = optionKeys<{ op?: string }>({ op: true });
@@ -28,9 +29,9 @@ export async function writeFileAtomic(
   let url: typeof import('node:url');
   try {
     [fs, pathModule, url] = await Promise.all([
-      import('node:fs/promises'),
-      import('node:path'),
-      import('node:url'),
+      nodeBuiltin<typeof import('node:fs/promises')>('fs/promises'),
+      nodeBuiltin<typeof import('node:path')>('path'),
+      nodeBuiltin<typeof import('node:url')>('url'),
     ]);
   } catch {
     throw new SaveError(

@@ -1,3 +1,4 @@
+import { nodeBuiltin } from '../io/nodeBuiltin';
 import { SafetensorsError } from './SafetensorsError';
 
 /**
@@ -6,7 +7,7 @@ import { SafetensorsError } from './SafetensorsError';
  */
 export async function nodeFs(op: string): Promise<typeof import('node:fs/promises')> {
   try {
-    return await import('node:fs/promises');
+    return await nodeBuiltin<typeof import('node:fs/promises')>('fs/promises');
   } catch {
     throw new SafetensorsError(
       `${op}: needs Node's fs module, which this runtime lacks — in a browser use safetensorsToBlob(...) to save and loadSafetensors(await blob.arrayBuffer()) to load`,

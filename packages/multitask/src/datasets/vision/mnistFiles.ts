@@ -1,6 +1,7 @@
 import { writeFileAtomic } from '@mtl/nn';
 import { checkBoolean, checkChoice, formatValue, Tensor, ValueError } from '@mtl/tensor';
 import { checkOptions } from '../../data/check';
+import { nodeBuiltin } from '../../io/nodeBuiltin';
 import { DatasetError } from './DatasetError';
 import { readIdx } from './idx';
 
@@ -113,9 +114,9 @@ async function nodeApi(): Promise<NodeApi | undefined> {
   const proc = (globalThis as { process?: { versions?: { node?: string }; env?: Record<string, string> } })
     .process;
   if (!proc?.versions?.node) return undefined;
-  const fs = await import('node:fs/promises');
-  const path = await import('node:path');
-  const os = await import('node:os');
+  const fs = await nodeBuiltin<typeof import('node:fs/promises')>('fs/promises');
+  const path = await nodeBuiltin<typeof import('node:path')>('path');
+  const os = await nodeBuiltin<typeof import('node:os')>('os');
   return {
     readFile: (p) => fs.readFile(p),
     exists: (p) =>
@@ -267,14 +268,14 @@ async function downloadFile(
     );
   }
   const expected = (testHooks.md5 ?? source.md5)[name];
-  const { createHash } = await import('node:crypto');
+  const { createHash } = await nodeBuiltin<typeof import('node:crypto')>('crypto');
   const got = createHash('md5').update(bytes).digest('hex');
   if (got !== expected) {
     throw new DatasetError(
       `${source.op}: ${url} is not the official ${name} (MD5 ${got}, expected ${expected}; ${bytes.length} bytes) — nothing was written; try again or another mirror`,
     );
   }
-  const { mkdir } = await import('node:fs/promises');
+  const { mkdir } = await nodeBuiltin<typeof import('node:fs/promises')>('fs/promises');
   await mkdir(folder, { recursive: true });
   const path = node.join(folder, name);
   await writeFileAtomic(path, bytes, { op: source.op });
