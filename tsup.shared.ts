@@ -2,15 +2,17 @@ import { defineConfig, type Options } from 'tsup';
 
 /**
  * The build of every published package: ESM and CommonJS with their type declarations, ES2022.
- * `splitting` keeps one copy of the shared code when a package has several entries, in CommonJS
- * too (a second copy of a class breaks `instanceof` across entries). No source maps: they would
- * point at `src/` files the tarball does not ship.
+ * A package with several entries is split, in CommonJS too, so they share one copy of the common
+ * code (a second copy of a class breaks `instanceof` across entries). Only then: tsup makes split
+ * CommonJS by converting ESM chunks with sucrase, which turned autograd's `Variable` field
+ * `grad = null` into `this.grad = exports.grad = null`, wiping the exported `grad` function.
+ * No source maps: they would point at `src/` files the tarball does not ship.
  */
 export function packageBuild(entry: string[] = ['src/index.ts']): Options {
   return defineConfig({
     entry,
     format: ['esm', 'cjs'],
-    splitting: true,
+    splitting: entry.length > 1,
     dts: true,
     sourcemap: false,
     clean: true,

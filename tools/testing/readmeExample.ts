@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { format } from 'node:util';
 import ts from 'typescript';
 
 /**
@@ -27,9 +28,9 @@ export function runReadmeExample(
   });
   const js = ts.transpileModule(bound, { compilerOptions: { target: ts.ScriptTarget.ES2022 } }).outputText;
   const printed: string[] = [];
-  const format = (v: unknown) => (Array.isArray(v) ? `[${v.join(', ')}]` : String(v));
+  // What Node's console.log prints (util.format), so a promise reads as a user sees it: `[ 4, 1 ]`.
   new Function('__modules', 'console', js)(modules, {
-    log: (...values: unknown[]) => printed.push(values.map(format).join(' ')),
+    log: (...values: unknown[]) => printed.push(format(...values)),
   });
   const promised = [...code.matchAll(/console\.log\(.*\); \/\/ (.*)$/gm)].map((m) => m[1]!);
   return { printed, promised };
