@@ -11,6 +11,7 @@ export { type CheckGradOptions, type CheckGradResult, checkGrad } from './checkG
 export type { BackwardOptions } from './engine';
 export { type GradOptions, grad } from './grad';
 export { isGradEnabled, noGrad } from './gradMode';
+export type { Node } from './Node';
 export { eq, ge, gt, le, logicalAnd, logicalNot, logicalOr, logicalXor, lt, ne } from './ops/comparison';
 export {
   abs,
@@ -107,6 +108,6 @@ export {
   maxPool1d,
   maxPool2d,
 } from './ops/spatial';
-export type { Primitive, PrimitiveParams, Rule, RuleTable, SavedContext } from './primitives';
+export type { LinearParams, Primitive, PrimitiveParams, Rule, RuleTable, SavedContext } from './primitives';
 export { rules } from './rules/index';
 export { Parameter, Variable, type VariableOptions, variable } from './Variable';

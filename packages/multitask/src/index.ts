@@ -11,12 +11,14 @@ export {
   type DSelectKGateOptions,
   type DSelectKMlpOptions,
 } from './architectures/DSelectK';
+export type { ExtractionParts } from './architectures/gate';
 export { HardSharing, type HardSharingMlpOptions } from './architectures/HardSharing';
 export { MMoE, type MMoEMlpOptions } from './architectures/MMoE';
 export { MultiTaskModel } from './architectures/MultiTaskModel';
 export { type Activation, activationModule, type MlpOptions, mlp } from './architectures/mlp';
 export { type MultiLeNetOptions, multiLeNet } from './architectures/multiLeNet';
 export { PLE, PLELevel, type PLEMlpOptions } from './architectures/PLE';
+export type { Category } from './data/categories';
 export { type Batch, DataLoader, type DataLoaderOptions } from './data/DataLoader';
 export { type EncodeLabelsOptions, encodeLabels } from './data/encodeLabels';
 export { MultiTaskDataset, type MultiTaskDatasetOptions } from './data/MultiTaskDataset';
@@ -97,6 +99,7 @@ export {
   rule,
   rules,
 } from './methods/shared/methodOptions';
+export type { GramianRegularization } from './methods/shared/regularizedGramian';
 export { WeightingError } from './methods/shared/WeightingError';
 export { TaskScalars } from './methods/TaskScalars';
 export { TrimmedMean, type TrimmedMeanOptions } from './methods/TrimmedMean';

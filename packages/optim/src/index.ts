@@ -29,7 +29,13 @@ export { LambdaLR, type LambdaLROptions, type LrLambda } from './schedulers/Lamb
 export { LinearLR, type LinearLROptions } from './schedulers/LinearLR';
 export { LRScheduler, type LRSchedulerStateDict, type ScheduledGroup } from './schedulers/LRScheduler';
 export { MultiStepLR, type MultiStepLROptions } from './schedulers/MultiStepLR';
-export { OneCycleLR, type OneCycleLROptions, type OneCyclePhase } from './schedulers/OneCycleLR';
+export {
+  type LrKey,
+  type MomentumKey,
+  OneCycleLR,
+  type OneCycleLROptions,
+  type OneCyclePhase,
+} from './schedulers/OneCycleLR';
 export {
   ReduceLROnPlateau,
   type ReduceLROnPlateauOptions,

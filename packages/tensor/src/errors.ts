@@ -3,7 +3,7 @@
  * shapes with brackets, so a user can find the call and the fix from the message alone.
  */
 
-/** Base class of every error @mtl throws on bad input. */
+/** Base class of every error `@mtl` throws on bad input. */
 export class MtlError extends Error {
   override name = 'MtlError';
 }
@@ -41,7 +41,7 @@ export function formatShape(shape: readonly number[]): string {
 }
 
 /**
- * How every @mtl message shows a value a caller passed — the one formatter, so each package
+ * How every `@mtl` message shows a value a caller passed — the one formatter, so each package
  * prints the same thing the same way:
  *
  * - numbers as JS prints them (`-0` too), booleans, `null`, `undefined`;

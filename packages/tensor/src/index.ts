@@ -57,6 +57,7 @@ export {
 } from './errors';
 export { formatTensor } from './format';
 export { biasRelu, maskRows } from './kernels/linearPasses';
+export type { FloatData } from './kernels/linearPassesLoops';
 export { type MatmulThreads, matmulThreads, setMatmulThreads } from './kernels/matmulThreads';
 export {
   adagradUpdateKernel,

@@ -1,5 +1,5 @@
 import { narrow, type Parameter, stackedLinear, type Variable, type VariableLike } from '@mtl/autograd';
-import { Identity, Linear, type Module, ModuleDict, Sequential } from '@mtl/nn';
+import { Identity, type Layer, Linear, ModuleDict, Sequential } from '@mtl/nn';
 import {
   type DType,
   type Generator,
@@ -24,7 +24,6 @@ import { MultiTaskModel } from './MultiTaskModel';
 import { type Activation, mlp } from './mlp';
 
 /** A module mapping one input to one output. */
-type Layer = Module & { forward(x: VariableLike): VariableLike };
 
 export interface HardSharingMlpOptions {
   inputSize: number;

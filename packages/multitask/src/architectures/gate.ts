@@ -8,12 +8,12 @@ import {
   type Variable,
   type VariableLike,
 } from '@mtl/autograd';
-import type { Module, ModuleDict, ModuleList } from '@mtl/nn';
+import type { Layer, ModuleDict, ModuleList } from '@mtl/nn';
 import { type DType, formatShape, type Generator, MtlError, ShapeError } from '@mtl/tensor';
 import { type Activation, mlp } from './mlp';
 
 /** A module mapping one input to one output (an expert, gate, tower, head or column layer). */
-export type Layer = Module & { forward(x: VariableLike): VariableLike };
+export type { Layer };
 
 /** Softmax over the last axis: a gate's logits [..., E] → mixture weights that sum to 1. */
 export function softmaxGate(logits: VariableLike): Variable {

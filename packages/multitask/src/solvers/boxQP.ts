@@ -14,7 +14,7 @@ export interface BoxQPOptions {
  * the mean's weights).
  *
  * Why this form: with y = v − lower it is min ½yᵀGy + (G·lower)ᵀy over y ≥ 0, which the finite
- * Lawson–Hanson active-set method ({@link nonnegativeQP}) solves exactly; no iterative QP
+ * Lawson–Hanson active-set method (`nonnegativeQP`) solves exactly; no iterative QP
  * tolerance leaks into the aggregated gradient. The Gramian is scaled by its trace first (the
  * minimiser does not change) so tolerances are scale-free.
  *

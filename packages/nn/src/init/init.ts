@@ -27,7 +27,7 @@ export interface InitOptions {
   generator?: Generator;
 }
 
-type FanMode = 'fanIn' | 'fanOut';
+export type FanMode = 'fanIn' | 'fanOut';
 
 function floatData(op: string, t: Tensor): Float32Array | Float64Array {
   requireTensor(op, 't', t);
@@ -39,9 +39,9 @@ function floatData(op: string, t: Tensor): Float32Array | Float64Array {
   return t.data as Float32Array | Float64Array;
 }
 
-type UniformOptions = InitOptions & { low?: number; high?: number };
-type NormalOptions = InitOptions & { mean?: number; std?: number };
-type GainOptions = InitOptions & { gain?: number };
+export type UniformOptions = InitOptions & { low?: number; high?: number };
+export type NormalOptions = InitOptions & { mean?: number; std?: number };
+export type GainOptions = InitOptions & { gain?: number };
 
 const UNIFORM_OPTIONS = optionKeys<UniformOptions>({ low: true, high: true, generator: true });
 const NORMAL_OPTIONS = optionKeys<NormalOptions>({ mean: true, std: true, generator: true });

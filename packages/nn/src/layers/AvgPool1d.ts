@@ -13,6 +13,7 @@ export class AvgPool1d extends AvgPoolNd {
     super('AvgPool1d', 1, kernelSize, options);
   }
 
+  /** @internal */
   protected pool(x: VariableLike, call: AvgPoolCall): Variable {
     return avgPool1d(x, call);
   }

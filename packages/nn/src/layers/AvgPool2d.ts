@@ -12,6 +12,7 @@ export class AvgPool2d extends AvgPoolNd {
     super('AvgPool2d', 2, kernelSize, options);
   }
 
+  /** @internal */
   protected pool(x: VariableLike, call: AvgPoolCall): Variable {
     return avgPool2d(x, call);
   }

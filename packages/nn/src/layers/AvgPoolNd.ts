@@ -89,6 +89,6 @@ export abstract class AvgPoolNd extends Module {
     return this.pool(x, call);
   }
 
-  /** The functional op: avgPool1d or avgPool2d. */
+  /** The functional op: avgPool1d or avgPool2d. @internal */
   protected abstract pool(x: VariableLike, call: AvgPoolCall): Variable;
 }

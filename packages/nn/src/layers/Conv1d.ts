@@ -23,6 +23,7 @@ export class Conv1d extends ConvNd {
     super('Conv1d', 1, inChannels, outChannels, kernelSize, options);
   }
 
+  /** @internal */
   protected convolve(x: VariableLike, weight: Parameter, bias: Parameter | null, call: ConvCall): Variable {
     return conv1d(x, weight, bias, call);
   }

@@ -23,6 +23,7 @@ export class Conv2d extends ConvNd {
     super('Conv2d', 2, inChannels, outChannels, kernelSize, options);
   }
 
+  /** @internal */
   protected convolve(x: VariableLike, weight: Parameter, bias: Parameter | null, call: ConvCall): Variable {
     return conv2d(x, weight, bias, call);
   }

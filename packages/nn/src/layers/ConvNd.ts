@@ -155,7 +155,7 @@ export abstract class ConvNd extends Module {
     });
   }
 
-  /** The functional op: conv1d or conv2d. */
+  /** The functional op: conv1d or conv2d. @internal */
   protected abstract convolve(
     x: VariableLike,
     weight: Parameter,

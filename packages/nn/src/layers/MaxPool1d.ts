@@ -15,6 +15,7 @@ export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
     super('MaxPool1d', 1, kernelSize, options);
   }
 
+  /** @internal */
   protected pool(x: VariableLike, call: MaxPoolCall): Variable | [Variable, Tensor] {
     return call.returnIndices ? maxPool1d(x, { ...call, returnIndices: true }) : maxPool1d(x, call);
   }

@@ -21,6 +21,7 @@ export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
     super('MaxPool2d', 2, kernelSize, options);
   }
 
+  /** @internal */
   protected pool(x: VariableLike, call: MaxPoolCall): Variable | [Variable, Tensor] {
     return call.returnIndices ? maxPool2d(x, { ...call, returnIndices: true }) : maxPool2d(x, call);
   }

@@ -83,7 +83,7 @@ export abstract class MaxPoolNd<R extends boolean> extends Module {
     return result as MaxPoolResult<R>;
   }
 
-  /** The functional op: maxPool1d or maxPool2d. */
+  /** The functional op: maxPool1d or maxPool2d. @internal */
   protected abstract pool(x: VariableLike, call: MaxPoolCall): Variable | [Variable, Tensor];
 }
 

@@ -6,8 +6,8 @@ import { Module } from '../Module';
 
 import { requireInput, requireInteger } from '../validate';
 
-/** A module whose forward runs one input through a single-input module. */
-interface Layer {
+/** A module whose forward takes one input and returns one output (what `Sequential` chains). */
+export interface Layer extends Module {
   forward(x: VariableLike): VariableLike;
 }
 
@@ -70,15 +70,15 @@ export class ModuleList<M extends Module = Module> extends Module {
  * module's own `forward` runs; to fuse a Linear layer with its activation, give the layer the
  * activation (`new Linear(in, out, { activation: 'relu' })`).
  */
-export class Sequential extends ModuleList<Module & Layer> {
-  constructor(...modules: (Module & Layer)[]) {
+export class Sequential extends ModuleList<Layer> {
+  constructor(...modules: Layer[]) {
     super(modules);
   }
 
   override forward(x: VariableLike): Variable {
     requireInput('Sequential', 'x', x);
     let out: VariableLike = x;
-    for (const m of this.items) out = (m as Layer).forward(out);
+    for (const m of this.items) out = m.forward(out);
     // Only Identity layers (or none) leave a constant: give it back as a Variable all the same.
     return out instanceof Variable
       ? out

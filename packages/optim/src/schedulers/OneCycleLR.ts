@@ -42,8 +42,8 @@ export interface OneCycleLROptions {
   lastEpoch?: number;
 }
 
-type LrKey = 'initialLr' | 'maxLr' | 'minLr';
-type MomentumKey = 'maxMomentum' | 'baseMomentum';
+export type LrKey = 'initialLr' | 'maxLr' | 'minLr';
+export type MomentumKey = 'maxMomentum' | 'baseMomentum';
 
 /** One phase of the cycle: it ends at `endStep` and moves between the named group values. */
 export interface OneCyclePhase {

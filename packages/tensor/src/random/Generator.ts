@@ -14,7 +14,7 @@ const MASK_64 = (1n << 64n) - 1n;
 const STATE_LENGTH = 7;
 
 /**
- * A seeded random number generator, the source of every random draw in @mtl (`rand`, `randn`,
+ * A seeded random number generator, the source of every random draw in `@mtl` (`rand`, `randn`,
  * initialisers, dropout, shuffling). Same seed, same numbers, on every machine and JS engine.
  *
  * The core is xoshiro128**: 128 bits of state, period 2^128 − 1, passes BigCrush, and needs only
