@@ -3,7 +3,7 @@
  * each), live charts, the results table and downloads.
  */
 
-import { deltaM } from '@mtl/multitask';
+import { deltaM, withoutLoss } from '@mtl/multitask';
 import { ValueError } from '@mtl/tensor';
 import {
   ARCHITECTURES,
@@ -277,18 +277,6 @@ function updateDeltas(): void {
       run.deltaMUnavailable = e.message.replace(/^deltaM: /, '');
     }
   }
-}
-
-/** Δm compares metrics, not losses. */
-function withoutLoss(
-  metrics: Record<string, Record<string, number>>,
-): Record<string, Record<string, number>> {
-  return Object.fromEntries(
-    Object.entries(metrics).map(([t, ms]) => [
-      t,
-      Object.fromEntries(Object.entries(ms).filter(([k]) => k !== 'loss')),
-    ]),
-  );
 }
 
 function command(type: 'play' | 'pause' | 'step'): void {

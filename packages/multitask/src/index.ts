@@ -115,7 +115,7 @@ export {
 } from './methods/WeightingMethod';
 export { type AccuracyOptions, accuracy } from './metrics/accuracy';
 export { auc } from './metrics/auc';
-export { type DeltaMOptions, deltaM, higherIsBetter, type TaskResults } from './metrics/deltaM';
+export { type DeltaMOptions, deltaM, higherIsBetter, type TaskResults, withoutLoss } from './metrics/deltaM';
 export { type F1Options, f1 } from './metrics/f1';
 export { mae } from './metrics/mae';
 export { mse } from './metrics/mse';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { higherIsBetter } from '../src/index';
 import { accuracy } from '../src/metrics/accuracy';
 import { auc } from '../src/metrics/auc';
-import { deltaM } from '../src/metrics/deltaM';
+import { deltaM, withoutLoss } from '../src/metrics/deltaM';
 import { f1 } from '../src/metrics/f1';
 import { mae } from '../src/metrics/mae';
 import { mse } from '../src/metrics/mse';
@@ -297,6 +297,10 @@ describe('deltaM', () => {
     expect(deltaM(results, baselines)).toBeCloseTo(-1.25, 12);
     expect(deltaM(results, baselines, { convention: 'flat' })).toBeCloseTo(1.25, 12);
     expect(deltaM(baselines, baselines)).toBe(0);
+    // What Δm compares: each task's metrics without its loss (Trainer.evaluate reports both).
+    const evaluated = { a: { loss: 0.3, accuracy: 0.8, mse: 2 }, b: { loss: 1, f1: 0.5, mae: 4 } };
+    expect(withoutLoss(evaluated)).toEqual(baselines);
+    expect(deltaM(withoutLoss(evaluated), baselines)).toBe(0);
   });
 
   it('libmtl averages per task; flat over all metrics', () => {

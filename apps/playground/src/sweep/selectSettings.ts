@@ -4,7 +4,15 @@
  * setting with its lowest validation loss — and Δm (validation and test) is against those tuned
  * baselines, so no method is measured against a baseline handicapped by another's learning rate.
  */
-import { type BaselineRow, baselineRow, deltaM, higherIsBetter, meanAndStd, type Stat } from '@mtl/multitask';
+import {
+  type BaselineRow,
+  baselineRow,
+  deltaM,
+  higherIsBetter,
+  meanAndStd,
+  type Stat,
+  withoutLoss,
+} from '@mtl/multitask';
 import { ValueError } from '@mtl/tensor';
 import type { RunRequest, Setting } from './expandSweep';
 import { canonicalJson } from './runKey';
@@ -223,13 +231,8 @@ function criterion(
   if (select === 'loss') return Object.values(metrics).reduce((s, m) => s + (m.loss ?? Number.NaN), 0);
   if (select === 'deltaM') {
     if (baselines === null) throw new ValueError('the single-task baselines failed, so Δm is undefined');
-    const reference = Object.fromEntries(
-      Object.entries(baselines).map(([t, b]) => [t, withoutLoss(b[split])]),
-    );
-    return deltaM(
-      Object.fromEntries(Object.entries(metrics).map(([t, m]) => [t, withoutLoss(m)])),
-      reference,
-    );
+    const reference = Object.fromEntries(Object.entries(baselines).map(([t, b]) => [t, b[split]]));
+    return deltaM(withoutLoss(metrics), withoutLoss(reference));
   }
   const dot = select.indexOf('.');
   const task = select.slice(0, dot);
@@ -240,10 +243,6 @@ function criterion(
       `sweep.select: there is no metric ${select} (tasks: ${Object.keys(metrics).join(', ')})`,
     );
   return value;
-}
-
-function withoutLoss(m: Record<string, number>): Record<string, number> {
-  return Object.fromEntries(Object.entries(m).filter(([k]) => k !== 'loss'));
 }
 
 function meanMetrics(list: readonly Record<string, number>[]): Record<string, number> {

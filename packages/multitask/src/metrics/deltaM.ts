@@ -141,3 +141,16 @@ export function deltaM(results: TaskResults, baselines: TaskResults, options: De
   }
   return convention === 'libmtl' ? (100 * taskSum) / tasks.length : (-100 * flatSum) / flatCount;
 }
+
+/**
+ * The results without each task's `loss`: what Δm compares (LibMTL's Δm is over a task's metrics,
+ * and `Trainer.evaluate` reports the loss beside them).
+ */
+export function withoutLoss(results: TaskResults): Record<string, Record<string, number>> {
+  return Object.fromEntries(
+    Object.entries(results).map(([task, metrics]) => [
+      task,
+      Object.fromEntries(Object.entries(metrics).filter(([k]) => k !== 'loss')),
+    ]),
+  );
+}

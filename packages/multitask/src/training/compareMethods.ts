@@ -5,7 +5,7 @@ import type { MultiTaskModel } from '../architectures/MultiTaskModel';
 import type { MultiTaskDataset } from '../data/MultiTaskDataset';
 import { EW } from '../methods/EW';
 import type { WeightingMethod } from '../methods/WeightingMethod';
-import { deltaM, type TaskResults } from '../metrics/deltaM';
+import { deltaM, type TaskResults, withoutLoss } from '../metrics/deltaM';
 import type { ProgressBar } from './ProgressBar';
 import { type EpochRecord, type StepRecord, type TaskSpec, Trainer, type TrainerOptions } from './Trainer';
 
@@ -282,14 +282,4 @@ export function meanAndStd(values: number[]): Stat {
 /** Per metric, mean ± std over the runs. */
 function statsOf(results: Record<string, number>[]): Record<string, Stat> {
   return Object.fromEntries(Object.keys(results[0]!).map((k) => [k, meanAndStd(results.map((r) => r[k]!))]));
-}
-
-/** Δm compares metrics, not losses. */
-function withoutLoss(results: TaskResults): TaskResults {
-  return Object.fromEntries(
-    Object.entries(results).map(([task, ms]) => [
-      task,
-      Object.fromEntries(Object.entries(ms).filter(([k]) => k !== 'loss')),
-    ]),
-  );
 }
