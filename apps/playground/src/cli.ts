@@ -26,6 +26,7 @@ import { dirname, join, resolve } from 'node:path';
 import { DatasetError, formatComparison, ProgressBar } from '@mtl/multitask';
 import { SaveError, writeFileAtomic } from '@mtl/nn';
 import { MtlError } from '@mtl/tensor';
+import { parseCommandLine, show, USAGE, UsageError } from './commandLine';
 import { BOUNDS, ConfigError, DEFAULT_CONFIG, isImageDataset, nameFrom, parseConfig } from './config';
 import { runExperiment } from './experiment';
 import { imageCounts } from './images';
@@ -36,18 +37,10 @@ import { setField } from './setField';
 import { QueueError, runQueueWorker, safeUrl } from './sweep/queue';
 import { formatSelection, type SweepCommandOptions, sweepCommand } from './sweep/sweepCommand';
 
-const USAGE =
-  'usage: mtl-playground [run|compare|sweep] [config.json | preset] [--set field=value]… [--methods a,b,…] [--seed N] [--epochs N] [--workers N] [--queue redis://host:port] [--out DIR] [--json] [--verbose] [--help]; mtl-playground worker --queue redis://host:port [--workers N]';
-const FLAGS = ['methods', 'seed', 'epochs', 'workers', 'queue', 'out', 'set', 'json', 'verbose', 'help', 'h'];
 /** Larger config files are refused before they are read. */
 const MAX_CONFIG_BYTES = 1 << 20;
 /** Larger data files are refused before they are read (a JS string holds at most ~512 MB). */
 const MAX_DATA_BYTES = 256 << 20;
-
-/** A problem with what the user gave (exit 2); the message is one line naming the field and the fix. */
-class UsageError extends Error {
-  override name = 'UsageError';
-}
 
 type Print = (s: string) => void;
 
@@ -95,32 +88,13 @@ async function run(
   defaultWorkers: number,
   cwd: string,
 ): Promise<number> {
-  // A bare `--` (as `pnpm start -- …` may pass it) separates nothing here.
-  const args = argv.filter((a) => a !== '--');
-  const flags: Record<string, string | true> = Object.create(null);
-  const sets: string[] = [];
-  const positional: string[] = [];
-  while (args.length > 0) {
-    const a = args.shift()!;
-    if (a === '--json' || a === '--help' || a === '-h' || a === '--verbose')
-      flags[a.replace(/^-+/, '')] = true;
-    else if (a.startsWith('--')) {
-      const [key, inline] = a.slice(2).split(/=(.*)/s, 2) as [string, string | undefined];
-      if (!FLAGS.includes(key))
-        throw new UsageError(`unknown option --${/^[\w-]+$/.test(key) ? key : show(key)} — ${USAGE}`);
-      const value = inline ?? args.shift();
-      if (value === undefined) throw new UsageError(`--${key} needs a value — ${USAGE}`);
-      if (key === 'set') sets.push(value);
-      else flags[key] = value;
-    } else positional.push(a);
-  }
-  if (flags.help || flags.h) {
+  const { command, flags, sets, positional } = parseCommandLine(argv);
+  if (flags.help) {
     out(USAGE);
     out(`presets: ${Object.keys(PRESETS).join(', ')}`);
     out('--set changes one config field, e.g. --set data.options.trainImages=1000 --set optimizer.lr=0.003');
     return 0;
   }
-  const command = ['run', 'compare', 'sweep', 'worker'].includes(positional[0]!) ? positional.shift() : 'run';
   const workers =
     typeof flags.workers === 'string' ? integerFlag('workers', flags.workers, 1, 256) : undefined;
   if (command === 'worker') {
@@ -418,12 +392,6 @@ function reason(e: unknown): string {
 
 function describe(v: unknown): string {
   return Array.isArray(v) ? 'a list' : v === null ? 'null' : `a ${typeof v}`;
-}
-
-/** Quoted and cut short, for a value the user typed. */
-function show(s: string): string {
-  const text = JSON.stringify(s);
-  return text.length > 60 ? `${text.slice(0, 60)}…"` : text;
 }
 
 /** One line, at most 500 characters: a message never spills over several lines. */

@@ -1,3 +1,7 @@
+/**
+ * The gradient methods that edit the task gradients themselves — PCGrad's projections, GradVac,
+ * GradDrop, DB-MTL, ConFIG, MoCo — against their references, and through a model.
+ */
 import type { Parameter, Variable } from '@mtl/autograd';
 import { mseLoss } from '@mtl/nn';
 import { Generator, randn } from '@mtl/tensor';
@@ -411,7 +415,7 @@ describe('MoCo', () => {
   });
 });
 
-describe('the B methods through a model', () => {
+describe('the direction methods through a model', () => {
   it('each head gets its own task’s gradient (DB-MTL: of its log-loss), and the shared gradients are finite', () => {
     const methods = [
       () => ({ method: new GradVac({ seed: 1 }), rep: false }),

@@ -1,3 +1,8 @@
+/**
+ * The gradient methods that solve for task weights from the task gradients or their Gramian —
+ * MGDA, IMTL, Aligned-MTL, UPGrad and DualProj, CAGrad, Nash-MTL, FairGrad — against their
+ * references and their defining properties.
+ */
 import type { Parameter, Variable } from '@mtl/autograd';
 import { mseLoss } from '@mtl/nn';
 import { eigh, Generator, randn, Tensor } from '@mtl/tensor';
