@@ -520,6 +520,19 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     }
   }, 240_000);
 
+  it('shows the single-task baselines training, not only when they finish', async () => {
+    const page = await open(`?config=${encode({ methods: ['ew'], epochs: 400, seeds: [0] })}`);
+    await page.click('#start');
+    // Their run draws no curves; its progress still reaches the page as it goes.
+    await page.waitForFunction(
+      () => /^[1-9]\d?%$/.test(document.querySelector('#baselines-body td:nth-child(2)')?.textContent ?? ''),
+      undefined,
+      { timeout: 60_000 },
+    );
+    await page.click('#reset');
+    await page.close();
+  }, 120_000);
+
   it('draws task weights that spike on a log scale', async () => {
     // Nash-MTL's weights on penguins reach 67× their smallest within 10 epochs (seed 0).
     const page = await open(`?config=${encode({ methods: ['nashmtl'], epochs: 10, seeds: [0] })}`);

@@ -219,12 +219,15 @@ function toySession(config: ExperimentConfig, run: RunSpec): Session {
 }
 
 let lastPost = 0;
+/** The step count the page last heard of (the baselines' run has no curves, only progress). */
+let postedDone = 0;
 
 function flush(): void {
   lastPost = performance.now();
   if (session === null) return;
   const { steps, epochs } = session.pending;
-  if (steps.length === 0 && epochs.length === 0) return;
+  if (steps.length === 0 && epochs.length === 0 && stepsDone === postedDone) return;
+  postedDone = stepsDone;
   post({ type: 'progress', steps: steps.splice(0), epochs: epochs.splice(0), done: stepsDone });
 }
 
