@@ -99,7 +99,7 @@ export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): n
   if (typeof op !== 'string') op = 'broadcastShapes';
   for (const s of shapes) if (!isShape(s)) requireShape(op, 'shape', s);
   // Two equal shapes (most elementwise ops): the shape itself. Plain loops here, as every op calls this.
-  if (shapes.length === 2 && sameDims(shapes[0]!, shapes[1]!)) {
+  if (shapes.length === 2 && sameShape(shapes[0]!, shapes[1]!)) {
     const out = shapes[0]!.slice();
     requireSize(op, out);
     return out;
@@ -131,12 +131,6 @@ function isShape(s: readonly number[]): boolean {
     const d = s[i];
     if (!Number.isInteger(d) || d! < 0) return false;
   }
-  return true;
-}
-
-function sameDims(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
 

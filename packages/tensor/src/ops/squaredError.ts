@@ -1,6 +1,7 @@
 import { getKernel, KERNELS } from '../backend/registry';
 import { assertDType } from '../dtype';
 import { DTypeError, formatShape, formatValue, ShapeError, ValueError } from '../errors';
+import { sameShape } from '../shape';
 import { Tensor } from '../Tensor';
 import { requireTensor } from '../validate';
 
@@ -26,7 +27,7 @@ export function squaredError(a: Tensor, b: Tensor, options: SquaredErrorOptions 
     throw new DTypeError(
       `squaredError: a and b must have one dtype — got ${a.dtype} and ${b.dtype} (cast one with .to('${a.dtype}'))`,
     );
-  if (a.shape.length !== b.shape.length || a.shape.some((d, i) => d !== b.shape[i]))
+  if (!sameShape(a.shape, b.shape))
     throw new ShapeError(
       `squaredError: a and b must have one shape — got ${formatShape(a.shape)} and ${formatShape(b.shape)}`,
     );
