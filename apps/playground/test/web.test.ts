@@ -308,7 +308,11 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     const page = await open(`?config=${encode({ methods: ['ew', 'pcgrad'], epochs: 2000, seeds: [0] })}`);
     await page.click('#start');
     await page.waitForSelector('input[data-focus-key="show-1"]');
-    await page.focus('input[data-focus-key="show-1"]');
+    // Focused inside the page in one step: the table redraws several times a second, and
+    // page.focus's wait-then-act can find the radio replaced in between (it did on a loaded CI).
+    await page.evaluate(() =>
+      document.querySelector<HTMLInputElement>('input[data-focus-key="show-1"]')!.focus(),
+    );
     // Count the table's redraws from here (setHtml replaces its rows only when they change).
     await page.evaluate(() => {
       const w = window as unknown as { redraws: number };
