@@ -313,13 +313,13 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     await page.evaluate(() =>
       document.querySelector<HTMLInputElement>('input[data-focus-key="show-1"]')!.focus(),
     );
-    // Count the table's redraws from here (setHtml replaces its rows only when they change).
+    // Count the table's redraws from here (cells are replaced only when they change).
     await page.evaluate(() => {
       const w = window as unknown as { redraws: number };
       w.redraws = 0;
       new MutationObserver(() => {
         w.redraws++;
-      }).observe(document.getElementById('results-body')!, { childList: true });
+      }).observe(document.getElementById('results-body')!, { childList: true, subtree: true });
     });
     await page.waitForFunction(() => (window as unknown as { redraws: number }).redraws >= 3, undefined, {
       timeout: 100_000,
@@ -327,6 +327,38 @@ describe.skipIf(!available)('the web page in Chromium', () => {
     expect(await page.evaluate(() => (document.activeElement as HTMLElement).dataset.focusKey)).toBe(
       'show-1',
     );
+    await page.click('#reset');
+    await page.close();
+  }, 120_000);
+
+  it('picks a run with a click while training redraws the table', async () => {
+    const page = await open(
+      `?config=${encode({ methods: ['ew', 'uw', 'pcgrad'], epochs: 2000, seeds: [0] })}`,
+    );
+    await page.click('#start');
+    await page.waitForSelector('input[data-focus-key="show-1"]');
+    // A press held across redraws (the progress ticks several times a second) must still select.
+    for (const [index, name] of [
+      [0, 'EW'],
+      [1, 'UW'],
+      [0, 'EW'],
+      [1, 'UW'],
+      [0, 'EW'],
+      [1, 'UW'],
+    ] as const) {
+      const box = await page.evaluate((i) => {
+        const r = document.querySelector(`input[data-focus-key="show-${i}"]`)!.getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }, index);
+      await page.mouse.move(box.x, box.y);
+      await page.mouse.down();
+      await page.waitForTimeout(150);
+      await page.mouse.up();
+      await page.waitForFunction(
+        (n) => document.getElementById('focus-title')?.textContent?.endsWith(n),
+        name,
+      );
+    }
     await page.click('#reset');
     await page.close();
   }, 120_000);

@@ -538,6 +538,45 @@ function setHtml(element: HTMLElement, html: string): void {
   if (key) element.querySelector<HTMLElement>(`[data-focus-key="${key}"]`)?.focus();
 }
 
+/** The markup each table cell was last given. */
+const cellMarkup = new WeakMap<Element, string>();
+
+/**
+ * Redraws a table body cell by cell: a cell is replaced only when its markup changed, so a run's
+ * name cell with its radio stays the same element while the progress ticks several times a
+ * second — a click spanning a redraw still lands (redrawing whole rows lost half of them), and
+ * keyboard focus stays where it was. Rows coming or going redraw the body.
+ */
+function patchRows(body: HTMLElement, rows: string[][]): void {
+  const fits =
+    body.children.length === rows.length &&
+    rows.every((cells, i) => body.children[i]!.children.length === cells.length);
+  if (!fits) {
+    body.innerHTML = rows.map((cells) => `<tr>${cells.join('')}</tr>`).join('');
+    rows.forEach((cells, i) => {
+      cells.forEach((html, k) => {
+        cellMarkup.set(body.children[i]!.children[k]!, html);
+      });
+    });
+    return;
+  }
+  rows.forEach((cells, i) => {
+    const tr = body.children[i]!;
+    cells.forEach((html, k) => {
+      const cell = tr.children[k]!;
+      if (cellMarkup.get(cell) === html) return;
+      const focused = cell.contains(document.activeElement) ? (document.activeElement as HTMLElement) : null;
+      const template = document.createElement('template');
+      template.innerHTML = html;
+      const fresh = template.content.firstElementChild!;
+      cell.replaceWith(fresh);
+      cellMarkup.set(fresh, html);
+      const key = focused?.dataset.focusKey;
+      if (key) fresh.querySelector<HTMLElement>(`[data-focus-key="${key}"]`)?.focus();
+    });
+  });
+}
+
 function renderTable(): void {
   // Task names and error messages can come from a shared link or a user's file: escape them.
   const groups = metricColumns();
@@ -557,14 +596,12 @@ function renderTable(): void {
       .join('')}</tr>`,
   );
   const cells = (r: RunView, only?: string) =>
-    groups
-      .flatMap((g) =>
-        g.metrics.map((m) => {
-          const v = only === undefined || only === g.task ? r.metrics?.[g.task]?.[m] : undefined;
-          return `<td>${v === undefined ? '' : tableNumber(v)}</td>`;
-        }),
-      )
-      .join('');
+    groups.flatMap((g) =>
+      g.metrics.map((m) => {
+        const v = only === undefined || only === g.task ? r.metrics?.[g.task]?.[m] : undefined;
+        return `<td>${v === undefined ? '' : tableNumber(v)}</td>`;
+      }),
+    );
   const ms = (r: RunView) => `<td>${r.msPerStep === null ? '' : r.msPerStep.toFixed(1)}</td>`;
   const rows = runs.flatMap((r, i) => {
     if (r.spec.baselines) return [];
@@ -587,24 +624,33 @@ function renderTable(): void {
       ? ''
       : `<td><button type="button" data-model="${i}" data-focus-key="model-${i}" aria-label="Download the ${label} model as safetensors" title="Download the model (safetensors)">save</button></td>`;
     return [
-      `<tr data-run="${i}"><th scope="row"><label>${radio}<span class="swatch" style="background:${r.color}"></span>${label}</label></th><td>${escapeHtml(
-        progressText(r),
-      )}</td>${deltaCell}${ms(r)}${cells(r)}${model}</tr>`,
+      [
+        `<th scope="row"><label>${radio}<span class="swatch" style="background:${r.color}"></span>${label}</label></th>`,
+        `<td>${escapeHtml(progressText(r))}</td>`,
+        ...(toy ? [] : [deltaCell]),
+        ms(r),
+        ...cells(r),
+        ...(toy ? [] : [model]),
+      ],
     ];
   });
-  setHtml($('results-body'), rows.join(''));
+  patchRows($('results-body'), rows);
   // The baselines: one row per task once their worker knows the tasks, each with its own task's metrics.
   const baselineRows = runs.flatMap((r) => {
     if (!r.spec.baselines) return [];
-    const row = (label: string, only?: string) =>
-      `<tr><th scope="row"><span class="swatch" style="background:${r.color}"></span>${escapeHtml(label)}</th><td>${escapeHtml(
-        progressText(r),
-      )}</td><td>ref</td>${ms(r)}${cells(r, only)}<td></td></tr>`;
+    const row = (label: string, only?: string) => [
+      `<th scope="row"><span class="swatch" style="background:${r.color}"></span>${escapeHtml(label)}</th>`,
+      `<td>${escapeHtml(progressText(r))}</td>`,
+      '<td>ref</td>',
+      ms(r),
+      ...cells(r, only),
+      '<td></td>',
+    ];
     return r.tasks.length === 0
       ? [row(r.spec.label)]
       : r.tasks.map((t) => row(r.spec.label.replace('Single-task baselines', `${t} alone`), t));
   });
-  setHtml($('baselines-body'), baselineRows.join(''));
+  patchRows($('baselines-body'), baselineRows);
   const finished = runs.filter((r) => r.status === 'finished').length;
   status.textContent =
     runs.length === 0
