@@ -336,8 +336,9 @@ describe.skipIf(!available)('the web page in Chromium', () => {
       `?config=${encode({ methods: ['ew', 'uw', 'pcgrad'], epochs: 2000, seeds: [0] })}`,
     );
     await page.click('#start');
-    await page.waitForSelector('input[data-focus-key="show-1"]');
-    // A press held across redraws (the progress ticks several times a second) must still select.
+    // Once the page has picked the first run with task gradients by itself (PCGrad), the user's
+    // presses, held across redraws (the progress ticks several times a second), must each select.
+    await page.waitForFunction(() => document.getElementById('focus-title')?.textContent?.endsWith('PCGrad'));
     for (const [index, name] of [
       [0, 'EW'],
       [1, 'UW'],
