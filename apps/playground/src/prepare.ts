@@ -125,7 +125,7 @@ export interface RunSpec {
  * optimizer only when several are compared (`EW · MMoE · SGD`).
  */
 export function runSpecs(config: ExperimentConfig): RunSpec[] {
-  const optimizers = config.optimizers.length > 0 ? config.optimizers : [config.optimizer.name];
+  const optimizers = comparedOptimizers(config);
   return optimizers.flatMap((optimizer) =>
     compared(config).flatMap((architecture) =>
       config.methods.map((method) => ({
@@ -144,7 +144,7 @@ export function runSpecs(config: ExperimentConfig): RunSpec[] {
  */
 export function baselineSpecs(config: ExperimentConfig): RunSpec[] {
   if (config.data.dataset === 'cagradToy') return [];
-  const optimizers = config.optimizers.length > 0 ? config.optimizers : [config.optimizer.name];
+  const optimizers = comparedOptimizers(config);
   return optimizers.flatMap((optimizer) =>
     compared(config).map((architecture) => ({
       label: runLabel(config, 'Single-task baselines', optimizer, architecture),
@@ -154,6 +154,11 @@ export function baselineSpecs(config: ExperimentConfig): RunSpec[] {
       baselines: true as const,
     })),
   );
+}
+
+/** The optimizers a config compares: `optimizers`, or `optimizer.name` alone when that is empty. */
+function comparedOptimizers(config: ExperimentConfig): OptimizerName[] {
+  return config.optimizers.length > 0 ? config.optimizers : [config.optimizer.name];
 }
 
 /** A run's name in tables: `what`, then the architecture and the optimizer when several are compared. */

@@ -37,7 +37,7 @@ export interface LineChartOptions {
 }
 
 /** Dash patterns for lines that lie on an earlier one, so each still shows. */
-export const DASHES = [
+const DASHES = [
   [7, 5],
   [2, 4],
   [10, 4, 2, 4],
