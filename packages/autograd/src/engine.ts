@@ -1,5 +1,6 @@
-import { add, formatShape, ones, ShapeError, type Tensor } from '@mtl/tensor';
+import { formatShape, ones, openBufferScope, ShapeError, type Tensor } from '@mtl/tensor';
 import { AutogradError } from './AutogradError';
+import { Gradients } from './Gradients';
 import { rules } from './rules/index';
 import { unbroadcast } from './unbroadcast';
 import type { Variable } from './Variable';
@@ -23,51 +24,52 @@ export function runBackward(
   { retainGraph = false }: BackwardOptions = {},
 ): Map<Variable, Tensor> {
   const { order, leads } = topologicalOrder(roots, isTarget);
-  const grads = new Map<Variable, Tensor>();
-  // Gradients this pass allocated itself (sums), which nothing else holds: later contributions are
-  // added into them in place instead of allocating a new sum each time.
-  const owned = new Set<Tensor>();
-  roots.forEach((root, i) => {
-    accumulate(grads, owned, root, seeds[i]!);
-  });
-  const ran = [];
-  for (let i = order.length - 1; i >= 0; i--) {
-    const variable = order[i]!;
-    const node = variable.node;
-    const grad = grads.get(variable);
-    if (node === null || grad === undefined) continue;
-    // The gradient is final here, and the rule may pass it on to the inputs as it is (even to one
-    // input twice): from now on it is not ours to add into.
-    owned.delete(grad);
-    const inputs = node.inputs;
-    const needsGrad = new Array<boolean>(inputs.length);
-    let any = false;
-    for (let k = 0; k < inputs.length; k++) {
-      const input = inputs[k]!;
-      needsGrad[k] = input !== null && leads.has(input);
-      any ||= needsGrad[k]!;
-    }
-    // A target whose inputs lead to no other target: its own rule need not run.
-    if (any) {
-      const saved = node.saved!;
-      const inputGrads = rules[node.primitive].backward(grad, {
-        inputs: saved.inputs,
-        output: saved.output,
-        params: saved.params,
-        needsGrad,
-      } as never);
+  const grads = new Gradients(openBufferScope());
+  try {
+    roots.forEach((root, i) => {
+      grads.accumulate(root, seeds[i]!);
+    });
+    const ran = [];
+    for (let i = order.length - 1; i >= 0; i--) {
+      const variable = order[i]!;
+      const node = variable.node;
+      const grad = grads.get(variable);
+      if (node === null || grad === undefined) continue;
+      // The gradient is final here, and the rule may pass it on to the inputs as it is (even to
+      // one input twice): from now on it is not ours to add into.
+      grads.seal(grad);
+      const inputs = node.inputs;
+      const needsGrad = new Array<boolean>(inputs.length);
+      let any = false;
       for (let k = 0; k < inputs.length; k++) {
         const input = inputs[k]!;
-        const g = inputGrads[k];
-        if (input === null || !needsGrad[k] || g === null || g === undefined) continue;
-        accumulate(grads, owned, input, fitTo(g, input, node.primitive));
+        needsGrad[k] = input !== null && leads.has(input);
+        any ||= needsGrad[k]!;
       }
-      ran.push(node);
+      // A target whose inputs lead to no other target: its own rule need not run.
+      if (any) {
+        const saved = node.saved!;
+        const inputGrads = rules[node.primitive].backward(grad, {
+          inputs: saved.inputs,
+          output: saved.output,
+          params: saved.params,
+          needsGrad,
+        } as never);
+        for (let k = 0; k < inputs.length; k++) {
+          const input = inputs[k]!;
+          const g = inputGrads[k];
+          if (input === null || !needsGrad[k] || g === null || g === undefined) continue;
+          grads.accumulate(input, fitTo(g, input, node.primitive));
+        }
+        ran.push(node);
+      }
+      if (!isTarget(variable)) grads.drop(variable);
     }
-    if (!isTarget(variable)) grads.delete(variable);
+    if (!retainGraph) for (const node of ran) node.release();
+    return grads.held;
+  } finally {
+    grads.scope.close();
   }
-  if (!retainGraph) for (const node of ran) node.release();
-  return grads;
 }
 
 /**
@@ -107,22 +109,6 @@ export function topologicalOrder(
     }
   }
   return { order, leads };
-}
-
-function accumulate(grads: Map<Variable, Tensor>, owned: Set<Tensor>, v: Variable, g: Tensor): void {
-  const current = grads.get(v);
-  if (current === undefined) {
-    grads.set(v, g);
-  } else if (owned.has(current) && current.dtype === g.dtype && current.size === g.size) {
-    // Same shape and dtype (both were fitted to v): add in place.
-    const c = current.data;
-    const d = g.data;
-    for (let i = 0; i < c.length; i++) c[i] += d[i]!;
-  } else {
-    const sum = add(current, g);
-    owned.add(sum);
-    grads.set(v, sum);
-  }
 }
 
 /** Sums a broadcast gradient back to the input's shape and gives it the input's dtype. */

@@ -69,6 +69,8 @@ describe('the API mirrors @mtl/tensor', () => {
         'kernelStorageView',
         'kernelStorageAvailable',
       ],
+      // Buffer reuse: the backward pass hands back the gradients it made.
+      ...['openBufferScope', 'clearBufferPool', 'bufferPoolBytes'],
       ...['biasRelu', 'maskRows'],
       ...['adamUpdateKernel', 'sgdMomentumUpdateKernel', 'rmspropUpdateKernel', 'adagradUpdateKernel'],
       // The gradients of convolution, pooling and resampling, which their rules call.

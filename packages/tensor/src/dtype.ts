@@ -1,3 +1,4 @@
+import { noteBuffer, POOLED_MIN_BYTES, reuseBuffer } from './bufferPool';
 import { DTypeError, formatValue, ValueError } from './errors';
 
 /** The element types a tensor can hold. `float32` is the default, as in PyTorch. */
@@ -32,17 +33,22 @@ export function allocate(dtype: DType, size: number): TypedArray {
   }
 }
 
+const ARRAY_TYPES = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+} as const;
+
+/** Small arrays are made fresh; larger ones come from the buffer pool when it has one (bufferPool.ts). */
 function allocateRaw(dtype: DType, size: number): TypedArray {
-  switch (dtype) {
-    case 'float32':
-      return new Float32Array(size);
-    case 'float64':
-      return new Float64Array(size);
-    case 'int32':
-      return new Int32Array(size);
-    case 'bool':
-      return new Uint8Array(size);
-  }
+  const ArrayType = ARRAY_TYPES[dtype];
+  const bytes = size * ArrayType.BYTES_PER_ELEMENT;
+  if (bytes < POOLED_MIN_BYTES) return new ArrayType(size);
+  const pooled = reuseBuffer(bytes);
+  const array = pooled === undefined ? new ArrayType(size) : new ArrayType(pooled).fill(0);
+  noteBuffer(array.buffer as ArrayBuffer);
+  return array;
 }
 
 export function isDType(value: unknown): value is DType {

@@ -22,6 +22,7 @@ export {
   kernelStorageView,
   kernelStorageZeros,
 } from './backend/storage';
+export { type BufferScope, bufferPoolBytes, clearBufferPool, openBufferScope } from './bufferPool';
 export {
   checkBoolean,
   checkChoice,
