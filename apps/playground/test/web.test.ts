@@ -336,9 +336,10 @@ describe.skipIf(!available)('the web page in Chromium', () => {
       `?config=${encode({ methods: ['ew', 'uw', 'pcgrad'], epochs: 2000, seeds: [0] })}`,
     );
     await page.click('#start');
-    // Once the page has picked the first run with task gradients by itself (PCGrad), the user's
-    // presses, held across redraws (the progress ticks several times a second), must each select.
-    await page.waitForFunction(() => document.getElementById('focus-title')?.textContent?.endsWith('PCGrad'));
+    // The user's presses, held across redraws (the progress ticks several times a second) and
+    // across the page's own pick of the first run with task gradients (PCGrad, within the first
+    // presses), must each select.
+    await page.waitForSelector('input[data-focus-key="show-1"]');
     for (const [index, name] of [
       [0, 'EW'],
       [1, 'UW'],
@@ -359,6 +360,7 @@ describe.skipIf(!available)('the web page in Chromium', () => {
         (n) => document.getElementById('focus-title')?.textContent?.endsWith(n),
         name,
       );
+      expect(await page.isChecked(`input[data-focus-key="show-${index}"]`)).toBe(true);
     }
     await page.click('#reset');
     await page.close();

@@ -606,9 +606,9 @@ function renderTable(): void {
   const rows = runs.flatMap((r, i) => {
     if (r.spec.baselines) return [];
     const label = escapeHtml(r.spec.label);
-    const radio = `<input type="radio" name="show" value="${i}" data-focus-key="show-${i}" aria-label="Show ${label}"${
-      i === selected ? ' checked' : ''
-    }>`;
+    // Which run is shown is not in the markup (see syncSelection): the page's own pick would
+    // otherwise replace two name cells, and a click held across that would be lost.
+    const radio = `<input type="radio" name="show" value="${i}" data-focus-key="show-${i}" aria-label="Show ${label}">`;
     const delta =
       r.deltaM != null
         ? `${r.deltaM >= 0 ? '+' : ''}${r.deltaM.toFixed(2)}`
@@ -635,6 +635,7 @@ function renderTable(): void {
     ];
   });
   patchRows($('results-body'), rows);
+  syncSelection();
   // The baselines: one row per task once their worker knows the tasks, each with its own task's metrics.
   const baselineRows = runs.flatMap((r) => {
     if (!r.spec.baselines) return [];
@@ -674,14 +675,33 @@ function renderTable(): void {
   for (const id of ['download-json', 'download-csv']) $<HTMLButtonElement>(id).disabled = runs.length === 0;
 }
 
-$('results-body').addEventListener('change', (e) => {
-  selected = Number((e.target as HTMLInputElement).value);
+/** Checks the selected run's radio (a property, so no cell is replaced). */
+function syncSelection(): void {
+  for (const input of $('results-body').querySelectorAll<HTMLInputElement>('input[name="show"]')) {
+    const shown = Number(input.value) === selected;
+    if (input.checked !== shown) input.checked = shown;
+  }
+}
+
+/** The user shows run `index`: from now on the page no longer picks one itself. */
+function showRun(index: number): void {
   chosen = true;
+  if (index === selected) return;
+  selected = index;
   buildFocusCharts();
   scheduleRender();
+}
+
+// 'change' for the keyboard; 'click' too, since pressing the radio already checked (the run shown
+// before the user picked any) fires no 'change', and that press is a pick all the same.
+$('results-body').addEventListener('change', (e) => {
+  const input = e.target as HTMLInputElement;
+  if (input.name === 'show') showRun(Number(input.value));
 });
 $('results-body').addEventListener('click', (e) => {
-  const index = (e.target as HTMLElement).dataset.model;
+  const target = e.target as HTMLInputElement;
+  if (target.name === 'show') showRun(Number(target.value));
+  const index = target.dataset.model;
   if (index !== undefined) runs[Number(index)]!.worker.postMessage({ type: 'exportModel' });
 });
 $('download-json').addEventListener('click', () =>
