@@ -80,13 +80,18 @@ function preview(values: ArrayLike<number>, n = 8): string {
  * within the dtype's tolerance (floats; NaN equals NaN; infinities exact). `flipColumns` lets
  * each column of a matrix differ by a sign (eigenvectors). Returns a message naming the first
  * and worst differences, or null when they agree.
+ *
+ * `normwise` measures the error against the tensor's largest magnitude instead of each
+ * element's (|got − exp| ≤ atol + rtol·max|exp|). It is for float32 optimizer state: a momentum
+ * buffer is a sum of terms of alternating sign, so a small element of it carries the rounding
+ * error of its large terms (torch's own float32 buffer differs from its float64 one by as much).
  */
 export function compareTensor(
   got: unknown,
   exp: FixtureTensor,
   label: string,
   tolerances: Record<'float32' | 'float64', Tolerance>,
-  { flipColumns = false }: { flipColumns?: boolean } = {},
+  { flipColumns = false, normwise = false }: { flipColumns?: boolean; normwise?: boolean } = {},
 ): string | null {
   if (!isTensorLike(got)) return `${label}: expected a Tensor, got ${describeValue(got)}`;
   const gotShape = Array.from(got.shape);
@@ -109,20 +114,20 @@ export function compareTensor(
       if (dot < 0) for (let i = 0; i < rows; i++) have[i * cols + j] = -have[i * cols + j]!;
     }
   }
-  const tol = exp.dtype === 'float32' || exp.dtype === 'float64' ? tolerances[exp.dtype] : null;
+  let tol = exp.dtype === 'float32' || exp.dtype === 'float64' ? tolerances[exp.dtype] : null;
+  if (tol !== null && normwise) {
+    const scale = want.reduce((m, x) => (Number.isFinite(x) ? Math.max(m, Math.abs(x)) : m), 0);
+    tol = { rtol: 0, atol: tol.atol + tol.rtol * scale };
+  }
   let bad = 0;
   let first = -1;
   let worst = 0;
   for (let i = 0; i < want.length; i++) {
     const a = have[i]!;
     const e = want[i]!;
-    let ok: boolean;
-    if (tol === null) ok = a === e;
-    else if (Number.isNaN(e)) ok = Number.isNaN(a);
-    else if (!Number.isFinite(e)) ok = a === e;
-    else {
+    const ok = tol === null ? a === e : closeNumber(a, e, tol);
+    if (tol !== null && Number.isFinite(e)) {
       const err = Math.abs(a - e);
-      ok = err <= tol.atol + tol.rtol * Math.abs(e);
       if (Number.isFinite(err)) worst = Math.max(worst, err);
       else if (!ok) worst = Number.POSITIVE_INFINITY;
     }
@@ -138,6 +143,13 @@ export function compareTensor(
     `first at flat index ${first}: got ${fmt(have[first]!)}, expected ${fmt(want[first]!)}\n` +
     `  got      ${preview(have)}\n  expected ${preview(want)}`
   );
+}
+
+/** Whether `got` is within tolerance of `want` (NaN equals NaN; infinities exact). */
+export function closeNumber(got: number, want: number, tol: Tolerance): boolean {
+  if (Number.isNaN(want)) return Number.isNaN(got);
+  if (!Number.isFinite(want)) return got === want;
+  return Math.abs(got - want) <= tol.atol + tol.rtol * Math.abs(want);
 }
 
 /**

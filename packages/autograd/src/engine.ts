@@ -1,4 +1,4 @@
-import { formatShape, ones, openBufferScope, ShapeError, type Tensor } from '@mtl/tensor';
+import { formatShape, ones, openBufferScope, ShapeError, sameShape, type Tensor } from '@mtl/tensor';
 import { AutogradError } from './AutogradError';
 import { Gradients } from './Gradients';
 import { rules } from './rules/index';
@@ -115,7 +115,7 @@ export function topologicalOrder(
 export function fitTo(g: Tensor, input: Variable, primitive: string): Tensor {
   const shape = input.value.shape;
   let fitted = g;
-  if (g.rank !== shape.length || g.shape.some((d, i) => d !== shape[i])) {
+  if (!sameShape(g.shape, shape)) {
     try {
       fitted = unbroadcast(g, shape);
     } catch {
@@ -130,7 +130,7 @@ export function fitTo(g: Tensor, input: Variable, primitive: string): Tensor {
 /** The seed for backward() on `root`: 1 for a scalar; otherwise the caller must give one. */
 export function seedFor(op: string, root: Variable, grad: Tensor | undefined): Tensor {
   if (grad !== undefined) {
-    if (grad.rank !== root.value.rank || grad.shape.some((d, i) => d !== root.value.shape[i])) {
+    if (!sameShape(grad.shape, root.value.shape)) {
       throw new ShapeError(
         `${op}: the gradient has shape ${formatShape(grad.shape)} but the output has shape ${formatShape(root.value.shape)}`,
       );

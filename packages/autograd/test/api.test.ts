@@ -51,6 +51,7 @@ describe('the API mirrors @mtl/tensor', () => {
       ...['rand', 'randn', 'randint', 'randperm', 'manualSeed', 'getDefaultGenerator'],
       ...[
         'broadcastShapes',
+        'sameShape',
         'normalizeDim',
         'normalizeDims',
         'sizeOf',

@@ -12,16 +12,19 @@ import {
 } from '@mtl/autograd';
 import { mseLoss } from '@mtl/nn';
 import { Adam } from '@mtl/optim';
-import { Generator, randn, tensor } from '@mtl/tensor';
+import { Generator, MtlError, randn, tensor, ValueError } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
 import {
   type AggregationInput,
+  deltaM,
   EW,
   GradientAggregation,
   HardSharing,
   PCGrad,
+  Standardizer,
   StaticWeighting,
   UW,
+  WeightingError,
 } from '../src/index';
 
 const makeModel = (seed = 1) =>
@@ -260,6 +263,32 @@ describe('the methods’ common contract', () => {
       /PCGrad: the combined gradient is not finite \(element 1 is (Infinity|NaN)\)/,
     );
     expect(w.grad).toBeNull();
+  });
+
+  it('throws by the rule: a bad argument is a ValueError, a method misused a WeightingError, a failed run an MtlError', () => {
+    const thrown = (f: () => unknown): unknown => {
+      try {
+        f();
+      } catch (error) {
+        return error;
+      }
+      throw new Error('did not throw');
+    };
+    const m = makeModel();
+    const l = losses(m);
+    expect(thrown(() => deltaM({ a: { accuracy: 1 } }, {}))).toBeInstanceOf(ValueError);
+    expect(thrown(() => HardSharing.mlp({ inputSize: 2, hidden: [2], tasks: {} }))).toBeInstanceOf(
+      ValueError,
+    );
+    expect(
+      thrown(() => new EW().backward(l, { shared: [], representation: m.representation })),
+    ).toBeInstanceOf(WeightingError);
+    // Nothing to blame on an argument: the base class itself.
+    l.b = mul(l.b!, Number.NaN);
+    expect((thrown(() => new EW().backward(l, { shared: m.sharedParameters() })) as Error).constructor).toBe(
+      MtlError,
+    );
+    expect((thrown(() => new Standardizer().transform(tensor([1]))) as Error).constructor).toBe(MtlError);
   });
 
   it('a loss-level method given only a representation refuses, instead of leaving the encoder untrained', () => {

@@ -12,6 +12,7 @@ import {
   MtlError,
   optionKeys,
   ShapeError,
+  sameShape,
   type Tensor,
   ValueError,
 } from '@mtl/tensor';
@@ -172,7 +173,7 @@ export abstract class Module {
       if (!has(name)) continue;
       const source = sd[name]!;
       const own = target.value.shape;
-      if (source.rank !== own.length || source.shape.some((d, i) => d !== own[i])) {
+      if (!sameShape(source.shape, own)) {
         mismatched.push(`${name}: ${formatShape(source.shape)} in the state dict, ${formatShape(own)} here`);
       }
     }

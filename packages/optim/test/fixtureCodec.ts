@@ -9,6 +9,13 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Tensor, tensor } from '@mtl/tensor';
+import {
+  closeNumber,
+  compareTensor as compareShared,
+  decodeNumber,
+  isFixtureTensor,
+  type Tolerance,
+} from '../../../tools/testing/fixtureTensors';
 
 export type FloatDType = 'float32' | 'float64';
 export type FixtureNumber = number | 'nan' | 'inf' | '-inf';
@@ -94,14 +101,6 @@ export function loadClipFixture(): ClipFixture {
   return readJson<ClipFixture>('clip.json');
 }
 
-export function decodeNumber(v: FixtureNumber): number {
-  if (v === 'nan') return Number.NaN;
-  if (v === 'inf') return Number.POSITIVE_INFINITY;
-  if (v === '-inf') return Number.NEGATIVE_INFINITY;
-  if (typeof v === 'number') return v;
-  throw new Error(`fixture: cannot decode number ${JSON.stringify(v)}`);
-}
-
 /** A fixture tensor as an @mtl/tensor Tensor, in `dtype` (default: its own). */
 export function decodeTensor(t: FixtureTensor, dtype: FloatDType = t.dtype): Tensor {
   const values = t.data.map(decodeNumber);
@@ -109,44 +108,14 @@ export function decodeTensor(t: FixtureTensor, dtype: FloatDType = t.dtype): Ten
   return tensor(data, { dtype, shape: [...t.shape] });
 }
 
-export interface Tolerance {
-  rtol: number;
-  atol: number;
-}
-
 export const TOLERANCE: Record<FloatDType, Tolerance> = {
   float64: { rtol: 1e-12, atol: 1e-14 },
   float32: { rtol: 1e-5, atol: 1e-6 },
 };
 
-export function isFixtureTensor(v: unknown): v is FixtureTensor {
-  return typeof v === 'object' && v !== null && 'dtype' in v && 'shape' in v && 'data' in v;
-}
-
-function fmt(x: number): string {
-  return Object.is(x, -0) ? '-0' : String(x);
-}
-
-function preview(values: ArrayLike<number>, n = 6): string {
-  const xs = Array.from(values).slice(0, n).map(fmt);
-  return `[${xs.join(', ')}${values.length > n ? ', …' : ''}]`;
-}
-
-/** Whether `got` is within tolerance of `want` (NaN equals NaN; infinities exact). */
-export function closeNumber(got: number, want: number, tol: Tolerance): boolean {
-  if (Number.isNaN(want)) return Number.isNaN(got);
-  if (!Number.isFinite(want)) return got === want;
-  return Math.abs(got - want) <= tol.atol + tol.rtol * Math.abs(want);
-}
-
 /**
- * Compares a tensor with the fixture tensor: same shape and dtype, values within the dtype's
- * tolerance. Returns a message, or null when they agree.
- *
- * `normwise` measures the relative error against the tensor's largest magnitude instead of each
- * element's (|got − exp| ≤ atol + rtol·max|exp|). It is for float32 optimizer state: a momentum
- * buffer is a sum of terms of alternating sign, so a small element of it carries the rounding
- * error of its large terms (torch's own float32 buffer differs from its float64 one by as much).
+ * Compares a tensor with the fixture tensor (the shared comparison, at this package's
+ * tolerances); `normwise` for float32 optimizer state (see the shared `compareTensor`).
  */
 export function compareTensor(
   got: unknown,
@@ -154,40 +123,7 @@ export function compareTensor(
   label: string,
   normwise = false,
 ): string | null {
-  if (typeof got !== 'object' || got === null || !('data' in got) || !('shape' in got) || !('dtype' in got)) {
-    return `${label}: expected a Tensor, got ${String(got)}`;
-  }
-  const t = got as Tensor;
-  const shape = Array.from(t.shape);
-  if (shape.length !== exp.shape.length || shape.some((s, i) => s !== exp.shape[i])) {
-    return `${label}: shape [${shape.join(',')}], expected [${exp.shape.join(',')}]`;
-  }
-  if (t.dtype !== exp.dtype) return `${label}: dtype ${t.dtype}, expected ${exp.dtype}`;
-  const want = exp.data.map(decodeNumber);
-  const have = Array.from(t.data as ArrayLike<number>);
-  if (have.length !== want.length) return `${label}: ${have.length} elements, expected ${want.length}`;
-  let tol = TOLERANCE[exp.dtype];
-  if (normwise) {
-    const scale = want.reduce((m, x) => (Number.isFinite(x) ? Math.max(m, Math.abs(x)) : m), 0);
-    tol = { rtol: 0, atol: tol.atol + tol.rtol * scale };
-  }
-  let bad = 0;
-  let first = -1;
-  let worst = 0;
-  for (let i = 0; i < want.length; i++) {
-    const a = have[i]!;
-    const e = want[i]!;
-    if (Number.isFinite(e) && Number.isFinite(a))
-      worst = Math.max(worst, Math.abs(a - e) / Math.max(Math.abs(e), 1e-300));
-    if (!closeNumber(a, e, tol)) {
-      bad++;
-      if (first < 0) first = i;
-    }
-  }
-  if (bad === 0) return null;
-  return (
-    `${label}: ${bad}/${want.length} elements differ (${exp.dtype}, rtol ${tol.rtol}, atol ${tol.atol}, ` +
-    `max rel diff ${worst.toExponential(2)}); first at flat index ${first}: got ${fmt(have[first]!)}, ` +
-    `expected ${fmt(want[first]!)}\n  got      ${preview(have)}\n  expected ${preview(want)}`
-  );
+  return compareShared(got, exp, label, TOLERANCE, { normwise });
 }
+
+export { closeNumber, decodeNumber, isFixtureTensor, type Tolerance };

@@ -135,6 +135,7 @@ describe('every op is a function and a method', () => {
     'concat',
     'stack',
     'broadcastShapes',
+    'sameShape',
     'normalizeDim',
     'normalizeDims',
     'sizeOf',

@@ -158,5 +158,5 @@ export { std, type VarianceOptions, variance } from './ops/variance';
 export { where } from './ops/where';
 export { getDefaultGenerator, manualSeed } from './random/defaultGenerator';
 export { Generator } from './random/Generator';
-export { broadcastShapes, normalizeDim, normalizeDims, sizeOf } from './shape';
+export { broadcastShapes, normalizeDim, normalizeDims, sameShape, sizeOf } from './shape';
 export { type NestedArray, Tensor } from './Tensor';

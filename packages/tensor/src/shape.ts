@@ -24,6 +24,7 @@ export function stridesOf(shape: readonly number[]): number[] {
   return strides;
 }
 
+/** Same rank and the same size along every dim. */
 export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;

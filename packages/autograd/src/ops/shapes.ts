@@ -7,6 +7,7 @@ import {
   normalizeDim,
   reshape as reshapeOp,
   ShapeError,
+  sameShape,
   split as splitOp,
   squeeze as squeezeOp,
   type Tensor,
@@ -102,7 +103,7 @@ export function stack(xs: readonly VariableLike[], dim = 0): Variable {
   requireInteger('stack', 'dim', dim);
   const shapes = xs.map((x, i) => requireTensorLike('stack', `xs[${i}]`, x).shape);
   const first = shapes[0]!;
-  if (shapes.some((s) => s.length !== first.length || s.some((d, i) => d !== first[i]))) {
+  if (shapes.some((s) => !sameShape(s, first))) {
     throw new ShapeError(
       `stack: every tensor must have the same shape, got ${shapes.map(formatShape).join(', ')}`,
     );

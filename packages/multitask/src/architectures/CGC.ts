@@ -1,6 +1,6 @@
 import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
 import { Linear, ModuleDict, ModuleList } from '@mtl/nn';
-import { type DType, type Generator, MtlError } from '@mtl/tensor';
+import { type DType, type Generator, ValueError } from '@mtl/tensor';
 import { checkOptions } from '../data/check';
 import {
   checkCommon,
@@ -55,7 +55,7 @@ export class CGC extends MultiTaskModel {
   /**
    * @throws ValueError unless given `{ sharedExperts, taskExperts, gates, towers }` with at least
    *   one shared expert Module and, per task, an array of expert Modules, a gate and a tower;
-   *   MtlError when they name different tasks
+   *   ValueError when they name different tasks
    */
   constructor(options: {
     sharedExperts: readonly Layer[];
@@ -74,7 +74,7 @@ export class CGC extends MultiTaskModel {
     const towers = checkLayerRecord(op, 'towers', o.towers) as Record<string, Layer>;
     super(checkSameTasks(op, { towers, gates, taskExperts }));
     if (sharedExperts.length === 0) {
-      throw new MtlError(
+      throw new ValueError(
         `${new.target.name}: needs at least one shared expert (without one, train the tasks apart)`,
       );
     }

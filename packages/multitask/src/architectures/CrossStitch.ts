@@ -1,14 +1,6 @@
 import { matmul, Parameter, select, stack, type Variable, type VariableLike } from '@mtl/autograd';
 import { ModuleDict, ModuleList } from '@mtl/nn';
-import {
-  checkNumber,
-  type DType,
-  type Generator,
-  MtlError,
-  type Tensor,
-  tensor,
-  ValueError,
-} from '@mtl/tensor';
+import { checkNumber, type DType, type Generator, type Tensor, tensor, ValueError } from '@mtl/tensor';
 import { checkFloatDType, checkOptions } from '../data/check';
 import {
   checkCommon,
@@ -65,7 +57,7 @@ export class CrossStitch extends MultiTaskModel {
    * @throws ValueError unless given `{ columns, heads, diagonal?, dtype? }` with, per task, an
    *   array of column-layer Modules (every column equally deep, at least one layer) and a head
    *   Module, a diagonal in [0, 1]; DTypeError for a dtype other than float32 or float64;
-   *   MtlError when columns and heads name different tasks
+   *   ValueError when columns and heads name different tasks
    */
   constructor(options: {
     /** Per task, its column's layers; every column has the same number of layers and widths. */
@@ -87,7 +79,7 @@ export class CrossStitch extends MultiTaskModel {
     super(checkSameTasks(op, { heads, columns }));
     const depths = Object.values(columns).map((c) => c.length);
     if (depths[0] === 0 || depths.some((d) => d !== depths[0])) {
-      throw new MtlError(
+      throw new ValueError(
         `${new.target.name}: every column needs the same number of layers, at least one (a stitch follows each) — got ${depths.join(', ')}`,
       );
     }

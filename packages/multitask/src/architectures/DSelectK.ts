@@ -19,7 +19,6 @@ import {
   checkNumber,
   type DType,
   type Generator,
-  MtlError,
   mustBe,
   tensor,
   ValueError,
@@ -156,7 +155,7 @@ export class DSelectK extends MMoE {
 
   /**
    * @throws ValueError unless given `{ experts, gates, towers }` with at least one expert Module
-   *   and, per task, a DSelectKGate and a tower Module; MtlError when a gate selects among a
+   *   and, per task, a DSelectKGate and a tower Module; ValueError when a gate selects among a
    *   different number of experts, or gates and towers name different tasks
    */
   constructor(options: {
@@ -177,7 +176,7 @@ export class DSelectK extends MMoE {
     const towers = o.towers as Record<string, Layer>;
     for (const [task, gate] of Object.entries(gates)) {
       if (gate.numExperts !== experts.length) {
-        throw new MtlError(
+        throw new ValueError(
           `DSelectK: the gate of ${task} selects among ${gate.numExperts} experts, but there are ${experts.length}`,
         );
       }

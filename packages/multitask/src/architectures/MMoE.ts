@@ -1,6 +1,6 @@
 import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
 import { Linear, ModuleDict, ModuleList } from '@mtl/nn';
-import { type DType, type Generator, MtlError } from '@mtl/tensor';
+import { type DType, type Generator, ValueError } from '@mtl/tensor';
 import { checkOptions } from '../data/check';
 import {
   checkCommon,
@@ -59,7 +59,7 @@ export class MMoE extends MultiTaskModel {
 
   /**
    * @throws ValueError unless given `{ experts, gates, towers }`: at least one expert Module, and
-   *   per task a gate and a tower Module; MtlError when gates and towers name different tasks
+   *   per task a gate and a tower Module; ValueError when gates and towers name different tasks
    */
   constructor(options: {
     experts: readonly Layer[];
@@ -73,7 +73,7 @@ export class MMoE extends MultiTaskModel {
     const gates = checkLayerRecord(op, 'gates', o.gates) as Record<string, Layer>;
     const towers = checkLayerRecord(op, 'towers', o.towers) as Record<string, Layer>;
     super(checkSameTasks(op, { towers, gates }));
-    if (experts.length === 0) throw new MtlError(`${op}: needs at least one expert`);
+    if (experts.length === 0) throw new ValueError(`${op}: needs at least one expert`);
     this.experts = new ModuleList(experts);
     this.gates = new ModuleDict(gates);
     this.towers = new ModuleDict(towers);

@@ -1,6 +1,6 @@
 import type { Parameter, Variable, VariableLike } from '@mtl/autograd';
 import { Module } from '@mtl/nn';
-import { formatValue, MtlError, mustBe } from '@mtl/tensor';
+import { formatValue, mustBe, ValueError } from '@mtl/tensor';
 
 /**
  * A multi-task network: `forward(x)` returns one output per task. It says which parameters are
@@ -14,16 +14,16 @@ export abstract class MultiTaskModel extends Module {
 
   readonly tasks: readonly string[];
 
-  /** @throws MtlError naming the model for tasks that are not a non-empty array of distinct strings */
+  /** @throws ValueError naming the model for tasks that are not a non-empty array of distinct strings */
   constructor(tasks: readonly string[]) {
     if (!Array.isArray(tasks) || tasks.some((t) => typeof t !== 'string')) {
-      throw new MtlError(mustBe(new.target.name, 'tasks', 'an array of task names (strings)', tasks));
+      throw new ValueError(mustBe(new.target.name, 'tasks', 'an array of task names (strings)', tasks));
     }
     super();
     this.tasks = tasks;
-    if (tasks.length === 0) throw new MtlError(`${new.target.name}: needs at least one task`);
+    if (tasks.length === 0) throw new ValueError(`${new.target.name}: needs at least one task`);
     if (new Set(tasks).size !== tasks.length)
-      throw new MtlError(`${new.target.name}: task names repeat: ${tasks.join(', ')}`);
+      throw new ValueError(`${new.target.name}: task names repeat: ${tasks.join(', ')}`);
   }
 
   abstract override forward(x: VariableLike): Record<string, Variable>;
@@ -37,7 +37,7 @@ export abstract class MultiTaskModel extends Module {
   /** Throws a clear error for a task this model does not have. */
   protected checkTask(task: string): void {
     if (!this.tasks.includes(task)) {
-      throw new MtlError(
+      throw new ValueError(
         `${this.constructor.name}: no task named ${formatValue(task)} (tasks: ${this.tasks.join(', ')})`,
       );
     }

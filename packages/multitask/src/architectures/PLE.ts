@@ -43,7 +43,7 @@ export class PLELevel extends Module implements ExtractionParts {
   /**
    * @throws ValueError unless given `{ sharedExperts, taskExperts, gates, sharedGate? }` with at
    *   least one shared expert Module, per task an array of expert Modules and a gate, and a
-   *   Module or null as the shared gate; MtlError when gates and taskExperts name different tasks
+   *   Module or null as the shared gate; ValueError when gates and taskExperts name different tasks
    */
   constructor(options: {
     sharedExperts: readonly Layer[];
@@ -66,7 +66,7 @@ export class PLELevel extends Module implements ExtractionParts {
         : (checkLayer(op, 'sharedGate', o.sharedGate) as Layer);
     super();
     checkSameTasks('PLELevel', { gates, taskExperts });
-    if (sharedExperts.length === 0) throw new MtlError('PLELevel: needs at least one shared expert');
+    if (sharedExperts.length === 0) throw new ValueError('PLELevel: needs at least one shared expert');
     this.sharedExperts = new ModuleList(sharedExperts);
     this.taskExperts = new ModuleDict(
       Object.fromEntries(Object.entries(taskExperts).map(([t, es]) => [t, new ModuleList(es)])),
@@ -123,7 +123,7 @@ export class PLE extends MultiTaskModel {
 
   /**
    * @throws ValueError unless given `{ levels, towers }` with at least one PLELevel and a tower
-   *   Module per task; MtlError when the levels' gates and the towers name different tasks, or
+   *   Module per task; ValueError when the levels' gates and the towers name different tasks, or
    *   the shared gates are not on every level but the last
    */
   constructor(options: { levels: readonly PLELevel[]; towers: Record<string, Layer> }) {
@@ -141,7 +141,7 @@ export class PLE extends MultiTaskModel {
     const levels = o.levels as PLELevel[];
     const towers = checkLayerRecord(op, 'towers', o.towers) as Record<string, Layer>;
     super(Object.keys(towers));
-    if (levels.length === 0) throw new MtlError(`${new.target.name}: needs at least one level`);
+    if (levels.length === 0) throw new ValueError(`${new.target.name}: needs at least one level`);
     for (const [l, level] of levels.entries()) {
       checkSameTasks(new.target.name, {
         towers,
@@ -149,12 +149,12 @@ export class PLE extends MultiTaskModel {
       });
       const last = l === levels.length - 1;
       if (last && level.sharedGate !== null) {
-        throw new MtlError(
+        throw new ValueError(
           `${new.target.name}: the last level's shared gate would feed nothing; leave it out`,
         );
       }
       if (!last && level.sharedGate === null) {
-        throw new MtlError(
+        throw new ValueError(
           `${new.target.name}: level ${l} needs a shared gate to make level ${l + 1}'s shared input`,
         );
       }

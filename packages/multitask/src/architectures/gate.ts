@@ -9,7 +9,7 @@ import {
   type VariableLike,
 } from '@mtl/autograd';
 import type { Layer, ModuleDict, ModuleList } from '@mtl/nn';
-import { type DType, formatShape, type Generator, MtlError, ShapeError } from '@mtl/tensor';
+import { type DType, formatShape, type Generator, ShapeError, ValueError } from '@mtl/tensor';
 import { type Activation, mlp } from './mlp';
 
 /** A module mapping one input to one output (an expert, gate, tower, head or column layer). */
@@ -50,7 +50,7 @@ export function checkSameTasks(op: string, records: Record<string, Record<string
   for (const [name, record] of rest) {
     const keys = Object.keys(record);
     if (keys.length !== tasks.length || keys.some((k) => !tasks.includes(k))) {
-      throw new MtlError(
+      throw new ValueError(
         `${op}: ${name} and ${firstName} must name the same tasks — ${name}: ${keys.join(', ')}; ${firstName}: ${tasks.join(', ')}`,
       );
     }
@@ -126,10 +126,10 @@ export function expertMlps(
   options: { activation: Activation; dtype?: DType; generator?: Generator },
 ): Layer[] {
   if (!Number.isInteger(count) || count < 0) {
-    throw new MtlError(`${op}: the number of experts must be a non-negative integer, got ${count}`);
+    throw new ValueError(`${op}: the number of experts must be a non-negative integer, got ${count}`);
   }
   if (expertHidden.length === 0) {
-    throw new MtlError(`${op}: expertHidden must list at least one size (the experts' output size)`);
+    throw new ValueError(`${op}: expertHidden must list at least one size (the experts' output size)`);
   }
   return Array.from(
     { length: count },

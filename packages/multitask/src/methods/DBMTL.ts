@@ -1,6 +1,6 @@
-import { MtlError } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation } from './GradientAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { WeightingError } from './shared/WeightingError';
 import { weightedSum } from './WeightingMethod';
 
 export interface DBMTLOptions {
@@ -51,7 +51,7 @@ export class DBMTL extends GradientAggregation {
     if (this.buffer === null) {
       this.buffer = rows.map(() => new Float64Array(d));
     } else if (this.buffer.length !== t || this.buffer[0]!.length !== d) {
-      throw new MtlError(
+      throw new WeightingError(
         `DBMTL: the gradients changed from ${this.buffer.length}×${this.buffer[0]!.length} to ${t}×${d} — call reset() between runs`,
       );
     }

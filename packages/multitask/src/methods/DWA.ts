@@ -1,9 +1,9 @@
 import { mul, type Variable } from '@mtl/autograd';
-import { MtlError } from '@mtl/tensor';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { requireEpoch } from './shared/requireEpoch';
 import { scaledSoftmax } from './shared/scaledSoftmax';
+import { WeightingError } from './shared/WeightingError';
 import type { BackwardContext } from './WeightingMethod';
 
 export interface DWAOptions extends LossWeightingOptions {
@@ -76,7 +76,7 @@ export class DWA extends LossWeighting {
       const before = this.epochMean(task, epoch - 2);
       if (previous === undefined || before === undefined) {
         const missing = previous === undefined ? epoch - 1 : epoch - 2;
-        throw new MtlError(
+        throw new WeightingError(
           `DWA: no losses of task ${JSON.stringify(task)} were recorded in epoch ${missing}; at epoch ${epoch} DWA needs ` +
             'the epoch-mean losses of the two previous epochs (call backward in every epoch, or loadStateDict after resuming)',
         );

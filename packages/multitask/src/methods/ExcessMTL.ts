@@ -1,7 +1,7 @@
 import { mul, type Variable } from '@mtl/autograd';
-import { MtlError } from '@mtl/tensor';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { WeightingError } from './shared/WeightingError';
 import type { BackwardContext } from './WeightingMethod';
 
 export interface ExcessMTLOptions extends LossWeightingOptions {
@@ -50,7 +50,7 @@ export class ExcessMTL extends LossWeighting {
     sharedRows: () => Float64Array[],
   ): { total: Variable; weights: number[] } {
     if (context.shared.length === 0) {
-      throw new MtlError(
+      throw new WeightingError(
         'ExcessMTL: estimates each task’s excess risk from its gradient of the shared parameters; pass { shared: model.sharedParameters() }',
       );
     }
@@ -88,12 +88,12 @@ export class ExcessMTL extends LossWeighting {
       return;
     }
     if (tasks.length !== this.tasks.length || tasks.some((t, i) => t !== this.tasks![i])) {
-      throw new MtlError(
+      throw new WeightingError(
         `ExcessMTL: the tasks changed from [${this.tasks.join(', ')}] to [${tasks.join(', ')}]; call reset() for a new task set`,
       );
     }
     if (this.squaredSums[0]!.length !== d) {
-      throw new MtlError(
+      throw new WeightingError(
         `ExcessMTL: the shared gradients changed length from ${this.squaredSums[0]!.length} to ${d} — call reset() between runs`,
       );
     }

@@ -1,9 +1,9 @@
 import { add, log, mul, type Variable } from '@mtl/autograd';
 import { adamUpdate } from '@mtl/optim';
-import { MtlError } from '@mtl/tensor';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { scaledSoftmax } from './shared/scaledSoftmax';
+import { WeightingError } from './shared/WeightingError';
 
 export interface FAMOOptions extends LossWeightingOptions {
   /** Learning rate of the logits' own Adam. Default 0.025. */
@@ -87,7 +87,7 @@ export class FAMO extends LossWeighting {
    */
   update(newLosses: Record<string, Variable | number>): void {
     if (this.previous === null || this.tasks === null) {
-      throw new MtlError(
+      throw new WeightingError(
         'FAMO.update: call backward (then optimizer.step()) before update; update once per backward',
       );
     }
@@ -95,7 +95,7 @@ export class FAMO extends LossWeighting {
     const delta = tasks.map((task, i) => {
       const value = newLosses[task];
       if (value === undefined) {
-        throw new MtlError(
+        throw new WeightingError(
           `FAMO.update: no loss for task ${JSON.stringify(task)} (tasks: ${tasks.join(', ')})`,
         );
       }
@@ -125,7 +125,7 @@ export class FAMO extends LossWeighting {
     const min = this.minLosses[task] ?? 0;
     const d = loss - min + this.eps;
     if (!(d > 0)) {
-      throw new MtlError(
+      throw new WeightingError(
         `FAMO: the loss of task ${JSON.stringify(task)} is ${loss}, not above its minimum ${min}; FAMO takes log(L − L_min), ` +
           'so set minLosses below every value the loss can reach',
       );
@@ -142,7 +142,7 @@ export class FAMO extends LossWeighting {
       return;
     }
     if (tasks.length !== this.tasks.length || tasks.some((t, i) => t !== this.tasks![i])) {
-      throw new MtlError(
+      throw new WeightingError(
         `FAMO: the tasks changed from [${this.tasks.join(', ')}] to [${tasks.join(', ')}]; call reset() for a new task set`,
       );
     }

@@ -1,7 +1,8 @@
 import type { Variable } from '@mtl/autograd';
-import { Generator, MtlError } from '@mtl/tensor';
+import { Generator } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation } from './GradientAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { WeightingError } from './shared/WeightingError';
 import type { BackwardContext } from './WeightingMethod';
 
 export interface GradDropOptions {
@@ -65,7 +66,7 @@ export class GradDrop extends GradientAggregation {
     weights: number[];
   } {
     if (!onRepresentation) {
-      throw new MtlError(
+      throw new WeightingError(
         'GradDrop: works on the shared representation; pass { representation: model.representation }',
       );
     }
@@ -76,7 +77,7 @@ export class GradDrop extends GradientAggregation {
     if (this.purity === 'batch') {
       const rep = this.representation;
       if (rep === null) {
-        throw new MtlError("GradDrop: purity 'batch' needs the representation's value (call backward)");
+        throw new WeightingError("GradDrop: purity 'batch' needs the representation's value (call backward)");
       }
       batch = rep.shape.length >= 2 ? rep.shape[0]! : 1;
       signs = rep.data;

@@ -1,8 +1,9 @@
 import { abs, mul, Parameter, reshape, softmax, stack, sub, sum, type Variable } from '@mtl/autograd';
-import { MtlError, tensor } from '@mtl/tensor';
+import { tensor } from '@mtl/tensor';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, type OptionRule, rules } from './shared/methodOptions';
 import { requireEpoch } from './shared/requireEpoch';
+import { WeightingError } from './shared/WeightingError';
 import { TaskScalars } from './TaskScalars';
 import { type BackwardContext, dot, taskGradients } from './WeightingMethod';
 
@@ -110,12 +111,14 @@ export class GradNorm extends LossWeighting {
     }
     const inputs = this.normParameters ?? context.shared;
     if (inputs.length === 0) {
-      throw new MtlError('GradNorm: needs the shared parameters to take gradient norms on; pass { shared }');
+      throw new WeightingError(
+        'GradNorm: needs the shared parameters to take gradient norms on; pass { shared }',
+      );
     }
     const ratios = tasks.map((task, i) => {
       const l0 = this.initialLoss(task);
       if (l0 === undefined) {
-        throw new MtlError(
+        throw new WeightingError(
           `GradNorm: no epoch-0 loss of task ${JSON.stringify(task)} was recorded; GradNorm runs epoch 0 as EW to ` +
             'measure the initial losses (start at epoch 0, or loadStateDict after resuming)',
         );

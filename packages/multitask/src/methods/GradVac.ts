@@ -1,6 +1,7 @@
-import { Generator, MtlError } from '@mtl/tensor';
+import { Generator } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation } from './GradientAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { WeightingError } from './shared/WeightingError';
 
 export interface GradVacOptions {
   /** EMA rate of the target cosines ρ̂ (ρ̂ ← (1−β)ρ̂ + βρ). Default 0.5, as LibMTL. */
@@ -67,7 +68,7 @@ export class GradVac extends GradientAggregation {
       this.targets = new Float64Array(t * t * groups);
       this.taskCount = t;
     } else if (this.taskCount !== t || this.targets.length !== t * t * groups) {
-      throw new MtlError(
+      throw new WeightingError(
         `GradVac: the number of tasks changed from ${this.taskCount} to ${t} — call reset() between runs`,
       );
     }
@@ -118,7 +119,7 @@ export class GradVac extends GradientAggregation {
     const bounds = [0];
     for (const size of sizes) bounds.push(bounds[bounds.length - 1]! + size);
     if (bounds[bounds.length - 1] !== d) {
-      throw new MtlError(
+      throw new WeightingError(
         `GradVac: the groups add up to ${bounds[bounds.length - 1]} but the gradient has ${d} elements (pass the sizes of the shared parameters, in order)`,
       );
     }

@@ -2,6 +2,7 @@ import { grad, type Variable } from '@mtl/autograd';
 import { full, MtlError, rowGramian, Tensor } from '@mtl/tensor';
 import { clipFactor } from './shared/clipFactor';
 import { JacobianBuffer, rowsOf } from './shared/jacobian';
+import { WeightingError } from './shared/WeightingError';
 import { type BackwardContext, gradientDiagnostics, WeightingMethod } from './WeightingMethod';
 
 /** What a method may use besides the Gramian: the tasks, their losses, the epoch. */
@@ -183,17 +184,19 @@ export abstract class GradientAggregation extends WeightingMethod {
   private combinedOn(context: BackwardContext): { rep: Variable | null; inputs: readonly Variable[] } {
     const rep = context.representation ?? null;
     if (this.needsRepresentation && rep === null) {
-      throw new MtlError(
+      throw new WeightingError(
         `${this.name}: works on the shared representation; pass { representation: model.representation }`,
       );
     }
     if (this.needsParameters && rep !== null) {
-      throw new MtlError(
+      throw new WeightingError(
         `${this.name}: keeps an average of parameter gradients across steps; give it the shared parameters, not a representation`,
       );
     }
     if (rep === null && context.shared.length === 0) {
-      throw new MtlError(`${this.name}: no shared parameters and no representation to combine gradients on`);
+      throw new WeightingError(
+        `${this.name}: no shared parameters and no representation to combine gradients on`,
+      );
     }
     return { rep, inputs: rep === null ? context.shared : [rep] };
   }

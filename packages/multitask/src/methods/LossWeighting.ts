@@ -1,6 +1,7 @@
 import { add, type Variable } from '@mtl/autograd';
-import { MtlError, rowGramian } from '@mtl/tensor';
+import { rowGramian } from '@mtl/tensor';
 import { type MethodDefaults, type OptionRules, rules } from './shared/methodOptions';
+import { WeightingError } from './shared/WeightingError';
 import { type BackwardContext, gradientDiagnostics, taskGradients, WeightingMethod } from './WeightingMethod';
 
 export interface LossWeightingOptions {
@@ -41,7 +42,7 @@ export abstract class LossWeighting extends WeightingMethod {
   backward(losses: Record<string, Variable>, context: BackwardContext): Record<string, number> {
     const tasks = this.checkLosses(losses, context);
     if (context.shared.length === 0 && context.representation) {
-      throw new MtlError(
+      throw new WeightingError(
         `${this.name}: a loss-level method back-propagates the weighted loss through the shared parameters; ` +
           'pass { shared: model.sharedParameters() } (given only a representation, the encoder would not be trained)',
       );

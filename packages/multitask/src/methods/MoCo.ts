@@ -1,7 +1,7 @@
-import { MtlError } from '@mtl/tensor';
 import { type AggregationInput, GradientAggregation } from './GradientAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { scaledSoftmax } from './shared/scaledSoftmax';
+import { WeightingError } from './shared/WeightingError';
 import { gramian, weightedSum } from './WeightingMethod';
 
 export interface MoCoOptions {
@@ -71,7 +71,7 @@ export class MoCo extends GradientAggregation {
       this.y = rows.map(() => new Float64Array(d));
       this.lambda = rows.map(() => 1 / t);
     } else if (this.y.length !== t || this.y[0]!.length !== d) {
-      throw new MtlError(
+      throw new WeightingError(
         `MoCo: the gradients changed from ${this.y.length}×${this.y[0]!.length} to ${t}×${d} — call reset() between runs`,
       );
     }

@@ -1,4 +1,3 @@
-import { MtlError } from '@mtl/tensor';
 import { projectSimplex } from '../solvers/projectSimplex';
 import type { GramianContext } from './GradientAggregation';
 import {
@@ -8,6 +7,7 @@ import {
   type GramianOptions,
 } from './GramianAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { WeightingError } from './shared/WeightingError';
 
 export interface MoDoOptions extends GramianOptions {
   /** Step size γ of the λ update. Default 1e-3, as LibMTL (`MoDo_gamma`). */
@@ -51,7 +51,7 @@ export class MoDo extends GramianAggregation {
     const t = tasks.length;
     if (this.lambda === null) this.lambda = new Float64Array(t).fill(1 / t);
     else if (this.lambda.length !== t) {
-      throw new MtlError(
+      throw new WeightingError(
         `MoDo: the number of tasks changed from ${this.lambda.length} to ${t} — call reset() between runs`,
       );
     }

@@ -1,4 +1,3 @@
-import { MtlError } from '@mtl/tensor';
 import { projectSimplex } from '../solvers/projectSimplex';
 import type { GramianContext } from './GradientAggregation';
 import {
@@ -8,6 +7,7 @@ import {
   type GramianOptions,
 } from './GramianAggregation';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
+import { WeightingError } from './shared/WeightingError';
 
 export interface SDMGradOptions extends GramianOptions {
   /** λ, the pull towards the mean gradient. Default 0.3, as LibMTL (`SDMGrad_lamda`). */
@@ -68,7 +68,7 @@ export class SDMGrad extends GramianAggregation {
     const t = tasks.length;
     if (this.w === null) this.w = new Float64Array(t).fill(1 / t);
     else if (this.w.length !== t) {
-      throw new MtlError(
+      throw new WeightingError(
         `SDMGrad: the number of tasks changed from ${this.w.length} to ${t} — call reset() between runs`,
       );
     }

@@ -1,5 +1,4 @@
 import { div, log, logsumexp, mul, reshape, stack, type Variable } from '@mtl/autograd';
-import { MtlError } from '@mtl/tensor';
 import { LOSS_DEFAULTS, LOSS_RULES, LossWeighting, type LossWeightingOptions, total } from './LossWeighting';
 import { type MethodDefaults, methodOptions, rules } from './shared/methodOptions';
 import { requireEpoch } from './shared/requireEpoch';
@@ -88,7 +87,7 @@ export class STCH extends LossWeighting {
     const nadir = tasks.map((task) => {
       const n = this.nadir[task];
       if (n === undefined || !(n > 0)) {
-        throw new MtlError(
+        throw new WeightingError(
           `STCH: no nadir for task ${JSON.stringify(task)} (got ${String(n)}); it is measured during the ` +
             `${this.warmupEpochs} warm-up epochs (start at epoch 0, loadStateDict after resuming, or pass nadir values > 0)`,
         );

@@ -128,7 +128,7 @@ export abstract class WeightingMethod {
    */
   protected checkLosses(losses: Record<string, Variable>, context: BackwardContext): string[] {
     const tasks = Object.keys(losses);
-    if (tasks.length === 0) throw new MtlError(`${this.name}.backward: no losses given`);
+    if (tasks.length === 0) throw new WeightingError(`${this.name}.backward: no losses given`);
     const known = this.learnable ? this.requireInit('backward') : this.initTasks;
     const stranger = known === null ? undefined : tasks.find((t) => !known.includes(t));
     if (stranger !== undefined) {
@@ -139,7 +139,7 @@ export abstract class WeightingMethod {
     for (const task of tasks) {
       const loss = losses[task]!;
       if (loss.size !== 1) {
-        throw new MtlError(
+        throw new WeightingError(
           `${this.name}.backward: the loss of task ${JSON.stringify(task)} must be a scalar, got shape [${loss.shape.join(',')}]`,
         );
       }

@@ -1,4 +1,4 @@
-import { MtlError, ValueError } from '@mtl/tensor';
+import { ValueError } from '@mtl/tensor';
 
 /** Metric values per task: `{ species: { accuracy: 0.97, f1: 0.96 }, mass: { mae: 270 } }`. */
 export type TaskResults = Readonly<Record<string, Readonly<Record<string, number>>>>;
@@ -40,12 +40,12 @@ function directionByName(metric: string): boolean | undefined {
  * higher-is-better; mse, mae, rmse, loss, nll, error and err are lower-is-better (case, `_`, `-`
  * and spaces ignored). For early stopping, plots and tables that must know which way is up.
  *
- * @throws MtlError for a name not listed.
+ * @throws ValueError for a name not listed.
  */
 export function higherIsBetter(metric: string): boolean {
   const known = directionByName(metric);
   if (known === undefined) {
-    throw new MtlError(
+    throw new ValueError(
       `higherIsBetter: cannot tell whether higher is better for metric '${metric}' ` +
         `(known: ${[...HIGHER, ...LOWER].join(', ')})`,
     );
@@ -63,7 +63,7 @@ function direction(task: string, metric: string, overrides: Readonly<Record<stri
   }
   const known = directionByName(metric);
   if (known !== undefined) return known;
-  throw new MtlError(
+  throw new ValueError(
     `deltaM: cannot tell whether higher is better for metric '${metric}' of task '${task}' ` +
       `(pass { higherIsBetter: { ${JSON.stringify(metric)}: true } } or false)`,
   );
@@ -88,7 +88,7 @@ function direction(task: string, metric: string, overrides: Readonly<Record<stri
  * variant — the mean over all metrics of all tasks together (a task with more metrics weighs
  * more), negated so that lower is better — which `{ convention: 'flat' }` returns.
  *
- * @throws MtlError for a task or metric missing from `results`, or a metric of unknown direction;
+ * @throws ValueError for a task or metric missing from `results`, or a metric of unknown direction;
  *   ValueError for a non-finite value or a zero baseline (Δm is relative to it) — a caller with
  *   such data (an F1 of 0 on a one-class test column, a metric that is NaN in a tiny split) should
  *   report Δm as unavailable with this error's message, as `compareMethods` does
@@ -101,27 +101,27 @@ export function deltaM(results: TaskResults, baselines: TaskResults, options: De
   }
   const overrides = options.higherIsBetter ?? {};
   const tasks = options.tasks?.map((t) => (typeof t === 'string' ? t : t.name)) ?? Object.keys(baselines);
-  if (tasks.length === 0) throw new MtlError('deltaM: no tasks to compare (baselines is empty)');
+  if (tasks.length === 0) throw new ValueError('deltaM: no tasks to compare (baselines is empty)');
   let taskSum = 0;
   let flatSum = 0;
   let flatCount = 0;
   for (const task of tasks) {
     const base = baselines[task];
     const result = results[task];
-    if (base === undefined) throw new MtlError(`deltaM: baselines has no task '${task}'`);
+    if (base === undefined) throw new ValueError(`deltaM: baselines has no task '${task}'`);
     if (result === undefined) {
-      throw new MtlError(
+      throw new ValueError(
         `deltaM: results has no task '${task}' — results has ${JSON.stringify(Object.keys(results))}`,
       );
     }
     const metrics = Object.keys(base);
-    if (metrics.length === 0) throw new MtlError(`deltaM: baselines.${task} has no metrics`);
+    if (metrics.length === 0) throw new ValueError(`deltaM: baselines.${task} has no metrics`);
     let metricSum = 0;
     for (const metric of metrics) {
       const b = base[metric];
       const n = result[metric];
       if (n === undefined) {
-        throw new MtlError(
+        throw new ValueError(
           `deltaM: results.${task} has no metric '${metric}' — it has ${JSON.stringify(Object.keys(result))}`,
         );
       }

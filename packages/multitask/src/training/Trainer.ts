@@ -1,7 +1,7 @@
 import { mul, noGrad, type Parameter, type Variable } from '@mtl/autograd';
 import { loadSafetensors, saveSafetensors, writeFileAtomic } from '@mtl/nn';
 import { clipGradNorm, type Optimizer } from '@mtl/optim';
-import { Generator, MtlError, type Tensor } from '@mtl/tensor';
+import { Generator, MtlError, type Tensor, ValueError } from '@mtl/tensor';
 import type { MultiTaskModel } from '../architectures/MultiTaskModel';
 import { checkTensor } from '../data/check';
 import { DataLoader } from '../data/DataLoader';
@@ -443,7 +443,7 @@ export class Trainer {
         const prediction = out[task.name]!;
         const target = data.labels[task.name];
         if (target === undefined)
-          throw new MtlError(
+          throw new ValueError(
             `Trainer.evaluate: the data has no labels for task ${JSON.stringify(task.name)}`,
           );
         const loss = maskedTaskLoss(
@@ -485,7 +485,7 @@ export class Trainer {
     for (const task of this.tasks) {
       const target = batch.labels[task.name];
       if (target === undefined)
-        throw new MtlError(`Trainer: the batch has no labels for task ${JSON.stringify(task.name)}`);
+        throw new ValueError(`Trainer: the batch has no labels for task ${JSON.stringify(task.name)}`);
       const loss = maskedTaskLoss(task.name, task.type, out[task.name]!, target, task.loss);
       if (loss !== null)
         losses[task.name] = task.weight === undefined || task.weight === 1 ? loss : mul(loss, task.weight);
@@ -535,7 +535,7 @@ function monitored(monitor: string, validation: Record<string, Record<string, nu
   const [task, metric] = monitor.split('.') as [string, string];
   const value = validation[task]?.[metric];
   if (value === undefined)
-    throw new MtlError(
+    throw new ValueError(
       `Trainer.fit: earlyStopping.monitor ${JSON.stringify(monitor)} is not among the validation results`,
     );
   return higherIsBetter(metric) ? -value : value;

@@ -1,6 +1,6 @@
 import { indexSelect, reshape, type Variable } from '@mtl/autograd';
 import { bceWithLogits, crossEntropy, mseLoss } from '@mtl/nn';
-import { formatShape, MtlError, type Tensor, tensor } from '@mtl/tensor';
+import { formatShape, ShapeError, type Tensor, tensor, ValueError } from '@mtl/tensor';
 
 /** The kinds of task a multi-task model learns. */
 export type TaskType = 'regression' | 'binary' | 'multiclass';
@@ -18,7 +18,7 @@ export function defaultLoss(type: TaskType): TaskLossFn {
     case 'multiclass':
       return (p, t) => crossEntropy(p, t);
     default:
-      throw new MtlError(
+      throw new ValueError(
         `defaultLoss: unknown task type ${JSON.stringify(type)} (regression, binary or multiclass)`,
       );
   }
@@ -56,7 +56,7 @@ export function maskedTaskLoss(
   loss: TaskLossFn = defaultLoss(type),
 ): Variable | null {
   if (prediction.shape[0] !== target.shape[0]) {
-    throw new MtlError(
+    throw new ShapeError(
       `task ${JSON.stringify(task)}: ${prediction.shape[0]} predictions (shape ${formatShape(prediction.shape)}) for ` +
         `${target.shape[0]} targets (shape ${formatShape(target.shape)})`,
     );

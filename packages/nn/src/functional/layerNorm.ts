@@ -7,10 +7,11 @@ import {
   formatValue,
   optionKeys,
   ShapeError,
+  sameShape,
   ValueError,
 } from '@mtl/tensor';
 
-import { requireFloat, sameShape, tensorOf } from '../losses/validate';
+import { requireFloat, tensorOf } from '../losses/validate';
 
 export interface LayerNormOptions {
   /** A scale of shape `normalizedShape` (differentiable when a Variable). */

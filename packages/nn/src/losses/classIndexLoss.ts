@@ -1,8 +1,8 @@
 import { add, div, gather, mul, neg, reshape, sum, type Variable } from '@mtl/autograd';
-import { DTypeError, formatShape, IndexError, ShapeError, type Tensor, tensor } from '@mtl/tensor';
+import { DTypeError, formatShape, IndexError, ShapeError, sameShape, type Tensor, tensor } from '@mtl/tensor';
 import { requireTensor } from '../validate';
 import type { Reduction } from './reduce';
-import { formatIndex, type LossInput, requireFloat, sameShape, tensorOf } from './validate';
+import { formatIndex, type LossInput, requireFloat, tensorOf } from './validate';
 
 /*
  * The class-index path shared by nllLoss and crossEntropy: picks −logp[target] per sample,

@@ -1,7 +1,7 @@
 import { add, broadcastTo, div, mul, norm, sum, type Variable } from '@mtl/autograd';
-import { broadcastShapes, checkNumber, normalizeDim, optionKeys, type Tensor } from '@mtl/tensor';
+import { broadcastShapes, checkNumber, normalizeDim, optionKeys, sameShape, type Tensor } from '@mtl/tensor';
 import { requireInteger } from '../validate';
-import { type LossInput, lossOptions, requireFloat, sameShape, tensorOf } from './validate';
+import { type LossInput, lossOptions, requireFloat, tensorOf } from './validate';
 
 export interface CosineSimilarityOptions {
   /** The dim holding the vectors (negative counts from the end). Default 1. */

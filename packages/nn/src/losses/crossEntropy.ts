@@ -6,6 +6,7 @@ import {
   formatValue,
   optionKeys,
   ShapeError,
+  sameShape,
   type Tensor,
   ValueError,
 } from '@mtl/tensor';
@@ -22,7 +23,7 @@ import {
 
 import { checkReduction, type Reduction } from './reduce';
 
-import { type LossInput, lossOptions, requireFloat, sameShape, tensorOf } from './validate';
+import { type LossInput, lossOptions, requireFloat, tensorOf } from './validate';
 
 export interface CrossEntropyOptions {
   /**

@@ -6,6 +6,7 @@ import {
   formatShape,
   type OptionKeys,
   ShapeError,
+  sameShape,
   type Tensor,
 } from '@mtl/tensor';
 import { requireTensor, tensorOf } from '../validate';
@@ -28,11 +29,6 @@ export function requireFloat(op: string, name: string, t: Tensor): void {
     `${op}: ${name} has dtype ${t.dtype}, expected float32 or float64 — ${name}.shape=${formatShape(t.shape)} ` +
       `(cast first: ${name}.to('float32'))`,
   );
-}
-
-/** Same rank and the same size along every dim. */
-export function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
 /**
