@@ -152,7 +152,9 @@ export const DEFAULT_CONFIG: ExperimentConfig = {
 export function parseConfig(input: unknown): ExperimentConfig {
   checkDepth(input);
   const raw = object(input, 'config');
-  known(raw, Object.keys(DEFAULT_CONFIG), 'config');
+  // `$schema` points an editor at config.schema.json; the run ignores it.
+  known(raw, [...Object.keys(DEFAULT_CONFIG), '$schema'], 'config');
+  if (raw.$schema !== undefined) string(raw.$schema, '$schema', true);
   const d = DEFAULT_CONFIG;
   const data = object(raw.data ?? {}, 'data');
   known(data, Object.keys(d.data), 'data');

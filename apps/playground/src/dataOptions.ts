@@ -65,7 +65,7 @@ export interface DataOptions {
 }
 
 /** Integer options and their ranges (others are numbers checked below or by the generator). */
-const OPTION_RANGES: Record<string, readonly [number, number]> = {
+export const OPTION_RANGES: Record<string, readonly [number, number]> = {
   tasks: [1, BOUNDS.tasks],
   samples: [1, BOUNDS.samples],
   features: [1, BOUNDS.dimension],
