@@ -2,8 +2,10 @@
  * The packages as an npm user gets them: packs every published package (run after `pnpm build`),
  * installs the tarballs into an empty npm project, and runs each package's first README example
  * there — type-checked (`tsc --strict`, NodeNext), as an ES module and as CommonJS — comparing
- * what it prints with its `console.log(...); // expected` comments. Prints one line per package
- * and exits 1 on any failure. `.ci/run` runs it.
+ * what it prints with its `console.log(...); // expected` comments. First it lists every file of
+ * every tarball (what publishing would upload) and fails on anything but the build, the README,
+ * the licence notices and package.json. Prints one line per package and exits 1 on any failure.
+ * `.ci/run` runs it.
  */
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -17,9 +19,33 @@ const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8',
 
 const tarballs = mkdtempSync(join(tmpdir(), 'mtl-tarballs-'));
 run('pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', tarballs], root);
+const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
+
+// What each tarball holds, file by file (what `npm publish` would upload); anything but the
+// build, the README, the licence notices and package.json (source maps, sources, tests) fails.
+const SHIPPED =
+  /^package\/(LICENSE|README\.md|THIRD_PARTY_NOTICES\.md|package\.json|dist\/[\w.-]+\.(js|cjs|d\.ts|d\.cts))$/;
+let failed = 0;
+for (const f of files) {
+  const entries = run('tar', ['-tzvf', join(tarballs, f)], root)
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const fields = line.trim().split(/\s+/);
+      return { size: Number(fields[2]), path: fields.at(-1) };
+    });
+  const total = entries.reduce((sum, e) => sum + e.size, 0);
+  console.log(`${f}: ${entries.length} files, ${(total / 1024).toFixed(0)} KB unpacked`);
+  for (const e of entries) console.log(`  ${String(e.size).padStart(8)}  ${e.path.slice('package/'.length)}`);
+  const stray = entries.filter((e) => !SHIPPED.test(e.path));
+  if (stray.length > 0) {
+    failed++;
+    console.log(`${f}: ships what it should not: ${stray.map((e) => e.path).join(', ')}`);
+  }
+}
+
 const project = mkdtempSync(join(tmpdir(), 'mtl-user-'));
 writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user', private: true, type: 'module' }));
-const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
 run('npm', ['install', '--no-audit', '--no-fund', ...files.map((f) => join(tarballs, f))], project);
 writeFileSync(
   join(project, 'tsconfig.json'),
@@ -38,7 +64,6 @@ writeFileSync(
 const tsc = join(root, 'node_modules/typescript/bin/tsc');
 const ts = (await import(join(root, 'node_modules/typescript/lib/typescript.js'))).default;
 
-let failed = 0;
 for (const name of PACKAGES) {
   const readme = readFileSync(join(root, 'packages', name, 'README.md'), 'utf8');
   const code = readme.match(/```ts\n([\s\S]*?)```/)?.[1] ?? '';
@@ -84,5 +109,9 @@ for (const name of PACKAGES) {
     `@mtl/${name}: ${problems.length === 0 ? 'installed from its tarball, README example type-checks and runs as ESM and CommonJS' : problems.join('; ')}`,
   );
 }
-console.log(`tarball smoke test: ${PACKAGES.length - failed} of ${PACKAGES.length} packages ok`);
+console.log(
+  failed === 0
+    ? `tarball smoke test: all ${PACKAGES.length} packages ok`
+    : `tarball smoke test: ${failed} failure${failed === 1 ? '' : 's'}`,
+);
 process.exit(failed === 0 ? 0 : 1);
