@@ -3,12 +3,12 @@
  *
  * A fresh typed array costs far more than its size suggests: V8's backing-store path and the
  * page faults of new memory take ~15 µs for 128 KB on our machines, against ~2 µs to zero a used
- * one, and two trainings side by side contend for it (each ran 17% slower than alone; with reuse,
- * 3%). JavaScript cannot tell when nothing holds an array any more, so reuse is opt-in and narrow:
- * a `BufferScope` notes every buffer `allocate` makes while it is the innermost open scope, and
- * its owner hands back the ones it can prove no one else holds — autograd's backward pass does,
- * for the intermediate gradients it made itself (see its `engine.ts`). Later allocations of the
- * same byte length take them, zero-filled, so an op never sees what was there.
+ * one, and two trainings side by side contend for it (each ran ~15% slower than alone; with
+ * reuse, ~5%). JavaScript cannot tell when nothing holds an array any more, so reuse is opt-in
+ * and narrow: a `BufferScope` notes every buffer `allocate` makes while it is the innermost open
+ * scope, and its owner hands back the ones it can prove no one else holds — autograd's backward
+ * pass does, for the intermediate gradients it made itself (its `Gradients.ts`). Later
+ * allocations of the same byte length take them, zero-filled, so an op never sees what was there.
  *
  * Bounded: at most `POOL_BYTES` wait in the pool (more are left to the garbage collector), and
  * only buffers of `POOLED_MIN_BYTES` or more are kept — below that a fresh array costs about what
@@ -87,7 +87,7 @@ export function noteBuffer(buffer: ArrayBuffer): void {
   if (scopes.length > 0) scopes[scopes.length - 1]!.note(buffer);
 }
 
-/** Bytes waiting in the pool (for tests). */
+/** Bytes waiting in the pool now (at most 64 MiB). */
 export function bufferPoolBytes(): number {
   return pooledBytes;
 }
