@@ -3,7 +3,8 @@
  * prints a table of GFLOP/s and ratios, and writes bench/results/latest.json.
  *
  * Options: `--filter=<text>` runs only cases whose name contains the text (or the sections whose
- * name does: matmul, conv, autograd, adam, methods, training, lenet, memory, safetensors);
+ * name does: matmul, conv, autograd, adam, methods, training, lenet, memory, sideBySide,
+ * safetensors);
  * `--quick` shrinks the time budget and skips matmul and conv cases over 1 GFLOP per call.
  * (`pnpm bench -- --quick`)
  *
@@ -29,6 +30,7 @@ import { lenetCase, lenetRatios, lenetSpecs } from './lenet';
 import { matmulCase, matmulContenders, matmulRatios, matmulShapes } from './matmul';
 import { lenetMethodCosts, methodCosts } from './methods';
 import { safetensorsHeaderCase } from './safetensors';
+import { sideBySideCase } from './sideBySide';
 import { addTorch, describeTorch, type TorchOutcome, torchAnchors } from './torch';
 import { memoryCase, trainingCase, trainingModels, trainingRatios } from './training';
 
@@ -218,6 +220,16 @@ if (memory !== null) {
   );
 }
 
+const sideBySide =
+  !filter || 'sideBySide'.includes(filter) ? await sideBySideCase(quick ? 1_000 : 4_000) : null;
+if (sideBySide !== null) {
+  const each = sideBySide.sideBySide.map((x) => x.toFixed(0)).join(' and ');
+  console.log(
+    `\nside by side: the seed model in 2 worker threads at once vs alone, one kernel thread each (steps/s): ` +
+      `alone ${sideBySide.alone.toFixed(0)}, side by side ${each} → ${sideBySide.scaling.toFixed(2)}× the work of one`,
+  );
+}
+
 const header =
   !filter || 'safetensors'.includes(filter) ? safetensorsHeaderCase(quick ? 200_000 : 1_650_000) : null;
 if (header !== null) {
@@ -250,6 +262,7 @@ writeJson(file, {
     training,
     lenet,
     memory,
+    sideBySide,
     safetensors: header,
   },
 });

@@ -57,7 +57,12 @@ interface MtlTrainer {
 }
 
 /** The @mtl side: HardSharing MLP, EW, Adam; one call = one step, returning the loss. */
-function mtlTrainer(m: TrainingModel, x: Tensor, targets: Record<string, Tensor>, seed: number): MtlTrainer {
+export function mtlTrainer(
+  m: TrainingModel,
+  x: Tensor,
+  targets: Record<string, Tensor>,
+  seed: number,
+): MtlTrainer {
   const tasks = Object.fromEntries(Object.keys(targets).map((t) => [t, 1]));
   const model = HardSharing.mlp({
     inputSize: m.inputSize,
@@ -146,7 +151,7 @@ function tfjsTrainer(
   return { step, dispose };
 }
 
-function dataFor(m: TrainingModel, seed: number): { x: Tensor; targets: Record<string, Tensor> } {
+export function dataFor(m: TrainingModel, seed: number): { x: Tensor; targets: Record<string, Tensor> } {
   const g = new Generator(seed);
   const x = randn([m.batch, m.inputSize], { generator: g });
   const targets: Record<string, Tensor> = {};
