@@ -32,6 +32,10 @@ export const BOUNDS = {
   /** Images of the official training and test files (MultiFashion, MultiMNIST). */
   trainImages: 60_000,
   testImages: 10_000,
+  /** |value| of a method option (seeds and counts such as maxIter must stay runnable). */
+  methodOption: 1_000_000,
+  /** Values per swept field, and random-search samples. */
+  sweepSettings: 1_000,
   /** Nesting of the config's JSON (the real config is at most 5 levels deep). */
   depth: 16,
 } as const;

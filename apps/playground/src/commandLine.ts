@@ -4,6 +4,7 @@
  * that starts with a dash (`--epochs -1` is "ambiguous" there) where we want to say what range
  * the flag takes; it is small enough to test whole (`src/commandLine.test.ts`).
  */
+import { show } from './configValues';
 
 export const USAGE =
   'usage: mtl-playground [run|compare|sweep] [config.json | preset] [--set field=value]… [--methods a,b,…] [--seed N] [--epochs N] [--workers N] [--queue redis://host:port] [--out DIR] [--json] [--verbose] [--help]; mtl-playground worker --queue redis://host:port [--workers N]';
@@ -57,10 +58,4 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const first = positional[0] as (typeof COMMANDS)[number] | undefined;
   const command = first !== undefined && COMMANDS.includes(first) ? positional.shift()! : 'run';
   return { command: command as CommandLine['command'], flags, sets, positional };
-}
-
-/** Quoted and cut short, for a value the user typed. */
-export function show(s: string): string {
-  const text = JSON.stringify(s);
-  return text.length > 60 ? `${text.slice(0, 60)}…"` : text;
 }

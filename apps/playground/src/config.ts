@@ -399,9 +399,9 @@ function methodOptions(v: unknown): ExperimentConfig['methodOptions'] {
     known(values, Object.keys(METHOD_TABLE[method as MethodName].hyperparameters), `methodOptions.${method}`);
     for (const [k, x] of Object.entries(values)) {
       // Seeds and counts (maxIter, warmupEpochs, updateWeightsEvery) must stay integers a run can finish.
-      if (Math.abs(x) > BOUNDS.epochs * 10)
+      if (Math.abs(x) > BOUNDS.methodOption)
         throw new ConfigError(
-          `methodOptions.${method}.${k}: expected a number from -${BOUNDS.epochs * 10} to ${BOUNDS.epochs * 10}, got ${x}`,
+          `methodOptions.${method}.${k}: expected a number from -${BOUNDS.methodOption} to ${BOUNDS.methodOption}, got ${x}`,
         );
     }
   }
@@ -459,14 +459,17 @@ export function nameFrom(path: string): string {
   return name === '' ? 'experiment' : name;
 }
 
+/** What a name that becomes a file name may not contain: control and path characters (a RegExp class body). */
+export const NAME_FORBIDDEN = String.raw`\u0000-\u001f\u007f-\u009f/\\:*?"<>|`;
+const NAME_FORBIDDEN_CHARACTER = new RegExp(`[${NAME_FORBIDDEN}]`);
+
 /** A name that becomes a file name (`<out>/<name>.json`): printable, no path characters, not too long. */
 function fileName(v: unknown, field: string): string {
   const name = string(v, field, true);
   const why =
     name.length > BOUNDS.name || new TextEncoder().encode(name).length > 200
       ? `at most ${BOUNDS.name} characters (200 UTF-8 bytes)`
-      : // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
-        /[\u0000-\u001f\u007f-\u009f/\\:*?"<>|]/.test(name)
+      : NAME_FORBIDDEN_CHARACTER.test(name)
         ? 'no control characters and none of / \\ : * ? " < > |'
         : /^[.\s]|[.\s]$/.test(name)
           ? 'no dot or space at the start or end'

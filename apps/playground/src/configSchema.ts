@@ -11,10 +11,11 @@
  * (`pnpm --filter @mtl/playground run schema` writes it).
  */
 import { BOUNDS } from './bounds';
-import { ACTIVATIONS, ARCHITECTURES, DEFAULT_CONFIG, SCHEDULES, TASK_TYPES } from './config';
+import { ACTIVATIONS, ARCHITECTURES, DEFAULT_CONFIG, NAME_FORBIDDEN, SCHEDULES, TASK_TYPES } from './config';
 import { DATASET_OPTIONS, DATASETS, OPTION_RANGES } from './dataOptions';
 import { METHOD_TABLE, METHODS } from './methods';
 import { OPTIMIZERS } from './optimizers';
+import { SELECT_PATTERN, SWEEP_FIELDS, SWEEP_OBJECTS } from './sweep/sweepSpec';
 
 type Schema = Record<string, unknown>;
 
@@ -74,7 +75,7 @@ export function configSchema(): Schema {
   const positive = { type: 'number', exclusiveMinimum: 0 };
   const fieldPath = {
     type: 'string',
-    pattern: '^(optimizer|architecture|methodOptions)\\.|^(epochs|batchSize)$',
+    pattern: `^(${SWEEP_OBJECTS.join('|')})\\.|^(${SWEEP_FIELDS.join('|')})$`,
   };
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
@@ -89,8 +90,7 @@ export function configSchema(): Schema {
         minLength: 1,
         maxLength: BOUNDS.name,
         // A file name: no control or path characters, no dot or space at either end.
-        pattern:
-          '^[^\\u0000-\\u001f\\u007f-\\u009f/\\\\:*?"<>|.\\s]([^\\u0000-\\u001f\\u007f-\\u009f/\\\\:*?"<>|]*[^\\u0000-\\u001f\\u007f-\\u009f/\\\\:*?"<>|.\\s])?$',
+        pattern: `^[^${NAME_FORBIDDEN}.\\s]([^${NAME_FORBIDDEN}]*[^${NAME_FORBIDDEN}.\\s])?$`,
       },
       data: {
         ...closed({
@@ -192,7 +192,7 @@ export function configSchema(): Schema {
               Object.fromEntries(
                 Object.entries(METHOD_TABLE[m].hyperparameters).map(([k, v]) => [
                   k,
-                  { type: 'number', minimum: -BOUNDS.epochs * 10, maximum: BOUNDS.epochs * 10, default: v },
+                  { type: 'number', minimum: -BOUNDS.methodOption, maximum: BOUNDS.methodOption, default: v },
                 ]),
               ),
               `${METHOD_TABLE[m].label}'s hyperparameters`,
@@ -225,12 +225,12 @@ export function configSchema(): Schema {
               type: 'object',
               description: 'Field path → the values to try, e.g. { "optimizer.lr": [0.01, 0.003] }',
               propertyNames: fieldPath,
-              additionalProperties: { type: 'array', minItems: 1, maxItems: 1000 },
+              additionalProperties: { type: 'array', minItems: 1, maxItems: BOUNDS.sweepSettings },
             },
             random: {
               ...closed({
-                samples: integer(1, 1000),
-                seed: integer(0, 4_294_967_295),
+                samples: integer(1, BOUNDS.sweepSettings),
+                seed: integer(0, BOUNDS.seedValue),
                 ranges: {
                   type: 'object',
                   propertyNames: fieldPath,
@@ -251,7 +251,7 @@ export function configSchema(): Schema {
             select: {
               type: 'string',
               description: '"deltaM" (default), "loss", or "<task>.<metric>"',
-              pattern: '^(deltaM|loss|[^.]+\\.[A-Za-z0-9]+)$',
+              pattern: SELECT_PATTERN.source,
             },
           },
           'Fields to vary and what picks each method’s setting (mtl-playground sweep)',

@@ -73,6 +73,16 @@ function plainShared(tasks: Record<string, number>): number[] {
   return grads(m.sharedParameters()).flat();
 }
 
+/** `m`'s shared gradients are one task's plain training gradients times `scale`, to `digits`. */
+function expectPlainTraining(m: ReturnType<typeof makeModel>, scale = 1, digits = 12): void {
+  const plain = plainShared({ a: 1 });
+  grads(m.sharedParameters())
+    .flat()
+    .forEach((v, k) => {
+      expect(v).toBeCloseTo(scale * plain[k]!, digits);
+    });
+}
+
 describe('PCGrad', () => {
   it('returns the weights its direction applies (d = Σ wᵢ gᵢ), not 1 per task', () => {
     // g₀ = (1, 0) and g₁ = (−1, 1) conflict: each is projected off the other, so
@@ -237,12 +247,7 @@ describe('GradDrop', () => {
       shared: m.sharedParameters(),
       representation: m.representation,
     });
-    const plain = plainShared({ a: 1 });
-    grads(m.sharedParameters())
-      .flat()
-      .forEach((v, k) => {
-        expect(v).toBeCloseTo(plain[k]!, 12);
-      });
+    expectPlainTraining(m);
   });
 });
 
@@ -289,12 +294,7 @@ describe('DBMTL', () => {
     const l = losses(m);
     const value = l.a!.item();
     new DBMTL().backward(l, { shared: m.sharedParameters() });
-    const plain = plainShared({ a: 1 });
-    grads(m.sharedParameters())
-      .flat()
-      .forEach((v, k) => {
-        expect(v).toBeCloseTo((0.1 * plain[k]!) / (value + 1e-8), 6);
-      });
+    expectPlainTraining(m, 0.1 / (value + 1e-8), 6);
   });
 });
 
@@ -344,12 +344,7 @@ describe('ConFIG', () => {
   it('with one task is plain training', () => {
     const m = makeModel({ a: 1 });
     new ConFIG().backward(losses(m), { shared: m.sharedParameters() });
-    const plain = plainShared({ a: 1 });
-    grads(m.sharedParameters())
-      .flat()
-      .forEach((v, k) => {
-        expect(v).toBeCloseTo(plain[k]!, 12);
-      });
+    expectPlainTraining(m);
   });
 });
 
@@ -405,13 +400,7 @@ describe('MoCo', () => {
     const l = losses(m);
     const value = l.a!.item();
     new MoCo().backward(l, { shared: m.sharedParameters() });
-    const plain = plainShared({ a: 1 });
-    const scale = (0.5 * value) / (normOf(plain) + 1e-8);
-    grads(m.sharedParameters())
-      .flat()
-      .forEach((v, k) => {
-        expect(v).toBeCloseTo(scale * plain[k]!, 12);
-      });
+    expectPlainTraining(m, (0.5 * value) / (normOf(plainShared({ a: 1 })) + 1e-8));
   });
 });
 

@@ -11,6 +11,7 @@
  *       "select": "deltaM"
  *     }
  */
+import { BOUNDS } from '../bounds';
 import { ConfigError, integer, known, list, object, show } from '../configValues';
 
 /** A range random search draws from: uniform, or log-uniform (`log`, for learning rates); `integer` rounds. */
@@ -35,7 +36,12 @@ export interface SweepSpec {
 }
 
 /** The fields a sweep may vary: the optimizer, the architecture, method options, epochs and batch size. */
-const ROOTS = ['optimizer', 'architecture', 'methodOptions', 'epochs', 'batchSize'];
+/** Objects a sweep varies fields of ("optimizer.lr"), and fields it varies whole ("epochs"). */
+export const SWEEP_OBJECTS = ['optimizer', 'architecture', 'methodOptions'];
+export const SWEEP_FIELDS = ['epochs', 'batchSize'];
+const SWEEP_ROOTS = [...SWEEP_OBJECTS, ...SWEEP_FIELDS];
+/** `sweep.select`: Δm, the summed loss, or one task's metric. */
+export const SELECT_PATTERN = /^(deltaM|loss|[^.]+\.[A-Za-z0-9]+)$/;
 const SEGMENT = /^[A-Za-z_$][\w$]*$/;
 const FORBIDDEN = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -48,7 +54,7 @@ export function parseSweep(v: unknown): SweepSpec {
     Object.entries(gridRaw).map(([path, values]) => {
       const field = `sweep.grid[${JSON.stringify(path)}]`;
       checkPath(path, field);
-      const options = list(values, field, 1000);
+      const options = list(values, field, BOUNDS.sweepSettings);
       if (options.length === 0) throw new ConfigError(`${field}: list at least one value`);
       return [path, options];
     }),
@@ -64,7 +70,7 @@ export function parseSweep(v: unknown): SweepSpec {
       'sweep: give sweep.grid (field → values, e.g. {"optimizer.lr": [0.01, 0.003]}) or sweep.random',
     );
   const select = raw.select ?? 'deltaM';
-  if (typeof select !== 'string' || !/^(deltaM|loss|[^.]+\.[A-Za-z0-9]+)$/.test(select))
+  if (typeof select !== 'string' || !SELECT_PATTERN.test(select))
     throw new ConfigError(
       `sweep.select: expected "deltaM", "loss" or "<task>.<metric>" (e.g. "species.accuracy"), got ${show(select)}`,
     );
@@ -74,8 +80,8 @@ export function parseSweep(v: unknown): SweepSpec {
 function parseRandom(v: unknown): NonNullable<SweepSpec['random']> {
   const raw = object(v, 'sweep.random');
   known(raw, ['samples', 'seed', 'ranges'], 'sweep.random');
-  const samples = integer(raw.samples, 'sweep.random.samples', 1, 1000);
-  const seed = integer(raw.seed ?? 0, 'sweep.random.seed', 0, 4_294_967_295);
+  const samples = integer(raw.samples, 'sweep.random.samples', 1, BOUNDS.sweepSettings);
+  const seed = integer(raw.seed ?? 0, 'sweep.random.seed', 0, BOUNDS.seedValue);
   const rangesRaw = object(raw.ranges ?? {}, 'sweep.random.ranges');
   if (Object.keys(rangesRaw).length === 0)
     throw new ConfigError(
@@ -115,9 +121,9 @@ function checkPath(path: string, field: string): void {
   const parts = path.split('.');
   if (parts.some((p) => !SEGMENT.test(p) || FORBIDDEN.has(p)))
     throw new ConfigError(`${field}: expected a field path like "optimizer.lr", got ${show(path)}`);
-  if (!ROOTS.includes(parts[0]!))
+  if (!SWEEP_ROOTS.includes(parts[0]!))
     throw new ConfigError(
-      `${field}: a sweep varies ${ROOTS.map((r) => `${r}${r === 'epochs' || r === 'batchSize' ? '' : '.…'}`).join(', ')} — not ${parts[0]} (seeds come from "seeds", methods from "methods")`,
+      `${field}: a sweep varies ${[...SWEEP_OBJECTS.map((r) => `${r}.…`), ...SWEEP_FIELDS].join(', ')} — not ${parts[0]} (seeds come from "seeds", methods from "methods")`,
     );
   if (parts[0] === 'methodOptions' && parts.length !== 3)
     throw new ConfigError(

@@ -41,7 +41,11 @@ describe('squaredError', () => {
     expect(() => squaredError(a, a.to('float64'))).toThrow(/one dtype — got float32 and float64/);
     expect(() => squaredError(a.to('int32'), a.to('int32'))).toThrow(/a has dtype int32/);
     expect(() => squaredError(a, a, { reduction: 'none' as never })).toThrow(
-      /reduction must be 'mean' or 'sum' — got "none"/,
+      /reduction must be one of 'mean', 'sum' — got "none"/,
+    );
+    // A misspelt option is refused, not read as the default 'mean'.
+    expect(() => squaredError(a, a, { reduce: 'sum' } as never)).toThrow(
+      'squaredError: unknown option "reduce" (known: reduction)',
     );
   });
 });

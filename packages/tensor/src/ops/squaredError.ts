@@ -1,6 +1,7 @@
 import { getKernel, KERNELS } from '../backend/registry';
+import { checkChoice, checkOptions } from '../checks';
 import { assertDType } from '../dtype';
-import { DTypeError, formatShape, formatValue, ShapeError, ValueError } from '../errors';
+import { DTypeError, formatShape, ShapeError } from '../errors';
 import { sameShape } from '../shape';
 import { Tensor } from '../Tensor';
 import { requireTensor } from '../validate';
@@ -19,9 +20,8 @@ export interface SquaredErrorOptions {
 export function squaredError(a: Tensor, b: Tensor, options: SquaredErrorOptions = {}): Tensor {
   requireTensor('squaredError', 'a', a);
   requireTensor('squaredError', 'b', b);
-  const reduction = options.reduction ?? 'mean';
-  if (reduction !== 'mean' && reduction !== 'sum')
-    throw new ValueError(`squaredError: reduction must be 'mean' or 'sum' — got ${formatValue(reduction)}`);
+  const { reduction: r } = checkOptions('squaredError', options, ['reduction']);
+  const reduction = checkChoice('squaredError', 'reduction', r, ['mean', 'sum'], 'mean');
   assertDType('squaredError', 'a', a.dtype, ['float32', 'float64'], "cast first: a.to('float32')");
   if (b.dtype !== a.dtype)
     throw new DTypeError(
