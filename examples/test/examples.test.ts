@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSafetensors } from '@mtl/nn';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../tools/testing/temporaryDirectories';
 import { mmoeSyntheticCompare } from '../src/mmoeSyntheticCompare';
 import {
   formatMultiFashionTable,
@@ -13,6 +13,8 @@ import {
 import { penguinsCompare } from '../src/penguinsCompare';
 import { saveForPyTorch } from '../src/saveForPyTorch';
 import { seedModel } from '../src/seedModel';
+
+const tmp = temporaryDirectories('mtl-examples-');
 
 const quiet = () => undefined;
 
@@ -45,7 +47,7 @@ describe('examples', () => {
   }, 120_000);
 
   it('saves a model with PyTorch names', () => {
-    const path = join(mkdtempSync(join(tmpdir(), 'mtl-')), 'model.safetensors');
+    const path = join(tmp(), 'model.safetensors');
     const bytes = saveForPyTorch({ path, log: quiet });
     expect(Object.keys(loadSafetensors(bytes)).sort()).toEqual([
       'encoder.0.bias',
@@ -61,7 +63,7 @@ describe('examples', () => {
   it.runIf(existsSync('/usr/share/datasets/fashion-mnist') || process.env.CI)(
     'the MultiFashion comparison saves each run, resumes without retraining, and tabulates Δm',
     async () => {
-      const out = mkdtempSync(join(tmpdir(), 'mtl-multifashion-'));
+      const out = tmp();
       const recipe = { epochs: 1, trainSamples: 256, batchSize: 64, lr: 1e-3 };
       const options = { methods: ['EW', 'PCGrad'], seeds: [0], recipe, out, log: quiet };
       const first = await runMultiFashion(options);

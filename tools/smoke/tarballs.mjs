@@ -8,7 +8,7 @@
  * `.ci/run` runs it.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,6 +18,11 @@ const PACKAGES = ['tensor', 'autograd', 'optim', 'nn', 'multitask'];
 const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: 'pipe' });
 
 const tarballs = mkdtempSync(join(tmpdir(), 'mtl-tarballs-'));
+const project = mkdtempSync(join(tmpdir(), 'mtl-user-'));
+// The tarballs and the user's project go when the script ends, however it ends.
+process.once('exit', () => {
+  for (const dir of [tarballs, project]) rmSync(dir, { recursive: true, force: true });
+});
 run('pnpm', ['-r', '--filter', './packages/*', 'pack', '--pack-destination', tarballs], root);
 const files = readdirSync(tarballs).filter((f) => f.endsWith('.tgz'));
 
@@ -44,7 +49,6 @@ for (const f of files) {
   }
 }
 
-const project = mkdtempSync(join(tmpdir(), 'mtl-user-'));
 writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user', private: true, type: 'module' }));
 run('npm', ['install', '--no-audit', '--no-fund', ...files.map((f) => join(tarballs, f))], project);
 writeFileSync(

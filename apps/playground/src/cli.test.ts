@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { main } from './cli';
 import { nameFrom, parseConfig } from './config';
 import { loadData } from './prepare';
@@ -27,7 +27,7 @@ async function run(args: string[], cwd?: string) {
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'mtl-playground-'));
+const tmp = temporaryDirectories('mtl-playground-');
 
 describe('mtl-playground CLI', () => {
   it('runs the default experiment (short), prints the table and writes the JSON and HTML report', async () => {

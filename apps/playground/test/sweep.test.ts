@@ -4,10 +4,10 @@
  * the CLI — in this thread (`--workers 1`) and as a real process with a pool of two workers,
  * interrupted by Ctrl-C and resumed.
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { ConfigError, parseConfig } from '../src/config';
 import { expandSweep, type RunRequest, sweepSettings } from '../src/sweep/expandSweep';
 import { ResultStore } from '../src/sweep/resultStore';
@@ -18,7 +18,7 @@ import type { RunResult } from '../src/sweep/trainRun';
 import { startCli, untimed } from './cliProcess';
 import { runCli } from './runCli';
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'mtl-sweep-'));
+const tmp = temporaryDirectories('mtl-sweep-');
 
 /** A sweep of 12 short runs: 2 learning rates × 2 seeds × (EW, PCGrad, the baselines). */
 const TINY = {

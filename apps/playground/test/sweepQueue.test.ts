@@ -7,11 +7,11 @@
  * redis-server is missing (`apt-get install redis-server`); on CI a missing server fails it.
  */
 import { type ChildProcess, execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { startCli, startRedis, stopStarted, untimed } from './cliProcess';
 import { runCli } from './runCli';
 
@@ -58,6 +58,7 @@ beforeAll(async () => {
 }, 20_000);
 
 afterEach(stopStarted);
+const tmp = temporaryDirectories('mtl-queue-');
 
 afterAll(() => {
   redis?.kill('SIGTERM');
@@ -65,7 +66,7 @@ afterAll(() => {
 
 describe.skipIf(!available)('sweeps through a Redis job queue', () => {
   it('trains on two worker processes, survives one killed mid-run, and equals the sweep in one thread', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mtl-queue-'));
+    const dir = tmp();
     const file = join(dir, 'sweep.json');
     writeFileSync(file, JSON.stringify(SWEEP));
     let killedIn = '';
@@ -109,7 +110,7 @@ describe.skipIf(!available)('sweeps through a Redis job queue', () => {
   }, 240_000);
 
   it('sends a data file through Redis once, for every job of the sweep', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'mtl-queue-file-'));
+    const dir = tmp();
     const rows = Array.from({ length: 80 }, (_, i) => {
       const x = Math.sin(i);
       const z = Math.cos(3 * i);

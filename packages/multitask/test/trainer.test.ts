@@ -1,9 +1,12 @@
 import { Adam, StepLR } from '@mtl/optim';
 import { Generator, randn, tensor } from '@mtl/tensor';
 import { describe, expect, it, vi } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { MultiTaskDataset } from '../src/data/MultiTaskDataset';
 import { GradDrop, HardSharing, MGDA, PCGrad, Standardizer, UW } from '../src/index';
 import { Trainer, type TrainerOptions } from '../src/training/Trainer';
+
+const tmp = temporaryDirectories('mtl-trainer-');
 
 /** Two regression tasks and one binary task from a linear rule, some labels missing. */
 function data(n: number, seed: number) {
@@ -204,10 +207,8 @@ describe('checkpoints', () => {
   });
 
   it('saves to and loads from files', async () => {
-    const { mkdtempSync } = await import('node:fs');
-    const { tmpdir } = await import('node:os');
     const { join } = await import('node:path');
-    const path = join(mkdtempSync(join(tmpdir(), 'mtl-')), 'run');
+    const path = join(tmp(), 'run');
     const a = build();
     a.trainer.fit(data(32, 1), { epochs: 1, batchSize: 16 });
     await a.trainer.save(path);

@@ -1,9 +1,12 @@
 import { Adam } from '@mtl/optim';
 import { Generator, MtlError, randn, tensor } from '@mtl/tensor';
 import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { MultiTaskDataset } from '../src/data/MultiTaskDataset';
 import { HardSharing } from '../src/index';
 import { Trainer, type TrainerOptions } from '../src/training/Trainer';
+
+const tmp = temporaryDirectories('mtl-proto-');
 
 const model = () =>
   HardSharing.mlp({
@@ -189,10 +192,8 @@ describe('task names are data, not code', () => {
     expect(Object.keys(trainer.history.epochs[1]!.train).sort()).toEqual([...names].sort());
     expect(Object.keys(trainer.evaluate(train)).sort()).toEqual([...names].sort());
     expect(Object.keys(trainer.history.steps[0]!.losses).sort()).toEqual([...names].sort());
-    const { mkdtempSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { tmpdir } = await import('node:os');
-    const path = join(mkdtempSync(join(tmpdir(), 'mtl-proto-')), 'run.safetensors');
+    const path = join(tmp(), 'run.safetensors');
     await trainer.save(path);
     const again = make();
     await again.load(path);
