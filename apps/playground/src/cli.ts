@@ -50,9 +50,8 @@ export async function main(
   out: Print = (s) => process.stdout.write(`${s}\n`),
   err: Print = (s) => process.stderr.write(`${s}\n`),
   /**
-   * Worker threads of `sweep` and `worker` when --workers is not given. The command line passes
-   * one per core; called as a function (the tests), they train in this thread unless --workers
-   * says otherwise.
+   * Worker threads when --workers is not given. The command line passes one per core; called
+   * as a function (the tests), runs train in this thread unless --workers says otherwise.
    */
   defaultWorkers = 1,
   /** The folder relative paths (the config file, --out) resolve against: where the user typed the command. */
@@ -200,9 +199,8 @@ async function run(
     results = await runExperiment(config, {
       fileText,
       imageFolders,
-      // One thread unless --workers: the default experiment's 48 short runs took as long on two
-      // workers as on one (8.1–8.5 s against 8.4–8.6 s; starting the workers eats the gain).
-      workers: workers ?? 1,
+      // One worker per core unless --workers (image datasets train in this thread).
+      workers: workers ?? defaultWorkers,
       // Redraws in place on a terminal, silent in pipes and logs.
       progress: new ProgressBar(process.stderr),
       onRun: ({ method, seed }) => err(`training ${method} (seed ${seed})…`),

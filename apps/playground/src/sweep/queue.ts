@@ -228,7 +228,7 @@ export interface WorkerOptions {
 /** Takes jobs from the queue until `signal` aborts, training them on a pool of `workers` threads. */
 export async function runQueueWorker({ url, workers, signal, note }: WorkerOptions): Promise<number> {
   await checkRedis(url);
-  const pool = startPool(workers);
+  const pool = await startPool(workers);
   const connection = connect(url);
   let finished = 0;
   const worker = new Worker<JobData, RunResult>(

@@ -9,6 +9,7 @@ import { Piscina } from 'piscina';
 import type { RunRequest } from './expandSweep';
 import type { ResultStore } from './resultStore';
 import { type RunData, type RunResult, trainRun } from './trainRun';
+import { workerEntry } from './workerBundle';
 
 export interface RunLocallyOptions {
   /** Worker threads (default: one per core); 1 trains in this thread. */
@@ -43,7 +44,7 @@ export async function runLocally(
     }
     return { results, trained: done - reused, reused };
   }
-  const pool = startPool(Math.min(workers, missing.length));
+  const pool = await startPool(Math.min(workers, missing.length));
   // Each queued run listens to the signal until it is done.
   if (signal !== undefined) setMaxListeners(missing.length + 10, signal);
   try {
@@ -69,10 +70,10 @@ export async function runLocally(
  * A pool of `threads` worker threads that train runs (`pool.run({ request, data })`), one at a
  * time each, with one kernel thread apiece when they take every core.
  */
-export function startPool(threads: number): Piscina {
+export async function startPool(threads: number): Promise<Piscina> {
   return new Piscina({
-    // A JavaScript entry that loads the TypeScript worker as an ES module (see runWorker.mjs).
-    filename: new URL('./runWorker.mjs', import.meta.url).href,
+    // The workers' code prebuilt as one module (see workerBundle.ts).
+    filename: await workerEntry(),
     minThreads: threads,
     maxThreads: threads,
     concurrentTasksPerWorker: 1,
