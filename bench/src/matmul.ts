@@ -4,7 +4,7 @@
  * Contenders, each timed as whole calls that allocate and return their result:
  * - `mtl`: the public op, `matmul(a, b, { transposeA, transposeB })` (a transposed operand is
  *   passed as stored, no copy), with the default float32 backend: the WASM SIMD kernel;
- * - `mtl-2t`: the same call with `setMatmulThreads(2)`: products of at least 1.5 Mi multiply-adds (`THREAD_MIN_WORK`)
+ * - `mtl-2t`: the same call with `setMatmulThreads(2)`: products of at least 6 Mi multiply-adds
  *   shared with a helper Worker (smaller ones run as `mtl`);
  * - `mtl-js`: the same call with `setBackend('js', { kernels: ['matmul'] })`: the pure-TypeScript
  *   kernel, which is what runs where WebAssembly SIMD is unavailable;

@@ -10,8 +10,7 @@
  * than 2 chunks stays on one thread) and publishes the job in a
  * control block; then both threads claim chunks from an atomic counter until none is left (work
  * sharing, so a helper delayed by other load simply takes fewer chunks), and the calling thread
- * waits only for a chunk the helper is still computing. Both threads poll briefly before they
- * sleep in `Atomics.wait` (`SPIN_MS`), so the helper is awake for the next product of a step. Each chunk is a
+ * waits (`Atomics.wait`) only for a chunk the helper is still computing. Each chunk is a
  * `gemmChunk` call, which gives every element of C the same arithmetic as the single-thread
  * kernel: results are equal bit for bit (both threads run the same kernel variant).
  *
@@ -52,22 +51,11 @@ interface Helper {
 
 /**
  * float32 products with at least this many multiply-adds (m·k·n) take the 2-thread path (when
- * on); below it, handing half to the helper costs about what it saves. Measured on 2 idle
- * cores, 2 threads against 1, back to back (the helper awake, see `SPIN_MS`): 1.0–1.05× at
- * 1 Mi with k or n of 32–64, 1.5× at the seed MLP's 2 Mi products (256×64·64×128 and its
- * backward 128×256·256×64), 1.6× at 256³, 1.6× at 512³. Without the spin a woken helper
- * joined late and the 2 Mi products lost (0.86–0.93×); the threshold was then 6 Mi.
+ * on); below it, handing half to the helper (a notify, a wake-up, a wait, re-packing per panel)
+ * costs about what it saves. Measured on 2 idle cores, 2 threads against 1: 0.86× at 128³
+ * (2 Mi), 1.0× at 160³ (4 Mi), 1.2–1.4× at 192³ (7 Mi) and 256³, 1.6–1.8× at 512³ and 1024³.
  */
-export const THREAD_MIN_WORK = 1.5 * 2 ** 20;
-
-/**
- * How long (ms) the helper, after a job, and the caller, waiting for the helper's last chunk,
- * poll before they sleep in `Atomics.wait`. A sleeping thread takes tens of µs to wake, about a
- * 2 Mi product's half; a training step's products come every 50–300 µs, so a helper polling
- * this long is awake for the next one. The cost is the second core kept busy that long after
- * each product, as OpenMP's default spin-then-sleep (`GOMP_SPINCOUNT`) does under PyTorch.
- */
-const SPIN_MS = 0.5;
+export const THREAD_MIN_WORK = 6 * 2 ** 20;
 
 /** Threads for large float32 products: 1, 2, or `'auto'` (2 where a second core is available). */
 export type MatmulThreads = 1 | 2 | 'auto';
@@ -215,8 +203,6 @@ const HELPER_RUN = `function run(d) {
   Atomics.notify(ctl, ${READY});
   let seen = 0;
   for (;;) {
-    const until = performance.now() + ${SPIN_MS};
-    while (Atomics.load(ctl, ${GEN}) === seen && performance.now() < until) {}
     Atomics.wait(ctl, ${GEN}, seen);
     if (Atomics.load(ctl, ${STOP}) !== 0) return;
     seen = Atomics.load(ctl, ${GEN});
@@ -484,9 +470,7 @@ export function matmulThreadedF32(
     wasm.gemmChunk(argsPtr, i, scratchPtr);
   }
   if (Atomics.compareExchange(ctl, JOIN, OPEN, CLOSED) !== OPEN) {
-    // The helper joined: wait for it to finish its last chunk (polling first, see SPIN_MS).
-    const until = performance.now() + SPIN_MS;
-    while (Atomics.load(ctl, JOIN) === HELPER_WORKING && performance.now() < until) {}
+    // The helper joined: wait for it to finish its last chunk.
     while (Atomics.load(ctl, JOIN) === HELPER_WORKING) {
       const left = deadline - Date.now();
       if (left <= 0 || Atomics.wait(ctl, JOIN, HELPER_WORKING, left) === 'timed-out') {
