@@ -54,6 +54,12 @@ interface Helper {
  * on); below it, handing half to the helper (a notify, a wake-up, a wait, re-packing per panel)
  * costs about what it saves. Measured on 2 idle cores, 2 threads against 1: 0.86× at 128³
  * (2 Mi), 1.0× at 160³ (4 Mi), 1.2–1.4× at 192³ (7 Mi) and 256³, 1.6–1.8× at 512³ and 1024³.
+ *
+ * Tried and reverted: the helper polling for 0.5 ms after each job before it sleeps (as OpenMP's
+ * threads do), with this threshold at 1.5 Mi. Back-to-back 2 Mi products then ran 1.5× faster
+ * and a bare training loop of the seed model ~10%, but in `pnpm bench` (TF.js in the same
+ * process, more garbage) the seed model trained 10–25% slower than on one thread: a polling
+ * helper takes the core V8's own garbage-collection and compiler threads need.
  */
 export const THREAD_MIN_WORK = 6 * 2 ** 20;
 
