@@ -379,7 +379,10 @@ describe.skipIf(!available)('the web page in Chromium', () => {
       () => Number(document.querySelector<HTMLElement>('#charts .chart')?.dataset.points) >= 2,
     );
     await page.click('#pause');
-    await page.waitForTimeout(100); // the redraw of the last progress message
+    // 'pausing' until the worker confirms it stopped, after its last progress message.
+    await page.waitForFunction(() =>
+      document.querySelector('#results-body td:nth-child(2)')?.textContent?.startsWith('paused'),
+    );
     const before = await page.textContent('#results-body td:nth-child(2)');
     const epochsBefore = await points();
     await page.waitForTimeout(500);

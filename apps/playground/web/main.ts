@@ -220,6 +220,9 @@ function onWorkerMessage(run: RunView, message: FromWorker): void {
       if (run.status === 'starting') run.status = 'ready';
       if (charts.length === 0 && runs.every((r) => r.tasks.length > 0)) buildCharts();
       break;
+    case 'paused':
+      if (run.status === 'pausing') run.status = 'paused';
+      break;
     case 'progress':
       run.done = message.done;
       run.steps.push(...message.steps);
@@ -283,7 +286,7 @@ function command(type: 'play' | 'pause' | 'step'): void {
   for (const run of runs) {
     if (run.status === 'finished' || run.status === 'error') continue;
     run.worker.postMessage({ type });
-    run.status = type === 'play' ? 'running' : 'paused';
+    run.status = type === 'play' ? 'running' : type === 'pause' ? 'pausing' : 'paused';
   }
   scheduleRender();
 }

@@ -31,6 +31,8 @@ export interface EpochPoint {
 
 export type FromWorker =
   | { type: 'ready'; tasks: string[]; totalSteps: number; toyStarts?: [number, number][] }
+  /** After a pause: training has stopped, and every step and epoch before it has been sent. */
+  | { type: 'paused' }
   | { type: 'progress'; steps: StepPoint[]; epochs: EpochPoint[]; done: number }
   | {
       type: 'finished';

@@ -7,7 +7,7 @@ export interface RunView {
   spec: RunSpec;
   color: string;
   worker: Worker;
-  status: 'starting' | 'ready' | 'running' | 'paused' | 'finished' | 'error';
+  status: 'starting' | 'ready' | 'running' | 'pausing' | 'paused' | 'finished' | 'error';
   error?: string;
   tasks: string[];
   totalSteps: number;
@@ -28,7 +28,10 @@ export interface RunView {
   deltaMUnavailable?: string;
 }
 
-/** The run's progress as a table cell says it: `done`, `45%`, `paused 45%`, `error: …`. */
+/**
+ * The run's progress as a table cell says it: `done`, `45%`, `pausing 45%` (until the worker
+ * confirms it has stopped and sent everything), `paused 45%`, `error: …`.
+ */
 export function progressText(run: RunView): string {
   const percent = `${Math.round(100 * runProgress(run))}%`;
   switch (run.status) {
@@ -38,6 +41,8 @@ export function progressText(run: RunView): string {
       return `error: ${run.error}`;
     case 'running':
       return percent;
+    case 'pausing':
+      return `pausing ${percent}`;
     case 'paused':
       return `paused ${percent}`;
     default:

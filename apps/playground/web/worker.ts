@@ -303,6 +303,7 @@ self.onmessage = (event: MessageEvent<ToWorker>) => {
         playing = false;
         // What was done up to now, at once: the page's counters stop where training stopped.
         flush();
+        post({ type: 'paused' });
         break;
       case 'step':
         if (session === null) stepBeforeInit = true;
