@@ -33,7 +33,7 @@ export class Gradients {
       // Same shape and dtype (both were fitted to v): add in place.
       const c = current.data;
       const d = g.data;
-      for (let i = 0; i < c.length; i++) c[i] += d[i]!;
+      for (let i = 0; i < c.length; i++) c[i]! += d[i]!;
     } else {
       const sum = add(current, g);
       this.#owned.add(sum);

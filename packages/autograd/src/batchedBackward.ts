@@ -107,7 +107,7 @@ function accumulate(
   owned.add(sum);
   const s = sum.data;
   const d = g.data;
-  for (let i = 0; i < d.length; i++) s[i] += d[i]!;
+  for (let i = 0; i < d.length; i++) s[i]! += d[i]!;
   rows[r] = sum;
 }
 

@@ -78,7 +78,7 @@ interface LayerCase {
 }
 
 type SingleInput = Module & { forward(x: Variable): Variable | [Variable, Tensor] };
-type Build = (args: never[], options: Record<string, unknown>, dtype: DType) => SingleInput;
+type Build = (args: [never, never, never], options: Record<string, unknown>, dtype: DType) => SingleInput;
 
 /** Our constructor for each torch layer; layers with parameters also take the case's dtype. */
 const LAYERS: Record<string, Build> = {
@@ -129,7 +129,7 @@ describe('convolutional layers against PyTorch', () => {
   });
 
   it.each(fixture.cases.map((c): [string, LayerCase] => [c.name, c]))('%s', (_name, c) => {
-    const layer = LAYERS[c.layer]!(c.args as never[], c.options ?? {}, c.dtype);
+    const layer = LAYERS[c.layer]!(c.args as [never, never, never], c.options ?? {}, c.dtype);
     // The state-dict names are torch's, in torch's order; the torch state dict loads strictly.
     expect(Object.keys(layer.stateDict())).toEqual(Object.keys(c.stateDict));
     layer.loadStateDict(Object.fromEntries(Object.entries(c.stateDict).map(([k, v]) => [k, decode(v)])));

@@ -808,7 +808,8 @@ add(
       ),
     ),
   ),
-  (pair, options) => nn.cosineSimilarity((pair as never[])[0], (pair as never[])[1], options as never),
+  (pair, options) =>
+    nn.cosineSimilarity((pair as [never, never])[0], (pair as [never, never])[1], options as never),
 );
 
 // Functional forms.

@@ -999,7 +999,7 @@ add(
       Array.from({ length: n }, (_, k) => {
         const idx = unravel(k, shape);
         let j = 0;
-        while (idx[dim]! >= list[j]!.shape[dim]!) idx[dim] -= list[j++]!.shape[dim]!;
+        while (idx[dim]! >= list[j]!.shape[dim]!) idx[dim]! -= list[j++]!.shape[dim]!;
         return list[j]!.data[ravel(idx, list[j]!.shape)]!;
       }),
     );
@@ -1128,7 +1128,7 @@ add(
     index.data.forEach((v, k) => {
       const idx = unravel(k, index.shape);
       idx[dim] = v < 0 ? v + t.shape[dim]! : v;
-      out[ravel(idx, t.shape)] += src.data[k]!;
+      out[ravel(idx, t.shape)]! += src.data[k]!;
     });
     return compare(r, t.shape, out);
   },
@@ -1151,7 +1151,7 @@ add(
       const idx = unravel(k, src.shape);
       const v = index.data[idx[dim]!]!;
       idx[dim] = v < 0 ? v + t.shape[dim]! : v;
-      out[ravel(idx, t.shape)] += src.data[k]!;
+      out[ravel(idx, t.shape)]! += src.data[k]!;
     }
     return compare(r, t.shape, out);
   },

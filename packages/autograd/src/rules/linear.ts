@@ -150,7 +150,7 @@ function siluGrad(g: FloatData, z: FloatData, out: FloatData): void {
 /** sums[j] += Σ_r a[r, j], in float64. */
 function columnSums(a: FloatData, sums: Float64Array, rows: number, n: number): void {
   for (let r = 0, o = 0; r < rows; r++, o += n) {
-    for (let j = 0; j < n; j++) sums[j] += a[o + j]!;
+    for (let j = 0; j < n; j++) sums[j]! += a[o + j]!;
   }
 }
 

@@ -112,8 +112,8 @@ function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: nu
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       for (let p = 0; p < k; p++) {
-        want[i * n + j] += a[i * k + p]! * b[p * n + j]!;
-        scale[i * n + j] += Math.abs(a[i * k + p]! * b[p * n + j]!);
+        want[i * n + j]! += a[i * k + p]! * b[p * n + j]!;
+        scale[i * n + j]! += Math.abs(a[i * k + p]! * b[p * n + j]!);
       }
     }
   }

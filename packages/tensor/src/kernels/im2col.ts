@@ -103,7 +103,7 @@ export function col2im(
             const ih = oh * strideH - padTop + i * dilationH;
             if (ih < 0 || ih >= height) continue;
             let d = dstPlane + ih * width + lo * strideW + startW;
-            for (let ow = lo; ow < hi; ow++, d += strideW) dx[d] += cols[src + ow]!;
+            for (let ow = lo; ow < hi; ow++, d += strideW) dx[d]! += cols[src + ow]!;
           }
         }
       }

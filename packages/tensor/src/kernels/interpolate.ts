@@ -106,14 +106,14 @@ export function resample(
         const b0 = cols.w0[ow]!;
         const b1 = cols.w1[ow]!;
         if (nearest) {
-          if (backward) dst[r0 + c0] += src[o]!;
+          if (backward) dst[r0 + c0]! += src[o]!;
           else dst[o] = src[r0 + c0]!;
         } else if (backward) {
           const g = src[o]!;
-          dst[r0 + c0] += g * a0 * b0;
-          dst[r0 + c1] += g * a0 * b1;
-          dst[r1 + c0] += g * a1 * b0;
-          dst[r1 + c1] += g * a1 * b1;
+          dst[r0 + c0]! += g * a0 * b0;
+          dst[r0 + c1]! += g * a0 * b1;
+          dst[r1 + c0]! += g * a1 * b0;
+          dst[r1 + c1]! += g * a1 * b1;
         } else {
           dst[o] =
             a0 * (b0 * src[r0 + c0]! + b1 * src[r0 + c1]!) + a1 * (b0 * src[r1 + c0]! + b1 * src[r1 + c1]!);

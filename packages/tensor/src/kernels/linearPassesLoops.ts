@@ -53,7 +53,7 @@ export function maskRowsLoop(
       let r = gi * +(yi > 0) + 0;
       if (Number.isNaN(r)) r = yi > 0 ? gi : 0;
       gm[o + j] = r;
-      sums[j] += r;
+      sums[j]! += r;
     }
   }
 }

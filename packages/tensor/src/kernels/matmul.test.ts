@@ -72,8 +72,8 @@ function reference(kind: Kind, a: MatmulArray, aOff: number, b: MatmulArray, bOf
       } else {
         for (let j = 0; j < n; j++) {
           const xy = x * B[col + j]!;
-          value[row + j] += xy;
-          scale[row + j] += Math.abs(xy);
+          value[row + j]! += xy;
+          scale[row + j]! += Math.abs(xy);
         }
       }
     }

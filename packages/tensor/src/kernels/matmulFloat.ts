@@ -149,7 +149,7 @@ function gemmFloat(
         let src = i * ldc;
         let dst = outOffset + (i0 + i) * n + j0;
         const end = src + nc;
-        while (src < end) out[dst++] = c[src++];
+        while (src < end) out[dst++] = c[src++]!;
       }
     }
   }
@@ -187,24 +187,24 @@ function packPanel(
       let s2 = s1 + laneStride;
       let s3 = s2 + laneStride;
       for (; d < end; d += 4) {
-        dst[d] = src[s0++];
-        dst[d + 1] = src[s1++];
-        dst[d + 2] = src[s2++];
-        dst[d + 3] = src[s3++];
+        dst[d] = src[s0++]!;
+        dst[d + 1] = src[s1++]!;
+        dst[d + 2] = src[s2++]!;
+        dst[d + 3] = src[s3++]!;
       }
     } else if (w === 4 && laneStride === 1) {
       // The four lanes are adjacent at every step (rows of B, or columns of Aᵀ).
       for (let s = srcOffset + l0; d < end; d += 4, s += depthStride) {
-        dst[d] = src[s];
-        dst[d + 1] = src[s + 1];
-        dst[d + 2] = src[s + 2];
-        dst[d + 3] = src[s + 3];
+        dst[d] = src[s]!;
+        dst[d + 1] = src[s + 1]!;
+        dst[d + 2] = src[s + 2]!;
+        dst[d + 3] = src[s + 3]!;
       }
     } else {
       // The last, partial strip: copy w lanes one at a time and zero the rest.
       for (let l = 0; l < 4; l++) {
         let s = srcOffset + (l0 + l) * laneStride;
-        if (l < w) for (let e = dstOffset + l; e < end; e += 4, s += depthStride) dst[e] = src[s];
+        if (l < w) for (let e = dstOffset + l; e < end; e += 4, s += depthStride) dst[e] = src[s]!;
         else for (let e = dstOffset + l; e < end; e += 4) dst[e] = 0;
       }
     }
@@ -232,14 +232,14 @@ function micro4x4(
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
   let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const a0 = buf[ai];
-    const a1 = buf[(ai + 1) | 0];
-    const a2 = buf[(ai + 2) | 0];
-    const a3 = buf[(ai + 3) | 0];
-    const b0 = buf[bi];
-    const b1 = buf[(bi + 1) | 0];
-    const b2 = buf[(bi + 2) | 0];
-    const b3 = buf[(bi + 3) | 0];
+    const a0 = buf[ai]!;
+    const a1 = buf[(ai + 1) | 0]!;
+    const a2 = buf[(ai + 2) | 0]!;
+    const a3 = buf[(ai + 3) | 0]!;
+    const b0 = buf[bi]!;
+    const b1 = buf[(bi + 1) | 0]!;
+    const b2 = buf[(bi + 2) | 0]!;
+    const b3 = buf[(bi + 3) | 0]!;
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
     c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
@@ -275,14 +275,14 @@ function microDirect(
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
   let c30 = 0, c31 = 0, c32 = 0, c33 = 0;
   for (let p = 0; p < kc; p++) {
-    const a0 = a[s];
-    const a1 = a[(s + o1) | 0];
-    const a2 = a[(s + o2) | 0];
-    const a3 = a[(s + o3) | 0];
-    const b0 = buf[bi];
-    const b1 = buf[(bi + 1) | 0];
-    const b2 = buf[(bi + 2) | 0];
-    const b3 = buf[(bi + 3) | 0];
+    const a0 = a[s]!;
+    const a1 = a[(s + o1) | 0]!;
+    const a2 = a[(s + o2) | 0]!;
+    const a3 = a[(s + o3) | 0]!;
+    const b0 = buf[bi]!;
+    const b1 = buf[(bi + 1) | 0]!;
+    const b2 = buf[(bi + 2) | 0]!;
+    const b3 = buf[(bi + 3) | 0]!;
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
     c10 += a1 * b0; c11 += a1 * b1; c12 += a1 * b2; c13 += a1 * b3;
     c20 += a2 * b0; c21 += a2 * b1; c22 += a2 * b2; c23 += a2 * b3;
@@ -314,10 +314,10 @@ function storeTile(
     c[c2] = c20; c[c2 + 1] = c21; c[c2 + 2] = c22; c[c2 + 3] = c23;
     c[c3] = c30; c[c3 + 1] = c31; c[c3 + 2] = c32; c[c3 + 3] = c33;
   } else {
-    c[ci] += c00; c[ci + 1] += c01; c[ci + 2] += c02; c[ci + 3] += c03;
-    c[c1] += c10; c[c1 + 1] += c11; c[c1 + 2] += c12; c[c1 + 3] += c13;
-    c[c2] += c20; c[c2 + 1] += c21; c[c2 + 2] += c22; c[c2 + 3] += c23;
-    c[c3] += c30; c[c3 + 1] += c31; c[c3 + 2] += c32; c[c3 + 3] += c33;
+    c[ci]! += c00; c[ci + 1]! += c01; c[ci + 2]! += c02; c[ci + 3]! += c03;
+    c[c1]! += c10; c[c1 + 1]! += c11; c[c1 + 2]! += c12; c[c1 + 3]! += c13;
+    c[c2]! += c20; c[c2 + 1]! += c21; c[c2 + 2]! += c22; c[c2 + 3]! += c23;
+    c[c3]! += c30; c[c3 + 1]! += c31; c[c3 + 2]! += c32; c[c3 + 3]! += c33;
   }
 }
 
@@ -408,10 +408,10 @@ function dotRows(
     let v = vecOffset;
     const end = r + len;
     for (; r + 1 < end; r += 2, v += 2 * vecStride) {
-      s0 += rows[r] * vec[v];
-      s1 += rows[r + 1] * vec[v + vecStride];
+      s0 += rows[r]! * vec[v]!;
+      s1 += rows[r + 1]! * vec[v + vecStride]!;
     }
-    if (r < end) s0 += rows[r++] * vec[v];
+    if (r < end) s0 += rows[r++]! * vec[v]!;
     out[o] = s0 + s1;
   }
 }
@@ -435,8 +435,8 @@ function axpyRows(
   const c = accBuffer(width);
   c.fill(0, 0, width);
   for (let p = 0; p < len; p++, v += vecStride) {
-    const x = vec[v];
-    for (let j = 0; j < width; j++) c[j] += x * rows[r++];
+    const x = vec[v]!;
+    for (let j = 0; j < width; j++) c[j]! += x * rows[r++]!;
   }
-  for (let j = 0; j < width; j++, o += outStride) out[o] = c[j];
+  for (let j = 0; j < width; j++, o += outStride) out[o] = c[j]!;
 }

@@ -44,12 +44,12 @@ export function matmulInt32(
       if (transB) {
         for (let j = 0; j < nc; j++) {
           let s = bOffset + (j0 + j) * k + p0;
-          for (let d = j, end = kc * nc; d < end; d += nc) bp[d] = b[s++];
+          for (let d = j, end = kc * nc; d < end; d += nc) bp[d] = b[s++]!;
         }
       } else {
         for (let p = 0, d = 0; p < kc; p++) {
           let s = bOffset + (p0 + p) * n + j0;
-          for (const end = d + nc; d < end; ) bp[d++] = b[s++];
+          for (const end = d + nc; d < end; ) bp[d++] = b[s++]!;
         }
       }
       for (let i = 0; i < m; i++) {
@@ -57,19 +57,19 @@ export function matmulInt32(
         let ai = aOffset + i * aRow + p0 * aCol;
         let p = 0;
         for (; p + 1 < kc; p += 2) {
-          const x0 = a[ai];
-          const x1 = a[ai + aCol];
+          const x0 = a[ai]!;
+          const x1 = a[ai + aCol]!;
           ai += 2 * aCol;
           let r0 = p * nc;
           let r1 = r0 + nc;
           for (let j = o, end = o + nc; j < end; j++) {
-            out[j] = (out[j] + Math.imul(x0, bp[r0++]) + Math.imul(x1, bp[r1++])) | 0;
+            out[j] = (out[j]! + Math.imul(x0, bp[r0++]!) + Math.imul(x1, bp[r1++]!)) | 0;
           }
         }
         if (p < kc) {
-          const x0 = a[ai];
+          const x0 = a[ai]!;
           let r0 = p * nc;
-          for (let j = o, end = o + nc; j < end; j++) out[j] = (out[j] + Math.imul(x0, bp[r0++])) | 0;
+          for (let j = o, end = o + nc; j < end; j++) out[j] = (out[j]! + Math.imul(x0, bp[r0++]!)) | 0;
         }
       }
     }

@@ -74,7 +74,7 @@ export function maxPoolBackward(
       const at = indices[src + i]!;
       // One unsigned comparison checks both ends.
       if (at >>> 0 >= inPlane) return src + i;
-      dx[dst + at] += gradOut[src + i]!;
+      dx[dst + at]! += gradOut[src + i]!;
     }
   }
   return -1;
@@ -165,7 +165,7 @@ export function avgPoolBackward(
     let o = q * outPlane;
     forEachAvgWindow(p, win, outH, outW, rule, (h0, h1, w0, w1, divisor) => {
       const g = gradOut[o++]! / divisor;
-      for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) dx[base + ih * width + iw] += g;
+      for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) dx[base + ih * width + iw]! += g;
     });
   }
 }
@@ -198,7 +198,7 @@ export function adaptiveAvgPool(
         const kw = w1 - w0;
         if (backward) {
           const g = src[o]! / kh / kw;
-          for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) dst[base + ih * width + iw] += g;
+          for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) dst[base + ih * width + iw]! += g;
         } else {
           let s = 0;
           for (let ih = h0; ih < h1; ih++) for (let iw = w0; iw < w1; iw++) s += src[base + ih * width + iw]!;

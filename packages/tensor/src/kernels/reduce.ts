@@ -65,7 +65,7 @@ function sumKernel(x: TypedArray, { outer, length, inner }: Lanes, out: TypedArr
     const base = o * length * inner;
     for (let r = 0; r < length; r++) {
       const row = base + r * inner;
-      for (let i = 0; i < inner; i++) acc[i] += x[row + i]!;
+      for (let i = 0; i < inner; i++) acc[i]! += x[row + i]!;
     }
     out.set(acc, o * inner);
   }

@@ -54,7 +54,7 @@ export function biasActivation(
 /** y[r, j] += bias[j]: the store rounds to y's dtype, as `add` does. */
 function addBias(y: FloatData, bias: FloatData, rows: number, n: number): void {
   for (let row = 0, o = 0; row < rows; row++, o += n) {
-    for (let j = 0; j < n; j++) y[o + j] += bias[j]!;
+    for (let j = 0; j < n; j++) y[o + j]! += bias[j]!;
   }
 }
 

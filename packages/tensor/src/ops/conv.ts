@@ -328,7 +328,7 @@ function convForward(p: ConvPlan, x: Tensor, weight: Tensor, bias: Tensor | null
         out.set(product.subarray(src, src + outPlane), dst);
         if (b !== undefined) {
           const shift = b[o]!;
-          for (let i = dst; i < dst + outPlane; i++) out[i] += shift;
+          for (let i = dst; i < dst + outPlane; i++) out[i]! += shift;
         }
       }
     }
