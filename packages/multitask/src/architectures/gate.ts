@@ -45,8 +45,12 @@ export function runExperts(experts: Iterable<Layer>, x: VariableLike): Variable[
 
 /** Throws unless every record names exactly the tasks of the first. */
 export function checkSameTasks(op: string, records: Record<string, Record<string, unknown>>): string[] {
-  const [[firstName, first], ...rest] = Object.entries(records) as [string, Record<string, unknown>][];
-  const tasks = Object.keys(first!);
+  // Callers pass two records or more, by name.
+  const [[firstName, first], ...rest] = Object.entries(records) as [
+    [string, Record<string, unknown>],
+    ...[string, Record<string, unknown>][],
+  ];
+  const tasks = Object.keys(first);
   for (const [name, record] of rest) {
     const keys = Object.keys(record);
     if (keys.length !== tasks.length || keys.some((k) => !tasks.includes(k))) {

@@ -229,8 +229,8 @@ function addHeadGradients(own: Variable[][], ownGrads: Tensor[][], scales: numbe
       }
       const s = sum.data;
       const d = g.data;
-      if (scale === 1) for (let k = 0; k < s.length; k++) s[k] += d[k]!;
-      else for (let k = 0; k < s.length; k++) s[k] += scale * d[k]!;
+      if (scale === 1) for (let k = 0; k < s.length; k++) s[k]! += d[k]!;
+      else for (let k = 0; k < s.length; k++) s[k]! += scale * d[k]!;
     });
   });
   for (const [leaf, sum] of headSums) leaf.grad = leaf.grad === null ? sum : leaf.grad.add(sum);

@@ -48,7 +48,7 @@ export function accuracy(
   let n: number;
   if (pairs.kind === 'binary') {
     n = pairs.label.length;
-    for (let i = 0; i < n; i++) if (pairs.score[i] > threshold === (pairs.label[i] === 1)) correct++;
+    for (let i = 0; i < n; i++) if (pairs.score[i]! > threshold === (pairs.label[i] === 1)) correct++;
   } else {
     n = pairs.label.length;
     for (let i = 0; i < n; i++) if (pairs.predicted[i] === pairs.label[i]) correct++;

@@ -32,19 +32,19 @@ export function auc(prediction: MetricInput, target: MetricInput, options: MaskO
   const { score, label } = pairs;
   const n = label.length;
   let positives = 0;
-  for (let i = 0; i < n; i++) positives += label[i];
+  for (let i = 0; i < n; i++) positives += label[i]!;
   const negatives = n - positives;
   if (positives === 0 || negatives === 0) return Number.NaN;
   const order = Array.from({ length: n }, (_, i) => i).sort((a, b) =>
-    score[a] < score[b] ? -1 : score[a] > score[b] ? 1 : 0,
+    score[a]! < score[b]! ? -1 : score[a]! > score[b]! ? 1 : 0,
   );
   let rankSum = 0;
   for (let start = 0; start < n; ) {
     let end = start + 1;
-    while (end < n && score[order[end]] === score[order[start]]) end++;
+    while (end < n && score[order[end]!] === score[order[start]!]) end++;
     // Ranks start..end-1 (1-based start+1..end) share their mean.
     const rank = (start + 1 + end) / 2;
-    for (let k = start; k < end; k++) if (label[order[k]] === 1) rankSum += rank;
+    for (let k = start; k < end; k++) if (label[order[k]!] === 1) rankSum += rank;
     start = end;
   }
   return (rankSum - (positives * (positives + 1)) / 2) / (positives * negatives);

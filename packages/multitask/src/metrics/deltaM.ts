@@ -118,7 +118,7 @@ export function deltaM(results: TaskResults, baselines: TaskResults, options: De
     if (metrics.length === 0) throw new ValueError(`deltaM: baselines.${task} has no metrics`);
     let metricSum = 0;
     for (const metric of metrics) {
-      const b = base[metric];
+      const b = base[metric]!;
       const n = result[metric];
       if (n === undefined) {
         throw new ValueError(

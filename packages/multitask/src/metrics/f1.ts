@@ -69,7 +69,7 @@ export function f1(prediction: MetricInput, target: MetricInput, options: F1Opti
     let fp = 0;
     let fn = 0;
     for (let i = 0; i < pairs.label.length; i++) {
-      const positive = pairs.score[i] > threshold;
+      const positive = pairs.score[i]! > threshold;
       if (positive && pairs.label[i] === 1) tp++;
       else if (positive) fp++;
       else if (pairs.label[i] === 1) fn++;
@@ -81,10 +81,10 @@ export function f1(prediction: MetricInput, target: MetricInput, options: F1Opti
   const fp = new Float64Array(classes);
   const fn = new Float64Array(classes);
   for (let i = 0; i < label.length; i++) {
-    if (predicted[i] === label[i]) tp[label[i]]++;
+    if (predicted[i] === label[i]) tp[label[i]!]!++;
     else {
-      fp[predicted[i]]++;
-      fn[label[i]]++;
+      fp[predicted[i]!]!++;
+      fn[label[i]!]!++;
     }
   }
   if (average === 'micro') {
@@ -92,21 +92,21 @@ export function f1(prediction: MetricInput, target: MetricInput, options: F1Opti
     let sumFp = 0;
     let sumFn = 0;
     for (let c = 0; c < classes; c++) {
-      sumTp += tp[c];
-      sumFp += fp[c];
-      sumFn += fn[c];
+      sumTp += tp[c]!;
+      sumFp += fp[c]!;
+      sumFn += fn[c]!;
     }
     return score(sumTp, sumFp, sumFn);
   }
   let sum = 0;
   let weight = 0;
   for (let c = 0; c < classes; c++) {
-    const support = tp[c] + fn[c];
+    const support = tp[c]! + fn[c]!;
     if (average === 'weighted') {
-      sum += support * score(tp[c], fp[c], fn[c]);
+      sum += support * score(tp[c]!, fp[c]!, fn[c]!);
       weight += support;
-    } else if (absent === 'zero' || tp[c] + fp[c] + fn[c] > 0) {
-      sum += score(tp[c], fp[c], fn[c]);
+    } else if (absent === 'zero' || tp[c]! + fp[c]! + fn[c]! > 0) {
+      sum += score(tp[c]!, fp[c]!, fn[c]!);
       weight += 1;
     }
   }

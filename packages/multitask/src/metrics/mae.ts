@@ -14,6 +14,6 @@ export function mae(prediction: MetricInput, target: MetricInput, options: MaskO
   const { mask } = metricOptions<MaskOptions>('mae', options, ['mask']);
   const { prediction: p, target: y } = regressionPairs('mae', prediction, target, mask);
   let sum = 0;
-  for (let i = 0; i < p.length; i++) sum += Math.abs(p[i] - y[i]);
+  for (let i = 0; i < p.length; i++) sum += Math.abs(p[i]! - y[i]!);
   return p.length === 0 ? Number.NaN : sum / p.length;
 }

@@ -16,6 +16,6 @@ export function mse(prediction: MetricInput, target: MetricInput, options: MaskO
   const { mask } = metricOptions<MaskOptions>('mse', options, ['mask']);
   const { prediction: p, target: y } = regressionPairs('mse', prediction, target, mask);
   let sum = 0;
-  for (let i = 0; i < p.length; i++) sum += (p[i] - y[i]) ** 2;
+  for (let i = 0; i < p.length; i++) sum += (p[i]! - y[i]!) ** 2;
   return p.length === 0 ? Number.NaN : sum / p.length;
 }

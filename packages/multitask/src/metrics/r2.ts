@@ -38,23 +38,23 @@ export function r2(prediction: MetricInput, target: MetricInput, options: R2Opti
   const count = new Float64Array(columns);
   const mean = new Float64Array(columns);
   for (let i = 0; i < y.length; i++) {
-    count[column[i]]++;
-    mean[column[i]] += y[i];
+    count[column[i]!]!++;
+    mean[column[i]!]! += y[i]!;
   }
-  for (let c = 0; c < columns; c++) mean[c] /= count[c];
+  for (let c = 0; c < columns; c++) mean[c]! /= count[c]!;
   const ssRes = new Float64Array(columns);
   const ssTot = new Float64Array(columns);
   for (let i = 0; i < y.length; i++) {
-    ssRes[column[i]] += (y[i] - p[i]) ** 2;
-    ssTot[column[i]] += (y[i] - mean[column[i]]) ** 2;
+    ssRes[column[i]!]! += (y[i]! - p[i]!) ** 2;
+    ssTot[column[i]!]! += (y[i]! - mean[column[i]!]!) ** 2;
   }
   let sum = 0;
   let scored = 0;
   for (let c = 0; c < columns; c++) {
-    if (count[c] < 2) continue;
+    if (count[c]! < 2) continue;
     // A constant target has no variance to explain: scikit-learn's force_finite convention.
     if (ssTot[c] === 0 && forceFinite) sum += ssRes[c] === 0 ? 1 : 0;
-    else sum += 1 - ssRes[c] / ssTot[c];
+    else sum += 1 - ssRes[c]! / ssTot[c]!;
     scored++;
   }
   return scored === 0 ? Number.NaN : sum / scored;

@@ -14,6 +14,6 @@ export function rmse(prediction: MetricInput, target: MetricInput, options: Mask
   const { mask } = metricOptions<MaskOptions>('rmse', options, ['mask']);
   const { prediction: p, target: y } = regressionPairs('rmse', prediction, target, mask);
   let sum = 0;
-  for (let i = 0; i < p.length; i++) sum += (p[i] - y[i]) ** 2;
+  for (let i = 0; i < p.length; i++) sum += (p[i]! - y[i]!) ** 2;
   return p.length === 0 ? Number.NaN : Math.sqrt(sum / p.length);
 }

@@ -90,8 +90,8 @@ function mismatch(op: string, a: Values, b: Values, hint: string): ShapeError {
 function at(flat: number, shape: readonly number[]): string {
   const index: number[] = [];
   for (let d = shape.length - 1; d >= 0; d--) {
-    index.unshift(flat % shape[d]);
-    flat = Math.floor(flat / shape[d]);
+    index.unshift(flat % shape[d]!);
+    flat = Math.floor(flat / shape[d]!);
   }
   return `[${index.join(',')}]`;
 }
@@ -105,7 +105,7 @@ function labelledTest(op: string, target: Values, mask: MaskInput | undefined): 
   const m = read(op, 'mask', mask);
   let rowSize = 1;
   if (!sameValues(m.shape, target.shape)) {
-    const rows = target.shape.length >= 2 ? target.shape[0] : -1;
+    const rows = target.shape.length >= 2 ? target.shape[0]! : -1;
     if (!sameValues(m.shape, [rows])) {
       throw new ShapeError(
         `${op}: mask.shape must match target.shape (or be [N] for an [N,…] target) — ` +
@@ -152,7 +152,7 @@ export function regressionPairs(
   if (!sameValues(p.shape, y.shape)) throw mismatch(op, p, y, 'size-1 dims aside; metrics do not broadcast');
   const labelled = labelledTest(op, y, mask);
   const n = y.values.length;
-  const columns = y.shape.length >= 2 && y.shape[0] > 0 ? n / y.shape[0] : 1;
+  const columns = y.shape.length >= 2 && y.shape[0]! > 0 ? n / y.shape[0]! : 1;
   const keep: number[] = [];
   for (let i = 0; i < n; i++) {
     if (!labelled(i)) continue;
@@ -166,8 +166,8 @@ export function regressionPairs(
     columns,
   };
   keep.forEach((i, k) => {
-    out.prediction[k] = p.values[i];
-    out.target[k] = y.values[i];
+    out.prediction[k] = p.values[i]!;
+    out.target[k] = y.values[i]!;
     out.column[k] = i % columns;
   });
   return out;
@@ -209,7 +209,7 @@ export function classificationPairs(
   const y = read(op, 'target', target);
   const labelled = labelledTest(op, y, mask);
   if (isMulticlass(p.shape, y.shape, binaryOnly)) {
-    const [n, classes] = p.shape;
+    const [n, classes] = p.shape as [number, number]; // isMulticlass: [N, C]
     if (!sameValues(y.shape, [n])) {
       throw mismatch(
         op,
@@ -222,7 +222,7 @@ export function classificationPairs(
     const label: number[] = [];
     for (let i = 0; i < n; i++) {
       if (!labelled(i)) continue;
-      const c = y.values[i];
+      const c = y.values[i]!;
       if (!Number.isInteger(c) || c < 0 || c >= classes) {
         const hint =
           classes === 1
@@ -236,7 +236,7 @@ export function classificationPairs(
       let best = 0;
       for (let j = 0; j < classes; j++) {
         requireNotNaN(op, p, i * classes + j);
-        if (p.values[i * classes + j] > p.values[i * classes + best]) best = j;
+        if (p.values[i * classes + j]! > p.values[i * classes + best]!) best = j;
       }
       predicted.push(best);
       label.push(c);
@@ -268,7 +268,7 @@ export function classificationPairs(
       );
     }
     requireNotNaN(op, p, i);
-    const s = p.values[i];
+    const s = p.values[i]!;
     if (probabilities && !(s >= 0 && s <= 1)) {
       throw new ValueError(
         `${op}: with from: 'probabilities' predictions must lie in [0, 1], got ${s} at ${at(i, p.shape)} ` +

@@ -42,15 +42,15 @@ export function boxQP(
   const trace = gramTrace(g, t);
   if (!(trace > 0)) return Float64Array.from(lower);
   const q = new Float64Array(t * t);
-  for (let i = 0; i < t * t; i++) q[i] = g[i] / trace;
+  for (let i = 0; i < t * t; i++) q[i] = g[i]! / trace;
   const c = new Float64Array(t);
   for (let i = 0; i < t; i++) {
     let s = 0;
-    for (let j = 0; j < t; j++) s += q[i * t + j] * lower[j];
+    for (let j = 0; j < t; j++) s += q[i * t + j]! * lower[j]!;
     c[i] = -s;
   }
   const y = nonnegativeQP(q, t, c, options.maxIter === undefined ? {} : { maxIter: options.maxIter });
   const v = new Float64Array(t);
-  for (let i = 0; i < t; i++) v[i] = lower[i] + y[i];
+  for (let i = 0; i < t; i++) v[i] = lower[i]! + y[i]!;
   return v;
 }

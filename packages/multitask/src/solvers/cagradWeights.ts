@@ -49,21 +49,21 @@ export function cagradWeights(gram: Float64Array, t: number, options: CagradWeig
   let g0sq = 0;
   let maxDiag = 0;
   for (let i = 0; i < t; i++) {
-    for (let j = 0; j < t; j++) b[i] += gs[i * t + j] / t;
-    g0sq += b[i] / t;
-    maxDiag = Math.max(maxDiag, gs[i * t + i]);
+    for (let j = 0; j < t; j++) b[i]! += gs[i * t + j]! / t;
+    g0sq += b[i]! / t;
+    maxDiag = Math.max(maxDiag, gs[i * t + i]!);
   }
   // A Gramian made in floating point is positive semi-definite only up to rounding: for nearly
   // opposed gradients ‖g₀‖² can round to 0 while ⟨g_i, g₀⟩ does not, and the shifted points below
   // would get a negative squared norm (−2e-10 on the paper's toy). Cauchy–Schwarz,
   // ⟨g_i, g₀⟩² ≤ ‖g_i‖²·‖g₀‖², holds exactly; raising ‖g₀‖² to it keeps every gk[i,i] ≥ 0.
   for (let i = 0; i < t; i++) {
-    const d = gs[i * t + i];
-    if (d > 0) g0sq = Math.max(g0sq, (b[i] * b[i]) / d);
+    const d = gs[i * t + i]!;
+    if (d > 0) g0sq = Math.max(g0sq, (b[i]! * b[i]!) / d);
   }
   if (cs === 0) {
     let k = 0;
-    for (let i = 1; i < t; i++) if (b[i] < b[k]) k = i;
+    for (let i = 1; i < t; i++) if (b[i]! < b[k]!) k = i;
     const w = new Float64Array(t);
     w[k] = 1;
     return w;
@@ -73,21 +73,21 @@ export function cagradWeights(gram: Float64Array, t: number, options: CagradWeig
     const shift = Math.max(g0sq, 0) / (4 * kappa);
     const gk = new Float64Array(t * t);
     for (let i = 0; i < t; i++) {
-      for (let j = 0; j < t; j++) gk[i * t + j] = kappa * gs[i * t + j] + 0.5 * (b[i] + b[j]) + shift;
+      for (let j = 0; j < t; j++) gk[i * t + j] = kappa * gs[i * t + j]! + 0.5 * (b[i]! + b[j]!) + shift;
     }
     // gk[i,i] = ‖√κ·g_i + g₀/(2√κ)‖² ≥ 0 is summed from terms that cancel when that point is
     // near 0: clamp what rounding leaves below 0 (within the terms' rounding error).
     for (let i = 0; i < t; i++) {
       const ii = i * t + i;
-      const terms = kappa * gs[ii] + Math.abs(b[i]) + shift;
-      if (gk[ii] < 0 && gk[ii] >= -1e-12 * terms) gk[ii] = 0;
+      const terms = kappa * gs[ii]! + Math.abs(b[i]!) + shift;
+      if (gk[ii]! < 0 && gk[ii]! >= -1e-12 * terms) gk[ii] = 0;
     }
     const w = minNormSimplex(gk, t);
     let q = 0;
     for (let i = 0; i < t; i++) {
       let s = 0;
-      for (let j = 0; j < t; j++) s += gs[i * t + j] * w[j];
-      q += w[i] * s;
+      for (let j = 0; j < t; j++) s += gs[i * t + j]! * w[j]!;
+      q += w[i]! * s;
     }
     return { w, phi: tau - Math.sqrt(Math.max(q, 0)) };
   };

@@ -35,11 +35,11 @@ export function minNormSimplex(
   const trace = gramTrace(g, t);
   if (!(trace > 0)) return new Float64Array(t).fill(1 / t);
   const q = new Float64Array(t * t);
-  for (let i = 0; i < t * t; i++) q[i] = g[i] / trace + 1;
+  for (let i = 0; i < t * t; i++) q[i] = g[i]! / trace + 1;
   const x = nonnegativeQP(q, t, new Float64Array(t).fill(1), { maxIter: options.maxIter ?? 250 });
   let s = 0;
-  for (let i = 0; i < t; i++) s += x[i];
+  for (let i = 0; i < t; i++) s += x[i]!;
   const alpha = new Float64Array(t);
-  for (let i = 0; i < t; i++) alpha[i] = x[i] / s;
+  for (let i = 0; i < t; i++) alpha[i] = x[i]! / s;
   return alpha;
 }

@@ -21,19 +21,19 @@ function projectToSimplex(y: Float64Array): Float64Array {
   const m = y.length;
   const sorted = Array.from(y).sort((a, b) => b - a);
   let sum = 0;
-  for (let i = 0; i < m; i++) sum += y[i];
+  for (let i = 0; i < m; i++) sum += y[i]!;
   let tmaxF = (sum - 1.0) / m;
   let tmpsum = 0;
   for (let i = 0; i < m - 1; i++) {
-    tmpsum += sorted[i];
+    tmpsum += sorted[i]!;
     const tmax = (tmpsum - 1) / (i + 1.0);
-    if (tmax > sorted[i + 1]) {
+    if (tmax > sorted[i + 1]!) {
       tmaxF = tmax;
       break;
     }
   }
   const out = new Float64Array(m);
-  for (let i = 0; i < m; i++) out[i] = Math.max(y[i] - tmaxF, 0);
+  for (let i = 0; i < m; i++) out[i] = Math.max(y[i]! - tmaxF, 0);
   return out;
 }
 
@@ -41,26 +41,26 @@ function projectToSimplex(y: Float64Array): Float64Array {
 function nextPoint(cur: Float64Array, grad: Float64Array): Float64Array {
   const n = cur.length;
   let gs = 0;
-  for (let i = 0; i < n; i++) gs += grad[i];
+  for (let i = 0; i < n; i++) gs += grad[i]!;
   const proj = new Float64Array(n);
-  for (let i = 0; i < n; i++) proj[i] = grad[i] - gs / n;
+  for (let i = 0; i < n; i++) proj[i] = grad[i]! - gs / n;
   // LibMTL: t = min(tm1 > 1e-7) if any, replacing the default 1; then min with tm2 > 1e-7.
   let t = 1;
   let tm1Min = Number.POSITIVE_INFINITY;
   let tm2Min = Number.POSITIVE_INFINITY;
   for (let i = 0; i < n; i++) {
-    if (proj[i] < 0) {
-      const tm1 = (-1.0 * cur[i]) / proj[i];
+    if (proj[i]! < 0) {
+      const tm1 = (-1.0 * cur[i]!) / proj[i]!;
       if (tm1 > 1e-7) tm1Min = Math.min(tm1Min, tm1);
-    } else if (proj[i] > 0) {
-      const tm2 = (1.0 - cur[i]) / proj[i];
+    } else if (proj[i]! > 0) {
+      const tm2 = (1.0 - cur[i]!) / proj[i]!;
       if (tm2 > 1e-7) tm2Min = Math.min(tm2Min, tm2);
     }
   }
   if (tm1Min < Number.POSITIVE_INFINITY) t = tm1Min;
   if (tm2Min < Number.POSITIVE_INFINITY) t = Math.min(t, tm2Min);
   const next = new Float64Array(n);
-  for (let i = 0; i < n; i++) next[i] = proj[i] * t + cur[i];
+  for (let i = 0; i < n; i++) next[i] = proj[i]! * t + cur[i]!;
   return projectToSimplex(next);
 }
 
@@ -68,8 +68,8 @@ function quad(g: Float64Array, t: number, a: Float64Array, b: Float64Array): num
   let s = 0;
   for (let i = 0; i < t; i++) {
     let r = 0;
-    for (let j = 0; j < t; j++) r += g[i * t + j] * b[j];
-    s += a[i] * r;
+    for (let j = 0; j < t; j++) r += g[i * t + j]! * b[j]!;
+    s += a[i]! * r;
   }
   return s;
 }
@@ -104,7 +104,7 @@ export function minNormSimplexFrankWolfe(
   let bc = 0;
   for (let i = 0; i < t; i++) {
     for (let j = i + 1; j < t; j++) {
-      const [c, d] = minNormFrom2(g[i * t + i], g[i * t + j], g[j * t + j]);
+      const [c, d] = minNormFrom2(g[i * t + i]!, g[i * t + j]!, g[j * t + j]!);
       if (d < dmin) {
         dmin = d;
         bi = i;
@@ -121,7 +121,7 @@ export function minNormSimplexFrankWolfe(
     const gradDir = new Float64Array(t);
     for (let i = 0; i < t; i++) {
       let r = 0;
-      for (let j = 0; j < t; j++) r += g[i * t + j] * sol[j];
+      for (let j = 0; j < t; j++) r += g[i * t + j]! * sol[j]!;
       gradDir[i] = -1.0 * r;
     }
     const np = nextPoint(sol, gradDir);
@@ -129,8 +129,8 @@ export function minNormSimplexFrankWolfe(
     const next = new Float64Array(t);
     let change = 0;
     for (let i = 0; i < t; i++) {
-      next[i] = nc * sol[i] + (1 - nc) * np[i];
-      change += Math.abs(next[i] - sol[i]);
+      next[i] = nc * sol[i]! + (1 - nc) * np[i]!;
+      change += Math.abs(next[i]! - sol[i]!);
     }
     if (change < tol) return sol;
     sol = next;

@@ -27,7 +27,7 @@ export function nashWeights(gram: Float64Array, t: number, options: NashWeightsO
   const g = validateGram(gram, t, 'nashWeights');
   const maxIter = options.maxIter ?? 20;
   let fro = 0;
-  for (let i = 0; i < t * t; i++) fro += g[i] * g[i];
+  for (let i = 0; i < t * t; i++) fro += g[i]! * g[i]!;
   fro = Math.sqrt(fro);
   if (!(fro > 0)) return new Float64Array(t).fill(1);
   return powerBarrierNewton(

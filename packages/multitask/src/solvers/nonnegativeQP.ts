@@ -30,8 +30,8 @@ export function nonnegativeQP(
   let maxDiag = 0;
   let maxC = 0;
   for (let i = 0; i < t; i++) {
-    maxDiag = Math.max(maxDiag, q[i * t + i]);
-    maxC = Math.max(maxC, Math.abs(c[i]));
+    maxDiag = Math.max(maxDiag, q[i * t + i]!);
+    maxC = Math.max(maxC, Math.abs(c[i]!));
   }
   const y = new Float64Array(t);
   const free = new Uint8Array(t);
@@ -41,15 +41,15 @@ export function nonnegativeQP(
   const w = new Float64Array(t);
   const gradient = () => {
     for (let i = 0; i < t; i++) {
-      let s = c[i];
-      for (let k = 0; k < t; k++) s -= q[i * t + k] * y[k];
+      let s = c[i]!;
+      for (let k = 0; k < t; k++) s -= q[i * t + k]! * y[k]!;
       w[i] = s;
     }
   };
   const solveFree = (): Float64Array => {
     const { idx, x } = solveFreeBlock(q, t, free, c);
     const z = new Float64Array(t);
-    for (let r = 0; r < idx.length; r++) z[idx[r]] = x[r];
+    for (let r = 0; r < idx.length; r++) z[idx[r]!] = x[r]!;
     return z;
   };
 
@@ -57,13 +57,13 @@ export function nonnegativeQP(
   gradient();
   while (iter < maxIter) {
     let ySum = 0;
-    for (let i = 0; i < t; i++) ySum += y[i];
+    for (let i = 0; i < t; i++) ySum += y[i]!;
     const tolW = 1e-14 * t * (maxC + maxDiag * ySum) + 1e-300;
     let j = -1;
     let best = tolW;
     for (let i = 0; i < t; i++) {
-      if (!free[i] && !barred[i] && w[i] > best) {
-        best = w[i];
+      if (!free[i] && !barred[i] && w[i]! > best) {
+        best = w[i]!;
         j = i;
       }
     }
@@ -76,8 +76,8 @@ export function nonnegativeQP(
       let step = 1;
       let blocking = -1;
       for (let i = 0; i < t; i++) {
-        if (free[i] && z[i] <= 0) {
-          const s = y[i] / (y[i] - z[i]);
+        if (free[i] && z[i]! <= 0) {
+          const s = y[i]! / (y[i]! - z[i]!);
           if (s < step) {
             step = s;
             blocking = i;
@@ -85,16 +85,16 @@ export function nonnegativeQP(
         }
       }
       if (blocking < 0) {
-        for (let i = 0; i < t; i++) if (free[i]) y[i] = z[i];
+        for (let i = 0; i < t; i++) if (free[i]) y[i] = z[i]!;
         moved = true;
         break;
       }
       if (step > 0) moved = true;
-      for (let i = 0; i < t; i++) if (free[i]) y[i] += step * (z[i] - y[i]);
+      for (let i = 0; i < t; i++) if (free[i]) y[i]! += step * (z[i]! - y[i]!);
       // Free variables that reached the bound leave; the blocking one leaves even if rounding
       // kept it a hair above zero, so each inner pass shrinks the free set.
       for (let i = 0; i < t; i++) {
-        if (free[i] && (i === blocking || y[i] <= 0)) {
+        if (free[i] && (i === blocking || y[i]! <= 0)) {
           free[i] = 0;
           y[i] = 0;
         }
@@ -113,8 +113,8 @@ export function nonnegativeQP(
     const { idx, x } = solveFreeBlock(q, t, free, w);
     const n = idx.length;
     let ok = true;
-    for (let u = 0; u < n; u++) if (!(y[idx[u]] + x[u] > 0)) ok = false;
-    if (ok) for (let u = 0; u < n; u++) y[idx[u]] += x[u];
+    for (let u = 0; u < n; u++) if (!(y[idx[u]!]! + x[u]! > 0)) ok = false;
+    if (ok) for (let u = 0; u < n; u++) y[idx[u]!]! += x[u]!;
   }
   return y;
 }
@@ -135,8 +135,8 @@ function solveFreeBlock(
   const a = new Float64Array(n * n);
   const b = new Float64Array(n);
   for (let r = 0; r < n; r++) {
-    b[r] = v[idx[r]];
-    for (let s = 0; s < n; s++) a[r * n + s] = q[idx[r] * t + idx[s]];
+    b[r] = v[idx[r]!]!;
+    for (let s = 0; s < n; s++) a[r * n + s] = q[idx[r]! * t + idx[s]!]!;
   }
   return { idx, x: solvePsd(a, n, b).x };
 }

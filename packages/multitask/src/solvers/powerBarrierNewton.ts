@@ -28,38 +28,38 @@ export function powerBarrierNewton(
     let s = 0;
     for (let i = 0; i < t; i++) {
       let r = 0;
-      for (let j = 0; j < t; j++) r += g[i * t + j] * x[j];
-      s += 0.5 * x[i] * r - psi(x[i]);
+      for (let j = 0; j < t; j++) r += g[i * t + j]! * x[j]!;
+      s += 0.5 * x[i]! * r - psi(x[i]!);
     }
     return s;
   };
   let maxDiag = 0;
-  for (let i = 0; i < t; i++) maxDiag = Math.max(maxDiag, g[i * t + i]);
+  for (let i = 0; i < t; i++) maxDiag = Math.max(maxDiag, g[i * t + i]!);
   const floor = 1e-12 * maxDiag + 1e-300;
   // Diagonal problem: g_ii·x = x^(−p) ⇒ x = g_ii^(−1/(1+p)).
   let x = new Float64Array(t);
-  for (let i = 0; i < t; i++) x[i] = Math.max(g[i * t + i], floor) ** (-1 / (1 + p));
+  for (let i = 0; i < t; i++) x[i] = Math.max(g[i * t + i]!, floor) ** (-1 / (1 + p));
   // Best multiple s·x along the ray: s^(1+p)·xᵀgx = Σ x_i^(1−p).
   let q = 0;
   let m = 0;
   for (let i = 0; i < t; i++) {
     let r = 0;
-    for (let j = 0; j < t; j++) r += g[i * t + j] * x[j];
-    q += x[i] * r;
-    m += x[i] ** (1 - p);
+    for (let j = 0; j < t; j++) r += g[i * t + j]! * x[j]!;
+    q += x[i]! * r;
+    m += x[i]! ** (1 - p);
   }
   if (q > 0) {
     const s = (m / q) ** (1 / (1 + p));
-    for (let i = 0; i < t; i++) x[i] *= s;
+    for (let i = 0; i < t; i++) x[i]! *= s;
   }
   const residualOf = (v: Float64Array): { res: number; gv: Float64Array } => {
     const gv = new Float64Array(t);
     let res = 0;
     for (let i = 0; i < t; i++) {
       let r = 0;
-      for (let j = 0; j < t; j++) r += g[i * t + j] * v[j];
+      for (let j = 0; j < t; j++) r += g[i * t + j]! * v[j]!;
       gv[i] = r;
-      res = Math.max(res, Math.abs(v[i] ** p * r - 1));
+      res = Math.max(res, Math.abs(v[i]! ** p * r - 1));
     }
     return { res, gv };
   };
@@ -69,22 +69,22 @@ export function powerBarrierNewton(
     const grad = new Float64Array(t);
     const h = new Float64Array(t * t);
     for (let i = 0; i < t; i++) {
-      grad[i] = gx[i] - x[i] ** -p;
-      for (let j = 0; j < t; j++) h[i * t + j] = g[i * t + j];
-      h[i * t + i] += p * x[i] ** (-p - 1);
+      grad[i] = gx[i]! - x[i]! ** -p;
+      for (let j = 0; j < t; j++) h[i * t + j] = g[i * t + j]!;
+      h[i * t + i]! += p * x[i]! ** (-p - 1);
     }
     const { x: dir0 } = solvePsd(h, t, grad);
     const dir = dir0.map((v) => -v);
     // Fraction to the boundary: never let a weight reach 0 in one step.
     let step = 1;
-    for (let i = 0; i < t; i++) if (dir[i] < 0) step = Math.min(step, (-0.99 * x[i]) / dir[i]);
+    for (let i = 0; i < t; i++) if (dir[i]! < 0) step = Math.min(step, (-0.99 * x[i]!) / dir[i]!);
     let slope = 0;
-    for (let i = 0; i < t; i++) slope += grad[i] * dir[i];
+    for (let i = 0; i < t; i++) slope += grad[i]! * dir[i]!;
     let next = x;
     let fNext = fx;
     let nextRes = { res: residual, gv: gx };
     for (let k = 0; k < 60; k++) {
-      const trial = x.map((v, i) => v + step * dir[i]);
+      const trial = x.map((v, i) => v + step * dir[i]!);
       const ft = f(trial);
       // Near the solution f changes at rounding level and Armijo cannot see progress; there the
       // equation's own residual decides.

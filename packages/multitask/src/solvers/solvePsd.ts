@@ -21,15 +21,15 @@ export function solvePsd(
   const dropped = new Uint8Array(n);
   const scale = new Float64Array(n);
   for (let i = 0; i < n; i++) {
-    const d = a[i * n + i];
+    const d = a[i * n + i]!;
     if (d > 0) scale[i] = 1 / Math.sqrt(d);
     else dropped[i] = 1;
   }
   const tol = 1e-13 * n;
   for (let j = 0; j < n; j++) {
     if (dropped[j]) continue;
-    let d = a[j * n + j] * scale[j] * scale[j];
-    for (let k = 0; k < j; k++) d -= l[j * n + k] * l[j * n + k];
+    let d = a[j * n + j]! * scale[j]! * scale[j]!;
+    for (let k = 0; k < j; k++) d -= l[j * n + k]! * l[j * n + k]!;
     if (!(d > tol)) {
       dropped[j] = 1;
       continue;
@@ -38,25 +38,25 @@ export function solvePsd(
     l[j * n + j] = ljj;
     for (let i = j + 1; i < n; i++) {
       if (dropped[i]) continue;
-      let s = a[i * n + j] * scale[i] * scale[j];
-      for (let k = 0; k < j; k++) s -= l[i * n + k] * l[j * n + k];
+      let s = a[i * n + j]! * scale[i]! * scale[j]!;
+      for (let k = 0; k < j; k++) s -= l[i * n + k]! * l[j * n + k]!;
       l[i * n + j] = s / ljj;
     }
   }
   const y = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     if (dropped[i]) continue;
-    let s = b[i] * scale[i];
-    for (let k = 0; k < i; k++) s -= l[i * n + k] * y[k];
-    y[i] = s / l[i * n + i];
+    let s = b[i]! * scale[i]!;
+    for (let k = 0; k < i; k++) s -= l[i * n + k]! * y[k]!;
+    y[i] = s / l[i * n + i]!;
   }
   const x = new Float64Array(n);
   for (let i = n - 1; i >= 0; i--) {
     if (dropped[i]) continue;
-    let s = y[i];
-    for (let k = i + 1; k < n; k++) s -= l[k * n + i] * x[k];
-    x[i] = s / l[i * n + i];
+    let s = y[i]!;
+    for (let k = i + 1; k < n; k++) s -= l[k * n + i]! * x[k]!;
+    x[i] = s / l[i * n + i]!;
   }
-  for (let i = 0; i < n; i++) x[i] *= scale[i];
+  for (let i = 0; i < n; i++) x[i]! *= scale[i]!;
   return { x, dropped };
 }

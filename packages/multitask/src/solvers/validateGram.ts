@@ -25,12 +25,12 @@ export function validateGram(gram: Float64Array, t: number, solver: string): Flo
       );
     }
   }
-  for (let i = 0; i < t; i++) scale += Math.abs(gram[i * t + i]);
+  for (let i = 0; i < t; i++) scale += Math.abs(gram[i * t + i]!);
   // A Gramian made in floating point is positive semi-definite only up to rounding: accept (and
   // clamp to 0) diagonal entries this far below 0, relative to the trace.
   const tol = 1e-8 * scale;
   for (let i = 0; i < t; i++) {
-    if (gram[i * t + i] < -tol) {
+    if (gram[i * t + i]! < -tol) {
       throw new ValueError(
         `${solver}: gram[${i},${i}]=${gram[i * t + i]} is negative — not a Gramian (must be positive semi-definite)`,
       );
@@ -39,8 +39,8 @@ export function validateGram(gram: Float64Array, t: number, solver: string): Flo
   const out = new Float64Array(t * t);
   for (let i = 0; i < t; i++) {
     for (let j = 0; j < t; j++) {
-      const a = gram[i * t + j];
-      const b = gram[j * t + i];
+      const a = gram[i * t + j]!;
+      const b = gram[j * t + i]!;
       if (Math.abs(a - b) > tol + 1e-300) {
         throw new ValueError(`${solver}: gram is not symmetric — gram[${i},${j}]=${a}, gram[${j},${i}]=${b}`);
       }
@@ -53,6 +53,6 @@ export function validateGram(gram: Float64Array, t: number, solver: string): Flo
 /** tr(G) of a T×T row-major Gramian: the sum of its diagonal, in order. */
 export function gramTrace(gram: Float64Array, t: number): number {
   let trace = 0;
-  for (let i = 0; i < t; i++) trace += gram[i * t + i];
+  for (let i = 0; i < t; i++) trace += gram[i * t + i]!;
   return trace;
 }

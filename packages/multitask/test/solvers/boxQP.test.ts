@@ -5,19 +5,19 @@ import { matVec, randomGram, rng } from './gramFixtures';
 
 function objective(gram: Float64Array, t: number, v: Float64Array): number {
   const gv = matVec(gram, t, v);
-  return v.reduce((s, x, i) => s + x * gv[i], 0);
+  return v.reduce((s, x, i) => s + x * gv[i]!, 0);
 }
 
 /** max over i of: infeasibility, negative multiplier, and min(|μ_i|, v_i − lower_i) — all relative. */
 function kktResidual(gram: Float64Array, t: number, lower: Float64Array, v: Float64Array): number {
   let maxDiag = 1e-300;
-  for (let i = 0; i < t; i++) maxDiag = Math.max(maxDiag, gram[i * t + i]);
+  for (let i = 0; i < t; i++) maxDiag = Math.max(maxDiag, gram[i * t + i]!);
   const vScale = Math.max(1e-300, ...Array.from(v, Math.abs), ...Array.from(lower, Math.abs));
   const mu = matVec(gram, t, v);
   let res = 0;
   for (let i = 0; i < t; i++) {
-    const slack = (v[i] - lower[i]) / vScale;
-    const m = mu[i] / (maxDiag * vScale);
+    const slack = (v[i]! - lower[i]!) / vScale;
+    const m = mu[i]! / (maxDiag * vScale);
     res = Math.max(res, -slack, -m, Math.min(Math.abs(m), Math.abs(slack)));
   }
   return res;
@@ -25,9 +25,9 @@ function kktResidual(gram: Float64Array, t: number, lower: Float64Array, v: Floa
 
 function upgradGram(gram: Float64Array, t: number, eps = 1e-4): Float64Array {
   let tr = 0;
-  for (let i = 0; i < t; i++) tr += gram[i * t + i];
+  for (let i = 0; i < t; i++) tr += gram[i * t + i]!;
   const out = gram.map((v) => v / tr);
-  for (let i = 0; i < t; i++) out[i * t + i] += eps;
+  for (let i = 0; i < t; i++) out[i * t + i]! += eps;
   return out;
 }
 

@@ -18,8 +18,8 @@ function objective(gram: Float64Array, t: number, c: number, w: Float64Array): n
   let lin = 0;
   let q = 0;
   for (let i = 0; i < t; i++) {
-    lin += (w[i] * b[i]) / t;
-    q += w[i] * gw[i];
+    lin += (w[i]! * b[i]!) / t;
+    q += w[i]! * gw[i]!;
   }
   return lin + c * Math.sqrt(Math.max(q, 0));
 }
@@ -28,15 +28,15 @@ function objective(gram: Float64Array, t: number, c: number, w: Float64Array): n
 function kktResidual(gram: Float64Array, t: number, c: number, w: Float64Array): number {
   const b = matVec(gram, t, new Float64Array(t).fill(1));
   const gw = matVec(gram, t, w);
-  const r = Math.sqrt(w.reduce((s, v, i) => s + v * gw[i], 0));
-  const grad = Array.from(b, (bi, i) => bi / t + (c * gw[i]) / r);
-  const lambda = grad.reduce((s, v, i) => s + v * w[i], 0);
+  const r = Math.sqrt(w.reduce((s, v, i) => s + v * gw[i]!, 0));
+  const grad = Array.from(b, (bi, i) => bi / t + (c * gw[i]!) / r);
+  const lambda = grad.reduce((s, v, i) => s + v * w[i]!, 0);
   const scale = Math.max(...grad.map(Math.abs));
   let res = Math.abs(w.reduce((s, v) => s + v, 0) - 1);
   for (let i = 0; i < t; i++) {
-    res = Math.max(res, -w[i]);
-    if (w[i] > 0) res = Math.max(res, Math.abs(grad[i] - lambda) / scale);
-    else res = Math.max(res, (lambda - grad[i]) / scale);
+    res = Math.max(res, -w[i]!);
+    if (w[i]! > 0) res = Math.max(res, Math.abs(grad[i]! - lambda) / scale);
+    else res = Math.max(res, (lambda - grad[i]!) / scale);
   }
   return res;
 }
@@ -57,11 +57,11 @@ describe('cagradWeights', () => {
             const w = cagradWeights(gram, t, { c });
             for (const v of w) expect(Number.isFinite(v)).toBe(true);
             const gw = matVec(gram, t, w);
-            const r2 = w.reduce((s, v, i) => s + v * gw[i], 0);
+            const r2 = w.reduce((s, v, i) => s + v * gw[i]!, 0);
             // The KKT test divides by ‖g_w‖, which is only computed to eps·max‖g_i‖²/‖g_w‖ from the
             // Gramian: skip the near-cancelling case, where the objective is not smooth anyway.
             let maxDiag = 0;
-            for (let i = 0; i < t; i++) maxDiag = Math.max(maxDiag, gram[i * t + i]);
+            for (let i = 0; i < t; i++) maxDiag = Math.max(maxDiag, gram[i * t + i]!);
             if (r2 > 1e-8 * maxDiag) expect(kktResidual(gram, t, c, w)).toBeLessThanOrEqual(1e-10);
           }
         }

@@ -26,7 +26,7 @@ describe('fairGradWeights', () => {
     const x = fairGradWeights(gram, 4);
     const a = nashWeights(gram, 4);
     // gram·x = 1/x and (gram/fro)·a = 1/a ⇒ a = x·sqrt(fro).
-    for (let i = 0; i < 4; i++) expect(a[i]).toBeCloseTo(x[i] * Math.sqrt(fro), 10);
+    for (let i = 0; i < 4; i++) expect(a[i]).toBeCloseTo(x[i]! * Math.sqrt(fro), 10);
   });
 
   it('solves the one-task case in closed form: x = gram^(−α/(1+α))', () => {

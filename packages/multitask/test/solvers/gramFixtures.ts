@@ -32,7 +32,7 @@ export function gramOf(grads: Float64Array[]): Float64Array {
   for (let i = 0; i < t; i++)
     for (let j = 0; j < t; j++) {
       let s = 0;
-      for (let k = 0; k < grads[i].length; k++) s += grads[i][k] * grads[j][k];
+      for (let k = 0; k < grads[i]!.length; k++) s += grads[i]![k]! * grads[j]![k]!;
       gram[i * t + j] = s;
     }
   return gram;
@@ -45,7 +45,7 @@ export function randomGram(t: number, d: number, seed: number, shift = 0): Float
 
 export function matVec(gram: Float64Array, t: number, x: Float64Array): Float64Array {
   const out = new Float64Array(t);
-  for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) out[i] += gram[i * t + j] * x[j];
+  for (let i = 0; i < t; i++) for (let j = 0; j < t; j++) out[i]! += gram[i * t + j]! * x[j]!;
   return out;
 }
 
@@ -53,6 +53,6 @@ export function matVec(gram: Float64Array, t: number, x: Float64Array): Float64A
 export function residual(gram: Float64Array, t: number, x: Float64Array, p: number): number {
   const gx = matVec(gram, t, x);
   let res = 0;
-  for (let i = 0; i < t; i++) res = Math.max(res, Math.abs(gx[i] * x[i] ** p - 1));
+  for (let i = 0; i < t; i++) res = Math.max(res, Math.abs(gx[i]! * x[i]! ** p - 1));
   return res;
 }

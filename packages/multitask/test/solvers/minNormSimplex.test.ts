@@ -13,24 +13,24 @@ function randomGrads(t: number, d: number, seed: number): { grads: Float64Array[
 function objective(gram: Float64Array, t: number, a: Float64Array): number {
   const ga = matVec(gram, t, a);
   let s = 0;
-  for (let i = 0; i < t; i++) s += a[i] * ga[i];
+  for (let i = 0; i < t; i++) s += a[i]! * ga[i]!;
   return s;
 }
 
 /** Largest simplex-KKT violation relative to the largest diagonal entry. */
 function kktResidual(gram: Float64Array, t: number, a: Float64Array): number {
   let scale = 0;
-  for (let i = 0; i < t; i++) scale = Math.max(scale, gram[i * t + i]);
+  for (let i = 0; i < t; i++) scale = Math.max(scale, gram[i * t + i]!);
   scale = Math.max(scale, 1e-300);
   const ga = matVec(gram, t, a);
   const lambda = objective(gram, t, a);
   let sum = 0;
   let res = 0;
   for (let i = 0; i < t; i++) {
-    sum += a[i];
-    res = Math.max(res, -a[i]);
-    if (a[i] > 0) res = Math.max(res, Math.abs(ga[i] - lambda) / scale);
-    else res = Math.max(res, (lambda - ga[i]) / scale);
+    sum += a[i]!;
+    res = Math.max(res, -a[i]!);
+    if (a[i]! > 0) res = Math.max(res, Math.abs(ga[i]! - lambda) / scale);
+    else res = Math.max(res, (lambda - ga[i]!) / scale);
   }
   return Math.max(res, Math.abs(sum - 1));
 }
@@ -51,16 +51,16 @@ describe('minNormSimplex (exact)', () => {
           for (const v of a) expect(Number.isFinite(v)).toBe(true);
           expect(kktResidual(gram, t, a)).toBeLessThanOrEqual(1e-10);
           // MGDA's property: d = Σα_i g_i has ⟨d, g_i⟩ ≥ ‖d‖² for every task.
-          const dim = grads[0].length;
+          const dim = grads[0]!.length;
           const dir = new Float64Array(dim);
-          for (let i = 0; i < t; i++) for (let k = 0; k < dim; k++) dir[k] += a[i] * grads[i][k];
+          for (let i = 0; i < t; i++) for (let k = 0; k < dim; k++) dir[k]! += a[i]! * grads[i]![k]!;
           let dd = 0;
           for (const v of dir) dd += v * v;
           let scale = 0;
-          for (let i = 0; i < t; i++) scale = Math.max(scale, gram[i * t + i]);
+          for (let i = 0; i < t; i++) scale = Math.max(scale, gram[i * t + i]!);
           for (let i = 0; i < t; i++) {
             let dg = 0;
-            for (let k = 0; k < dim; k++) dg += dir[k] * grads[i][k];
+            for (let k = 0; k < dim; k++) dg += dir[k]! * grads[i]![k]!;
             expect(dg).toBeGreaterThanOrEqual(dd - 1e-10 * scale);
           }
         }
@@ -74,7 +74,7 @@ describe('minNormSimplex (exact)', () => {
       for (let seed = 1; seed <= 10; seed++) {
         const { gram } = randomGrads(t, t + 2, 77 * t + seed);
         let scale = 0;
-        for (let i = 0; i < t; i++) scale = Math.max(scale, gram[i * t + i]);
+        for (let i = 0; i < t; i++) scale = Math.max(scale, gram[i * t + i]!);
         const exact = objective(gram, t, minNormSimplex(gram, t));
         const fwAlpha = minNormSimplexFrankWolfe(gram, t);
         const fw = objective(gram, t, fwAlpha);
@@ -93,7 +93,7 @@ describe('minNormSimplex (exact)', () => {
   it('matches the 2-task closed form γ = clamp(((g₂−g₁)·g₂)/‖g₁−g₂‖², 0, 1)', () => {
     for (let seed = 1; seed <= 30; seed++) {
       const { gram } = randomGrads(2, 3, seed);
-      const [g11, g12, g22] = [gram[0], gram[1], gram[3]];
+      const [g11, g12, g22] = [gram[0]!, gram[1]!, gram[3]!];
       const gamma = Math.min(1, Math.max(0, (g22 - g12) / (g11 + g22 - 2 * g12)));
       const a = minNormSimplex(gram, 2);
       expect(a[0]).toBeCloseTo(gamma, 12);
@@ -129,7 +129,7 @@ describe('minNormSimplex (exact)', () => {
         gram.map((v) => v * s),
         6,
       );
-      for (let i = 0; i < 6; i++) expect(b[i]).toBeCloseTo(a[i], 9);
+      for (let i = 0; i < 6; i++) expect(b[i]).toBeCloseTo(a[i]!, 9);
     }
   });
 
@@ -177,10 +177,10 @@ describe('minNormSimplexFrankWolfe (LibMTL procedure)', () => {
   it('matches LibMTL’s numbers, including a case where it stops short of the optimum', () => {
     for (const [t, gram, expected] of libmtlCases) {
       const a = minNormSimplexFrankWolfe(Float64Array.from(gram), t);
-      for (let i = 0; i < t; i++) expect(a[i]).toBeCloseTo(expected[i], 9);
+      for (let i = 0; i < t; i++) expect(a[i]).toBeCloseTo(expected[i]!, 9);
     }
     // The second case: LibMTL's objective 0.3929 vs the exact minimum 0.3808.
-    const [t, gram] = libmtlCases[1];
+    const [t, gram] = libmtlCases[1]!;
     const g = Float64Array.from(gram);
     expect(objective(g, t, minNormSimplex(g, t))).toBeLessThan(
       objective(g, t, minNormSimplexFrankWolfe(g, t)) - 0.01,

@@ -31,7 +31,8 @@ describe('nashWeights', () => {
         );
         const gram = new Float64Array(t * t);
         for (let i = 0; i < t; i++)
-          for (let j = 0; j < t; j++) gram[i * t + j] = grads[i].reduce((s, v, k) => s + v * grads[j][k], 0);
+          for (let j = 0; j < t; j++)
+            gram[i * t + j] = grads[i]!.reduce((s, v, k) => s + v * grads[j]![k]!, 0);
         const a = nashWeights(gram, t);
         for (const v of a) expect(v).toBeGreaterThan(0);
         expect(residual(normalised(gram), t, a, 1)).toBeLessThanOrEqual(1e-10);
@@ -46,14 +47,14 @@ describe('nashWeights', () => {
       gram.map((v) => v * 1e9),
       5,
     );
-    for (let i = 0; i < 5; i++) expect(b[i]).toBeCloseTo(a[i], 10);
+    for (let i = 0; i < 5; i++) expect(b[i]).toBeCloseTo(a[i]!, 10);
   });
 
   it('gives equal weights for identical gradients (rank one, but a solution exists)', () => {
     const gram = new Float64Array(16).fill(3);
     const a = nashWeights(gram, 4);
     expect(residual(normalised(gram), 4, a, 1)).toBeLessThanOrEqual(1e-10);
-    for (const v of a) expect(v).toBeCloseTo(a[0], 12);
+    for (const v of a) expect(v).toBeCloseTo(a[0]!, 12);
   });
 
   it('stays finite and positive when no solution exists (a zero gradient, cancelling gradients)', () => {
