@@ -32,7 +32,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 /** The entry that loads the TypeScript sources through tsx (see runWorker.mjs). */
 const SOURCE_ENTRY = new URL('./runWorker.mjs', import.meta.url).href;
 const CACHE = fileURLToPath(new URL('../../node_modules/.cache/mtl-playground', import.meta.url));
-/** Bundles unused for this long are removed (another process may still be starting workers on a newer one). */
+/** Bundles unused for this long are removed: sooner, a long sweep started on older sources could lose the file it restarts workers from. */
 const STALE_MS = 24 * 3600 * 1000;
 
 let entry: Promise<string> | undefined;
@@ -70,7 +70,8 @@ async function bundle(): Promise<string> {
 
 /**
  * Writes `code` to `dir/name` unless that file holds it already (atomically: a temporary file
- * renamed), marks it used, and removes the other files of `dir` unused for `STALE_MS`.
+ * renamed), marks it used, and removes the other files of `dir` unused for `STALE_MS`. Exported
+ * for its tests.
  */
 export function store(dir: string, name: string, code: Uint8Array): string {
   mkdirSync(dir, { recursive: true });
