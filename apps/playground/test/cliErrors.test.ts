@@ -3,12 +3,12 @@
  * only with --verbose) and to a run that fails after others finished (their results are kept).
  * `runExperiment` is replaced here, so each failure can be made to happen on purpose.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SaveError } from '@mtl/nn';
 import { MtlError } from '@mtl/tensor';
-import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import type { RunExperimentOptions } from '../src/experiment';
 import type { ExperimentResults } from '../src/report/ExperimentResults';
 import { runCli } from './runCli';
@@ -23,8 +23,7 @@ vi.mock('@mtl/nn', async (original) => {
   return { ...nn, writeFileAtomic };
 });
 
-const root = mkdtempSync(join(tmpdir(), 'mtl-cli-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const tmp = temporaryDirectories('mtl-cli-');
 
 const one: ExperimentResults = {
   name: 'penguins',
@@ -51,7 +50,7 @@ describe('the CLI on failures that are not the input', () => {
     runExperiment.mockImplementation(() => {
       throw new TypeError("Cannot read properties of undefined (reading 'x')");
     });
-    const dir = mkdtempSync(join(root, 'run-'));
+    const dir = tmp();
     const quiet = await runCli(['--out', dir]);
     expect(quiet).toEqual({
       code: 1,
@@ -74,7 +73,7 @@ describe('the CLI on failures that are not the input', () => {
         `Trainer: the loss of task "a" is NaN at step 3 (epoch 0); its last finite loss was 1e+30 — lower the learning rate, clip gradients, or pass onNonFinite: 'skip'`,
       );
     });
-    const dir = mkdtempSync(join(root, 'run-'));
+    const dir = tmp();
     const { code, out, err } = await runCli(['--out', dir]);
     expect(code).toBe(2);
     expect(out).toEqual([]);
@@ -95,7 +94,7 @@ describe('the CLI on failures that are not the input', () => {
         `results: could not write ${path} — ENOSPC: no space left on device, write; the file that was there before is unchanged`,
       );
     });
-    const dir = mkdtempSync(join(root, 'run-'));
+    const dir = tmp();
     const { code, err } = await runCli(['--out', dir]);
     expect(code).toBe(2);
     expect(err).toEqual([

@@ -7,11 +7,11 @@
  * trace, no hang, nothing left on Object.prototype.
  */
 import { execFile } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { type FuzzInput, fuzzInputs, prepareArgs } from './cliFuzzInputs';
 import { formatTally, type RunResult, runInProcess, tally, verdict } from './cliFuzzRunner';
 
@@ -23,8 +23,7 @@ const HANG_MS = 20_000;
 /** Inputs also run as real processes. */
 const PROCESSES = 24;
 
-const dir = mkdtempSync(join(tmpdir(), 'mtl-cli-fuzz-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = temporaryDirectories('mtl-cli-fuzz-')();
 
 function runProcess(input: FuzzInput, folder: string): Promise<RunResult> {
   mkdirSync(folder, { recursive: true });

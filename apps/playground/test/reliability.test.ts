@@ -2,10 +2,10 @@
  * Issue 14: every bad input gets a clear error (exit 2, one line naming the field, or the file, row
  * and column), bounds make every run finish, and results already computed are kept.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { ConfigError, type FileData, parseConfig } from '../src/config';
 import { loadData, prepareExperiment } from '../src/prepare';
 import { type TableReport, tableColumns } from '../src/tabular';
@@ -14,9 +14,7 @@ import type { RunView } from '../web/runs';
 import { configFromSearch } from '../web/urlConfig';
 import { runCli } from './runCli';
 
-const root = mkdtempSync(join(tmpdir(), 'mtl-reliability-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-const tmp = () => mkdtempSync(join(root, 'run-'));
+const tmp = temporaryDirectories('mtl-reliability-');
 
 const deep = (n: number) => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`);
 

@@ -4,18 +4,16 @@
  * matrices into the JSON and the HTML report; mmoe-synthetic compares three architectures; missing
  * files are a one-line error that says how to get them (exit 2). Also the page's dataset server.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import type { ExperimentResults } from '../src/report/ExperimentResults';
 import { datasetFolders, serveDatasets } from '../src/serveDatasets';
 import { runCli } from './runCli';
 
-const root = mkdtempSync(join(tmpdir(), 'mtl-vision-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
-const tmp = () => mkdtempSync(join(root, 'run-'));
+const tmp = temporaryDirectories('mtl-vision-');
 
 const has = (name: 'fashion-mnist' | 'mnist', file: string) =>
   datasetFolders(name).some((f) => existsSync(join(f, `${file}.gz`)) || existsSync(join(f, file)));

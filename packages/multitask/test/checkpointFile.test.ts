@@ -1,17 +1,16 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadSafetensorsFile, SaveError } from '@mtl/nn';
 import { Adam } from '@mtl/optim';
 import { Generator, randn, type Tensor, tensor } from '@mtl/tensor';
 import { afterAll, describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { MultiTaskDataset } from '../src/data/MultiTaskDataset';
 import { CheckpointError, HardSharing, UW } from '../src/index';
 import { Trainer } from '../src/training/Trainer';
 
-const folder = mkdtempSync(join(tmpdir(), 'mtl-checkpoint-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const folder = temporaryDirectories('mtl-checkpoint-')();
 
 function data(n: number, dtype: 'float32' | 'float64') {
   const g = new Generator(5);

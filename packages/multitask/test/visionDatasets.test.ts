@@ -1,15 +1,6 @@
 import { createHash } from 'node:crypto';
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import {
@@ -23,8 +14,9 @@ import {
   readIdx,
 } from '@mtl/multitask';
 import { Generator, interpolate, tensor, ValueError } from '@mtl/tensor';
-import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { expectTyped } from '../../../tools/testing/expectTyped';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { testHooks } from '../src/datasets/vision/mnistFiles';
 
 /** An IDX file: magic (type code, rank), big-endian dims, then the values as given. */
@@ -40,15 +32,7 @@ function idx(code: number, shape: number[], values: Uint8Array): Uint8Array {
   return bytes;
 }
 
-const folders: string[] = [];
-function folder(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'mtl-idx-'));
-  folders.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of folders) rmSync(dir, { recursive: true, force: true });
-});
+const folder = temporaryDirectories('mtl-idx-');
 
 /** Writes a split of `n` 28×28 images (pixel value = image index·10 + row) and labels. */
 function writeSplit(dir: string, split: 'train' | 't10k', labels: number[], gz: boolean, rows = 28): void {

@@ -1,8 +1,8 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Generator, randint, randn, type Tensor, tensor } from '@mtl/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { loadSafetensors } from '../src/safetensors/loadSafetensors';
 import { loadSafetensorsFile } from '../src/safetensors/loadSafetensorsFile';
 import { readSafetensorsHeader } from '../src/safetensors/readSafetensorsHeader';
@@ -246,8 +246,7 @@ describe('loadSafetensors: input buffers', () => {
 });
 
 describe('Node files and browser Blobs', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'mtl-safetensors-'));
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = temporaryDirectories('mtl-safetensors-')();
   const sd = {
     '0.weight': tensor([
       [1, 2],

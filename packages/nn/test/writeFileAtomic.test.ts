@@ -1,13 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { tensor } from '@mtl/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { loadSafetensorsFile, SaveError, saveSafetensorsFile, writeFileAtomic } from '../src/index';
 
-const folder = mkdtempSync(join(tmpdir(), 'mtl-atomic-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const folder = temporaryDirectories('mtl-atomic-')();
 
 describe('writeFileAtomic', () => {
   it('writes and replaces a file, bytes or text, by path or URL, leaving no temporary file', async () => {

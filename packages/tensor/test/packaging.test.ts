@@ -4,19 +4,20 @@
  * of the class failed them under `require`, "actual must be a Tensor").
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'tsup';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../tools/testing/temporaryDirectories';
 import { packageBuild } from '../../../tsup.shared';
 
 const root = new URL('..', import.meta.url).pathname;
 let out = '';
+const tmp = temporaryDirectories('mtl-tensor-build-');
 
 describe('the built package', () => {
   beforeAll(async () => {
-    out = mkdtempSync(join(tmpdir(), 'mtl-tensor-build-'));
+    out = tmp();
     // Declarations are not what is tested here, and take most of the build's time.
     await build({
       ...packageBuild(['src/index.ts', 'src/testing.ts']),
@@ -26,7 +27,6 @@ describe('the built package', () => {
       cwd: root,
     } as never);
   }, 120_000);
-  afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('shares the Tensor class between its entries, in CommonJS and in ESM, and ships no source maps', () => {
     const cjs = `const t = require(${JSON.stringify(join(out, 'index.cjs'))});

@@ -43,7 +43,7 @@ describe('workerEntry', () => {
     }
   });
 
-  it('is reused by the next process', async () => {
+  it('gives the next process the same file: its name follows the contents', async () => {
     expect(entryInNewProcess()).toBe(fileURLToPath(await workerEntry()));
   });
 

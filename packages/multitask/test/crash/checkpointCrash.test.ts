@@ -1,11 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadSafetensorsFile } from '@mtl/nn';
 import { Generator } from '@mtl/tensor';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { temporaryDirectories } from '../../../../tools/testing/temporaryDirectories';
 import { generationsOf, generationTensors, makeCrashTrainer } from './generation';
 
 /**
@@ -15,8 +15,7 @@ import { generationsOf, generationTensors, makeCrashTrainer } from './generation
  */
 
 const writer = fileURLToPath(new URL('./checkpointWriter.ts', import.meta.url));
-const folder = mkdtempSync(join(tmpdir(), 'mtl-crash-'));
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
+const folder = temporaryDirectories('mtl-crash-')();
 const random = new Generator(2026);
 
 interface Trial {
