@@ -3,7 +3,7 @@
  * prints a table of GFLOP/s and ratios, and writes bench/results/latest.json.
  *
  * Options: `--filter=<text>` runs only cases whose name contains the text (or the sections whose
- * name does: matmul, conv, autograd, adam, methods, training, lenet, memory, sideBySide,
+ * name does: matmul, ceiling, conv, autograd, adam, methods, training, lenet, memory, sideBySide,
  * safetensors);
  * `--quick` shrinks the time budget and skips matmul and conv cases over 1 GFLOP per call.
  * (`pnpm bench -- --quick`)
@@ -15,6 +15,7 @@
 import { fileURLToPath } from 'node:url';
 import { adamStep } from './adam';
 import { matmulChain } from './autograd';
+import { ceilingCase } from './ceiling';
 import { convCase, convContenders, convFlops, convRatios, convShapes } from './conv';
 import {
   type CaseResult,
@@ -97,6 +98,17 @@ if (shapes.length > 0) {
     results.push(result);
     console.log(table.row(result));
   }
+}
+
+// Read with the matmul rows: no one-thread WebAssembly kernel can pass this.
+const ceiling =
+  !filter || 'ceiling'.includes(filter) || 'matmul'.includes(filter) ? await ceilingCase() : null;
+if (ceiling !== null) {
+  console.log(
+    `\nceiling: one thread of 128-bit WebAssembly SIMD on this CPU (GFLOP/s): ` +
+      `relaxed FMA ${ceiling.fma === null ? 'n/a (no relaxed SIMD in this runtime)' : ceiling.fma.toFixed(1)}  ` +
+      `multiply then add ${ceiling.mulAdd.toFixed(1)}`,
+  );
 }
 
 /** `  tfjs-wasm: n/a — <reason>` for each contender that could not run the case. */
@@ -254,6 +266,7 @@ writeJson(file, {
   torch: torch === null ? null : (torch.anchors ?? { unavailable: torch.reason }),
   suites: {
     matmul: results,
+    ceiling,
     conv,
     autograd: chains,
     adam,
