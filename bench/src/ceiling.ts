@@ -23,10 +23,11 @@ export interface CeilingResult {
 
 const ACCUMULATORS = 12;
 
-function loop(name: string, step: (a: string) => string): string {
+/** AssemblyScript for `probe(n, xs, ys)`: n steps of every accumulator through `step`. */
+function probeSource(step: (a: string) => string): string {
   const names = Array.from({ length: ACCUMULATORS }, (_, i) => `a${i}`);
   const sum = names.reduce((s, a) => (s === '' ? a : `f32x4.add(${s}, ${a})`), '');
-  return `export function ${name}(n: i32, xs: f32, ys: f32): f32 {
+  return `export function probe(n: i32, xs: f32, ys: f32): f32 {
   const x = f32x4.splat(xs), y = f32x4.splat(ys);
   let ${names.map((a) => `${a} = f32x4.splat(1)`).join(', ')};
   for (let i = 0; i < n; i++) {
@@ -37,8 +38,8 @@ function loop(name: string, step: (a: string) => string): string {
 `;
 }
 
-const FMA = loop('probe', (a) => `f32x4.relaxed_madd(${a}, x, y)`);
-const MUL_ADD = loop('probe', (a) => `f32x4.add(f32x4.mul(${a}, x), y)`);
+const FMA = probeSource((a) => `f32x4.relaxed_madd(${a}, x, y)`);
+const MUL_ADD = probeSource((a) => `f32x4.add(f32x4.mul(${a}, x), y)`);
 
 type Probe = (n: number, x: number, y: number) => number;
 
@@ -61,7 +62,7 @@ async function compile(source: string, features: string[]): Promise<Probe | null
     optimizeLevel: 3,
     runtime: 'stub',
     enable: features,
-  } as never);
+  });
   if (error || binary === null)
     throw new Error(`ceiling: AssemblyScript failed: ${error?.message ?? stderr.toString()}`);
   const bytes = new Uint8Array(binary); // on an ArrayBuffer, as the WebAssembly API's types ask
