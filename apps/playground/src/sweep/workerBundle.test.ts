@@ -47,13 +47,13 @@ describe('workerEntry', () => {
     expect(entryInNewProcess()).toBe(fileURLToPath(await workerEntry()));
   });
 
-  it('stores a bundle atomically, rewrites a damaged one, and removes files unused for a day', () => {
+  it('stores a bundle atomically, rewrites a damaged one, and removes files unused for a day', async () => {
     const dir = tmp();
     const code = new TextEncoder().encode('export default () => 1;\n');
-    const file = store(dir, 'runWorker-a.mjs', code);
+    const file = await store(dir, 'runWorker-a.mjs', code);
     expect(readFileSync(file, 'utf8')).toBe('export default () => 1;\n');
     writeFileSync(file, 'damaged');
-    expect(store(dir, 'runWorker-a.mjs', code)).toBe(file);
+    expect(await store(dir, 'runWorker-a.mjs', code)).toBe(file);
     expect(readFileSync(file, 'utf8')).toBe('export default () => 1;\n');
     const stale = join(dir, 'runWorker-b.mjs');
     const recent = join(dir, 'runWorker-c.mjs');
@@ -62,7 +62,7 @@ describe('workerEntry', () => {
     const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
     utimesSync(stale, twoDaysAgo, twoDaysAgo);
     utimesSync(file, twoDaysAgo, twoDaysAgo);
-    store(dir, 'runWorker-a.mjs', code);
+    await store(dir, 'runWorker-a.mjs', code);
     expect(readdirSync(dir).sort()).toEqual(['runWorker-a.mjs', 'runWorker-c.mjs']);
     // Using a bundle marks it used, so another process's pruning spares it.
     expect(Date.now() - statSync(file).mtimeMs).toBeLessThan(3600 * 1000);

@@ -18,16 +18,15 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   statSync,
   unlinkSync,
   utimesSync,
-  writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { writeFileAtomic } from '@mtl/nn';
 
 /** The entry that loads the TypeScript sources through tsx (see runWorker.mjs). */
 const SOURCE_ENTRY = new URL('./runWorker.mjs', import.meta.url).href;
@@ -60,20 +59,20 @@ async function bundle(): Promise<string> {
   const code = outputFiles[0]!.contents;
   const name = `runWorker-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`;
   try {
-    return pathToFileURL(store(CACHE, name, code)).href;
+    return pathToFileURL(await store(CACHE, name, code)).href;
   } catch {
     const dir = mkdtempSync(join(tmpdir(), 'mtl-playground-worker-'));
     process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    return pathToFileURL(store(dir, name, code)).href;
+    return pathToFileURL(await store(dir, name, code)).href;
   }
 }
 
 /**
- * Writes `code` to `dir/name` unless that file holds it already (atomically: a temporary file
- * renamed), marks it used, and removes the other files of `dir` unused for `STALE_MS`. Exported
- * for its tests.
+ * Writes `code` to `dir/name` unless that file holds it already (atomically, so a process that
+ * loads it meanwhile finds the whole file), marks it used, and removes the other files of `dir`
+ * unused for `STALE_MS` (a temporary file a killed writer left among them). Exported for its tests.
  */
-export function store(dir: string, name: string, code: Uint8Array): string {
+export async function store(dir: string, name: string, code: Uint8Array): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, name);
   const now = new Date();
@@ -81,13 +80,8 @@ export function store(dir: string, name: string, code: Uint8Array): string {
   try {
     there = Buffer.from(code).equals(readFileSync(file));
   } catch {}
-  if (there) {
-    utimesSync(file, now, now);
-  } else {
-    const partial = `${file}.${process.pid}.tmp`;
-    writeFileSync(partial, code);
-    renameSync(partial, file);
-  }
+  if (there) utimesSync(file, now, now);
+  else await writeFileAtomic(file, code);
   for (const other of readdirSync(dir)) {
     if (other === name) continue;
     try {
