@@ -21,6 +21,7 @@ import {
   THREAD_MIN_WORK,
   testHooks,
   waitForHelper,
+  wakeHelper,
 } from './matmulThreads';
 import { matmulWasmF32 } from './matmulWasm';
 
@@ -216,6 +217,38 @@ describe('2 threads', () => {
       expect(helperJobs()).toBe(jobs + i + 1);
       expect(helperState()).toBe(1);
     }
+  });
+});
+
+// Every threaded product above runs after matmulWasmF32's own wakeHelper call.
+describe('waking the helper ahead of a product', () => {
+  beforeEach(() => {
+    setMatmulThreads(2);
+    expect(waitForHelper(60_000)).toBe(true);
+  });
+
+  it('a helper woken for a product that does not come sleeps again and takes the next job', async () => {
+    const [m, k, n] = [256, 256, 256];
+    const { a, b } = operands(m, k, n, 12);
+    const expected = single(a, b, m, k, n, false, false);
+    const jobs = helperJobs()!;
+    wakeHelper(m, n);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // past its spin
+    testHooks.helperOnly = true; // the caller waits for the helper, which must still be listening
+    const out = new Float32Array(m * n);
+    expect(threaded(a, b, out, m, k, n, false, false)).toBe(true);
+    expectSameBits(out, expected);
+    expect(helperJobs()).toBe(jobs + 1);
+    expect(helperState()).toBe(1);
+  });
+
+  it('spins only briefly: woken with no product to follow, the helper does not keep a core busy', async () => {
+    wakeHelper(256, 256);
+    const before = process.cpuUsage();
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const used = process.cpuUsage(before);
+    // A helper spinning on would add ~200 ms of CPU time; its 1 ms spin and this idle thread, a few.
+    expect((used.user + used.system) / 1000).toBeLessThan(100);
   });
 });
 

@@ -14,7 +14,7 @@ import { activeKernels } from '../backend/backend';
 import { heapF32, inKernelMemory, reserve, Staging } from '../backend/kernelMemory';
 import { type KernelExports, oneOffInstance } from '../backend/kernelModule';
 import { type FloatArray, matmulFloat } from './matmulFloat';
-import { matmulThreadedF32, THREAD_MIN_WORK, threadsWanted } from './matmulThreads';
+import { matmulThreadedF32, THREAD_MIN_WORK, threadsWanted, wakeHelper } from './matmulThreads';
 
 /**
  * float32 products with at least this many multiply-adds (m·k·n) go to the WASM SIMD kernel
@@ -122,6 +122,8 @@ export function matmulWasmF32(
   if (bytes > stagingLimit) {
     return !epilogue && oneOff(a, aOffset, b, bOffset, out, outOffset, m, k, n, transA, transB);
   }
+  const twoThreads = m * k * n >= THREAD_MIN_WORK && threadsWanted();
+  if (twoThreads) wakeHelper(m, n);
   const scratchPtr = gemmScratch(wasm);
   const base = staging.at(bytes);
   if (scratchPtr === undefined || base === undefined) return false;
@@ -133,10 +135,9 @@ export function matmulWasmF32(
     heap.set(aOffset === 0 && a.length === sizeA ? a : a.subarray(aOffset, aOffset + sizeA), aPtr / 4);
   if (!bInPlace)
     heap.set(bOffset === 0 && b.length === sizeB ? b : b.subarray(bOffset, bOffset + sizeB), bPtr / 4);
-  const threaded =
-    m * k * n >= THREAD_MIN_WORK && threadsWanted()
-      ? matmulThreadedF32(wasm, aPtr, bPtr, cPtr, m, k, n, transA, transB, scratchPtr)
-      : 'declined';
+  const threaded = twoThreads
+    ? matmulThreadedF32(wasm, aPtr, bPtr, cPtr, m, k, n, transA, transB, scratchPtr)
+    : 'declined';
   if (threaded === 'stuck') {
     // The helper may still write into this staging (C) and read it (A, B): leave the block to
     // it and let the caller compute in TypeScript.
