@@ -50,7 +50,7 @@ export async function main(
   out: Print = (s) => process.stdout.write(`${s}\n`),
   err: Print = (s) => process.stderr.write(`${s}\n`),
   /**
-   * Worker threads when --workers is not given. The command line passes one per core; called
+   * Worker processes when --workers is not given. The command line passes one per core; called
    * as a function (the tests), runs train in this thread unless --workers says otherwise.
    */
   defaultWorkers = 1,
@@ -118,7 +118,7 @@ async function run(
     throw new UsageError(`--queue is for sweep and worker — ${USAGE}`);
   if (flags.queue !== undefined && flags.workers !== undefined)
     throw new UsageError(
-      `--workers sets a local pool or a worker's threads; with --queue the workers run the sweep — ${USAGE}`,
+      `--workers sets a local pool or a worker's processes; with --queue the workers run the sweep — ${USAGE}`,
     );
 
   // The defaults but the name, which parseConfig derives from the data (--set data.dataset=… renames).

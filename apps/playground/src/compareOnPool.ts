@@ -1,5 +1,5 @@
 /**
- * A comparison's runs on a pool of worker threads (the sweep's pool): every method × seed and
+ * A comparison's runs on a pool of worker processes (the sweep's pool): every method × seed and
  * the single-task baselines × seed of one optimizer and architecture, trained side by side, then
  * summarised as `compareMethods` summarises them — test metrics mean ± std over seeds, Δm of each
  * seed against the baselines' means, time per step, the first seed's history — so the table and

@@ -34,7 +34,7 @@ export interface RunExperimentOptions {
   /** The bar each training run draws (a terminal's; silent elsewhere). Default none. */
   progress?: ProgressBar | false;
   /**
-   * Worker threads to train the runs on, side by side (default 1: one after another in this
+   * Worker processes to train the runs on, side by side (default 1: one after another in this
    * thread, with `progress` and `onRun`). The numbers are the same either way. Image datasets
    * train in this thread.
    */

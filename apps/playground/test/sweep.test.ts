@@ -323,7 +323,7 @@ describe('mtl-playground sweep', () => {
     expect(bad.err.join('\n')).toMatch(/--workers: expected an integer from 1 to 256, got "two"/);
   });
 
-  it('runs a comparison (run) on two worker threads with the same table, curves and Δm as in one thread', async () => {
+  it('runs a comparison (run) on two worker processes with the same table, curves and Δm as in one thread', async () => {
     const dir = tmp();
     const args = ['run', '--epochs', '2', '--methods', 'ew,pcgrad,uw', '--set', 'seeds=[0,1]', '--json'];
     const pooled = await startCli([...args, '--workers', '2', '--out', join(dir, 'pool')]).done;
@@ -333,7 +333,7 @@ describe('mtl-playground sweep', () => {
     expect(untimed(pooled.out)).toEqual(untimed(inThread.out[0]!));
   }, 120_000);
 
-  it('trains on a pool of two worker threads with the same numbers as one thread, stops on Ctrl-C keeping what finished, and resumes', async () => {
+  it('trains on a pool of two worker processes with the same numbers as one thread, stops on Ctrl-C keeping what finished, and resumes', async () => {
     const dir = tmp();
     const file = config(dir, { ...TINY, epochs: 3 });
     // Interrupted once two runs are stored.

@@ -2,7 +2,7 @@
  * Sweeps across machines through a Redis job queue (BullMQ). `sweep --queue URL` adds each
  * missing run as a job whose id is the run's key (adding it again is a no-op, so jobs are
  * idempotent) and collects the results as workers finish them; `worker --queue URL` on any number
- * of machines takes jobs and trains them on a local pool of worker threads. A worker killed
+ * of machines takes jobs and trains them on a local pool of worker processes. A worker killed
  * mid-run stops renewing its job's lock, and BullMQ's stalled-job check gives the job to another
  * worker. What travels through Redis: each run's config (and a data file's text) and its result
  * — never code.
@@ -20,7 +20,7 @@ export const QUEUE_NAME = 'mtl-sweep';
 /**
  * How long a job's lock lasts without renewal (ms): a killed worker's job goes back to the queue
  * within about this long plus `STALLED_INTERVAL`. The worker's main thread renews it (training runs
- * in the pool's threads), so a long run keeps its lock.
+ * in the pool's processes), so a long run keeps its lock.
  */
 const LOCK_DURATION = 10_000;
 const STALLED_INTERVAL = 5_000;
@@ -225,7 +225,7 @@ export interface WorkerOptions {
   note: (line: string) => void;
 }
 
-/** Takes jobs from the queue until `signal` aborts, training them on a pool of `workers` threads. */
+/** Takes jobs from the queue until `signal` aborts, training them on a pool of `workers` processes. */
 export async function runQueueWorker({ url, workers, signal, note }: WorkerOptions): Promise<number> {
   await checkRedis(url);
   const pool = await startPool(workers);
@@ -268,7 +268,7 @@ export async function runQueueWorker({ url, workers, signal, note }: WorkerOptio
     note(`reconnected to Redis at ${safeUrl(url)}`);
   });
   note(
-    `worker: taking jobs from ${safeUrl(url)} (queue ${QUEUE_NAME}) on ${workers} thread${workers > 1 ? 's' : ''}; Ctrl-C stops after the running jobs`,
+    `worker: taking jobs from ${safeUrl(url)} (queue ${QUEUE_NAME}) on ${workers} process${workers > 1 ? 'es' : ''}; Ctrl-C stops after the running jobs`,
   );
   await new Promise<void>((resolve) => {
     if (signal?.aborted) resolve();

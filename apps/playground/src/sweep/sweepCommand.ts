@@ -44,7 +44,7 @@ export interface SweepOutcome {
   trained: number;
   reused: number;
   seconds: number;
-  /** Worker threads of the local pool (0 when the runs went to a queue). */
+  /** Worker processes of the local pool (0 when the runs went to a queue). */
   workers: number;
   /** The comparison's files, JSON and HTML (null when the sweep was stopped before every run finished). */
   written: string[] | null;
@@ -139,7 +139,7 @@ export async function sweepCommand({
     { op: 'sweep results' },
   );
   const where =
-    queue === undefined ? `${used} worker thread${used > 1 ? 's' : ''}` : `the queue on ${safeUrl(queue)}`;
+    queue === undefined ? `${used} worker process${used > 1 ? 'es' : ''}` : `the queue on ${safeUrl(queue)}`;
   await writeFileAtomic(
     html,
     sweepReport({ name: config.name, config, selection, trained, reused, seconds, where }),

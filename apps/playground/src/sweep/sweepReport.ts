@@ -22,7 +22,7 @@ export interface SweepReportInput {
   trained: number;
   reused: number;
   seconds: number;
-  /** Where the runs ran: `2 worker threads`, `the queue on redis://…`. */
+  /** Where the runs ran: `2 worker processes`, `the queue on redis://…`. */
   where: string;
 }
 

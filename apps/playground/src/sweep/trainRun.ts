@@ -2,7 +2,7 @@
  * One run of a sweep, start to end: the data (loaded once per process and data config), the
  * model of the run's seed, the method (or each task alone, for the baselines), training, and the
  * metrics on the validation split (which choose a setting) and the test split (which report it).
- * The same function runs in a pool's worker thread, in a queue worker on another machine, and in
+ * The same function runs in a pool's worker process, in a queue worker on another machine, and in
  * the tests, so a run's numbers do not depend on where it ran.
  */
 import {
