@@ -1,12 +1,14 @@
 /**
  * The pool's worker processes (runLocally.ts's `startPool`, runWorker.ts): started with V8
- * single-threaded, deaf to Ctrl-C (the owner decides what stops), and gone when their owner is.
- * Linux only: the processes are found and read through /proc.
+ * single-threaded, deaf to Ctrl-C (the owner decides what stops), and gone when their owner is
+ * (Linux only: the processes are found and read through /proc); their failures as Errors.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { MtlError } from '@mtl/tensor';
 import { afterEach, describe, expect, it } from 'vitest';
+import { asError } from './runLocally';
 
 const linux = process.platform === 'linux' && existsSync('/proc/self/stat');
 
@@ -75,4 +77,14 @@ setInterval(() => {}, 1000);`;
     owner.kill('SIGKILL');
     expect(await until(() => !workers.some(alive), 10_000)).toBe(true);
   }, 60_000);
+});
+
+describe('a failure in a pool process', () => {
+  it('arrives as an Error with its message (tinypool sends a plain object)', () => {
+    const error = asError({ name: 'RangeError', message: 'boom', stack: 'RangeError: boom\n    at …' });
+    expect(error).toBeInstanceOf(MtlError);
+    expect(error.message).toBe('a pool process failed: boom');
+    const own = new Error('kept');
+    expect(asError(own)).toBe(own);
+  });
 });
